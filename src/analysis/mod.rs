@@ -1,0 +1,8 @@
+//! Pure functions on the model: span tree, self time, critical path, statistics, service
+//! dependency graph, trace comparison. Depends on `model` only; never on the browser. Every
+//! algorithm that walks spans is iterative (explicit stacks), so 100k-deep traces are fine.
+
+pub mod tree;
+
+#[cfg(test)]
+pub(crate) mod fixture;

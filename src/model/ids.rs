@@ -1,0 +1,138 @@
+//! Trace and span identifiers as they come from every wire format: hex of any length up to the
+//! id's width (old Jaeger clients drop leading zeros), raw bytes, or arbitrary text (fixtures use
+//! ids such as `span-2_1`). Depends on nothing but [`super::strings`].
+
+use super::strings::{Interner, StrId};
+
+/// A span id. Hex ids of up to 16 digits are stored as their numeric value, so `ec2b4e0bcea566d`
+/// and `0ec2b4e0bcea566d` are the same id; anything else is kept as text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum SpanId {
+    Hex(u64),
+    Text(StrId),
+}
+
+/// A trace id: hex of up to 32 digits as a number, anything else as text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum TraceId {
+    Hex(u128),
+    Text(StrId),
+}
+
+impl SpanId {
+    /// Parses hex (either case, 1-16 digits); otherwise interns the text as it is.
+    pub fn parse(s: &str, strings: &mut Interner) -> SpanId {
+        match parse_hex_u64(s) {
+            Some(v) => SpanId::Hex(v),
+            None => SpanId::Text(strings.intern(s)),
+        }
+    }
+
+    pub fn from_bytes(bytes: &[u8], strings: &mut Interner) -> SpanId {
+        if bytes.len() <= 8 {
+            let mut v: u64 = 0;
+            for &b in bytes {
+                v = (v << 8) | u64::from(b);
+            }
+            SpanId::Hex(v)
+        } else {
+            SpanId::Text(strings.intern(&to_hex(bytes)))
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self == SpanId::Text(StrId::EMPTY)
+    }
+
+    /// Lowercase hex left-padded to 16 digits, or the text as given.
+    pub fn display(self, strings: &Interner) -> String {
+        match self {
+            SpanId::Hex(v) => format!("{v:016x}"),
+            SpanId::Text(id) => strings.get(id).to_string(),
+        }
+    }
+}
+
+impl TraceId {
+    pub fn parse(s: &str, strings: &mut Interner) -> TraceId {
+        match parse_hex_u128(s) {
+            Some(v) => TraceId::Hex(v),
+            None => TraceId::Text(strings.intern(s)),
+        }
+    }
+
+    pub fn from_bytes(bytes: &[u8], strings: &mut Interner) -> TraceId {
+        if bytes.len() <= 16 {
+            let mut v: u128 = 0;
+            for &b in bytes {
+                v = (v << 8) | u128::from(b);
+            }
+            TraceId::Hex(v)
+        } else {
+            TraceId::Text(strings.intern(&to_hex(bytes)))
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self == TraceId::Text(StrId::EMPTY)
+    }
+
+    /// Lowercase hex: 16 digits when the id fits in 64 bits (Zipkin's and old Jaeger's
+    /// 64-bit trace ids), 32 otherwise; text ids as given.
+    pub fn display(self, strings: &Interner) -> String {
+        match self {
+            TraceId::Hex(v) if v <= u128::from(u64::MAX) => format!("{v:016x}"),
+            TraceId::Hex(v) => format!("{v:032x}"),
+            TraceId::Text(id) => strings.get(id).to_string(),
+        }
+    }
+}
+
+pub fn parse_hex_u64(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(s, 16).ok()
+}
+
+pub fn parse_hex_u128(s: &str) -> Option<u128> {
+    if s.is_empty() || s.len() > 32 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u128::from_str_radix(s, 16).ok()
+}
+
+pub fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_padded_hex_ids_are_equal() {
+        let mut s = Interner::new();
+        assert_eq!(SpanId::parse("ec2b4e0bcea566d", &mut s), SpanId::parse("0ec2b4e0bcea566d", &mut s));
+        assert_eq!(SpanId::parse("ABCDEF0123456789", &mut s), SpanId::parse("abcdef0123456789", &mut s));
+        assert_eq!(SpanId::parse("ec2b4e0bcea566d", &mut s).display(&s), "0ec2b4e0bcea566d");
+        let text = SpanId::parse("span-2_1", &mut s);
+        assert!(matches!(text, SpanId::Text(_)));
+        assert_eq!(text.display(&s), "span-2_1");
+        assert!(SpanId::parse("", &mut s).is_empty());
+        assert!(matches!(SpanId::parse("00000000000000000001", &mut s), SpanId::Text(_)));
+    }
+
+    #[test]
+    fn trace_ids_display_at_their_width() {
+        let mut s = Interner::new();
+        assert_eq!(TraceId::parse("df84e36b9e2ee3815d07f0867a5be1f", &mut s).display(&s), "0df84e36b9e2ee3815d07f0867a5be1f");
+        assert_eq!(TraceId::parse("1", &mut s).display(&s), "0000000000000001");
+        assert_eq!(TraceId::from_bytes(&[1; 16], &mut s).display(&s), "01010101010101010101010101010101");
+    }
+}

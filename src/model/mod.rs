@@ -1,0 +1,18 @@
+//! The trace model every other layer stands on: traces, spans, resources, typed attributes,
+//! events, links, warnings; integer nanoseconds; flat index-based storage with interned strings.
+//! Depends on nothing else in the crate.
+
+pub mod dump;
+pub mod ids;
+pub mod strings;
+pub mod time;
+pub mod trace;
+pub mod warnings;
+
+pub use ids::{SpanId, TraceId};
+pub use strings::{Interner, StrId};
+pub use trace::{
+    Dataset, DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource,
+    Scope, Span, SpanIdx, SpanKind, StatusCode, Trace, Value, NO_PARENT,
+};
+pub use warnings::{Warning, WarningKind};

@@ -1,0 +1,182 @@
+//! The root component: header with actions, the drop zone, notices, the trace list and the
+//! selected trace's span list.
+
+use super::loader::read_files;
+use super::span_table::SpanTable;
+use super::state::{Action, AppState, NoticeKind};
+use super::trace_table::TraceTable;
+use crate::demo::{DEMO_FILE_NAME, DEMO_TRACE_JSON};
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, Event, HtmlInputElement};
+use yew::prelude::*;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(AppState::default);
+    let dragging = use_state(|| false);
+    let file_input = use_node_ref();
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+
+    // `?demo` in the address loads the demo trace on open.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+            if search.trim_start_matches('?').split('&').any(|p| p == "demo" || p.starts_with("demo=")) {
+                dispatch.emit(Action::Load { file: DEMO_FILE_NAME.to_string(), bytes: DEMO_TRACE_JSON.to_vec() });
+            }
+        });
+    }
+
+    let load_demo = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::Load { file: DEMO_FILE_NAME.to_string(), bytes: DEMO_TRACE_JSON.to_vec() })
+        })
+    };
+    let open_picker = {
+        let file_input = file_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = file_input.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let on_pick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+            if let Some(files) = input.files() {
+                read_files(files, dispatch.clone());
+            }
+            input.set_value("");
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            // Only when the pointer leaves the page, not when it moves between children.
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let on_drop = {
+        let dispatch = dispatch.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(files) = e.data_transfer().and_then(|dt| dt.files()) {
+                read_files(files, dispatch.clone());
+            }
+        })
+    };
+    let clear_all = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Action::ClearAll))
+    };
+    let toggle_skew = {
+        let dispatch = dispatch.clone();
+        let on = state.options.adjust_clock_skew;
+        Callback::from(move |_: Event| dispatch.emit(Action::SetClockSkew(!on)))
+    };
+    let on_select = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id| dispatch.emit(Action::Select(Some(id))))
+    };
+
+    let data = state.data.borrow();
+    let has_traces = !data.traces.is_empty();
+    let selected = state.selected.and_then(|id| data.find_trace(id));
+    let span_total = data.span_count();
+    drop(data);
+
+    let notices = state.notices.iter().map(|n| {
+        let id = n.id;
+        let dismiss = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_: MouseEvent| dispatch.emit(Action::Dismiss(id)))
+        };
+        let class = match n.kind {
+            NoticeKind::Loaded => "notice notice-ok",
+            NoticeKind::Error => "notice notice-error",
+        };
+        let role = if n.kind == NoticeKind::Error { "alert" } else { "status" };
+        html! {
+            <div class={class} role={role}>
+                <span class="notice-text">{ &n.text }</span>
+                { for n.details.iter().map(|d| html! { <div class="notice-detail">{ d }</div> }) }
+                <button class="notice-close" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+            </div>
+        }
+    });
+
+    html! {
+        <div class={classes!("shell", (*dragging).then_some("dragging"))}
+             ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+            <header class="topbar">
+                <h1 class="brand">{ "Strand" }</h1>
+                <span class="tagline">{ "trace viewer" }</span>
+                <div class="actions">
+                    <button class="btn primary" onclick={open_picker}>{ "Open files…" }</button>
+                    <button class="btn" onclick={load_demo.clone()}>{ "Load demo trace" }</button>
+                    <label class="toggle" title="Shift spans on other hosts that lie outside their caller, as Jaeger and Zipkin do">
+                        <input type="checkbox" checked={state.options.adjust_clock_skew} onchange={toggle_skew} />
+                        { " adjust clock skew" }
+                    </label>
+                    if has_traces {
+                        <button class="btn" onclick={clear_all}>{ "Clear all" }</button>
+                    }
+                    <input ref={file_input.clone()} type="file" multiple=true class="hidden-input" onchange={on_pick}
+                           accept=".json,.jsonl,.txt,application/json" aria-label="Trace files" />
+                </div>
+                if has_traces {
+                    <span class="totals">{ format!("{} traces · {} spans", state.data.borrow().traces.len(), span_total) }</span>
+                }
+            </header>
+            <div class="notices">{ for notices }</div>
+            if has_traces {
+                <main class="workspace">
+                    <TraceTable data={state.data.clone()} selected={selected} on_select={on_select} />
+                    if let Some(index) = selected {
+                        <SpanTable data={state.data.clone()} trace_index={index} />
+                    }
+                </main>
+            } else {
+                <main class="welcome">
+                    <div class="dropzone" aria-label="Drop trace files here">
+                        <p class="drop-title">{ "Drop trace files here" }</p>
+                        <p>{ "Jaeger JSON, Zipkin v2 JSON, OTLP JSON and OTLP JSON lines — several at once. Nothing leaves your browser." }</p>
+                        <div class="welcome-actions">
+                            <button class="btn primary" onclick={open_picker_again(&file_input)}>{ "Choose files…" }</button>
+                            <button class="btn" onclick={load_demo}>{ "Open the demo trace" }</button>
+                        </div>
+                    </div>
+                </main>
+            }
+            <div class="drop-overlay" aria-hidden="true">{ "Drop to load" }</div>
+        </div>
+    }
+}
+
+fn open_picker_again(file_input: &NodeRef) -> Callback<MouseEvent> {
+    let file_input = file_input.clone();
+    Callback::from(move |_: MouseEvent| {
+        if let Some(input) = file_input.cast::<HtmlInputElement>() {
+            input.click();
+        }
+    })
+}

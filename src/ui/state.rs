@@ -1,0 +1,156 @@
+//! App state and its reducer: the loaded dataset, the selected trace, and the notices shown to
+//! the user. Loading goes through `formats::load`, so a bad file only adds an error notice and
+//! leaves what was loaded untouched.
+
+use crate::formats::{self, AssembleOptions};
+use crate::model::{Dataset, TraceId};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The dataset shared with components. Equality is by generation, which every change bumps, so
+/// components re-render exactly when the data changed.
+#[derive(Clone)]
+pub struct DataHandle {
+    inner: Rc<RefCell<Dataset>>,
+    pub generation: u64,
+}
+
+impl PartialEq for DataHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner) && self.generation == other.generation
+    }
+}
+
+impl DataHandle {
+    pub fn borrow(&self) -> std::cell::Ref<'_, Dataset> {
+        self.inner.borrow()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum NoticeKind {
+    Loaded,
+    Error,
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct Notice {
+    pub id: u64,
+    pub kind: NoticeKind,
+    pub text: String,
+    pub details: Vec<String>,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct AppState {
+    pub data: DataHandle,
+    pub selected: Option<TraceId>,
+    pub notices: Vec<Notice>,
+    pub options: AssembleOptions,
+    next_notice: u64,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            data: DataHandle { inner: Rc::new(RefCell::new(Dataset::new())), generation: 0 },
+            selected: None,
+            notices: Vec::new(),
+            options: AssembleOptions::default(),
+            next_notice: 0,
+        }
+    }
+}
+
+pub enum Action {
+    /// A file's bytes were read: import and merge them.
+    Load { file: String, bytes: Vec<u8> },
+    /// A file could not even be read.
+    ReadFailed { file: String, error: String },
+    Select(Option<TraceId>),
+    Dismiss(u64),
+    ClearAll,
+    SetClockSkew(bool),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Load { file, bytes } => next.load(&file, &bytes),
+            Action::ReadFailed { file, error } => {
+                next.notify(NoticeKind::Error, format!("{file}: could not be read: {error}"), Vec::new());
+            }
+            Action::Select(trace) => next.selected = trace,
+            Action::Dismiss(id) => next.notices.retain(|n| n.id != id),
+            Action::ClearAll => {
+                next.data.inner.borrow_mut().clone_from(&Dataset::new());
+                next.data.generation += 1;
+                next.selected = None;
+                next.notices.clear();
+            }
+            Action::SetClockSkew(on) => {
+                next.options.adjust_clock_skew = on;
+                formats::reassemble_all(&mut next.data.inner.borrow_mut(), &next.options);
+                next.data.generation += 1;
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+impl AppState {
+    fn notify(&mut self, kind: NoticeKind, text: String, details: Vec<String>) {
+        self.next_notice += 1;
+        self.notices.push(Notice { id: self.next_notice, kind, text, details });
+    }
+
+    fn load(&mut self, file: &str, bytes: &[u8]) {
+        super::perf::mark("strand:import:start");
+        let result = {
+            let mut data = self.data.inner.borrow_mut();
+            formats::load(&mut data, bytes, file, None, &self.options)
+        };
+        super::perf::measure_since("strand:import", "strand:import:start");
+        match result {
+            Ok((format, summary)) => {
+                self.data.generation += 1;
+                let mut text = format!(
+                    "{file}: {} — {} span{} in {} new trace{}",
+                    format.label(),
+                    summary.spans_added,
+                    plural(summary.spans_added),
+                    summary.traces_added,
+                    plural(summary.traces_added),
+                );
+                if summary.traces_merged > 0 {
+                    text.push_str(&format!(", {} merged into loaded traces", summary.traces_merged));
+                }
+                if summary.dependencies_added > 0 {
+                    text.push_str(&format!(", {} dependency links", summary.dependencies_added));
+                }
+                self.notify(NoticeKind::Loaded, text, summary.notes);
+                if self.selected.is_none() {
+                    let data = self.data.inner.borrow();
+                    self.selected = data.traces.first().map(|t| t.trace_id);
+                }
+            }
+            Err(err) => self.notify(
+                NoticeKind::Error,
+                err.to_string(),
+                vec!["Nothing from this file was loaded; what was loaded before is still here.".to_string()],
+            ),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,6 @@
+//! Pure view models: what the UI shows, computed from the model and analysis without touching
+//! the browser (rows, labels, colours, geometry). Depends on `model` and `analysis`.
+
+pub mod colors;
+pub mod span_list;
+pub mod trace_list;

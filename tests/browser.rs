@@ -1,0 +1,56 @@
+//! Browser glue tests: run with `cargo test --target wasm32-unknown-unknown --test browser`
+//! (wasm-bindgen-test in headless Chromium). Natively this file compiles to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use strand::ui::app::App;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+async fn next_tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[wasm_bindgen_test]
+fn error_banner_shows_text_not_html() {
+    strand::ui::show_error_banner("bad <b>thing</b>");
+    let banner = document().get_element_by_id("panic-banner").expect("banner created");
+    assert!(!banner.has_attribute("hidden"));
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("bad <b>thing</b>"), "{text}");
+    assert!(text.contains("report"), "{text}");
+    assert_eq!(banner.children().length(), 0, "the message must not be parsed as HTML");
+}
+
+#[wasm_bindgen_test]
+async fn app_mounts_and_loads_the_demo_trace() {
+    let root = document().create_element("div").expect("div");
+    document().body().expect("body").append_child(&root).expect("append");
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    next_tick().await;
+    assert!(root.text_content().unwrap_or_default().contains("Drop trace files here"));
+    let demo_button = root
+        .query_selector_all("button")
+        .expect("buttons")
+        .values()
+        .into_iter()
+        .filter_map(|n| n.ok())
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
+        .find(|b| b.text_content().unwrap_or_default().contains("Open the demo trace"))
+        .expect("demo button");
+    demo_button.click();
+    next_tick().await;
+    let rows = root.query_selector_all("tr.span-row").expect("rows").length();
+    assert_eq!(rows, 43);
+    let perf = web_sys::window().and_then(|w| w.performance()).expect("performance");
+    assert!(perf.get_entries_by_name("strand:import").length() >= 1, "the import phase is measured");
+}

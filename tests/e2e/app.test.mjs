@@ -1,0 +1,100 @@
+// End-to-end: the served release build in Chromium, driven as a user would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serveStatic, launchBrowser, newPage, screenshot, sample, tempFile } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openApp(query = '') {
+  const page = await newPage(browser);
+  await page.goto(server.url + query);
+  await page.waitForSelector('.topbar .brand');
+  return page;
+}
+
+test('the demo trace opens with one click and shows its spans', async () => {
+  const page = await openApp();
+  assert.equal(await page.textContent('.brand'), 'Strand');
+  await page.getByRole('button', { name: 'Open the demo trace' }).click();
+  await page.waitForSelector('tr.span-row');
+  assert.equal(await page.locator('tr.trace-row').count(), 1);
+  assert.equal(await page.locator('tr.span-row').count(), 43);
+  const header = await page.textContent('.trace-header');
+  assert.match(header, /api-gateway/);
+  assert.match(header, /POST \/api\/checkout/);
+  assert.match(header, /1\.16s/);
+  // Services, names and durations are visible per row.
+  const firstRow = await page.locator('tr.span-row').first().innerText();
+  assert.match(firstRow, /api-gateway/);
+  assert.match(firstRow, /742ms/);
+  const paymentRows = await page.locator('tr.span-row', { hasText: 'payments.example' }).count();
+  assert.equal(paymentRows, 2, 'the failed and the retried payment call');
+  assert.equal(await page.locator('tr.span-row.error').count(), 4);
+  await screenshot(page, 'demo-trace');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('?demo loads the demo on open', async () => {
+  const page = await openApp('?demo');
+  await page.waitForSelector('tr.span-row');
+  assert.equal(await page.locator('tr.span-row').count(), 43);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('picked files load, a bad file shows an error and keeps what was loaded', async () => {
+  const page = await openApp();
+  await page.setInputFiles('input[type=file]', [
+    sample('zipkin-v2_yelp.json'),
+    sample('otlp_hotrod-full-trace.json'),
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('tr.trace-row').length === 2);
+  const notices = await page.locator('.notice-ok').allInnerTexts();
+  assert.equal(notices.length, 2);
+  assert.match(notices.join('\n'), /zipkin-v2_yelp\.json: Zipkin v2 JSON/);
+  assert.match(notices.join('\n'), /otlp_hotrod-full-trace\.json: OTLP JSON — 40 spans in 1 new trace/);
+
+  const broken = tempFile('broken.json', '{"resourceSpans": [ {"resource": ');
+  const notJson = tempFile('notes.txt', 'this is not a trace\n');
+  await page.setInputFiles('input[type=file]', [broken, notJson]);
+  await page.waitForFunction(() => document.querySelectorAll('.notice-error').length === 2);
+  const errors = await page.locator('.notice-error').allInnerTexts();
+  assert.match(errors[0], /broken\.json: the file ends early at line 1/);
+  assert.match(errors[0], /truncated/);
+  assert.match(errors[1], /notes\.txt: not valid JSON at line 1, column 1/);
+  assert.equal(await page.locator('tr.trace-row').count(), 2, 'loaded traces survive bad files');
+  await screenshot(page, 'errors-keep-loaded');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a file dropped on the page loads', async () => {
+  const page = await openApp();
+  const json = fs.readFileSync(sample('zipkin-v2_skew.json'), 'utf8');
+  await page.evaluate((content) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([content], 'dropped-skew.json', { type: 'application/json' }));
+    const target = document.querySelector('.shell');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, json);
+  await page.waitForSelector('tr.trace-row');
+  assert.match(await page.locator('.notice-ok').innerText(), /dropped-skew\.json: Zipkin v2 JSON — 4 spans/);
+  // The skewed server span was shifted, and the warning says so.
+  assert.match(await page.locator('.warnings').innerText(), /clock-skew/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""A small shop of real OpenTelemetry-instrumented services (Flask + requests, Python SDK).
+
+    shop.py record OUT_DIR [--requests N]        record fixtures: OTLP JSON lines + Zipkin v2 JSON
+    shop.py zipkin ZIPKIN_URL [--requests N]     send the spans to a running Zipkin instead
+
+Services (separate processes, each with its own TracerProvider and service.name):
+  frontend  GET /checkout/<n>: cart, then inventory x3 and pricing in parallel, then payment
+            (retried once when it fails); n % 5 == 4 asks for an unknown item (inventory 404).
+  cart      GET /cart/<n>: a real sqlite3 query in a manual CLIENT span (db.system=sqlite).
+  inventory GET /stock/<sku>: 404 for the unknown item.
+  pricing   GET /price/<n>: an INTERNAL span "compute discount".
+  payment   POST /pay/<n>: calls an uninstrumented "bank" HTTP server; the first attempt of every
+            third order fails with HTTP 502 (so frontend retries).
+In `record` mode the script also computes, independently of Strand, the numbers the analysis
+must reproduce (per service/operation counts, errors, nearest-rank percentiles; per trace span
+counts; service-to-service call counts), from the SDK's own span objects, into expected.json.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import base64
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVICES = ["frontend", "cart", "inventory", "pricing", "payment"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------- one service process
+def serve(name, port, ports, out_dir, zipkin_url):
+    import sqlite3
+    import requests
+    from concurrent.futures import ThreadPoolExecutor
+    from flask import Flask, abort, jsonify
+    from opentelemetry import trace
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+    from opentelemetry.instrumentation.flask import FlaskInstrumentor
+    from opentelemetry.instrumentation.requests import RequestsInstrumentor
+    from opentelemetry.trace import SpanKind, Status, StatusCode
+
+    provider = TracerProvider(resource=Resource.create({
+        "service.name": name, "service.namespace": "shop", "host.name": f"{name}-host",
+    }))
+
+    class JsonLinesExporter(SpanExporter):
+        """Writes each batch as one OTLP JSON line (hex ids, integer enums, as the spec says),
+        using the official protobuf encoder, and keeps a plain record for expected.json."""
+
+        def __init__(self, path):
+            self.path = path
+            self.lock = threading.Lock()
+
+        def export(self, spans):
+            from google.protobuf.json_format import MessageToDict
+            from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+            doc = MessageToDict(encode_spans(spans), use_integers_for_enums=True)
+            hexify(doc)
+            plain = [{
+                "trace_id": f"{s.context.trace_id:032x}", "span_id": f"{s.context.span_id:016x}",
+                "parent_id": f"{s.parent.span_id:016x}" if s.parent else None,
+                "service": name, "name": s.name, "kind": s.kind.name,
+                "start": s.start_time, "end": s.end_time,
+                "error": s.status.status_code == StatusCode.ERROR,
+                "attributes": {k: (list(v) if isinstance(v, tuple) else v) for k, v in (s.attributes or {}).items()},
+            } for s in spans]
+            with self.lock, open(self.path, "a") as f:
+                f.write(json.dumps(doc, separators=(",", ":")) + "\n")
+                with open(self.path + ".plain", "a") as p:
+                    for row in plain:
+                        p.write(json.dumps(row) + "\n")
+            return SpanExportResult.SUCCESS
+
+    if out_dir:
+        provider.add_span_processor(BatchSpanProcessor(JsonLinesExporter(os.path.join(out_dir, f"{name}.otlp.jsonl"))))
+    if zipkin_url:
+        from opentelemetry.exporter.zipkin.json import ZipkinExporter
+        provider.add_span_processor(BatchSpanProcessor(ZipkinExporter(endpoint=zipkin_url)))
+    trace.set_tracer_provider(provider)
+    tracer = trace.get_tracer("shop", "1.0")
+    app = Flask(name)
+    FlaskInstrumentor().instrument_app(app)
+    RequestsInstrumentor().instrument()
+    url = lambda svc, path: f"http://127.0.0.1:{ports[svc]}{path}"
+
+    @app.get("/__flush")
+    def flush():
+        provider.force_flush()
+        return "ok"
+
+    if name == "frontend":
+        pool = ThreadPoolExecutor(4)
+
+        @app.get("/checkout/<int:n>")
+        def checkout(n):
+            requests.get(url("cart", f"/cart/{n}"), timeout=5).raise_for_status()
+            skus = ["a1", "b2", "zz9" if n % 5 == 4 else "c3"]
+            ctx = trace.get_current_span().get_span_context()
+            from opentelemetry import context as otel_context
+            parent_ctx = otel_context.get_current()
+
+            def call(path):
+                token = otel_context.attach(parent_ctx)
+                try:
+                    return requests.get(url(path[0], path[1]), timeout=5).status_code
+                finally:
+                    otel_context.detach(token)
+
+            statuses = list(pool.map(call, [("inventory", f"/stock/{s}") for s in skus] + [("pricing", f"/price/{n}")]))
+            if 404 in statuses:
+                trace.get_current_span().add_event("item unavailable", {"order": n})
+                abort(409)
+            for attempt in (1, 2):
+                r = requests.post(url("payment", f"/pay/{n}?attempt={attempt}"), timeout=5)
+                if r.ok:
+                    break
+            else:
+                abort(502)
+            return jsonify(order=n, trace=f"{ctx.trace_id:032x}")
+
+    if name == "cart":
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.execute("CREATE TABLE items (order_id INTEGER, sku TEXT, qty INTEGER)")
+        db.executemany("INSERT INTO items VALUES (?, ?, ?)", [(i, s, 1) for i in range(100) for s in ("a1", "b2")])
+        lock = threading.Lock()
+
+        @app.get("/cart/<int:n>")
+        def cart(n):
+            with tracer.start_as_current_span("SELECT items", kind=SpanKind.CLIENT, attributes={
+                "db.system": "sqlite", "db.operation.name": "SELECT", "db.collection.name": "items",
+                "db.query.text": "SELECT sku, qty FROM items WHERE order_id = ?",
+            }):
+                with lock:
+                    rows = db.execute("SELECT sku, qty FROM items WHERE order_id = ?", (n,)).fetchall()
+                time.sleep(0.002)
+            return jsonify(items=len(rows))
+
+    if name == "inventory":
+        @app.get("/stock/<sku>")
+        def stock(sku):
+            time.sleep(0.003 + 0.001 * len(sku))
+            if sku.startswith("zz"):
+                abort(404)
+            return jsonify(sku=sku, qty=7)
+
+    if name == "pricing":
+        @app.get("/price/<int:n>")
+        def price(n):
+            with tracer.start_as_current_span("compute discount", attributes={"order": n}):
+                time.sleep(0.004)
+            return jsonify(total=99.5)
+
+    if name == "payment":
+        @app.post("/pay/<int:n>")
+        def pay(n):
+            from flask import request
+            attempt = int(request.args.get("attempt", "1"))
+            r = requests.post(f"http://127.0.0.1:{ports['bank']}/charge", timeout=5)
+            if n % 3 == 0 and attempt == 1:
+                span = trace.get_current_span()
+                span.set_status(Status(StatusCode.ERROR, "bank declined: try again"))
+                span.add_event("exception", {"exception.type": "BankError", "exception.message": "declined"})
+                abort(502)
+            return jsonify(charged=r.status_code)
+
+    import logging
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app.run(host="127.0.0.1", port=port, threaded=True)
+
+
+def hexify(doc):
+    """protobuf's JSON mapping writes bytes as base64; OTLP/JSON wants hex ids."""
+    for rs in doc.get("resourceSpans", []):
+        for ss in rs.get("scopeSpans", []):
+            for s in ss.get("spans", []):
+                for key in ("traceId", "spanId", "parentSpanId"):
+                    if s.get(key):
+                        s[key] = base64.b64decode(s[key]).hex()
+                for link in s.get("links", []):
+                    for key in ("traceId", "spanId"):
+                        if link.get(key):
+                            link[key] = base64.b64decode(link[key]).hex()
+
+
+class Bank(BaseHTTPRequestHandler):
+    """The uninstrumented external service payment calls."""
+
+    def do_POST(self):
+        time.sleep(0.005)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+# ---------------------------------------------------------------- driver
+def run(out_dir, zipkin_url, n_requests):
+    import urllib.request
+    ports = {s: free_port() for s in SERVICES}
+    ports["bank"] = free_port()
+    bank = HTTPServer(("127.0.0.1", ports["bank"]), Bank)
+    threading.Thread(target=bank.serve_forever, daemon=True).start()
+    if out_dir:
+        os.makedirs(out_dir, exist_ok=True)
+        for s in SERVICES:
+            for suffix in (".otlp.jsonl", ".otlp.jsonl.plain"):
+                p = os.path.join(out_dir, s + suffix)
+                if os.path.exists(p):
+                    os.remove(p)
+    procs = [subprocess.Popen([sys.executable, __file__, "serve", s, str(ports[s]), json.dumps(ports),
+                               out_dir or "", zipkin_url or ""]) for s in SERVICES]
+    try:
+        for s in SERVICES:
+            wait_for(f"http://127.0.0.1:{ports[s]}/__flush")
+        results = []
+        for n in range(n_requests):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{ports['frontend']}/checkout/{n}", timeout=10) as r:
+                    results.append(r.status)
+            except urllib.error.HTTPError as e:
+                results.append(e.code)
+            time.sleep(0.01)
+        time.sleep(0.2)
+        for s in SERVICES:
+            urllib.request.urlopen(f"http://127.0.0.1:{ports[s]}/__flush", timeout=10).read()
+        print("checkout statuses:", results)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait()
+        bank.shutdown()
+    if out_dir:
+        combine(out_dir)
+
+
+def wait_for(url, tries=100):
+    import urllib.request
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+def nearest_rank(sorted_values, p):
+    """The smallest value such that at least p% of the values are <= it."""
+    import math
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def combine(out_dir):
+    lines, spans = [], []
+    for s in SERVICES:
+        with open(os.path.join(out_dir, s + ".otlp.jsonl")) as f:
+            lines.extend(l for l in f if l.strip())
+        with open(os.path.join(out_dir, s + ".otlp.jsonl.plain")) as f:
+            spans.extend(json.loads(l) for l in f if l.strip())
+        os.remove(os.path.join(out_dir, s + ".otlp.jsonl"))
+        os.remove(os.path.join(out_dir, s + ".otlp.jsonl.plain"))
+    with open(os.path.join(out_dir, "shop.otlp.jsonl"), "w") as f:
+        f.writelines(lines)
+
+    # Independent numbers, from the SDK's span objects.
+    by_id = {(s["trace_id"], s["span_id"]): s for s in spans}
+    groups = {}
+    for s in spans:
+        groups.setdefault((s["service"], s["name"], s["kind"]), []).append(s)
+    operations = []
+    for (service, name, kind), members in sorted(groups.items()):
+        durations = sorted(m["end"] - m["start"] for m in members)
+        operations.append({
+            "service": service, "name": name, "kind": kind.lower(), "count": len(members),
+            "errors": sum(m["error"] for m in members),
+            "min": durations[0], "max": durations[-1],
+            "p50": nearest_rank(durations, 50), "p90": nearest_rank(durations, 90), "p99": nearest_rank(durations, 99),
+        })
+    traces = {}
+    for s in spans:
+        traces.setdefault(s["trace_id"], []).append(s)
+    edges = {}
+    for s in spans:
+        parent = by_id.get((s["trace_id"], s["parent_id"])) if s["parent_id"] else None
+        if parent and parent["service"] != s["service"]:
+            edges[(parent["service"], s["service"])] = edges.get((parent["service"], s["service"]), 0) + 1
+        elif s["kind"] == "CLIENT" and not any(
+                c["parent_id"] == s["span_id"] and c["service"] != s["service"] for c in traces[s["trace_id"]]):
+            peer = s["attributes"].get("db.system") or s["attributes"].get("server.address")
+            edges[(s["service"], peer)] = edges.get((s["service"], peer), 0) + 1
+    start = min(s["start"] for s in spans)
+    end = max(s["end"] for s in spans)
+    expected = {
+        "spans": len(spans),
+        "traces": {t: len(m) for t, m in sorted(traces.items())},
+        "errors": sum(s["error"] for s in spans),
+        "window_ns": end - start,
+        "operations": operations,
+        "edges": [{"from": a, "to": b, "calls": n} for (a, b), n in sorted(edges.items())],
+    }
+    with open(os.path.join(out_dir, "shop.expected.json"), "w") as f:
+        json.dump(expected, f, indent=1)
+        f.write("\n")
+    print(f"recorded {len(spans)} spans in {len(traces)} traces into {out_dir}")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args[:1] == ["serve"]:
+        serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None)
+    elif args[:1] in (["record"], ["zipkin"]):
+        n = int(args[args.index("--requests") + 1]) if "--requests" in args else 12
+        if args[0] == "record":
+            run(os.path.abspath(args[1]), None, n)
+        else:
+            run(None, args[1], n)
+    else:
+        print(__doc__)
+        sys.exit(2)
