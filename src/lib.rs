@@ -3,6 +3,7 @@
 //! only `ui` (compiled for wasm32 alone) touches the browser. See ARCHITECTURE.md.
 
 pub mod analysis;
+pub mod cli;
 pub mod demo;
 pub mod formats;
 pub mod model;

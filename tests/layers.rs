@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// (layer, the crate modules its non-test code may use besides itself)
-const RULES: [(&str, &[&str]); 8] = [
+const RULES: [(&str, &[&str]); 9] = [
     ("model", &[]),
     ("formats", &["model"]),
     ("analysis", &["model"]),
@@ -13,9 +13,10 @@ const RULES: [(&str, &[&str]); 8] = [
     ("synth", &[]),
     ("demo", &[]),
     ("ui", &["model", "formats", "analysis", "view", "sources", "demo", "synth"]),
+    ("cli", &["model", "formats", "analysis", "view"]),
 ];
 const BROWSER_CRATES: [&str; 6] = ["yew", "web_sys", "js_sys", "wasm_bindgen", "gloo", "wasm_bindgen_futures"];
-const LAYERS: [&str; 8] = ["model", "formats", "analysis", "view", "sources", "synth", "demo", "ui"];
+const LAYERS: [&str; 9] = ["model", "formats", "analysis", "view", "sources", "synth", "demo", "ui", "cli"];
 
 fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };

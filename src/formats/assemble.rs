@@ -18,6 +18,7 @@ use crate::model::{
     NO_PARENT,
 };
 use crate::model::dump::format_attrs;
+use crate::model::tree::SpanTree;
 use crate::model::time::format_duration;
 use hashbrown::HashMap;
 
@@ -39,14 +40,14 @@ pub fn assemble(trace: &mut Trace, strings: &Interner, options: &AssembleOptions
     drop_exact_duplicates(trace, strings);
     resolve_parents(trace, strings);
     cut_cycles(trace);
-    let mut order = tree_order(trace);
+    let (mut order, mut depth) = tree_order(trace);
     if place_missing_starts(trace, &order) {
-        order = tree_order(trace);
+        (order, depth) = tree_order(trace);
     }
     if options.adjust_clock_skew && adjust_clock_skew(trace, strings, &order) {
-        order = tree_order(trace);
+        (order, depth) = tree_order(trace);
     }
-    trace.depth = depths(trace, &order);
+    trace.depth = depth;
     trace.order = order;
     flag_outside_parent(trace);
     compute_bounds(trace);
@@ -392,89 +393,10 @@ fn cut_cycles(trace: &mut Trace) {
     }
 }
 
-/// Children of every span in CSR form, each list sorted by start time (then file order).
-pub(crate) struct Children {
-    offsets: Vec<u32>,
-    items: Vec<SpanIdx>,
-    pub roots: Vec<SpanIdx>,
-}
-
-impl Children {
-    pub(crate) fn build(spans: &[Span]) -> Children {
-        let n = spans.len();
-        let mut counts = vec![0u32; n + 1];
-        let mut roots = Vec::new();
-        for (i, span) in spans.iter().enumerate() {
-            if span.parent == NO_PARENT || span.parent as usize >= n {
-                roots.push(i as SpanIdx);
-            } else if let Some(c) = counts.get_mut(span.parent as usize + 1) {
-                *c += 1;
-            }
-        }
-        for i in 1..=n {
-            let prev = counts.get(i - 1).copied().unwrap_or(0);
-            if let Some(c) = counts.get_mut(i) {
-                *c += prev;
-            }
-        }
-        let mut fill = counts.clone();
-        let mut items = vec![0u32; counts.get(n).copied().unwrap_or(0) as usize];
-        for (i, span) in spans.iter().enumerate() {
-            if span.parent != NO_PARENT && (span.parent as usize) < n {
-                if let Some(pos) = fill.get_mut(span.parent as usize) {
-                    if let Some(slot) = items.get_mut(*pos as usize) {
-                        *slot = i as SpanIdx;
-                    }
-                    *pos += 1;
-                }
-            }
-        }
-        let key = |i: &SpanIdx| (spans.get(*i as usize).map_or(i64::MAX, |s| s.start_ns), *i);
-        for i in 0..n {
-            let (a, b) = (counts.get(i).copied().unwrap_or(0), counts.get(i + 1).copied().unwrap_or(0));
-            if b > a + 1 {
-                if let Some(list) = items.get_mut(a as usize..b as usize) {
-                    list.sort_unstable_by_key(key);
-                }
-            }
-        }
-        roots.sort_unstable_by_key(key);
-        Children { offsets: counts, items, roots }
-    }
-
-    pub(crate) fn of(&self, idx: SpanIdx) -> &[SpanIdx] {
-        let i = idx as usize;
-        let (Some(&a), Some(&b)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
-            return &[];
-        };
-        self.items.get(a as usize..b as usize).unwrap_or(&[])
-    }
-}
-
-/// Pre-order: roots by start, each followed by its subtree, siblings by start.
-fn tree_order(trace: &Trace) -> Vec<SpanIdx> {
-    let children = Children::build(&trace.spans);
-    let mut order = Vec::with_capacity(trace.spans.len());
-    let mut stack: Vec<SpanIdx> = children.roots.iter().rev().copied().collect();
-    while let Some(i) = stack.pop() {
-        order.push(i);
-        stack.extend(children.of(i).iter().rev().copied());
-    }
-    order
-}
-
-fn depths(trace: &Trace, order: &[SpanIdx]) -> Vec<u32> {
-    let mut depth = vec![0u32; trace.spans.len()];
-    for &i in order {
-        let parent = trace.spans.get(i as usize).map_or(NO_PARENT, |s| s.parent);
-        if parent != NO_PARENT {
-            let d = depth.get(parent as usize).copied().unwrap_or(0).saturating_add(1);
-            if let Some(slot) = depth.get_mut(i as usize) {
-                *slot = d;
-            }
-        }
-    }
-    depth
+/// Pre-order (roots by start, each followed by its subtree, siblings by start) and depths.
+fn tree_order(trace: &Trace) -> (Vec<SpanIdx>, Vec<u32>) {
+    let tree = SpanTree::from_spans(&trace.spans);
+    (tree.preorder, tree.depth)
 }
 
 /// Spans without a start time (0) get their parent's start, or the trace's earliest start for

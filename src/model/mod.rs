@@ -7,6 +7,7 @@ pub mod ids;
 pub mod strings;
 pub mod time;
 pub mod trace;
+pub mod tree;
 pub mod warnings;
 
 pub use ids::{SpanId, TraceId};

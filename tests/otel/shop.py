@@ -90,7 +90,7 @@ def serve(name, port, ports, out_dir, zipkin_url):
     trace.set_tracer_provider(provider)
     tracer = trace.get_tracer("shop", "1.0")
     app = Flask(name)
-    FlaskInstrumentor().instrument_app(app)
+    FlaskInstrumentor().instrument_app(app, excluded_urls="__flush")
     RequestsInstrumentor().instrument()
     url = lambda svc, path: f"http://127.0.0.1:{ports[svc]}{path}"
 
@@ -303,7 +303,10 @@ def combine(out_dir):
             edges[(parent["service"], s["service"])] = edges.get((parent["service"], s["service"]), 0) + 1
         elif s["kind"] == "CLIENT" and not any(
                 c["parent_id"] == s["span_id"] and c["service"] != s["service"] for c in traces[s["trace_id"]]):
-            peer = s["attributes"].get("db.system") or s["attributes"].get("server.address")
+            a = s["attributes"]
+            from urllib.parse import urlsplit
+            url = a.get("url.full") or a.get("http.url")
+            peer = a.get("db.system") or a.get("server.address") or (urlsplit(url).hostname if url else None)
             edges[(s["service"], peer)] = edges.get((s["service"], peer), 0) + 1
     start = min(s["start"] for s in spans)
     end = max(s["end"] for s in spans)
