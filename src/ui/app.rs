@@ -2,7 +2,7 @@
 //! selected trace's span list.
 
 use super::loader::read_files;
-use super::span_table::SpanTable;
+use super::trace_page::TracePage;
 use super::state::{Action, AppState, NoticeKind};
 use super::trace_table::TraceTable;
 use crate::demo::{DEMO_FILE_NAME, DEMO_TRACE_JSON};
@@ -24,8 +24,8 @@ pub fn app() -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-            if search.trim_start_matches('?').split('&').any(|p| p == "demo" || p.starts_with("demo=")) {
+            let route = super::url::current_route();
+            if route.other.iter().any(|(k, _)| k == "demo") {
                 dispatch.emit(Action::Load { file: DEMO_FILE_NAME.to_string(), bytes: DEMO_TRACE_JSON.to_vec() });
             }
         });
@@ -93,14 +93,30 @@ pub fn app() -> Html {
         let on = state.options.adjust_clock_skew;
         Callback::from(move |_: Event| dispatch.emit(Action::SetClockSkew(!on)))
     };
-    let on_select = {
+    let on_navigate = {
         let dispatch = dispatch.clone();
-        Callback::from(move |id| dispatch.emit(Action::Select(Some(id))))
+        Callback::from(move |(route, push)| dispatch.emit(Action::Navigate { route, push }))
     };
+    let on_select_trace = {
+        let dispatch = dispatch.clone();
+        let data = state.data.clone();
+        let route = state.route.clone();
+        Callback::from(move |index: usize| {
+            let data = data.borrow();
+            let Some(trace) = data.traces.get(index) else { return };
+            let next = crate::view::route::Route {
+                trace: Some(trace.trace_id.display(&data.strings)),
+                other: route.other.clone(),
+                ..Default::default()
+            };
+            dispatch.emit(Action::Navigate { route: next, push: true });
+        })
+    };
+    super::url::use_url_sync(&state, dispatch.clone());
 
     let data = state.data.borrow();
     let has_traces = !data.traces.is_empty();
-    let selected = state.selected.and_then(|id| data.find_trace(id));
+    let selected = state.selected_trace(&data);
     let span_total = data.span_count();
     drop(data);
 
@@ -150,9 +166,10 @@ pub fn app() -> Html {
             <div class="notices">{ for notices }</div>
             if has_traces {
                 <main class="workspace">
-                    <TraceTable data={state.data.clone()} selected={selected} on_select={on_select} />
+                    <TraceTable data={state.data.clone()} selected={selected} on_select={on_select_trace} />
                     if let Some(index) = selected {
-                        <SpanTable data={state.data.clone()} trace_index={index} />
+                        <TracePage data={state.data.clone()} trace_index={index} route={state.route.clone()}
+                                   on_navigate={on_navigate} />
                     }
                 </main>
             } else {

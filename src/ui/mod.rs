@@ -8,9 +8,17 @@ mod panic;
 
 pub use panic::show_banner as show_error_banner;
 pub mod perf;
-mod span_table;
+mod details;
+mod flame;
+mod json_tab;
+mod search_bar;
+mod spans_tab;
 mod state;
+mod stats_tab;
+mod trace_page;
 mod trace_table;
+mod url;
+mod waterfall;
 
 /// Entry point of the app: installs the panic banner and mounts the root component.
 pub fn start() {

@@ -3,7 +3,8 @@
 //! leaves what was loaded untouched.
 
 use crate::formats::{self, AssembleOptions};
-use crate::model::{Dataset, TraceId};
+use crate::model::Dataset;
+use crate::view::route::Route;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
@@ -45,7 +46,10 @@ pub struct Notice {
 #[derive(Clone, PartialEq)]
 pub struct AppState {
     pub data: DataHandle,
-    pub selected: Option<TraceId>,
+    /// What the address bar says: selected trace, span, view and search.
+    pub route: Route,
+    /// Whether the last route change should add a history entry (false: replace it).
+    pub push_history: bool,
     pub notices: Vec<Notice>,
     pub options: AssembleOptions,
     next_notice: u64,
@@ -55,7 +59,8 @@ impl Default for AppState {
     fn default() -> Self {
         AppState {
             data: DataHandle { inner: Rc::new(RefCell::new(Dataset::new())), generation: 0 },
-            selected: None,
+            route: Route::default(),
+            push_history: false,
             notices: Vec::new(),
             options: AssembleOptions::default(),
             next_notice: 0,
@@ -68,7 +73,8 @@ pub enum Action {
     Load { file: String, bytes: Vec<u8> },
     /// A file could not even be read.
     ReadFailed { file: String, error: String },
-    Select(Option<TraceId>),
+    /// Go to another trace, span, view or search; `push` adds a history entry.
+    Navigate { route: Route, push: bool },
     Dismiss(u64),
     ClearAll,
     SetClockSkew(bool),
@@ -84,12 +90,16 @@ impl Reducible for AppState {
             Action::ReadFailed { file, error } => {
                 next.notify(NoticeKind::Error, format!("{file}: could not be read: {error}"), Vec::new());
             }
-            Action::Select(trace) => next.selected = trace,
+            Action::Navigate { route, push } => {
+                next.route = route;
+                next.push_history = push;
+            }
             Action::Dismiss(id) => next.notices.retain(|n| n.id != id),
             Action::ClearAll => {
                 next.data.inner.borrow_mut().clone_from(&Dataset::new());
                 next.data.generation += 1;
-                next.selected = None;
+                next.route = Route { other: next.route.other.clone(), ..Route::default() };
+                next.push_history = true;
                 next.notices.clear();
             }
             Action::SetClockSkew(on) => {
@@ -103,6 +113,12 @@ impl Reducible for AppState {
 }
 
 impl AppState {
+    /// The index of the trace the route names, if it is loaded.
+    pub fn selected_trace(&self, data: &Dataset) -> Option<usize> {
+        let wanted = self.route.trace.as_deref()?;
+        data.traces.iter().position(|t| t.trace_id.display(&data.strings) == wanted)
+    }
+
     fn notify(&mut self, kind: NoticeKind, text: String, details: Vec<String>) {
         self.next_notice += 1;
         self.notices.push(Notice { id: self.next_notice, kind, text, details });
@@ -133,9 +149,11 @@ impl AppState {
                     text.push_str(&format!(", {} dependency links", summary.dependencies_added));
                 }
                 self.notify(NoticeKind::Loaded, text, summary.notes);
-                if self.selected.is_none() {
-                    let data = self.data.inner.borrow();
-                    self.selected = data.traces.first().map(|t| t.trace_id);
+                let data = self.data.inner.borrow();
+                if self.selected_trace(&data).is_none() {
+                    self.route.trace = data.traces.first().map(|t| t.trace_id.display(&data.strings));
+                    self.route.span = None;
+                    self.push_history = false;
                 }
             }
             Err(err) => self.notify(

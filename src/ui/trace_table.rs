@@ -1,7 +1,6 @@
 //! The list of loaded traces; clicking a row selects the trace.
 
 use super::state::DataHandle;
-use crate::model::TraceId;
 use crate::view::trace_list::summaries;
 use yew::prelude::*;
 
@@ -9,7 +8,8 @@ use yew::prelude::*;
 pub struct TraceTableProps {
     pub data: DataHandle,
     pub selected: Option<usize>,
-    pub on_select: Callback<TraceId>,
+    /// Open the trace at this index of `Dataset::traces`.
+    pub on_select: Callback<usize>,
 }
 
 #[function_component(TraceTable)]
@@ -18,7 +18,6 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
         let data = props.data.clone();
         move |_| summaries(&data.borrow())
     });
-    let ids: Vec<TraceId> = props.data.borrow().traces.iter().map(|t| t.trace_id).collect();
     html! {
         <section class="trace-list" aria-label="Loaded traces">
             <table class="grid">
@@ -31,9 +30,9 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                 </thead>
                 <tbody>
                     { for rows.iter().map(|row| {
-                        let Some(&id) = ids.get(row.index) else { return html! {} };
+                        let index = row.index;
                         let on_select = props.on_select.clone();
-                        let onclick = Callback::from(move |_: MouseEvent| on_select.emit(id));
+                        let onclick = Callback::from(move |_: MouseEvent| on_select.emit(index));
                         let selected = props.selected == Some(row.index);
                         html! {
                             <tr class={classes!("trace-row", selected.then_some("selected"))} {onclick}

@@ -1,6 +1,9 @@
 //! Pure view models: what the UI shows, computed from the model and analysis without touching
-//! the browser (rows, labels, colours, geometry). Depends on `model` and `analysis`.
+//! the browser (rows, labels, colours, geometry, the URL state). Depends on `model` and `analysis`.
 
 pub mod colors;
+pub mod route;
+pub mod search;
 pub mod span_list;
 pub mod trace_list;
+pub mod trace_view;

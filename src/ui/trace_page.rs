@@ -1,0 +1,181 @@
+//! The page of one trace: its header (root, start, duration, services, depth, spans, errors,
+//! warnings), the view tabs, and the selected view. The waterfall view has the search bar and the
+//! span details beside it. Derived data comes from `view` functions through `use_memo`.
+
+use super::details::SpanDetails;
+use super::flame::FlameGraph;
+use super::json_tab::JsonTab;
+use super::search_bar::SearchBar;
+use super::spans_tab::SpansTab;
+use super::state::DataHandle;
+use super::stats_tab::StatsTab;
+use super::waterfall::Waterfall;
+use crate::view::route::Route;
+use crate::view::search::search;
+use crate::view::trace_list::summarize;
+use crate::view::trace_view::{analyze, Tab};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TracePageProps {
+    pub data: DataHandle,
+    pub trace_index: usize,
+    pub route: Route,
+    /// Navigate to a new route; the flag says whether to add a history entry.
+    pub on_navigate: Callback<(Route, bool)>,
+}
+
+#[function_component(TracePage)]
+pub fn trace_page(props: &TracePageProps) -> Html {
+    let key = (props.data.generation, props.trace_index);
+    let analysis = use_memo(key, {
+        let data = props.data.clone();
+        move |&(_, index)| data.borrow().traces.get(index).map(analyze)
+    });
+    let summary = use_memo(key, {
+        let data = props.data.clone();
+        move |&(_, index)| {
+            let data = data.borrow();
+            data.traces.get(index).map(|t| summarize(&data.strings, index, t))
+        }
+    });
+    let search_result = use_memo((key, props.route.search.clone()), {
+        let data = props.data.clone();
+        let analysis = analysis.clone();
+        move |((_, index), query)| {
+            let data = data.borrow();
+            match (data.traces.get(*index), analysis.as_ref()) {
+                (Some(trace), Some(a)) => search(&data.strings, trace, &a.tree, query),
+                _ => Default::default(),
+            }
+        }
+    });
+    let matches_only = use_state(|| false);
+    let current_match = use_state(|| None::<usize>);
+    let (Some(analysis_rc), Some(summary)) = (analysis.as_ref().as_ref(), summary.as_ref().as_ref()) else {
+        return html! {};
+    };
+    let analysis_rc = Rc::new(analysis_rc.clone());
+
+    // The selected span: the route names it by id; duplicates resolve to the first in tree order.
+    let selected: Option<u32> = props.route.span.as_deref().and_then(|wanted| {
+        let data = props.data.borrow();
+        let trace = data.traces.get(props.trace_index)?;
+        trace.order.iter().copied().find(|&i| trace.span(i).is_some_and(|s| s.span_id.display(&data.strings) == wanted))
+    });
+
+    let on_select = {
+        let data = props.data.clone();
+        let trace_index = props.trace_index;
+        let route = props.route.clone();
+        let on_navigate = props.on_navigate.clone();
+        Callback::from(move |span: Option<u32>| {
+            let mut next = route.clone();
+            next.span = span.and_then(|i| {
+                let data = data.borrow();
+                let trace = data.traces.get(trace_index)?;
+                Some(trace.span(i)?.span_id.display(&data.strings))
+            });
+            on_navigate.emit((next, true));
+        })
+    };
+    let on_query = {
+        let route = props.route.clone();
+        let on_navigate = props.on_navigate.clone();
+        let current_match = current_match.clone();
+        Callback::from(move |q: String| {
+            current_match.set(None);
+            on_navigate.emit((Route { search: q, ..route.clone() }, false));
+        })
+    };
+    let on_step = {
+        let current_match = current_match.clone();
+        let count = search_result.matches.len();
+        Callback::from(move |delta: i32| {
+            if count == 0 {
+                return;
+            }
+            let next = match *current_match {
+                None if delta >= 0 => 0,
+                None => count - 1,
+                Some(i) => ((i as i64 + i64::from(delta)).rem_euclid(count as i64)) as usize,
+            };
+            current_match.set(Some(next));
+        })
+    };
+    let on_matches_only = {
+        let matches_only = matches_only.clone();
+        Callback::from(move |on: bool| matches_only.set(on))
+    };
+    let focus_match = current_match.and_then(|i| search_result.matches.get(i).copied());
+
+    let tabs = Tab::ALL.iter().map(|&tab| {
+        let active = props.route.tab == tab;
+        let onclick = {
+            let p = props.route.clone();
+            let on_navigate = props.on_navigate.clone();
+            Callback::from(move |_: MouseEvent| on_navigate.emit((Route { tab, ..p.clone() }, true)))
+        };
+        html! {
+            <button role="tab" class={classes!("tab", active.then_some("active"))} aria-selected={active.to_string()}
+                    data-tab={tab.name()} {onclick}>{ tab.label() }</button>
+        }
+    });
+
+    let body = match props.route.tab {
+        Tab::Waterfall => html! {
+            <div class="waterfall-layout">
+                <div class="waterfall-main">
+                    <SearchBar query={props.route.search.clone()} on_query={on_query}
+                               matches={search_result.matches.len()} current={*current_match} on_step={on_step}
+                               matches_only={*matches_only} on_matches_only={on_matches_only}
+                               error={search_result.error.clone()} />
+                    <Waterfall data={props.data.clone()} trace_index={props.trace_index} analysis={analysis_rc.clone()}
+                               search={search_result.clone()} matches_only={*matches_only} selected={selected}
+                               focus_match={focus_match} on_select={on_select.clone()} />
+                </div>
+                if let Some(span) = selected {
+                    <SpanDetails data={props.data.clone()} trace_index={props.trace_index} analysis={analysis_rc.clone()}
+                                 span={span} on_select={on_select.clone()} on_navigate={props.on_navigate.clone()}
+                                 route={props.route.clone()} />
+                }
+            </div>
+        },
+        Tab::Flame => html! {
+            <FlameGraph data={props.data.clone()} trace_index={props.trace_index} analysis={analysis_rc.clone()}
+                        selected={selected} on_select={on_select.clone()} />
+        },
+        Tab::Statistics => html! {
+            <StatsTab data={props.data.clone()} trace_index={props.trace_index} analysis={analysis_rc.clone()} />
+        },
+        Tab::Spans => html! {
+            <SpansTab data={props.data.clone()} trace_index={props.trace_index} analysis={analysis_rc.clone()}
+                      selected={selected} on_select={on_select.clone()} />
+        },
+        Tab::Json => html! { <JsonTab data={props.data.clone()} trace_index={props.trace_index} /> },
+    };
+
+    html! {
+        <section class="trace-page" aria-label="Trace">
+            <div class="trace-header">
+                <h2>
+                    <span class="service">{ &summary.root_service }</span>{ " " }
+                    <span class="op">{ &summary.root_name }</span>
+                </h2>
+                <dl class="facts">
+                    <div><dt>{ "Start" }</dt><dd>{ &summary.start }</dd></div>
+                    <div><dt>{ "Duration" }</dt><dd>{ &summary.duration }</dd></div>
+                    <div><dt>{ "Services" }</dt><dd>{ summary.services }</dd></div>
+                    <div><dt>{ "Depth" }</dt><dd>{ summary.depth }</dd></div>
+                    <div><dt>{ "Spans" }</dt><dd>{ summary.spans }</dd></div>
+                    <div><dt>{ "Errors" }</dt><dd class={classes!((summary.errors > 0).then_some("has-errors"))}>{ summary.errors }</dd></div>
+                    <div><dt>{ "Warnings" }</dt><dd class={classes!((summary.warnings > 0).then_some("has-warnings"))}>{ summary.warnings }</dd></div>
+                    <div><dt>{ "Trace id" }</dt><dd class="mono">{ &summary.trace_id }</dd></div>
+                </dl>
+                <div class="tabs" role="tablist" aria-label="Trace views">{ for tabs }</div>
+            </div>
+            { body }
+        </section>
+    }
+}
