@@ -10,39 +10,51 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
 
-/// Traces found in one document, in order of first appearance.
+/// Traces found in one document, in order of first appearance, keyed by trace id. Remembers the
+/// last trace looked up: the spans of one trace nearly always come together.
 pub struct TraceSet {
-    traces: Vec<Trace>,
+    pub list: Vec<Trace>,
     index: HashMap<TraceId, usize>,
     source: StrId,
+    last: Option<(TraceId, usize)>,
 }
 
 impl TraceSet {
     pub fn new(source: StrId) -> TraceSet {
-        TraceSet { traces: Vec::new(), index: HashMap::new(), source }
+        TraceSet { list: Vec::new(), index: HashMap::new(), source, last: None }
     }
 
-    /// The trace with this id, created on first use; also returns its position.
-    pub fn get(&mut self, trace_id: TraceId) -> (usize, &mut Trace) {
-        let i = match self.index.get(&trace_id) {
-            Some(&i) => i,
+    /// The position in `list` of the trace with this id, created on first use.
+    pub fn position(&mut self, trace_id: TraceId) -> usize {
+        if let Some((last, pos)) = self.last {
+            if last == trace_id {
+                return pos;
+            }
+        }
+        let pos = match self.index.get(&trace_id) {
+            Some(&pos) => pos,
             None => {
                 let mut trace = Trace::new(trace_id);
                 trace.sources.push(self.source);
-                self.traces.push(trace);
-                let i = self.traces.len() - 1;
-                self.index.insert(trace_id, i);
-                i
+                self.list.push(trace);
+                let pos = self.list.len() - 1;
+                self.index.insert(trace_id, pos);
+                pos
             }
         };
-        // `i` is always a valid index: it was either just pushed or recorded when pushed.
-        let len = self.traces.len();
-        let slot = i.min(len.saturating_sub(1));
-        (slot, &mut self.traces[slot])
+        self.last = Some((trace_id, pos));
+        pos
+    }
+
+    /// The trace with this id, created on first use, with its position. `None` never happens
+    /// (`position` always returns a valid index); callers treat it as "nothing to do".
+    pub fn get(&mut self, trace_id: TraceId) -> Option<(usize, &mut Trace)> {
+        let pos = self.position(trace_id);
+        self.list.get_mut(pos).map(|t| (pos, t))
     }
 
     pub fn finish(self) -> Vec<Trace> {
-        self.traces
+        self.list
     }
 }
 

@@ -4,6 +4,10 @@
 //! Typed tags (`string`, `bool`, `int64`, `float64`, `binary`; numbers may arrive as strings and
 //! bools as `"true"`), logs, `CHILD_OF`/`FOLLOWS_FROM` references (also into other traces),
 //! the older `parentSpanID`, hex ids without leading zeros and `warnings` from the source.
+//!
+//! A document is streamed: each span is deserialized into a short-lived borrowed DTO and
+//! converted into the model at once, instead of building DTOs for the whole document first
+//! (see the streaming section for how the result is kept that of a whole-document walk).
 //! Depends on `model` and `formats::builder`.
 
 use super::builder::{decode_base64, push_attrs, push_bytes, LenientStr, Scalar, TraceSet};
@@ -13,7 +17,7 @@ use crate::model::{
     StrId, Trace, TraceId, Value, Warning, WarningKind,
 };
 use hashbrown::HashMap;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
@@ -76,6 +80,27 @@ struct NodeDto<'a> {
 }
 
 impl NodeDto<'_> {
+    /// A node with every field absent, as the derived deserializer starts.
+    fn empty() -> Self {
+        NodeDto {
+            trace_id: LenientStr::default(),
+            span_id: LenientStr::default(),
+            parent_span_id: LenientStr::default(),
+            operation_name: LenientStr::default(),
+            references: None,
+            flags: None,
+            start_time: None,
+            duration: None,
+            tags: None,
+            logs: None,
+            process_id: LenientStr::default(),
+            process: None,
+            warnings: SourceWarnings::default(),
+            spans: None,
+            processes: None,
+        }
+    }
+
     fn is_trace(&self) -> bool {
         self.spans.is_some()
             || self.processes.is_some()
@@ -353,27 +378,465 @@ impl TagType {
 /// Imports one Jaeger JSON document.
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
     let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
-    if first == Some(b'[') {
-        let nodes: Vec<NodeDto> = parse(bytes, file)?;
-        let mut decoder = Decoder::new(source, strings);
-        decoder.nodes(&nodes);
-        Ok(decoder.finish())
-    } else {
-        let doc: DocDto = parse(bytes, file)?;
-        let mut decoder = Decoder::new(source, strings);
-        decoder.document(&doc);
-        Ok(decoder.finish())
+    let list = first == Some(b'[');
+    let mut decoder = Decoder::new(source, strings, true);
+    let mut parsed = read(bytes, list, &mut decoder);
+    if decoder.restart {
+        // A guess failed (see the streaming section): read again, converting in document order.
+        decoder = Decoder::new(source, decoder.strings, false);
+        parsed = read(bytes, list, &mut decoder);
+    }
+    parsed.map_err(|e| ImportError::from_json(file, Format::Jaeger, &e, 0))?;
+    Ok(decoder.finish())
+}
+
+fn read<'a>(bytes: &'a [u8], list: bool, decoder: &mut Decoder<'_, 'a>) -> Result<(), serde_json::Error> {
+    // Checks UTF-8 once for the whole document (much faster than per string), then parses the
+    // text; a document that is not UTF-8 goes through the byte parser, which says where it breaks.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => stream(serde_json::Deserializer::from_str(text), list, decoder),
+        Err(_) => stream(serde_json::Deserializer::from_slice(bytes), list, decoder),
     }
 }
 
-/// Checks UTF-8 once for the whole document (much faster than per string), then parses the text;
-/// a document that is not UTF-8 goes through the byte parser, which says where it breaks.
-fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8], file: &str) -> Result<T, ImportError> {
-    let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
-    };
-    parsed.map_err(|e| ImportError::from_json(file, Format::Jaeger, &e, 0))
+/// Decodes one whole document into `decoder`, converting spans as they are read.
+fn stream<'a, R: serde_json::de::Read<'a>>(
+    mut de: serde_json::Deserializer<R>,
+    list: bool,
+    decoder: &mut Decoder<'_, 'a>,
+) -> Result<(), serde_json::Error> {
+    if list {
+        NodeListSeed { decoder }.deserialize(&mut de)?;
+    } else {
+        DocSeed { decoder }.deserialize(&mut de)?;
+    }
+    de.end()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming: seeds that convert each span as soon as it is deserialized, so that no document-wide
+// DTO tree is built. They read exactly like the derived DTOs (same names, `null`s and errors) and
+// convert in the same order as a walk over the whole DTO tree would: `data` before the top-level
+// trace's `spans`, each node of a list in turn.
+//
+// Each span of a trace object is converted as soon as it is read when the object's `traceID`
+// came first (as it does in every Jaeger output; else the object is read whole and converted at
+// its end). Its resource is found at once if `processes` came first too; otherwise (Jaeger writes
+// `processes` after `spans`) the span waits in [`Waiting`], and when the object ends resources
+// are found and warnings added, span by span in file order, as if that had happened at once.
+// Only the order of strings in the interner and of entries in the attribute and byte pools may
+// differ from a whole-tree walk.
+//
+// A bare trace (top-level `spans`) is converted at once on the guess that no `data` follows it;
+// if `data` does, the reading stops and the document is read again without guessing, the trace
+// then being read whole and converted after `data`. Strings interned before a failed guess, or
+// before an error that makes the document unusable, stay in the interner.
+
+/// `Option<T>` for a seed: `null` is `None`, anything else goes to the seed.
+struct Optional<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Optional<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Optional<S> {
+    type Value = Option<S::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("option")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(d).map(Some)
+    }
+}
+
+/// A map key, borrowed when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("field identifier")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// Marks field `i` of a struct being read; a second time is the derived `duplicate field` error.
+fn first_time<E: de::Error>(seen: &mut u16, i: u16, name: &'static str) -> Result<(), E> {
+    let bit = 1u16 << i;
+    if *seen & bit != 0 {
+        return Err(E::duplicate_field(name));
+    }
+    *seen |= bit;
+    Ok(())
+}
+
+/// The top-level object: the API envelope or a bare trace ([`DocDto`]).
+struct DocSeed<'d, 's, 'a> {
+    decoder: &'d mut Decoder<'s, 'a>,
+}
+
+impl<'a> DeserializeSeed<'a> for DocSeed<'_, '_, 'a> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_struct("DocDto", &[], self)
+    }
+}
+
+impl<'a> Visitor<'a> for DocSeed<'_, '_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Jaeger API response {\"data\":[…]} or a trace {traceID, spans, processes}")
+    }
+    fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<(), A::Error> {
+        let doc = DocDto::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        self.decoder.document(doc);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<(), A::Error> {
+        const DATA: u16 = 0;
+        const TRACE_ID: u16 = 2;
+        let decoder = self.decoder;
+        let notes_start = decoder.notes.len();
+        let mut seen = 0u16;
+        let mut has_data = false;
+        // Whether the top-level trace converted spans before any `data` (a guess).
+        let mut converted_spans = false;
+        let mut errors: Option<Vec<ErrorDto<'a>>> = None;
+        let mut trace_id = LenientStr::default();
+        let mut spans: Option<Vec<NodeDto<'a>>> = None;
+        let mut streamed: Option<TraceObject<'a>> = None;
+        let mut processes: Option<ProcessMap<'a>> = None;
+        let mut processes_seen = false;
+        let mut warnings = SourceWarnings::default();
+        while let Some(key) = map.next_key::<Key<'a>>()? {
+            match key.0.as_ref() {
+                "data" => {
+                    first_time(&mut seen, DATA, "data")?;
+                    if converted_spans {
+                        return Err(decoder.guessed_wrong());
+                    }
+                    has_data = map
+                        .next_value_seed(Optional(NodeListSeed { decoder: &mut *decoder }))?
+                        .is_some();
+                }
+                "errors" => {
+                    first_time(&mut seen, 1, "errors")?;
+                    errors = map.next_value()?;
+                }
+                "traceID" => {
+                    first_time(&mut seen, TRACE_ID, "traceID")?;
+                    trace_id = map.next_value()?;
+                }
+                "spans" => {
+                    first_time(&mut seen, 3, "spans")?;
+                    // `data` is converted first: this trace follows it, or guesses there is none.
+                    if (seen & (1 << DATA) != 0 || decoder.guess) && seen & (1 << TRACE_ID) != 0 {
+                        let before = decoder.spans_read;
+                        let seed = SpansSeed {
+                            decoder: &mut *decoder,
+                            trace_id: trace_id.as_str(),
+                            processes: processes_seen.then_some(processes.as_ref()),
+                        };
+                        streamed = map.next_value_seed(Optional(seed))?;
+                        converted_spans = seen & (1 << DATA) == 0 && decoder.spans_read != before;
+                    } else {
+                        spans = map.next_value()?;
+                    }
+                }
+                "processes" => {
+                    first_time(&mut seen, 4, "processes")?;
+                    processes = map.next_value()?;
+                    processes_seen = true;
+                }
+                "warnings" => {
+                    first_time(&mut seen, 5, "warnings")?;
+                    warnings = map.next_value()?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        // The API's errors come first among the notes.
+        let error_notes: Vec<String> = errors.iter().flatten().filter_map(error_note).collect();
+        let at = notes_start.min(decoder.notes.len());
+        decoder.notes.splice(at..at, error_notes);
+        let has_spans = streamed.is_some() || spans.is_some();
+        if let Some(object) = streamed {
+            decoder.finish_object(object, processes.as_ref(), &warnings.0);
+        } else if let Some(spans) = spans {
+            decoder.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
+        }
+        if !has_data && !has_spans && errors.is_none() {
+            decoder
+                .notes
+                .push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
+        }
+        Ok(())
+    }
+}
+
+/// A list of traces or spans (`data`, or a top-level array).
+struct NodeListSeed<'d, 's, 'a> {
+    decoder: &'d mut Decoder<'s, 'a>,
+}
+
+impl<'a> DeserializeSeed<'a> for NodeListSeed<'_, '_, 'a> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'a> Visitor<'a> for NodeListSeed<'_, '_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(NodeSeed {
+                decoder: &mut *self.decoder,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+/// One element of a list: a trace (whose spans are streamed) or a span ([`NodeDto`]).
+struct NodeSeed<'d, 's, 'a> {
+    decoder: &'d mut Decoder<'s, 'a>,
+}
+
+impl<'a> DeserializeSeed<'a> for NodeSeed<'_, '_, 'a> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_struct("NodeDto", &[], self)
+    }
+}
+
+impl<'a> Visitor<'a> for NodeSeed<'_, '_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Jaeger trace or span object")
+    }
+    fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<(), A::Error> {
+        let node = NodeDto::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        self.decoder.node(node);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<(), A::Error> {
+        const TRACE_ID: u16 = 0;
+        let decoder = self.decoder;
+        let mut node = NodeDto::empty();
+        let mut seen = 0u16;
+        let mut streamed: Option<TraceObject<'a>> = None;
+        let mut processes_seen = false;
+        while let Some(key) = map.next_key::<Key<'a>>()? {
+            match key.0.as_ref() {
+                "traceID" => {
+                    first_time(&mut seen, TRACE_ID, "traceID")?;
+                    node.trace_id = map.next_value()?;
+                }
+                "spanID" => {
+                    first_time(&mut seen, 1, "spanID")?;
+                    node.span_id = map.next_value()?;
+                }
+                "parentSpanID" => {
+                    first_time(&mut seen, 2, "parentSpanID")?;
+                    node.parent_span_id = map.next_value()?;
+                }
+                "operationName" => {
+                    first_time(&mut seen, 3, "operationName")?;
+                    node.operation_name = map.next_value()?;
+                }
+                "references" => {
+                    first_time(&mut seen, 4, "references")?;
+                    node.references = map.next_value()?;
+                }
+                "flags" => {
+                    first_time(&mut seen, 5, "flags")?;
+                    node.flags = map.next_value()?;
+                }
+                "startTime" => {
+                    first_time(&mut seen, 6, "startTime")?;
+                    node.start_time = map.next_value()?;
+                }
+                "duration" => {
+                    first_time(&mut seen, 7, "duration")?;
+                    node.duration = map.next_value()?;
+                }
+                "tags" => {
+                    first_time(&mut seen, 8, "tags")?;
+                    node.tags = map.next_value()?;
+                }
+                "logs" => {
+                    first_time(&mut seen, 9, "logs")?;
+                    node.logs = map.next_value()?;
+                }
+                "processID" => {
+                    first_time(&mut seen, 10, "processID")?;
+                    node.process_id = map.next_value()?;
+                }
+                "process" => {
+                    first_time(&mut seen, 11, "process")?;
+                    node.process = map.next_value()?;
+                }
+                "warnings" => {
+                    first_time(&mut seen, 12, "warnings")?;
+                    node.warnings = map.next_value()?;
+                }
+                "spans" => {
+                    first_time(&mut seen, 13, "spans")?;
+                    if seen & (1 << TRACE_ID) != 0 {
+                        let seed = SpansSeed {
+                            decoder: &mut *decoder,
+                            trace_id: node.trace_id.as_str(),
+                            processes: processes_seen.then_some(node.processes.as_ref()),
+                        };
+                        streamed = map.next_value_seed(Optional(seed))?;
+                    } else {
+                        node.spans = map.next_value()?;
+                    }
+                }
+                "processes" => {
+                    first_time(&mut seen, 14, "processes")?;
+                    node.processes = map.next_value()?;
+                    processes_seen = true;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        match streamed {
+            Some(object) => decoder.finish_object(object, node.processes.as_ref(), &node.warnings.0),
+            None => decoder.node(node),
+        }
+        Ok(())
+    }
+}
+
+/// The `spans` of a trace object whose `traceID` was read: each span is converted once read.
+/// `processes` is `Some` when the object's process map came first.
+struct SpansSeed<'x, 's, 'a> {
+    decoder: &'x mut Decoder<'s, 'a>,
+    trace_id: &'x str,
+    processes: Option<Option<&'x ProcessMap<'a>>>,
+}
+
+impl<'a> DeserializeSeed<'a> for SpansSeed<'_, '_, 'a> {
+    type Value = TraceObject<'a>;
+    fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'a> Visitor<'a> for SpansSeed<'_, '_, 'a> {
+    type Value = TraceObject<'a>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let SpansSeed {
+            decoder,
+            trace_id,
+            processes,
+        } = self;
+        let mut procs = processes.map(|map| decoder.processes(map));
+        let mut object = decoder.start_object(trace_id);
+        while let Some(mut span) = seq.next_element::<NodeDto<'a>>()? {
+            let tid = decoder.span(&mut span, trace_id, procs.as_mut(), &mut object.waiting);
+            object.add(tid);
+        }
+        Ok(object)
+    }
+}
+
+/// A trace object being converted: where its spans went, and the spans waiting for its
+/// `processes` to get their resource and warnings.
+struct TraceObject<'a> {
+    /// The trace the object names.
+    home: Option<TraceId>,
+    first: Option<TraceId>,
+    home_used: bool,
+    waiting: Waiting<'a>,
+}
+
+impl TraceObject<'_> {
+    fn add(&mut self, tid: TraceId) {
+        self.first.get_or_insert(tid);
+        self.home_used |= Some(tid) == self.home;
+    }
+}
+
+/// Spans converted before their trace's `processes` were read: each is already in its trace;
+/// its resource and its warnings are added when the trace object ends, in file order.
+#[derive(Default)]
+struct Waiting<'a> {
+    spans: Vec<WaitingSpan>,
+    /// The distinct `processID`s of the spans, by number.
+    keys: Vec<String>,
+    key_numbers: HashMap<String, u32>,
+    last_key: Option<u32>,
+    /// Inline processes and warnings of the spans that have some, by position in `spans`.
+    processes: Vec<(usize, ProcessDto<'a>)>,
+    warnings: Vec<(usize, Vec<(WarningKind, String)>)>,
+}
+
+/// A span in [`Waiting`]: 16 bytes, as a million of them may wait.
+struct WaitingSpan {
+    trace_pos: u32,
+    /// Its index in the trace.
+    span: u32,
+    /// Into [`Waiting::keys`].
+    key: u32,
+    missing_id: bool,
+}
+
+impl<'a> Waiting<'a> {
+    fn key_number(&mut self, key: &str) -> u32 {
+        if let Some(n) = self.last_key {
+            if self.keys.get(n as usize).is_some_and(|k| k == key) {
+                return n;
+            }
+        }
+        let n = match self.key_numbers.get(key) {
+            Some(&n) => n,
+            None => {
+                let n = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+                self.keys.push(key.to_string());
+                self.key_numbers.insert(key.to_string(), n);
+                n
+            }
+        };
+        self.last_key = Some(n);
+        n
+    }
 }
 
 /// The `processes` of one trace object, with a lookup by key built once for the trace.
@@ -385,8 +848,8 @@ struct Processes<'d, 'a> {
     first_no: usize,
     /// Per entry: (trace position, resource index) of its last use.
     cache: Vec<(usize, u32)>,
-    /// The last key looked up and its entry (consecutive spans often share a process).
-    last: Option<(&'d str, usize)>,
+    /// The entry last found (consecutive spans often share a process).
+    last: Option<usize>,
 }
 
 impl<'d, 'a> Processes<'d, 'a> {
@@ -410,9 +873,10 @@ impl<'d, 'a> Processes<'d, 'a> {
         }
     }
 
-    fn find(&mut self, key: &'d str) -> Option<usize> {
-        if let Some((k, i)) = self.last {
-            if k == key {
+    /// The first entry with this key.
+    fn find(&mut self, key: &str) -> Option<usize> {
+        if let Some(i) = self.last {
+            if self.entries.get(i).is_some_and(|(k, _)| k.as_str() == key) {
                 return Some(i);
             }
         }
@@ -420,8 +884,8 @@ impl<'d, 'a> Processes<'d, 'a> {
             Some(index) => index.get(key).copied(),
             None => self.entries.iter().position(|(k, _)| k.as_str() == key),
         };
-        if let Some(i) = found {
-            self.last = Some((key, i));
+        if found.is_some() {
+            self.last = found;
         }
         found
     }
@@ -435,7 +899,8 @@ struct ParsedRef {
     same_trace: bool,
 }
 
-struct Decoder<'s, 'd, 'a> {
+
+struct Decoder<'s, 'a> {
     strings: &'s mut Interner,
     traces: TraceSet,
     notes: Vec<String>,
@@ -443,20 +908,30 @@ struct Decoder<'s, 'd, 'a> {
     /// Details of values that did not fit their declared type, for the current span or process.
     invalid: Vec<String>,
     refs: Vec<ParsedRef>,
+    /// The warnings of the span being converted, before it is committed.
+    span_warnings: Vec<(WarningKind, String)>,
     /// (trace position, process number in the document) -> resource index in that trace.
     resources: HashMap<(usize, usize), u32>,
-    /// (trace position, service name) -> inline processes seen, with their resource index.
-    inline: HashMap<(usize, &'d str), Vec<(&'d ProcessDto<'a>, u32)>>,
+    /// Trace position -> service name -> inline processes seen, with their resource index.
+    inline: HashMap<usize, HashMap<String, Vec<(ProcessDto<'a>, u32)>>>,
     /// Trace position -> the resource of spans whose process is unknown.
     unknown: HashMap<usize, u32>,
     process_counter: usize,
     missing_ids: usize,
     missing_trace_warned: bool,
-    last_trace: Option<(&'d str, TraceId)>,
+    /// The text of the last trace id parsed, and its id.
+    last_trace: Option<(String, TraceId)>,
+    /// Spans converted so far: tells whether reading a part converted any.
+    spans_read: usize,
+    /// Whether a bare trace may be converted before `data` was read, on the guess that it will
+    /// not come (see the streaming section).
+    guess: bool,
+    /// Set when the guess proved wrong: the document must be read again without guessing.
+    restart: bool,
 }
 
-impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
-    fn new(source: StrId, strings: &'s mut Interner) -> Decoder<'s, 'd, 'a> {
+impl<'s, 'a> Decoder<'s, 'a> {
+    fn new(source: StrId, strings: &'s mut Interner, guess: bool) -> Decoder<'s, 'a> {
         Decoder {
             strings,
             traces: TraceSet::new(source),
@@ -464,6 +939,7 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
             kv_scratch: Vec::new(),
             invalid: Vec::new(),
             refs: Vec::new(),
+            span_warnings: Vec::new(),
             resources: HashMap::new(),
             inline: HashMap::new(),
             unknown: HashMap::new(),
@@ -471,90 +947,143 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
             missing_ids: 0,
             missing_trace_warned: false,
             last_trace: None,
+            spans_read: 0,
+            guess,
+            restart: false,
         }
+    }
+
+    /// The error that stops a reading whose guess proved wrong.
+    fn guessed_wrong<E: de::Error>(&mut self) -> E {
+        self.restart = true;
+        E::custom("the document must be read again in document order")
     }
 
     fn finish(self) -> Imported {
         Imported {
-            traces: self.traces.finish(),
+            traces: self.traces.list,
             dependencies: Vec::new(),
             notes: self.notes,
         }
     }
 
-    fn document(&mut self, doc: &'d DocDto<'a>) {
-        for e in doc.errors.iter().flatten() {
-            let note = match e {
-                ErrorDto::Text(t) => t.as_str().to_string(),
-                ErrorDto::Object { code, msg, trace_id } => {
-                    let mut about = Vec::new();
-                    if let Some(code) = code.as_ref().filter(|c| **c != Scalar::Null) {
-                        about.push(format!("code {}", code.to_text()));
-                    }
-                    if !trace_id.as_str().is_empty() {
-                        about.push(format!("trace {}", trace_id.as_str()));
-                    }
-                    if about.is_empty() {
-                        msg.as_str().to_string()
-                    } else {
-                        format!("{} ({})", msg.as_str(), about.join(", "))
-                    }
-                }
-            };
-            if !note.trim().is_empty() {
-                self.notes
-                    .push(format!("the Jaeger query service reported an error: {note}"));
-            }
+    /// A document read whole (only when it is not an object).
+    fn document(&mut self, doc: DocDto<'a>) {
+        let DocDto {
+            data,
+            errors,
+            trace_id,
+            spans,
+            processes,
+            warnings,
+        } = doc;
+        for note in errors.iter().flatten().filter_map(error_note) {
+            self.notes.push(note);
         }
-        if let Some(data) = &doc.data {
-            self.nodes(data);
+        let (has_data, has_spans) = (data.is_some(), spans.is_some());
+        for node in data.into_iter().flatten() {
+            self.node(node);
         }
-        if let Some(spans) = &doc.spans {
-            self.trace_object(doc.trace_id.as_str(), spans, doc.processes.as_ref(), &doc.warnings.0);
+        if let Some(spans) = spans {
+            self.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
         }
-        if doc.data.is_none() && doc.spans.is_none() && doc.errors.is_none() {
+        if !has_data && !has_spans && errors.is_none() {
             self.notes
                 .push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
         }
     }
 
-    fn nodes(&mut self, nodes: &'d [NodeDto<'a>]) {
-        let mut no_processes = Processes::new(None, 0);
-        for node in nodes {
-            if node.is_trace() {
-                let spans = node.spans.as_deref().unwrap_or(&[]);
-                self.trace_object(node.trace_id.as_str(), spans, node.processes.as_ref(), &node.warnings.0);
-            } else {
-                self.span(node, "", &mut no_processes);
-            }
+    /// One element of a list read whole: a trace, or a span.
+    fn node(&mut self, node: NodeDto<'a>) {
+        if node.is_trace() {
+            let NodeDto {
+                trace_id,
+                spans,
+                processes,
+                warnings,
+                ..
+            } = node;
+            self.trace_object(
+                trace_id.as_str(),
+                spans.unwrap_or_default(),
+                processes.as_ref(),
+                &warnings.0,
+            );
+        } else {
+            let mut no_processes = Processes::new(None, 0);
+            let mut node = node;
+            self.span(&mut node, "", Some(&mut no_processes), &mut Waiting::default());
         }
     }
 
+    /// A trace object read whole.
     fn trace_object(
         &mut self,
-        trace_id: &'d str,
-        spans: &'d [NodeDto<'a>],
-        processes: Option<&'d ProcessMap<'a>>,
-        warnings: &'d [LenientStr<'a>],
+        trace_id: &str,
+        spans: Vec<NodeDto<'a>>,
+        processes: Option<&ProcessMap<'a>>,
+        warnings: &[LenientStr<'a>],
     ) {
-        let mut procs = Processes::new(processes, self.process_counter);
+        let mut procs = self.processes(processes);
+        let mut object = self.start_object(trace_id);
+        for mut span in spans {
+            let tid = self.span(&mut span, trace_id, Some(&mut procs), &mut object.waiting);
+            object.add(tid);
+        }
+        self.finish_object(object, processes, warnings);
+    }
+
+    /// The process map of a trace object, numbered after those of the objects before it.
+    fn processes<'d>(&mut self, map: Option<&'d ProcessMap<'a>>) -> Processes<'d, 'a> {
+        let procs = Processes::new(map, self.process_counter);
         self.process_counter = self.process_counter.saturating_add(procs.entries.len());
+        procs
+    }
+
+    fn start_object(&mut self, trace_id: &str) -> TraceObject<'a> {
         let home = (!trace_id.is_empty()).then(|| self.trace_id(trace_id));
-        let mut first = None;
-        let mut home_used = false;
-        for span in spans {
-            let tid = self.span(span, trace_id, &mut procs);
-            first.get_or_insert(tid);
-            home_used |= Some(tid) == home;
+        TraceObject {
+            home,
+            first: None,
+            home_used: false,
+            waiting: Waiting::default(),
+        }
+    }
+
+    /// Ends a trace object: gives its waiting spans their resources and warnings, then adds its
+    /// warnings.
+    fn finish_object(&mut self, object: TraceObject<'a>, processes: Option<&ProcessMap<'a>>, warnings: &[LenientStr]) {
+        let TraceObject {
+            home,
+            first,
+            home_used,
+            waiting,
+        } = object;
+        if !waiting.spans.is_empty() {
+            let mut procs = self.processes(processes);
+            let mut inline = waiting.processes.into_iter().peekable();
+            let mut span_warnings = waiting.warnings.into_iter().peekable();
+            for (n, s) in waiting.spans.into_iter().enumerate() {
+                let process = inline.next_if(|(at, _)| *at == n).map(|(_, p)| p);
+                let warnings = span_warnings
+                    .next_if(|(at, _)| *at == n)
+                    .map(|(_, w)| w)
+                    .unwrap_or_default();
+                let key = waiting.keys.get(s.key as usize).map_or("", String::as_str);
+                let trace_pos = s.trace_pos as usize;
+                let (resource, problem) = self.resource(key, process, trace_pos, &mut procs);
+                self.commit(trace_pos, s.span as usize, resource, problem, s.missing_id, warnings);
+            }
         }
         let warnings = warnings.iter().map(LenientStr::as_str).filter(|w| !w.is_empty());
         // Trace warnings go to the trace the object names, or else to that of its first span.
         let target = if home_used { home } else { first };
         match target {
             Some(tid) => {
-                let (_, trace) = self.traces.get(tid);
-                for w in warnings {
-                    trace.warnings.push(Warning::trace(WarningKind::FromSource, w));
+                if let Some((_, trace)) = self.traces.get(tid) {
+                    for w in warnings {
+                        trace.warnings.push(Warning::trace(WarningKind::FromSource, w));
+                    }
                 }
             }
             None => {
@@ -566,72 +1095,82 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
     }
 
     /// The trace id of `s`, parsed once for runs of spans with the same id.
-    fn trace_id(&mut self, s: &'d str) -> TraceId {
-        if let Some((last, id)) = self.last_trace {
+    fn trace_id(&mut self, s: &str) -> TraceId {
+        if let Some((last, id)) = &self.last_trace {
             if last == s {
-                return id;
+                return *id;
             }
         }
         let id = TraceId::parse(s, self.strings);
-        self.last_trace = Some((s, id));
+        match &mut self.last_trace {
+            Some((last, last_id)) => {
+                last.clear();
+                last.push_str(s);
+                *last_id = id;
+            }
+            None => self.last_trace = Some((s.to_string(), id)),
+        }
         id
     }
 
-    /// Decodes one span into its trace and returns the trace id.
-    fn span(&mut self, dto: &'d NodeDto<'a>, default_trace: &'d str, procs: &mut Processes<'d, 'a>) -> TraceId {
+    /// Decodes one span into its trace and returns the trace id. With `procs`, the span gets its
+    /// resource and warnings at once; without, it is added to `waiting` to get them later. Takes
+    /// the span's inline process.
+    fn span(
+        &mut self,
+        dto: &mut NodeDto<'a>,
+        default_trace: &str,
+        procs: Option<&mut Processes<'_, 'a>>,
+        waiting: &mut Waiting<'a>,
+    ) -> TraceId {
+        self.spans_read += 1;
         let tid_text = if dto.trace_id.as_str().is_empty() {
             default_trace
         } else {
             dto.trace_id.as_str()
         };
         let trace_id = self.trace_id(tid_text);
-        let (trace_pos, _) = self.traces.get(trace_id);
-        let (resource, process_problem) = self.resource(dto, trace_id, trace_pos, procs);
-        self.parse_refs(dto, trace_id);
+        let trace_pos = self.traces.position(trace_id);
+        let NodeDto {
+            span_id,
+            parent_span_id,
+            operation_name,
+            references,
+            flags,
+            start_time,
+            duration,
+            tags,
+            logs,
+            process_id,
+            process,
+            warnings: source_warnings,
+            ..
+        } = dto;
+        let resolved = procs.map(|procs| self.resource(process_id.as_str(), process.take(), trace_pos, procs));
+        self.parse_refs(references.as_deref().unwrap_or(&[]), trace_id);
 
-        let missing_id = dto.span_id.as_str().is_empty();
+        let missing_id = span_id.as_str().is_empty();
         let span_id = if missing_id {
             self.missing_ids += 1;
             SpanId::Text(self.strings.intern(&format!("(no id #{})", self.missing_ids)))
         } else {
-            SpanId::parse(dto.span_id.as_str(), self.strings)
+            parse_span_id(span_id.as_str(), self.strings)
         };
         let mut span = Span::empty(span_id);
-        span.name = self.strings.intern(dto.operation_name.as_str());
-        span.resource = resource;
-        span.flags = dto
-            .flags
+        span.name = intern(self.strings, operation_name.as_str());
+        span.flags = flags
             .as_ref()
             .and_then(Scalar::as_u64)
             .and_then(|f| u32::try_from(f).ok())
             .unwrap_or(0);
 
-        let (_, trace) = self.traces.get(trace_id);
-        let strings = &mut *self.strings;
-        let idx = u32::try_from(trace.spans.len()).unwrap_or(u32::MAX);
-        let warn = |trace: &mut Trace, kind: WarningKind, detail: String| {
-            trace.warnings.push(Warning::span(idx, kind, detail));
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else {
+            return trace_id;
         };
-        if missing_id {
-            warn(
-                trace,
-                WarningKind::MissingSpanId,
-                "the span has no span id; it was given a synthetic one".into(),
-            );
-        }
-        if let Some(problem) = process_problem {
-            warn(trace, WarningKind::MissingService, problem);
-        } else if trace
-            .resources
-            .get(resource as usize)
-            .is_none_or(|r| r.service == StrId::EMPTY)
-        {
-            warn(
-                trace,
-                WarningKind::MissingService,
-                "the span's process has no serviceName".into(),
-            );
-        }
+        let strings = &mut *self.strings;
+        let warnings = &mut self.span_warnings;
+        warnings.clear();
+        let mut warn = |kind: WarningKind, detail: String| warnings.push((kind, detail));
 
         // Parent: the first CHILD_OF into this trace, else the first FOLLOWS_FROM; the rest are links.
         let parent_ref = self
@@ -648,8 +1187,8 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
             if p.kind == LinkKind::FollowsFrom {
                 span.parent_relation = ParentRelation::FollowsFrom;
             }
-        } else if !dto.parent_span_id.as_str().is_empty() {
-            let parent = SpanId::parse(dto.parent_span_id.as_str(), strings);
+        } else if !parent_span_id.as_str().is_empty() {
+            let parent = parse_span_id(parent_span_id.as_str(), strings);
             if parent != SpanId::Hex(0) {
                 span.parent_id = Some(parent);
             }
@@ -666,22 +1205,17 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
             }
         }
         span.links = Range32::from_bounds(link_start, trace.links.len());
-        if dto
-            .references
-            .as_ref()
-            .is_some_and(|refs| refs.iter().any(|r| r.span_id.as_str().is_empty()))
-        {
+        let references = references.as_deref().unwrap_or(&[]);
+        if references.iter().any(|r| r.span_id.as_str().is_empty()) {
             warn(
-                trace,
                 WarningKind::InvalidValue,
                 "a reference has no span id; it was ignored".into(),
             );
         }
-        for r in dto.references.iter().flatten() {
+        for r in references {
             let t = r.ref_type.as_str();
             if ref_kind(t).is_none() {
                 warn(
-                    trace,
                     WarningKind::UnknownValue,
                     format!("unknown reference type {t:?}; read as CHILD_OF"),
                 );
@@ -689,25 +1223,22 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
         }
 
         // Times: epoch microseconds.
-        let start_us = dto.start_time.as_ref().and_then(Scalar::as_i64).unwrap_or(0);
+        let start_us = start_time.as_ref().and_then(Scalar::as_i64).unwrap_or(0);
         span.start_ns = start_us.saturating_mul(1000);
         if start_us == 0 {
             warn(
-                trace,
                 WarningKind::MissingStartTime,
                 "the span has no start time; it is placed at its parent's start".into(),
             );
         }
-        match dto.duration.as_ref().and_then(Scalar::as_i64) {
+        match duration.as_ref().and_then(Scalar::as_i64) {
             None => {
                 warn(
-                    trace,
                     WarningKind::MissingDuration,
                     "the span has no duration; it is shown as 0".into(),
                 );
             }
             Some(d) if d < 0 => warn(
-                trace,
                 WarningKind::NegativeDuration,
                 format!(
                     "the span has a negative duration ({}); it is shown as 0",
@@ -718,7 +1249,7 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
         }
 
         // Tags, and the ones that carry span fields.
-        let tags = dto.tags.as_deref().unwrap_or(&[]);
+        let tags = tags.as_deref().unwrap_or(&[]);
         span.attrs = convert_tags(tags, "tag", trace, strings, &mut self.kv_scratch, &mut self.invalid);
         let mut error_tag = false;
         let mut otel_status = None;
@@ -730,7 +1261,7 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
                     match SpanKind::parse(text.trim()) {
                         Some(kind) => span.kind = kind,
                         None if text.trim().is_empty() => {}
-                        None => warn(trace, WarningKind::UnknownValue, format!("unknown span.kind {text:?}")),
+                        None => warn(WarningKind::UnknownValue, format!("unknown span.kind {text:?}")),
                     }
                 }
                 "error" => {
@@ -748,11 +1279,7 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
                     } else if t.eq_ignore_ascii_case("OK") {
                         otel_status = Some(StatusCode::Ok);
                     } else if !t.is_empty() && !t.eq_ignore_ascii_case("UNSET") {
-                        warn(
-                            trace,
-                            WarningKind::UnknownValue,
-                            format!("unknown otel.status_code {text:?}"),
-                        );
+                        warn(WarningKind::UnknownValue, format!("unknown otel.status_code {text:?}"));
                     }
                 }
                 "otel.status_description" => span.status_message = strings.intern(&value.text()),
@@ -767,7 +1294,7 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
 
         // Logs become events.
         let event_start = trace.events.len();
-        for log in dto.logs.iter().flatten() {
+        for log in logs.iter().flatten() {
             let fields = log.fields.as_deref().unwrap_or(&[]);
             let attrs = convert_tags(
                 fields,
@@ -795,41 +1322,115 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
         }
         span.events = Range32::from_bounds(event_start, trace.events.len());
         for detail in self.invalid.drain(..) {
-            trace
-                .warnings
-                .push(Warning::span(idx, WarningKind::InvalidValue, detail));
+            warn(WarningKind::InvalidValue, detail);
         }
 
-        for w in dto.warnings.0.iter().map(LenientStr::as_str).filter(|w| !w.is_empty()) {
-            warn(trace, WarningKind::FromSource, w.to_string());
+        for w in source_warnings
+            .0
+            .iter()
+            .map(LenientStr::as_str)
+            .filter(|w| !w.is_empty())
+        {
+            warn(WarningKind::FromSource, w.to_string());
         }
+        let idx = trace.spans.len();
         trace.spans.push(span);
-        if trace_id.is_empty() && !self.missing_trace_warned {
+        match resolved {
+            Some((resource, problem)) => {
+                let warnings = std::mem::take(&mut self.span_warnings);
+                let kept = self.commit(trace_pos, idx, resource, problem, missing_id, warnings);
+                // Keep the scratch's buffer for the next span.
+                self.span_warnings = kept;
+            }
+            None => {
+                let n = waiting.spans.len();
+                if !self.span_warnings.is_empty() {
+                    waiting.warnings.push((n, std::mem::take(&mut self.span_warnings)));
+                }
+                if let Some(process) = process.take() {
+                    waiting.processes.push((n, process));
+                }
+                let key = waiting.key_number(process_id.as_str());
+                waiting.spans.push(WaitingSpan {
+                    trace_pos: u32::try_from(trace_pos).unwrap_or(u32::MAX),
+                    span: u32::try_from(idx).unwrap_or(u32::MAX),
+                    key,
+                    missing_id,
+                });
+            }
+        }
+        trace_id
+    }
+
+    /// Gives span `idx` of the trace its resource, then adds its warnings (those about its id
+    /// and process first, as they were found first) and, for the first span without a trace id,
+    /// the trace's warning. Returns `warnings`, emptied.
+    fn commit(
+        &mut self,
+        trace_pos: usize,
+        idx: usize,
+        resource: u32,
+        process_problem: Option<String>,
+        missing_id: bool,
+        mut warnings: Vec<(WarningKind, String)>,
+    ) -> Vec<(WarningKind, String)> {
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else {
+            return warnings;
+        };
+        if let Some(span) = trace.spans.get_mut(idx) {
+            span.resource = resource;
+        }
+        let idx = u32::try_from(idx).unwrap_or(u32::MAX);
+        let mut warn = |kind: WarningKind, detail: String| {
+            trace.warnings.push(Warning::span(idx, kind, detail));
+        };
+        if missing_id {
+            warn(
+                WarningKind::MissingSpanId,
+                "the span has no span id; it was given a synthetic one".into(),
+            );
+        }
+        if let Some(problem) = process_problem {
+            warn(WarningKind::MissingService, problem);
+        } else if trace
+            .resources
+            .get(resource as usize)
+            .is_none_or(|r| r.service == StrId::EMPTY)
+        {
+            warn(
+                WarningKind::MissingService,
+                "the span's process has no serviceName".into(),
+            );
+        }
+        for (kind, detail) in warnings.drain(..) {
+            warn(kind, detail);
+        }
+        if trace.trace_id.is_empty() && !self.missing_trace_warned {
             self.missing_trace_warned = true;
             trace.warnings.push(Warning::trace(
                 WarningKind::MissingTraceId,
                 "spans without a trace id were gathered into this trace",
             ));
         }
-        trace_id
+        warnings
     }
 
     /// Parses the span's references into `self.refs`, skipping those without a span id.
-    fn parse_refs(&mut self, dto: &NodeDto, trace_id: TraceId) {
+    fn parse_refs(&mut self, references: &[RefDto], trace_id: TraceId) {
         self.refs.clear();
-        for r in dto.references.iter().flatten() {
+        for r in references {
             if r.span_id.as_str().is_empty() {
                 continue;
             }
             let ref_trace = if r.trace_id.as_str().is_empty() {
                 trace_id
             } else {
-                TraceId::parse(r.trace_id.as_str(), self.strings)
+                self.trace_id(r.trace_id.as_str())
             };
             self.refs.push(ParsedRef {
                 kind: ref_kind(r.ref_type.as_str()).unwrap_or(LinkKind::ChildOf),
                 trace_id: ref_trace,
-                span_id: SpanId::parse(r.span_id.as_str(), self.strings),
+                span_id: parse_span_id(r.span_id.as_str(), self.strings),
                 same_trace: ref_trace == trace_id,
             });
         }
@@ -839,12 +1440,11 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
     /// `process`, else a resource without a service (with the problem to warn about).
     fn resource(
         &mut self,
-        dto: &'d NodeDto<'a>,
-        trace_id: TraceId,
+        key: &str,
+        process: Option<ProcessDto<'a>>,
         trace_pos: usize,
-        procs: &mut Processes<'d, 'a>,
+        procs: &mut Processes<'_, 'a>,
     ) -> (u32, Option<String>) {
-        let key = dto.process_id.as_str();
         if !key.is_empty() {
             if let Some(i) = procs.find(key) {
                 if let Some(&(pos, idx)) = procs.cache.get(i) {
@@ -859,9 +1459,9 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
                         let entries = procs.entries;
                         let Some((_, process)) = entries.get(i) else {
                             let problem = format!("process {key:?} could not be read; the span has no service");
-                            return (self.unknown_resource(trace_id, trace_pos), Some(problem));
+                            return (self.unknown_resource(trace_pos), Some(problem));
                         };
-                        let idx = self.new_resource(trace_id, process, &format!("process {key:?}"));
+                        let idx = self.new_resource(trace_pos, process, &format!("process {key:?}"));
                         self.resources.insert((trace_pos, no), idx);
                         idx
                     }
@@ -872,16 +1472,20 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
                 return (idx, None);
             }
         }
-        if let Some(process) = &dto.process {
+        if let Some(process) = process {
             let service = process.service_name.as_str();
-            if let Some(seen) = self.inline.get(&(trace_pos, service)) {
-                if let Some(&(_, idx)) = seen.iter().find(|(p, _)| *p == process) {
-                    return (idx, None);
-                }
+            let seen = self
+                .inline
+                .get(&trace_pos)
+                .and_then(|by_service| by_service.get(service));
+            if let Some(&(_, idx)) = seen.and_then(|seen| seen.iter().find(|(p, _)| *p == process)) {
+                return (idx, None);
             }
-            let idx = self.new_resource(trace_id, process, "inline process");
+            let idx = self.new_resource(trace_pos, &process, "inline process");
             self.inline
-                .entry((trace_pos, service))
+                .entry(trace_pos)
+                .or_default()
+                .entry(process.service_name.as_str().to_string())
                 .or_default()
                 .push((process, idx));
             return (idx, None);
@@ -891,11 +1495,13 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
         } else {
             format!("process {key:?} is not in the trace's processes; the span has no service")
         };
-        (self.unknown_resource(trace_id, trace_pos), Some(problem))
+        (self.unknown_resource(trace_pos), Some(problem))
     }
 
-    fn new_resource(&mut self, trace_id: TraceId, process: &ProcessDto, label: &str) -> u32 {
-        let (_, trace) = self.traces.get(trace_id);
+    fn new_resource(&mut self, trace_pos: usize, process: &ProcessDto, label: &str) -> u32 {
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else {
+            return 0;
+        };
         let tags = process.tags.as_deref().unwrap_or(&[]);
         let attrs = convert_tags(
             tags,
@@ -918,11 +1524,13 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
         idx
     }
 
-    fn unknown_resource(&mut self, trace_id: TraceId, trace_pos: usize) -> u32 {
+    fn unknown_resource(&mut self, trace_pos: usize) -> u32 {
         if let Some(&idx) = self.unknown.get(&trace_pos) {
             return idx;
         }
-        let (_, trace) = self.traces.get(trace_id);
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else {
+            return 0;
+        };
         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
         trace.resources.push(Resource {
             service: StrId::EMPTY,
@@ -932,6 +1540,72 @@ impl<'s, 'd, 'a> Decoder<'s, 'd, 'a> {
         idx
     }
 }
+
+/// The note for one entry of the API's `errors`, if it says anything.
+fn error_note(e: &ErrorDto) -> Option<String> {
+    let note = match e {
+        ErrorDto::Text(t) => t.as_str().to_string(),
+        ErrorDto::Object { code, msg, trace_id } => {
+            let mut about = Vec::new();
+            if let Some(code) = code.as_ref().filter(|c| **c != Scalar::Null) {
+                about.push(format!("code {}", code.to_text()));
+            }
+            if !trace_id.as_str().is_empty() {
+                about.push(format!("trace {}", trace_id.as_str()));
+            }
+            if about.is_empty() {
+                msg.as_str().to_string()
+            } else {
+                format!("{} ({})", msg.as_str(), about.join(", "))
+            }
+        }
+    };
+    (!note.trim().is_empty()).then(|| format!("the Jaeger query service reported an error: {note}"))
+}
+
+/// [`Interner::intern`] without hashing the empty string, which is always [`StrId::EMPTY`].
+fn intern(strings: &mut Interner, s: &str) -> StrId {
+    if s.is_empty() {
+        StrId::EMPTY
+    } else {
+        strings.intern(s)
+    }
+}
+
+/// [`SpanId::parse`] with a fast path for hex (nearly every Jaeger id), which it reads the same:
+/// 1 to 16 digits of either case, without branching on each digit.
+fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
+    if !s.is_empty() && s.len() <= 16 {
+        let mut v: u64 = 0;
+        let mut bad = 0u8;
+        for b in s.bytes() {
+            let digit = HEX_DIGITS.get(usize::from(b)).copied().unwrap_or(0xFF);
+            bad |= digit;
+            v = (v << 4) | u64::from(digit & 0x0F);
+        }
+        if bad & 0xF0 == 0 {
+            return SpanId::Hex(v);
+        }
+    }
+    SpanId::parse(s, strings)
+}
+
+/// Hex digit values by byte; 0xFF for bytes that are not hex digits.
+const HEX_DIGITS: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// `CHILD_OF` / `FOLLOWS_FROM` (any case; Thrift's 0 / 1; empty means CHILD_OF); `None` if unknown.
 fn ref_kind(t: &str) -> Option<LinkKind> {

@@ -969,7 +969,9 @@ impl<'s> Decoder<'s> {
             warnings.push((WarningKind::MissingService, detail.into()));
         }
         let keys = &self.keys;
-        let (trace_pos, trace) = self.traces.get(trace_id);
+        let Some((trace_pos, trace)) = self.traces.get(trace_id) else {
+            return;
+        };
         if trace.spans.capacity() == 0 {
             if let Some(size) = self.sizes.get(r.trace as usize) {
                 trace.spans.reserve_exact(size.spans);

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| AppState::with_route(super::url::current_route()));
     let dragging = use_state(|| false);
     let file_input = use_node_ref();
     let dispatch = {
@@ -113,6 +113,18 @@ pub fn app() -> Html {
         })
     };
     super::url::use_url_sync(&state, dispatch.clone());
+    // Services get their colour slots in name order whenever the data changes.
+    {
+        let data = state.data.clone();
+        use_memo(state.data.generation, move |_| {
+            let data = data.borrow();
+            let mut names: Vec<&str> =
+                data.traces.iter().flat_map(|t| t.resources.iter().map(|r| data.strings.get(r.service))).collect();
+            names.sort_unstable();
+            names.dedup();
+            crate::view::colors::assign_services(names);
+        });
+    }
 
     let data = state.data.borrow();
     let has_traces = !data.traces.is_empty();
@@ -156,6 +168,7 @@ pub fn app() -> Html {
                     if has_traces {
                         <button class="btn" onclick={clear_all}>{ "Clear all" }</button>
                     }
+                    <super::help::KeyboardHelp />
                     <input ref={file_input.clone()} type="file" multiple=true class="hidden-input" onchange={on_pick}
                            accept=".json,.jsonl,.txt,application/json" aria-label="Trace files" />
                 </div>

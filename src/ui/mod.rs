@@ -10,6 +10,7 @@ pub use panic::show_banner as show_error_banner;
 pub mod perf;
 mod details;
 mod flame;
+mod help;
 mod json_tab;
 mod search_bar;
 mod spans_tab;

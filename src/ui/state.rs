@@ -113,6 +113,11 @@ impl Reducible for AppState {
 }
 
 impl AppState {
+    /// The state a page opens with: nothing loaded, the route from the address.
+    pub fn with_route(route: Route) -> AppState {
+        AppState { route, ..AppState::default() }
+    }
+
     /// The index of the trace the route names, if it is loaded.
     pub fn selected_trace(&self, data: &Dataset) -> Option<usize> {
         let wanted = self.route.trace.as_deref()?;

@@ -12,8 +12,9 @@ use super::stats_tab::StatsTab;
 use super::waterfall::Waterfall;
 use crate::view::route::Route;
 use crate::view::search::search;
+use crate::view::span_list::warning_lines;
 use crate::view::trace_list::summarize;
-use crate::view::trace_view::{analyze, Tab};
+use crate::view::trace_view::{analyze, find_span, Tab};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -31,7 +32,12 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     let key = (props.data.generation, props.trace_index);
     let analysis = use_memo(key, {
         let data = props.data.clone();
-        move |&(_, index)| data.borrow().traces.get(index).map(analyze)
+        move |&(_, index)| {
+            super::perf::mark("strand:analysis:start");
+            let result = data.borrow().traces.get(index).map(|t| Rc::new(analyze(t)));
+            super::perf::measure_since("strand:analysis", "strand:analysis:start");
+            result
+        }
     });
     let summary = use_memo(key, {
         let data = props.data.clone();
@@ -51,19 +57,29 @@ pub fn trace_page(props: &TracePageProps) -> Html {
             }
         }
     });
+    // The selected span: the route names it by id; duplicates resolve to the first in tree order.
+    let selected = use_memo((key, props.route.span.clone()), {
+        let data = props.data.clone();
+        move |((_, index), span)| {
+            let data = data.borrow();
+            let trace = data.traces.get(*index)?;
+            find_span(&data.strings, trace, span.as_deref()?)
+        }
+    });
+    let warnings = use_memo(key, {
+        let data = props.data.clone();
+        move |&(_, index)| {
+            let data = data.borrow();
+            data.traces.get(index).map(|t| warning_lines(&data.strings, t)).unwrap_or_default()
+        }
+    });
     let matches_only = use_state(|| false);
     let current_match = use_state(|| None::<usize>);
     let (Some(analysis_rc), Some(summary)) = (analysis.as_ref().as_ref(), summary.as_ref().as_ref()) else {
         return html! {};
     };
-    let analysis_rc = Rc::new(analysis_rc.clone());
-
-    // The selected span: the route names it by id; duplicates resolve to the first in tree order.
-    let selected: Option<u32> = props.route.span.as_deref().and_then(|wanted| {
-        let data = props.data.borrow();
-        let trace = data.traces.get(props.trace_index)?;
-        trace.order.iter().copied().find(|&i| trace.span(i).is_some_and(|s| s.span_id.display(&data.strings) == wanted))
-    });
+    let analysis_rc = analysis_rc.clone();
+    let selected = *selected;
 
     let on_select = {
         let data = props.data.clone();
@@ -77,7 +93,9 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                 let trace = data.traces.get(trace_index)?;
                 Some(trace.span(i)?.span_id.display(&data.strings))
             });
-            on_navigate.emit((next, true));
+            // Selecting spans (often by keyboard, row after row) replaces the history entry;
+            // changing trace or view adds one.
+            on_navigate.emit((next, false));
         })
     };
     let on_query = {
@@ -173,6 +191,15 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <div><dt>{ "Warnings" }</dt><dd class={classes!((summary.warnings > 0).then_some("has-warnings"))}>{ summary.warnings }</dd></div>
                     <div><dt>{ "Trace id" }</dt><dd class="mono">{ &summary.trace_id }</dd></div>
                 </dl>
+                if !warnings.is_empty() {
+                    <details class="warnings" open={warnings.len() <= 3}>
+                        <summary>{ format!("{} import warning{}: what Strand repaired in this trace", warnings.len(), if warnings.len() == 1 { "" } else { "s" }) }</summary>
+                        <ul>{ for warnings.iter().take(500).map(|w| html! { <li>{ w }</li> }) }</ul>
+                        if warnings.len() > 500 {
+                            <p class="muted">{ format!("… and {} more (strand-cli warnings lists them all)", warnings.len() - 500) }</p>
+                        }
+                    </details>
+                }
                 <div class="tabs" role="tablist" aria-label="Trace views">{ for tabs }</div>
             </div>
             { body }

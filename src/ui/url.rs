@@ -16,13 +16,7 @@ pub fn current_route() -> Route {
 /// Writes route changes to the address bar and listens for back/forward.
 #[hook]
 pub fn use_url_sync(state: &UseReducerHandle<AppState>, dispatch: Callback<Action>) {
-    // Start from the address the page was opened with.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            dispatch.emit(Action::Navigate { route: current_route(), push: false });
-        });
-    }
+    // The reducer starts from the address the page was opened with (`AppState::with_route`).
     // State -> address bar.
     {
         let route = state.route.clone();

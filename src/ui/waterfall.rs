@@ -1,9 +1,24 @@
-//! The waterfall (being written: see the helper brief). Props are fixed by `trace_page.rs`.
+//! The waterfall: spans as a virtualized tree grid on a time axis, with a time ruler, a minimap of
+//! the whole trace, zoom and pan, collapsing, the critical path and keyboard navigation. Only the
+//! rows in view are in the DOM, so a million spans scroll like forty. Everything it shows comes
+//! from `view::waterfall`; this component only keeps UI state and talks to the browser.
 
+use super::perf;
 use super::state::DataHandle;
+use crate::model::time::format_duration;
+use crate::view::colors::service_color;
 use crate::view::search::SearchResult;
 use crate::view::trace_view::TraceAnalysis;
+use crate::view::waterfall::{
+    indent_levels, label_place, level_count, minimap, navigate, row_view, rows_in_view, ruler_ticks,
+    scroll_top_for_row, visible_rows, Collapse, CriticalIndex, LabelPlace, Minimap, NavAction, NavKey, RowContext,
+    RowRange, RowView, ScrollTo, TimeWindow, INDENT_PX, MINIMAP_COLUMNS,
+};
+use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ResizeObserver};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,7 +36,924 @@ pub struct WaterfallProps {
     pub on_select: Callback<Option<u32>>,
 }
 
+/// Every row is this high (CSS `.wf-row` agrees).
+const ROW_PX: f64 = 24.0;
+/// Rows rendered above and below the viewport, so fast scrolling does not show blank space.
+const OVERSCAN: usize = 10;
+const DEFAULT_NAME_PX: f64 = 380.0;
+const MIN_NAME_PX: f64 = 180.0;
+/// The timeline keeps at least this much width when the name column is widened.
+const MIN_TIMELINE_PX: f64 = 240.0;
+/// Canvas pixels per depth band of the minimap, and for its error strip.
+const MINIMAP_BAND_PX: u32 = 6;
+const MINIMAP_ERROR_PX: u32 = 3;
+/// Horizontal pixels between ruler ticks.
+const TICK_SPACING_PX: f64 = 90.0;
+/// The narrowest bar in pixels.
+const MIN_BAR_PX: f64 = 2.0;
+/// Depth choices offered by the selector (deeper traces use "Expand all").
+const MAX_DEPTH_CHOICES: u32 = 40;
+
+/// What identifies the trace shown: state tied to one trace resets when it changes.
+type TraceKey = (u64, usize);
+
+/// Compares by pointer, for memo dependencies on shared values that are costly to compare.
+struct Same<T>(Rc<T>);
+
+impl<T> PartialEq for Same<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A mouse drag in progress. Positions are client pixels; `left_px` and `width_px` describe the
+/// element dragged over, read once when the drag starts.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Drag {
+    /// Selecting a time range on the ruler; fractions of the current window.
+    Ruler {
+        left_px: f64,
+        width_px: f64,
+        from: f64,
+        to: f64,
+    },
+    /// Selecting a time range on the minimap; fractions of the whole trace.
+    MinimapSelect {
+        left_px: f64,
+        width_px: f64,
+        from: f64,
+        to: f64,
+    },
+    /// Moving (or resizing one edge of) the minimap's window.
+    MinimapWindow {
+        width_px: f64,
+        start_x: f64,
+        window: TimeWindow,
+        edge: Edge,
+    },
+    /// Resizing the name column.
+    Splitter { start_x: f64, start_px: f64 },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Edge {
+    Move,
+    Start,
+    End,
+}
+
+fn fraction_in(client_x: f64, left_px: f64, width_px: f64) -> f64 {
+    ((client_x - left_px) / width_px.max(1.0)).clamp(0.0, 1.0)
+}
+
+fn pct(fraction: f64) -> String {
+    format!("{:.4}%", fraction * 100.0)
+}
+
+/// The span index a row element (or something inside it) stands for.
+fn span_of(target: Option<web_sys::EventTarget>, selector: &str) -> Option<u32> {
+    let element = target?.dyn_into::<Element>().ok()?;
+    let row = element.closest(selector).ok()??;
+    row.get_attribute("data-span-index")?.parse().ok()
+}
+
 #[function_component(Waterfall)]
-pub fn waterfall(_props: &WaterfallProps) -> Html {
-    html! { <div class="waterfall" role="treegrid"></div> }
+pub fn waterfall(props: &WaterfallProps) -> Html {
+    let key: TraceKey = (props.data.generation, props.trace_index);
+    let force_update = use_force_update();
+
+    // Collapsed subtrees, per trace. Mutated in place (a million flags are not cloned per click);
+    // `collapse_version` tells the row list when to recompute.
+    let collapse = use_memo(key, {
+        let data = props.data.clone();
+        move |&(_, index)| {
+            let count = data.borrow().traces.get(index).map_or(0, |t| t.spans.len());
+            RefCell::new(Collapse::expanded(count))
+        }
+    });
+    let collapse_version = use_mut_ref(|| 0u64);
+    let version = *collapse_version.borrow();
+    let keep = props.matches_only.then(|| Same(props.search.clone()));
+    let rows = use_memo((key, version, keep), {
+        let analysis = props.analysis.clone();
+        let collapse = collapse.clone();
+        move |(_, _, keep)| {
+            perf::mark("strand:waterfall:rows:start");
+            let keep_mask = keep.as_ref().map(|s| s.0.keep.as_slice()).filter(|k| !k.is_empty());
+            let rows = visible_rows(&analysis.tree, &collapse.borrow(), keep_mask);
+            perf::measure_since("strand:waterfall:rows", "strand:waterfall:rows:start");
+            rows
+        }
+    });
+    let critical_index = use_memo(key, {
+        let analysis = props.analysis.clone();
+        move |_| CriticalIndex::new(&analysis.critical)
+    });
+    let levels = use_memo(key, {
+        let analysis = props.analysis.clone();
+        move |_| level_count(&analysis.tree)
+    });
+    let overview = use_memo(key, {
+        let data = props.data.clone();
+        move |&(_, index)| {
+            perf::mark("strand:waterfall:minimap:start");
+            let data = data.borrow();
+            let map = data.traces.get(index).map(|t| minimap(t, &t.depth, MINIMAP_COLUMNS));
+            perf::measure_since("strand:waterfall:minimap", "strand:waterfall:minimap:start");
+            map
+        }
+    });
+
+    let zoom = use_state(|| None::<(TraceKey, TimeWindow)>);
+    let show_critical = use_state(|| false);
+    let name_px = use_state(|| DEFAULT_NAME_PX);
+    let drag = use_state(|| None::<Drag>);
+    let viewport = use_state_eq(|| (1000.0f64, 600.0f64));
+    // The scroll position lives outside Yew state: the scroll handler re-renders only when the
+    // set of rows in view changes, not on every scrolled pixel.
+    let scroll_top = use_mut_ref(|| 0.0f64);
+    let rendered_range = use_mut_ref(|| None::<RowRange>);
+    let pending_scroll = use_mut_ref(|| None::<(u32, ScrollTo, u8)>);
+    let scroll_ref = use_node_ref();
+    let ruler_ref = use_node_ref();
+    let minimap_ref = use_node_ref();
+    let canvas_ref = use_node_ref();
+
+    let bump = {
+        let collapse_version = collapse_version.clone();
+        let force_update = force_update.clone();
+        Rc::new(move || {
+            *collapse_version.borrow_mut() += 1;
+            force_update.force_update();
+        })
+    };
+
+    // The viewport's size, from a ResizeObserver (no layout reads in handlers).
+    {
+        let scroll_ref = scroll_ref.clone();
+        let viewport = viewport.clone();
+        use_effect_with(key, move |_| {
+            let observer = scroll_ref.cast::<Element>().and_then(|element| {
+                let target = element.clone();
+                let callback = Closure::<dyn FnMut()>::new(move || {
+                    viewport.set((f64::from(target.client_width()), f64::from(target.client_height())));
+                });
+                let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+                observer.observe(&element);
+                Some((observer, callback))
+            });
+            move || {
+                if let Some((observer, _callback)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+
+    // Another trace starts at the top.
+    {
+        let scroll_ref = scroll_ref.clone();
+        let scroll_top = scroll_top.clone();
+        use_effect_with(key, move |_| {
+            *scroll_top.borrow_mut() = 0.0;
+            if let Some(element) = scroll_ref.cast::<Element>() {
+                element.set_scroll_top(0);
+            }
+        });
+    }
+
+    // The minimap is drawn once per trace.
+    {
+        let canvas_ref = canvas_ref.clone();
+        use_effect_with(Same(overview.clone()), move |overview| {
+            if let (Some(canvas), Some(map)) = (canvas_ref.cast::<HtmlCanvasElement>(), overview.0.as_ref()) {
+                draw_minimap(&canvas, map);
+            }
+        });
+    }
+
+    // A selection made elsewhere (details, URL, keyboard) is revealed and scrolled into view;
+    // a search match is centred.
+    {
+        let collapse = collapse.clone();
+        let data = props.data.clone();
+        let pending_scroll = pending_scroll.clone();
+        let bump = bump.clone();
+        let force_update = force_update.clone();
+        use_effect_with((props.selected, key), move |&(selected, (_, index))| {
+            if let Some(span) = selected {
+                let revealed = data
+                    .borrow()
+                    .traces
+                    .get(index)
+                    .is_some_and(|t| collapse.borrow_mut().reveal(&t.spans, span));
+                *pending_scroll.borrow_mut() = Some((span, ScrollTo::Nearest, 0));
+                if revealed {
+                    bump();
+                } else {
+                    force_update.force_update();
+                }
+            }
+        });
+    }
+    {
+        let collapse = collapse.clone();
+        let data = props.data.clone();
+        let pending_scroll = pending_scroll.clone();
+        let bump = bump.clone();
+        let force_update = force_update.clone();
+        use_effect_with((props.focus_match, key), move |&(focus, (_, index))| {
+            if let Some(span) = focus {
+                let revealed = data
+                    .borrow()
+                    .traces
+                    .get(index)
+                    .is_some_and(|t| collapse.borrow_mut().reveal(&t.spans, span));
+                *pending_scroll.borrow_mut() = Some((span, ScrollTo::Center, 0));
+                if revealed {
+                    bump();
+                } else {
+                    force_update.force_update();
+                }
+            }
+        });
+    }
+    // After each render: carry out a pending scroll once its row is in the row list.
+    {
+        let pending_scroll = pending_scroll.clone();
+        let rows = rows.clone();
+        let scroll_ref = scroll_ref.clone();
+        let scroll_top = scroll_top.clone();
+        let viewport_px = viewport.1;
+        use_effect(move || {
+            let pending = *pending_scroll.borrow();
+            if let Some((span, how, attempts)) = pending {
+                match rows.iter().position(|&r| r == span) {
+                    Some(pos) => {
+                        *pending_scroll.borrow_mut() = None;
+                        let current = *scroll_top.borrow();
+                        let target = scroll_top_for_row(rows.len(), ROW_PX, viewport_px, current, pos, how);
+                        if let (Some(top), Some(element)) = (target, scroll_ref.cast::<Element>()) {
+                            element.set_scroll_top(top as i32);
+                        }
+                    }
+                    // The row list may be one render behind a reveal; after that, give up (the
+                    // span is filtered out by "matches only").
+                    None if attempts < 2 => *pending_scroll.borrow_mut() = Some((span, how, attempts + 1)),
+                    None => *pending_scroll.borrow_mut() = None,
+                }
+            }
+        });
+    }
+
+    let data = props.data.borrow();
+    let Some(trace) = data.traces.get(props.trace_index) else {
+        return html! { <div class="waterfall" ref={scroll_ref}></div> };
+    };
+    let bounds = TimeWindow::of_trace(trace);
+    let window = match *zoom {
+        Some((k, w)) if k == key => w.clamp_to(bounds),
+        _ => bounds,
+    };
+    let zoomed = window != bounds;
+    let (viewport_w, viewport_h) = *viewport;
+    let name_w = name_px.clamp(MIN_NAME_PX, (viewport_w - MIN_TIMELINE_PX).max(MIN_NAME_PX));
+    let timeline_w = (viewport_w - name_w).max(1.0);
+    let range = rows_in_view(rows.len(), ROW_PX, viewport_h, *scroll_top.borrow(), OVERSCAN);
+    *rendered_range.borrow_mut() = Some(range);
+
+    let set_window = {
+        let zoom = zoom.clone();
+        move |w: TimeWindow| zoom.set(if w == bounds { None } else { Some((key, w)) })
+    };
+    let set_window = Rc::new(set_window);
+
+    // ---- handlers ------------------------------------------------------------------------
+
+    let on_scroll = {
+        let scroll_top = scroll_top.clone();
+        let rendered_range = rendered_range.clone();
+        let force_update = force_update.clone();
+        let row_count = rows.len();
+        Callback::from(move |e: Event| {
+            let Some(element) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+                return;
+            };
+            let top = f64::from(element.scroll_top());
+            *scroll_top.borrow_mut() = top;
+            let next = rows_in_view(row_count, ROW_PX, viewport_h, top, OVERSCAN);
+            if *rendered_range.borrow() != Some(next) {
+                force_update.force_update();
+            }
+        })
+    };
+
+    let on_rows_click = {
+        let collapse = collapse.clone();
+        let bump = bump.clone();
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(span) = span_of(e.target(), ".wf-toggle") {
+                collapse.borrow_mut().toggle(span);
+                bump();
+            } else if let Some(span) = span_of(e.target(), ".wf-row") {
+                on_select.emit(Some(span));
+            }
+        })
+    };
+    let on_rows_dblclick = {
+        let collapse = collapse.clone();
+        let bump = bump.clone();
+        let analysis = props.analysis.clone();
+        Callback::from(move |e: MouseEvent| {
+            if span_of(e.target(), ".wf-toggle").is_some() {
+                return;
+            }
+            if let Some(span) = span_of(e.target(), ".wf-row") {
+                if !analysis.tree.children_of(span).is_empty() {
+                    collapse.borrow_mut().toggle(span);
+                    bump();
+                }
+            }
+        })
+    };
+
+    let on_key = {
+        let collapse = collapse.clone();
+        let bump = bump.clone();
+        let rows = rows.clone();
+        let analysis = props.analysis.clone();
+        let data = props.data.clone();
+        let trace_index = props.trace_index;
+        let selected = props.selected;
+        let on_select = props.on_select.clone();
+        let set_window = set_window.clone();
+        let page_rows = ((viewport_h / ROW_PX).floor() as usize).saturating_sub(1).max(1);
+        Callback::from(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let shift = e.shift_key();
+            let nav = match e.key().as_str() {
+                "ArrowLeft" if shift => {
+                    set_window(window.pan(-0.2, bounds));
+                    None
+                }
+                "ArrowRight" if shift => {
+                    set_window(window.pan(0.2, bounds));
+                    None
+                }
+                "+" | "=" => {
+                    set_window(window.zoom(0.5, 0.5, bounds));
+                    None
+                }
+                "-" | "_" => {
+                    set_window(window.zoom(2.0, 0.5, bounds));
+                    None
+                }
+                "0" => {
+                    set_window(bounds);
+                    None
+                }
+                "Enter" => {
+                    on_select.emit(selected.or_else(|| rows.first().copied()));
+                    None
+                }
+                "Escape" => {
+                    on_select.emit(None);
+                    None
+                }
+                "ArrowUp" => Some(NavKey::Up),
+                "ArrowDown" => Some(NavKey::Down),
+                "ArrowLeft" => Some(NavKey::Left),
+                "ArrowRight" => Some(NavKey::Right),
+                "Home" => Some(NavKey::Home),
+                "End" => Some(NavKey::End),
+                "PageUp" => Some(NavKey::PageUp(page_rows)),
+                "PageDown" => Some(NavKey::PageDown(page_rows)),
+                _ => return,
+            };
+            e.prevent_default();
+            let Some(nav) = nav else { return };
+            let action = {
+                let data = data.borrow();
+                let Some(trace) = data.traces.get(trace_index) else {
+                    return;
+                };
+                navigate(&rows, &analysis.tree, &trace.spans, &collapse.borrow(), selected, nav)
+            };
+            match action {
+                NavAction::Select(span) => on_select.emit(Some(span)),
+                NavAction::Collapse(span) => {
+                    collapse.borrow_mut().set(span, true);
+                    bump();
+                }
+                NavAction::Expand(span) => {
+                    collapse.borrow_mut().set(span, false);
+                    bump();
+                }
+                NavAction::Nothing => {}
+            }
+        })
+    };
+
+    let expand_all = {
+        let collapse = collapse.clone();
+        let bump = bump.clone();
+        Callback::from(move |_: MouseEvent| {
+            collapse.borrow_mut().expand_all();
+            bump();
+        })
+    };
+    let collapse_all = {
+        let collapse = collapse.clone();
+        let bump = bump.clone();
+        let analysis = props.analysis.clone();
+        Callback::from(move |_: MouseEvent| {
+            collapse.borrow_mut().collapse_all(&analysis.tree);
+            bump();
+        })
+    };
+    let on_depth = {
+        let collapse = collapse.clone();
+        let bump = bump.clone();
+        let analysis = props.analysis.clone();
+        Callback::from(move |e: Event| {
+            // `HtmlSelectElement` is not among the enabled web-sys features; `value` via Reflect.
+            let value = e
+                .target()
+                .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
+                .and_then(|v| v.as_string())
+                .and_then(|v| v.parse::<u32>().ok());
+            if let Some(levels) = value {
+                collapse.borrow_mut().expand_to_depth(&analysis.tree, levels);
+                bump();
+            }
+        })
+    };
+    let toggle_critical = {
+        let show_critical = show_critical.clone();
+        Callback::from(move |_: Event| show_critical.set(!*show_critical))
+    };
+    let reset_zoom = {
+        let set_window = set_window.clone();
+        Callback::from(move |_: MouseEvent| set_window(bounds))
+    };
+
+    let start_drag = |element: &NodeRef| -> Option<(f64, f64)> {
+        let rect = element.cast::<Element>()?.get_bounding_client_rect();
+        Some((rect.left(), rect.width()))
+    };
+    let on_ruler_down = {
+        let drag = drag.clone();
+        let ruler_ref = ruler_ref.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            e.prevent_default();
+            if let Some((left_px, width_px)) = start_drag(&ruler_ref) {
+                let at = fraction_in(f64::from(e.client_x()), left_px, width_px);
+                drag.set(Some(Drag::Ruler {
+                    left_px,
+                    width_px,
+                    from: at,
+                    to: at,
+                }));
+            }
+        })
+    };
+    let on_minimap_down = {
+        let drag = drag.clone();
+        let minimap_ref = minimap_ref.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            e.prevent_default();
+            if let Some((left_px, width_px)) = start_drag(&minimap_ref) {
+                let at = fraction_in(f64::from(e.client_x()), left_px, width_px);
+                drag.set(Some(Drag::MinimapSelect {
+                    left_px,
+                    width_px,
+                    from: at,
+                    to: at,
+                }));
+            }
+        })
+    };
+    let window_down = |edge: Edge| {
+        let drag = drag.clone();
+        let minimap_ref = minimap_ref.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            e.prevent_default();
+            e.stop_propagation();
+            if let Some((_, width_px)) = start_drag(&minimap_ref) {
+                drag.set(Some(Drag::MinimapWindow {
+                    width_px,
+                    start_x: f64::from(e.client_x()),
+                    window,
+                    edge,
+                }));
+            }
+        })
+    };
+    let on_splitter_down = {
+        let drag = drag.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            e.prevent_default();
+            e.stop_propagation();
+            drag.set(Some(Drag::Splitter {
+                start_x: f64::from(e.client_x()),
+                start_px: name_w,
+            }));
+        })
+    };
+    let on_drag_move = {
+        let drag = drag.clone();
+        let set_window = set_window.clone();
+        let name_px = name_px.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(current) = *drag else { return };
+            let x = f64::from(e.client_x());
+            if e.buttons() == 0 {
+                // The button was released outside the page.
+                drag.set(None);
+                return;
+            }
+            match current {
+                Drag::Ruler {
+                    left_px,
+                    width_px,
+                    from,
+                    ..
+                } => {
+                    drag.set(Some(Drag::Ruler {
+                        left_px,
+                        width_px,
+                        from,
+                        to: fraction_in(x, left_px, width_px),
+                    }));
+                }
+                Drag::MinimapSelect {
+                    left_px,
+                    width_px,
+                    from,
+                    ..
+                } => {
+                    let to = fraction_in(x, left_px, width_px);
+                    drag.set(Some(Drag::MinimapSelect {
+                        left_px,
+                        width_px,
+                        from,
+                        to,
+                    }));
+                }
+                Drag::MinimapWindow {
+                    width_px,
+                    start_x,
+                    window: start,
+                    edge,
+                } => {
+                    let shift = (x - start_x) / width_px.max(1.0);
+                    let full = bounds.duration_ns() as f64;
+                    let shift_ns = (shift * full).round() as i64;
+                    let next = match edge {
+                        Edge::Move => start.pan(shift_ns as f64 / start.duration_ns() as f64, bounds),
+                        Edge::Start => TimeWindow::new(
+                            start
+                                .start_ns
+                                .saturating_add(shift_ns)
+                                .min(start.end_ns.saturating_sub(1)),
+                            start.end_ns,
+                        )
+                        .clamp_to(bounds),
+                        Edge::End => TimeWindow::new(
+                            start.start_ns,
+                            start
+                                .end_ns
+                                .saturating_add(shift_ns)
+                                .max(start.start_ns.saturating_add(1)),
+                        )
+                        .clamp_to(bounds),
+                    };
+                    set_window(next);
+                }
+                Drag::Splitter { start_x, start_px } => {
+                    name_px.set(
+                        (start_px + x - start_x).clamp(MIN_NAME_PX, (viewport_w - MIN_TIMELINE_PX).max(MIN_NAME_PX)),
+                    );
+                }
+            }
+        })
+    };
+    let on_drag_end = {
+        let drag = drag.clone();
+        let set_window = set_window.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(current) = *drag else { return };
+            drag.set(None);
+            match current {
+                Drag::Ruler { width_px, from, to, .. } if (to - from).abs() * width_px >= 4.0 => {
+                    set_window(window.sub_window(from, to, bounds));
+                }
+                Drag::MinimapSelect { width_px, from, to, .. } => {
+                    if (to - from).abs() * width_px >= 4.0 {
+                        set_window(bounds.sub_window(from, to, bounds));
+                    } else {
+                        // A click centres the window there.
+                        let centre = window.fraction_of(bounds.time_at(from));
+                        set_window(window.pan(centre - 0.5, bounds));
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+
+    // ---- rendering -----------------------------------------------------------------------
+
+    let ctx = RowContext {
+        strings: &data.strings,
+        trace,
+        analysis: &props.analysis,
+        collapse: &collapse.borrow(),
+        critical: &critical_index,
+        window,
+        min_bar: MIN_BAR_PX / timeline_w,
+    };
+    let visible = rows.get(range.first..range.end).unwrap_or(&[]);
+    let row_html = visible.iter().enumerate().filter_map(|(k, &span)| {
+        let view = row_view(&ctx, span)?;
+        let flags = RowFlags {
+            position: range.first + k,
+            top_px: range.first_top_px + k as f64 * ROW_PX,
+            selected: props.selected == Some(span),
+            is_match: props.search.is_match.get(span as usize).copied().unwrap_or(false),
+            focused: props.focus_match == Some(span),
+            critical: *show_critical,
+            name_px: name_w,
+        };
+        Some(render_row(&view, &flags))
+    });
+
+    let ticks = ruler_ticks(
+        window,
+        trace.start_ns,
+        ((timeline_w / TICK_SPACING_PX).floor() as usize).max(2),
+    );
+    let tick_html = ticks.iter().map(|t| {
+        let class = classes!("wf-tick", (t.fraction > 0.9).then_some("end"));
+        html! { <div class={class} style={format!("left: {}", pct(t.fraction))}><span class="wf-tick-label">{ &t.label }</span></div> }
+    });
+    let gridlines = ticks
+        .iter()
+        .map(|t| html! { <div class="wf-gridline" style={format!("left: {}", pct(t.fraction))}></div> });
+
+    let ruler_selection = match *drag {
+        Some(Drag::Ruler { from, to, .. }) => Some((from.min(to), (to - from).abs())),
+        _ => None,
+    };
+    let minimap_selection = match *drag {
+        Some(Drag::MinimapSelect { from, to, .. }) => Some((from.min(to), (to - from).abs())),
+        _ => None,
+    };
+    let window_left = bounds.fraction_of(window.start_ns).clamp(0.0, 1.0);
+    let window_width = (bounds.fraction_of(window.end_ns).clamp(0.0, 1.0) - window_left).max(0.0);
+    let (minimap_columns, minimap_height) = overview.as_ref().as_ref().map_or((1, 1), |m: &Minimap| {
+        (m.columns, m.bands as u32 * MINIMAP_BAND_PX + MINIMAP_ERROR_PX)
+    });
+    let level_choices = (*levels).min(MAX_DEPTH_CHOICES);
+    let active = props
+        .selected
+        .filter(|s| visible.contains(s))
+        .map(|s| format!("wf-row-{s}"));
+    let drag_cursor = match *drag {
+        Some(Drag::Splitter { .. }) => "col-resize",
+        Some(Drag::MinimapWindow { edge: Edge::Move, .. }) => "grabbing",
+        Some(Drag::MinimapWindow { .. }) => "ew-resize",
+        _ => "crosshair",
+    };
+    let span_count = trace.spans.len();
+    let window_label = if zoomed {
+        format!(
+            "Showing {} – {} of {}",
+            format_duration(window.start_ns.saturating_sub(trace.start_ns)),
+            format_duration(window.end_ns.saturating_sub(trace.start_ns)),
+            format_duration(bounds.duration_ns())
+        )
+    } else {
+        "Drag across the ruler or the overview to zoom".to_string()
+    };
+
+    html! {
+        <div class={classes!("waterfall", (*show_critical).then_some("critical-on"))} style={format!("--wf-name: {name_w:.0}px")}>
+            <div class="wf-toolbar" role="toolbar" aria-label="Waterfall controls">
+                <button class="btn" onclick={expand_all}>{ "Expand all" }</button>
+                <button class="btn" onclick={collapse_all}>{ "Collapse all" }</button>
+                <label class="wf-depth-select">
+                    { "Expand to depth " }
+                    <select onchange={on_depth} aria-label="Expand to depth">
+                        <option value="" selected=true disabled=true>{ "…" }</option>
+                        { for (1..=level_choices).map(|d| html! { <option value={d.to_string()}>{ d }</option> }) }
+                    </select>
+                </label>
+                <label class="wf-check" title="Draw what the trace waited for: the critical path">
+                    <input type="checkbox" checked={*show_critical} onchange={toggle_critical} />
+                    { " Critical path" }
+                </label>
+                <button class="btn" onclick={reset_zoom} disabled={!zoomed}>{ "Reset zoom" }</button>
+                <span class="wf-window-label">{ window_label }</span>
+                <span class="wf-count">{ format!("{} of {} rows", rows.len(), span_count) }</span>
+            </div>
+            <div class="wf-head">
+                <div class="wf-overview-label">{ "Overview" }</div>
+                <div class="wf-minimap" ref={minimap_ref.clone()} onmousedown={on_minimap_down}
+                     title="The whole trace: drag to zoom into a range, drag the window to pan">
+                    <canvas ref={canvas_ref} class="wf-minimap-canvas" width={minimap_columns.to_string()}
+                            height={minimap_height.to_string()} aria-hidden="true"></canvas>
+                    if zoomed {
+                        <div class="wf-minimap-shade" style={format!("left: 0; width: {}", pct(window_left))}></div>
+                        <div class="wf-minimap-shade" style={format!("left: {}; right: 0", pct(window_left + window_width))}></div>
+                        <div class="wf-minimap-window"
+                             style={format!("left: {}; width: {}", pct(window_left), pct(window_width))}
+                             onmousedown={window_down(Edge::Move)}>
+                            <div class="wf-handle start" onmousedown={window_down(Edge::Start)}></div>
+                            <div class="wf-handle end" onmousedown={window_down(Edge::End)}></div>
+                        </div>
+                    }
+                    if let Some((left, width)) = minimap_selection {
+                        <div class="wf-selection" style={format!("left: {}; width: {}", pct(left), pct(width))}></div>
+                    }
+                </div>
+            </div>
+            <div class="wf-head wf-ruler-row">
+                <div class="wf-name-head">
+                    { "Service · operation" }
+                    <div class="wf-splitter" onmousedown={on_splitter_down} title="Drag to resize"
+                         role="separator" aria-orientation="vertical" aria-label="Resize the name column"></div>
+                </div>
+                <div class="wf-ruler" ref={ruler_ref} onmousedown={on_ruler_down} title="Drag to zoom into a time range">
+                    { for tick_html }
+                    if let Some((left, width)) = ruler_selection {
+                        <div class="wf-selection" style={format!("left: {}; width: {}", pct(left), pct(width))}></div>
+                    }
+                </div>
+            </div>
+            <div class="wf-body">
+                <div class="wf-gridlines" aria-hidden="true" style={format!("width: {timeline_w:.0}px")}>{ for gridlines }</div>
+                <div class="wf-scroll" ref={scroll_ref} role="treegrid" tabindex="0" aria-label="Spans"
+                     aria-rowcount={rows.len().to_string()} aria-activedescendant={active}
+                     aria-multiselectable="false"
+                     onscroll={on_scroll} onkeydown={on_key} onclick={on_rows_click} ondblclick={on_rows_dblclick}>
+                    <div class="wf-spacer" style={format!("height: {:.0}px", range.content_px)}>
+                        { for row_html }
+                    </div>
+                    if rows.is_empty() {
+                        <p class="wf-empty">{ if props.matches_only { "No span matches the search." } else { "This trace has no spans." } }</p>
+                    }
+                </div>
+            </div>
+            if drag.is_some() {
+                <div class="wf-drag-overlay" style={format!("cursor: {drag_cursor}")}
+                     onmousemove={on_drag_move} onmouseup={on_drag_end}></div>
+            }
+        </div>
+    }
+}
+
+/// How a row is drawn besides its [`RowView`].
+struct RowFlags {
+    /// Index in the row list.
+    position: usize,
+    top_px: f64,
+    selected: bool,
+    is_match: bool,
+    focused: bool,
+    critical: bool,
+    name_px: f64,
+}
+
+fn render_row(view: &RowView, flags: &RowFlags) -> Html {
+    let color = service_color(&view.service);
+    let has_children = view.child_count > 0;
+    let levels = indent_levels(view.depth, flags.name_px);
+    let class = classes!(
+        "wf-row",
+        flags.selected.then_some("selected"),
+        flags.is_match.then_some("match"),
+        flags.focused.then_some("focus"),
+        view.error.then_some("error"),
+    );
+    let toggle = if has_children {
+        let label = if view.collapsed {
+            format!("Expand ({} hidden)", view.hidden)
+        } else {
+            "Collapse".to_string()
+        };
+        html! {
+            <button class={classes!("wf-toggle", view.collapsed.then_some("collapsed"))} tabindex="-1"
+                    data-span-index={view.span.to_string()} aria-label={label}>
+                { if view.collapsed { format!("▸ {}", view.hidden) } else { "▾".to_string() } }
+            </button>
+        }
+    } else {
+        html! { <span class="wf-toggle-space"></span> }
+    };
+    let label_text = if has_children && view.self_time != view.duration {
+        format!("{} · self {}", view.duration, view.self_time)
+    } else {
+        view.duration.clone()
+    };
+    let timeline = match view.bar {
+        Some(bar) => {
+            let label_style = match label_place(bar) {
+                LabelPlace::After => format!("left: calc({} + 4px)", pct(bar.left + bar.width)),
+                LabelPlace::Before => format!("right: calc({} + 4px)", pct(1.0 - bar.left)),
+                LabelPlace::Inside => format!("left: calc({} + 4px)", pct(bar.left)),
+            };
+            let inside = label_place(bar) == LabelPlace::Inside;
+            html! {
+                <>
+                    <div class={classes!("wf-bar", view.error.then_some("error"))}
+                         style={format!("left: {}; width: {}; background: {color}", pct(bar.left), pct(bar.width))}>
+                    </div>
+                    if flags.critical {
+                        { for view.critical.iter().map(|c| html! {
+                            <div class="wf-critical" style={format!("left: {}; width: {}", pct(c.left), pct(c.width))}></div>
+                        }) }
+                    }
+                    { for view.events.iter().map(|e| html! {
+                        <div class="wf-event" style={format!("left: {}", pct(e.fraction))} title={e.label.clone()}></div>
+                    }) }
+                    <span class={classes!("wf-label", inside.then_some("inside"))} style={label_style}>{ label_text }</span>
+                </>
+            }
+        }
+        None => html! { <span class="wf-offscreen">{ format!("{} (outside the zoomed range)", view.duration) }</span> },
+    };
+    let indent_style = format!("width: {:.0}px", f64::from(levels) * INDENT_PX);
+    html! {
+        <div {class} key={view.span} role="row" id={format!("wf-row-{}", view.span)}
+             data-span-index={view.span.to_string()} aria-level={(view.depth + 1).to_string()}
+             aria-expanded={has_children.then(|| (!view.collapsed).to_string())}
+             aria-selected={flags.selected.to_string()} aria-rowindex={(flags.position + 1).to_string()}
+             style={format!("top: {:.0}px", flags.top_px)} title={view.title.clone()}>
+            <div class="wf-name" role="gridcell">
+                <span class="wf-indent" style={indent_style}></span>
+                if view.depth > levels {
+                    <span class="wf-deep" title={format!("depth {}", view.depth)}>{ view.depth }</span>
+                }
+                { toggle }
+                <span class="wf-swatch" style={format!("background: {color}")}></span>
+                if view.error {
+                    <span class="wf-error-mark" title="error" aria-label="error">{ "!" }</span>
+                }
+                <span class="wf-service">{ &view.service }</span>
+                <span class="wf-span-name">{ &view.name }</span>
+            </div>
+            <div class="wf-timeline" role="gridcell">{ timeline }</div>
+        </div>
+    }
+}
+
+/// Draws the minimap's density bands: one canvas pixel per column, a band per depth range, and a
+/// red strip where errors are.
+fn draw_minimap(canvas: &HtmlCanvasElement, map: &Minimap) {
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let band_px = f64::from(MINIMAP_BAND_PX);
+    let width = map.columns as f64;
+    let height = map.bands as f64 * band_px + f64::from(MINIMAP_ERROR_PX);
+    ctx.clear_rect(0.0, 0.0, width, height);
+    ctx.set_fill_style_str("#3b5bdb");
+    for band in 0..map.bands {
+        for column in 0..map.columns {
+            let v = map.intensity_at(band, column);
+            if v > 0.0 {
+                ctx.set_global_alpha(f64::from(0.3 + 0.7 * v));
+                ctx.fill_rect(column as f64, band as f64 * band_px, 1.0, band_px - 1.0);
+            }
+        }
+    }
+    ctx.set_global_alpha(1.0);
+    ctx.set_fill_style_str("#d92d20");
+    let top = map.bands as f64 * band_px;
+    for (column, &error) in map.errors.iter().enumerate() {
+        if error {
+            ctx.fill_rect(column as f64, top, 1.0, f64::from(MINIMAP_ERROR_PX));
+        }
+    }
 }

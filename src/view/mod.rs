@@ -2,8 +2,14 @@
 //! the browser (rows, labels, colours, geometry, the URL state). Depends on `model` and `analysis`.
 
 pub mod colors;
+pub mod details;
+pub mod export;
+pub mod flame;
 pub mod route;
+pub mod scatter;
 pub mod search;
 pub mod span_list;
+pub mod spans_table;
 pub mod trace_list;
 pub mod trace_view;
+pub mod waterfall;

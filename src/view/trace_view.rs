@@ -6,7 +6,8 @@ use crate::analysis::self_time::self_times;
 use crate::analysis::tree::SpanTree;
 use crate::model::Trace;
 
-#[derive(Debug, Clone, PartialEq)]
+/// `Eq` matters: `Rc<TraceAnalysis>` props then compare by pointer first, not element by element.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraceAnalysis {
     pub tree: SpanTree,
     /// Self time per span index.
@@ -61,5 +62,37 @@ impl Tab {
 
     pub fn parse(s: &str) -> Option<Tab> {
         Tab::ALL.into_iter().find(|t| t.name() == s)
+    }
+}
+
+/// The index of the span whose displayed id is `wanted` (the first in tree order when ids repeat),
+/// without formatting every id: the text is parsed the way importers parse ids.
+pub fn find_span(strings: &crate::model::Interner, trace: &Trace, wanted: &str) -> Option<u32> {
+    use crate::model::ids::parse_hex_u64;
+    use crate::model::SpanId;
+    let id = match parse_hex_u64(wanted) {
+        Some(v) => SpanId::Hex(v),
+        None => SpanId::Text(strings.lookup(wanted)?),
+    };
+    trace.order.iter().copied().find(|&i| trace.span(i).is_some_and(|s| s.span_id == id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{load, AssembleOptions};
+    use crate::model::Dataset;
+
+    #[test]
+    fn spans_are_found_by_their_displayed_id() {
+        let mut data = Dataset::new();
+        load(&mut data, crate::demo::DEMO_TRACE_JSON, "demo.json", None, &AssembleOptions::default()).expect("demo");
+        let trace = &data.traces[0];
+        for &i in trace.order.iter().take(10) {
+            let shown = trace.spans[i as usize].span_id.display(&data.strings);
+            assert_eq!(find_span(&data.strings, trace, &shown), Some(i));
+        }
+        assert_eq!(find_span(&data.strings, trace, "nope"), None);
+        assert_eq!(find_span(&data.strings, trace, "0"), None);
     }
 }

@@ -47,13 +47,13 @@ export async function serveStatic(root = distDir, headers = {}) {
 
 /** Launches headless Chromium with the flags this closed-network machine needs (playwright gives
  * every launch a fresh, empty profile). */
-export async function launchBrowser() {
+export async function launchBrowser(extraArgs = []) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...extraArgs,
     ],
   });
   return browser;

@@ -1,0 +1,203 @@
+// End-to-end: the waterfall in Chromium (the served release build): rows and their tree
+// attributes, collapsing, the critical path, zoom, keyboard navigation, and that a 100k-span trace
+// keeps only the rows in view in the DOM.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, artifactsDir } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page with a trace loaded by `load`, shows its waterfall and returns the page. */
+async function openWaterfall(load) {
+  const page = await newPage(browser);
+  await page.goto(server.url + (load === 'demo' ? '?demo' : ''));
+  await page.waitForSelector('.topbar .brand');
+  if (load !== 'demo') await load(page);
+  await page.waitForSelector('tr.trace-row', { timeout: 120_000 });
+  if ((await page.locator('.wf-row').count()) === 0) await page.click('tr.trace-row');
+  await page.waitForSelector('.wf-row', { timeout: 120_000 });
+  await page.evaluate(() => document.querySelector('.waterfall').scrollIntoView());
+  return page;
+}
+
+const rowCount = (page) => page.locator('.wf-scroll').getAttribute('aria-rowcount').then(Number);
+
+test('the demo trace shows as a tree grid with a ruler and an overview', async () => {
+  const page = await openWaterfall('demo');
+  const grid = page.locator('.wf-scroll');
+  assert.equal(await grid.getAttribute('role'), 'treegrid');
+  assert.equal(await rowCount(page), 43);
+  assert.match(await page.locator('.wf-count').innerText(), /^43 of 43 rows/);
+  const first = page.locator('.wf-row').first();
+  assert.match(await first.innerText(), /api-gateway/);
+  assert.match(await first.innerText(), /POST \/api\/checkout/);
+  assert.equal(await first.getAttribute('aria-level'), '1');
+  assert.equal(await first.getAttribute('aria-expanded'), 'true');
+  assert.equal(await first.getAttribute('aria-rowindex'), '1');
+  assert.equal(await first.getAttribute('role'), 'row');
+  // Every row has a bar positioned in time, and the ruler has labelled ticks.
+  assert.equal(await page.locator('.wf-row .wf-bar').count(), await page.locator('.wf-row').count());
+  assert.ok((await page.locator('.wf-ruler .wf-tick-label').count()) >= 3);
+  assert.match(await page.locator('.wf-ruler').innerText(), /ms/);
+  assert.equal(await page.locator('.wf-minimap canvas').count(), 1);
+  // Error spans are marked; scrolling the grid to the bottom shows the last row.
+  await grid.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForSelector('.wf-row[aria-rowindex="43"]');
+  assert.ok((await page.locator('.wf-row.error').count()) >= 1);
+  await screenshot(page, 'waterfall-demo');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('collapsing a row hides its descendants; expand and collapse all', async () => {
+  const page = await openWaterfall('demo');
+  // The first row at level 3 that has children.
+  const row = page.locator('.wf-row[aria-level="3"][aria-expanded="true"]').first();
+  const index = await row.getAttribute('data-span-index');
+  const before = await rowCount(page);
+  await row.locator('.wf-toggle').click();
+  const collapsed = page.locator(`.wf-row[data-span-index="${index}"]`);
+  assert.equal(await collapsed.getAttribute('aria-expanded'), 'false');
+  const hidden = Number((await collapsed.locator('.wf-toggle').innerText()).replace(/\D/g, ''));
+  assert.ok(hidden > 0, 'the toggle shows how many rows it hides');
+  assert.equal(await rowCount(page), before - hidden);
+  // The row after the collapsed one (if any) is no longer its descendant.
+  const position = Number(await collapsed.getAttribute('aria-rowindex'));
+  const next = page.locator(`.wf-row[aria-rowindex="${position + 1}"]`);
+  if ((await next.count()) > 0) assert.ok(Number(await next.getAttribute('aria-level')) <= 3);
+  assert.equal(page.url().includes('span='), false, 'the toggle does not select the row');
+  await screenshot(page, 'waterfall-collapsed');
+
+  await page.getByRole('button', { name: 'Collapse all' }).click();
+  const roots = await page.locator('.wf-row[aria-level="1"]').count();
+  assert.equal(await rowCount(page), roots);
+  assert.equal(await page.locator('.wf-row').count(), roots);
+  await page.getByRole('button', { name: 'Expand all' }).click();
+  assert.equal(await rowCount(page), 43);
+  await page.getByLabel('Expand to depth').selectOption('2');
+  assert.equal(await page.locator('.wf-row[aria-level="3"]').count(), 0);
+  assert.ok((await page.locator('.wf-row[aria-level="2"]').count()) > 0);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the critical-path toggle draws the critical path on the bars', async () => {
+  const page = await openWaterfall('demo');
+  assert.equal(await page.locator('.wf-critical').count(), 0);
+  await page.getByLabel('Critical path').check();
+  await page.waitForSelector('.wf-critical');
+  assert.ok((await page.locator('.wf-critical').count()) > 3);
+  // The root's bar carries critical segments.
+  assert.ok((await page.locator('.wf-row').first().locator('.wf-critical').count()) >= 1);
+  await screenshot(page, 'waterfall-critical-path');
+  await page.getByLabel('Critical path').uncheck();
+  assert.equal(await page.locator('.wf-critical').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('dragging across the ruler zooms in, and Reset zoom goes back', async () => {
+  const page = await openWaterfall('demo');
+  const reset = page.getByRole('button', { name: 'Reset zoom' });
+  assert.equal(await reset.isDisabled(), true);
+  const ruler = await page.locator('.wf-ruler').boundingBox();
+  await page.mouse.move(ruler.x + ruler.width * 0.1, ruler.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(ruler.x + ruler.width * 0.3, ruler.y + 10, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForSelector('.wf-minimap-window');
+  assert.equal(await reset.isDisabled(), false);
+  assert.match(await page.locator('.wf-window-label').innerText(), /^Showing .+ of 1\.16s$/);
+  await screenshot(page, 'waterfall-zoomed');
+  await reset.click();
+  assert.equal(await reset.isDisabled(), true);
+  assert.equal(await page.locator('.wf-minimap-window').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the keyboard moves the selection through the tree', async () => {
+  const page = await openWaterfall('demo');
+  await page.locator('.wf-scroll').focus();
+  const selected = () => page.locator('.wf-row.selected');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForSelector('.wf-row.selected');
+  assert.equal(await selected().getAttribute('aria-rowindex'), '1');
+  assert.equal(await selected().getAttribute('aria-selected'), 'true');
+  assert.match(page.url(), /span=/);
+  await page.keyboard.press('ArrowDown');
+  await page.waitForSelector('.wf-row.selected[aria-rowindex="2"]');
+  await page.keyboard.press('End');
+  await page.waitForSelector('.wf-row.selected[aria-rowindex="43"]');
+  await page.keyboard.press('Home');
+  await page.waitForSelector('.wf-row.selected[aria-rowindex="1"]');
+  // Left on an expanded row collapses it; Right expands it again, then goes to the first child.
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.querySelector('.wf-scroll').getAttribute('aria-rowcount') !== '43');
+  assert.equal(await selected().getAttribute('aria-expanded'), 'false');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('.wf-scroll').getAttribute('aria-rowcount') === '43');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('.wf-row.selected[aria-level="2"]');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+/** A 100k-span synthetic OTLP trace, made once by the synth example. */
+function bigTrace() {
+  const file = path.join(artifactsDir, 'inputs', 'synth-otlp-100k.json');
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const binary = path.join(repoRoot, 'target', 'release', 'examples', 'synth');
+  if (fs.existsSync(binary)) {
+    execFileSync(binary, ['otlp', '100000', file]);
+  } else {
+    execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'synth', '--', 'otlp', '100000', file], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
+  }
+  return file;
+}
+
+test('a 100k-span trace keeps only the rows in view in the DOM', async () => {
+  const file = bigTrace();
+  const page = await openWaterfall((p) => p.setInputFiles('input[type=file]', file));
+  assert.equal(await rowCount(page), 100_000);
+  assert.ok((await page.locator('.wf-row').count()) < 200, 'only the rows in view are rendered');
+  // The bottom of the grid shows the last rows, still with a small DOM.
+  await page.locator('.wf-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForSelector('.wf-row[aria-rowindex="100000"]');
+  assert.ok((await page.locator('.wf-row').count()) < 200);
+  await screenshot(page, 'waterfall-100k-bottom');
+  // Collapse all and expand all are one pass each.
+  await page.getByRole('button', { name: 'Collapse all' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('.wf-scroll').getAttribute('aria-rowcount')) < 10);
+  await page.getByRole('button', { name: 'Expand all' }).click();
+  await page.waitForFunction(() => document.querySelector('.wf-scroll').getAttribute('aria-rowcount') === '100000');
+  // Keyboard End jumps to the last row and scrolls it into view.
+  await page.locator('.wf-scroll').focus();
+  await page.keyboard.press('Home');
+  await page.waitForSelector('.wf-row.selected[aria-rowindex="1"]');
+  await page.keyboard.press('End');
+  await page.waitForSelector('.wf-row.selected[aria-rowindex="100000"]');
+  assert.ok((await page.locator('.wf-row').count()) < 200);
+  const measures = await page.evaluate(() => performance.getEntriesByName('strand:waterfall:rows').length);
+  assert.ok(measures >= 1, 'the row-list computation is measured with the User Timing API');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
