@@ -132,7 +132,8 @@ function appSize() {
 }
 
 const server = await serveStatic(distDir);
-const files = await serveStatic(outDir);
+// Another origin: the trace files need CORS to be fetched for the JSON.parse reference.
+const files = await serveStatic(outDir, { 'access-control-allow-origin': '*' });
 const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const results = [];
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '-');

@@ -22,7 +22,7 @@ const types = {
 
 /** Serves `root` on 127.0.0.1 with an ephemeral port; `headers` are added to every response. */
 export async function serveStatic(root = distDir, headers = {}) {
-  if (!fs.existsSync(path.join(root, 'index.html'))) {
+  if (root === distDir && !fs.existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html is missing: run "trunk build --release" first (scripts/test.sh does)`);
   }
   const server = http.createServer((req, res) => {
