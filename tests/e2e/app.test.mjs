@@ -138,3 +138,26 @@ test('? opens the keyboard help and Escape closes it', async () => {
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('a real sample: search, select a span, and its details', async () => {
+  const page = await openApp();
+  await page.setInputFiles('input[type=file]', sample('otlp_hotrod-full-trace.json'));
+  await page.waitForSelector('.wf-row');
+  assert.equal(await page.getAttribute('[role=treegrid]', 'aria-rowcount'), '40');
+  // HotROD's redis-manual GetDriver calls failed with "redis timeout": find them by search.
+  await page.fill('.search-bar input[type=search]', 'GetDriver error');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /\d/.test(document.querySelector('.search-count')?.textContent ?? ''));
+  assert.match(await page.textContent('.search-count'), /^1 of 3$/);
+  await page.locator('.wf-row.match').first().click();
+  const details = page.locator('aside.span-details');
+  await details.waitFor();
+  const text = await details.innerText();
+  assert.match(text, /GetDriver/);
+  assert.match(text, /redis-manual/);
+  assert.match(text, /redis timeout/);
+  assert.match(page.url(), /span=[0-9a-f]{16}/);
+  await screenshot(page, 'hotrod-details');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
