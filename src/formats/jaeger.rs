@@ -10,7 +10,7 @@
 //! (see the streaming section for how the result is kept that of a whole-document walk).
 //! Depends on `model` and `formats::builder`.
 
-use super::builder::{decode_base64, push_attrs, push_bytes, LenientStr, Scalar, TraceSet};
+use super::builder::{Key, decode_base64, push_attrs, push_bytes, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
 use crate::model::{
     Event, Interner, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Span, SpanId, SpanKind, StatusCode,
@@ -458,30 +458,6 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Optional<S> {
     }
 }
 
-/// A map key, borrowed when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("field identifier")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_identifier(V)
-    }
-}
 
 /// Marks field `i` of a struct being read; a second time is the derived `duplicate field` error.
 fn first_time<E: de::Error>(seen: &mut u16, i: u16, name: &'static str) -> Result<(), E> {

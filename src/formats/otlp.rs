@@ -8,7 +8,7 @@
 //! the whole document first (see the streaming section for how the order of conversion is kept).
 //! JSON lines are read a line at a time. Depends on `model` and `formats::builder`.
 
-use super::builder::{decode_base64, push_attrs, push_bytes, push_values, LenientStr, Scalar, TraceSet};
+use super::builder::{Key, decode_base64, push_attrs, push_bytes, push_values, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
 use crate::model::{
     Event, Interner, KeyValue, Link, LinkKind, Resource, Scope, Span, SpanId, SpanKind, StatusCode, StrId, Trace,
@@ -17,7 +17,6 @@ use crate::model::{
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Deserialize, Default)]
@@ -400,30 +399,6 @@ fn line_text<'t>(text: &'t str, bytes: &[u8], line: &[u8]) -> Option<&'t str> {
 // but before any `scope` key are read into DTOs in both readings. Strings interned before a
 // failed guess, or before an error that makes the document unusable, stay in the interner.
 
-/// A map key, borrowed when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("field identifier")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_identifier(V)
-    }
-}
 
 /// `Option<T>` for a seed: `null` is nothing, anything else goes to the seed.
 struct Optional<S>(S);
