@@ -10,7 +10,7 @@
 //! (see the streaming section for how the result is kept that of a whole-document walk).
 //! Depends on `model` and `formats::builder`.
 
-use super::builder::{Key, decode_base64, push_attrs, push_bytes, LenientStr, Scalar, TraceSet};
+use super::builder::{HEX_DIGITS, Key, decode_base64, push_attrs, push_bytes, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
 use crate::model::{
     Event, Interner, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Span, SpanId, SpanKind, StatusCode,
@@ -1566,22 +1566,6 @@ fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
     SpanId::parse(s, strings)
 }
 
-/// Hex digit values by byte; 0xFF for bytes that are not hex digits.
-const HEX_DIGITS: [u8; 256] = {
-    let mut table = [0xFF; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        table[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
 
 /// `CHILD_OF` / `FOLLOWS_FROM` (any case; Thrift's 0 / 1; empty means CHILD_OF); `None` if unknown.
 fn ref_kind(t: &str) -> Option<LinkKind> {

@@ -8,7 +8,7 @@
 //! the whole document first (see the streaming section for how the order of conversion is kept).
 //! JSON lines are read a line at a time. Depends on `model` and `formats::builder`.
 
-use super::builder::{Key, decode_base64, push_attrs, push_bytes, push_values, LenientStr, Scalar, TraceSet};
+use super::builder::{HEX_DIGITS, Key, decode_base64, push_attrs, push_bytes, push_values, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
 use crate::model::{
     Event, Interner, KeyValue, Link, LinkKind, Resource, Scope, Span, SpanId, SpanKind, StatusCode, StrId, Trace,
@@ -1273,22 +1273,6 @@ fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
     SpanId::parse(s, strings)
 }
 
-/// Hex digit values by byte; 0xFF for bytes that are not hex digits.
-const HEX_DIGITS: [u8; 256] = {
-    let mut table = [0xFF; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        table[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
 
 /// The value of 16 hex digits of either case, as [`SpanId::parse`] reads them (without its
 /// second pass and without branching on each digit); `None` if any other character appears.
