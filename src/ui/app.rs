@@ -1,11 +1,15 @@
 //! The root component: header with actions, the drop zone, notices, the trace list and the
 //! selected trace's span list.
 
+use super::analytics::AnalyticsPage;
 use super::loader::read_files;
+use super::service_map::ServiceMapView;
+use super::sources::SourcesPanel;
 use super::trace_page::TracePage;
 use super::state::{Action, AppState, NoticeKind};
 use super::trace_table::TraceTable;
 use crate::demo::{DEMO_FILE_NAME, DEMO_TRACE_JSON};
+use crate::view::route::{Page, Route};
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Event, HtmlInputElement};
 use yew::prelude::*;
@@ -104,10 +108,13 @@ pub fn app() -> Html {
         Callback::from(move |index: usize| {
             let data = data.borrow();
             let Some(trace) = data.traces.get(index) else { return };
-            let next = crate::view::route::Route {
+            // Keep the list's filter and sort; open the trace on its waterfall.
+            let next = Route {
                 trace: Some(trace.trace_id.display(&data.strings)),
-                other: route.other.clone(),
-                ..Default::default()
+                span: None,
+                tab: Default::default(),
+                search: String::new(),
+                ..route.clone()
             };
             dispatch.emit(Action::Navigate { route: next, push: true });
         })
@@ -127,10 +134,26 @@ pub fn app() -> Html {
     }
 
     let data = state.data.borrow();
-    let has_traces = !data.traces.is_empty();
+    let has_traces = !data.traces.is_empty() || !data.dependencies.is_empty();
     let selected = state.selected_trace(&data);
     let span_total = data.span_count();
     drop(data);
+
+    // Switching page keeps the selected trace so that coming back shows it again.
+    let page_links = Page::ALL.iter().map(|&page| {
+        let active = state.route.page == page;
+        let onclick = {
+            let dispatch = dispatch.clone();
+            let route = state.route.clone();
+            Callback::from(move |_: MouseEvent| {
+                dispatch.emit(Action::Navigate { route: Route { page, ..route.clone() }, push: true })
+            })
+        };
+        html! {
+            <button class={classes!("page-link", active.then_some("active"))} data-page={page.name()}
+                    aria-current={if active { "page" } else { "false" }} {onclick}>{ page.label() }</button>
+        }
+    });
 
     let notices = state.notices.iter().map(|n| {
         let id = n.id;
@@ -158,6 +181,9 @@ pub fn app() -> Html {
             <header class="topbar">
                 <h1 class="brand">{ "Strand" }</h1>
                 <span class="tagline">{ "trace viewer" }</span>
+                if has_traces {
+                    <nav class="pages" aria-label="Pages">{ for page_links }</nav>
+                }
                 <div class="actions">
                     <button class="btn primary" onclick={open_picker}>{ "Open files…" }</button>
                     <button class="btn" onclick={load_demo.clone()}>{ "Load demo trace" }</button>
@@ -176,15 +202,31 @@ pub fn app() -> Html {
                     <span class="totals">{ format!("{} traces · {} spans", state.data.borrow().traces.len(), span_total) }</span>
                 }
             </header>
+            <SourcesPanel dispatch={dispatch.clone()} route={state.route.clone()} />
             <div class="notices">{ for notices }</div>
             if has_traces {
-                <main class="workspace">
-                    <TraceTable data={state.data.clone()} selected={selected} on_select={on_select_trace} />
-                    if let Some(index) = selected {
-                        <TracePage data={state.data.clone()} trace_index={index} route={state.route.clone()}
-                                   on_navigate={on_navigate} />
-                    }
-                </main>
+                { match state.route.page {
+                    Page::Traces => html! {
+                        <main class="workspace">
+                            <TraceTable data={state.data.clone()} selected={selected} on_select={on_select_trace} />
+                            if let Some(index) = selected {
+                                <TracePage data={state.data.clone()} trace_index={index} route={state.route.clone()}
+                                           on_navigate={on_navigate.clone()} />
+                            }
+                        </main>
+                    },
+                    Page::Map => html! {
+                        <main class="workspace page-map">
+                            <ServiceMapView data={state.data.clone()} trace_index={None::<usize>} route={state.route.clone()}
+                                            on_navigate={on_navigate.clone()} />
+                        </main>
+                    },
+                    Page::Analytics => html! {
+                        <main class="workspace page-analytics">
+                            <AnalyticsPage data={state.data.clone()} route={state.route.clone()} on_navigate={on_navigate.clone()} />
+                        </main>
+                    },
+                } }
             } else {
                 <main class="welcome">
                     <div class="dropzone" aria-label="Drop trace files here">

@@ -277,7 +277,7 @@ fn link_item(link: &LinkRow, props: &SpanDetailsProps) -> Html {
                 span: Some(link.span_id.clone()),
                 tab: props.route.tab,
                 search: String::new(),
-                other: props.route.other.clone(),
+                ..props.route.clone()
             };
             let on_navigate = props.on_navigate.clone();
             let onclick = Callback::from(move |_: MouseEvent| on_navigate.emit((route.clone(), true)));

@@ -8,11 +8,14 @@ mod panic;
 
 pub use panic::show_banner as show_error_banner;
 pub mod perf;
+mod analytics;
 mod details;
 mod flame;
 mod help;
 mod json_tab;
 mod search_bar;
+mod service_map;
+mod sources;
 mod spans_tab;
 mod state;
 mod stats_tab;

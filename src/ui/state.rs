@@ -75,6 +75,8 @@ pub enum Action {
     ReadFailed { file: String, error: String },
     /// Go to another trace, span, view or search; `push` adds a history entry.
     Navigate { route: Route, push: bool },
+    /// Show a message (e.g. a collector request that failed); nothing loaded changes.
+    Notify { kind: NoticeKind, text: String, details: Vec<String> },
     Dismiss(u64),
     ClearAll,
     SetClockSkew(bool),
@@ -94,6 +96,7 @@ impl Reducible for AppState {
                 next.route = route;
                 next.push_history = push;
             }
+            Action::Notify { kind, text, details } => next.notify(kind, text, details),
             Action::Dismiss(id) => next.notices.retain(|n| n.id != id),
             Action::ClearAll => {
                 next.data.inner.borrow_mut().clone_from(&Dataset::new());

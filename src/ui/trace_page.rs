@@ -15,6 +15,7 @@ use crate::view::search::search;
 use crate::view::span_list::warning_lines;
 use crate::view::trace_list::summarize;
 use crate::view::trace_view::{analyze, find_span, Tab};
+use super::service_map::ServiceMapView;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -170,6 +171,10 @@ pub fn trace_page(props: &TracePageProps) -> Html {
         Tab::Spans => html! {
             <SpansTab data={props.data.clone()} trace_index={props.trace_index} analysis={analysis_rc.clone()}
                       selected={selected} on_select={on_select.clone()} />
+        },
+        Tab::Map => html! {
+            <ServiceMapView data={props.data.clone()} trace_index={Some(props.trace_index)} route={props.route.clone()}
+                            on_navigate={props.on_navigate.clone()} />
         },
         Tab::Json => html! { <JsonTab data={props.data.clone()} trace_index={props.trace_index} /> },
     };

@@ -1,18 +1,66 @@
 //! The part of the UI state that lives in the address bar, so that a link reopens the same view
-//! and back/forward work: selected trace, span, view and search. Pure encoding and decoding of
-//! the query string; the `ui` layer reads and writes `location`/`history`. Depends on nothing
-//! but `view::trace_view::Tab`.
+//! and back/forward work: the page (traces, service map, analytics), selected trace, span, view
+//! and search, and the page-level selection (service, operation, hops, time window, sort).
+//! Pure encoding and decoding of the query string; the `ui` layer reads and writes
+//! `location`/`history`. Depends on nothing but `view::trace_view::Tab`.
 
 use super::trace_view::Tab;
 
+/// The top-level pages of the app, over all loaded traces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Page {
+    /// The trace list and the selected trace.
+    #[default]
+    Traces,
+    /// The service map of every loaded trace (or of collector dependency links).
+    Map,
+    /// Latency statistics per service and operation, histograms and RED charts.
+    Analytics,
+}
+
+impl Page {
+    pub const ALL: [Page; 3] = [Page::Traces, Page::Map, Page::Analytics];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Page::Traces => "traces",
+            Page::Map => "map",
+            Page::Analytics => "analytics",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Page::Traces => "Traces",
+            Page::Map => "Service map",
+            Page::Analytics => "Analytics",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Page> {
+        Page::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Route {
+    pub page: Page,
     /// Trace id as displayed (lowercase hex or text).
     pub trace: Option<String>,
     /// Span id as displayed.
     pub span: Option<String>,
     pub tab: Tab,
     pub search: String,
+    /// Page-level selection: the focused service (map), the chosen service and operation
+    /// (analytics, trace list filter).
+    pub service: Option<String>,
+    pub operation: Option<String>,
+    /// Map focus depth: how many hops up and down from `service` are shown.
+    pub hops: Option<u32>,
+    /// A time window in ns since the epoch (trace list filter from a chart selection).
+    pub window: Option<(i64, i64)>,
+    /// Sort key of the trace list or analytics table, e.g. `duration-desc`.
+    pub sort: Option<String>,
     /// Parameters Strand does not own (`demo`, `url`, ...), kept as they were.
     pub other: Vec<(String, String)>,
 }
@@ -29,6 +77,14 @@ impl Route {
                 "span" if !value.is_empty() => route.span = Some(value),
                 "view" => route.tab = Tab::parse(&value).unwrap_or_default(),
                 "q" => route.search = value,
+                "page" => route.page = Page::parse(&value).unwrap_or_default(),
+                "service" if !value.is_empty() => route.service = Some(value),
+                "op" if !value.is_empty() => route.operation = Some(value),
+                "hops" => route.hops = value.parse().ok(),
+                "window" => {
+                    route.window = value.split_once('~').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                }
+                "sort" if !value.is_empty() => route.sort = Some(value),
                 other => route.other.push((other.to_string(), value)),
             }
         }
@@ -39,6 +95,24 @@ impl Route {
     pub fn to_query(&self) -> String {
         let mut parts: Vec<String> =
             self.other.iter().map(|(k, v)| if v.is_empty() { encode(k) } else { format!("{}={}", encode(k), encode(v)) }).collect();
+        if self.page != Page::Traces {
+            parts.push(format!("page={}", self.page.name()));
+        }
+        if let Some(service) = &self.service {
+            parts.push(format!("service={}", encode(service)));
+        }
+        if let Some(op) = &self.operation {
+            parts.push(format!("op={}", encode(op)));
+        }
+        if let Some(hops) = self.hops {
+            parts.push(format!("hops={hops}"));
+        }
+        if let Some((from, to)) = self.window {
+            parts.push(format!("window={from}~{to}"));
+        }
+        if let Some(sort) = &self.sort {
+            parts.push(format!("sort={}", encode(sort)));
+        }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode(trace)));
             if let Some(span) = &self.span {
@@ -104,6 +178,7 @@ mod tests {
             tab: Tab::Flame,
             search: "http.status_code=500 db".into(),
             other: vec![("demo".into(), String::new())],
+            ..Route::default()
         };
         let q = route.to_query();
         assert_eq!(q, "?demo&trace=4bf92f3577b34da6&span=span-2_1&view=flame&q=http.status_code%3D500%20db");
@@ -112,5 +187,26 @@ mod tests {
         assert_eq!(Route::parse("?q=a+b%zz").search, "a b%zz");
         assert_eq!(Route::default().to_query(), "");
         assert_eq!(decode("%E2%9C%93"), "✓");
+    }
+
+    #[test]
+    fn page_level_selection_round_trips() {
+        let route = Route {
+            page: Page::Analytics,
+            service: Some("cart service".into()),
+            operation: Some("GET /cart".into()),
+            hops: Some(2),
+            window: Some((1_700_000_000_000_000_000, 1_700_000_001_000_000_000)),
+            sort: Some("duration-desc".into()),
+            ..Route::default()
+        };
+        let q = route.to_query();
+        assert_eq!(
+            q,
+            "?page=analytics&service=cart%20service&op=GET%20%2Fcart&hops=2&window=1700000000000000000~1700000001000000000&sort=duration-desc"
+        );
+        assert_eq!(Route::parse(&q), route);
+        assert_eq!(Route::parse("?page=nope&window=1~x").page, Page::Traces);
+        assert_eq!(Route::parse("?window=1~x").window, None);
     }
 }

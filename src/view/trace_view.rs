@@ -34,11 +34,13 @@ pub enum Tab {
     Flame,
     Statistics,
     Spans,
+    /// The service map of this trace alone.
+    Map,
     Json,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Waterfall, Tab::Flame, Tab::Statistics, Tab::Spans, Tab::Json];
+    pub const ALL: [Tab; 6] = [Tab::Waterfall, Tab::Flame, Tab::Statistics, Tab::Spans, Tab::Map, Tab::Json];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -46,6 +48,7 @@ impl Tab {
             Tab::Flame => "flame",
             Tab::Statistics => "statistics",
             Tab::Spans => "spans",
+            Tab::Map => "map",
             Tab::Json => "json",
         }
     }
@@ -56,6 +59,7 @@ impl Tab {
             Tab::Flame => "Flame graph",
             Tab::Statistics => "Statistics",
             Tab::Spans => "Spans",
+            Tab::Map => "Service map",
             Tab::Json => "JSON",
         }
     }

@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
-export const distDir = path.join(repoRoot, 'dist');
+// STRAND_DIST lets several builds (e.g. one per work tree or branch) be tested side by side.
+export const distDir = process.env.STRAND_DIST ? path.resolve(process.env.STRAND_DIST) : path.join(repoRoot, 'dist');
 export const samplesDir = path.resolve(repoRoot, '..', 'shared', 'samples');
 export const artifactsDir = path.join(here, 'artifacts');
 
