@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Strand needs to build (and, with --test, to be tested), only where it is missing:
 # the wasm32 target, Trunk 0.21.14, the wasm-bindgen CLI matching Cargo.lock, npm packages
-# (wasm-opt from binaryen, playwright-core) and, for tests, Debian's Chromium and ChromeDriver.
+# (wasm-opt from binaryen, playwright-core) and, for tests, Debian's Chromium and ChromeDriver,
+# a real Zipkin server (the executable jar from Maven Central) and the Python packages of the
+# OpenTelemetry-instrumented test services (PyPI, into .venv).
 # Idempotent: when everything is there it takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+ZIPKIN_VERSION=3.5.1
 with_test=false
 [ "${1:-}" = "--test" ] && with_test=true
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -54,6 +57,25 @@ if $with_test; then
     say "installing Debian's chromium and chromium-driver"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
+  fi
+fi
+if $with_test; then
+  # A real Zipkin for tests/e2e/zipkin.test.mjs: the server's executable jar from Maven Central.
+  zipkin_jar="$HOME/.m2/repository/io/zipkin/zipkin-server/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+  if [ ! -f "$zipkin_jar" ]; then
+    if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+      say "a JDK (17+) and Maven are needed to fetch the Zipkin server for the tests (Debian: apt-get install default-jdk-headless maven)" >&2
+      exit 1
+    fi
+    say "fetching zipkin-server $ZIPKIN_VERSION from Maven Central"
+    mvn -q dependency:get -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -Dtransitive=false
+  fi
+  # The instrumented services that feed it.
+  if [ ! -x .venv/bin/python ] || ! cmp -s tests/otel/requirements.txt .venv/.requirements.txt; then
+    say "installing the OpenTelemetry test services' Python packages into .venv"
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r tests/otel/requirements.txt
+    cp tests/otel/requirements.txt .venv/.requirements.txt
   fi
 fi
 say "ready"
