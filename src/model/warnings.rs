@@ -82,6 +82,46 @@ impl WarningKind {
     }
 }
 
+impl WarningKind {
+    /// What a group of `n` warnings of this kind means, for a one-line summary per kind.
+    pub fn summary(self, n: usize) -> String {
+        let count = |noun: &str| if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") };
+        let spans = count("span");
+        match self {
+            WarningKind::MissingStartTime => format!("{spans} without a start time, placed at the parent's start"),
+            WarningKind::MissingDuration => format!("{spans} without a duration, shown as 0"),
+            WarningKind::NegativeDuration => format!("{spans} ending before they start, duration set to 0"),
+            WarningKind::InvalidValue => format!("{} not of the declared type, kept as text", count("value")),
+            WarningKind::MissingService => format!("{spans} naming no service"),
+            WarningKind::MissingSpanId => format!("{spans} without a span id, given a synthetic one"),
+            WarningKind::MissingTraceId => format!("{spans} without a trace id"),
+            WarningKind::MergedFragment => format!("{} merged into their spans", count("Zipkin fragment")),
+            WarningKind::DuplicateDropped => format!("{} dropped", count("identical duplicate")),
+            WarningKind::FromSource => format!("{} that came with the file", count("warning")),
+            WarningKind::UnknownValue => format!("{} with a value of no known meaning", count("field")),
+            WarningKind::Orphan => format!("{spans} whose parent is not in the trace, shown as roots"),
+            WarningKind::SelfParent => format!("{spans} naming themselves as parent, shown as roots"),
+            WarningKind::Cycle => format!("{} cut to break cycles", count("parent link")),
+            WarningKind::DuplicateSpanId => format!("{spans} sharing an id with another span"),
+            WarningKind::ClockSkew => format!("{spans} shifted to undo clock skew between hosts"),
+            WarningKind::OutsideParent => format!("{spans} starting before or ending after their parent"),
+        }
+    }
+}
+
+/// The warnings of a trace counted by kind, in the order of [`WarningKind`].
+pub fn count_by_kind(warnings: &[Warning]) -> Vec<(WarningKind, usize)> {
+    let mut counts: Vec<(WarningKind, usize)> = Vec::new();
+    for w in warnings {
+        match counts.iter_mut().find(|(k, _)| *k == w.kind) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((w.kind, 1)),
+        }
+    }
+    counts.sort_by_key(|&(k, _)| k);
+    counts
+}
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Warning {
     /// The span it is about, or `None` for the whole trace.
@@ -98,5 +138,25 @@ impl Warning {
 
     pub fn trace(kind: WarningKind, detail: impl Into<Box<str>>) -> Warning {
         Warning { span: None, kind, detail: detail.into() }
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_counted_by_kind_in_kind_order() {
+        let warnings = vec![
+            Warning::span(3, WarningKind::ClockSkew, "shifted"),
+            Warning::span(1, WarningKind::Orphan, "no parent"),
+            Warning::span(4, WarningKind::ClockSkew, "shifted"),
+            Warning::trace(WarningKind::FromSource, "from file"),
+        ];
+        let counts = count_by_kind(&warnings);
+        assert_eq!(counts, vec![(WarningKind::FromSource, 1), (WarningKind::Orphan, 1), (WarningKind::ClockSkew, 2)]);
+        assert_eq!(WarningKind::ClockSkew.summary(2), "2 spans shifted to undo clock skew between hosts");
+        assert_eq!(WarningKind::Orphan.summary(1), "1 span whose parent is not in the trace, shown as roots");
+        assert_eq!(WarningKind::Cycle.summary(3), "3 parent links cut to break cycles");
     }
 }

@@ -74,6 +74,19 @@ pub fn trace_page(props: &TracePageProps) -> Html {
             data.traces.get(index).map(|t| warning_lines(&data.strings, t)).unwrap_or_default()
         }
     });
+    let warning_kinds = use_memo(key, {
+        let data = props.data.clone();
+        move |&(_, index)| {
+            let data = data.borrow();
+            data.traces
+                .get(index)
+                .map(|t| crate::model::warnings::count_by_kind(&t.warnings))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(kind, n)| (kind.code(), kind.summary(n)))
+                .collect::<Vec<_>>()
+        }
+    });
     let matches_only = use_state(|| false);
     let current_match = use_state(|| None::<usize>);
     let (Some(analysis_rc), Some(summary)) = (analysis.as_ref().as_ref(), summary.as_ref().as_ref()) else {
@@ -197,13 +210,19 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <div><dt>{ "Trace id" }</dt><dd class="mono">{ &summary.trace_id }</dd></div>
                 </dl>
                 if !warnings.is_empty() {
-                    <details class="warnings" open={warnings.len() <= 3}>
-                        <summary>{ format!("{} import warning{}: what Strand repaired in this trace", warnings.len(), if warnings.len() == 1 { "" } else { "s" }) }</summary>
-                        <ul>{ for warnings.iter().take(500).map(|w| html! { <li>{ w }</li> }) }</ul>
-                        if warnings.len() > 500 {
-                            <p class="muted">{ format!("… and {} more (strand-cli warnings lists them all)", warnings.len() - 500) }</p>
-                        }
-                    </details>
+                    <div class="warnings" role="note">
+                        <span class="warnings-title">{ format!("{} import warning{} — what Strand repaired in this trace:", warnings.len(), if warnings.len() == 1 { "" } else { "s" }) }</span>
+                        <ul class="warning-kinds">
+                            { for warning_kinds.iter().map(|(code, text)| html! { <li data-kind={*code}><code>{ *code }</code>{ " " }{ text }</li> }) }
+                        </ul>
+                        <details open={warnings.len() <= 3}>
+                            <summary>{ "each warning" }</summary>
+                            <ul class="warning-spans">{ for warnings.iter().take(500).map(|w| html! { <li>{ w }</li> }) }</ul>
+                            if warnings.len() > 500 {
+                                <p class="muted">{ format!("… and {} more (strand-cli warnings lists them all)", warnings.len() - 500) }</p>
+                            }
+                        </details>
+                    </div>
                 }
                 <div class="tabs" role="tablist" aria-label="Trace views">{ for tabs }</div>
             </div>

@@ -233,48 +233,38 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     }
 
     // A selection made elsewhere (details, URL, keyboard) is revealed and scrolled into view;
-    // a search match is centred.
-    {
+    // a search match is centred. Revealing expands collapsed ancestors; the scroll itself waits
+    // for the render that puts the row in the list (the effect below).
+    let reveal = {
         let collapse = collapse.clone();
         let data = props.data.clone();
         let pending_scroll = pending_scroll.clone();
         let bump = bump.clone();
         let force_update = force_update.clone();
+        Rc::new(move |span: u32, index: usize, how: ScrollTo| {
+            let revealed =
+                data.borrow().traces.get(index).is_some_and(|t| collapse.borrow_mut().reveal(&t.spans, span));
+            *pending_scroll.borrow_mut() = Some((span, how, 0));
+            if revealed {
+                bump();
+            } else {
+                force_update.force_update();
+            }
+        })
+    };
+    {
+        let reveal = reveal.clone();
         use_effect_with((props.selected, key), move |&(selected, (_, index))| {
             if let Some(span) = selected {
-                let revealed = data
-                    .borrow()
-                    .traces
-                    .get(index)
-                    .is_some_and(|t| collapse.borrow_mut().reveal(&t.spans, span));
-                *pending_scroll.borrow_mut() = Some((span, ScrollTo::Nearest, 0));
-                if revealed {
-                    bump();
-                } else {
-                    force_update.force_update();
-                }
+                reveal(span, index, ScrollTo::Nearest);
             }
         });
     }
     {
-        let collapse = collapse.clone();
-        let data = props.data.clone();
-        let pending_scroll = pending_scroll.clone();
-        let bump = bump.clone();
-        let force_update = force_update.clone();
+        let reveal = reveal.clone();
         use_effect_with((props.focus_match, key), move |&(focus, (_, index))| {
             if let Some(span) = focus {
-                let revealed = data
-                    .borrow()
-                    .traces
-                    .get(index)
-                    .is_some_and(|t| collapse.borrow_mut().reveal(&t.spans, span));
-                *pending_scroll.borrow_mut() = Some((span, ScrollTo::Center, 0));
-                if revealed {
-                    bump();
-                } else {
-                    force_update.force_update();
-                }
+                reveal(span, index, ScrollTo::Center);
             }
         });
     }
