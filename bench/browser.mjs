@@ -1,6 +1,8 @@
 // Browser benchmark: serves the release build (dist/), drives Debian's Chromium with
 // playwright-core, and for each size and format records what a user waits for, reading Strand's
-// own User Timing phases (strand:read, strand:import, strand:analysis) and measuring frames.
+// own User Timing phases and measuring frames. The import worker reads, parses and encodes
+// (strand:read, strand:import, strand:encode: it posts its timings and the page records them as
+// measures); the page decodes and merges (strand:merge), then analyses (strand:analysis).
 //
 //   scripts/bench.sh [--sizes 1000,10000,100000,1000000] [--formats jaeger,zipkin,otlp] [--runs 3]
 //
@@ -88,7 +90,10 @@ async function measureOnce(browser, url, file, fileUrl) {
   const phases = await page.evaluate(() => {
     const m = (name) => performance.getEntriesByName(name, 'measure').reduce((a, e) => a + e.duration, 0);
     const readStart = performance.getEntriesByName('strand:read:start', 'mark')[0]?.startTime ?? NaN;
-    return { read: m('strand:read'), import: m('strand:import'), analysis: m('strand:analysis'), readStart };
+    return {
+      read: m('strand:read'), import: m('strand:import'), encode: m('strand:encode'), merge: m('strand:merge'),
+      analysis: m('strand:analysis'), readStart,
+    };
   });
   const firstPaint = paintedAt - phases.readStart;
   // Expand all, from collapsed.
@@ -137,7 +142,7 @@ const files = await serveStatic(outDir, { 'access-control-allow-origin': '*' });
 const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const results = [];
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '-');
-console.log(['spans', 'format', 'MB', 'read ms', 'import ms', 'JSON.parse ms', 'analysis ms', 'file->paint ms', 'expand-all ms', 'scroll ms/frame (p95)', 'zoom ms/frame (p95)', 'wasm MB', 'JS heap MB', 'wasm/file'].join(' | '));
+console.log(['spans', 'format', 'MB', 'read ms', 'import ms', 'JSON.parse ms', 'encode ms', 'merge ms', 'analysis ms', 'file->paint ms', 'expand-all ms', 'scroll ms/frame (p95)', 'zoom ms/frame (p95)', 'wasm MB', 'JS heap MB', 'wasm/file'].join(' | '));
 try {
   for (const n of sizes) {
     for (const format of formats) {
@@ -153,7 +158,8 @@ try {
       }
       results.push(row);
       console.log([
-        n, format, fmt(bytes / 1e6, 1), fmt(row.read), fmt(row.import), fmt(row.jsonParse), fmt(row.analysis),
+        n, format, fmt(bytes / 1e6, 1), fmt(row.read), fmt(row.import), fmt(row.jsonParse), fmt(row.encode),
+        fmt(row.merge), fmt(row.analysis),
         fmt(row.firstPaint), fmt(row.expandAll), `${fmt(row.scrollMean, 1)} (${fmt(row.scrollP95, 1)})`,
         `${fmt(row.zoomMean, 1)} (${fmt(row.zoomP95, 1)})`, fmt(row.wasm / 1e6, 0), fmt(row.heap / 1e6, 0),
         fmt(row.wasm / bytes, 2),
@@ -168,5 +174,7 @@ try {
 const size = appSize();
 console.log(`shipped app (wasm + js + css): ${(size.raw / 1e3).toFixed(0)} kB, ${(size.gz / 1e3).toFixed(0)} kB gzip`);
 const out = path.join(outDir, 'browser.json');
-fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), runs, app: size, results }, null, 1));
+const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`load average at the end: ${load}`);
+fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), runs, load, app: size, results }, null, 1));
 console.log(`wrote ${out}`);

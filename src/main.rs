@@ -1,12 +1,28 @@
 //! The app binary. Built for wasm32 by Trunk, it mounts the Yew UI; natively it only explains
 //! itself (the native entry points are the tests and `strand-cli`).
+//!
+//! The same WebAssembly module also runs in the import worker (`static/worker.js`): there `main`
+//! (which wasm-bindgen runs on every instantiation) does nothing, and the worker calls
+//! `strand_worker_job` for each file.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    if strand::ui::in_worker() {
+        return;
+    }
     strand::ui::start();
+}
+
+/// The import worker's entry point: parses one file (see `strand::ui::worker`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub async fn strand_worker_job(job: wasm_bindgen::JsValue) {
+    strand::ui::run_worker_job(job).await;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("Strand runs in the browser: build and serve it with scripts/run.sh (see README.md).");
+    eprintln!(
+        "Strand runs in the browser: build and serve it with scripts/run.sh (see README.md)."
+    );
 }

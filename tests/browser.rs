@@ -48,12 +48,38 @@ async fn app_mounts_and_loads_the_demo_trace() {
         .find(|b| b.text_content().unwrap_or_default().contains("Open the demo trace"))
         .expect("demo button");
     demo_button.click();
-    next_tick().await;
+    // Loading is asynchronous (an import worker; here, where no worker.js is served, the worker
+    // fails to start and the loader falls back to the main thread): wait for the waterfall.
+    let mut grid = None;
+    for _ in 0..500 {
+        next_tick().await;
+        grid = root.query_selector("[role=treegrid]").expect("query");
+        if grid.is_some() {
+            break;
+        }
+    }
     // The waterfall is a virtualized treegrid: it knows all 43 rows and shows those in view.
-    let grid = root.query_selector("[role=treegrid]").expect("query").expect("the waterfall treegrid");
+    let grid = grid.expect("the waterfall treegrid");
     assert_eq!(grid.get_attribute("aria-rowcount").as_deref(), Some("43"));
     let rendered = root.query_selector_all(".wf-row").expect("rows").length();
     assert!(rendered > 0 && rendered <= 43, "{rendered} rows rendered");
     let perf = web_sys::window().and_then(|w| w.performance()).expect("performance");
     assert!(perf.get_entries_by_name("strand:import").length() >= 1, "the import phase is measured");
+}
+
+#[wasm_bindgen_test]
+fn a_panic_shows_what_failed_and_how_to_report_it() {
+    // The hook the app installs at start; a real panic would abort the module (and this test), so
+    // the hook's report is called as the hook calls it.
+    let message = strand::ui::report_panic("index out of bounds: the len is 3 but the index is 7", Some("src/view/flame.rs:42:9"));
+    assert_eq!(message, "index out of bounds: the len is 3 but the index is 7 (at src/view/flame.rs:42:9)");
+    let banner = document().get_element_by_id("panic-banner").expect("banner shown");
+    assert!(!banner.has_attribute("hidden"));
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("internal error: index out of bounds"), "what failed: {text}");
+    assert!(text.contains("src/view/flame.rs:42:9"), "where: {text}");
+    assert!(text.contains("reload"), "what to do: {text}");
+    assert!(text.contains("report this to the Strand issue tracker"), "how to report: {text}");
+    assert!(text.contains(env!("CARGO_PKG_VERSION")), "the version: {text}");
 }

@@ -33,7 +33,7 @@ fn exercise(name: &str, bytes: &[u8]) -> usize {
                 for (i, trace) in data.traces.iter().enumerate() {
                     assert_eq!(trace.order.len(), trace.spans.len(), "{name}: tree order covers every span");
                     let _ = strand::view::span_list::span_rows(&data.strings, trace);
-                    let _ = strand::view::span_list::warning_lines(&data.strings, trace);
+                    let _ = strand::view::span_list::warning_lines(&data.strings, trace, usize::MAX);
                     let _ = strand::view::trace_list::summarize(&data.strings, i, trace);
                 }
             }

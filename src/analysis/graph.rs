@@ -160,8 +160,24 @@ enum NodeName {
 /// The host of an absolute URL (`scheme://user@host:port/path`), without port; `None` when the
 /// text has no host.
 fn url_host(url: &str) -> Option<&str> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    // Only web URLs name a peer: `data:`, `javascript:`, `mailto:`, `file://` and the like do not.
+    let rest = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let web = ["http", "https", "ws", "wss", "grpc", "grpcs"].iter().any(|s| scheme.eq_ignore_ascii_case(s));
+            if !web {
+                return None;
+            }
+            rest
+        }
+        None => url,
+    };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if let Some((_, port)) = authority.rsplit_once(':') {
+        // Without "://", "name:rest" is a host and port only when the rest is a port number.
+        if !url.contains("://") && !authority.starts_with('[') && !port.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = host_port.strip_prefix('[') {
         v6.split(']').next().unwrap_or("")
@@ -511,6 +527,11 @@ mod url_tests {
         assert_eq!(super::url_host("http://[::1]:8080/x"), Some("::1"));
         assert_eq!(super::url_host("bank.internal/charge"), Some("bank.internal"));
         assert_eq!(super::url_host("http:///nohost"), None);
+        assert_eq!(super::url_host("bank.internal:8443/charge"), Some("bank.internal"));
+        assert_eq!(super::url_host("data:text/html,<script>alert(1)</script>"), None);
+        assert_eq!(super::url_host("javascript:alert(1)"), None);
+        assert_eq!(super::url_host("mailto:ops@example.com"), None);
+        assert_eq!(super::url_host("file:///etc/passwd"), None);
         assert_eq!(super::url_host(""), None);
     }
 }

@@ -731,6 +731,94 @@ pub fn red_series(data: &Dataset, buckets: usize, filter: SpanFilter) -> RedSeri
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Filtered summaries and span metrics (for the analytics page and its exports)
+
+/// The [`LatencySummary`] of the spans `filter` selects, over all loaded traces: the same numbers
+/// as the matching [`dataset_stats`] row (a whole-dataset summary for [`SpanFilter::All`]).
+/// Throughput is over the dataset's [`Window`], self shares over all spans' self time.
+pub fn filtered_summary(data: &Dataset, filter: SpanFilter) -> LatencySummary {
+    let window = Window::of(data);
+    let mut durations = Vec::new();
+    let mut errors = 0u64;
+    let mut self_ns = 0i64;
+    let mut all_self_ns = 0i64;
+    for trace in &data.traces {
+        let tree = SpanTree::build(trace);
+        let self_times = self_times(trace, &tree);
+        for (i, span) in trace.spans.iter().enumerate() {
+            let self_span = self_times.get(i).copied().unwrap_or(0);
+            all_self_ns = all_self_ns.saturating_add(self_span);
+            if filter.matches(trace.service_of(span), span) {
+                durations.push(span.duration_ns);
+                errors += u64::from(span.status == StatusCode::Error);
+                self_ns = self_ns.saturating_add(self_span);
+            }
+        }
+    }
+    durations.sort_unstable();
+    LatencySummary::of(&durations, errors, self_ns, all_self_ns, &window)
+}
+
+/// Calls and durations of the spans of one service with one name, kind and status: one series
+/// of the OpenTelemetry Collector's spanmetrics connector with its default dimensions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpanMetric {
+    pub service: String,
+    pub operation: String,
+    #[serde(serialize_with = "serialize_kind")]
+    pub kind: SpanKind,
+    #[serde(serialize_with = "serialize_status")]
+    pub status: StatusCode,
+    pub count: u64,
+    /// Sum of the durations, saturating.
+    pub sum_ns: i64,
+    pub histogram: Histogram,
+}
+
+fn serialize_status<S: serde::Serializer>(status: &StatusCode, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(status.as_str())
+}
+
+/// Span metrics of every loaded span, sorted by service, span name, kind and status (each in
+/// enum order). The counts of one (service, name, kind) add up to its [`OperationStats`] count,
+/// and the `Error` series holds its errors.
+pub fn span_metrics(data: &Dataset) -> Vec<SpanMetric> {
+    let strings = &data.strings;
+    let mut index: HashMap<(StrId, StrId, SpanKind, StatusCode), usize> = HashMap::new();
+    let mut metrics: Vec<((StrId, StrId, SpanKind, StatusCode), u64, i64, Histogram)> = Vec::new();
+    for trace in &data.traces {
+        for span in &trace.spans {
+            let key = (trace.service_of(span), span.name, span.kind, span.status);
+            let g = *index.entry(key).or_insert_with(|| {
+                metrics.push((key, 0, 0, Histogram::default()));
+                metrics.len() - 1
+            });
+            if let Some((_, count, sum, histogram)) = metrics.get_mut(g) {
+                *count += 1;
+                *sum = sum.saturating_add(span.duration_ns);
+                histogram.add(span.duration_ns);
+            }
+        }
+    }
+    metrics.sort_by(|a, b| {
+        let (ka, kb) = (a.0, b.0);
+        (strings.get(ka.0), strings.get(ka.1), ka.2, ka.3).cmp(&(strings.get(kb.0), strings.get(kb.1), kb.2, kb.3))
+    });
+    metrics
+        .into_iter()
+        .map(|((service, name, kind, status), count, sum_ns, histogram)| SpanMetric {
+            service: strings.get(service).to_string(),
+            operation: strings.get(name).to_string(),
+            kind,
+            status,
+            count,
+            sum_ns,
+            histogram,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1161,6 +1249,62 @@ tick clock 5..5
                 5..5 count=0 errors=0 p50=- p99=-
             "#]],
         );
+    }
+
+    #[test]
+    fn filtered_summaries_and_span_metrics_agree_with_dataset_stats() {
+        let data = dataset(&[BUSY, SHOP]);
+        let stats = dataset_stats(&data);
+        for o in &stats.operations {
+            let filter = SpanFilter::Operation {
+                service: data.strings.lookup(&o.service).expect("interned"),
+                name: data.strings.lookup(&o.operation).expect("interned"),
+                kind: o.kind,
+            };
+            assert_eq!(filtered_summary(&data, filter), o.summary, "{} {}", o.service, o.operation);
+        }
+        for s in &stats.services {
+            let filter = SpanFilter::Service(data.strings.lookup(&s.service).expect("interned"));
+            assert_eq!(filtered_summary(&data, filter), s.summary);
+        }
+        let all = filtered_summary(&data, SpanFilter::All);
+        assert_eq!((all.count, all.errors), (stats.span_count, stats.error_count));
+
+        let metrics = span_metrics(&data);
+        for o in &stats.operations {
+            let of_op: Vec<&SpanMetric> = metrics
+                .iter()
+                .filter(|m| m.service == o.service && m.operation == o.operation && m.kind == o.kind)
+                .collect();
+            assert_eq!(of_op.iter().map(|m| m.count).sum::<u64>(), o.summary.count);
+            let errors: u64 = of_op.iter().filter(|m| m.status == StatusCode::Error).map(|m| m.count).sum();
+            assert_eq!(errors, o.summary.errors);
+            let mut merged = Histogram::default();
+            for m in &of_op {
+                for (into, c) in merged.counts.iter_mut().zip(m.histogram.counts) {
+                    *into += c;
+                }
+            }
+            assert_eq!(merged, o.summary.histogram);
+        }
+        let lines: Vec<String> = metrics
+            .iter()
+            .map(|m| format!("{} {} {} {} count={} sum={}", m.service, m.operation, m.kind.as_str(), m.status.as_str(), m.count, m.sum_ns))
+            .collect();
+        expect![[r#"
+            api a unspecified error count=1 sum=10
+            api d unspecified unset count=1 sum=5
+            api root server unset count=1 sum=100
+            db b client unset count=1 sum=8
+            db c client unset count=1 sum=30
+            db e unspecified error count=1 sum=1
+            frontend auth unspecified unset count=1 sum=10
+            frontend charge client unset count=1 sum=60
+            frontend checkout server unset count=1 sum=100
+            frontend render unspecified unset count=1 sum=10
+            payments charge server error count=1 sum=50
+            payments ledger unspecified unset count=2 sum=20"#]]
+        .assert_eq(&lines.join("\n"));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! Depends on `model` only.
 
 use crate::model::{
-    Interner, ParentRelation, Span, SpanId, SpanIdx, SpanKind, Trace, Value, Warning, WarningKind,
+    Interner, ParentRelation, Span, SpanId, SpanIdx, SpanKind, StrId, Trace, Value, Warning, WarningKind,
     NO_PARENT,
 };
 use crate::model::dump::format_attrs;
@@ -121,6 +121,9 @@ impl IdIndex {
     }
 }
 
+/// How many earlier spans of the same id a span is compared with to find an exact copy.
+const MAX_DUPLICATE_CHECKS: usize = 64;
+
 fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner) {
     let index = IdIndex::build(&trace.spans);
     let mut drop = vec![false; trace.spans.len()];
@@ -130,7 +133,9 @@ fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner) {
         if !index.has_duplicates(span.span_id) {
             continue;
         }
-        for earlier in index.group(span.span_id) {
+        // Bounded, so that thousands of different spans sharing one id stay linear (exact
+        // copies, e.g. a file loaded twice, sit in small groups and are always found).
+        for earlier in index.group(span.span_id).take(MAX_DUPLICATE_CHECKS) {
             if earlier as usize >= i {
                 break;
             }
@@ -232,6 +237,15 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
     let mut parents = vec![NO_PARENT; trace.spans.len()];
     let mut warnings: Vec<Warning> = Vec::new();
     let mut duplicate_flagged = vec![false; trace.spans.len()];
+    // The first caller half (not a callee half) of each id, and parents already picked per
+    // (parent id, child service): one lookup each instead of a walk over the id's group.
+    let mut first_caller: HashMap<SpanId, SpanIdx> = HashMap::new();
+    for (i, span) in trace.spans.iter().enumerate() {
+        if !is_callee_half(span) {
+            first_caller.entry(span.span_id).or_insert(i as SpanIdx);
+        }
+    }
+    let picker = ParentPicker::build(trace);
 
     for (i, span) in trace.spans.iter().enumerate() {
         let idx = i as SpanIdx;
@@ -239,9 +253,7 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
 
         // A callee half whose id is shared with a caller half hangs under that caller.
         if shares_id && is_callee_half(span) {
-            let caller = index.group(span.span_id).find(|&j| {
-                j != idx && trace.spans.get(j as usize).is_some_and(|s| !is_callee_half(s))
-            });
+            let caller = first_caller.get(&span.span_id).copied().filter(|&j| j != idx);
             if let Some(caller) = caller {
                 if let Some(p) = parents.get_mut(i) {
                     *p = caller;
@@ -288,7 +300,7 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
             ));
             continue;
         }
-        match pick_parent(trace, &index, parent_id, span, idx) {
+        match picker.pick(index.has_duplicates(parent_id), parent_id, trace.service_of(span), idx) {
             Some(p) => {
                 if let Some(slot) = parents.get_mut(i) {
                     *slot = p;
@@ -311,29 +323,53 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
 }
 
 /// Chooses which span of the id `parent_id` a child hangs under: a callee half in the child's own
-/// service first (children of an RPC run in the server), then any callee half, then the first span.
-fn pick_parent(trace: &Trace, index: &IdIndex, parent_id: SpanId, child: &Span, child_idx: SpanIdx) -> Option<SpanIdx> {
-    let mut first = None;
-    let mut callee = None;
-    let child_service = trace.service_of(child);
-    for j in index.group(parent_id) {
-        if j == child_idx {
-            continue;
-        }
-        let Some(candidate) = trace.spans.get(j as usize) else { continue };
-        if first.is_none() {
-            first = Some(j);
-        }
-        if is_callee_half(candidate) && index.has_duplicates(parent_id) {
-            if trace.service_of(candidate) == child_service {
-                return Some(j);
-            }
-            if callee.is_none() {
-                callee = Some(j);
+/// service first (children of an RPC run in the server), then any callee half, then the first span
+/// (callee halves count only when the id is shared). Built in one pass: for each id (and id and
+/// service) the first two spans in file order, the second for when the first is the child itself.
+struct ParentPicker {
+    first: HashMap<SpanId, [SpanIdx; 2]>,
+    callee: HashMap<SpanId, [SpanIdx; 2]>,
+    callee_in_service: HashMap<(SpanId, StrId), [SpanIdx; 2]>,
+}
+
+impl ParentPicker {
+    fn build(trace: &Trace) -> ParentPicker {
+        fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, [SpanIdx; 2]>, key: K, i: SpanIdx) {
+            let slot = map.entry(key).or_insert([NO_PARENT; 2]);
+            if slot[0] == NO_PARENT {
+                slot[0] = i;
+            } else if slot[1] == NO_PARENT {
+                slot[1] = i;
             }
         }
+        let mut picker = ParentPicker {
+            first: HashMap::with_capacity(trace.spans.len()),
+            callee: HashMap::new(),
+            callee_in_service: HashMap::new(),
+        };
+        for (i, span) in trace.spans.iter().enumerate() {
+            let i = i as SpanIdx;
+            add(&mut picker.first, span.span_id, i);
+            if is_callee_half(span) {
+                add(&mut picker.callee, span.span_id, i);
+                add(&mut picker.callee_in_service, (span.span_id, trace.service_of(span)), i);
+            }
+        }
+        picker
     }
-    callee.or(first)
+
+    fn pick(&self, shared: bool, parent_id: SpanId, child_service: StrId, child_idx: SpanIdx) -> Option<SpanIdx> {
+        let other = |two: Option<&[SpanIdx; 2]>| {
+            two.and_then(|two| two.iter().copied().find(|&j| j != child_idx && j != NO_PARENT))
+        };
+        let callee = if shared {
+            other(self.callee_in_service.get(&(parent_id, child_service)))
+                .or_else(|| other(self.callee.get(&parent_id)))
+        } else {
+            None
+        };
+        callee.or_else(|| other(self.first.get(&parent_id)))
+    }
 }
 
 /// Finds cycles in the parent links and cuts each at its earliest-starting span.

@@ -21,25 +21,29 @@ pub enum Detected {
 
 const SCAN_LIMIT: usize = 64 * 1024;
 
+/// How far a first, cheap pass may skip over values while looking for keys: the decisive keys of
+/// every known format come before the big arrays, so this avoids scanning a 100 MB document.
+const SKIP_LIMIT: usize = 1024 * 1024;
+
 /// Detects the format of `bytes` from its structure.
 pub fn detect(bytes: &[u8]) -> Detected {
+    match detect_within(bytes, SKIP_LIMIT) {
+        // Keys after a big value were not seen: look again without the limit.
+        Detected::Unknown(_) => detect_within(bytes, usize::MAX),
+        found => found,
+    }
+}
+
+/// Detection that stops skipping a value once the cursor passes `limit`.
+fn detect_within(bytes: &[u8], limit: usize) -> Detected {
     let bytes = strip_bom(bytes);
-    let mut sc = Scanner { bytes, pos: 0 };
+    let mut sc = Scanner { bytes, pos: 0, limit };
     sc.skip_ws();
     match sc.peek() {
         None => Detected::Unknown(Shape { top: "empty", keys: vec![] }),
         Some(b'{') => {
             let keys = sc.object_keys_with_envelopes();
-            // A second top-level object after the first one means JSON lines.
-            let lines = {
-                let mut after = Scanner { bytes, pos: 0 };
-                after.skip_ws();
-                after.skip_value() && {
-                    after.skip_ws();
-                    after.peek() == Some(b'{')
-                }
-            };
-            classify_object(&keys, lines)
+            classify_object(&keys, is_json_lines(bytes))
         }
         Some(b'[') => {
             sc.pos += 1;
@@ -110,6 +114,44 @@ fn classify_array(keys: &[String], top: &'static str) -> Detected {
     Detected::Unknown(Shape { top, keys: keys.to_vec() })
 }
 
+/// JSON lines: the first line holds one whole object and another object follows. Only the first
+/// line is scanned, so a large single-line or pretty-printed document costs next to nothing here.
+fn is_json_lines(bytes: &[u8]) -> bool {
+    let Some(newline) = find_newline(bytes) else { return false };
+    let rest = bytes.get(newline..).unwrap_or(&[]);
+    let Some(next) = rest.iter().position(|b| !b.is_ascii_whitespace()) else { return false };
+    if rest.get(next) != Some(&b'{') {
+        return false;
+    }
+    let mut first = Scanner { bytes: bytes.get(..newline).unwrap_or(&[]), pos: 0, limit: usize::MAX };
+    first.skip_ws();
+    first.skip_value() && {
+        first.skip_ws();
+        first.peek().is_none()
+    }
+}
+
+/// The first `\n`, eight bytes at a time: a 100 MB single-line document is searched end to end,
+/// and WebAssembly has no vectorised byte search.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let pattern = ONES * u64::from(b'\n');
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // A zero byte in `x` is a newline in the chunk.
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            return chunk.iter().position(|&b| b == b'\n').map(|i| offset + i);
+        }
+        offset += 8;
+    }
+    chunks.remainder().iter().position(|&b| b == b'\n').map(|i| offset + i)
+}
+
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)
 }
@@ -117,6 +159,8 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
 struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// `skip_value` gives up past this position.
+    limit: usize,
 }
 
 impl Scanner<'_> {
@@ -150,15 +194,37 @@ impl Scanner<'_> {
         }
     }
 
+    /// Steps over the string at the cursor (on `"`) without building it; false if it never ends.
+    fn skip_string(&mut self) -> bool {
+        let mut pos = self.pos + 1;
+        loop {
+            let rest = self.bytes.get(pos..).unwrap_or(&[]);
+            match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+                Some(i) if rest.get(i) == Some(&b'"') => {
+                    self.pos = pos + i + 1;
+                    return true;
+                }
+                Some(i) => pos += i + 2,
+                None => {
+                    self.pos = self.bytes.len();
+                    return false;
+                }
+            }
+        }
+    }
+
     /// Skips one JSON value iteratively (strings, nesting); false if the input ends first.
     fn skip_value(&mut self) -> bool {
         let mut depth: usize = 0;
         loop {
             self.skip_ws();
             let Some(b) = self.peek() else { return false };
+            if self.pos > self.limit {
+                return false;
+            }
             match b {
                 b'"' => {
-                    if self.string().is_none() {
+                    if !self.skip_string() {
                         return false;
                     }
                 }
@@ -306,6 +372,11 @@ mod tests {
         check("\u{feff}{\"resourceSpans\":[]}", "otlp");
         check(r#"{"hello":{"x":[1,2,{"y":"}"}]},"world":1}"#, r#"unknown object ["hello", "world"]"#);
         check("", "unknown empty []");
+        for n in 0..20 {
+            let text = format!("{}\n{{\"resourceSpans\":[]}}", " ".repeat(n));
+            assert_eq!(find_newline(text.as_bytes()), Some(n));
+        }
+        assert_eq!(find_newline(b"no newline at all, long enough to fill chunks"), None);
         check("garbage", "unknown not JSON []");
         check(r#"{"a":"unterminated"#, r#"unknown object ["a"]"#);
     }

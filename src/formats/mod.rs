@@ -87,7 +87,7 @@ impl ImportError {
         match err.classify() {
             serde_json::error::Category::Eof => ImportError::Truncated { file, line, column },
             serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-                ImportError::Syntax { file, line, column, message: strip_position(&err.to_string()) }
+                ImportError::Syntax { file, line, column, message: explain(strip_position(&err.to_string())) }
             }
             serde_json::error::Category::Data => ImportError::Shape {
                 file,
@@ -97,6 +97,19 @@ impl ImportError {
                 message: strip_position(&err.to_string()),
             },
         }
+    }
+}
+
+/// Says what two of serde_json's terse syntax errors mean for a trace file.
+fn explain(message: String) -> String {
+    match message.as_str() {
+        "invalid unicode code point" => {
+            "the text is not valid UTF-8 here (Strand reads UTF-8 files; convert the file, e.g. with iconv)".to_string()
+        }
+        "recursion limit exceeded" => {
+            "recursion limit exceeded: values are nested more than 128 levels deep".to_string()
+        }
+        _ => message,
     }
 }
 
@@ -164,11 +177,12 @@ fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError
             ),
         };
     }
-    if shape.top == "object" && shape.keys.is_empty() {
-        // Let the JSON parser say where the text stops being JSON.
-        if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            return ImportError::from_json(file, Format::Otlp, &err, 0);
-        }
+    // A document that is not JSON (or ends early, or nests too deeply) is reported as such,
+    // where it breaks: detection only saw its start.
+    // (Read as a stream of values, so that JSON lines are not "trailing characters".)
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    if let Some(Err(err)) = values.find(Result::is_err) {
+        return ImportError::from_json(file, Format::Otlp, &err, 0);
     }
     let found = if shape.keys.is_empty() {
         format!("a JSON {} with no recognisable keys", shape.top)
@@ -193,6 +207,33 @@ pub struct LoadSummary {
 /// Merges an import into the dataset: traces with a known id are appended to the loaded trace,
 /// and every trace that changed is assembled again. Traces stay sorted by start time.
 pub fn merge(data: &mut Dataset, imported: Imported, options: &AssembleOptions) -> LoadSummary {
+    merge_with(data, imported, options, false)
+}
+
+/// Like [`merge`], for an import whose traces were already assembled with `options` (by
+/// [`import_assembled`], e.g. in the import worker): only traces that merged into loaded ones,
+/// or into each other, are assembled again.
+pub fn merge_assembled(data: &mut Dataset, imported: Imported, options: &AssembleOptions) -> LoadSummary {
+    merge_with(data, imported, options, true)
+}
+
+/// Imports one document and assembles each of its traces on its own, ready for
+/// [`merge_assembled`]. Strings go into `strings`, which may be a fresh interner.
+pub fn import_assembled(
+    bytes: &[u8],
+    file: &str,
+    format: Option<Format>,
+    strings: &mut Interner,
+    options: &AssembleOptions,
+) -> Result<(Format, Imported), ImportError> {
+    let (format, mut imported) = import(bytes, file, format, strings)?;
+    for trace in &mut imported.traces {
+        assemble::assemble(trace, strings, options);
+    }
+    Ok((format, imported))
+}
+
+fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions, assembled: bool) -> LoadSummary {
     let mut summary = LoadSummary {
         dependencies_added: imported.dependencies.len(),
         notes: imported.notes,
@@ -214,7 +255,9 @@ pub fn merge(data: &mut Dataset, imported: Imported, options: &AssembleOptions) 
             }
             None => {
                 index.insert(trace.trace_id, data.traces.len());
-                changed.push(data.traces.len());
+                if !assembled {
+                    changed.push(data.traces.len());
+                }
                 data.traces.push(trace);
                 summary.traces_added += 1;
             }

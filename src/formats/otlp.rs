@@ -340,11 +340,15 @@ fn stream<'de, R: serde_json::de::Read<'de>>(
 ///
 /// Each line is read whole before it is converted (a line that breaks halfway must leave no
 /// spans behind); lines are short, so their DTOs stay small.
+/// How many unreadable lines of a JSON lines file get a note of their own.
+const MAX_LINE_NOTES: usize = 20;
+
 pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
     let mut decoder = Decoder::new(source, strings, false);
     let mut notes = Vec::new();
     let mut first_error = None;
     let mut good_lines = 0usize;
+    let mut skipped = 0usize;
     // Splitting valid UTF-8 at '\n' gives valid UTF-8 lines: check once, not per line.
     let text = std::str::from_utf8(bytes).ok();
     for (line_no, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -361,11 +365,21 @@ pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Inter
                 good_lines += 1;
             }
             Err(e) => {
-                let err = ImportError::from_json(file, Format::OtlpLines, &e, line_no);
-                notes.push(format!("skipped a line that could not be read: {err}"));
-                first_error.get_or_insert(err);
+                skipped += 1;
+                // Each skipped line is named up to a point; past it they are counted (a
+                // pretty-printed document read as lines would otherwise give a note per line).
+                if skipped <= MAX_LINE_NOTES {
+                    let err = ImportError::from_json(file, Format::OtlpLines, &e, line_no);
+                    if skipped <= MAX_LINE_NOTES {
+                        notes.push(format!("skipped a line that could not be read: {err}"));
+                    }
+                    first_error.get_or_insert(err);
+                }
             }
         }
+    }
+    if skipped > MAX_LINE_NOTES {
+        notes.push(format!("skipped {} more lines that could not be read", skipped - MAX_LINE_NOTES));
     }
     if good_lines == 0 {
         if let Some(err) = first_error {

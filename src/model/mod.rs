@@ -6,6 +6,7 @@ pub mod dump;
 pub mod ids;
 pub mod strings;
 pub mod time;
+pub mod transfer;
 pub mod trace;
 pub mod tree;
 pub mod warnings;

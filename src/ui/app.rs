@@ -21,7 +21,9 @@ pub fn app() -> Html {
     let file_input = use_node_ref();
     let dispatch = {
         let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
+        let skew = state.options.adjust_clock_skew;
+        // Loads go through the import worker (src/ui/loader.rs); the rest to the reducer.
+        super::loader::route_loads(Callback::from(move |action: Action| state.dispatch(action)), skew)
     };
 
     // `?demo` in the address loads the demo trace on open.
@@ -187,6 +189,7 @@ pub fn app() -> Html {
                 <div class="actions">
                     <button class="btn primary" onclick={open_picker}>{ "Open files…" }</button>
                     <button class="btn" onclick={load_demo.clone()}>{ "Load demo trace" }</button>
+                    <super::load_ui::PasteJson />
                     <label class="toggle" title="Shift spans on other hosts that lie outside their caller, as Jaeger and Zipkin do">
                         <input type="checkbox" checked={state.options.adjust_clock_skew} onchange={toggle_skew} />
                         { " adjust clock skew" }
@@ -202,13 +205,15 @@ pub fn app() -> Html {
                     <span class="totals">{ format!("{} traces · {} spans", state.data.borrow().traces.len(), span_total) }</span>
                 }
             </header>
-            <SourcesPanel dispatch={dispatch.clone()} route={state.route.clone()} />
+            <SourcesPanel dispatch={dispatch.clone()} route={state.route.clone()} data={state.data.clone()} />
+            <super::load_ui::LoadProgressBar progress={state.loading.clone()} />
             <div class="notices">{ for notices }</div>
             if has_traces {
                 { match state.route.page {
                     Page::Traces => html! {
                         <main class="workspace">
-                            <TraceTable data={state.data.clone()} selected={selected} on_select={on_select_trace} />
+                            <TraceTable data={state.data.clone()} selected={selected} on_select={on_select_trace}
+                                        route={state.route.clone()} on_navigate={on_navigate.clone()} />
                             if let Some(index) = selected {
                                 <TracePage data={state.data.clone()} trace_index={index} route={state.route.clone()}
                                            on_navigate={on_navigate.clone()} />

@@ -6,9 +6,7 @@ use super::state::DataHandle;
 use crate::view::export::{
     download_name, download_style, preview, write_otlp_json, JsonStyle, PRETTY_DOWNLOAD_MAX_SPANS,
 };
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, HtmlAnchorElement, Url};
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -57,7 +55,7 @@ pub fn view(props: &JsonTabProps) -> Html {
                 parts.push(&JsValue::from_str(&chunk));
                 true
             });
-            match start_download(&parts, &download_name(&data.strings, trace)) {
+            match super::download::save(&parts, &download_name(&data.strings, trace), "application/json") {
                 Ok(()) => failed.set(None),
                 Err(e) => failed.set(Some(e)),
             }
@@ -84,29 +82,4 @@ pub fn view(props: &JsonTabProps) -> Html {
             <pre class="json-text" tabindex="0" aria-label="The trace as OTLP JSON">{ &text.text }</pre>
         </div>
     }
-}
-
-/// Saves `parts` (JavaScript strings) as a file through a temporary blob URL and link.
-fn start_download(parts: &js_sys::Array, file_name: &str) -> Result<(), String> {
-    let describe = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let blob = Blob::new_with_str_sequence(parts).map_err(describe)?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(describe)?;
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let link: HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(describe)?
-        .dyn_into()
-        .map_err(|_| "not an anchor".to_string())?;
-    link.set_href(&url);
-    link.set_download(file_name);
-    link.click();
-    // Revoke once the browser has taken the blob.
-    let revoke = Closure::once_into_js(move || {
-        let _ = Url::revoke_object_url(&url);
-    });
-    window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)
-        .map_err(describe)?;
-    Ok(())
 }

@@ -3,13 +3,19 @@
 //! everything they show comes from `view` and `formats` functions.
 
 pub mod app;
+mod load_ui;
 mod loader;
 mod panic;
+mod worker;
 
 pub use panic::show_banner as show_error_banner;
+pub use panic::report as report_panic;
 pub mod perf;
 mod analytics;
+mod charts;
 mod details;
+mod download;
+mod fetch;
 mod flame;
 mod help;
 mod json_tab;
@@ -23,6 +29,16 @@ mod trace_page;
 mod trace_table;
 mod url;
 mod waterfall;
+
+/// Whether this instance of the module runs in the import worker (then there is no page).
+pub fn in_worker() -> bool {
+    worker::in_worker()
+}
+
+/// The import worker's job handler (exported by `main.rs`).
+pub async fn run_worker_job(job: wasm_bindgen::JsValue) {
+    worker::run_job(job).await;
+}
 
 /// Entry point of the app: installs the panic banner and mounts the root component.
 pub fn start() {

@@ -1,8 +1,21 @@
-//! The service map: services as nodes, calls as edges, for all loaded traces or one trace.
-//! (Placeholder until the service map lands: shows the edge list of `analysis::graph`.)
+//! The service map: services as boxes, calls as curves, for all loaded traces (or collector
+//! dependency links) or one trace. Renders what `view::service_map` computes as SVG, with wheel
+//! zoom, drag to pan, hover tooltips and highlighting, click to select (the `service=` route
+//! parameter), a focus of N hops (`hops=`), and a side panel with the selected service's numbers,
+//! callers and callees.
 
+use super::flame::use_element_size;
+use super::perf;
 use super::state::DataHandle;
-use crate::view::route::Route;
+use crate::analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
+use crate::model::time::format_duration;
+use crate::view::route::{Page, Route};
+use crate::view::service_map::{
+    self as map, format_percent, format_thousands, ErrorLevel, MapView, RouteKind, Scope, Transform,
+};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,16 +28,672 @@ pub struct ServiceMapProps {
     pub on_navigate: Callback<(Route, bool)>,
 }
 
+/// Where the graph comes from (the page-level map can show either when both are loaded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Traces,
+    Links,
+}
+
+/// A laid-out map; compared by identity so that child components skip re-rendering.
+#[derive(Clone)]
+struct Built {
+    view: Rc<MapView>,
+    /// Nodes in the whole graph (before focusing).
+    total_nodes: usize,
+    layout_ms: f64,
+}
+
+impl PartialEq for Built {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Hover {
+    Node(usize),
+    Edge(usize),
+}
+
+/// A drag in progress: where it started (client pixels) and the transform then.
+#[derive(Clone, Copy)]
+struct Drag {
+    start: (f64, f64),
+    from: Transform,
+    moved: bool,
+}
+
+/// Edge labels are drawn when there are at most this many edges.
+const EDGE_LABELS_MAX: usize = 80;
+/// Wide invisible strokes that make thin edges easy to hover, up to this many edges.
+const HIT_PATHS_MAX: usize = 1500;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
 #[function_component(ServiceMapView)]
 pub fn service_map_view(props: &ServiceMapProps) -> Html {
-    let data = props.data.borrow();
-    let graph = match props.trace_index.and_then(|i| data.traces.get(i)) {
-        Some(trace) => crate::analysis::graph::trace_service_graph(&data.strings, trace),
-        None => crate::analysis::graph::service_graph(&data),
+    let chosen_source = use_state_eq(|| None::<Source>);
+    let (has_traces, has_links) = {
+        let data = props.data.borrow();
+        (!data.traces.is_empty(), !data.dependencies.is_empty())
     };
+    let source = match (props.trace_index, *chosen_source) {
+        (Some(_), _) => Source::Traces,
+        (None, Some(Source::Links)) if has_links => Source::Links,
+        (None, Some(Source::Traces)) if has_traces => Source::Traces,
+        _ if has_traces => Source::Traces,
+        _ => Source::Links,
+    };
+
+    let graph: Rc<ServiceGraph> = {
+        let data = props.data.clone();
+        use_memo((props.data.generation, props.trace_index, source), move |&(_, trace_index, source)| {
+            let data = data.borrow();
+            match (trace_index, source) {
+                (Some(i), _) => data.traces.get(i).map(|t| trace_service_graph(&data.strings, t)).unwrap_or_default(),
+                (None, Source::Traces) => service_graph(&data),
+                (None, Source::Links) => graph_from_links(&data.strings, &data.dependencies),
+            }
+        })
+    };
+    let scope = map::scope(&graph, props.route.service.as_deref(), props.route.hops);
+    let built: Rc<Built> = {
+        let graph = graph.clone();
+        use_memo((props.data.generation, props.trace_index, source, scope), move |_| {
+            perf::mark("strand:map-layout-start");
+            let started = now_ms();
+            let view = map::build_map(&map::scoped_graph(&graph, scope));
+            let layout_ms = now_ms() - started;
+            perf::measure_since("strand:map-layout", "strand:map-layout-start");
+            Built { view: Rc::new(view), total_nodes: graph.nodes.len(), layout_ms }
+        })
+    };
+    let view = built.view.clone();
+    let selected = props.route.service.as_deref().and_then(|s| view.node_index(s));
+    let focus_center = match scope {
+        Scope::Focus { center, .. } => graph.nodes.get(center).and_then(|n| view.node_index(&n.name)),
+        Scope::Whole => None,
+    };
+
+    // Pan and zoom: the transform is kept per laid-out map; a new map is fitted to the view.
+    let canvas = use_node_ref();
+    let size = use_element_size(canvas.clone());
+    let map_key = format!("{}:{:?}:{:?}:{:?}", props.data.generation, props.trace_index, source, scope);
+    let stored = use_state(|| None::<(String, Transform)>);
+    let fitted = {
+        let t = Transform::fit((view.width, view.height), size);
+        match selected.or(focus_center).and_then(|i| view.nodes.get(i)) {
+            // A tall focus (a service with many callers) would fit too small to read: zoom in
+            // on its centre instead.
+            Some(n) if t.scale < 0.5 && view.nodes.len() <= map::LARGE_GRAPH_NODES => Transform { scale: 0.7, ..t }
+                .center_on((n.x + map::NODE_WIDTH / 2.0, n.y + map::NODE_HEIGHT / 2.0), size),
+            _ => t,
+        }
+    };
+    let transform = match &*stored {
+        Some((key, t)) if *key == map_key => *t,
+        _ => fitted,
+    };
+    let set_transform = {
+        let stored = stored.clone();
+        let map_key = map_key.clone();
+        Callback::from(move |t: Transform| stored.set(Some((map_key.clone(), t))))
+    };
+
+    let hover = use_state_eq(|| None::<(Hover, f64, f64)>);
+    let drag = use_mut_ref(|| None::<Drag>);
+
+    let local_point = {
+        let canvas = canvas.clone();
+        move |x: i32, y: i32| -> (f64, f64) {
+            match canvas.cast::<Element>() {
+                Some(el) => {
+                    let r = el.get_bounding_client_rect();
+                    (f64::from(x) - r.left(), f64::from(y) - r.top())
+                }
+                None => (f64::from(x), f64::from(y)),
+            }
+        }
+    };
+    let target_item = |e: &MouseEvent| -> Option<Hover> {
+        let el = e.target()?.dyn_into::<Element>().ok()?;
+        if let Some(node) = el.closest("[data-node]").ok().flatten() {
+            return node.get_attribute("data-i")?.parse().ok().map(Hover::Node);
+        }
+        let edge = el.closest("[data-edge]").ok().flatten()?;
+        edge.get_attribute("data-i")?.parse().ok().map(Hover::Edge)
+    };
+
+    let navigate_select = {
+        let route = props.route.clone();
+        let on_navigate = props.on_navigate.clone();
+        Callback::from(move |(service, hops): (Option<String>, Option<u32>)| {
+            on_navigate.emit((Route { service, hops, ..route.clone() }, true));
+        })
+    };
+
+    let onwheel = {
+        let set_transform = set_transform.clone();
+        let local_point = local_point.clone();
+        Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            let unit = match e.delta_mode() {
+                1 => 16.0,
+                2 => 400.0,
+                _ => 1.0,
+            };
+            let factor = 1.0015f64.powf(-(e.delta_y() * unit).clamp(-600.0, 600.0));
+            set_transform.emit(transform.zoom_at(factor, local_point(e.client_x(), e.client_y())));
+        })
+    };
+    let onmousedown = {
+        let drag = drag.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() == 0 {
+                *drag.borrow_mut() =
+                    Some(Drag { start: (f64::from(e.client_x()), f64::from(e.client_y())), from: transform, moved: false });
+            }
+        })
+    };
+    let onmousemove = {
+        let drag = drag.clone();
+        let hover = hover.clone();
+        let set_transform = set_transform.clone();
+        let local_point = local_point.clone();
+        Callback::from(move |e: MouseEvent| {
+            let mut dragging = drag.borrow_mut();
+            if let Some(d) = dragging.as_mut() {
+                if e.buttons() & 1 == 0 {
+                    *dragging = None;
+                } else {
+                    let (dx, dy) = (f64::from(e.client_x()) - d.start.0, f64::from(e.client_y()) - d.start.1);
+                    if dx.abs() + dy.abs() > 3.0 {
+                        d.moved = true;
+                    }
+                    if d.moved {
+                        set_transform.emit(d.from.pan(dx, dy));
+                        hover.set(None);
+                        return;
+                    }
+                }
+            }
+            drop(dragging);
+            let (x, y) = local_point(e.client_x(), e.client_y());
+            hover.set(target_item(&e).map(|h| (h, x, y)));
+        })
+    };
+    let onmouseup = {
+        let drag = drag.clone();
+        let view = view.clone();
+        let navigate_select = navigate_select.clone();
+        let hops = props.route.hops;
+        let whole = scope == Scope::Whole;
+        Callback::from(move |e: MouseEvent| {
+            let Some(d) = drag.borrow_mut().take() else { return };
+            if d.moved || e.button() != 0 {
+                return;
+            }
+            match target_item(&e) {
+                Some(Hover::Node(i)) => {
+                    if let Some(n) = view.nodes.get(i) {
+                        navigate_select.emit((Some(n.name.clone()), hops));
+                    }
+                }
+                Some(Hover::Edge(_)) => {}
+                // A click on the background clears the selection (a focus keeps its centre).
+                None if whole => navigate_select.emit((None, hops)),
+                None => {}
+            }
+        })
+    };
+    let onmouseleave = {
+        let drag = drag.clone();
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| {
+            *drag.borrow_mut() = None;
+            hover.set(None);
+        })
+    };
+    let ondblclick = {
+        let view = view.clone();
+        let navigate_select = navigate_select.clone();
+        let hops = props.route.hops.filter(|&h| h > 0).unwrap_or(map::DEFAULT_FOCUS_HOPS);
+        Callback::from(move |e: MouseEvent| {
+            if let Some(Hover::Node(i)) = target_item(&e) {
+                if let Some(n) = view.nodes.get(i) {
+                    navigate_select.emit((Some(n.name.clone()), Some(hops)));
+                }
+            }
+        })
+    };
+    let onkeydown = {
+        let view = view.clone();
+        let navigate_select = navigate_select.clone();
+        let hops = props.route.hops;
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" && e.key() != " " {
+                return;
+            }
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            let index = el.get_attribute("data-i").and_then(|i| i.parse::<usize>().ok());
+            if let Some(n) = el.has_attribute("data-node").then_some(index).flatten().and_then(|i| view.nodes.get(i)) {
+                e.prevent_default();
+                navigate_select.emit((Some(n.name.clone()), hops));
+            }
+        })
+    };
+
+    // Toolbar.
+    let zoom_button = |factor: f64, label: &'static str, text: &'static str| {
+        let set_transform = set_transform.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            set_transform.emit(transform.zoom_at(factor, (size.0 / 2.0, size.1 / 2.0)))
+        });
+        html! { <button class="btn small" aria-label={label} title={label} {onclick}>{ text }</button> }
+    };
+    let fit_button = {
+        let set_transform = set_transform.clone();
+        let onclick = Callback::from(move |_: MouseEvent| set_transform.emit(Transform::fit((view.width, view.height), size)));
+        html! { <button class="btn small map-fit" title="Show the whole map" {onclick}>{ "Fit" }</button> }
+    };
+    let view = built.view.clone();
+    let source_toggle = if props.trace_index.is_none() && has_traces && has_links {
+        let button = |s: Source, text: &'static str| {
+            let chosen_source = chosen_source.clone();
+            let onclick = Callback::from(move |_: MouseEvent| chosen_source.set(Some(s)));
+            let name = if s == Source::Traces { "traces" } else { "links" };
+            html! {
+                <button class={classes!("btn", "small", "map-source", (source == s).then_some("active"))}
+                        data-source={name} aria-pressed={(source == s).to_string()} {onclick}>{ text }</button>
+            }
+        };
+        html! {
+            <span class="map-group" role="group" aria-label="Graph source">
+                { button(Source::Traces, "from traces") }
+                { button(Source::Links, "from dependency links") }
+            </span>
+        }
+    } else {
+        html! {}
+    };
+    let current_hops = match scope {
+        Scope::Whole => 0,
+        Scope::Focus { hops, .. } => hops,
+    };
+    let hops_buttons = {
+        let can_focus = selected.is_some() || built.total_nodes > map::LARGE_GRAPH_NODES;
+        let buttons = [0u32, 1, 2, 3].into_iter().map(|h| {
+            let navigate_select = navigate_select.clone();
+            let service = props.route.service.clone();
+            let onclick = Callback::from(move |_: MouseEvent| navigate_select.emit((service.clone(), Some(h))));
+            let text = match h {
+                0 => "all".to_string(),
+                1 => "1 hop".to_string(),
+                h => format!("{h} hops"),
+            };
+            let disabled = h > 0 && !can_focus;
+            html! {
+                <button class={classes!("btn", "small", "map-hops", (current_hops == h).then_some("active"))}
+                        data-hops={h.to_string()} aria-pressed={(current_hops == h).to_string()} {disabled}
+                        title={if disabled { "Select a service first" } else { "Services this many calls up and down" }}
+                        {onclick}>{ text }</button>
+            }
+        });
+        html! {
+            <span class="map-group" role="group" aria-label="Focus">
+                <span class="map-group-label">{ "Focus" }</span>
+                { for buttons }
+            </span>
+        }
+    };
+    let find = {
+        let lookup = graph.clone();
+        let navigate_select = navigate_select.clone();
+        let hops = props.route.hops;
+        let onchange = Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+            let name = input.value();
+            if lookup.node_index(name.trim()).is_some() {
+                navigate_select.emit((Some(name.trim().to_string()), hops));
+                input.set_value("");
+            }
+        });
+        let list_id = if props.trace_index.is_some() { "map-services-trace" } else { "map-services" };
+        html! {
+            <>
+                <input class="map-find" type="search" list={list_id} placeholder="Find a service…"
+                       aria-label="Find a service" {onchange} />
+                <datalist id={list_id}>
+                    { for graph.nodes.iter().map(|n| html! { <option value={n.name.clone()} /> }) }
+                </datalist>
+            </>
+        }
+    };
+    let scope_text = match scope {
+        Scope::Whole => format!("{} services · {} edges", view.nodes.len(), view.edges.len()),
+        Scope::Focus { center, hops } => format!(
+            "{} of {} services · {} edges · {} hop{} around {}{}",
+            view.nodes.len(),
+            built.total_nodes,
+            view.edges.len(),
+            hops,
+            if hops == 1 { "" } else { "s" },
+            graph.nodes.get(center).map_or("?", |n| n.name.as_str()),
+            if props.route.service.is_none() { " (the busiest)" } else { "" },
+        ),
+    };
+    let title = match (props.trace_index, source) {
+        (Some(_), _) => "Services of this trace",
+        (None, Source::Traces) => "Services of all loaded traces",
+        (None, Source::Links) => "Services from dependency links",
+    };
+    let large_note = (scope != Scope::Whole && built.total_nodes > map::LARGE_GRAPH_NODES).then(|| {
+        html! {
+            <p class="map-note" role="note">
+                { format!("{} services are too many to read at once: the map shows one service and its neighbours. \
+                           Find or click a service to move the focus, change the hops, or choose “all” to see everything.",
+                          built.total_nodes) }
+            </p>
+        }
+    });
+
+    // Tooltip.
+    let tooltip = hover.as_ref().and_then(|&(h, x, y)| {
+        let lines = match h {
+            Hover::Node(i) => view.nodes.get(i).map(|n| n.tooltip.clone()),
+            Hover::Edge(i) => view.edges.get(i).map(|e| e.tooltip.clone()),
+        }?;
+        let left = if x > size.0 - 320.0 { (x - 300.0).max(4.0) } else { x + 16.0 };
+        let top = if y > size.1 - 110.0 { (y - 90.0).max(4.0) } else { y + 16.0 };
+        Some(html! {
+            <div class="map-tooltip" role="tooltip" style={format!("left:{left:.0}px;top:{top:.0}px")}>
+                { for lines.iter().enumerate().map(|(i, l)| html! {
+                    <div class={if i == 0 { "map-tooltip-title" } else { "map-tooltip-line" }}>{ l.clone() }</div>
+                }) }
+            </div>
+        })
+    });
+    let active = match *hover {
+        Some((Hover::Node(i), _, _)) => Some(i),
+        _ => selected,
+    };
+
+    let panel = selected.and_then(|i| view.nodes.get(i).map(|n| (i, n))).map(|(i, n)| {
+        let close = {
+            let navigate_select = navigate_select.clone();
+            let hops = props.route.hops;
+            Callback::from(move |_: MouseEvent| navigate_select.emit((None, hops)))
+        };
+        let show_traces = (has_traces && source == Source::Traces && n.kind == NodeKind::Service).then(|| {
+            let on_navigate = props.on_navigate.clone();
+            let other = props.route.other.clone();
+            let name = n.name.clone();
+            let onclick = Callback::from(move |_: MouseEvent| {
+                on_navigate.emit((
+                    Route { page: Page::Traces, service: Some(name.clone()), other: other.clone(), ..Route::default() },
+                    true,
+                ))
+            });
+            html! { <button class="btn small map-show-traces" {onclick}>{ "Show traces with this service" }</button> }
+        });
+        let peer_rows = |callers: bool| {
+            let mut rows: Vec<(usize, &map::EdgeView)> =
+                view.edges.iter().filter(|e| if callers { e.to == i } else { e.from == i && e.to != i }).map(|e| (if callers { e.from } else { e.to }, e)).collect();
+            rows.sort_by(|a, b| b.1.calls.cmp(&a.1.calls));
+            let rows = rows.into_iter().map(|(peer, e)| {
+                let peer_name = view.nodes.get(peer).map_or(String::new(), |p| p.name.clone());
+                let navigate_select = navigate_select.clone();
+                let hops = props.route.hops;
+                let target = peer_name.clone();
+                let onclick = Callback::from(move |_: MouseEvent| navigate_select.emit((Some(target.clone()), hops)));
+                html! {
+                    <tr data-peer={peer_name.clone()} data-calls={e.calls.to_string()} data-errors={e.errors.to_string()}>
+                        <td><button class="link-button" {onclick} title={peer_name.clone()}>{ peer_name.clone() }</button></td>
+                        <td class="num">{ format_thousands(e.calls) }</td>
+                        <td class={classes!("num", (e.errors > 0).then_some("map-err-text"))}>{ format_thousands(e.errors) }</td>
+                        <td class="num">{ e.p99_ns.map_or("–".to_string(), format_duration) }</td>
+                    </tr>
+                }
+            });
+            html! {
+                <table class={classes!("map-peers", if callers { "map-callers" } else { "map-callees" })}>
+                    <thead><tr><th>{ if callers { "caller" } else { "callee" } }</th><th class="num">{ "calls" }</th>
+                        <th class="num">{ "errors" }</th><th class="num">{ "p99" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            }
+        };
+        let callers = view.edges.iter().filter(|e| e.to == i).count();
+        let callees = view.edges.iter().filter(|e| e.from == i && e.to != i).count();
+        html! {
+            <aside class="map-panel" aria-label="Selected service">
+                <div class="map-panel-head">
+                    <h3 class="map-panel-name" title={n.name.clone()}>{ n.name.clone() }</h3>
+                    <button class="notice-close" aria-label="Close" title="Clear the selection" onclick={close}>{ "×" }</button>
+                </div>
+                <p class={classes!("map-kind", format!("kind-{}", n.kind.as_str()))}>
+                    { match n.kind {
+                        NodeKind::Service => "instrumented service",
+                        NodeKind::Database => "database (not instrumented)",
+                        NodeKind::Messaging => "messaging system (not instrumented)",
+                        NodeKind::External => "external service (not instrumented)",
+                    } }
+                </p>
+                <dl class="map-numbers">
+                    if n.span_count > 0 {
+                        <dt>{ "spans" }</dt><dd data-field="spans">{ format_thousands(n.span_count) }</dd>
+                        <dt>{ "errors" }</dt>
+                        <dd data-field="errors">{ format!("{} ({})", format_thousands(n.error_count), format_percent(n.error_count, n.span_count)) }</dd>
+                        <dt>{ "p50" }</dt><dd data-field="p50">{ n.p50_ns.map_or("–".to_string(), format_duration) }</dd>
+                        <dt>{ "p99" }</dt><dd data-field="p99">{ n.p99_ns.map_or("–".to_string(), format_duration) }</dd>
+                    }
+                    <dt>{ "calls in" }</dt>
+                    <dd data-field="calls-in">{ format!("{} ({} errors)", format_thousands(n.calls_in), format_thousands(n.errors_in)) }</dd>
+                    <dt>{ "calls out" }</dt>
+                    <dd data-field="calls-out">{ format!("{} ({} errors)", format_thousands(n.calls_out), format_thousands(n.errors_out)) }</dd>
+                </dl>
+                { for show_traces }
+                <h4>{ format!("Callers ({callers})") }</h4>
+                if callers > 0 { { peer_rows(true) } } else { <p class="muted">{ "Nobody calls it here." }</p> }
+                <h4>{ format!("Callees ({callees})") }</h4>
+                if callees > 0 { { peer_rows(false) } } else { <p class="muted">{ "It calls no other service here." }</p> }
+            </aside>
+        }
+    });
+
+    let layout_text = format!("layout {:.0} ms", built.layout_ms);
+    let empty = view.nodes.is_empty();
+
     html! {
-        <section class="service-map" aria-label="Service map">
-            <p class="muted">{ format!("{} services, {} edges", graph.nodes.len(), graph.edges.len()) }</p>
+        <section class={classes!("service-map", props.trace_index.is_some().then_some("in-trace"))} aria-label="Service map">
+            <div class="map-toolbar">
+                <span class="map-title">{ title }</span>
+                { source_toggle }
+                { hops_buttons }
+                { find }
+                { zoom_button(1.25, "Zoom in", "+") }
+                { zoom_button(0.8, "Zoom out", "−") }
+                { fit_button }
+                <span class="map-scope">{ scope_text }</span>
+                <span class="map-layout-time muted" title="Time to lay out this map">{ layout_text }</span>
+            </div>
+            { for large_note }
+            <div class="map-body">
+                <div class="map-canvas" ref={canvas} {onwheel} {onmousedown} {onmousemove} {onmouseup} {onmouseleave}
+                     {ondblclick} {onkeydown}>
+                    if empty {
+                        <p class="map-empty">{ "No calls between services here: every span belongs to one service, or no span names a peer." }</p>
+                    } else {
+                        <svg class={classes!("map-svg", transform.detail_class())} role="group"
+                             aria-label={format!("Service map with {} services", view.nodes.len())}>
+                            <MarkerDefs />
+                            <g class="map-viewport" transform={transform.svg()}>
+                                <MapLayer built={(*built).clone()} active={active} selected={selected} />
+                            </g>
+                        </svg>
+                    }
+                    { for tooltip }
+                    <Legend />
+                </div>
+                { for panel }
+            </div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MapLayerProps {
+    built: Built,
+    /// The hovered node, else the selected one: it and its callers and callees are highlighted.
+    active: Option<usize>,
+    selected: Option<usize>,
+}
+
+/// The nodes and edges; re-rendered only when the map or the highlighted node changes (not on
+/// pan or zoom, which only change the transform of the group around it).
+#[function_component(MapLayer)]
+fn map_layer(props: &MapLayerProps) -> Html {
+    let view = &props.built.view;
+    let highlight = props.active.map(|i| view.highlight(i));
+    let hit_paths = view.edges.len() <= HIT_PATHS_MAX;
+    let name = |i: usize| view.nodes.get(i).map_or("?", |n| n.name.as_str());
+    let edges = view.edges.iter().enumerate().map(|(i, e)| {
+        let hl = highlight.as_ref().map(|h| h.edge_class(i));
+        let kind = match e.kind {
+            RouteKind::Forward => "forward",
+            RouteKind::Backward => "backward",
+            RouteKind::SelfLoop => "self-loop",
+        };
+        html! {
+            <g class={classes!("map-edge", e.error_level.class(), kind, hl)} data-edge={format!("{}->{}", name(e.from), name(e.to))}
+               data-i={i.to_string()} data-calls={e.calls.to_string()} data-errors={e.errors.to_string()}
+               data-p50={e.p50_ns.map(|v| v.to_string())} data-p99={e.p99_ns.map(|v| v.to_string())}>
+                if hit_paths { <path class="map-edge-hit" d={e.path.clone()} /> }
+                <path class="map-edge-line" d={e.path.clone()} stroke-width={format!("{:.2}", e.width)}
+                      marker-end={format!("url(#map-arrow-{})", e.error_level.class())} />
+            </g>
+        }
+    });
+    let labels = (view.edges.len() <= EDGE_LABELS_MAX).then(|| {
+        html! {
+            <g class="map-edge-labels" aria-hidden="true">
+                { for view.edges.iter().enumerate().map(|(i, e)| {
+                    let hl = highlight.as_ref().map(|h| h.edge_class(i));
+                    html! {
+                        <text class={classes!("map-edge-label", e.error_level.class(), hl)} x={format!("{:.1}", e.label_at.x)}
+                              y={format!("{:.1}", e.label_at.y - 5.0)} text-anchor="middle">{ e.label.clone() }</text>
+                    }
+                }) }
+            </g>
+        }
+    });
+    let nodes = view.nodes.iter().enumerate().map(|(i, n)| {
+        let hl = highlight.as_ref().map(|h| h.node_class(i));
+        let selected = (props.selected == Some(i)).then_some("selected");
+        let (w, h) = (map::NODE_WIDTH, map::NODE_HEIGHT);
+        let text_x = if n.kind == NodeKind::Service { 14.0 } else { 34.0 };
+        let shape = match n.kind {
+            NodeKind::Service => html! {
+                <>
+                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
+                    <rect class="map-node-strip" width="6" height={h.to_string()} rx="2" fill={n.color.clone()} />
+                </>
+            },
+            NodeKind::Database => html! {
+                <>
+                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
+                    <path class="map-node-icon" d="M10 14 v16 a8 3 0 0 0 16 0 v-16 a8 3 0 0 0 -16 0 a8 3 0 0 0 16 0" />
+                </>
+            },
+            NodeKind::Messaging => html! {
+                <>
+                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
+                    <path class="map-node-icon" d="M9 15 h18 M9 22 h18 M9 29 h18 M24 11 l4 4 l-4 4" />
+                </>
+            },
+            NodeKind::External => html! {
+                <>
+                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
+                    <path class="map-node-icon" d="M18 13 a9 9 0 1 0 0.01 0 M9 22 h18 M18 13 c-5 5 -5 13 0 18 c5 -5 5 -13 0 -18" />
+                </>
+            },
+        };
+        html! {
+            <g class={classes!("map-node", format!("kind-{}", n.kind.as_str()), n.error_level.class(), hl, selected)}
+               transform={format!("translate({:.1} {:.1})", n.x, n.y)} data-node={n.name.clone()} data-i={i.to_string()}
+               data-kind={n.kind.as_str()} data-spans={n.span_count.to_string()} data-errors={n.error_count.to_string()}
+               data-calls-in={n.calls_in.to_string()} data-calls-out={n.calls_out.to_string()}
+               tabindex="0" role="button" aria-label={n.tooltip.join(". ")}>
+                { shape }
+                <text class="map-node-name" x={text_x.to_string()} y="18">{ n.label.clone() }</text>
+                <text class="map-node-detail" x={text_x.to_string()} y="34">{ n.detail.clone() }</text>
+            </g>
+        }
+    });
+    html! {
+        <>
+            <g class={classes!("map-edges", highlight.is_some().then_some("has-highlight"))}>{ for edges }</g>
+            { for labels }
+            <g class={classes!("map-nodes", highlight.is_some().then_some("has-highlight"))}>{ for nodes }</g>
+        </>
+    }
+}
+
+/// Arrowheads, one per error level (SVG markers do not inherit the stroke colour everywhere).
+#[function_component(MarkerDefs)]
+fn marker_defs() -> Html {
+    html! {
+        <defs>
+            { for ErrorLevel::ALL.iter().map(|l| html! {
+                <marker id={format!("map-arrow-{}", l.class())} class={classes!("map-arrow", l.class())} viewBox="0 0 10 10"
+                        refX="10" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">
+                    <path d="M0 0 L10 5 L0 10 z" />
+                </marker>
+            }) }
+        </defs>
+    }
+}
+
+#[function_component(Legend)]
+fn legend() -> Html {
+    let kinds = [
+        ("kind-service", "service"),
+        ("kind-database", "database"),
+        ("kind-messaging", "messaging"),
+        ("kind-external", "external"),
+    ];
+    html! {
+        <div class="map-legend" aria-label="Legend">
+            <div class="map-legend-row">
+                { for kinds.iter().map(|(class, text)| html! {
+                    <span class="map-legend-item">
+                        <svg width="18" height="12" aria-hidden="true" class={classes!("map-legend-node", *class)}>
+                            <rect x="1" y="1" width="16" height="10" rx="3" />
+                        </svg>
+                        { *text }
+                    </span>
+                }) }
+            </div>
+            <div class="map-legend-row">
+                <span class="map-legend-item">
+                    <svg width="40" height="12" aria-hidden="true" class="map-legend-edge err-none">
+                        <line x1="2" y1="6" x2="14" y2="6" stroke-width="1.2" /><line x1="20" y1="6" x2="38" y2="6" stroke-width="5" />
+                    </svg>
+                    { "width = calls (log)" }
+                </span>
+                { for ErrorLevel::ALL.iter().map(|l| html! {
+                    <span class="map-legend-item">
+                        <svg width="20" height="12" aria-hidden="true" class={classes!("map-legend-edge", l.class())}>
+                            <line x1="2" y1="6" x2="18" y2="6" stroke-width="3" />
+                        </svg>
+                        { l.legend() }
+                    </span>
+                }) }
+            </div>
+            <div class="map-legend-row muted">{ "caller → callee · wheel zooms, drag pans · click a service for details" }</div>
+        </div>
     }
 }

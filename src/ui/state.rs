@@ -1,6 +1,7 @@
-//! App state and its reducer: the loaded dataset, the selected trace, and the notices shown to
-//! the user. Loading goes through `formats::load`, so a bad file only adds an error notice and
-//! leaves what was loaded untouched.
+//! App state and its reducer: the loaded dataset, the selected trace, the notices shown to the
+//! user and the progress of loading. Files are parsed by the import worker (`loader`) and merged
+//! here (`Action::Loaded`); `Action::Load` imports on this thread (the loader's fallback). A bad
+//! file only adds an error notice and leaves what was loaded untouched.
 
 use crate::formats::{self, AssembleOptions};
 use crate::model::Dataset;
@@ -43,6 +44,27 @@ pub struct Notice {
     pub details: Vec<String>,
 }
 
+/// Where the file being loaded is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LoadPhase {
+    Reading,
+    Parsing,
+    Merging,
+}
+
+/// What the loader is doing, for the progress bar.
+#[derive(Clone, PartialEq, Debug)]
+pub struct LoadProgress {
+    pub file: String,
+    pub phase: LoadPhase,
+    /// Bytes read so far and the file size (reading); 0 when the phase has no measure.
+    pub done: f64,
+    pub total: f64,
+    /// This file's position in the batch (1-based) and the batch size.
+    pub position: usize,
+    pub count: usize,
+}
+
 #[derive(Clone, PartialEq)]
 pub struct AppState {
     pub data: DataHandle,
@@ -52,6 +74,8 @@ pub struct AppState {
     pub push_history: bool,
     pub notices: Vec<Notice>,
     pub options: AssembleOptions,
+    /// The file being loaded, if any.
+    pub loading: Option<LoadProgress>,
     next_notice: u64,
 }
 
@@ -63,14 +87,23 @@ impl Default for AppState {
             push_history: false,
             notices: Vec::new(),
             options: AssembleOptions::default(),
+            loading: None,
             next_notice: 0,
         }
     }
 }
 
 pub enum Action {
-    /// A file's bytes were read: import and merge them.
+    /// A file's bytes are here: load them. Components dispatch this; the loader (`route_loads`)
+    /// sends it to the import worker, and only its main-thread fallback reaches the reducer.
     Load { file: String, bytes: Vec<u8> },
+    /// The import worker parsed and assembled a file (with clock-skew adjustment `skew`):
+    /// decode the encoding (`model::transfer`) and merge it.
+    Loaded { file: String, format: String, payload: js_sys::Uint8Array, skew: bool },
+    /// The import worker could not use a file; `error` says why, naming the file.
+    LoadFailed { error: String },
+    /// Loading progressed (`None`: nothing is loading any more).
+    Progress(Option<LoadProgress>),
     /// A file could not even be read.
     ReadFailed { file: String, error: String },
     /// Go to another trace, span, view or search; `push` adds a history entry.
@@ -89,6 +122,13 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Load { file, bytes } => next.load(&file, &bytes),
+            Action::Loaded { file, format, payload, skew } => next.merge_loaded(&file, &format, payload, skew),
+            Action::LoadFailed { error } => next.notify(
+                NoticeKind::Error,
+                error,
+                vec!["Nothing from this file was loaded; what was loaded before is still here.".to_string()],
+            ),
+            Action::Progress(progress) => next.loading = progress,
             Action::ReadFailed { file, error } => {
                 next.notify(NoticeKind::Error, format!("{file}: could not be read: {error}"), Vec::new());
             }
@@ -139,6 +179,41 @@ impl AppState {
             formats::load(&mut data, bytes, file, None, &self.options)
         };
         super::perf::measure_since("strand:import", "strand:import:start");
+        self.report(file, result.map_err(|err| err.to_string()));
+    }
+
+    /// Decodes what the import worker sent and merges it. Traces it assembled are kept as they
+    /// are unless the clock-skew setting changed meanwhile.
+    fn merge_loaded(&mut self, file: &str, format: &str, payload: js_sys::Uint8Array, skew: bool) {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let start = perf.as_ref().map_or(0.0, |p| p.now());
+        let result = {
+            let mut data = self.data.inner.borrow_mut();
+            let mut source = super::loader::JsSource { array: payload, offset: 0 };
+            match crate::model::transfer::decode(&mut source, &mut data.strings) {
+                Ok(decoded) => {
+                    let imported = formats::Imported {
+                        traces: decoded.traces,
+                        dependencies: decoded.dependencies,
+                        notes: decoded.notes,
+                    };
+                    let summary = if skew == self.options.adjust_clock_skew {
+                        formats::merge_assembled(&mut data, imported, &self.options)
+                    } else {
+                        formats::merge(&mut data, imported, &self.options)
+                    };
+                    Ok((formats::Format::parse(format).unwrap_or(formats::Format::Otlp), summary))
+                }
+                Err(err) => Err(format!("{file}: {err}. This is a bug in Strand; please report it.")),
+            }
+        };
+        if let Some(perf) = perf {
+            super::loader::measure(&perf, "strand:merge", start, perf.now());
+        }
+        self.report(file, result);
+    }
+
+    fn report(&mut self, file: &str, result: Result<(formats::Format, formats::LoadSummary), String>) {
         match result {
             Ok((format, summary)) => {
                 self.data.generation += 1;
@@ -166,7 +241,7 @@ impl AppState {
             }
             Err(err) => self.notify(
                 NoticeKind::Error,
-                err.to_string(),
+                err,
                 vec!["Nothing from this file was loaded; what was loaded before is still here.".to_string()],
             ),
         }

@@ -19,6 +19,9 @@ use super::service_map::ServiceMapView;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// At most this many warnings are listed one by one (`strand-cli warnings` lists them all).
+const SHOWN_WARNINGS: usize = 500;
+
 #[derive(Properties, PartialEq)]
 pub struct TracePageProps {
     pub data: DataHandle,
@@ -71,7 +74,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
         let data = props.data.clone();
         move |&(_, index)| {
             let data = data.borrow();
-            data.traces.get(index).map(|t| warning_lines(&data.strings, t)).unwrap_or_default()
+            data.traces.get(index).map(|t| warning_lines(&data.strings, t, SHOWN_WARNINGS)).unwrap_or_default()
         }
     });
     let warning_kinds = use_memo(key, {
@@ -211,15 +214,15 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                 </dl>
                 if !warnings.is_empty() {
                     <div class="warnings" role="note">
-                        <span class="warnings-title">{ format!("{} import warning{} — what Strand repaired in this trace:", warnings.len(), if warnings.len() == 1 { "" } else { "s" }) }</span>
+                        <span class="warnings-title">{ format!("{} import warning{} — what Strand repaired in this trace:", summary.warnings, if summary.warnings == 1 { "" } else { "s" }) }</span>
                         <ul class="warning-kinds">
                             { for warning_kinds.iter().map(|(code, text)| html! { <li data-kind={*code}><code>{ *code }</code>{ " " }{ text }</li> }) }
                         </ul>
-                        <details open={warnings.len() <= 3}>
+                        <details open={summary.warnings <= 3}>
                             <summary>{ "each warning" }</summary>
-                            <ul class="warning-spans">{ for warnings.iter().take(500).map(|w| html! { <li>{ w }</li> }) }</ul>
-                            if warnings.len() > 500 {
-                                <p class="muted">{ format!("… and {} more (strand-cli warnings lists them all)", warnings.len() - 500) }</p>
+                            <ul class="warning-spans">{ for warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
+                            if summary.warnings > warnings.len() {
+                                <p class="muted">{ format!("… and {} more (strand-cli warnings lists them all)", summary.warnings - warnings.len()) }</p>
                             }
                         </details>
                     </div>

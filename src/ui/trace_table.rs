@@ -1,11 +1,14 @@
 //! The list of loaded traces, sortable by clicking a header, with a scatter plot of duration
-//! against start time above it when two or more traces are loaded. Clicking a row or a dot opens
-//! the trace. Rows, order and geometry come from `view::trace_list` and `view::scatter`.
+//! against start time above it when two or more traces are shown. Clicking a row or a dot opens
+//! the trace. The route's filter (service, operation, time window) narrows list and plot and
+//! shows as removable chips; the route's `sort` orders the list. Rows, filter, order and
+//! geometry come from `view::trace_list` and `view::scatter`.
 
 use super::flame::use_element_size;
 use super::state::DataHandle;
 use crate::view::scatter::{auto_scale, scatter, Scatter, YScale};
-use crate::view::trace_list::{sort_order, summaries, TraceColumn, TraceSort};
+use crate::view::route::Route;
+use crate::view::trace_list::{filter_rows, sort_order, summaries, ListFilter, TraceColumn, TraceSort, TraceSummary};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,6 +17,9 @@ pub struct TraceTableProps {
     pub selected: Option<usize>,
     /// Open the trace at this index of `Dataset::traces`.
     pub on_select: Callback<usize>,
+    /// The filter and sort come from the route; chips and headers change it.
+    pub route: Route,
+    pub on_navigate: Callback<(Route, bool)>,
 }
 
 /// Height of the scatter plot in CSS pixels.
@@ -25,22 +31,35 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
         let data = props.data.clone();
         move |_| summaries(&data.borrow())
     });
-    let sort = use_state_eq(TraceSort::default);
-    let order = use_memo((props.data.generation, *sort), {
+    let sort = TraceSort::from_route(&props.route);
+    let filter = ListFilter::from_route(&props.route);
+    // The rows that pass the filter, as their own list for the plot.
+    let visible = use_memo((props.data.generation, filter.clone()), {
+        let data = props.data.clone();
         let rows = rows.clone();
-        move |(_, sort)| sort_order(&rows, *sort)
+        move |(_, filter)| -> Vec<TraceSummary> {
+            let data = data.borrow();
+            filter_rows(&data, &rows, filter).into_iter().filter_map(|p| rows.get(p).cloned()).collect()
+        }
+    });
+    let order = use_memo((props.data.generation, filter.clone(), sort), {
+        let visible = visible.clone();
+        move |(_, _, sort)| sort_order(&visible, *sort)
     });
     let scale_choice = use_state_eq(|| None::<YScale>);
     let plot_box = use_node_ref();
     let (plot_width, _) = use_element_size(plot_box.clone());
-    let scale = scale_choice.unwrap_or_else(|| auto_scale(&rows));
-    let plot = (rows.len() >= 2 && plot_width > 0.0)
-        .then(|| scatter(&rows, props.selected, scale, plot_width, SCATTER_HEIGHT_PX));
+    let scale = scale_choice.unwrap_or_else(|| auto_scale(&visible));
+    let plot = (visible.len() >= 2 && plot_width > 0.0)
+        .then(|| scatter(&visible, props.selected, scale, plot_width, SCATTER_HEIGHT_PX));
 
     let header = TraceColumn::ALL.iter().map(|&column| {
         let onclick = {
-            let sort = sort.clone();
-            Callback::from(move |_: MouseEvent| sort.set(sort.clicked(column)))
+            let navigate = props.on_navigate.clone();
+            let route = props.route.clone();
+            Callback::from(move |_: MouseEvent| {
+                navigate.emit((Route { sort: Some(sort.clicked(column).key()), ..route.clone() }, false))
+            })
         };
         let arrow = match sort.aria(column) {
             "ascending" => " ▲",
@@ -64,10 +83,44 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
         })
     };
 
+    let chips = filter.chips().into_iter().map(|chip| {
+        let onclick = {
+            let navigate = props.on_navigate.clone();
+            let route = props.route.clone();
+            Callback::from(move |_: MouseEvent| navigate.emit((ListFilter::without(&route, chip.kind), true)))
+        };
+        let name = match chip.kind {
+            crate::view::trace_list::ChipKind::Service => "service",
+            crate::view::trace_list::ChipKind::Operation => "operation",
+            crate::view::trace_list::ChipKind::Window => "window",
+        };
+        html! {
+            <span class="chip" data-chip={name}>
+                <span class="chip-label">{ chip.label.clone() }</span>
+                <button class="chip-remove" aria-label={format!("Remove filter {}", chip.label)} title="Remove this filter" {onclick}>{ "×" }</button>
+            </span>
+        }
+    });
+    let clear_filter = {
+        let navigate = props.on_navigate.clone();
+        let route = props.route.clone();
+        Callback::from(move |_: MouseEvent| {
+            navigate.emit((Route { service: None, operation: None, window: None, ..route.clone() }, true))
+        })
+    };
+
     html! {
         <>
+            if !filter.is_empty() {
+                <div class="list-filter" role="group" aria-label="Trace list filter">
+                    <span class="muted">{ "Showing traces with" }</span>
+                    { for chips }
+                    <span class="muted list-filter-count">{ format!("{} of {} traces", visible.len(), rows.len()) }</span>
+                    <button class="btn small" onclick={clear_filter}>{ "Show all traces" }</button>
+                </div>
+            }
             // Always in the DOM (hidden below two traces), so that the list keeps its element.
-            <section class="scatter-panel" aria-label="Trace durations over time" hidden={rows.len() < 2}>
+            <section class="scatter-panel" aria-label="Trace durations over time" hidden={visible.len() < 2}>
                 <div class="scatter-head">
                     <span class="scatter-title">{ "Duration by start time" }</span>
                     <span class="muted">{ "one dot per trace · red: has errors · click a dot to open it" }</span>
@@ -89,7 +142,7 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                         <tr>{ for header }<th>{ "Trace id" }</th></tr>
                     </thead>
                     <tbody>
-                        { for order.iter().filter_map(|&p| rows.get(p)).map(|row| {
+                        { for order.iter().filter_map(|&p| visible.get(p)).map(|row| {
                             let index = row.index;
                             let on_select = props.on_select.clone();
                             let onclick = Callback::from(move |_: MouseEvent| on_select.emit(index));
@@ -113,6 +166,9 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                if visible.is_empty() {
+                    <p class="muted list-empty">{ "No loaded trace matches this filter. Remove a filter above to see more." }</p>
+                }
             </section>
         </>
     }

@@ -1,6 +1,8 @@
 //! Pure view models: what the UI shows, computed from the model and analysis without touching
 //! the browser (rows, labels, colours, geometry, the URL state). Depends on `model` and `analysis`.
 
+pub mod analytics;
+pub mod charts;
 pub mod colors;
 pub mod details;
 pub mod export;
@@ -8,6 +10,7 @@ pub mod flame;
 pub mod route;
 pub mod scatter;
 pub mod search;
+pub mod service_map;
 pub mod span_list;
 pub mod spans_table;
 pub mod trace_list;

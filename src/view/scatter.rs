@@ -265,7 +265,7 @@ fn time_step(raw_ns: f64) -> i64 {
 }
 
 /// A tick label precise enough for the step: `HH:MM:SS.mmm`, `HH:MM:SS`, `HH:MM` or the date.
-fn time_label(t_ns: i64, step_ns: i64) -> String {
+pub(crate) fn time_label(t_ns: i64, step_ns: i64) -> String {
     let text = format_timestamp_utc(t_ns); // YYYY-MM-DD HH:MM:SS.mmm
     let range = if step_ns < 1_000_000_000 {
         11..23

@@ -60,8 +60,10 @@ fn percent(part_ns: i64, total_ns: i64) -> f64 {
     (part_ns as f64 / total_ns as f64 * 100.0).clamp(0.0, 100.0)
 }
 
-/// The trace's warnings as lines for people, span warnings naming their span, in tree order.
-pub fn warning_lines(strings: &Interner, trace: &Trace) -> Vec<String> {
+/// The first `limit` of the trace's warnings as lines for people, span warnings naming their
+/// span, in tree order. Only the lines asked for are formatted: a trace can carry a warning per
+/// span, and their text is the costly part.
+pub fn warning_lines(strings: &Interner, trace: &Trace, limit: usize) -> Vec<String> {
     let mut position = vec![usize::MAX; trace.spans.len()];
     for (pos, &i) in trace.order.iter().enumerate() {
         if let Some(p) = position.get_mut(i as usize) {
@@ -72,6 +74,7 @@ pub fn warning_lines(strings: &Interner, trace: &Trace) -> Vec<String> {
     warnings.sort_by_key(|w| (w.span.map_or(0, |s| position.get(s as usize).copied().unwrap_or(usize::MAX).saturating_add(1)), w.kind));
     warnings
         .into_iter()
+        .take(limit)
         .map(|w| match w.span.and_then(|s| trace.span(s)) {
             Some(span) => format!(
                 "{}: {} ({}): {}",

@@ -1,9 +1,12 @@
 //! One summary row per loaded trace (root service and operation, start, duration, spans, errors,
-//! warnings, services), the header numbers of the trace page, and the order of the trace list
-//! when it is sorted by a column. Depends on `model` only.
+//! warnings, services), the header numbers of the trace page, the order of the trace list when
+//! it is sorted by a column (also from the route's `sort`, e.g. `duration-desc`), and the list's
+//! filter from the route (a service, an operation, a time window) with its removable chips.
+//! Depends on `model` and `view::route`.
 
 use crate::model::time::{format_duration, format_timestamp_utc};
 use crate::model::{Dataset, Interner, StatusCode, Trace};
+use crate::view::route::Route;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceSummary {
@@ -141,6 +144,163 @@ impl TraceSort {
     }
 }
 
+impl TraceColumn {
+    /// The name in the route's `sort` parameter.
+    pub fn key(self) -> &'static str {
+        match self {
+            TraceColumn::Root => "root",
+            TraceColumn::Start => "start",
+            TraceColumn::Duration => "duration",
+            TraceColumn::Spans => "spans",
+            TraceColumn::Services => "services",
+            TraceColumn::Errors => "errors",
+            TraceColumn::Warnings => "warnings",
+        }
+    }
+}
+
+impl TraceSort {
+    /// Parses the route's `sort` (`duration-desc`, `start-asc`, ...); `None` for anything else.
+    pub fn parse(s: &str) -> Option<TraceSort> {
+        let (key, dir) = s.rsplit_once('-')?;
+        let descending = match dir {
+            "asc" => false,
+            "desc" => true,
+            _ => return None,
+        };
+        let column = TraceColumn::ALL.into_iter().find(|c| c.key() == key)?;
+        Some(TraceSort { column, descending })
+    }
+
+    /// The route's `sort` value of this sort.
+    pub fn key(self) -> String {
+        format!("{}-{}", self.column.key(), if self.descending { "desc" } else { "asc" })
+    }
+
+    /// The sort the route asks for, or the default.
+    pub fn from_route(route: &Route) -> TraceSort {
+        route.sort.as_deref().and_then(TraceSort::parse).unwrap_or_default()
+    }
+}
+
+/// Which traces the list shows, from the route: traces with a span of `service` (and named
+/// `operation`; with an operation alone, of any service), starting in `window` (both ends
+/// included, ns since the epoch).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub service: Option<String>,
+    pub operation: Option<String>,
+    pub window: Option<(i64, i64)>,
+}
+
+/// What a chip of the active filter stands for; removing it clears that part of the route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChipKind {
+    Service,
+    Operation,
+    Window,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chip {
+    pub kind: ChipKind,
+    /// `service: cart`, `operation: GET /cart`, `window: 09:40:04.500 – 09:40:04.900`.
+    pub label: String,
+}
+
+impl ListFilter {
+    pub fn from_route(route: &Route) -> ListFilter {
+        ListFilter {
+            service: route.service.clone(),
+            operation: route.operation.clone(),
+            window: route.window,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.service.is_none() && self.operation.is_none() && self.window.is_none()
+    }
+
+    pub fn chips(&self) -> Vec<Chip> {
+        let mut chips = Vec::new();
+        if let Some(s) = &self.service {
+            chips.push(Chip {
+                kind: ChipKind::Service,
+                label: format!("service: {s}"),
+            });
+        }
+        if let Some(op) = &self.operation {
+            chips.push(Chip {
+                kind: ChipKind::Operation,
+                label: format!("operation: {op}"),
+            });
+        }
+        if let Some((from, to)) = self.window {
+            let (a, b) = (format_timestamp_utc(from), format_timestamp_utc(to));
+            // The date once when both ends share it.
+            let b = if a.get(..10) == b.get(..10) { b.get(11..).unwrap_or(&b).to_string() } else { b };
+            chips.push(Chip {
+                kind: ChipKind::Window,
+                label: format!("window: {a} – {b}"),
+            });
+        }
+        chips
+    }
+
+    /// `route` without the part of the filter `kind` stands for (removing an operation also
+    /// drops the analytics page's span kind, which belongs to it).
+    pub fn without(route: &Route, kind: ChipKind) -> Route {
+        let mut next = route.clone();
+        match kind {
+            ChipKind::Service => next.service = None,
+            ChipKind::Operation => {
+                next.operation = None;
+                next.other.retain(|(k, _)| k != "kind");
+            }
+            ChipKind::Window => next.window = None,
+        }
+        next
+    }
+
+    /// Whether trace `trace` passes. Names not loaded match nothing.
+    pub fn matches(&self, strings: &Interner, trace: &Trace) -> bool {
+        if let Some((from, to)) = self.window {
+            if trace.start_ns < from || trace.start_ns > to {
+                return false;
+            }
+        }
+        let service = match &self.service {
+            Some(name) => match strings.lookup(name) {
+                Some(id) => Some(id),
+                None => return false,
+            },
+            None => None,
+        };
+        let operation = match &self.operation {
+            Some(name) => match strings.lookup(name) {
+                Some(id) => Some(id),
+                None => return false,
+            },
+            None => None,
+        };
+        if service.is_none() && operation.is_none() {
+            return true;
+        }
+        trace.spans.iter().any(|span| {
+            service.is_none_or(|s| trace.service_of(span) == s) && operation.is_none_or(|n| span.name == n)
+        })
+    }
+}
+
+/// Positions in `rows` whose trace passes `filter` (all of them for an empty filter).
+pub fn filter_rows(data: &Dataset, rows: &[TraceSummary], filter: &ListFilter) -> Vec<usize> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| filter.is_empty() || data.traces.get(r.index).is_some_and(|t| filter.matches(&data.strings, t)))
+        .map(|(p, _)| p)
+        .collect()
+}
+
 /// Positions in `rows` in display order. Stable: ties keep the dataset's order (start time).
 pub fn sort_order(rows: &[TraceSummary], sort: TraceSort) -> Vec<usize> {
     let mut positions: Vec<usize> = (0..rows.len()).collect();
@@ -219,6 +379,60 @@ mod tests {
             ));
         }
         expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn filtering_by_route() {
+        let mut data = Dataset::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/samples/");
+        for name in ["jaeger-ui_petclinic-short-ids.json", "otlp_hotrod-full-trace.json", "otlp_jaeger-multi-trace-links-kinds.json", "zipkin-v2_yelp.json"] {
+            let bytes = std::fs::read(format!("{dir}{name}")).expect("a sample");
+            load(&mut data, &bytes, name, None, &AssembleOptions::default()).expect("the sample loads");
+        }
+        let rows = summaries(&data);
+        let shown = |query: &str| {
+            let route = Route::parse(query);
+            let filter = ListFilter::from_route(&route);
+            let kept = filter_rows(&data, &rows, &filter);
+            let order = sort_order(&rows, TraceSort::from_route(&route));
+            let lines: Vec<String> = order
+                .into_iter()
+                .filter(|p| kept.contains(p))
+                .map(|p| format!("{} {} {}", rows[p].root_service, rows[p].root_name, rows[p].duration))
+                .collect();
+            let chips: Vec<String> = filter.chips().into_iter().map(|c| c.label).collect();
+            format!("{}\n{}", chips.join(" | "), lines.join("\n"))
+        };
+        expect_test::expect![[r#"
+
+            service-x test-general-conversion-2 5.00µs
+            service-x test-general-conversion-3 5.00µs
+            routing post /location/update/v4 132ms
+            api-gateway GET /api/customer/owners 3.72ms
+            frontend GET /dispatch 694ms"#]].assert_eq(&shown(""));
+        expect_test::expect![[r#"
+            service: api-gateway
+            api-gateway GET /api/customer/owners 3.72ms"#]].assert_eq(&shown("?service=api-gateway&sort=duration-desc"));
+        expect_test::expect![[r#"
+            operation: GET /dispatch
+            frontend GET /dispatch 694ms"#]].assert_eq(&shown("?op=GET%20%2Fdispatch"));
+        expect_test::expect![[r#"
+            service: nope
+        "#]].assert_eq(&shown("?service=nope"));
+        let start = rows[0].start_ns;
+        expect_test::expect![[r#"
+            window: 2017-01-26 21:46:31.639 – 21:46:31.639
+            service-x test-general-conversion-2 5.00µs
+            service-x test-general-conversion-3 5.00µs"#]].assert_eq(&shown(&format!("?window={}~{}", start, start + 1)));
+        let route = Route::parse("?service=a&op=b&kind=server&window=1~2&sort=duration-desc");
+        assert_eq!(ListFilter::without(&route, ChipKind::Operation).to_query(), "?service=a&window=1~2&sort=duration-desc");
+        assert_eq!(ListFilter::without(&route, ChipKind::Window).window, None);
+        assert_eq!(TraceSort::parse("duration-desc"), Some(TraceSort { column: TraceColumn::Duration, descending: true }));
+        assert_eq!(TraceSort::parse("p99-desc"), None);
+        for column in TraceColumn::ALL {
+            let sort = TraceSort { column, descending: true };
+            assert_eq!(TraceSort::parse(&sort.key()), Some(sort));
+        }
     }
 
     #[test]

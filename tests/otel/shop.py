@@ -2,7 +2,10 @@
 """A small shop of real OpenTelemetry-instrumented services (Flask + requests, Python SDK).
 
     shop.py record OUT_DIR [--requests N]        record fixtures: OTLP JSON lines + Zipkin v2 JSON
-    shop.py zipkin ZIPKIN_URL [--requests N]     send the spans to a running Zipkin instead
+    shop.py zipkin ZIPKIN_URL [--requests N] [--expect FILE]
+                                                 send the spans to a running Zipkin instead; with
+                                                 --expect, also write what the services did (as
+                                                 expected.json) to FILE
 
 Services (separate processes, each with its own TracerProvider and service.name):
   frontend  GET /checkout/<n>: cart, then inventory x3 and pricing in parallel, then payment
@@ -317,6 +320,13 @@ def combine(out_dir):
         "window_ns": end - start,
         "operations": operations,
         "edges": [{"from": a, "to": b, "calls": n} for (a, b), n in sorted(edges.items())],
+        # Per trace: span count, services, error spans, the root span's name.
+        "trace_details": {t: {
+            "spans": len(m),
+            "services": sorted({s["service"] for s in m}),
+            "errors": sum(s["error"] for s in m),
+            "root": next((s["name"] for s in m if not s["parent_id"]), None),
+        } for t, m in sorted(traces.items())},
     }
     with open(os.path.join(out_dir, "shop.expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
@@ -332,6 +342,16 @@ if __name__ == "__main__":
         n = int(args[args.index("--requests") + 1]) if "--requests" in args else 12
         if args[0] == "record":
             run(os.path.abspath(args[1]), None, n)
+        elif "--expect" in args:
+            import shutil
+            import tempfile
+            expect = os.path.abspath(args[args.index("--expect") + 1])
+            work = tempfile.mkdtemp(prefix="shop-")
+            try:
+                run(work, args[1], n)
+                shutil.copyfile(os.path.join(work, "shop.expected.json"), expect)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
         else:
             run(None, args[1], n)
     else:

@@ -1,0 +1,55 @@
+//! Shared by the importer targets: load `data` (format forced or detected), then check what came
+//! out is usable by the rest of the pipeline. Errors are fine; panics, hangs and runaway memory
+//! are what libFuzzer reports.
+
+use strand::formats::{self, AssembleOptions, Format, ImportError};
+use strand::model::Dataset;
+
+pub fn run(data: &[u8], format: Option<Format>) {
+    let mut dataset = Dataset::new();
+    match formats::load(
+        &mut dataset,
+        data,
+        "fuzz.json",
+        format,
+        &AssembleOptions::default(),
+    ) {
+        Ok(_) => {}
+        Err(err) => {
+            // Every error names the file, and located errors have a real line.
+            assert!(err.to_string().starts_with("fuzz.json"), "{err}");
+            if let ImportError::Syntax { line, .. }
+            | ImportError::Truncated { line, .. }
+            | ImportError::Shape { line, .. } = err
+            {
+                assert!(line >= 1, "{err}");
+            }
+            return;
+        }
+    }
+    check(&dataset);
+    // Re-assembly is idempotent and must survive toggling clock-skew adjustment.
+    formats::reassemble_all(
+        &mut dataset,
+        &AssembleOptions {
+            adjust_clock_skew: false,
+        },
+    );
+    formats::reassemble_all(&mut dataset, &AssembleOptions::default());
+    check(&dataset);
+}
+
+fn check(dataset: &Dataset) {
+    let _ = strand::model::dump::dump_dataset(dataset);
+    for (i, trace) in dataset.traces.iter().enumerate() {
+        assert_eq!(
+            trace.order.len(),
+            trace.spans.len(),
+            "tree order covers every span"
+        );
+        let analysis = strand::view::trace_view::analyze(trace);
+        assert_eq!(analysis.self_ns.len(), trace.spans.len());
+        let _ = strand::view::trace_list::summarize(&dataset.strings, i, trace);
+        let _ = strand::view::span_list::span_rows(&dataset.strings, trace);
+    }
+}

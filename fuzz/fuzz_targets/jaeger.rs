@@ -1,0 +1,12 @@
+//! The jaeger importer, forced (no detection), followed by assembly and per-trace analysis.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use strand::formats::Format;
+
+fuzz_target!(|data: &[u8]| {
+    strand_fuzz_common::run(data, Some(Format::Jaeger));
+});
+
+#[path = "common.rs"]
+mod strand_fuzz_common;

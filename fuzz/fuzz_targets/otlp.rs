@@ -1,0 +1,12 @@
+//! The otlp importer, forced (no detection), followed by assembly and per-trace analysis.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use strand::formats::Format;
+
+fuzz_target!(|data: &[u8]| {
+    strand_fuzz_common::run(data, Some(Format::Otlp));
+});
+
+#[path = "common.rs"]
+mod strand_fuzz_common;

@@ -1,0 +1,175 @@
+//! The import worker's side: runs in a module worker (`static/worker.js`) that instantiates the
+//! same WebAssembly module as the page. For each job it reads the file (or takes the bytes it was
+//! given), imports and assembles it into a fresh interner, encodes the result with
+//! `model::transfer` and posts it back as a transferable buffer, with progress on the way.
+//!
+//! Messages in: `{id, name, file?: File, bytes?: ArrayBuffer, skew: bool}`. Messages out:
+//! `{type: "progress", id, phase: "read"|"parse"|"encode", done, total}`,
+//! `{type: "done", id, format, payload: ArrayBuffer, timings: {read, import, encode}}`,
+//! `{type: "error", id, error}` (the file could not be used; the worker is fine).
+
+use crate::formats::{self, AssembleOptions};
+use crate::model::{transfer, Interner};
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Bytes read from a file per step (one progress message each).
+const READ_CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Whether this instance runs in a worker (no `window`): then `main` must not mount the app.
+pub fn in_worker() -> bool {
+    web_sys::window().is_none()
+}
+
+fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn now() -> f64 {
+    scope().performance().map_or(0.0, |p| p.now())
+}
+
+fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn post(msg: &Object, transfer: Option<&JsValue>) {
+    let result = match transfer {
+        Some(buffer) => scope().post_message_with_transfer(msg, &Array::of1(buffer)),
+        None => scope().post_message(msg),
+    };
+    if let Err(e) = result {
+        web_sys::console::error_2(
+            &JsValue::from_str("Strand import worker: could not post a message"),
+            &e,
+        );
+    }
+}
+
+fn message(kind: &str, id: f64) -> Object {
+    let msg = Object::new();
+    set(&msg, "type", kind);
+    set(&msg, "id", id);
+    msg
+}
+
+fn progress(id: f64, phase: &str, done: f64, total: f64) {
+    let msg = message("progress", id);
+    set(&msg, "phase", phase);
+    set(&msg, "done", done);
+    set(&msg, "total", total);
+    post(&msg, None);
+}
+
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown browser error".to_string())
+}
+
+/// Runs one job and posts its result. Never panics on bad input: import errors become `error`
+/// messages. (A crash of the module itself is caught by `worker.js`.)
+pub async fn run_job(job: JsValue) {
+    let id = get(&job, "id").as_f64().unwrap_or(-1.0);
+    let name = get(&job, "name")
+        .as_string()
+        .unwrap_or_else(|| "file".to_string());
+    let options = AssembleOptions {
+        adjust_clock_skew: get(&job, "skew").as_bool().unwrap_or(true),
+    };
+
+    let t0 = now();
+    let bytes = match read_input(&job, id).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let msg = message("error", id);
+            set(&msg, "error", format!("{name}: could not be read: {error}"));
+            post(&msg, None);
+            return;
+        }
+    };
+    let t1 = now();
+    progress(id, "parse", 0.0, bytes.len() as f64);
+    let mut strings = Interner::new();
+    let result = formats::import_assembled(&bytes, &name, None, &mut strings, &options);
+    drop(bytes);
+    let (format, imported) = match result {
+        Ok(ok) => ok,
+        Err(err) => {
+            let msg = message("error", id);
+            set(&msg, "error", err.to_string());
+            post(&msg, None);
+            return;
+        }
+    };
+    let t2 = now();
+    progress(id, "encode", 0.0, 0.0);
+    let encoded = transfer::encode(
+        &strings,
+        &imported.traces,
+        &imported.dependencies,
+        &imported.notes,
+    );
+    drop(imported);
+    drop(strings);
+    let payload = Uint8Array::new_with_length(u32::try_from(encoded.len()).unwrap_or(u32::MAX));
+    payload.copy_from(&encoded);
+    drop(encoded);
+    let t3 = now();
+
+    let timings = Object::new();
+    set(&timings, "read", t1 - t0);
+    set(&timings, "import", t2 - t1);
+    set(&timings, "encode", t3 - t2);
+    let msg = message("done", id);
+    set(&msg, "format", format.name());
+    set(&msg, "timings", timings);
+    let buffer: JsValue = payload.buffer().into();
+    set(&msg, "payload", buffer.clone());
+    post(&msg, Some(&buffer));
+}
+
+/// The job's bytes in this module's memory: a `File` read in chunks (with progress), or the
+/// transferred `ArrayBuffer` copied in once.
+async fn read_input(job: &JsValue, id: f64) -> Result<Vec<u8>, String> {
+    let bytes = get(job, "bytes");
+    if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
+        return Ok(Uint8Array::new(buffer).to_vec());
+    }
+    let file: web_sys::File = get(job, "file")
+        .dyn_into()
+        .map_err(|_| "the job names no file".to_string())?;
+    let size = file.size();
+    let mut out: Vec<u8> = Vec::new();
+    out.try_reserve_exact(size as usize)
+        .map_err(|_| "there is not enough memory in this tab for it".to_string())?;
+    let mut offset = 0.0;
+    progress(id, "read", 0.0, size);
+    while offset < size {
+        let end = (offset + READ_CHUNK).min(size);
+        let piece = file
+            .slice_with_f64_and_f64(offset, end)
+            .map_err(|e| describe(&e))?;
+        let buffer = JsFuture::from(piece.array_buffer())
+            .await
+            .map_err(|e| describe(&e))?;
+        let buffer: ArrayBuffer = buffer
+            .dyn_into()
+            .map_err(|_| "the browser returned no data".to_string())?;
+        let chunk = Uint8Array::new(&buffer);
+        let start = out.len();
+        out.resize(start + chunk.length() as usize, 0);
+        if let Some(dest) = out.get_mut(start..) {
+            chunk.copy_to(dest);
+        }
+        offset = end;
+        progress(id, "read", offset, size);
+    }
+    Ok(out)
+}

@@ -1,0 +1,155 @@
+// End-to-end: loading files through the import worker — several at once, a bad one among them,
+// pasting JSON, the progress bar, the size guard, cancelling, and a big file that loads while
+// the page keeps reacting (counted in frames and key presses, not timed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serveStatic, launchBrowser, newPage, screenshot, sample, tempFile, repoRoot, artifactsDir } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query = '') {
+  const page = await newPage(browser);
+  await page.goto(server.url + query);
+  await page.waitForSelector('.topbar .brand');
+  return page;
+}
+
+const noticeTexts = (page) => page.$$eval('.notice', (ns) => ns.map((n) => n.textContent));
+
+/** A synthetic OTLP trace of `spans` spans (cached under the artifacts folder). */
+function bigFile(spans) {
+  const file = path.join(artifactsDir, 'inputs', `synth-${spans}.otlp.json`);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const synth = path.join(repoRoot, 'target', 'release', 'examples', 'synth');
+    if (fs.existsSync(synth)) execFileSync(synth, ['otlp', String(spans), '7', file]);
+    else execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'synth', '--', 'otlp', String(spans), '7', file], { cwd: repoRoot });
+  }
+  return file;
+}
+
+test('several files at once load in order; a bad one in the middle only adds an error', async () => {
+  const page = await open();
+  const bad = tempFile('broken.json', '{"resourceSpans": [ {"resource": ');
+  await page.setInputFiles('input[type=file]', [
+    sample('otlp_hotrod-full-trace.json'),
+    bad,
+    sample('zipkin-v2_yelp.json'),
+    sample('jaeger-ui_genai-trace.json'),
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('.notice').length >= 4, null, { timeout: 30_000 });
+  await page.waitForSelector('.load-progress', { state: 'detached' });
+  const notices = await noticeTexts(page);
+  assert.match(notices[0], /otlp_hotrod-full-trace\.json: OTLP JSON — 40 spans in 1 new trace/);
+  assert.match(notices[1], /broken\.json: the file ends early/);
+  assert.match(notices[1], /what was loaded before is still here/);
+  assert.match(notices[2], /zipkin-v2_yelp\.json: Zipkin v2 JSON — 16 spans/);
+  assert.match(notices[3], /jaeger-ui_genai-trace\.json: Jaeger JSON — 57 spans/);
+  assert.match(await page.textContent('.totals'), /3 traces · 113 spans/);
+  await page.waitForSelector('.wf-row');
+  assert.deepEqual(page.problems, []);
+});
+
+test('JSON pasted in the dialog or on the page loads; text fields keep their paste', async () => {
+  const page = await open();
+  const json = fs.readFileSync(sample('zipkin-v2_yelp.json'), 'utf8');
+  await page.click('button.paste-open');
+  await page.waitForSelector('[role=dialog][aria-label="Paste JSON"]');
+  await page.click('button.paste-load');
+  assert.match(await page.textContent('.paste-error'), /Paste a trace as JSON first/);
+  await page.fill('.paste-text', json);
+  await screenshot(page, 'files-paste-dialog');
+  await page.click('button.paste-load');
+  await page.waitForSelector('.notice-ok');
+  assert.match((await noticeTexts(page))[0], /pasted JSON: Zipkin v2 JSON — 16 spans in 1 new trace/);
+  assert.equal(await page.locator('.paste-dialog').count(), 0);
+
+  // A paste event on the page (nothing focused) loads the clipboard's JSON…
+  const otlp = fs.readFileSync(sample('otlp_hotrod-full-trace.json'), 'utf8');
+  const paste = (text) => page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    (document.activeElement || document.body).dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+  await page.evaluate(() => document.activeElement?.blur());
+  await paste(otlp);
+  await page.waitForFunction(() => document.querySelectorAll('.notice-ok').length === 2);
+  assert.match((await noticeTexts(page))[1], /pasted JSON 2: OTLP JSON — 40 spans/);
+  // …but not when typing in a field, and not when it is not JSON.
+  await page.focus('.search-bar input, input[type=search], input[type=text]').catch(() => {});
+  const focusedField = await page.evaluate(() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName));
+  if (focusedField) await paste(otlp);
+  await page.evaluate(() => document.activeElement?.blur());
+  await paste('hello, not a trace');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('.notice').count(), 2);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a file too large for the tab is refused before reading, with what to do', async () => {
+  // The test hook lowers the limit (1 GB) to 0.01 MB.
+  const page = await open('?max-file-mb=0.01');
+  await page.setInputFiles('input[type=file]', [sample('otlp_hotrod-full-trace.json'), sample('zipkin-v2_skew.json')]);
+  await page.waitForFunction(() => document.querySelectorAll('.notice').length >= 2);
+  const notices = await noticeTexts(page);
+  assert.match(notices[0], /otlp_hotrod-full-trace\.json is \d+\.\d kB; this tab loads files of up to 10\.0 kB/);
+  assert.match(notices[0], /Split the file/);
+  assert.match(notices[1], /zipkin-v2_skew\.json: Zipkin v2 JSON — 4 spans/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a big file loads in the worker while the page keeps reacting; cancel stops a load', async () => {
+  const file = bigFile(150_000);
+  const page = await open();
+  // Count animation frames from now on: a blocked main thread would stop them.
+  await page.evaluate(() => {
+    window.__frames = 0;
+    const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  await page.setInputFiles('input[type=file]', file);
+  await page.waitForSelector('.load-progress');
+  const framesAtStart = await page.evaluate(() => window.__frames);
+  // While it loads: the keyboard help opens and frames keep coming.
+  await page.keyboard.press('?');
+  await page.waitForSelector('.help-overlay');
+  await page.waitForFunction((n) => window.__frames > n + 10, framesAtStart);
+  const during = await page.evaluate(() => ({
+    loading: !!document.querySelector('.load-progress'),
+    phase: document.querySelector('.load-progress')?.dataset.phase,
+  }));
+  assert.ok(during.loading, 'the file was still loading while the page reacted');
+  await screenshot(page, 'files-big-loading');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.notice-ok', { timeout: 120_000 });
+  assert.match((await noticeTexts(page))[0], /150000 spans in 1 new trace/);
+  await page.waitForSelector('.wf-row');
+  const measures = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => m.name));
+  for (const phase of ['strand:read', 'strand:import', 'strand:encode', 'strand:merge']) {
+    assert.ok(measures.includes(phase), `${phase} is recorded`);
+  }
+
+  // Cancel: the second load stops, the first trace stays.
+  await page.setInputFiles('input[type=file]', file);
+  await page.waitForSelector('.load-progress');
+  await page.click('.load-cancel');
+  await page.waitForSelector('.notice-error');
+  assert.match((await noticeTexts(page)).at(-1), /Loading synth-150000\.otlp\.json was cancelled/);
+  assert.equal(await page.locator('.load-progress').count(), 0);
+  assert.match(await page.textContent('.totals'), /1 traces · 150000 spans/);
+  assert.deepEqual(page.problems, []);
+});
