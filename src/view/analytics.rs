@@ -240,12 +240,7 @@ pub struct TableSort {
 impl TableSort {
     /// Parses `p99-desc`, `service-asc`; `None` for anything else (e.g. a trace list sort).
     pub fn parse(s: &str) -> Option<TableSort> {
-        let (key, dir) = s.rsplit_once('-')?;
-        let descending = match dir {
-            "asc" => false,
-            "desc" => true,
-            _ => return None,
-        };
+        let (key, descending) = super::route::split_sort(s)?;
         let column = Column::ALL.into_iter().find(|c| c.key() == key)?;
         Some(TableSort { column, descending })
     }

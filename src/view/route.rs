@@ -133,6 +133,17 @@ impl Route {
     }
 }
 
+/// Splits a `sort` value such as `p99-desc` into its column key and whether it is descending;
+/// `None` unless it ends in `-asc` or `-desc`.
+pub fn split_sort(s: &str) -> Option<(&str, bool)> {
+    let (key, dir) = s.rsplit_once('-')?;
+    match dir {
+        "asc" => Some((key, false)),
+        "desc" => Some((key, true)),
+        _ => None,
+    }
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986).
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

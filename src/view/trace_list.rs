@@ -162,12 +162,7 @@ impl TraceColumn {
 impl TraceSort {
     /// Parses the route's `sort` (`duration-desc`, `start-asc`, ...); `None` for anything else.
     pub fn parse(s: &str) -> Option<TraceSort> {
-        let (key, dir) = s.rsplit_once('-')?;
-        let descending = match dir {
-            "asc" => false,
-            "desc" => true,
-            _ => return None,
-        };
+        let (key, descending) = super::route::split_sort(s)?;
         let column = TraceColumn::ALL.into_iter().find(|c| c.key() == key)?;
         Some(TraceSort { column, descending })
     }
