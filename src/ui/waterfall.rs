@@ -494,44 +494,24 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let rect = element.cast::<Element>()?.get_bounding_client_rect();
         Some((rect.left(), rect.width()))
     };
-    let on_ruler_down = {
+    // A press on the ruler or the minimap starts a selection to zoom to; `make` says which.
+    let select_down = |element: &NodeRef, make: fn(f64, f64, f64) -> Drag| {
         let drag = drag.clone();
-        let ruler_ref = ruler_ref.clone();
+        let element = element.clone();
         Callback::from(move |e: MouseEvent| {
             if e.button() != 0 {
                 return;
             }
             e.prevent_default();
-            if let Some((left_px, width_px)) = start_drag(&ruler_ref) {
+            if let Some((left_px, width_px)) = start_drag(&element) {
                 let at = fraction_in(f64::from(e.client_x()), left_px, width_px);
-                drag.set(Some(Drag::Ruler {
-                    left_px,
-                    width_px,
-                    from: at,
-                    to: at,
-                }));
+                drag.set(Some(make(left_px, width_px, at)));
             }
         })
     };
-    let on_minimap_down = {
-        let drag = drag.clone();
-        let minimap_ref = minimap_ref.clone();
-        Callback::from(move |e: MouseEvent| {
-            if e.button() != 0 {
-                return;
-            }
-            e.prevent_default();
-            if let Some((left_px, width_px)) = start_drag(&minimap_ref) {
-                let at = fraction_in(f64::from(e.client_x()), left_px, width_px);
-                drag.set(Some(Drag::MinimapSelect {
-                    left_px,
-                    width_px,
-                    from: at,
-                    to: at,
-                }));
-            }
-        })
-    };
+    let on_ruler_down = select_down(&ruler_ref, |left_px, width_px, at| Drag::Ruler { left_px, width_px, from: at, to: at });
+    let on_minimap_down =
+        select_down(&minimap_ref, |left_px, width_px, at| Drag::MinimapSelect { left_px, width_px, from: at, to: at });
     let window_down = |edge: Edge| {
         let drag = drag.clone();
         let minimap_ref = minimap_ref.clone();

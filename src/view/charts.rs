@@ -205,7 +205,7 @@ pub fn time_ticks(start_ns: i64, end_ns: i64, target: usize) -> Vec<(i64, String
     if span <= 0 {
         return vec![(start_ns, super::scatter::time_label(start_ns, 1_000_000))];
     }
-    let step = time_step(span as f64 / target.max(1) as f64);
+    let step = super::scatter::time_step(span as f64 / target.max(1) as f64);
     let mut out = Vec::new();
     if step < 1_000_000 {
         let mut t = 0i64;
@@ -229,41 +229,6 @@ pub fn time_ticks(start_ns: i64, end_ns: i64, target: usize) -> Vec<(i64, String
         t = t.saturating_add(step);
     }
     out
-}
-
-/// A round time step of at least `raw_ns`.
-fn time_step(raw_ns: f64) -> i64 {
-    const MS: i64 = 1_000_000;
-    const S: i64 = 1_000 * MS;
-    const STEPS: [i64; 16] = [
-        S,
-        2 * S,
-        5 * S,
-        10 * S,
-        15 * S,
-        30 * S,
-        60 * S,
-        120 * S,
-        300 * S,
-        600 * S,
-        900 * S,
-        1800 * S,
-        3600 * S,
-        3 * 3600 * S,
-        6 * 3600 * S,
-        86_400 * S,
-    ];
-    if raw_ns < S as f64 {
-        return (nice_step(raw_ns).round() as i64).clamp(1, S);
-    }
-    STEPS
-        .iter()
-        .copied()
-        .find(|&s| s as f64 >= raw_ns)
-        .unwrap_or_else(|| {
-            let days = (raw_ns / (86_400 * S) as f64).ceil() as i64;
-            days.max(1).saturating_mul(86_400 * S)
-        })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -225,7 +225,7 @@ pub fn nice_step(raw: f64) -> i64 {
 }
 
 /// A step for time ticks of at least `raw_ns`: round milliseconds, seconds, minutes, hours, days.
-fn time_step(raw_ns: f64) -> i64 {
+pub(crate) fn time_step(raw_ns: f64) -> i64 {
     const MS: i64 = 1_000_000;
     const S: i64 = 1_000 * MS;
     const STEPS: [i64; 25] = [
