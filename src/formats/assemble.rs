@@ -483,6 +483,28 @@ fn host_keys(trace: &Trace, strings: &Interner) -> Vec<String> {
         .collect()
 }
 
+/// How far a synchronous child on another host must move to undo clock skew against its parent
+/// (0: leave it). The rule of Jaeger's adjuster, which Zipkin's agrees with where both apply:
+/// - a child that fits inside its parent stays;
+/// - a child no longer than its parent that sticks out (starts before it, or ends after it, which
+///   positive network latency cannot explain) is centred in it: the difference of the durations
+///   is taken as latency, split equally between request and response;
+/// - a child longer than its parent moves only when it starts before the parent, and then to the
+///   parent's start. A longer child that starts after its parent is a server that carried on
+///   after its client gave up (a timeout): real, not skew, so it stays where it is.
+pub fn skew_shift(parent_start_ns: i64, parent_duration_ns: i64, child_start_ns: i64, child_duration_ns: i64) -> i64 {
+    let parent_end = parent_start_ns.saturating_add(parent_duration_ns);
+    let child_end = child_start_ns.saturating_add(child_duration_ns);
+    if child_duration_ns > parent_duration_ns {
+        return if child_start_ns < parent_start_ns { parent_start_ns.saturating_sub(child_start_ns) } else { 0 };
+    }
+    if child_start_ns >= parent_start_ns && child_end <= parent_end {
+        return 0;
+    }
+    let latency = parent_duration_ns.saturating_sub(child_duration_ns) / 2;
+    parent_start_ns.saturating_add(latency).saturating_sub(child_start_ns)
+}
+
 /// Undoes clock skew the way Jaeger's and Zipkin's adjusters do: a synchronous child on another
 /// host that does not fit inside its parent is moved so that it is centred in the parent (or
 /// starts with it, when it is longer); spans on the child's host below it move with it.
@@ -502,16 +524,11 @@ fn adjust_clock_skew(trace: &mut Trace, strings: &Interner, order: &[SpanIdx]) -
             let asynchronous = span.parent_relation == ParentRelation::FollowsFrom
                 || matches!(span.kind, SpanKind::Consumer | SpanKind::Producer)
                 || matches!(parent.kind, SpanKind::Producer | SpanKind::Consumer);
-            let parent_start = parent.start_ns.saturating_add(parent_shift);
-            let parent_end = parent_start.saturating_add(parent.duration_ns);
-            let fits = span.start_ns >= parent_start && span.end_ns() <= parent_end;
-            if asynchronous || fits || parent.duration_ns <= 0 || span.start_ns == 0 {
+            if asynchronous || parent.duration_ns <= 0 || span.start_ns == 0 {
                 0
-            } else if span.duration_ns <= parent.duration_ns {
-                let latency = parent.duration_ns.saturating_sub(span.duration_ns) / 2;
-                parent_start.saturating_add(latency).saturating_sub(span.start_ns)
             } else {
-                parent_start.saturating_sub(span.start_ns)
+                let parent_start = parent.start_ns.saturating_add(parent_shift);
+                skew_shift(parent_start, parent.duration_ns, span.start_ns, span.duration_ns)
             }
         };
         if own != 0 {
@@ -588,3 +605,6 @@ fn compute_bounds(trace: &mut Trace) {
     trace.start_ns = start;
     trace.end_ns = end.max(start);
 }
+
+#[cfg(test)]
+mod tests;

@@ -78,7 +78,7 @@ fn has(keys: &[String], k: &str) -> bool {
 }
 
 fn classify_object(keys: &[String], lines: bool) -> Detected {
-    let otlp = has(keys, "resourceSpans") || has(keys, "batches");
+    let otlp = has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches");
     if otlp {
         return Detected::Found(if lines { Format::OtlpLines } else { Format::Otlp });
     }
@@ -108,7 +108,7 @@ fn classify_array(keys: &[String], top: &'static str) -> Detected {
     if has(keys, "parent") && has(keys, "child") {
         return Detected::Found(Format::Dependencies);
     }
-    if has(keys, "resourceSpans") || has(keys, "batches") {
+    if has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches") {
         return Detected::Found(Format::Otlp);
     }
     Detected::Unknown(Shape { top, keys: keys.to_vec() })

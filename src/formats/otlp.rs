@@ -161,6 +161,9 @@ enum AnyValueDto<'a> {
     Bytes(LenientStr<'a>),
     Array(Vec<AnyValueDto<'a>>),
     KvList(Vec<KeyValueDto<'a>>),
+    /// A bare JSON scalar where an `AnyValue` object belongs (`"value": "text"`, `5`, `true`):
+    /// not OTLP, but a clear intent that some tools write; read as its JSON type, with a note.
+    Bare(Scalar<'a>),
 }
 
 impl<'a> AnyValueDto<'a> {
@@ -174,7 +177,8 @@ impl<'a> AnyValueDto<'a> {
             AnyValueDto::Bytes(_) => 4,
             AnyValueDto::Array(_) => 5,
             AnyValueDto::KvList(_) => 6,
-            AnyValueDto::Empty => 7,
+            AnyValueDto::Bare(_) => 7,
+            AnyValueDto::Empty => 8,
         }
     }
 
@@ -211,6 +215,24 @@ impl<'de: 'a, 'a> Deserialize<'de> for AnyValueDto<'a> {
             type Value = AnyValueDto<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("struct AnyValueDto")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(AnyValueDto::Bare(Scalar::Text(std::borrow::Cow::Owned(v.to_string()))))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(AnyValueDto::Bare(Scalar::Text(std::borrow::Cow::Borrowed(v))))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(AnyValueDto::Bare(Scalar::Int(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(AnyValueDto::Bare(Scalar::UInt(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(AnyValueDto::Bare(Scalar::Float(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(AnyValueDto::Bare(Scalar::Bool(v)))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
                 let fields = AnyValueFields::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
@@ -268,7 +290,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for AnyValueDto<'a> {
                 Ok(value)
             }
         }
-        d.deserialize_struct("AnyValueDto", &[], V)
+        d.deserialize_any(V)
     }
 }
 
@@ -314,6 +336,7 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
         parsed = read(bytes, &mut decoder);
     }
     parsed.map_err(|e| ImportError::from_json(file, Format::Otlp, &e, 0))?;
+    decoder.proto_names = uses_proto_names(bytes);
     Ok(decoder.finish(Vec::new()))
 }
 
@@ -386,7 +409,17 @@ pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Inter
             return Err(err);
         }
     }
+    decoder.proto_names = uses_proto_names(bytes);
     Ok(decoder.finish(notes))
+}
+
+/// Whether the document spells its keys as protobuf field names (`resource_spans`,
+/// `start_time_unix_nano`, …), which protobuf's JSON mapping accepts besides lowerCamelCase.
+/// Looks at the first 64 KiB: files come from one writer, so the first spans tell.
+fn uses_proto_names(bytes: &[u8]) -> bool {
+    const KEYS: [&[u8]; 4] = [b"\"resource_spans\"", b"\"scope_spans\"", b"\"start_time_unix_nano\"", b"\"span_id\""];
+    let head = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or(bytes);
+    KEYS.iter().any(|key| head.windows(key.len()).any(|w| w == *key))
 }
 
 /// `line` (a sub-slice of `bytes`) as a slice of `text` (the same bytes, known to be UTF-8).
@@ -920,6 +953,10 @@ struct Decoder<'s> {
     guess: bool,
     /// Set when a guess proved wrong: the document must be read again without guessing.
     restart: bool,
+    /// Attribute values that were bare JSON scalars instead of `AnyValue` objects.
+    bare_values: usize,
+    /// Whether the document's keys are protobuf field names (`resource_spans`, …).
+    proto_names: bool,
 }
 
 impl<'s> Decoder<'s> {
@@ -943,6 +980,8 @@ impl<'s> Decoder<'s> {
             spans_read: 0,
             guess,
             restart: false,
+            bare_values: 0,
+            proto_names: false,
         }
     }
 
@@ -952,7 +991,26 @@ impl<'s> Decoder<'s> {
         E::custom("the document must be read again in document order")
     }
 
-    fn finish(self, notes: Vec<String>) -> Imported {
+    fn finish(self, mut notes: Vec<String>) -> Imported {
+        if self.proto_names {
+            notes.push(
+                "the file uses protobuf field names (resource_spans, start_time_unix_nano, …) instead of \
+                 OTLP/JSON's lowerCamelCase; read as OTLP JSON, as protobuf's JSON mapping allows"
+                    .to_string(),
+            );
+        }
+        if self.bare_values > 0 {
+            notes.push(format!(
+                "{} attribute value{} {} bare JSON value{} instead of AnyValue objects ({{\"stringValue\": …}}); \
+                 read as {} JSON type{}",
+                self.bare_values,
+                if self.bare_values == 1 { "" } else { "s" },
+                if self.bare_values == 1 { "was a" } else { "were" },
+                if self.bare_values == 1 { "" } else { "s" },
+                if self.bare_values == 1 { "its" } else { "their" },
+                if self.bare_values == 1 { "" } else { "s" },
+            ));
+        }
         Imported {
             traces: self.traces.list,
             dependencies: Vec::new(),
@@ -1122,6 +1180,9 @@ impl<'s> Decoder<'s> {
             return;
         };
         let strings = &mut *self.strings;
+        self.bare_values += count_bare(&dto.attributes)
+            + dto.events.iter().map(|e| count_bare(&e.attributes)).sum::<usize>()
+            + dto.links.iter().map(|l| count_bare(&l.attributes)).sum::<usize>();
         span.attrs = convert_attrs(&dto.attributes, trace, strings, &mut self.kv_scratch);
         let event_start = trace.events.len();
         for e in &dto.events {
@@ -1184,6 +1245,7 @@ impl<'s> Decoder<'s> {
         let Some(trace) = self.traces.list.get_mut(trace_pos) else {
             return 0;
         };
+        self.bare_values += count_bare(&dto.attributes);
         let attrs = convert_attrs(&dto.attributes, trace, self.strings, &mut self.kv_scratch);
         let service = trace
             .attrs_of(attrs)
@@ -1218,6 +1280,7 @@ impl<'s> Decoder<'s> {
                 let Some(trace) = self.traces.list.get_mut(trace_pos) else {
                     return u32::MAX;
                 };
+                self.bare_values += count_bare(&dto.attributes);
                 let attrs = convert_attrs(&dto.attributes, trace, self.strings, &mut self.kv_scratch);
                 let idx = trace.scopes.len() as u32;
                 trace.scopes.push(Scope {
@@ -1383,6 +1446,22 @@ fn convert_value(v: &AnyValueDto, trace: &mut Trace, strings: &mut Interner) -> 
             let mut scratch = Vec::new();
             Value::Map(convert_attrs(values, trace, strings, &mut scratch))
         }
+        AnyValueDto::Bare(scalar) => match scalar {
+            Scalar::Int(i) => Value::Int(*i),
+            Scalar::UInt(u) => i64::try_from(*u).map_or_else(|_| Value::Double(*u as f64), Value::Int),
+            Scalar::Float(f) => Value::Double(*f),
+            Scalar::Bool(b) => Value::Bool(*b),
+            Scalar::Text(t) => Value::Str(intern(strings, t)),
+            Scalar::Null => Value::Empty,
+        },
         AnyValueDto::Empty => Value::Empty,
     }
 }
+
+/// How many of these attribute values are bare JSON scalars instead of `AnyValue` objects.
+fn count_bare(kvs: &[KeyValueDto]) -> usize {
+    kvs.iter().filter(|kv| matches!(kv.value, Some(AnyValueDto::Bare(_)))).count()
+}
+
+#[cfg(test)]
+mod tests;
