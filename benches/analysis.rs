@@ -7,14 +7,14 @@
 //! Prints a table and writes bench/out/native-analysis.json.
 
 use std::time::Instant;
-use strand::analysis::critical_path::critical_path;
-use strand::analysis::graph::service_graph;
-use strand::analysis::self_time::self_times;
-use strand::analysis::stats::{dataset_stats, red_series, trace_stats, GroupBy, SpanFilter};
-use strand::analysis::tree::SpanTree;
-use strand::formats::{self, AssembleOptions};
-use strand::model::Dataset;
-use strand::synth::{synthesize, SynthFormat};
+use strand_analysis::critical_path::critical_path;
+use strand_analysis::graph::service_graph;
+use strand_analysis::self_time::self_times;
+use strand_analysis::stats::{dataset_stats, red_series, trace_stats, GroupBy, SpanFilter};
+use strand_analysis::tree::SpanTree;
+use strand_formats::{self as formats, AssembleOptions};
+use strand_model::Dataset;
+use strand_formats::synth::{synthesize, SynthFormat};
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
     let mut best = f64::MAX;

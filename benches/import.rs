@@ -7,12 +7,15 @@
 //!
 //! Prints a table and writes bench/out/native-import.json.
 
+// A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to `System`.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-use strand::formats::{self, AssembleOptions, Format};
-use strand::model::Dataset;
-use strand::synth::{synthesize, SynthFormat};
+use strand_formats::{self as formats, AssembleOptions, Format};
+use strand_model::Dataset;
+use strand_formats::synth::{synthesize, SynthFormat};
 
 struct Counting;
 static CURRENT: AtomicUsize = AtomicUsize::new(0);

@@ -4,7 +4,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = "usage: synth FORMAT SPANS [SEED] OUT   (FORMAT: jaeger, zipkin, otlp)";
     let (Some(format), Some(spans), Some(out)) = (
-        args.first().and_then(|f| strand::synth::SynthFormat::parse(f)),
+        args.first().and_then(|f| strand_formats::synth::SynthFormat::parse(f)),
         args.get(1).and_then(|n| n.parse::<usize>().ok()),
         args.last().filter(|_| args.len() >= 3),
     ) else {
@@ -12,7 +12,7 @@ fn main() {
         std::process::exit(2);
     };
     let seed = if args.len() >= 4 { args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1) } else { 1 };
-    let text = strand::synth::synthesize(format, spans, seed);
+    let text = strand_formats::synth::synthesize(format, spans, seed);
     if let Err(e) = std::fs::write(out, text) {
         eprintln!("{out}: {e}");
         std::process::exit(1);

@@ -4,10 +4,10 @@
 //! The outcomes are listed in README ("Hostile input"). Crash inputs found by fuzzing
 //! (`fuzz/`, `scripts/fuzz.sh`) are kept in `tests/fixtures/fuzz-regressions` and replayed here.
 
-use strand::formats::{self, AssembleOptions, Format, ImportError};
-use strand::model::dump::dump_dataset;
-use strand::model::{Dataset, SpanId, Trace, Value, WarningKind, NO_PARENT};
-use strand::view::trace_view::analyze;
+use strand_formats::{self as formats, AssembleOptions, Format, ImportError};
+use strand_model::dump::dump_dataset;
+use strand_model::{Dataset, SpanId, Trace, Value, WarningKind, NO_PARENT};
+use strand_view::trace_view::analyze;
 
 /// Loads `bytes` as the app does, then runs what every trace page computes on each trace.
 fn load(file: &str, bytes: &[u8]) -> Result<Dataset, ImportError> {
@@ -25,7 +25,7 @@ fn load_as(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Dataset, 
         );
         let analysis = analyze(trace);
         assert_eq!(analysis.self_ns.len(), trace.spans.len());
-        let _ = strand::view::trace_list::summarize(&data.strings, i, trace);
+        let _ = strand_view::trace_list::summarize(&data.strings, i, trace);
     }
     Ok(data)
 }
@@ -681,7 +681,7 @@ fn markup_in_names_attributes_and_events_is_kept_as_text() {
         assert_eq!(kv.value, Value::Str(kv.key));
         // The details view keeps every value as text and makes none of them a link.
         let analysis = analyze(trace);
-        let details = strand::view::details::span_details(&data, 0, &analysis, 0).expect("details");
+        let details = strand_view::details::span_details(&data, 0, &analysis, 0).expect("details");
         assert_eq!(details.name, payload);
         assert_eq!(details.service, payload);
         let rows = details

@@ -1,77 +1,110 @@
-//! Checks the layer invariants of ARCHITECTURE.md by reading the sources: which crate modules
-//! each layer may use, and that only `ui` touches the browser crates. Test modules are exempt.
+//! The layer rules of ARCHITECTURE.md are crate edges: each core crate can only use the crates
+//! its Cargo.toml lists, and the compiler enforces that. This test pins the list itself, so that
+//! a new edge (say, `strand-analysis` depending on `strand-view`) is a visible decision, not a
+//! line slipped into a Cargo.toml: it reads every manifest's `[dependencies]` and compares the
+//! Strand crates there with the allowed graph. It also checks that only the app package declares
+//! browser crates, and only for wasm32.
 
 use std::path::Path;
 
-/// (layer, the crate modules its non-test code may use besides itself)
-const RULES: [(&str, &[&str]); 9] = [
-    ("model", &[]),
-    ("formats", &["model"]),
-    ("analysis", &["model"]),
-    ("view", &["model", "analysis"]),
-    ("sources", &["model", "formats"]),
-    ("synth", &[]),
-    ("demo", &[]),
-    ("ui", &["model", "formats", "analysis", "view", "sources", "demo", "synth"]),
-    ("cli", &["model", "formats", "analysis", "view"]),
+/// (crate, the Strand crates its non-test code may depend on)
+const RULES: [(&str, &[&str]); 8] = [
+    ("strand-model", &[]),
+    ("strand-formats", &["strand-model"]),
+    ("strand-analysis", &["strand-model"]),
+    ("strand-view", &["strand-model", "strand-analysis"]),
+    ("strand-sources", &["strand-model", "strand-formats"]),
+    ("strand-app", &["strand-model", "strand-formats", "strand-analysis", "strand-view", "strand-sources"]),
+    ("strand-cli", &["strand-model", "strand-formats", "strand-analysis", "strand-view"]),
+    ("strand-testkit", &["strand-model", "strand-formats"]),
 ];
-const BROWSER_CRATES: [&str; 6] = ["yew", "web_sys", "js_sys", "wasm_bindgen", "gloo", "wasm_bindgen_futures"];
-const LAYERS: [&str; 9] = ["model", "formats", "analysis", "view", "sources", "synth", "demo", "ui", "cli"];
+const BROWSER_CRATES: [&str; 7] =
+    ["yew", "web-sys", "js-sys", "wasm-bindgen", "wasm-bindgen-futures", "gloo", "gloo-net"];
 
-fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
+/// The package name and the dependency names of each dependency section of a manifest:
+/// `(section header, names)`. A tiny reader for the subset of TOML the manifests use.
+fn sections(manifest: &str) -> (String, Vec<(String, Vec<String>)>) {
+    let mut name = String::new();
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            current = Some(line.to_string());
+            if line.contains("dependencies") {
+                out.push((line.to_string(), Vec::new()));
+            }
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else { continue };
+        let key = key.trim().trim_end_matches(".workspace").trim_matches('"').to_string();
+        match current.as_deref() {
+            Some("[package]") if key == "name" => name = value.trim().trim_matches('"').to_string(),
+            Some(h) if h.contains("dependencies") && !key.starts_with('#') => {
+                if let Some((_, names)) = out.last_mut() {
+                    names.push(key);
+                }
+            }
+            _ => {}
         }
     }
-}
-
-fn non_test_code(text: &str) -> &str {
-    // A file that declares itself test-only (`//! ... (test builds only)`) has no non-test code.
-    if text.lines().take_while(|l| l.starts_with("//!")).any(|l| l.contains("(test builds only)")) {
-        return "";
-    }
-    text.find("#[cfg(test)]").map_or(text, |i| &text[..i])
+    (name, out)
 }
 
 #[test]
-fn layers_only_use_what_they_may() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+fn crates_depend_only_on_the_layers_below() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut problems = Vec::new();
-    for (layer, allowed) in RULES {
-        let mut files = Vec::new();
-        let dir = src.join(layer);
-        if dir.is_dir() {
-            sources(&dir, &mut files);
-        } else {
-            files.push(src.join(format!("{layer}.rs")));
-        }
-        assert!(!files.is_empty(), "no sources for layer {layer}");
-        for file in files {
-            let text = std::fs::read_to_string(&file).expect("readable source");
-            let code = non_test_code(&text);
-            for other in LAYERS {
-                if other == layer || allowed.contains(&other) {
-                    continue;
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(root.join("crates")).expect("crates/").flatten() {
+        let manifest = std::fs::read_to_string(entry.path().join("Cargo.toml")).expect("a Cargo.toml per crate");
+        let (name, sections) = sections(&manifest);
+        let Some((_, allowed)) = RULES.iter().find(|(n, _)| *n == name) else {
+            problems.push(format!("{name} has no layer rule in tests/layers.rs"));
+            continue;
+        };
+        seen.push(name.clone());
+        for (header, deps) in &sections {
+            for dep in deps {
+                if BROWSER_CRATES.contains(&dep.as_str()) {
+                    problems.push(format!("{name} declares the browser crate {dep} in {header}"));
                 }
-                for pattern in [format!("crate::{other}::"), format!("crate::{other}}}"), format!("crate::{other};")] {
-                    if code.contains(&pattern) {
-                        problems.push(format!("{} uses crate::{other}", file.display()));
-                    }
+                let normal = header == "[dependencies]";
+                if normal && dep.starts_with("strand-") && !allowed.contains(&dep.as_str()) {
+                    problems.push(format!("{name} depends on {dep}, which its layer may not use"));
                 }
             }
-            if layer != "ui" {
-                for krate in BROWSER_CRATES {
-                    if code.contains(&format!("{krate}::")) || code.contains(&format!("use {krate}")) {
-                        problems.push(format!("{} touches the browser crate {krate}", file.display()));
-                    }
-                }
+        }
+    }
+    for (name, _) in RULES {
+        if !seen.iter().any(|s| s == name) {
+            problems.push(format!("no crate {name} in crates/"));
+        }
+    }
+    // The app: browser crates only for wasm32.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("root Cargo.toml");
+    let (_, sections) = sections(&manifest);
+    for (header, deps) in &sections {
+        for dep in deps {
+            if BROWSER_CRATES.contains(&dep.as_str()) && !header.contains("wasm32") {
+                problems.push(format!("the app declares the browser crate {dep} outside the wasm32 target ({header})"));
             }
         }
     }
     assert!(problems.is_empty(), "layer violations:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_reader_sees_what_a_violation_looks_like() {
+    // The check above must be able to fail: a manifest with a forbidden edge is found.
+    let (name, sections) = sections(
+        "[package]\nname = \"strand-analysis\"\n[dependencies]\nstrand-model.workspace = true\nstrand-view = { path = \"../view\" }\nyew = \"0.23\"\n[dev-dependencies]\nstrand-testkit.workspace = true\n",
+    );
+    assert_eq!(name, "strand-analysis");
+    assert_eq!(
+        sections,
+        vec![
+            ("[dependencies]".to_string(), vec!["strand-model".to_string(), "strand-view".to_string(), "yew".to_string()]),
+            ("[dev-dependencies]".to_string(), vec!["strand-testkit".to_string()]),
+        ]
+    );
 }

@@ -6,10 +6,10 @@
 //! from the SDK's span objects into shop.expected.json. Strand must reproduce them exactly.
 
 use serde::Deserialize;
-use strand::analysis::graph::service_graph;
-use strand::analysis::stats::dataset_stats;
-use strand::formats::{self, AssembleOptions, Format};
-use strand::model::Dataset;
+use strand_analysis::graph::service_graph;
+use strand_analysis::stats::dataset_stats;
+use strand_formats::{self as formats, AssembleOptions, Format};
+use strand_model::Dataset;
 
 #[derive(Deserialize)]
 struct Expected {
@@ -135,7 +135,7 @@ fn cli_prints_the_same_numbers() {
     let path = path.to_string_lossy().into_owned();
     let read = |p: &str| std::fs::read(p).map_err(|e| e.to_string());
     let args: Vec<String> = ["stats", "--json", "--no-clock-skew", &path].iter().map(|s| s.to_string()).collect();
-    let out = strand::cli::run(&args, &read);
+    let out = strand_cli::run(&args, &read);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let parsed: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
     let (data, _) = load();

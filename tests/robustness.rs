@@ -3,9 +3,9 @@
 //! return `Ok` or a located `Err`, never panic or hang, and what it returns must be usable by the
 //! rest of the pipeline (dump and view models). Deterministic: a fixed-seed PRNG.
 
-use strand::formats::{self, AssembleOptions, Format, ImportError};
-use strand::model::dump::dump_dataset;
-use strand::model::Dataset;
+use strand_formats::{self as formats, AssembleOptions, Format, ImportError};
+use strand_model::dump::dump_dataset;
+use strand_model::Dataset;
 
 fn samples() -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
@@ -32,9 +32,9 @@ fn exercise(name: &str, bytes: &[u8]) -> usize {
                 let _ = dump_dataset(&data);
                 for (i, trace) in data.traces.iter().enumerate() {
                     assert_eq!(trace.order.len(), trace.spans.len(), "{name}: tree order covers every span");
-                    let _ = strand::view::span_list::span_rows(&data.strings, trace);
-                    let _ = strand::view::span_list::warning_lines(&data.strings, trace, usize::MAX);
-                    let _ = strand::view::trace_list::summarize(&data.strings, i, trace);
+                    let _ = strand_view::span_list::span_rows(&data.strings, trace);
+                    let _ = strand_view::span_list::warning_lines(&data.strings, trace, usize::MAX);
+                    let _ = strand_view::trace_list::summarize(&data.strings, i, trace);
                 }
             }
             Err(err) => check_error_is_located(name, &err),

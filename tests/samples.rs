@@ -2,9 +2,9 @@
 //! (after the importers' stated rules), auto-detection agrees with the explicit format, and a
 //! canonical text dump of each is snapshot-tested (`UPDATE_EXPECT=1 cargo test` refreshes them).
 
-use strand::formats::{self, AssembleOptions, Format};
-use strand::model::dump::dump_dataset;
-use strand::model::Dataset;
+use strand_formats::{self as formats, AssembleOptions, Format};
+use strand_model::dump::dump_dataset;
+use strand_model::Dataset;
 
 fn samples_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples")
@@ -111,7 +111,7 @@ fn clock_skew_switch_moves_the_skew_sample_and_back() {
     formats::load(&mut raw, &bytes, name, None, &AssembleOptions { adjust_clock_skew: false }).expect("loads");
     let mut adjusted = Dataset::new();
     formats::load(&mut adjusted, &bytes, name, None, &AssembleOptions::default()).expect("loads");
-    let skewed = |d: &Dataset| d.traces[0].warnings.iter().filter(|w| w.kind == strand::model::WarningKind::ClockSkew).count();
+    let skewed = |d: &Dataset| d.traces[0].warnings.iter().filter(|w| w.kind == strand_model::WarningKind::ClockSkew).count();
     assert_eq!(skewed(&raw), 0);
     assert!(skewed(&adjusted) >= 1, "the SERVER half that starts 65 ms before its CLIENT is shifted");
     formats::reassemble_all(&mut adjusted, &AssembleOptions { adjust_clock_skew: false });

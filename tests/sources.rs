@@ -3,9 +3,9 @@
 //! errors), and that the documents load into a dataset with the expected traces.
 
 use expect_test::expect;
-use strand::formats::{self, AssembleOptions};
-use strand::model::Dataset;
-use strand::sources::{self, Api, CollectorKind, Connection, Failure, Outcome, Response, SearchForm, Step};
+use strand_formats::{self as formats, AssembleOptions};
+use strand_model::Dataset;
+use strand_sources::{self as sources, Api, CollectorKind, Connection, Failure, Outcome, Response, SearchForm, Step};
 
 const NOW_MS: i64 = 1_795_295_400_000;
 

@@ -2,9 +2,9 @@
 //! encoding, decoding into the page's dataset and merging gives the same model as loading the
 //! file directly (compared by the canonical dump), one file at a time and all files together.
 
-use strand::formats::{self, AssembleOptions, Imported};
-use strand::model::dump::dump_dataset;
-use strand::model::{transfer, Dataset, Interner};
+use strand_formats::{self as formats, AssembleOptions, Imported};
+use strand_model::dump::dump_dataset;
+use strand_model::{transfer, Dataset, Interner};
 
 fn samples() -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");

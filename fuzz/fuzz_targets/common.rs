@@ -2,8 +2,8 @@
 //! out is usable by the rest of the pipeline. Errors are fine; panics, hangs and runaway memory
 //! are what libFuzzer reports.
 
-use strand::formats::{self, AssembleOptions, Format, ImportError};
-use strand::model::Dataset;
+use strand_formats::{self as formats, AssembleOptions, Format, ImportError};
+use strand_model::Dataset;
 
 pub fn run(data: &[u8], format: Option<Format>) {
     let mut dataset = Dataset::new();
@@ -40,16 +40,16 @@ pub fn run(data: &[u8], format: Option<Format>) {
 }
 
 fn check(dataset: &Dataset) {
-    let _ = strand::model::dump::dump_dataset(dataset);
+    let _ = strand_model::dump::dump_dataset(dataset);
     for (i, trace) in dataset.traces.iter().enumerate() {
         assert_eq!(
             trace.order.len(),
             trace.spans.len(),
             "tree order covers every span"
         );
-        let analysis = strand::view::trace_view::analyze(trace);
+        let analysis = strand_view::trace_view::analyze(trace);
         assert_eq!(analysis.self_ns.len(), trace.spans.len());
-        let _ = strand::view::trace_list::summarize(&dataset.strings, i, trace);
-        let _ = strand::view::span_list::span_rows(&dataset.strings, trace);
+        let _ = strand_view::trace_list::summarize(&dataset.strings, i, trace);
+        let _ = strand_view::span_list::span_rows(&dataset.strings, trace);
     }
 }

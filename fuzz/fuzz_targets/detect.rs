@@ -4,6 +4,6 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let bytes = strand::formats::detect::strip_bom(data);
-    let _ = strand::formats::detect::detect(bytes);
+    let bytes = strand_formats::detect::strip_bom(data);
+    let _ = strand_formats::detect::detect(bytes);
 });

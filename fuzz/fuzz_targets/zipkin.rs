@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use strand::formats::Format;
+use strand_formats::Format;
 
 fuzz_target!(|data: &[u8]| {
     strand_fuzz_common::run(data, Some(Format::Zipkin));

@@ -7,14 +7,14 @@
 use super::charts::{HistogramSvg, SeriesSvg};
 use super::flame::use_element_size;
 use super::state::DataHandle;
-use crate::analysis::stats::{dataset_stats, filtered_summary, red_series, span_metrics};
-use crate::model::time::format_duration;
-use crate::view::analytics::{
+use strand_analysis::stats::{dataset_stats, filtered_summary, red_series, span_metrics};
+use strand_model::time::format_duration;
+use strand_view::analytics::{
     csv, prometheus, red_bucket_count, red_charts, red_tooltip, rows, table_order, Column, Level,
     RowFilter, Selection, TableSort,
 };
-use crate::view::charts::{format_rate, histogram_chart};
-use crate::view::route::{Page, Route};
+use strand_view::charts::{format_rate, histogram_chart};
+use strand_view::route::{Page, Route};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -233,7 +233,7 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
             if column == Column::Service {
                 html! {
                     <td {class} data-column={column.key()}>
-                        <span class="swatch" style={format!("background:{}", crate::view::colors::service_color(&row.service))}></span>
+                        <span class="swatch" style={format!("background:{}", strand_view::colors::service_color(&row.service))}></span>
                         { text }
                     </td>
                 }

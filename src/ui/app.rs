@@ -8,8 +8,8 @@ use super::sources::SourcesPanel;
 use super::trace_page::TracePage;
 use super::state::{Action, AppState, NoticeKind};
 use super::trace_table::TraceTable;
-use crate::demo::{DEMO_FILE_NAME, DEMO_TRACE_JSON};
-use crate::view::route::{Page, Route};
+use strand_formats::demo::{DEMO_FILE_NAME, DEMO_TRACE_JSON};
+use strand_view::route::{Page, Route};
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Event, HtmlInputElement};
 use yew::prelude::*;
@@ -131,7 +131,7 @@ pub fn app() -> Html {
                 data.traces.iter().flat_map(|t| t.resources.iter().map(|r| data.strings.get(r.service))).collect();
             names.sort_unstable();
             names.dedup();
-            crate::view::colors::assign_services(names);
+            strand_view::colors::assign_services(names);
         });
     }
 

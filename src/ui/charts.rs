@@ -3,7 +3,7 @@
 //! time window. Geometry comes from `view::charts`; this file only draws it and turns pointer
 //! positions into chart coordinates.
 
-use crate::view::charts::{HistogramChart, SeriesChart, SeriesStyle};
+use strand_view::charts::{HistogramChart, SeriesChart, SeriesStyle};
 use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
@@ -19,9 +19,9 @@ fn f1(v: f64) -> String {
 }
 
 fn axes(
-    frame: &crate::view::charts::Frame,
-    x_ticks: &[crate::view::charts::Tick],
-    y_ticks: &[crate::view::charts::Tick],
+    frame: &strand_view::charts::Frame,
+    x_ticks: &[strand_view::charts::Tick],
+    y_ticks: &[strand_view::charts::Tick],
 ) -> Html {
     let y = y_ticks.iter().map(|t| {
         html! {
@@ -88,7 +88,7 @@ pub fn histogram_svg(props: &HistogramProps) -> Html {
         }
     });
     let markers = chart.markers.iter().enumerate().map(|(i, m)| {
-        let label_y = crate::view::charts::MARGIN_TOP + (i as f64 + 0.7) * crate::view::charts::MARKER_LINE_PX;
+        let label_y = strand_view::charts::MARGIN_TOP + (i as f64 + 0.7) * strand_view::charts::MARKER_LINE_PX;
         // Labels sit right of their line, or left of it near the right edge.
         let right_side = m.x + 90.0 < frame.right;
         let text_x = if right_side { m.x + 4.0 } else { m.x - 4.0 };
@@ -96,7 +96,7 @@ pub fn histogram_svg(props: &HistogramProps) -> Html {
             <g class={classes!("hist-marker", format!("marker-{}", m.label))} data-label={m.label.clone()} data-ns={m.value_ns.to_string()}>
                 <line x1={f1(m.x)} x2={f1(m.x)} y1={f1(label_y - 4.0)} y2={f1(frame.bottom)} />
                 <text x={f1(text_x)} y={f1(label_y)} text-anchor={if right_side { "start" } else { "end" }}>
-                    { format!("{} {}", m.label, crate::model::time::format_duration(m.value_ns)) }
+                    { format!("{} {}", m.label, strand_model::time::format_duration(m.value_ns)) }
                 </text>
             </g>
         }

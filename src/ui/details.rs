@@ -4,11 +4,11 @@
 //! http(s) URLs, and nothing from a trace is inserted as HTML. Props are fixed by `trace_page.rs`.
 
 use super::state::DataHandle;
-use crate::model::StatusCode;
-use crate::view::colors::service_color;
-use crate::view::details::{self, AttrRow, LinkRow, LinkTarget};
-use crate::view::route::Route;
-use crate::view::trace_view::TraceAnalysis;
+use strand_model::StatusCode;
+use strand_view::colors::service_color;
+use strand_view::details::{self, AttrRow, LinkRow, LinkTarget};
+use strand_view::route::Route;
+use strand_view::trace_view::TraceAnalysis;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -1,12 +1,12 @@
 //! The thin fetch layer: performs one GET with the browser's `fetch`, a time limit
 //! (AbortController) and optional headers, and reports what it saw. Everything else (which
-//! request, what the answer means, how a failure is worded) is in `crate::sources`.
+//! request, what the answer means, how a failure is worded) is in `strand_sources`.
 //!
 //! A failed `fetch` is a bare `TypeError` whether the host is down or CORS refused the answer.
 //! To tell them apart the same URL is fetched again with `mode: "no-cors"`: if that resolves (an
 //! opaque response) the server is up and refused CORS; if it fails too, the host is unreachable.
 
-use crate::sources::{Failure, Request, Response};
+use strand_sources::{Failure, Request, Response};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;

@@ -4,13 +4,13 @@
 //! Also home of `use_element_size`, the hook the other views use to measure themselves.
 
 use super::state::DataHandle;
-use crate::model::time::format_duration;
-use crate::model::StatusCode;
-use crate::view::flame::{
+use strand_model::time::format_duration;
+use strand_model::StatusCode;
+use strand_view::flame::{
     hit_test, layout, service_legend, span_box, time_ticks, tooltip, window_around, zoom, FlameIndex, FlameRect,
     Viewport, AXIS_HEIGHT_PX, ROW_HEIGHT_PX,
 };
-use crate::view::trace_view::TraceAnalysis;
+use strand_view::trace_view::TraceAnalysis;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -215,7 +215,7 @@ pub fn view(props: &FlameGraphProps) -> Html {
                 if len < trace_bounds.1.saturating_sub(trace_bounds.0) {
                     e.prevent_default();
                     let shift = (delta / w * len as f64).round() as i64;
-                    set_window.emit(crate::view::flame::clamp_window(
+                    set_window.emit(strand_view::flame::clamp_window(
                         shown.0.saturating_add(shift),
                         len,
                         trace_bounds,

@@ -3,7 +3,7 @@
 //! whole document as a download, assembled from chunks into a Blob.
 
 use super::state::DataHandle;
-use crate::view::export::{
+use strand_view::export::{
     download_name, download_style, preview, write_otlp_json, JsonStyle, PRETTY_DOWNLOAD_MAX_SPANS,
 };
 use wasm_bindgen::JsValue;

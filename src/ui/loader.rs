@@ -7,7 +7,7 @@
 //! empty, which gives its memory back. Without workers, loading falls back to the main thread.
 
 use super::state::{Action, LoadPhase, LoadProgress, NoticeKind};
-use crate::model::transfer;
+use strand_model::transfer;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::collections::VecDeque;

@@ -7,10 +7,10 @@
 use super::flame::use_element_size;
 use super::perf;
 use super::state::DataHandle;
-use crate::analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
-use crate::model::time::format_duration;
-use crate::view::route::{Page, Route};
-use crate::view::service_map::{
+use strand_analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
+use strand_model::time::format_duration;
+use strand_view::route::{Page, Route};
+use strand_view::service_map::{
     self as map, format_percent, format_thousands, ErrorLevel, MapView, RouteKind, Scope, Transform,
 };
 use std::rc::Rc;

@@ -1,16 +1,16 @@
 //! Where traces come from besides dropped files: "Open URL…" (also `?url=` on page load) and
 //! "Connect…" to a collector (Jaeger, Zipkin, Tempo; kept in local storage, kind and base URL in
 //! the address as `source=`/`base=`), with service and operation pickers, a search form, open by
-//! trace id and dependency links. Requests and answers are `crate::sources` (pure); this component
+//! trace id and dependency links. Requests and answers are `strand_sources` (pure); this component
 //! only runs them through `fetch` and hands bodies to the app with `Action::Load`. A failure adds
 //! an error notice and never touches what is loaded.
 
 use super::fetch::{self, DEFAULT_TIMEOUT_MS};
 use super::state::{Action, NoticeKind};
-use crate::sources::errors::{explain, Context, Target};
-use crate::sources::query::{SearchForm, DEFAULT_LIMIT, DEFAULT_LOOKBACK};
-use crate::sources::{self, remote_file, tempo, CollectorKind, Connection, Failure, Outcome, Step};
-use crate::view::route::{Page, Route};
+use strand_sources::errors::{explain, Context, Target};
+use strand_sources::query::{SearchForm, DEFAULT_LIMIT, DEFAULT_LOOKBACK};
+use strand_sources::{self as sources, remote_file, tempo, CollectorKind, Connection, Failure, Outcome, Step};
+use strand_view::route::{Page, Route};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;

@@ -4,8 +4,8 @@
 
 use super::flame::use_element_size;
 use super::state::DataHandle;
-use crate::view::spans_table::{span_order, table_row, visible_rows, warning_counts, SpanColumn, SpanSort};
-use crate::view::trace_view::TraceAnalysis;
+use strand_view::spans_table::{span_order, table_row, visible_rows, warning_counts, SpanColumn, SpanSort};
+use strand_view::trace_view::TraceAnalysis;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};

@@ -3,9 +3,9 @@
 //! here (`Action::Loaded`); `Action::Load` imports on this thread (the loader's fallback). A bad
 //! file only adds an error notice and leaves what was loaded untouched.
 
-use crate::formats::{self, AssembleOptions};
-use crate::model::Dataset;
-use crate::view::route::Route;
+use strand_formats::{self as formats, AssembleOptions};
+use strand_model::Dataset;
+use strand_view::route::Route;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
@@ -190,7 +190,7 @@ impl AppState {
         let result = {
             let mut data = self.data.inner.borrow_mut();
             let mut source = super::loader::JsSource { array: payload, offset: 0 };
-            match crate::model::transfer::decode(&mut source, &mut data.strings) {
+            match strand_model::transfer::decode(&mut source, &mut data.strings) {
                 Ok(decoded) => {
                     let imported = formats::Imported {
                         traces: decoded.traces,

@@ -3,9 +3,9 @@
 //! Numbers come from `analysis::stats::trace_stats`, rows and sorting from `view::spans_table`.
 
 use super::state::DataHandle;
-use crate::analysis::stats::trace_stats;
-use crate::view::spans_table::{group_choices, stats_rows, StatsColumn, StatsSort};
-use crate::view::trace_view::TraceAnalysis;
+use strand_analysis::stats::trace_stats;
+use strand_view::spans_table::{group_choices, stats_rows, StatsColumn, StatsSort};
+use strand_view::trace_view::TraceAnalysis;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;

@@ -10,11 +10,11 @@ use super::spans_tab::SpansTab;
 use super::state::DataHandle;
 use super::stats_tab::StatsTab;
 use super::waterfall::Waterfall;
-use crate::view::route::Route;
-use crate::view::search::search;
-use crate::view::span_list::warning_lines;
-use crate::view::trace_list::summarize;
-use crate::view::trace_view::{analyze, find_span, Tab};
+use strand_view::route::Route;
+use strand_view::search::search;
+use strand_view::span_list::warning_lines;
+use strand_view::trace_list::summarize;
+use strand_view::trace_view::{analyze, find_span, Tab};
 use super::service_map::ServiceMapView;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -83,7 +83,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
             let data = data.borrow();
             data.traces
                 .get(index)
-                .map(|t| crate::model::warnings::count_by_kind(&t.warnings))
+                .map(|t| strand_model::warnings::count_by_kind(&t.warnings))
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(kind, n)| (kind.code(), kind.summary(n)))

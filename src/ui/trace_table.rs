@@ -6,9 +6,9 @@
 
 use super::flame::use_element_size;
 use super::state::DataHandle;
-use crate::view::scatter::{auto_scale, scatter, Scatter, YScale};
-use crate::view::route::Route;
-use crate::view::trace_list::{filter_rows, sort_order, summaries, ListFilter, TraceColumn, TraceSort, TraceSummary};
+use strand_view::scatter::{auto_scale, scatter, Scatter, YScale};
+use strand_view::route::Route;
+use strand_view::trace_list::{filter_rows, sort_order, summaries, ListFilter, TraceColumn, TraceSort, TraceSummary};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -90,9 +90,9 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
             Callback::from(move |_: MouseEvent| navigate.emit((ListFilter::without(&route, chip.kind), true)))
         };
         let name = match chip.kind {
-            crate::view::trace_list::ChipKind::Service => "service",
-            crate::view::trace_list::ChipKind::Operation => "operation",
-            crate::view::trace_list::ChipKind::Window => "window",
+            strand_view::trace_list::ChipKind::Service => "service",
+            strand_view::trace_list::ChipKind::Operation => "operation",
+            strand_view::trace_list::ChipKind::Window => "window",
         };
         html! {
             <span class="chip" data-chip={name}>

@@ -2,7 +2,7 @@
 //! changes write `history` (push or replace), back/forward (`popstate`) dispatch the route back.
 
 use super::state::{Action, AppState};
-use crate::view::route::Route;
+use strand_view::route::Route;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

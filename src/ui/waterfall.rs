@@ -5,11 +5,11 @@
 
 use super::perf;
 use super::state::DataHandle;
-use crate::model::time::format_duration;
-use crate::view::colors::service_color;
-use crate::view::search::SearchResult;
-use crate::view::trace_view::TraceAnalysis;
-use crate::view::waterfall::{
+use strand_model::time::format_duration;
+use strand_view::colors::service_color;
+use strand_view::search::SearchResult;
+use strand_view::trace_view::TraceAnalysis;
+use strand_view::waterfall::{
     indent_levels, label_place, level_count, minimap, navigate, row_view, rows_in_view, ruler_ticks,
     scroll_top_for_row, visible_rows, Collapse, CriticalIndex, LabelPlace, Minimap, NavAction, NavKey, RowContext,
     RowRange, RowView, ScrollTo, TimeWindow, INDENT_PX, MINIMAP_COLUMNS,

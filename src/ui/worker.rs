@@ -8,8 +8,8 @@
 //! `{type: "done", id, format, payload: ArrayBuffer, timings: {read, import, encode}}`,
 //! `{type: "error", id, error}` (the file could not be used; the worker is fine).
 
-use crate::formats::{self, AssembleOptions};
-use crate::model::{transfer, Interner};
+use strand_formats::{self as formats, AssembleOptions};
+use strand_model::{transfer, Interner};
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1,0 +1,610 @@
+//! Assembly: turns the spans an importer decoded into a usable tree, repairing what is wrong
+//! and saying so. Runs after every load on each trace that changed, so it must be idempotent:
+//! it first undoes its own previous work (skew shifts, assembly warnings) and then redoes it.
+//!
+//! Steps, all iterative and O(n) apart from sorting siblings:
+//! 1. drop spans that are exact duplicates of an earlier span (same id and content);
+//! 2. resolve each span's parent id to an index: Zipkin-style shared ids (a CLIENT and its
+//!    SERVER halves), self-parents, orphans and duplicate ids are handled here;
+//! 3. cut parent cycles;
+//! 4. place spans that have no start time at their parent's start;
+//! 5. undo clock skew between hosts (optional);
+//! 6. compute tree order (pre-order, siblings by start) and depth; flag children outside parents.
+//!
+//! Depends on `model` only.
+
+use strand_model::{
+    Interner, ParentRelation, Span, SpanId, SpanIdx, SpanKind, StrId, Trace, Value, Warning, WarningKind,
+    NO_PARENT,
+};
+use strand_model::dump::format_attrs;
+use strand_model::tree::SpanTree;
+use strand_model::time::format_duration;
+use hashbrown::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AssembleOptions {
+    /// Shift server spans that lie outside their client span on another host (on by default).
+    pub adjust_clock_skew: bool,
+}
+
+impl Default for AssembleOptions {
+    fn default() -> Self {
+        AssembleOptions { adjust_clock_skew: true }
+    }
+}
+
+/// Assembles one trace in place. See the module docs for what it does.
+pub fn assemble(trace: &mut Trace, strings: &Interner, options: &AssembleOptions) {
+    undo_previous(trace);
+    drop_exact_duplicates(trace, strings);
+    resolve_parents(trace, strings);
+    cut_cycles(trace);
+    let (mut order, mut depth) = tree_order(trace);
+    if place_missing_starts(trace, &order) {
+        (order, depth) = tree_order(trace);
+    }
+    if options.adjust_clock_skew && adjust_clock_skew(trace, strings, &order) {
+        (order, depth) = tree_order(trace);
+    }
+    trace.depth = depth;
+    trace.order = order;
+    flag_outside_parent(trace);
+    compute_bounds(trace);
+}
+
+fn undo_previous(trace: &mut Trace) {
+    trace.warnings.retain(|w| !w.kind.is_assembly());
+    for i in 0..trace.spans.len() {
+        let Some(span) = trace.spans.get_mut(i) else { continue };
+        if span.skew_ns != 0 {
+            let shift = span.skew_ns;
+            span.start_ns = span.start_ns.saturating_sub(shift);
+            span.skew_ns = 0;
+            let events = span.events.as_range();
+            if let Some(evs) = trace.events.get_mut(events) {
+                for e in evs {
+                    e.time_ns = e.time_ns.saturating_sub(shift);
+                }
+            }
+        }
+        if let Some(span) = trace.spans.get_mut(i) {
+            span.parent = NO_PARENT;
+        }
+    }
+}
+
+/// Groups span indices by span id: `first[id]` and a `next` chain through the spans.
+struct IdIndex {
+    first: HashMap<SpanId, SpanIdx>,
+    next: Vec<SpanIdx>,
+}
+
+impl IdIndex {
+    fn build(spans: &[Span]) -> IdIndex {
+        let mut first: HashMap<SpanId, SpanIdx> = HashMap::with_capacity(spans.len());
+        let mut next = vec![NO_PARENT; spans.len()];
+        let mut last: HashMap<SpanId, SpanIdx> = HashMap::new();
+        for (i, span) in spans.iter().enumerate() {
+            let i = i as SpanIdx;
+            match first.entry(span.span_id) {
+                hashbrown::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                }
+                hashbrown::hash_map::Entry::Occupied(o) => {
+                    // Duplicates are rare: chain them in file order.
+                    let prev = last.get(&span.span_id).copied().unwrap_or(*o.get());
+                    if let Some(slot) = next.get_mut(prev as usize) {
+                        *slot = i;
+                    }
+                    last.insert(span.span_id, i);
+                }
+            }
+        }
+        IdIndex { first, next }
+    }
+
+    fn group(&self, id: SpanId) -> impl Iterator<Item = SpanIdx> + '_ {
+        let mut cur = self.first.get(&id).copied().unwrap_or(NO_PARENT);
+        std::iter::from_fn(move || {
+            if cur == NO_PARENT {
+                return None;
+            }
+            let out = cur;
+            cur = self.next.get(cur as usize).copied().unwrap_or(NO_PARENT);
+            Some(out)
+        })
+    }
+
+    fn has_duplicates(&self, id: SpanId) -> bool {
+        self.group(id).nth(1).is_some()
+    }
+}
+
+/// How many earlier spans of the same id a span is compared with to find an exact copy.
+const MAX_DUPLICATE_CHECKS: usize = 64;
+
+fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner) {
+    let index = IdIndex::build(&trace.spans);
+    let mut drop = vec![false; trace.spans.len()];
+    let mut any = false;
+    let mut notes: Vec<(SpanIdx, SpanIdx)> = Vec::new();
+    for (i, span) in trace.spans.iter().enumerate() {
+        if !index.has_duplicates(span.span_id) {
+            continue;
+        }
+        // Bounded, so that thousands of different spans sharing one id stay linear (exact
+        // copies, e.g. a file loaded twice, sit in small groups and are always found).
+        for earlier in index.group(span.span_id).take(MAX_DUPLICATE_CHECKS) {
+            if earlier as usize >= i {
+                break;
+            }
+            if drop.get(earlier as usize).copied().unwrap_or(true) {
+                continue;
+            }
+            let Some(other) = trace.spans.get(earlier as usize) else { continue };
+            if same_content(trace, strings, other, span) {
+                if let Some(d) = drop.get_mut(i) {
+                    *d = true;
+                }
+                any = true;
+                notes.push((earlier, i as SpanIdx));
+                break;
+            }
+        }
+    }
+    if !any {
+        return;
+    }
+    // Compact the spans and renumber warnings; pool entries of dropped spans stay unused.
+    let mut new_index = vec![NO_PARENT; trace.spans.len()];
+    let mut kept = 0u32;
+    for (i, slot) in new_index.iter_mut().enumerate() {
+        if !drop.get(i).copied().unwrap_or(false) {
+            *slot = kept;
+            kept += 1;
+        }
+    }
+    let mut i = 0usize;
+    trace.spans.retain(|_| {
+        let keep = !drop.get(i).copied().unwrap_or(false);
+        i += 1;
+        keep
+    });
+    trace.warnings.retain_mut(|w| match w.span {
+        None => true,
+        Some(s) => match new_index.get(s as usize).copied() {
+            Some(n) if n != NO_PARENT => {
+                w.span = Some(n);
+                true
+            }
+            _ => false,
+        },
+    });
+    for (kept_idx, _) in notes {
+        let Some(&n) = new_index.get(kept_idx as usize) else { continue };
+        let id = trace.spans.get(n as usize).map(|s| s.span_id.display(strings)).unwrap_or_default();
+        trace.warnings.push(Warning::span(
+            n,
+            WarningKind::DuplicateDropped,
+            format!("an identical copy of span {id} was dropped"),
+        ));
+    }
+}
+
+fn same_content(trace: &Trace, strings: &Interner, a: &Span, b: &Span) -> bool {
+    let scalar_eq = a.span_id == b.span_id
+        && a.parent_id == b.parent_id
+        && a.parent_relation == b.parent_relation
+        && a.name == b.name
+        && a.kind == b.kind
+        && a.status == b.status
+        && a.status_message == b.status_message
+        && a.start_ns == b.start_ns
+        && a.duration_ns == b.duration_ns
+        && a.shared == b.shared
+        && a.flags == b.flags
+        && trace.service_of(a) == trace.service_of(b)
+        && a.attrs.len == b.attrs.len
+        && a.events.len == b.events.len
+        && a.links.len == b.links.len;
+    if !scalar_eq {
+        return false;
+    }
+    let attrs_eq =
+        format_attrs(strings, trace, trace.attrs_of(a.attrs)) == format_attrs(strings, trace, trace.attrs_of(b.attrs));
+    let events_eq = trace.events_of(a).iter().zip(trace.events_of(b)).all(|(x, y)| {
+        x.time_ns == y.time_ns
+            && x.name == y.name
+            && format_attrs(strings, trace, trace.attrs_of(x.attrs))
+                == format_attrs(strings, trace, trace.attrs_of(y.attrs))
+    });
+    let links_eq = trace
+        .links_of(a)
+        .iter()
+        .zip(trace.links_of(b))
+        .all(|(x, y)| x.trace_id == y.trace_id && x.span_id == y.span_id && x.kind == y.kind);
+    attrs_eq && events_eq && links_eq
+}
+
+/// Is `span` the callee half (SERVER or CONSUMER, or marked shared) of an id it shares with a caller?
+fn is_callee_half(span: &Span) -> bool {
+    span.shared || matches!(span.kind, SpanKind::Server | SpanKind::Consumer)
+}
+
+fn resolve_parents(trace: &mut Trace, strings: &Interner) {
+    let index = IdIndex::build(&trace.spans);
+    let mut parents = vec![NO_PARENT; trace.spans.len()];
+    let mut warnings: Vec<Warning> = Vec::new();
+    let mut duplicate_flagged = vec![false; trace.spans.len()];
+    // The first caller half (not a callee half) of each id, and parents already picked per
+    // (parent id, child service): one lookup each instead of a walk over the id's group.
+    let mut first_caller: HashMap<SpanId, SpanIdx> = HashMap::new();
+    for (i, span) in trace.spans.iter().enumerate() {
+        if !is_callee_half(span) {
+            first_caller.entry(span.span_id).or_insert(i as SpanIdx);
+        }
+    }
+    let picker = ParentPicker::build(trace);
+
+    for (i, span) in trace.spans.iter().enumerate() {
+        let idx = i as SpanIdx;
+        let shares_id = index.has_duplicates(span.span_id);
+
+        // A callee half whose id is shared with a caller half hangs under that caller.
+        if shares_id && is_callee_half(span) {
+            let caller = first_caller.get(&span.span_id).copied().filter(|&j| j != idx);
+            if let Some(caller) = caller {
+                if let Some(p) = parents.get_mut(i) {
+                    *p = caller;
+                }
+                continue;
+            }
+        }
+        if shares_id && !duplicate_flagged.get(i).copied().unwrap_or(true) {
+            // Several spans carry this id and they are not a caller/callee pair: flag all but the first.
+            let group: Vec<SpanIdx> = index.group(span.span_id).collect();
+            let callers: Vec<SpanIdx> = group
+                .iter()
+                .copied()
+                .filter(|&j| trace.spans.get(j as usize).is_some_and(|s| !is_callee_half(s)))
+                .collect();
+            let callees = group.len() - callers.len();
+            let clash: &[SpanIdx] = if callees > 0 && callers.len() == 1 { &[] } else { &group };
+            for &j in clash.iter().skip(1) {
+                if let Some(f) = duplicate_flagged.get_mut(j as usize) {
+                    *f = true;
+                }
+                warnings.push(Warning::span(
+                    j,
+                    WarningKind::DuplicateSpanId,
+                    format!(
+                        "another span of this trace has the same id {}; children of that id attach to the first one",
+                        span.span_id.display(strings)
+                    ),
+                ));
+            }
+            for &j in &group {
+                if let Some(f) = duplicate_flagged.get_mut(j as usize) {
+                    *f = true;
+                }
+            }
+        }
+
+        let Some(parent_id) = span.parent_id else { continue };
+        if parent_id == span.span_id && !shares_id {
+            warnings.push(Warning::span(
+                idx,
+                WarningKind::SelfParent,
+                "the span names itself as its parent; it is shown as a root",
+            ));
+            continue;
+        }
+        match picker.pick(index.has_duplicates(parent_id), parent_id, trace.service_of(span), idx) {
+            Some(p) => {
+                if let Some(slot) = parents.get_mut(i) {
+                    *slot = p;
+                }
+            }
+            None => warnings.push(Warning::span(
+                idx,
+                WarningKind::Orphan,
+                format!(
+                    "parent span {} is not in this trace; the span is shown as a root",
+                    parent_id.display(strings)
+                ),
+            )),
+        }
+    }
+    for (span, parent) in trace.spans.iter_mut().zip(parents) {
+        span.parent = parent;
+    }
+    trace.warnings.extend(warnings);
+}
+
+/// Chooses which span of the id `parent_id` a child hangs under: a callee half in the child's own
+/// service first (children of an RPC run in the server), then any callee half, then the first span
+/// (callee halves count only when the id is shared). Built in one pass: for each id (and id and
+/// service) the first two spans in file order, the second for when the first is the child itself.
+struct ParentPicker {
+    first: HashMap<SpanId, [SpanIdx; 2]>,
+    callee: HashMap<SpanId, [SpanIdx; 2]>,
+    callee_in_service: HashMap<(SpanId, StrId), [SpanIdx; 2]>,
+}
+
+impl ParentPicker {
+    fn build(trace: &Trace) -> ParentPicker {
+        fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, [SpanIdx; 2]>, key: K, i: SpanIdx) {
+            let slot = map.entry(key).or_insert([NO_PARENT; 2]);
+            if slot[0] == NO_PARENT {
+                slot[0] = i;
+            } else if slot[1] == NO_PARENT {
+                slot[1] = i;
+            }
+        }
+        let mut picker = ParentPicker {
+            first: HashMap::with_capacity(trace.spans.len()),
+            callee: HashMap::new(),
+            callee_in_service: HashMap::new(),
+        };
+        for (i, span) in trace.spans.iter().enumerate() {
+            let i = i as SpanIdx;
+            add(&mut picker.first, span.span_id, i);
+            if is_callee_half(span) {
+                add(&mut picker.callee, span.span_id, i);
+                add(&mut picker.callee_in_service, (span.span_id, trace.service_of(span)), i);
+            }
+        }
+        picker
+    }
+
+    fn pick(&self, shared: bool, parent_id: SpanId, child_service: StrId, child_idx: SpanIdx) -> Option<SpanIdx> {
+        let other = |two: Option<&[SpanIdx; 2]>| {
+            two.and_then(|two| two.iter().copied().find(|&j| j != child_idx && j != NO_PARENT))
+        };
+        let callee = if shared {
+            other(self.callee_in_service.get(&(parent_id, child_service)))
+                .or_else(|| other(self.callee.get(&parent_id)))
+        } else {
+            None
+        };
+        callee.or_else(|| other(self.first.get(&parent_id)))
+    }
+}
+
+/// Finds cycles in the parent links and cuts each at its earliest-starting span.
+fn cut_cycles(trace: &mut Trace) {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let n = trace.spans.len();
+    let mut state = vec![NEW; n];
+    let mut path: Vec<SpanIdx> = Vec::new();
+    for start in 0..n {
+        if state.get(start).copied() != Some(NEW) {
+            continue;
+        }
+        path.clear();
+        let mut cur = start as SpanIdx;
+        loop {
+            match state.get(cur as usize).copied() {
+                Some(NEW) => {
+                    if let Some(s) = state.get_mut(cur as usize) {
+                        *s = ON_PATH;
+                    }
+                    path.push(cur);
+                    let parent = trace.spans.get(cur as usize).map_or(NO_PARENT, |s| s.parent);
+                    if parent == NO_PARENT {
+                        break;
+                    }
+                    cur = parent;
+                }
+                Some(ON_PATH) => {
+                    // `cur` closes a cycle: the members are path[pos..].
+                    let pos = path.iter().position(|&p| p == cur).unwrap_or(0);
+                    let members = path.get(pos..).unwrap_or(&[]);
+                    let cut = members
+                        .iter()
+                        .copied()
+                        .min_by_key(|&m| trace.spans.get(m as usize).map_or(i64::MAX, |s| s.start_ns))
+                        .unwrap_or(cur);
+                    if let Some(span) = trace.spans.get_mut(cut as usize) {
+                        span.parent = NO_PARENT;
+                    }
+                    trace.warnings.push(Warning::span(
+                        cut,
+                        WarningKind::Cycle,
+                        format!("parent links formed a cycle of {} spans; this span is shown as a root", members.len()),
+                    ));
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for &p in &path {
+            if let Some(s) = state.get_mut(p as usize) {
+                *s = DONE;
+            }
+        }
+    }
+}
+
+/// Pre-order (roots by start, each followed by its subtree, siblings by start) and depths.
+fn tree_order(trace: &Trace) -> (Vec<SpanIdx>, Vec<u32>) {
+    let tree = SpanTree::from_spans(&trace.spans);
+    (tree.preorder, tree.depth)
+}
+
+/// Spans without a start time (0) get their parent's start, or the trace's earliest start for
+/// roots. Returns whether any span moved. The importer already warned about the missing time.
+fn place_missing_starts(trace: &mut Trace, order: &[SpanIdx]) -> bool {
+    let earliest = trace.spans.iter().map(|s| s.start_ns).filter(|&t| t != 0).min();
+    let Some(earliest) = earliest else { return false };
+    let mut moved = false;
+    for &i in order {
+        let Some(span) = trace.spans.get(i as usize) else { continue };
+        if span.start_ns != 0 {
+            continue;
+        }
+        let parent_start = trace.spans.get(span.parent as usize).map(|p| p.start_ns).filter(|&t| t != 0);
+        let start = parent_start.unwrap_or(earliest);
+        if let Some(span) = trace.spans.get_mut(i as usize) {
+            span.start_ns = start;
+            moved = true;
+        }
+    }
+    moved
+}
+
+/// Attribute keys that identify the host a span ran on, in order of preference.
+const HOST_KEYS: [&str; 7] = ["host.id", "host.name", "hostname", "ip", "ipv4", "ipv6", "host.ip"];
+
+/// A key per resource naming its host, so that spans on one clock can be told from the others.
+/// Falls back to the service name when the resource names no host.
+fn host_keys(trace: &Trace, strings: &Interner) -> Vec<String> {
+    trace
+        .resources
+        .iter()
+        .map(|r| {
+            for key in HOST_KEYS {
+                let found = trace.attrs_of(r.attrs).iter().find(|kv| strings.get(kv.key) == key);
+                if let Some(kv) = found {
+                    let text = match kv.value {
+                        Value::Str(s) => strings.get(s).to_string(),
+                        other => format!("{other:?}"),
+                    };
+                    if !text.is_empty() {
+                        return format!("{key}={text}");
+                    }
+                }
+            }
+            format!("service={}", strings.get(r.service))
+        })
+        .collect()
+}
+
+/// How far a synchronous child on another host must move to undo clock skew against its parent
+/// (0: leave it). The rule of Jaeger's adjuster, which Zipkin's agrees with where both apply:
+/// - a child that fits inside its parent stays;
+/// - a child no longer than its parent that sticks out (starts before it, or ends after it, which
+///   positive network latency cannot explain) is centred in it: the difference of the durations
+///   is taken as latency, split equally between request and response;
+/// - a child longer than its parent moves only when it starts before the parent, and then to the
+///   parent's start. A longer child that starts after its parent is a server that carried on
+///   after its client gave up (a timeout): real, not skew, so it stays where it is.
+pub fn skew_shift(parent_start_ns: i64, parent_duration_ns: i64, child_start_ns: i64, child_duration_ns: i64) -> i64 {
+    let parent_end = parent_start_ns.saturating_add(parent_duration_ns);
+    let child_end = child_start_ns.saturating_add(child_duration_ns);
+    if child_duration_ns > parent_duration_ns {
+        return if child_start_ns < parent_start_ns { parent_start_ns.saturating_sub(child_start_ns) } else { 0 };
+    }
+    if child_start_ns >= parent_start_ns && child_end <= parent_end {
+        return 0;
+    }
+    let latency = parent_duration_ns.saturating_sub(child_duration_ns) / 2;
+    parent_start_ns.saturating_add(latency).saturating_sub(child_start_ns)
+}
+
+/// Undoes clock skew the way Jaeger's and Zipkin's adjusters do: a synchronous child on another
+/// host that does not fit inside its parent is moved so that it is centred in the parent (or
+/// starts with it, when it is longer); spans on the child's host below it move with it.
+fn adjust_clock_skew(trace: &mut Trace, strings: &Interner, order: &[SpanIdx]) -> bool {
+    let hosts = host_keys(trace, strings);
+    let host_of = |span: &Span| hosts.get(span.resource as usize).map(String::as_str).unwrap_or("");
+    let mut shift = vec![0i64; trace.spans.len()];
+    let mut adjusted_any = false;
+    let mut warnings = Vec::new();
+    for &i in order {
+        let Some(span) = trace.spans.get(i as usize) else { continue };
+        let Some(parent) = trace.spans.get(span.parent as usize) else { continue };
+        let parent_shift = shift.get(span.parent as usize).copied().unwrap_or(0);
+        let own = if host_of(span) == host_of(parent) {
+            parent_shift
+        } else {
+            let asynchronous = span.parent_relation == ParentRelation::FollowsFrom
+                || matches!(span.kind, SpanKind::Consumer | SpanKind::Producer)
+                || matches!(parent.kind, SpanKind::Producer | SpanKind::Consumer);
+            if asynchronous || parent.duration_ns <= 0 || span.start_ns == 0 {
+                0
+            } else {
+                let parent_start = parent.start_ns.saturating_add(parent_shift);
+                skew_shift(parent_start, parent.duration_ns, span.start_ns, span.duration_ns)
+            }
+        };
+        if own != 0 {
+            if let Some(s) = shift.get_mut(i as usize) {
+                *s = own;
+            }
+            warnings.push(Warning::span(
+                i,
+                WarningKind::ClockSkew,
+                format!("shifted by {} to undo clock skew against its parent on another host", format_duration(own)),
+            ));
+            adjusted_any = true;
+        }
+    }
+    for (i, &delta) in shift.iter().enumerate() {
+        if delta == 0 {
+            continue;
+        }
+        let Some(span) = trace.spans.get_mut(i) else { continue };
+        span.start_ns = span.start_ns.saturating_add(delta);
+        span.skew_ns = delta;
+        let events = span.events.as_range();
+        if let Some(evs) = trace.events.get_mut(events) {
+            for e in evs {
+                e.time_ns = e.time_ns.saturating_add(delta);
+            }
+        }
+    }
+    trace.warnings.extend(warnings);
+    adjusted_any
+}
+
+fn flag_outside_parent(trace: &mut Trace) {
+    let mut warnings = Vec::new();
+    for (i, span) in trace.spans.iter().enumerate() {
+        let Some(parent) = trace.spans.get(span.parent as usize) else { continue };
+        let asynchronous = span.parent_relation == ParentRelation::FollowsFrom
+            || matches!(span.kind, SpanKind::Consumer | SpanKind::Producer)
+            || matches!(parent.kind, SpanKind::Producer | SpanKind::Consumer);
+        if asynchronous {
+            continue;
+        }
+        let before = parent.start_ns.saturating_sub(span.start_ns);
+        let after = span.end_ns().saturating_sub(parent.end_ns());
+        if before > 0 || after > 0 {
+            let mut what = Vec::new();
+            if before > 0 {
+                what.push(format!("starts {} before", format_duration(before)));
+            }
+            if after > 0 {
+                what.push(format!("ends {} after", format_duration(after)));
+            }
+            warnings.push(Warning::span(
+                i as SpanIdx,
+                WarningKind::OutsideParent,
+                format!("{} its parent", what.join(" and ")),
+            ));
+        }
+    }
+    trace.warnings.extend(warnings);
+}
+
+fn compute_bounds(trace: &mut Trace) {
+    let mut start = i64::MAX;
+    let mut end = i64::MIN;
+    for span in &trace.spans {
+        start = start.min(span.start_ns);
+        end = end.max(span.end_ns());
+    }
+    if trace.spans.is_empty() {
+        start = 0;
+        end = 0;
+    }
+    trace.start_ns = start;
+    trace.end_ns = end.max(start);
+}
+
+#[cfg(test)]
+mod tests;

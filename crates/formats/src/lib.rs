@@ -1,0 +1,313 @@
+//! Wire formats in, model out. One module per format (`jaeger`, `zipkin`, `otlp`,
+//! `dependencies`), each decoding bytes with private serde DTOs (never a whole-document
+//! `serde_json::Value`), plus detection, assembly (tree and repairs) and merging into a dataset.
+//!
+//! Import is best-effort: a usable document always yields a model, with warnings for what was
+//! repaired; `Err` only for documents that cannot be used, with the file, line and column.
+//! Depends on `model` only.
+
+pub mod assemble;
+pub mod builder;
+pub mod demo;
+pub mod dependencies;
+pub mod detect;
+pub mod jaeger;
+pub mod otlp;
+pub mod synth;
+pub mod zipkin;
+
+use strand_model::{Dataset, DependencyLink, Interner, Trace};
+pub use assemble::AssembleOptions;
+
+/// The formats Strand reads.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum Format {
+    /// Jaeger query API JSON: `{"data":[trace…]}`, a bare trace, an array of traces or of spans.
+    Jaeger,
+    /// Zipkin API v2 JSON: a list of spans or a list of lists of spans.
+    Zipkin,
+    /// OTLP JSON (`TracesData`), also inside Jaeger v3's `{"result":…}` and Tempo's `{"trace":…}`.
+    Otlp,
+    /// OTLP JSON lines: one `TracesData` per line (the Collector's file exporter).
+    OtlpLines,
+    /// Service dependency links `[{parent, child, callCount}]`, bare or in `{"data":…}`.
+    Dependencies,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] =
+        [Format::Jaeger, Format::Zipkin, Format::Otlp, Format::OtlpLines, Format::Dependencies];
+
+    /// The name used on the command line, in the UI and in URLs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jaeger => "jaeger",
+            Format::Zipkin => "zipkin",
+            Format::Otlp => "otlp",
+            Format::OtlpLines => "otlp-lines",
+            Format::Dependencies => "dependencies",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Jaeger => "Jaeger JSON",
+            Format::Zipkin => "Zipkin v2 JSON",
+            Format::Otlp => "OTLP JSON",
+            Format::OtlpLines => "OTLP JSON lines",
+            Format::Dependencies => "dependency links",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Why a document could not be used at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: the file is empty")]
+    Empty { file: String },
+    #[error("{file}: not valid JSON at line {line}, column {column}: {message}")]
+    Syntax { file: String, line: usize, column: usize, message: String },
+    #[error("{file}: the file ends early at line {line}, column {column}; it looks truncated (was the download or export cut off?)")]
+    Truncated { file: String, line: usize, column: usize },
+    #[error("{file}: not a trace format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches) and dependency links (parent/child); found {found}")]
+    UnknownFormat { file: String, found: String },
+    #[error("{file}: read as {format}, but at line {line}, column {column}: {message}")]
+    Shape { file: String, format: &'static str, line: usize, column: usize, message: String },
+}
+
+impl ImportError {
+    /// Builds the right error from a serde_json error in `file`, for `format`.
+    /// `line_offset` is added to the line (JSON lines decode one line at a time).
+    pub fn from_json(file: &str, format: Format, err: &serde_json::Error, line_offset: usize) -> ImportError {
+        let line = err.line() + line_offset;
+        let column = err.column();
+        let file = file.to_string();
+        match err.classify() {
+            serde_json::error::Category::Eof => ImportError::Truncated { file, line, column },
+            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+                ImportError::Syntax { file, line, column, message: explain(strip_position(&err.to_string())) }
+            }
+            serde_json::error::Category::Data => ImportError::Shape {
+                file,
+                format: format.label(),
+                line,
+                column,
+                message: strip_position(&err.to_string()),
+            },
+        }
+    }
+}
+
+/// Says what two of serde_json's terse syntax errors mean for a trace file.
+fn explain(message: String) -> String {
+    match message.as_str() {
+        "invalid unicode code point" => {
+            "the text is not valid UTF-8 here (Strand reads UTF-8 files; convert the file, e.g. with iconv)".to_string()
+        }
+        "recursion limit exceeded" => {
+            "recursion limit exceeded: values are nested more than 128 levels deep".to_string()
+        }
+        _ => message,
+    }
+}
+
+/// serde_json appends " at line L column C"; the error says it once, in its own words.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(pos) => message.get(..pos).unwrap_or(message).to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// What one document contained, before it is merged into a dataset.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub traces: Vec<Trace>,
+    pub dependencies: Vec<DependencyLink>,
+    /// Problems with the file as a whole that did not stop it loading (e.g. a skipped line).
+    pub notes: Vec<String>,
+}
+
+/// Detects the format of `bytes` (unless `format` is given) and decodes it.
+/// Strings are interned into `strings`, which must be the dataset's interner.
+pub fn import(
+    bytes: &[u8],
+    file: &str,
+    format: Option<Format>,
+    strings: &mut Interner,
+) -> Result<(Format, Imported), ImportError> {
+    let bytes = detect::strip_bom(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty { file: file.to_string() });
+    }
+    let format = match format {
+        Some(f) => f,
+        None => match detect::detect(bytes) {
+            detect::Detected::Found(f) => f,
+            detect::Detected::Unknown(shape) => return Err(unknown_format(file, bytes, shape)),
+        },
+    };
+    let source = strings.intern(file);
+    let imported = match format {
+        Format::Jaeger => jaeger::import(bytes, file, source, strings)?,
+        Format::Zipkin => zipkin::import(bytes, file, source, strings)?,
+        Format::Otlp => otlp::import(bytes, file, source, strings)?,
+        Format::OtlpLines => otlp::import_lines(bytes, file, source, strings)?,
+        Format::Dependencies => dependencies::import(bytes, file, strings)?,
+    };
+    Ok((format, imported))
+}
+
+fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError {
+    if shape.top == "not JSON" {
+        // Say what the file starts with: serde's "expected ident" helps nobody here.
+        let text = String::from_utf8_lossy(bytes.get(..bytes.len().min(200)).unwrap_or(bytes)).into_owned();
+        let first_line = text.trim_start().lines().next().unwrap_or("");
+        let preview: String = first_line.chars().take(40).collect();
+        let ellipsis = if first_line.chars().count() > 40 { "…" } else { "" };
+        let (line, column) = first_content_position(bytes);
+        return ImportError::Syntax {
+            file: file.to_string(),
+            line,
+            column,
+            message: format!(
+                "a trace file starts with '{{' or '[', this one starts with \"{preview}{ellipsis}\" (is it a JSON export?)"
+            ),
+        };
+    }
+    // A document that is not JSON (or ends early, or nests too deeply) is reported as such,
+    // where it breaks: detection only saw its start.
+    // (Read as a stream of values, so that JSON lines are not "trailing characters".)
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    if let Some(Err(err)) = values.find(Result::is_err) {
+        return ImportError::from_json(file, Format::Otlp, &err, 0);
+    }
+    let found = if shape.keys.is_empty() {
+        format!("a JSON {} with no recognisable keys", shape.top)
+    } else {
+        let mut keys: Vec<String> = shape.keys.iter().take(12).map(|k| format!("\"{k}\"")).collect();
+        keys.dedup();
+        format!("a JSON {} with keys {}", shape.top, keys.join(", "))
+    };
+    ImportError::UnknownFormat { file: file.to_string(), found }
+}
+
+/// What a load added, for the UI and CLI.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LoadSummary {
+    pub notes: Vec<String>,
+    pub traces_added: usize,
+    pub traces_merged: usize,
+    pub spans_added: usize,
+    pub dependencies_added: usize,
+}
+
+/// Merges an import into the dataset: traces with a known id are appended to the loaded trace,
+/// and every trace that changed is assembled again. Traces stay sorted by start time.
+pub fn merge(data: &mut Dataset, imported: Imported, options: &AssembleOptions) -> LoadSummary {
+    merge_with(data, imported, options, false)
+}
+
+/// Like [`merge`], for an import whose traces were already assembled with `options` (by
+/// [`import_assembled`], e.g. in the import worker): only traces that merged into loaded ones,
+/// or into each other, are assembled again.
+pub fn merge_assembled(data: &mut Dataset, imported: Imported, options: &AssembleOptions) -> LoadSummary {
+    merge_with(data, imported, options, true)
+}
+
+/// Imports one document and assembles each of its traces on its own, ready for
+/// [`merge_assembled`]. Strings go into `strings`, which may be a fresh interner.
+pub fn import_assembled(
+    bytes: &[u8],
+    file: &str,
+    format: Option<Format>,
+    strings: &mut Interner,
+    options: &AssembleOptions,
+) -> Result<(Format, Imported), ImportError> {
+    let (format, mut imported) = import(bytes, file, format, strings)?;
+    for trace in &mut imported.traces {
+        assemble::assemble(trace, strings, options);
+    }
+    Ok((format, imported))
+}
+
+fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions, assembled: bool) -> LoadSummary {
+    let mut summary = LoadSummary {
+        dependencies_added: imported.dependencies.len(),
+        notes: imported.notes,
+        ..LoadSummary::default()
+    };
+    data.dependencies.extend(imported.dependencies);
+    let mut index: hashbrown::HashMap<strand_model::TraceId, usize> =
+        data.traces.iter().enumerate().map(|(i, t)| (t.trace_id, i)).collect();
+    let mut changed: Vec<usize> = Vec::new();
+    for trace in imported.traces {
+        summary.spans_added += trace.spans.len();
+        match index.get(&trace.trace_id).copied() {
+            Some(i) => {
+                if let Some(existing) = data.traces.get_mut(i) {
+                    existing.append(trace);
+                    summary.traces_merged += 1;
+                    changed.push(i);
+                }
+            }
+            None => {
+                index.insert(trace.trace_id, data.traces.len());
+                if !assembled {
+                    changed.push(data.traces.len());
+                }
+                data.traces.push(trace);
+                summary.traces_added += 1;
+            }
+        }
+    }
+    changed.sort_unstable();
+    changed.dedup();
+    for i in changed {
+        if let Some(trace) = data.traces.get_mut(i) {
+            assemble::assemble(trace, &data.strings, options);
+        }
+    }
+    data.traces.sort_by_key(|t| (t.start_ns, t.trace_id));
+    summary
+}
+
+/// Re-assembles every trace, e.g. after the clock-skew switch changed.
+pub fn reassemble_all(data: &mut Dataset, options: &AssembleOptions) {
+    for trace in &mut data.traces {
+        assemble::assemble(trace, &data.strings, options);
+    }
+    data.traces.sort_by_key(|t| (t.start_ns, t.trace_id));
+}
+
+/// Imports one document and merges it: the one call the app and CLI make per file.
+pub fn load(
+    data: &mut Dataset,
+    bytes: &[u8],
+    file: &str,
+    format: Option<Format>,
+    options: &AssembleOptions,
+) -> Result<(Format, LoadSummary), ImportError> {
+    let (format, imported) = import(bytes, file, format, &mut data.strings)?;
+    Ok((format, merge(data, imported, options)))
+}
+
+/// Line and column (1-based) of the first non-whitespace byte.
+fn first_content_position(bytes: &[u8]) -> (usize, usize) {
+    let (mut line, mut column) = (1, 1);
+    for &b in bytes {
+        match b {
+            b'\n' => {
+                line += 1;
+                column = 1;
+            }
+            b' ' | b'\t' | b'\r' => column += 1,
+            _ => break,
+        }
+    }
+    (line, column)
+}

@@ -1,0 +1,754 @@
+//! A compact binary encoding of imported traces, for handing a parsed file from the import
+//! worker to the page: the worker encodes the traces with its own string table, and the page
+//! decodes them straight into its dataset's interner, renumbering every string id on the way.
+//!
+//! The layout is private to this module and versioned by a magic header; both ends are always
+//! the same build. Little-endian fixed-width fields, counts before every list, strings as
+//! length-prefixed UTF-8. Decoding reads from a [`Source`] in chunks, so the page never needs a
+//! second copy of the whole encoding in its memory. Depends only on the other `model` modules.
+
+use super::ids::{SpanId, TraceId};
+use super::strings::{Interner, StrId};
+use super::trace::{
+    DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope,
+    Span, SpanKind, StatusCode, Trace, Value,
+};
+use super::warnings::{Warning, WarningKind};
+
+const MAGIC: &[u8; 8] = b"STRAND01";
+
+/// How many bytes a decoder asks its source for at a time.
+pub const CHUNK: usize = 1 << 20;
+
+/// What a decoded encoding holds; string ids refer to the interner it was decoded into.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    pub traces: Vec<Trace>,
+    pub dependencies: Vec<DependencyLink>,
+    pub notes: Vec<String>,
+}
+
+/// Why an encoding could not be read back (a bug or a truncated message, never user data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferError(pub String);
+
+impl std::fmt::Display for TransferError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the parsed file could not be handed over: {}", self.0)
+    }
+}
+
+impl std::error::Error for TransferError {}
+
+type Result<T> = std::result::Result<T, TransferError>;
+
+fn bad(what: &str) -> TransferError {
+    TransferError(what.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+/// Encodes traces, dependency links and notes whose string ids belong to `strings`.
+pub fn encode(
+    strings: &Interner,
+    traces: &[Trace],
+    dependencies: &[DependencyLink],
+    notes: &[String],
+) -> Vec<u8> {
+    let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
+    let mut w = Writer {
+        out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140),
+    };
+    w.out.extend_from_slice(MAGIC);
+    w.len(strings.len());
+    for i in 0..strings.len() {
+        w.str(strings.get(StrId(u32::try_from(i).unwrap_or(u32::MAX))));
+    }
+    w.len(notes.len());
+    for note in notes {
+        w.str(note);
+    }
+    w.len(dependencies.len());
+    for d in dependencies {
+        w.u32(d.parent.0);
+        w.u32(d.child.0);
+        w.u64(d.call_count);
+        w.u64(d.error_count);
+    }
+    w.len(traces.len());
+    for t in traces {
+        w.trace(t);
+    }
+    w.out
+}
+
+struct Writer {
+    out: Vec<u8>,
+}
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.out.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+    fn i64(&mut self, v: i64) {
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+    fn len(&mut self, n: usize) {
+        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.out.extend_from_slice(s.as_bytes());
+    }
+    fn range(&mut self, r: Range32) {
+        self.u32(r.start);
+        self.u32(r.len);
+    }
+    fn span_id(&mut self, id: SpanId) {
+        match id {
+            SpanId::Hex(v) => {
+                self.u8(0);
+                self.u64(v);
+            }
+            SpanId::Text(s) => {
+                self.u8(1);
+                self.u32(s.0);
+            }
+        }
+    }
+    fn trace_id(&mut self, id: TraceId) {
+        match id {
+            TraceId::Hex(v) => {
+                self.u8(0);
+                self.out.extend_from_slice(&v.to_le_bytes());
+            }
+            TraceId::Text(s) => {
+                self.u8(1);
+                self.u32(s.0);
+            }
+        }
+    }
+    fn value(&mut self, v: Value) {
+        match v {
+            Value::Str(s) => {
+                self.u8(0);
+                self.u32(s.0);
+            }
+            Value::Bool(b) => {
+                self.u8(1);
+                self.u8(u8::from(b));
+            }
+            Value::Int(i) => {
+                self.u8(2);
+                self.i64(i);
+            }
+            Value::Double(d) => {
+                self.u8(3);
+                self.u64(d.to_bits());
+            }
+            Value::Bytes(r) => {
+                self.u8(4);
+                self.range(r);
+            }
+            Value::Array(r) => {
+                self.u8(5);
+                self.range(r);
+            }
+            Value::Map(r) => {
+                self.u8(6);
+                self.range(r);
+            }
+            Value::Empty => self.u8(7),
+        }
+    }
+    fn span(&mut self, s: &Span) {
+        self.span_id(s.span_id);
+        match s.parent_id {
+            None => self.u8(0),
+            Some(id) => {
+                self.u8(1);
+                self.span_id(id);
+            }
+        }
+        self.u32(s.parent);
+        self.u8(match s.parent_relation {
+            ParentRelation::ChildOf => 0,
+            ParentRelation::FollowsFrom => 1,
+        });
+        self.u32(s.name.0);
+        self.u32(s.resource);
+        self.u32(s.scope);
+        self.u8(kind_code(s.kind));
+        self.u8(match s.status {
+            StatusCode::Unset => 0,
+            StatusCode::Ok => 1,
+            StatusCode::Error => 2,
+        });
+        self.u32(s.status_message.0);
+        self.i64(s.start_ns);
+        self.i64(s.duration_ns);
+        self.i64(s.skew_ns);
+        self.u32(s.flags);
+        self.u32(s.trace_state.0);
+        self.range(s.attrs);
+        self.range(s.events);
+        self.range(s.links);
+        self.u8(u8::from(s.shared));
+    }
+    fn trace(&mut self, t: &Trace) {
+        self.trace_id(t.trace_id);
+        self.i64(t.start_ns);
+        self.i64(t.end_ns);
+        self.len(t.spans.len());
+        for s in &t.spans {
+            self.span(s);
+        }
+        self.len(t.resources.len());
+        for r in &t.resources {
+            self.u32(r.service.0);
+            self.range(r.attrs);
+        }
+        self.len(t.scopes.len());
+        for s in &t.scopes {
+            self.u32(s.name.0);
+            self.u32(s.version.0);
+            self.range(s.attrs);
+        }
+        self.len(t.attrs.len());
+        for kv in &t.attrs {
+            self.u32(kv.key.0);
+            self.value(kv.value);
+        }
+        self.len(t.values.len());
+        for &v in &t.values {
+            self.value(v);
+        }
+        self.len(t.bytes.len());
+        self.out.extend_from_slice(&t.bytes);
+        self.len(t.events.len());
+        for e in &t.events {
+            self.i64(e.time_ns);
+            self.u32(e.name.0);
+            self.range(e.attrs);
+        }
+        self.len(t.links.len());
+        for l in &t.links {
+            self.trace_id(l.trace_id);
+            self.span_id(l.span_id);
+            self.u8(match l.kind {
+                LinkKind::Link => 0,
+                LinkKind::ChildOf => 1,
+                LinkKind::FollowsFrom => 2,
+            });
+            self.range(l.attrs);
+        }
+        self.len(t.warnings.len());
+        for w in &t.warnings {
+            match w.span {
+                None => self.u8(0),
+                Some(i) => {
+                    self.u8(1);
+                    self.u32(i);
+                }
+            }
+            self.u8(warning_code(w.kind));
+            self.str(&w.detail);
+        }
+        self.len(t.sources.len());
+        for s in &t.sources {
+            self.u32(s.0);
+        }
+        self.len(t.order.len());
+        for &i in &t.order {
+            self.u32(i);
+        }
+        self.len(t.depth.len());
+        for &d in &t.depth {
+            self.u32(d);
+        }
+    }
+}
+
+const KINDS: [SpanKind; 6] = [
+    SpanKind::Unspecified,
+    SpanKind::Internal,
+    SpanKind::Server,
+    SpanKind::Client,
+    SpanKind::Producer,
+    SpanKind::Consumer,
+];
+
+const WARNINGS: [WarningKind; 17] = [
+    WarningKind::MissingStartTime,
+    WarningKind::MissingDuration,
+    WarningKind::NegativeDuration,
+    WarningKind::InvalidValue,
+    WarningKind::MissingService,
+    WarningKind::MissingSpanId,
+    WarningKind::MissingTraceId,
+    WarningKind::MergedFragment,
+    WarningKind::DuplicateDropped,
+    WarningKind::FromSource,
+    WarningKind::UnknownValue,
+    WarningKind::Orphan,
+    WarningKind::SelfParent,
+    WarningKind::Cycle,
+    WarningKind::DuplicateSpanId,
+    WarningKind::ClockSkew,
+    WarningKind::OutsideParent,
+];
+
+fn kind_code(kind: SpanKind) -> u8 {
+    KINDS
+        .iter()
+        .position(|&k| k == kind)
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(0)
+}
+
+fn warning_code(kind: WarningKind) -> u8 {
+    WARNINGS
+        .iter()
+        .position(|&k| k == kind)
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(u8::MAX)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/// Where a decoder gets the encoded bytes from, a piece at a time.
+pub trait Source {
+    /// Appends up to `max` (at least one, unless the source is exhausted) more bytes to `out`
+    /// and returns how many it appended; 0 means the end.
+    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize;
+}
+
+/// A source over bytes already in memory.
+pub struct SliceSource<'a> {
+    pub bytes: &'a [u8],
+}
+
+impl Source for SliceSource<'_> {
+    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
+        let n = max.min(self.bytes.len());
+        let (head, tail) = self.bytes.split_at(n);
+        out.extend_from_slice(head);
+        self.bytes = tail;
+        n
+    }
+}
+
+/// Decodes an encoding made by [`encode`] from bytes in memory.
+pub fn decode_slice(bytes: &[u8], strings: &mut Interner) -> Result<Decoded> {
+    decode(&mut SliceSource { bytes }, strings)
+}
+
+/// Decodes an encoding made by [`encode`], interning its strings into `strings` and renumbering
+/// every string id. On error, nothing but a few extra interned strings is left behind.
+pub fn decode(source: &mut dyn Source, strings: &mut Interner) -> Result<Decoded> {
+    let mut r = Reader {
+        buf: Vec::new(),
+        pos: 0,
+        source,
+        map: Vec::new(),
+    };
+    if r.take(MAGIC.len())? != MAGIC.as_slice() {
+        return Err(bad(
+            "it does not start with the expected header (is the worker from another build?)",
+        ));
+    }
+    let n = r.len()?;
+    let mut map = Vec::with_capacity(n.min(1 << 24));
+    for _ in 0..n {
+        let bytes = r.bytes_field()?;
+        let s = std::str::from_utf8(bytes).map_err(|_| bad("a string is not UTF-8"))?;
+        map.push(strings.intern(s));
+    }
+    r.map = map;
+    let mut decoded = Decoded::default();
+    let n = r.len()?;
+    for _ in 0..n {
+        let bytes = r.bytes_field()?;
+        decoded
+            .notes
+            .push(String::from_utf8_lossy(bytes).into_owned());
+    }
+    let n = r.len()?;
+    decoded.dependencies.reserve_exact(n.min(1 << 24));
+    for _ in 0..n {
+        decoded.dependencies.push(DependencyLink {
+            parent: r.str_id()?,
+            child: r.str_id()?,
+            call_count: r.u64()?,
+            error_count: r.u64()?,
+        });
+    }
+    let n = r.len()?;
+    for _ in 0..n {
+        decoded.traces.push(r.trace()?);
+    }
+    Ok(decoded)
+}
+
+struct Reader<'s> {
+    buf: Vec<u8>,
+    pos: usize,
+    source: &'s mut dyn Source,
+    /// String ids of the encoding to ids of the target interner.
+    map: Vec<StrId>,
+}
+
+/// Lists are pre-sized from their count, but never beyond this, so a corrupt count cannot
+/// reserve gigabytes before the reader notices the data ends.
+const MAX_RESERVE: usize = 1 << 22;
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8]> {
+        if self.buf.len() - self.pos < n {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+            while self.buf.len() < n {
+                let want = CHUNK.max(n - self.buf.len());
+                if self.source.read_more(&mut self.buf, want) == 0 {
+                    return Err(bad("it ends early"));
+                }
+            }
+        }
+        let start = self.pos;
+        self.pos += n;
+        self.buf
+            .get(start..start + n)
+            .ok_or_else(|| bad("it ends early"))
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let bytes = self.take(N)?;
+        let mut out = [0u8; N];
+        out.copy_from_slice(bytes);
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.array::<1>()?[0])
+    }
+    fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+    fn i64(&mut self) -> Result<i64> {
+        Ok(i64::from_le_bytes(self.array()?))
+    }
+    fn len(&mut self) -> Result<usize> {
+        Ok(self.u32()? as usize)
+    }
+    fn bytes_field(&mut self) -> Result<&[u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+    fn str_id(&mut self) -> Result<StrId> {
+        let i = self.u32()?;
+        self.map
+            .get(i as usize)
+            .copied()
+            .ok_or_else(|| bad("a string id is out of range"))
+    }
+    fn range(&mut self) -> Result<Range32> {
+        Ok(Range32 {
+            start: self.u32()?,
+            len: self.u32()?,
+        })
+    }
+    fn span_id(&mut self) -> Result<SpanId> {
+        match self.u8()? {
+            0 => Ok(SpanId::Hex(self.u64()?)),
+            1 => Ok(SpanId::Text(self.str_id()?)),
+            _ => Err(bad("unknown span id tag")),
+        }
+    }
+    fn trace_id(&mut self) -> Result<TraceId> {
+        match self.u8()? {
+            0 => Ok(TraceId::Hex(u128::from_le_bytes(self.array()?))),
+            1 => Ok(TraceId::Text(self.str_id()?)),
+            _ => Err(bad("unknown trace id tag")),
+        }
+    }
+    fn value(&mut self) -> Result<Value> {
+        Ok(match self.u8()? {
+            0 => Value::Str(self.str_id()?),
+            1 => Value::Bool(self.u8()? != 0),
+            2 => Value::Int(self.i64()?),
+            3 => Value::Double(f64::from_bits(self.u64()?)),
+            4 => Value::Bytes(self.range()?),
+            5 => Value::Array(self.range()?),
+            6 => Value::Map(self.range()?),
+            7 => Value::Empty,
+            _ => return Err(bad("unknown value tag")),
+        })
+    }
+    fn span(&mut self) -> Result<Span> {
+        let span_id = self.span_id()?;
+        let parent_id = match self.u8()? {
+            0 => None,
+            _ => Some(self.span_id()?),
+        };
+        Ok(Span {
+            span_id,
+            parent_id,
+            parent: self.u32()?,
+            parent_relation: if self.u8()? == 1 {
+                ParentRelation::FollowsFrom
+            } else {
+                ParentRelation::ChildOf
+            },
+            name: self.str_id()?,
+            resource: self.u32()?,
+            scope: self.u32()?,
+            kind: KINDS
+                .get(self.u8()? as usize)
+                .copied()
+                .ok_or_else(|| bad("unknown span kind"))?,
+            status: match self.u8()? {
+                0 => StatusCode::Unset,
+                1 => StatusCode::Ok,
+                2 => StatusCode::Error,
+                _ => return Err(bad("unknown status")),
+            },
+            status_message: self.str_id()?,
+            start_ns: self.i64()?,
+            duration_ns: self.i64()?,
+            skew_ns: self.i64()?,
+            flags: self.u32()?,
+            trace_state: self.str_id()?,
+            attrs: self.range()?,
+            events: self.range()?,
+            links: self.range()?,
+            shared: self.u8()? != 0,
+        })
+    }
+    /// A list of `read` items, pre-sized from its count.
+    fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
+        let n = self.len()?;
+        let mut out = Vec::with_capacity(n.min(MAX_RESERVE));
+        for _ in 0..n {
+            out.push(read(self)?);
+        }
+        Ok(out)
+    }
+    fn trace(&mut self) -> Result<Trace> {
+        let mut t = Trace::new(self.trace_id()?);
+        t.start_ns = self.i64()?;
+        t.end_ns = self.i64()?;
+        t.spans = self.list(Self::span)?;
+        t.resources = self.list(|r| {
+            Ok(Resource {
+                service: r.str_id()?,
+                attrs: r.range()?,
+            })
+        })?;
+        t.scopes = self.list(|r| {
+            Ok(Scope {
+                name: r.str_id()?,
+                version: r.str_id()?,
+                attrs: r.range()?,
+            })
+        })?;
+        t.attrs = self.list(|r| {
+            Ok(KeyValue {
+                key: r.str_id()?,
+                value: r.value()?,
+            })
+        })?;
+        t.values = self.list(Self::value)?;
+        t.bytes = self.bytes_field()?.to_vec();
+        t.events = self.list(|r| {
+            Ok(Event {
+                time_ns: r.i64()?,
+                name: r.str_id()?,
+                attrs: r.range()?,
+            })
+        })?;
+        t.links = self.list(|r| {
+            let trace_id = r.trace_id()?;
+            let span_id = r.span_id()?;
+            let kind = match r.u8()? {
+                0 => LinkKind::Link,
+                1 => LinkKind::ChildOf,
+                2 => LinkKind::FollowsFrom,
+                _ => return Err(bad("unknown link kind")),
+            };
+            Ok(Link {
+                trace_id,
+                span_id,
+                kind,
+                attrs: r.range()?,
+            })
+        })?;
+        t.warnings = self.list(|r| {
+            let span = match r.u8()? {
+                0 => None,
+                _ => Some(r.u32()?),
+            };
+            let kind = WARNINGS
+                .get(r.u8()? as usize)
+                .copied()
+                .ok_or_else(|| bad("unknown warning kind"))?;
+            let detail = String::from_utf8_lossy(r.bytes_field()?).into_owned();
+            Ok(Warning {
+                span,
+                kind,
+                detail: detail.into_boxed_str(),
+            })
+        })?;
+        t.sources = self.list(Self::str_id)?;
+        t.order = self.list(Self::u32)?;
+        t.depth = self.list(Self::u32)?;
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dump::dump_trace;
+
+    fn sample(strings: &mut Interner) -> Trace {
+        let mut t = Trace::new(TraceId::Hex(0xabc));
+        let mut root = Span::empty(SpanId::Hex(1));
+        root.name = strings.intern("GET /");
+        root.start_ns = 1_000;
+        root.duration_ns = 500;
+        root.attrs = Range32 { start: 0, len: 3 };
+        root.events = Range32 { start: 0, len: 1 };
+        root.kind = SpanKind::Server;
+        let mut child = Span::empty(SpanId::Text(strings.intern("span-2")));
+        child.parent_id = Some(SpanId::Hex(1));
+        child.parent = 0;
+        child.name = strings.intern("SELECT");
+        child.status = StatusCode::Error;
+        child.start_ns = 1_100;
+        child.duration_ns = 100;
+        child.links = Range32 { start: 0, len: 1 };
+        child.scope = 0;
+        t.spans = vec![root, child];
+        t.resources = vec![Resource {
+            service: strings.intern("api"),
+            attrs: Range32::EMPTY,
+        }];
+        t.scopes = vec![Scope {
+            name: strings.intern("lib"),
+            version: strings.intern("1.0"),
+            attrs: Range32::EMPTY,
+        }];
+        t.attrs = vec![
+            KeyValue {
+                key: strings.intern("http.status"),
+                value: Value::Int(200),
+            },
+            KeyValue {
+                key: strings.intern("ratio"),
+                value: Value::Double(0.25),
+            },
+            KeyValue {
+                key: strings.intern("list"),
+                value: Value::Array(Range32 { start: 0, len: 2 }),
+            },
+        ];
+        t.values = vec![
+            Value::Bool(true),
+            Value::Bytes(Range32 { start: 0, len: 2 }),
+        ];
+        t.bytes = vec![0xde, 0xad];
+        t.events = vec![Event {
+            time_ns: 1_200,
+            name: strings.intern("retry"),
+            attrs: Range32::EMPTY,
+        }];
+        t.links = vec![Link {
+            trace_id: TraceId::Text(strings.intern("other")),
+            span_id: SpanId::Hex(9),
+            kind: LinkKind::FollowsFrom,
+            attrs: Range32::EMPTY,
+        }];
+        t.warnings = vec![Warning::span(
+            1,
+            WarningKind::OutsideParent,
+            "ends 1 µs after its parent",
+        )];
+        t.sources = vec![strings.intern("a.json")];
+        t.order = vec![0, 1];
+        t.depth = vec![0, 1];
+        t.start_ns = 1_000;
+        t.end_ns = 1_500;
+        t
+    }
+
+    #[test]
+    fn round_trips_into_another_interner() {
+        let mut worker = Interner::new();
+        let trace = sample(&mut worker);
+        let deps = vec![DependencyLink {
+            parent: worker.intern("api"),
+            child: worker.intern("db"),
+            call_count: 3,
+            error_count: 1,
+        }];
+        let bytes = encode(
+            &worker,
+            std::slice::from_ref(&trace),
+            &deps,
+            &["a note".to_string()],
+        );
+
+        // The page's interner already has other strings, so every id moves.
+        let mut page = Interner::new();
+        page.intern("something else");
+        page.intern("SELECT");
+        // A source that hands out a few bytes at a time exercises the refills.
+        struct Dribble<'a>(&'a [u8]);
+        impl Source for Dribble<'_> {
+            fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
+                let n = max.min(self.0.len()).min(7);
+                out.extend_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                n
+            }
+        }
+        let decoded = decode(&mut Dribble(&bytes), &mut page).expect("decodes");
+        assert_eq!(decoded.traces.len(), 1);
+        assert_eq!(
+            dump_trace(&page, &decoded.traces[0]),
+            dump_trace(&worker, &trace)
+        );
+        assert_eq!(decoded.notes, vec!["a note".to_string()]);
+        assert_eq!(page.get(decoded.dependencies[0].child), "db");
+        assert_eq!(
+            decoded.traces[0].spans[1].span_id,
+            SpanId::Text(page.lookup("span-2").expect("interned"))
+        );
+        assert_eq!(decoded.traces[0].warnings, trace.warnings);
+    }
+
+    #[test]
+    fn truncated_or_foreign_bytes_are_errors() {
+        let mut worker = Interner::new();
+        let trace = sample(&mut worker);
+        let bytes = encode(&worker, &[trace], &[], &[]);
+        let mut page = Interner::new();
+        for cut in [0, 5, 8, 40, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                decode_slice(&bytes[..cut], &mut page).is_err(),
+                "cut at {cut}"
+            );
+        }
+        assert!(decode_slice(b"NOTSTRAND", &mut page).is_err());
+        assert!(decode_slice(&bytes, &mut page).is_ok());
+    }
+}

@@ -1,0 +1,499 @@
+//! One summary row per loaded trace (root service and operation, start, duration, spans, errors,
+//! warnings, services), the header numbers of the trace page, the order of the trace list when
+//! it is sorted by a column (also from the route's `sort`, e.g. `duration-desc`), and the list's
+//! filter from the route (a service, an operation, a time window) with its removable chips.
+//! Depends on `model` and `view::route`.
+
+use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::{Dataset, Interner, StatusCode, Trace};
+use crate::route::Route;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceSummary {
+    /// Position in `Dataset::traces`.
+    pub index: usize,
+    pub trace_id: String,
+    pub root_service: String,
+    pub root_name: String,
+    pub start: String,
+    pub start_ns: i64,
+    pub duration: String,
+    pub duration_ns: i64,
+    pub spans: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub services: usize,
+    pub depth: u32,
+    pub roots: usize,
+}
+
+pub fn summarize(strings: &Interner, index: usize, trace: &Trace) -> TraceSummary {
+    let root = trace.root();
+    let mut services: Vec<_> = trace.spans.iter().map(|s| trace.service_of(s)).collect();
+    services.sort_unstable();
+    services.dedup();
+    TraceSummary {
+        index,
+        trace_id: trace.trace_id.display(strings),
+        root_service: root
+            .map(|r| strings.get(trace.service_of(r)).to_string())
+            .unwrap_or_default(),
+        root_name: root.map(|r| strings.get(r.name).to_string()).unwrap_or_default(),
+        start: format_timestamp_utc(trace.start_ns),
+        start_ns: trace.start_ns,
+        duration: format_duration(trace.duration_ns()),
+        duration_ns: trace.duration_ns(),
+        spans: trace.spans.len(),
+        errors: trace.spans.iter().filter(|s| s.status == StatusCode::Error).count(),
+        warnings: trace.warnings.len(),
+        services: services.len(),
+        depth: trace.depth.iter().copied().max().unwrap_or(0) + u32::from(!trace.spans.is_empty()),
+        roots: trace.roots().count(),
+    }
+}
+
+pub fn summaries(data: &Dataset) -> Vec<TraceSummary> {
+    data.traces
+        .iter()
+        .enumerate()
+        .map(|(i, t)| summarize(&data.strings, i, t))
+        .collect()
+}
+
+/// The sortable columns of the trace list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TraceColumn {
+    Root,
+    Start,
+    Duration,
+    Spans,
+    Services,
+    Errors,
+    Warnings,
+}
+
+impl TraceColumn {
+    pub const ALL: [TraceColumn; 7] = [
+        TraceColumn::Root,
+        TraceColumn::Start,
+        TraceColumn::Duration,
+        TraceColumn::Spans,
+        TraceColumn::Services,
+        TraceColumn::Errors,
+        TraceColumn::Warnings,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TraceColumn::Root => "Root",
+            TraceColumn::Start => "Start (UTC)",
+            TraceColumn::Duration => "Duration",
+            TraceColumn::Spans => "Spans",
+            TraceColumn::Services => "Services",
+            TraceColumn::Errors => "Errors",
+            TraceColumn::Warnings => "Warnings",
+        }
+    }
+
+    /// Numbers right-aligned and sorted largest first on the first click.
+    pub fn numeric(self) -> bool {
+        !matches!(self, TraceColumn::Root | TraceColumn::Start)
+    }
+}
+
+/// How the trace list is sorted. The default, start time ascending, is the dataset's own order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceSort {
+    pub column: TraceColumn,
+    pub descending: bool,
+}
+
+impl Default for TraceSort {
+    fn default() -> Self {
+        TraceSort {
+            column: TraceColumn::Start,
+            descending: false,
+        }
+    }
+}
+
+impl TraceSort {
+    /// The sort after clicking `column`'s header: the same column flips direction, another one
+    /// starts largest first for numbers and A to Z (earliest first) otherwise.
+    pub fn clicked(self, column: TraceColumn) -> TraceSort {
+        if self.column == column {
+            TraceSort {
+                column,
+                descending: !self.descending,
+            }
+        } else {
+            TraceSort {
+                column,
+                descending: column.numeric(),
+            }
+        }
+    }
+
+    /// The `aria-sort` value of `column`'s header.
+    pub fn aria(self, column: TraceColumn) -> &'static str {
+        match (self.column == column, self.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+}
+
+impl TraceColumn {
+    /// The name in the route's `sort` parameter.
+    pub fn key(self) -> &'static str {
+        match self {
+            TraceColumn::Root => "root",
+            TraceColumn::Start => "start",
+            TraceColumn::Duration => "duration",
+            TraceColumn::Spans => "spans",
+            TraceColumn::Services => "services",
+            TraceColumn::Errors => "errors",
+            TraceColumn::Warnings => "warnings",
+        }
+    }
+}
+
+impl TraceSort {
+    /// Parses the route's `sort` (`duration-desc`, `start-asc`, ...); `None` for anything else.
+    pub fn parse(s: &str) -> Option<TraceSort> {
+        let (key, descending) = super::route::split_sort(s)?;
+        let column = TraceColumn::ALL.into_iter().find(|c| c.key() == key)?;
+        Some(TraceSort { column, descending })
+    }
+
+    /// The route's `sort` value of this sort.
+    pub fn key(self) -> String {
+        format!("{}-{}", self.column.key(), if self.descending { "desc" } else { "asc" })
+    }
+
+    /// The sort the route asks for, or the default.
+    pub fn from_route(route: &Route) -> TraceSort {
+        route.sort.as_deref().and_then(TraceSort::parse).unwrap_or_default()
+    }
+}
+
+/// Which traces the list shows, from the route: traces with a span of `service` (and named
+/// `operation`; with an operation alone, of any service), starting in `window` (both ends
+/// included, ns since the epoch).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub service: Option<String>,
+    pub operation: Option<String>,
+    pub window: Option<(i64, i64)>,
+}
+
+/// What a chip of the active filter stands for; removing it clears that part of the route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChipKind {
+    Service,
+    Operation,
+    Window,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chip {
+    pub kind: ChipKind,
+    /// `service: cart`, `operation: GET /cart`, `window: 09:40:04.500 – 09:40:04.900`.
+    pub label: String,
+}
+
+impl ListFilter {
+    pub fn from_route(route: &Route) -> ListFilter {
+        ListFilter {
+            service: route.service.clone(),
+            operation: route.operation.clone(),
+            window: route.window,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.service.is_none() && self.operation.is_none() && self.window.is_none()
+    }
+
+    pub fn chips(&self) -> Vec<Chip> {
+        let mut chips = Vec::new();
+        if let Some(s) = &self.service {
+            chips.push(Chip {
+                kind: ChipKind::Service,
+                label: format!("service: {s}"),
+            });
+        }
+        if let Some(op) = &self.operation {
+            chips.push(Chip {
+                kind: ChipKind::Operation,
+                label: format!("operation: {op}"),
+            });
+        }
+        if let Some((from, to)) = self.window {
+            let (a, b) = (format_timestamp_utc(from), format_timestamp_utc(to));
+            // The date once when both ends share it.
+            let b = if a.get(..10) == b.get(..10) { b.get(11..).unwrap_or(&b).to_string() } else { b };
+            chips.push(Chip {
+                kind: ChipKind::Window,
+                label: format!("window: {a} – {b}"),
+            });
+        }
+        chips
+    }
+
+    /// `route` without the part of the filter `kind` stands for (removing an operation also
+    /// drops the analytics page's span kind, which belongs to it).
+    pub fn without(route: &Route, kind: ChipKind) -> Route {
+        let mut next = route.clone();
+        match kind {
+            ChipKind::Service => next.service = None,
+            ChipKind::Operation => {
+                next.operation = None;
+                next.other.retain(|(k, _)| k != "kind");
+            }
+            ChipKind::Window => next.window = None,
+        }
+        next
+    }
+
+    /// Whether trace `trace` passes. Names not loaded match nothing.
+    pub fn matches(&self, strings: &Interner, trace: &Trace) -> bool {
+        if let Some((from, to)) = self.window {
+            if trace.start_ns < from || trace.start_ns > to {
+                return false;
+            }
+        }
+        let service = match &self.service {
+            Some(name) => match strings.lookup(name) {
+                Some(id) => Some(id),
+                None => return false,
+            },
+            None => None,
+        };
+        let operation = match &self.operation {
+            Some(name) => match strings.lookup(name) {
+                Some(id) => Some(id),
+                None => return false,
+            },
+            None => None,
+        };
+        if service.is_none() && operation.is_none() {
+            return true;
+        }
+        trace.spans.iter().any(|span| {
+            service.is_none_or(|s| trace.service_of(span) == s) && operation.is_none_or(|n| span.name == n)
+        })
+    }
+}
+
+/// Positions in `rows` whose trace passes `filter` (all of them for an empty filter).
+pub fn filter_rows(data: &Dataset, rows: &[TraceSummary], filter: &ListFilter) -> Vec<usize> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| filter.is_empty() || data.traces.get(r.index).is_some_and(|t| filter.matches(&data.strings, t)))
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// Positions in `rows` in display order. Stable: ties keep the dataset's order (start time).
+pub fn sort_order(rows: &[TraceSummary], sort: TraceSort) -> Vec<usize> {
+    let mut positions: Vec<usize> = (0..rows.len()).collect();
+    let cmp = |a: &TraceSummary, b: &TraceSummary| match sort.column {
+        TraceColumn::Root => (a.root_service.to_lowercase(), a.root_name.to_lowercase())
+            .cmp(&(b.root_service.to_lowercase(), b.root_name.to_lowercase()))
+            .then_with(|| (&a.root_service, &a.root_name).cmp(&(&b.root_service, &b.root_name))),
+        TraceColumn::Start => a.start_ns.cmp(&b.start_ns),
+        TraceColumn::Duration => a.duration_ns.cmp(&b.duration_ns),
+        TraceColumn::Spans => a.spans.cmp(&b.spans),
+        TraceColumn::Services => a.services.cmp(&b.services),
+        TraceColumn::Errors => a.errors.cmp(&b.errors),
+        TraceColumn::Warnings => a.warnings.cmp(&b.warnings),
+    };
+    positions.sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
+        (Some(x), Some(y)) => {
+            let o = cmp(x, y);
+            (if sort.descending { o.reverse() } else { o }).then(a.cmp(&b))
+        }
+        _ => a.cmp(&b),
+    });
+    positions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strand_formats::{load, AssembleOptions};
+
+    #[test]
+    fn demo_trace_summary() {
+        let mut data = Dataset::new();
+        load(
+            &mut data,
+            strand_formats::demo::DEMO_TRACE_JSON,
+            "demo.json",
+            None,
+            &AssembleOptions::default(),
+        )
+        .expect("the demo trace loads");
+        let rows = summaries(&data);
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        assert_eq!(
+            (row.root_service.as_str(), row.root_name.as_str()),
+            ("api-gateway", "POST /api/checkout")
+        );
+        assert_eq!(row.spans, 43);
+        assert_eq!(row.services, 9);
+        assert_eq!(row.errors, 4);
+        assert_eq!(row.roots, 1);
+        assert_eq!(row.duration, "1.16s");
+        assert_eq!(row.start, "2026-11-02 14:03:27.500");
+    }
+
+    /// The trace list of several samples sorted by `sort`: one line per row.
+    fn check(sort: TraceSort, expect: expect_test::Expect) {
+        let mut data = Dataset::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/");
+        for name in [
+            "zipkin-v2_yelp.json",
+            "otlp_hotrod-full-trace.json",
+            "otlp_jaeger-multi-trace-links-kinds.json",
+            "zipkin-v2_skew.json",
+        ] {
+            let bytes = std::fs::read(format!("{dir}{name}")).expect("a sample");
+            load(&mut data, &bytes, name, None, &AssembleOptions::default()).expect("the sample loads");
+        }
+        let rows = summaries(&data);
+        let mut out = String::new();
+        for p in sort_order(&rows, sort) {
+            let r = &rows[p];
+            out.push_str(&format!(
+                "#{} {} {} | {} | {} | spans={} services={} errors={} warnings={}\n",
+                r.index, r.root_service, r.root_name, r.start, r.duration, r.spans, r.services, r.errors, r.warnings
+            ));
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn filtering_by_route() {
+        let mut data = Dataset::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/");
+        for name in ["jaeger-ui_petclinic-short-ids.json", "otlp_hotrod-full-trace.json", "otlp_jaeger-multi-trace-links-kinds.json", "zipkin-v2_yelp.json"] {
+            let bytes = std::fs::read(format!("{dir}{name}")).expect("a sample");
+            load(&mut data, &bytes, name, None, &AssembleOptions::default()).expect("the sample loads");
+        }
+        let rows = summaries(&data);
+        let shown = |query: &str| {
+            let route = Route::parse(query);
+            let filter = ListFilter::from_route(&route);
+            let kept = filter_rows(&data, &rows, &filter);
+            let order = sort_order(&rows, TraceSort::from_route(&route));
+            let lines: Vec<String> = order
+                .into_iter()
+                .filter(|p| kept.contains(p))
+                .map(|p| format!("{} {} {}", rows[p].root_service, rows[p].root_name, rows[p].duration))
+                .collect();
+            let chips: Vec<String> = filter.chips().into_iter().map(|c| c.label).collect();
+            format!("{}\n{}", chips.join(" | "), lines.join("\n"))
+        };
+        expect_test::expect![[r#"
+
+            service-x test-general-conversion-2 5.00µs
+            service-x test-general-conversion-3 5.00µs
+            routing post /location/update/v4 132ms
+            api-gateway GET /api/customer/owners 3.72ms
+            frontend GET /dispatch 694ms"#]].assert_eq(&shown(""));
+        expect_test::expect![[r#"
+            service: api-gateway
+            api-gateway GET /api/customer/owners 3.72ms"#]].assert_eq(&shown("?service=api-gateway&sort=duration-desc"));
+        expect_test::expect![[r#"
+            operation: GET /dispatch
+            frontend GET /dispatch 694ms"#]].assert_eq(&shown("?op=GET%20%2Fdispatch"));
+        expect_test::expect![[r#"
+            service: nope
+        "#]].assert_eq(&shown("?service=nope"));
+        let start = rows[0].start_ns;
+        expect_test::expect![[r#"
+            window: 2017-01-26 21:46:31.639 – 21:46:31.639
+            service-x test-general-conversion-2 5.00µs
+            service-x test-general-conversion-3 5.00µs"#]].assert_eq(&shown(&format!("?window={}~{}", start, start + 1)));
+        let route = Route::parse("?service=a&op=b&kind=server&window=1~2&sort=duration-desc");
+        assert_eq!(ListFilter::without(&route, ChipKind::Operation).to_query(), "?service=a&window=1~2&sort=duration-desc");
+        assert_eq!(ListFilter::without(&route, ChipKind::Window).window, None);
+        assert_eq!(TraceSort::parse("duration-desc"), Some(TraceSort { column: TraceColumn::Duration, descending: true }));
+        assert_eq!(TraceSort::parse("p99-desc"), None);
+        for column in TraceColumn::ALL {
+            let sort = TraceSort { column, descending: true };
+            assert_eq!(TraceSort::parse(&sort.key()), Some(sort));
+        }
+    }
+
+    #[test]
+    fn sorting_the_list() {
+        use expect_test::expect;
+        check(
+            TraceSort::default(),
+            expect![[r#"
+            #0 servicea get | 2016-08-02 15:00:04.071 | 99.4ms | spans=4 services=2 errors=0 warnings=2
+            #1 service-x test-general-conversion-2 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+            #2 service-x test-general-conversion-3 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+            #3 routing post /location/update/v4 | 2019-10-24 05:52:55.237 | 132ms | spans=16 services=6 errors=0 warnings=0
+            #4 frontend GET /dispatch | 2026-08-19 09:40:04.504 | 694ms | spans=40 services=6 errors=3 warnings=0
+        "#]],
+        );
+        check(
+            TraceSort::default().clicked(TraceColumn::Duration),
+            expect![[r#"
+            #4 frontend GET /dispatch | 2026-08-19 09:40:04.504 | 694ms | spans=40 services=6 errors=3 warnings=0
+            #3 routing post /location/update/v4 | 2019-10-24 05:52:55.237 | 132ms | spans=16 services=6 errors=0 warnings=0
+            #0 servicea get | 2016-08-02 15:00:04.071 | 99.4ms | spans=4 services=2 errors=0 warnings=2
+            #1 service-x test-general-conversion-2 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+            #2 service-x test-general-conversion-3 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+        "#]],
+        );
+        check(
+            TraceSort {
+                column: TraceColumn::Root,
+                descending: false,
+            },
+            expect![[r#"
+            #4 frontend GET /dispatch | 2026-08-19 09:40:04.504 | 694ms | spans=40 services=6 errors=3 warnings=0
+            #3 routing post /location/update/v4 | 2019-10-24 05:52:55.237 | 132ms | spans=16 services=6 errors=0 warnings=0
+            #1 service-x test-general-conversion-2 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+            #2 service-x test-general-conversion-3 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+            #0 servicea get | 2016-08-02 15:00:04.071 | 99.4ms | spans=4 services=2 errors=0 warnings=2
+        "#]],
+        );
+        check(
+            TraceSort {
+                column: TraceColumn::Errors,
+                descending: true,
+            },
+            expect![[r#"
+            #4 frontend GET /dispatch | 2026-08-19 09:40:04.504 | 694ms | spans=40 services=6 errors=3 warnings=0
+            #1 service-x test-general-conversion-2 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+            #2 service-x test-general-conversion-3 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
+            #0 servicea get | 2016-08-02 15:00:04.071 | 99.4ms | spans=4 services=2 errors=0 warnings=2
+            #3 routing post /location/update/v4 | 2019-10-24 05:52:55.237 | 132ms | spans=16 services=6 errors=0 warnings=0
+        "#]],
+        );
+        let s = TraceSort::default().clicked(TraceColumn::Spans);
+        assert_eq!(
+            s,
+            TraceSort {
+                column: TraceColumn::Spans,
+                descending: true
+            }
+        );
+        assert_eq!(s.clicked(TraceColumn::Spans).aria(TraceColumn::Spans), "ascending");
+        assert_eq!(s.aria(TraceColumn::Root), "none");
+        assert_eq!(
+            TraceSort::default()
+                .clicked(TraceColumn::Start)
+                .aria(TraceColumn::Start),
+            "descending"
+        );
+    }
+}
