@@ -82,7 +82,7 @@ if $with_test; then
       say "Go 1.24+ is needed to build Jaeger $JAEGER_MODULE_VERSION for the tests (https://go.dev/dl, or Debian's golang-go if recent enough)" >&2
       exit 1
     fi
-    say "building Jaeger $JAEGER_MODULE_VERSION (v2) from the Go module proxy into $jaeger_dir (about 1 min download and 7 min build on 2 cores, once)"
+    say "building Jaeger $JAEGER_MODULE_VERSION (v2) from the Go module proxy into $jaeger_dir (under a minute to download, about 8 min to build on 2 cores; once)"
     build="$jaeger_dir/build"
     rm -rf "$build"
     mkdir -p "$build"
@@ -91,6 +91,7 @@ if $with_test; then
           && go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_MODULE_VERSION" \
           && go build -o jaeger.tmp github.com/jaegertracing/jaeger/cmd/jaeger); then
       say "building Jaeger failed (see above); the Go module proxy (GOPROXY=$(go env GOPROXY)) must be reachable" >&2
+      rm -rf "$build"
       exit 1
     fi
     mv "$build/jaeger.tmp" "$jaeger_dir/jaeger"
