@@ -2,7 +2,8 @@
 # Installs what Strand needs to build (and, with --test, to be tested), only where it is missing:
 # the wasm32 target, Trunk 0.21.14, the wasm-bindgen CLI matching Cargo.lock, npm packages
 # (wasm-opt from binaryen, playwright-core) and, for tests, Debian's Chromium and ChromeDriver,
-# a real Zipkin server (the executable jar from Maven Central) and the Python packages of the
+# a real Zipkin server (the executable jar from Maven Central), a real Jaeger v2 (built with Go
+# from the Go module proxy into ~/.cache/strand) and the Python packages of the
 # OpenTelemetry-instrumented test services (PyPI, into .venv).
 # Idempotent: when everything is there it takes about a second.
 set -euo pipefail
@@ -10,6 +11,8 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 ZIPKIN_VERSION=3.5.1
+# Jaeger's Go module version v1.75.0 is the Jaeger v2 binary (cmd/jaeger).
+JAEGER_MODULE_VERSION=v1.75.0
 with_test=false
 [ "${1:-}" = "--test" ] && with_test=true
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -70,7 +73,31 @@ if $with_test; then
     say "fetching zipkin-server $ZIPKIN_VERSION from Maven Central"
     mvn -q dependency:get -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -Dtransitive=false
   fi
-  # The instrumented services that feed it.
+  # A real Jaeger v2 for tests/e2e/jaeger.test.mjs, built from source with Go (Jaeger publishes
+  # no binaries to a package registry; the Go module proxy has its source). The binary lives
+  # outside the repository so every clone and work tree shares it.
+  jaeger_dir="${STRAND_CACHE:-$HOME/.cache/strand}/jaeger-$JAEGER_MODULE_VERSION"
+  if [ ! -x "$jaeger_dir/jaeger" ]; then
+    if ! command -v go >/dev/null; then
+      say "Go 1.24+ is needed to build Jaeger $JAEGER_MODULE_VERSION for the tests (https://go.dev/dl, or Debian's golang-go if recent enough)" >&2
+      exit 1
+    fi
+    say "building Jaeger $JAEGER_MODULE_VERSION (v2) from the Go module proxy into $jaeger_dir (under a minute to download, about 8 min to build on 2 cores; once)"
+    build="$jaeger_dir/build"
+    rm -rf "$build"
+    mkdir -p "$build"
+    if ! (cd "$build" && export GOTOOLCHAIN=local \
+          && go mod init local/jaeger >/dev/null 2>&1 \
+          && go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_MODULE_VERSION" \
+          && go build -o jaeger.tmp github.com/jaegertracing/jaeger/cmd/jaeger); then
+      say "building Jaeger failed (see above); the Go module proxy (GOPROXY=$(go env GOPROXY)) must be reachable" >&2
+      rm -rf "$build"
+      exit 1
+    fi
+    mv "$build/jaeger.tmp" "$jaeger_dir/jaeger"
+    rm -rf "$build"
+  fi
+  # The instrumented services that feed Zipkin and Jaeger.
   if [ ! -x .venv/bin/python ] || ! cmp -s tests/otel/requirements.txt .venv/.requirements.txt; then
     say "installing the OpenTelemetry test services' Python packages into .venv"
     python3 -m venv .venv

@@ -140,6 +140,7 @@ test('a fake Jaeger: services, operations, v3 search with snake_case parameters,
   assert.equal(search.get('query.attributes'), '{"http.request.method":"GET"}');
   assert.equal(search.get('query.duration_min'), '5ms');
   assert.equal(search.get('query.search_depth'), '20');
+  assert.equal(search.get('query.num_traces'), '20');
   assert.match(search.get('query.start_time_min'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.match(await page.locator('.notice-ok').last().innerText(), /jaeger 127\.0\.0\.1:\d+: search frontend: OTLP JSON — 51 spans in 3 new traces/);
 

@@ -5,7 +5,12 @@
     shop.py zipkin ZIPKIN_URL [--requests N] [--expect FILE]
                                                  send the spans to a running Zipkin instead; with
                                                  --expect, also write what the services did (as
-                                                 expected.json) to FILE
+                                                 expected.json, plus every span under
+                                                 "span_details") to FILE
+    shop.py otlp OTLP_TRACES_URL [--requests N] [--expect FILE]
+                                                 the same, sending OTLP/HTTP (protobuf) to a
+                                                 collector's traces endpoint, e.g. Jaeger's
+                                                 http://127.0.0.1:4318/v1/traces
 
 Services (separate processes, each with its own TracerProvider and service.name):
   frontend  GET /checkout/<n>: cart, then inventory x3 and pricing in parallel, then payment
@@ -40,7 +45,7 @@ def free_port():
 
 
 # ---------------------------------------------------------------- one service process
-def serve(name, port, ports, out_dir, zipkin_url):
+def serve(name, port, ports, out_dir, sink, sink_url):
     import sqlite3
     import requests
     from concurrent.futures import ThreadPoolExecutor
@@ -76,7 +81,9 @@ def serve(name, port, ports, out_dir, zipkin_url):
                 "service": name, "name": s.name, "kind": s.kind.name,
                 "start": s.start_time, "end": s.end_time,
                 "error": s.status.status_code == StatusCode.ERROR,
-                "attributes": {k: (list(v) if isinstance(v, tuple) else v) for k, v in (s.attributes or {}).items()},
+                "attributes": plain_attributes(s.attributes),
+                "events": [{"name": e.name, "attributes": plain_attributes(e.attributes)} for e in s.events],
+                "resource": plain_attributes(s.resource.attributes),
             } for s in spans]
             with self.lock, open(self.path, "a") as f:
                 f.write(json.dumps(doc, separators=(",", ":")) + "\n")
@@ -87,9 +94,12 @@ def serve(name, port, ports, out_dir, zipkin_url):
 
     if out_dir:
         provider.add_span_processor(BatchSpanProcessor(JsonLinesExporter(os.path.join(out_dir, f"{name}.otlp.jsonl"))))
-    if zipkin_url:
+    if sink == "zipkin":
         from opentelemetry.exporter.zipkin.json import ZipkinExporter
-        provider.add_span_processor(BatchSpanProcessor(ZipkinExporter(endpoint=zipkin_url)))
+        provider.add_span_processor(BatchSpanProcessor(ZipkinExporter(endpoint=sink_url)))
+    elif sink == "otlp":
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=sink_url, timeout=10)))
     trace.set_tracer_provider(provider)
     tracer = trace.get_tracer("shop", "1.0")
     app = Flask(name)
@@ -182,6 +192,10 @@ def serve(name, port, ports, out_dir, zipkin_url):
     app.run(host="127.0.0.1", port=port, threaded=True)
 
 
+def plain_attributes(attributes):
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in (attributes or {}).items()}
+
+
 def hexify(doc):
     """protobuf's JSON mapping writes bytes as base64; OTLP/JSON wants hex ids."""
     for rs in doc.get("resourceSpans", []):
@@ -210,7 +224,7 @@ class Bank(BaseHTTPRequestHandler):
 
 
 # ---------------------------------------------------------------- driver
-def run(out_dir, zipkin_url, n_requests):
+def run(out_dir, sink, sink_url, n_requests, details=False):
     import urllib.request
     ports = {s: free_port() for s in SERVICES}
     ports["bank"] = free_port()
@@ -224,7 +238,7 @@ def run(out_dir, zipkin_url, n_requests):
                 if os.path.exists(p):
                     os.remove(p)
     procs = [subprocess.Popen([sys.executable, __file__, "serve", s, str(ports[s]), json.dumps(ports),
-                               out_dir or "", zipkin_url or ""]) for s in SERVICES]
+                               out_dir or "", sink or "", sink_url or ""]) for s in SERVICES]
     try:
         for s in SERVICES:
             wait_for(f"http://127.0.0.1:{ports[s]}/__flush")
@@ -247,7 +261,7 @@ def run(out_dir, zipkin_url, n_requests):
             p.wait()
         bank.shutdown()
     if out_dir:
-        combine(out_dir)
+        combine(out_dir, details)
 
 
 def wait_for(url, tries=100):
@@ -270,7 +284,7 @@ def nearest_rank(sorted_values, p):
     return sorted_values[rank - 1]
 
 
-def combine(out_dir):
+def combine(out_dir, details=False):
     lines, spans = [], []
     for s in SERVICES:
         with open(os.path.join(out_dir, s + ".otlp.jsonl")) as f:
@@ -328,6 +342,10 @@ def combine(out_dir):
             "root": next((s["name"] for s in m if not s["parent_id"]), None),
         } for t, m in sorted(traces.items())},
     }
+    if details:
+        # Every span as the SDK ended it, for checks that need more than the sums above (e.g.
+        # which traces a search by tag or duration must find).
+        expected["span_details"] = sorted(spans, key=lambda s: (s["trace_id"], s["start"], s["span_id"]))
     with open(os.path.join(out_dir, "shop.expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
         f.write("\n")
@@ -337,23 +355,23 @@ def combine(out_dir):
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["serve"]:
-        serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None)
-    elif args[:1] in (["record"], ["zipkin"]):
+        serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None, args[6] or None)
+    elif args[:1] in (["record"], ["zipkin"], ["otlp"]) and len(args) >= 2:
         n = int(args[args.index("--requests") + 1]) if "--requests" in args else 12
         if args[0] == "record":
-            run(os.path.abspath(args[1]), None, n)
+            run(os.path.abspath(args[1]), None, None, n)
         elif "--expect" in args:
             import shutil
             import tempfile
             expect = os.path.abspath(args[args.index("--expect") + 1])
             work = tempfile.mkdtemp(prefix="shop-")
             try:
-                run(work, args[1], n)
+                run(work, args[0], args[1], n, details=True)
                 shutil.copyfile(os.path.join(work, "shop.expected.json"), expect)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
         else:
-            run(None, args[1], n)
+            run(None, args[0], args[1], n)
     else:
         print(__doc__)
         sys.exit(2)

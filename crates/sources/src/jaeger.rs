@@ -44,6 +44,10 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<Step, String> {
         ("query.duration_min", q.min_duration_ns.map(go_duration).unwrap_or_default()),
         ("query.duration_max", q.max_duration_ns.map(go_duration).unwrap_or_default()),
         ("query.search_depth", q.limit.to_string()),
+        // Jaeger's HTTP gateway (checked: module v1.75.0, the v2 binary) reads the limit from
+        // `num_traces`, the field's old name; its in-memory store refuses a search without a
+        // limit (HTTP 500).
+        ("query.num_traces", q.limit.to_string()),
     ]);
     let v1 = query_string(&[
         ("service", q.service.clone()),
