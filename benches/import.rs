@@ -6,6 +6,7 @@
 //!     cargo bench --bench import -- 10000 100000 # chosen sizes
 //!
 //! Prints a table and writes bench/out/native-import.json.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 // A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to `System`.
 #![allow(unsafe_code)]
@@ -13,9 +14,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+use strand_formats::synth::{synthesize, SynthFormat};
 use strand_formats::{self as formats, AssembleOptions, Format};
 use strand_model::Dataset;
-use strand_formats::synth::{synthesize, SynthFormat};
 
 struct Counting;
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
@@ -72,7 +73,13 @@ fn main() {
             (SynthFormat::Otlp, Format::Otlp, "otlp"),
         ] {
             let json = synthesize(synth, n, 42);
-            let runs = if n >= 1_000_000 { 1 } else if n >= 100_000 { 3 } else { 7 };
+            let runs = if n >= 1_000_000 {
+                1
+            } else if n >= 100_000 {
+                3
+            } else {
+                7
+            };
             let mut best_decode = f64::MAX;
             let mut best_assemble = f64::MAX;
             let mut model_bytes = 0;
@@ -114,7 +121,16 @@ fn print_row(r: &Row, header: bool) {
     if header {
         println!(
             "{:>9} {:>7} {:>9} {:>10} {:>9} {:>11} {:>9} {:>11} {:>10} {:>11}",
-            "spans", "format", "JSON MB", "decode s", "MB/s", "assemble s", "total s", "model MB", "B/span", "model/JSON"
+            "spans",
+            "format",
+            "JSON MB",
+            "decode s",
+            "MB/s",
+            "assemble s",
+            "total s",
+            "model MB",
+            "B/span",
+            "model/JSON"
         );
     }
     let total = r.decode_s + r.assemble_s;

@@ -1,5 +1,6 @@
 //! Writes a synthetic trace: `cargo run --release --example synth -- FORMAT SPANS [SEED] OUT`
 //! (FORMAT: jaeger, zipkin or otlp). Used by end-to-end tests and benchmarks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = "usage: synth FORMAT SPANS [SEED] OUT   (FORMAT: jaeger, zipkin, otlp)";

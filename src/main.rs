@@ -22,7 +22,5 @@ pub async fn strand_worker_job(job: wasm_bindgen::JsValue) {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!(
-        "Strand runs in the browser: build and serve it with scripts/run.sh (see README.md)."
-    );
+    eprintln!("Strand runs in the browser: build and serve it with scripts/run.sh (see README.md).");
 }

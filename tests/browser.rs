@@ -1,6 +1,7 @@
 //! Browser glue tests: run with `cargo test --target wasm32-unknown-unknown --test browser`
 //! (wasm-bindgen-test in headless Chromium). Natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use strand::ui::app::App;
 use wasm_bindgen_test::*;
@@ -13,9 +14,7 @@ fn document() -> web_sys::Document {
 
 async fn next_tick() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        let _ = web_sys::window().expect("window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
@@ -71,7 +70,10 @@ async fn app_mounts_and_loads_the_demo_trace() {
 fn a_panic_shows_what_failed_and_how_to_report_it() {
     // The hook the app installs at start; a real panic would abort the module (and this test), so
     // the hook's report is called as the hook calls it.
-    let message = strand::ui::report_panic("index out of bounds: the len is 3 but the index is 7", Some("src/view/flame.rs:42:9"));
+    let message = strand::ui::report_panic(
+        "index out of bounds: the len is 3 but the index is 7",
+        Some("src/view/flame.rs:42:9"),
+    );
     assert_eq!(message, "index out of bounds: the len is 3 but the index is 7 (at src/view/flame.rs:42:9)");
     let banner = document().get_element_by_id("panic-banner").expect("banner shown");
     assert!(!banner.has_attribute("hidden"));

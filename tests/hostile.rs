@@ -3,6 +3,7 @@
 //! fails with an error that names the file and the line and column. Never a panic, never a hang.
 //! The outcomes are listed in README ("Hostile input"). Crash inputs found by fuzzing
 //! (`fuzz/`, `scripts/fuzz.sh`) are kept in `tests/fixtures/fuzz-regressions` and replayed here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use strand_formats::{self as formats, AssembleOptions, Format, ImportError};
 use strand_model::dump::dump_dataset;
@@ -18,11 +19,7 @@ fn load_as(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Dataset, 
     let mut data = Dataset::new();
     formats::load(&mut data, bytes, file, format, &AssembleOptions::default())?;
     for (i, trace) in data.traces.iter().enumerate() {
-        assert_eq!(
-            trace.order.len(),
-            trace.spans.len(),
-            "{file}: tree order covers every span"
-        );
+        assert_eq!(trace.order.len(), trace.spans.len(), "{file}: tree order covers every span");
         let analysis = analyze(trace);
         assert_eq!(analysis.self_ns.len(), trace.spans.len());
         let _ = strand_view::trace_list::summarize(&data.strings, i, trace);
@@ -40,15 +37,9 @@ fn loads(file: &str, text: &str) -> Dataset {
 /// The error for a document that must not load; checks it names the file.
 fn fails(file: &str, bytes: &[u8]) -> ImportError {
     match load(file, bytes) {
-        Ok(data) => panic!(
-            "{file} should not load, but gave {} traces",
-            data.traces.len()
-        ),
+        Ok(data) => panic!("{file} should not load, but gave {} traces", data.traces.len()),
         Err(err) => {
-            assert!(
-                err.to_string().starts_with(file),
-                "the error names the file: {err}"
-            );
+            assert!(err.to_string().starts_with(file), "the error names the file: {err}");
             err
         }
     }
@@ -76,10 +67,7 @@ fn has_warning(trace: &Trace, kind: WarningKind) -> bool {
 }
 
 fn span_named(data: &Dataset, trace: &Trace, name: &str) -> u32 {
-    let found = trace
-        .spans
-        .iter()
-        .position(|s| data.strings.get(s.name) == name);
+    let found = trace.spans.iter().position(|s| data.strings.get(s.name) == name);
     found.unwrap_or_else(|| panic!("no span named {name}")) as u32
 }
 
@@ -156,26 +144,13 @@ fn many_broken_json_lines_are_counted_not_listed() {
         doc.push_str("{\"resourceSpans\": [\n");
     }
     let mut data = Dataset::new();
-    let (format, summary) = formats::load(
-        &mut data,
-        doc.as_bytes(),
-        "lines.jsonl",
-        None,
-        &AssembleOptions::default(),
-    )
-    .expect("the good line loads");
+    let (format, summary) = formats::load(&mut data, doc.as_bytes(), "lines.jsonl", None, &AssembleOptions::default())
+        .expect("the good line loads");
     assert_eq!(format, Format::OtlpLines);
     assert_eq!(data.traces.len(), 1);
     assert_eq!(summary.notes.len(), 21, "20 lines named, the rest counted");
-    assert!(
-        summary.notes[0].contains("lines.jsonl") && summary.notes[0].contains("line 2"),
-        "{}",
-        summary.notes[0]
-    );
-    assert_eq!(
-        summary.notes[20],
-        "skipped 49980 more lines that could not be read"
-    );
+    assert!(summary.notes[0].contains("lines.jsonl") && summary.notes[0].contains("line 2"), "{}", summary.notes[0]);
+    assert_eq!(summary.notes[20], "skipped 49980 more lines that could not be read");
 }
 
 // --- Nesting ---------------------------------------------------------------------------------
@@ -198,10 +173,7 @@ fn deeply_nested_arrays_hit_the_parser_limit_not_the_stack() {
         r#"{"a":"#.repeat(depth),
         "}".repeat(depth)
     );
-    let data = loads(
-        "deep-jaeger.json",
-        &format!(r#"{{"data":[{{"traceID":"1","spans":[{span}]}}]}}"#),
-    );
+    let data = loads("deep-jaeger.json", &format!(r#"{{"data":[{{"traceID":"1","spans":[{span}]}}]}}"#));
     assert_eq!(data.traces[0].spans.len(), 1);
     // Read as a given format, it is the wrong shape long before it is too deep.
     for format in Format::ALL {
@@ -218,21 +190,14 @@ fn deeply_nested_arrays_hit_the_parser_limit_not_the_stack() {
 fn deeply_nested_attribute_values_are_an_error_at_the_limit() {
     // OTLP arrayValue nested 10 000 deep inside a span attribute.
     let depth = 10_000;
-    let value = format!(
-        "{}{{\"stringValue\":\"x\"}}{}",
-        r#"{"arrayValue":{"values":["#.repeat(depth),
-        "]}}".repeat(depth)
-    );
+    let value =
+        format!("{}{{\"stringValue\":\"x\"}}{}", r#"{"arrayValue":{"values":["#.repeat(depth), "]}}".repeat(depth));
     let doc = SMALL_OTLP.replace(r#"{"arrayValue":{"values":[{"intValue":"1"}]}}"#, &value);
     let err = fails("nested.json", doc.as_bytes());
     assert!(err.to_string().contains("recursion limit"), "{err}");
     assert_eq!(place(&err).0, 1);
     // 20 levels are fine and kept.
-    let value = format!(
-        "{}{{\"stringValue\":\"x\"}}{}",
-        r#"{"arrayValue":{"values":["#.repeat(20),
-        "]}}".repeat(20)
-    );
+    let value = format!("{}{{\"stringValue\":\"x\"}}{}", r#"{"arrayValue":{"values":["#.repeat(20), "]}}".repeat(20));
     let doc = SMALL_OTLP.replace(r#"{"arrayValue":{"values":[{"intValue":"1"}]}}"#, &value);
     let data = loads("nested20.json", &doc);
     assert!(data.traces[0].values.len() >= 20);
@@ -260,23 +225,13 @@ fn a_parent_cycle_is_cut_with_a_warning() {
 
 #[test]
 fn a_span_that_is_its_own_parent_becomes_a_root() {
-    let doc = jaeger_doc(&[
-        jaeger_span("a", "a", "A", "1000", "100"),
-        jaeger_span("b", "a", "B", "1010", "10"),
-    ]);
+    let doc = jaeger_doc(&[jaeger_span("a", "a", "A", "1000", "100"), jaeger_span("b", "a", "B", "1010", "10")]);
     let data = loads("self.json", &doc);
     let trace = &data.traces[0];
-    assert!(
-        has_warning(trace, WarningKind::SelfParent),
-        "{:?}",
-        kinds(trace)
-    );
+    assert!(has_warning(trace, WarningKind::SelfParent), "{:?}", kinds(trace));
     let a = span_named(&data, trace, "A");
     assert_eq!(trace.spans[a as usize].parent, NO_PARENT);
-    assert_eq!(
-        trace.spans[span_named(&data, trace, "B") as usize].parent,
-        a
-    );
+    assert_eq!(trace.spans[span_named(&data, trace, "B") as usize].parent, a);
 }
 
 #[test]
@@ -311,11 +266,9 @@ fn thousands_of_spans_sharing_one_id_assemble_in_linear_time() {
     // the group of spans sharing an id; 30 000 spans stay well under a second.
     let n = 30_000;
     use std::fmt::Write;
-    for (case, kind) in [
-        ("different content", ""),
-        ("all server halves", r#""kind":"SERVER","#),
-        ("parents and children", ""),
-    ] {
+    for (case, kind) in
+        [("different content", ""), ("all server halves", r#""kind":"SERVER","#), ("parents and children", "")]
+    {
         let mut doc = String::from("[");
         for i in 0..n {
             let sep = if i == 0 { "" } else { "," };
@@ -327,11 +280,7 @@ fn thousands_of_spans_sharing_one_id_assemble_in_linear_time() {
                     1000 + i
                 );
             } else {
-                let kind = if case == "parents and children" {
-                    r#""kind":"SERVER","#
-                } else {
-                    kind
-                };
+                let kind = if case == "parents and children" { r#""kind":"SERVER","# } else { kind };
                 let _ = write!(
                     doc,
                     r#"{sep}{{"traceId":"1","id":"5",{kind}"name":"s{i}","timestamp":{},"duration":1,"localEndpoint":{{"serviceName":"a"}}}}"#,
@@ -345,19 +294,11 @@ fn thousands_of_spans_sharing_one_id_assemble_in_linear_time() {
         assert_eq!(trace.spans.len(), n, "{case}");
         if case == "parents and children" {
             assert!(
-                trace
-                    .spans
-                    .iter()
-                    .filter(|s| s.parent_id.is_some())
-                    .all(|s| s.parent == 0),
+                trace.spans.iter().filter(|s| s.parent_id.is_some()).all(|s| s.parent == 0),
                 "children attach to the first"
             );
         } else {
-            assert!(
-                has_warning(trace, WarningKind::DuplicateSpanId),
-                "{case}: {:?}",
-                kinds(trace)
-            );
+            assert!(has_warning(trace, WarningKind::DuplicateSpanId), "{case}: {:?}", kinds(trace));
         }
     }
 }
@@ -374,45 +315,28 @@ fn ids_of_odd_length_or_not_hex_are_kept_as_text() {
     ]);
     let data = loads("ids.json", &doc);
     let trace = &data.traces[0];
-    assert!(
-        kinds(trace).is_empty(),
-        "no repair needed: {:?}",
-        kinds(trace)
-    );
+    assert!(kinds(trace).is_empty(), "no repair needed: {:?}", kinds(trace));
     let id = |name: &str| trace.spans[span_named(&data, trace, name) as usize].span_id;
     assert_eq!(id("short"), SpanId::Hex(0xabc));
     assert!(matches!(id("17 digits"), SpanId::Text(_)));
     assert_eq!(id("text").display(&data.strings), "not-hex!");
     assert_eq!(id("markup id").display(&data.strings), "<script>x</script>");
     // Parents resolve through text ids as well.
-    assert_eq!(
-        trace.depth[span_named(&data, trace, "markup id") as usize],
-        2
-    );
+    assert_eq!(trace.depth[span_named(&data, trace, "markup id") as usize], 2);
 
     // An empty span id gets a synthetic one, with a warning; a trace id that is not hex is text.
     let doc = r#"[{"traceId":"zz-top","id":"","name":"no id","timestamp":1000,"duration":5}]"#;
     let data = loads("empty-id.json", doc);
     let trace = &data.traces[0];
-    assert!(
-        has_warning(trace, WarningKind::MissingSpanId),
-        "{:?}",
-        kinds(trace)
-    );
+    assert!(has_warning(trace, WarningKind::MissingSpanId), "{:?}", kinds(trace));
     assert_eq!(trace.trace_id.display(&data.strings), "zz-top");
 }
 
 #[test]
 fn otlp_ids_of_the_wrong_length_are_kept() {
     let doc = SMALL_OTLP
-        .replace(
-            r#""traceId":"000000000000000000000000000000ab""#,
-            r#""traceId":"ab""#,
-        )
-        .replace(
-            r#""spanId":"0000000000000001""#,
-            r#""spanId":"00000000000000000001""#,
-        );
+        .replace(r#""traceId":"000000000000000000000000000000ab""#, r#""traceId":"ab""#)
+        .replace(r#""spanId":"0000000000000001""#, r#""spanId":"00000000000000000001""#);
     let data = loads("otlp-ids.json", &doc);
     let trace = &data.traces[0];
     assert_eq!(trace.spans.len(), 1);
@@ -427,13 +351,7 @@ fn odd_timestamps_are_repaired_or_kept_without_overflow() {
         jaeger_span("1", "", "root", "1000", "1000"),
         jaeger_span("2", "1", "negative", "-5", "10"),
         jaeger_span("3", "1", "zero", "0", "10"),
-        jaeger_span(
-            "4",
-            "1",
-            "far future",
-            "9223372036854775807",
-            "9223372036854775807",
-        ),
+        jaeger_span("4", "1", "far future", "9223372036854775807", "9223372036854775807"),
         jaeger_span("5", "1", "nan", r#""NaN""#, r#""NaN""#),
         jaeger_span("6", "1", "infinity", r#""-Infinity""#, r#""1e400""#),
         jaeger_span("7", "1", "negative duration", "1001", "-50"),
@@ -443,10 +361,7 @@ fn odd_timestamps_are_repaired_or_kept_without_overflow() {
     let span = |name: &str| trace.spans[span_named(&data, trace, name) as usize];
     let warned = |name: &str, kind: WarningKind| {
         let i = span_named(&data, trace, name);
-        trace
-            .warnings
-            .iter()
-            .any(|w| w.span == Some(i) && w.kind == kind)
+        trace.warnings.iter().any(|w| w.span == Some(i) && w.kind == kind)
     };
     // Zero and unreadable start times: placed at the parent's start, with a warning.
     assert!(warned("zero", WarningKind::MissingStartTime));
@@ -461,10 +376,7 @@ fn odd_timestamps_are_repaired_or_kept_without_overflow() {
     // outside their parent.
     assert_eq!(span("negative").start_ns, -5_000);
     assert_eq!(span("far future").start_ns, i64::MAX);
-    assert!(
-        warned("far future", WarningKind::OutsideParent)
-            || warned("far future", WarningKind::ClockSkew)
-    );
+    assert!(warned("far future", WarningKind::OutsideParent) || warned("far future", WarningKind::ClockSkew));
     assert!(trace.end_ns >= trace.start_ns);
     let _ = dump_dataset(&data);
 
@@ -480,27 +392,9 @@ fn otlp_timestamps_that_are_not_numbers() {
     use WarningKind::{MissingDuration, MissingStartTime};
     // (start, end) → start_ns, duration_ns, warnings.
     let cases: [(&str, &str, i64, i64, &[WarningKind]); 7] = [
-        (
-            r#""NaN""#,
-            r#""NaN""#,
-            0,
-            0,
-            &[MissingStartTime, MissingDuration],
-        ),
-        (
-            r#""99999999999999999999999""#,
-            r#""1""#,
-            0,
-            0,
-            &[MissingStartTime],
-        ),
-        (
-            r#""0""#,
-            r#""0""#,
-            0,
-            0,
-            &[MissingStartTime, MissingDuration],
-        ),
+        (r#""NaN""#, r#""NaN""#, 0, 0, &[MissingStartTime, MissingDuration]),
+        (r#""99999999999999999999999""#, r#""1""#, 0, 0, &[MissingStartTime]),
+        (r#""0""#, r#""0""#, 0, 0, &[MissingStartTime, MissingDuration]),
         // Negative: before 1970, kept as given (the views show times relative to the trace).
         (r#""-1""#, r#""5""#, -1, 6, &[]),
         ("-1", "0", -1, 0, &[MissingDuration]),
@@ -509,17 +403,11 @@ fn otlp_timestamps_that_are_not_numbers() {
         ("1.5", "2.5", 1, 1, &[]),
     ];
     for (start, end, start_ns, duration_ns, warnings) in cases {
-        let doc = SMALL_OTLP
-            .replace(r#""1000000""#, start)
-            .replace(r#""1005000""#, end);
+        let doc = SMALL_OTLP.replace(r#""1000000""#, start).replace(r#""1005000""#, end);
         let data = loads("otlp-times.json", &doc);
         let trace = &data.traces[0];
         let span = trace.spans[0];
-        assert_eq!(
-            (span.start_ns, span.duration_ns),
-            (start_ns, duration_ns),
-            "{start}..{end}"
-        );
+        assert_eq!((span.start_ns, span.duration_ns), (start_ns, duration_ns), "{start}..{end}");
         assert_eq!(kinds(trace), warnings, "{start}..{end}");
     }
 }
@@ -532,11 +420,7 @@ fn a_child_longer_than_the_whole_trace_is_flagged() {
     ]);
     let data = loads("long.json", &doc);
     let trace = &data.traces[0];
-    assert!(
-        has_warning(trace, WarningKind::OutsideParent),
-        "{:?}",
-        kinds(trace)
-    );
+    assert!(has_warning(trace, WarningKind::OutsideParent), "{:?}", kinds(trace));
     // The trace's extent covers the child, so the views scale to it.
     assert_eq!(trace.end_ns, (1010 + 100_000_000) * 1000);
     let analysis = analyze(trace);
@@ -555,13 +439,8 @@ fn a_50_mb_attribute_string_is_kept_whole() {
     let data = loads("big.json", &doc);
     let trace = &data.traces[0];
     let kv = trace.attrs_of(trace.spans[0].attrs);
-    let payload = kv
-        .iter()
-        .find(|kv| data.strings.get(kv.key) == "payload")
-        .expect("payload kept");
-    let Value::Str(s) = payload.value else {
-        panic!("a string")
-    };
+    let payload = kv.iter().find(|kv| data.strings.get(kv.key) == "payload").expect("payload kept");
+    let Value::Str(s) = payload.value else { panic!("a string") };
     assert_eq!(data.strings.get(s).len(), 50 * 1024 * 1024);
 }
 
@@ -579,15 +458,8 @@ fn invalid_utf8_is_an_error_at_its_place() {
         assert!(err.to_string().contains("UTF-8"), "{err}");
     }
     // In every format.
-    for (file, text) in [
-        ("j.json", SMALL_JAEGER),
-        ("o.json", SMALL_OTLP),
-        ("d.json", SMALL_DEPS),
-    ] {
-        let at = text
-            .find("\"a\"")
-            .unwrap_or_else(|| text.find("\"b\"").expect("a name"))
-            + 1;
+    for (file, text) in [("j.json", SMALL_JAEGER), ("o.json", SMALL_OTLP), ("d.json", SMALL_DEPS)] {
+        let at = text.find("\"a\"").unwrap_or_else(|| text.find("\"b\"").expect("a name")) + 1;
         let mut doc = text.as_bytes().to_vec();
         doc.insert(at, 0xc3);
         let err = fails(file, &doc);
@@ -602,12 +474,9 @@ fn invalid_utf8_is_an_error_at_its_place() {
 
 #[test]
 fn a_byte_order_mark_is_skipped() {
-    for (file, text) in [
-        ("j.json", SMALL_JAEGER),
-        ("z.json", SMALL_ZIPKIN),
-        ("o.json", SMALL_OTLP),
-        ("d.json", SMALL_DEPS),
-    ] {
+    for (file, text) in
+        [("j.json", SMALL_JAEGER), ("z.json", SMALL_ZIPKIN), ("o.json", SMALL_OTLP), ("d.json", SMALL_DEPS)]
+    {
         let mut doc = vec![0xef, 0xbb, 0xbf];
         doc.extend_from_slice(text.as_bytes());
         assert!(load(file, &doc).is_ok(), "{file}");
@@ -620,30 +489,15 @@ fn duplicate_keys_are_a_located_error() {
     for (file, doc, needle) in [
         (
             "j.json",
-            SMALL_JAEGER.replace(
-                r#""operationName":"a""#,
-                r#""operationName":"a","operationName":"b""#,
-            ),
+            SMALL_JAEGER.replace(r#""operationName":"a""#, r#""operationName":"a","operationName":"b""#),
             "operationName",
         ),
-        (
-            "z.json",
-            SMALL_ZIPKIN.replace(r#""name":"a""#, r#""name":"a","name":"b""#),
-            "name",
-        ),
-        (
-            "o.json",
-            SMALL_OTLP.replace(r#""name":"a""#, r#""name":"a","name":"b""#),
-            "name",
-        ),
+        ("z.json", SMALL_ZIPKIN.replace(r#""name":"a""#, r#""name":"a","name":"b""#), "name"),
+        ("o.json", SMALL_OTLP.replace(r#""name":"a""#, r#""name":"a","name":"b""#), "name"),
     ] {
         let err = fails(file, doc.as_bytes());
         assert!(matches!(err, ImportError::Shape { .. }), "{err}");
-        assert!(
-            err.to_string()
-                .contains(&format!("duplicate field `{needle}`")),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&format!("duplicate field `{needle}`")), "{err}");
         assert_eq!(place(&err).0, 1);
     }
 }
@@ -684,10 +538,7 @@ fn markup_in_names_attributes_and_events_is_kept_as_text() {
         let details = strand_view::details::span_details(&data, 0, &analysis, 0).expect("details");
         assert_eq!(details.name, payload);
         assert_eq!(details.service, payload);
-        let rows = details
-            .attrs
-            .iter()
-            .chain(details.events.iter().flat_map(|e| &e.attrs));
+        let rows = details.attrs.iter().chain(details.events.iter().flat_map(|e| &e.attrs));
         let rows = rows.chain(details.links.iter().flat_map(|l| &l.attrs));
         let mut count = 0;
         for row in rows {
@@ -696,10 +547,7 @@ fn markup_in_names_attributes_and_events_is_kept_as_text() {
             count += 1;
         }
         assert_eq!(count, 3, "span, event and link attributes");
-        assert_eq!(
-            details.events.first().map(|e| e.name.as_str()),
-            Some(payload)
-        );
+        assert_eq!(details.events.first().map(|e| e.name.as_str()), Some(payload));
     }
 }
 
@@ -709,20 +557,14 @@ fn markup_in_names_attributes_and_events_is_kept_as_text() {
 /// through the code its target exercises: it must load or fail with a located error.
 #[test]
 fn fuzz_regressions_stay_fixed() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-regressions");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-regressions");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
     };
-    let mut files: Vec<std::path::PathBuf> =
-        entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<std::path::PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
     for path in files {
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let Some((target, _)) = name.rsplit_once('-') else {
             continue;
         };
@@ -743,12 +585,7 @@ fn fuzz_regressions_stay_fixed() {
         match load_as(&name, &bytes, format) {
             Ok(mut data) => {
                 let _ = dump_dataset(&data);
-                formats::reassemble_all(
-                    &mut data,
-                    &AssembleOptions {
-                        adjust_clock_skew: false,
-                    },
-                );
+                formats::reassemble_all(&mut data, &AssembleOptions { adjust_clock_skew: false });
                 formats::reassemble_all(&mut data, &AssembleOptions::default());
             }
             Err(err) => assert!(err.to_string().starts_with(&name), "{err}"),

@@ -4,6 +4,7 @@
 //! line slipped into a Cargo.toml: it reads every manifest's `[dependencies]` and compares the
 //! Strand crates there with the allowed graph. It also checks that only the app package declares
 //! browser crates, and only for wasm32.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use std::path::Path;
 
@@ -103,7 +104,10 @@ fn the_reader_sees_what_a_violation_looks_like() {
     assert_eq!(
         sections,
         vec![
-            ("[dependencies]".to_string(), vec!["strand-model".to_string(), "strand-view".to_string(), "yew".to_string()]),
+            (
+                "[dependencies]".to_string(),
+                vec!["strand-model".to_string(), "strand-view".to_string(), "yew".to_string()]
+            ),
             ("[dev-dependencies]".to_string(), vec!["strand-testkit".to_string()]),
         ]
     );

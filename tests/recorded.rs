@@ -4,6 +4,7 @@
 //! uninstrumented bank), wrote their spans as OTLP JSON lines with the SDK's protobuf encoder,
 //! and computed its own counts, errors, nearest-rank percentiles, trace sizes and service calls
 //! from the SDK's span objects into shop.expected.json. Strand must reproduce them exactly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use serde::Deserialize;
 use strand_analysis::graph::service_graph;
@@ -91,7 +92,16 @@ fn operation_statistics_match_independent_numbers() {
             let s = &o.summary;
             format!(
                 "{} | {} | {} | count={} errors={} min={} max={} p50={} p90={} p99={}",
-                o.service, o.operation, o.kind.as_str(), s.count, s.errors, s.min_ns, s.max_ns, s.p50_ns, s.p90_ns, s.p99_ns
+                o.service,
+                o.operation,
+                o.kind.as_str(),
+                s.count,
+                s.errors,
+                s.min_ns,
+                s.max_ns,
+                s.p50_ns,
+                s.p90_ns,
+                s.p99_ns
             )
         })
         .collect();
@@ -124,7 +134,8 @@ fn service_calls_match_independent_numbers() {
     let name = |i: usize| graph.nodes.get(i).map(|n| n.name.clone()).unwrap_or_default();
     let mut got: Vec<(String, String, u64)> = graph.edges.iter().map(|e| (name(e.from), name(e.to), e.calls)).collect();
     got.sort();
-    let mut want: Vec<(String, String, u64)> = expected.edges.iter().map(|e| (e.from.clone(), e.to.clone(), e.calls)).collect();
+    let mut want: Vec<(String, String, u64)> =
+        expected.edges.iter().map(|e| (e.from.clone(), e.to.clone(), e.calls)).collect();
     want.sort();
     assert_eq!(got, want);
 }

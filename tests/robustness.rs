@@ -2,6 +2,7 @@
 //! detection and to every importer (auto-detected and forced). Whatever the bytes, import must
 //! return `Ok` or a located `Err`, never panic or hang, and what it returns must be usable by the
 //! rest of the pipeline (dump and view models). Deterministic: a fixed-seed PRNG.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use strand_formats::{self as formats, AssembleOptions, Format, ImportError};
 use strand_model::dump::dump_dataset;
@@ -72,8 +73,22 @@ impl Rng {
 }
 
 const TOKENS: [&[u8]; 16] = [
-    b"{", b"}", b"[", b"]", b"\"", b",", b":", b"null", b"-1", b"1e309", b"\"\\u0000\"", b"99999999999999999999999",
-    b"\"\xff\xfe\"", b"{\"spans\":[]}", b"\"parentSpanId\":\"\"", b"[[[[[[[[",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"\"",
+    b",",
+    b":",
+    b"null",
+    b"-1",
+    b"1e309",
+    b"\"\\u0000\"",
+    b"99999999999999999999999",
+    b"\"\xff\xfe\"",
+    b"{\"spans\":[]}",
+    b"\"parentSpanId\":\"\"",
+    b"[[[[[[[[",
 ];
 
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
@@ -111,7 +126,8 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
                 if let Some(pos) = out.iter().skip(at).position(|b| b.is_ascii_digit()) {
                     let start = at + pos;
                     let end = start + out[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-                    let extreme: &[u8] = [b"-9223372036854775808".as_slice(), b"0", b"18446744073709551616", b"1.5e300"][rng.below(4)];
+                    let extreme: &[u8] =
+                        [b"-9223372036854775808".as_slice(), b"0", b"18446744073709551616", b"1.5e300"][rng.below(4)];
                     out.splice(start..end, extreme.iter().copied());
                 }
             }

@@ -1,6 +1,7 @@
 //! Every real sample in ../shared/samples loads with the span and trace counts its README gives
 //! (after the importers' stated rules), auto-detection agrees with the explicit format, and a
 //! canonical text dump of each is snapshot-tested (`UPDATE_EXPECT=1 cargo test` refreshes them).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use strand_formats::{self as formats, AssembleOptions, Format};
 use strand_model::dump::dump_dataset;
@@ -23,7 +24,14 @@ const SAMPLES: [(&str, Format, usize, usize, usize, &str); 25] = [
     ("jaeger-anonymizer_spans-inline-process.json", Format::Jaeger, 2, 1, 0, ""),
     ("jaeger-api_jaeger-query-traces-response.json", Format::Jaeger, 2, 1, 0, ""),
     ("jaeger-deps_dependency-graph-large.json", Format::Dependencies, 0, 0, 4271, ""),
-    ("jaeger-ui_converter-fixture-edge-cases.json", Format::Jaeger, 5, 1, 0, "the two spans with id …0002 differ, so both stay (flagged)"),
+    (
+        "jaeger-ui_converter-fixture-edge-cases.json",
+        Format::Jaeger,
+        5,
+        1,
+        0,
+        "the two spans with id …0002 differ, so both stay (flagged)",
+    ),
     ("jaeger-ui_genai-trace.json", Format::Jaeger, 57, 1, 0, ""),
     ("jaeger-ui_petclinic-short-ids.json", Format::Jaeger, 17, 1, 0, ""),
     ("jaeger-ui_trace-graph-nonhex-ids.json", Format::Jaeger, 11, 1, 0, ""),
@@ -34,7 +42,14 @@ const SAMPLES: [(&str, Format, usize, usize, usize, &str); 25] = [
     ("otlp_jaeger-apiv3-gettrace-result-wrapper.json", Format::Otlp, 1, 1, 0, ""),
     ("otlp_jaeger-link-attributes.json", Format::Otlp, 1, 1, 0, ""),
     ("otlp_jaeger-multi-trace-links-kinds.json", Format::Otlp, 4, 2, 0, ""),
-    ("otlp_jaeger-otlp2jaeger-duplicate-span.json", Format::Otlp, 1, 1, 0, "the identical second copy is dropped (README: 2 raw)"),
+    (
+        "otlp_jaeger-otlp2jaeger-duplicate-span.json",
+        Format::Otlp,
+        1,
+        1,
+        0,
+        "the identical second copy is dropped (README: 2 raw)",
+    ),
     ("otlp_otel-demo-error-timeout.json", Format::Otlp, 26, 1, 0, ""),
     ("zipkin-v2_envoy-single-span.json", Format::Zipkin, 1, 1, 0, ""),
     ("zipkin-v2_kong-malformed.json", Format::Zipkin, 7, 1, 0, ""),
@@ -42,7 +57,14 @@ const SAMPLES: [(&str, Format, usize, usize, usize, &str); 25] = [
     ("zipkin-v2_messaging-kafka.json", Format::Zipkin, 28, 1, 0, ""),
     ("zipkin-v2_messaging2-missing-parents.json", Format::Zipkin, 11, 1, 0, ""),
     ("zipkin-v2_skew.json", Format::Zipkin, 4, 1, 0, ""),
-    ("zipkin-v2_smartthings-mobile-web-install.json", Format::Zipkin, 957, 1, 0, "84 kind-less fragments merged into their spans (README: 1041 raw)"),
+    (
+        "zipkin-v2_smartthings-mobile-web-install.json",
+        Format::Zipkin,
+        957,
+        1,
+        0,
+        "84 kind-less fragments merged into their spans (README: 1041 raw)",
+    ),
     ("zipkin-v2_smartthings-oauth-authorization.json", Format::Zipkin, 175, 1, 0, ""),
     ("zipkin-v2_yelp.json", Format::Zipkin, 16, 1, 0, ""),
 ];
@@ -111,7 +133,8 @@ fn clock_skew_switch_moves_the_skew_sample_and_back() {
     formats::load(&mut raw, &bytes, name, None, &AssembleOptions { adjust_clock_skew: false }).expect("loads");
     let mut adjusted = Dataset::new();
     formats::load(&mut adjusted, &bytes, name, None, &AssembleOptions::default()).expect("loads");
-    let skewed = |d: &Dataset| d.traces[0].warnings.iter().filter(|w| w.kind == strand_model::WarningKind::ClockSkew).count();
+    let skewed =
+        |d: &Dataset| d.traces[0].warnings.iter().filter(|w| w.kind == strand_model::WarningKind::ClockSkew).count();
     assert_eq!(skewed(&raw), 0);
     assert!(skewed(&adjusted) >= 1, "the SERVER half that starts 65 ms before its CLIENT is shifted");
     formats::reassemble_all(&mut adjusted, &AssembleOptions { adjust_clock_skew: false });
@@ -125,9 +148,8 @@ fn sample_dumps_match_snapshots() {
             continue; // 4271 links: counted above; the dump would only repeat the file.
         }
         let (_, data) = load_one(name, None);
-        let snapshot = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/snapshots")
-            .join(format!("{name}.txt"));
+        let snapshot =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(format!("{name}.txt"));
         expect_test::expect_file![snapshot].assert_eq(&dump_dataset(&data));
     }
 }

@@ -1,6 +1,7 @@
 //! Collector clients against recorded responses (tests/fixtures/collectors): the requests each
 //! search builds, how each answer is read (names, documents, summaries, "no traces", fallbacks,
 //! errors), and that the documents load into a dataset with the expected traces.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use expect_test::expect;
 use strand_formats::{self as formats, AssembleOptions};

@@ -1,6 +1,7 @@
 //! The import worker's hand-over: for every sample, importing and assembling on the side,
 //! encoding, decoding into the page's dataset and merging gives the same model as loading the
 //! file directly (compared by the canonical dump), one file at a time and all files together.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use strand_formats::{self as formats, AssembleOptions, Imported};
 use strand_model::dump::dump_dataset;
@@ -16,38 +17,23 @@ fn samples() -> Vec<(String, Vec<u8>)> {
         .collect();
     names.sort();
     assert!(names.len() >= 20, "samples found: {}", names.len());
-    names
-        .into_iter()
-        .map(|n| (n.clone(), std::fs::read(dir.join(&n)).expect("readable")))
-        .collect()
+    names.into_iter().map(|n| (n.clone(), std::fs::read(dir.join(&n)).expect("readable"))).collect()
 }
 
 /// What the worker and the page do together.
 fn load_via_transfer(data: &mut Dataset, bytes: &[u8], name: &str, options: &AssembleOptions) {
     let mut worker = Interner::new();
-    let (_, imported) =
-        formats::import_assembled(bytes, name, None, &mut worker, options).expect("sample imports");
-    let encoded = transfer::encode(
-        &worker,
-        &imported.traces,
-        &imported.dependencies,
-        &imported.notes,
-    );
+    let (_, imported) = formats::import_assembled(bytes, name, None, &mut worker, options).expect("sample imports");
+    let encoded = transfer::encode(&worker, &imported.traces, &imported.dependencies, &imported.notes);
     let decoded = transfer::decode_slice(&encoded, &mut data.strings).expect("decodes");
-    let imported = Imported {
-        traces: decoded.traces,
-        dependencies: decoded.dependencies,
-        notes: decoded.notes,
-    };
+    let imported = Imported { traces: decoded.traces, dependencies: decoded.dependencies, notes: decoded.notes };
     formats::merge_assembled(data, imported, options);
 }
 
 #[test]
 fn every_sample_round_trips_through_the_worker_encoding() {
     for skew in [true, false] {
-        let options = AssembleOptions {
-            adjust_clock_skew: skew,
-        };
+        let options = AssembleOptions { adjust_clock_skew: skew };
         let mut all_direct = Dataset::new();
         let mut all_transferred = Dataset::new();
         for (name, bytes) in samples() {
@@ -55,11 +41,7 @@ fn every_sample_round_trips_through_the_worker_encoding() {
             formats::load(&mut direct, &bytes, &name, None, &options).expect("sample loads");
             let mut transferred = Dataset::new();
             load_via_transfer(&mut transferred, &bytes, &name, &options);
-            assert_eq!(
-                dump_dataset(&transferred),
-                dump_dataset(&direct),
-                "{name} (skew {skew})"
-            );
+            assert_eq!(dump_dataset(&transferred), dump_dataset(&direct), "{name} (skew {skew})");
 
             formats::load(&mut all_direct, &bytes, &name, None, &options).expect("sample loads");
             load_via_transfer(&mut all_transferred, &bytes, &name, &options);
@@ -68,10 +50,6 @@ fn every_sample_round_trips_through_the_worker_encoding() {
         let (name, bytes) = samples().into_iter().next().expect("a sample");
         formats::load(&mut all_direct, &bytes, &name, None, &options).expect("sample loads");
         load_via_transfer(&mut all_transferred, &bytes, &name, &options);
-        assert_eq!(
-            dump_dataset(&all_transferred),
-            dump_dataset(&all_direct),
-            "all samples (skew {skew})"
-        );
+        assert_eq!(dump_dataset(&all_transferred), dump_dataset(&all_direct), "all samples (skew {skew})");
     }
 }

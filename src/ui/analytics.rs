@@ -7,15 +7,15 @@
 use super::charts::{HistogramSvg, SeriesSvg};
 use super::flame::use_element_size;
 use super::state::DataHandle;
+use std::rc::Rc;
 use strand_analysis::stats::{dataset_stats, filtered_summary, red_series, span_metrics};
 use strand_model::time::format_duration;
 use strand_view::analytics::{
-    csv, prometheus, red_bucket_count, red_charts, red_tooltip, rows, table_order, Column, Level,
-    RowFilter, Selection, TableSort,
+    csv, prometheus, red_bucket_count, red_charts, red_tooltip, rows, table_order, Column, Level, RowFilter, Selection,
+    TableSort,
 };
 use strand_view::charts::{format_rate, histogram_chart};
 use strand_view::route::{Page, Route};
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -130,10 +130,7 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
     let on_filter = {
         let filter_text = filter_text.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
                 filter_text.set(input.value());
             }
         })
@@ -144,12 +141,7 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
         let export_error = export_error.clone();
         Callback::from(move |_: MouseEvent| {
             export_error.set(
-                super::download::save_text(
-                    &csv(&stats),
-                    "strand-latency-stats.csv",
-                    "text/csv;charset=utf-8",
-                )
-                .err(),
+                super::download::save_text(&csv(&stats), "strand-latency-stats.csv", "text/csv;charset=utf-8").err(),
             );
         })
     };
@@ -160,12 +152,8 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let text = prometheus(&span_metrics(&data.borrow()), &stats.window);
             export_error.set(
-                super::download::save_text(
-                    &text,
-                    "strand-span-metrics.prom",
-                    "text/plain;version=0.0.4;charset=utf-8",
-                )
-                .err(),
+                super::download::save_text(&text, "strand-span-metrics.prom", "text/plain;version=0.0.4;charset=utf-8")
+                    .err(),
             );
         })
     };
@@ -256,11 +244,7 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
     });
     let shown = order.len().min(MAX_ROWS);
     let count_text = if order.len() > MAX_ROWS {
-        format!(
-            "showing {shown} of {} matching rows (of {}); filter to narrow",
-            order.len(),
-            table_rows.len()
-        )
+        format!("showing {shown} of {} matching rows (of {}); filter to narrow", order.len(), table_rows.len())
     } else if filter.is_empty() {
         format!("{} rows", table_rows.len())
     } else {
@@ -270,32 +254,15 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
     // The detail panel.
     let detail = match detail_data.as_ref() {
         Some((summary, series)) => {
-            let markers = [
-                ("p50", summary.p50_ns),
-                ("p90", summary.p90_ns),
-                ("p99", summary.p99_ns),
-            ];
-            let hist = Rc::new(histogram_chart(
-                &summary.histogram,
-                &markers,
-                histogram_width,
-                HISTOGRAM_HEIGHT_PX,
-            ));
+            let markers = [("p50", summary.p50_ns), ("p90", summary.p90_ns), ("p99", summary.p99_ns)];
+            let hist = Rc::new(histogram_chart(&summary.histogram, &markers, histogram_width, HISTOGRAM_HEIGHT_PX));
             let red = red_charts(series, red_width, RED_HEIGHT_PX);
             let tooltips = Rc::new(series.buckets.iter().map(red_tooltip).collect::<Vec<_>>());
             let title = selection.title();
             let facts = [
                 ("count", summary.count.to_string()),
-                (
-                    "errors",
-                    format!("{} ({:.1}%)", summary.errors, summary.error_rate * 100.0),
-                ),
-                (
-                    "throughput",
-                    summary
-                        .throughput_per_s
-                        .map_or("-".to_string(), format_rate),
-                ),
+                ("errors", format!("{} ({:.1}%)", summary.errors, summary.error_rate * 100.0)),
+                ("throughput", summary.throughput_per_s.map_or("-".to_string(), format_rate)),
                 ("p50", format_duration(summary.p50_ns)),
                 ("p90", format_duration(summary.p90_ns)),
                 ("p99", format_duration(summary.p99_ns)),

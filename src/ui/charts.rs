@@ -3,8 +3,8 @@
 //! time window. Geometry comes from `view::charts`; this file only draws it and turns pointer
 //! positions into chart coordinates.
 
-use strand_view::charts::{HistogramChart, SeriesChart, SeriesStyle};
 use std::rc::Rc;
+use strand_view::charts::{HistogramChart, SeriesChart, SeriesStyle};
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -67,10 +67,7 @@ pub fn histogram_svg(props: &HistogramProps) -> Html {
         let hover = hover.clone();
         let chart = chart.clone();
         Callback::from(move |e: MouseEvent| {
-            let bucket = local_x(&svg, &e)
-                .and_then(|x| chart.bar_at(x))
-                .filter(|b| b.count > 0)
-                .map(|b| b.bucket);
+            let bucket = local_x(&svg, &e).and_then(|x| chart.bar_at(x)).filter(|b| b.count > 0).map(|b| b.bucket);
             hover.set(bucket);
         })
     };

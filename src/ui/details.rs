@@ -4,12 +4,12 @@
 //! http(s) URLs, and nothing from a trace is inserted as HTML. Props are fixed by `trace_page.rs`.
 
 use super::state::DataHandle;
+use std::rc::Rc;
 use strand_model::StatusCode;
 use strand_view::colors::service_color;
 use strand_view::details::{self, AttrRow, LinkRow, LinkTarget};
 use strand_view::route::Route;
 use strand_view::trace_view::TraceAnalysis;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
@@ -248,9 +248,7 @@ fn attr_table(rows: &[AttrRow], empty: &'static str) -> Html {
 /// A dotted key (`deployment.environment.name`) that may wrap after its dots and underscores
 /// rather than mid-word.
 fn breakable(key: &str) -> Html {
-    let parts = key
-        .split_inclusive(['.', '_', '/'])
-        .map(|part| html! { <>{ part }<wbr /></> });
+    let parts = key.split_inclusive(['.', '_', '/']).map(|part| html! { <>{ part }<wbr /></> });
     html! { <>{ for parts }</> }
 }
 

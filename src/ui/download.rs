@@ -13,11 +13,8 @@ pub fn save(parts: &js_sys::Array, file_name: &str, mime: &str) -> Result<(), St
     let url = Url::create_object_url_with_blob(&blob).map_err(describe)?;
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    let link: HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(describe)?
-        .dyn_into()
-        .map_err(|_| "not an anchor".to_string())?;
+    let link: HtmlAnchorElement =
+        document.create_element("a").map_err(describe)?.dyn_into().map_err(|_| "not an anchor".to_string())?;
     link.set_href(&url);
     link.set_download(file_name);
     link.click();
@@ -25,9 +22,7 @@ pub fn save(parts: &js_sys::Array, file_name: &str, mime: &str) -> Result<(), St
     let revoke = Closure::once_into_js(move || {
         let _ = Url::revoke_object_url(&url);
     });
-    window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)
-        .map_err(describe)?;
+    window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000).map_err(describe)?;
     Ok(())
 }
 

@@ -6,9 +6,9 @@
 //! To tell them apart the same URL is fetched again with `mode: "no-cors"`: if that resolves (an
 //! opaque response) the server is up and refused CORS; if it fails too, the host is unreachable.
 
-use strand_sources::{Failure, Request, Response};
 use std::cell::Cell;
 use std::rc::Rc;
+use strand_sources::{Failure, Request, Response};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

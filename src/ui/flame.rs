@@ -4,6 +4,7 @@
 //! Also home of `use_element_size`, the hook the other views use to measure themselves.
 
 use super::state::DataHandle;
+use std::rc::Rc;
 use strand_model::time::format_duration;
 use strand_model::StatusCode;
 use strand_view::flame::{
@@ -11,7 +12,6 @@ use strand_view::flame::{
     Viewport, AXIS_HEIGHT_PX, ROW_HEIGHT_PX,
 };
 use strand_view::trace_view::TraceAnalysis;
-use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ResizeObserver, ResizeObserverEntry};
@@ -51,19 +51,11 @@ pub fn view(props: &FlameGraphProps) -> Html {
     let index = use_memo(key, {
         let data = props.data.clone();
         let analysis = props.analysis.clone();
-        move |&(_, i)| {
-            data.borrow()
-                .traces
-                .get(i)
-                .map(|t| FlameIndex::build(t, &analysis.tree))
-                .unwrap_or_default()
-        }
+        move |&(_, i)| data.borrow().traces.get(i).map(|t| FlameIndex::build(t, &analysis.tree)).unwrap_or_default()
     });
     let bounds = {
         let data = props.data.borrow();
-        data.traces
-            .get(props.trace_index)
-            .map_or((0, 1), |t| (t.start_ns, t.end_ns.max(t.start_ns.saturating_add(1))))
+        data.traces.get(props.trace_index).map_or((0, 1), |t| (t.start_ns, t.end_ns.max(t.start_ns.saturating_add(1))))
     };
     let shown = window.filter(|(k, _)| *k == key).map_or(bounds, |(_, w)| w);
 
@@ -84,19 +76,14 @@ pub fn view(props: &FlameGraphProps) -> Html {
         let index = index.clone();
         move |((_, i), viewport)| {
             let data = data.borrow();
-            data.traces
-                .get(*i)
-                .map(|t| layout(&data.strings, t, &index, viewport))
-                .unwrap_or_default()
+            data.traces.get(*i).map(|t| layout(&data.strings, t, &index, viewport)).unwrap_or_default()
         }
     });
 
     // On opening the tab, scroll the selected span's row into view.
     {
         let scroller = scroller.clone();
-        let row = props
-            .selected
-            .and_then(|s| props.analysis.tree.depth.get(s as usize).copied());
+        let row = props.selected.and_then(|s| props.analysis.tree.depth.get(s as usize).copied());
         use_effect_with((), move |_| {
             if let (Some(row), Some(el)) = (row, scroller.cast::<Element>()) {
                 let y = f64::from(row) * ROW_HEIGHT_PX;
@@ -215,11 +202,7 @@ pub fn view(props: &FlameGraphProps) -> Html {
                 if len < trace_bounds.1.saturating_sub(trace_bounds.0) {
                     e.prevent_default();
                     let shift = (delta / w * len as f64).round() as i64;
-                    set_window.emit(strand_view::flame::clamp_window(
-                        shown.0.saturating_add(shift),
-                        len,
-                        trace_bounds,
-                    ));
+                    set_window.emit(strand_view::flame::clamp_window(shown.0.saturating_add(shift), len, trace_bounds));
                 }
             }
         })
@@ -248,17 +231,8 @@ pub fn view(props: &FlameGraphProps) -> Html {
     let tip = hover.as_ref().and_then(|h| {
         let r: &FlameRect = rects.get(h.rect)?;
         let data = props.data.borrow();
-        let lines = tooltip(
-            &data.strings,
-            data.traces.get(props.trace_index)?,
-            &props.analysis.self_ns,
-            r,
-        );
-        let left = if h.x > viewport.width_px as f64 - 280.0 {
-            (h.x - 270.0).max(0.0)
-        } else {
-            h.x + 14.0
-        };
+        let lines = tooltip(&data.strings, data.traces.get(props.trace_index)?, &props.analysis.self_ns, r);
+        let left = if h.x > viewport.width_px as f64 - 280.0 { (h.x - 270.0).max(0.0) } else { h.x + 14.0 };
         Some((lines, format!("left:{left:.0}px;top:{:.0}px", h.y + 14.0)))
     });
     let (tip_lines, tip_style) = tip.unwrap_or_default();
@@ -272,10 +246,7 @@ pub fn view(props: &FlameGraphProps) -> Html {
     };
     let legend = {
         let data = props.data.borrow();
-        data.traces
-            .get(props.trace_index)
-            .map(|t| service_legend(&data.strings, t))
-            .unwrap_or_default()
+        data.traces.get(props.trace_index).map(|t| service_legend(&data.strings, t)).unwrap_or_default()
     };
     let zoomed = shown != bounds;
     let window_text = format!(
@@ -333,11 +304,7 @@ fn draw(canvas: &HtmlCanvasElement, f: &Frame) {
         canvas.set_width(pixel_w);
         canvas.set_height(pixel_h);
     }
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
     else {
         return;
     };

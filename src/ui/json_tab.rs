@@ -27,13 +27,9 @@ pub fn view(props: &JsonTabProps) -> Html {
         let data = props.data.clone();
         move |&(_, i)| {
             let data = data.borrow();
-            data.traces.get(i).map(|t| {
-                (
-                    preview(&data.strings, t, PREVIEW_BYTES),
-                    download_name(&data.strings, t),
-                    download_style(t),
-                )
-            })
+            data.traces
+                .get(i)
+                .map(|t| (preview(&data.strings, t, PREVIEW_BYTES), download_name(&data.strings, t), download_style(t)))
         }
     });
     let failed = use_state_eq(|| None::<String>);

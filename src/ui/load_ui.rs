@@ -21,18 +21,10 @@ pub fn load_progress_bar(props: &ProgressProps) -> Html {
     let Some(p) = &props.progress else {
         return html! {};
     };
-    let of_batch = if p.count > 1 {
-        format!(" (file {} of {})", p.position, p.count)
-    } else {
-        String::new()
-    };
+    let of_batch = if p.count > 1 { format!(" (file {} of {})", p.position, p.count) } else { String::new() };
     let (phase, value) = match p.phase {
         LoadPhase::Reading if p.total > 0.0 => (
-            format!(
-                "Reading {} of {}",
-                loader::human_bytes(p.done),
-                loader::human_bytes(p.total)
-            ),
+            format!("Reading {} of {}", loader::human_bytes(p.done), loader::human_bytes(p.total)),
             Some(p.done / p.total),
         ),
         LoadPhase::Reading => ("Reading".to_string(), None),
@@ -82,17 +74,12 @@ fn looks_like_json(text: &str) -> bool {
 
 /// Whether the focus is somewhere text goes (then a paste belongs there, not to Strand).
 fn typing_somewhere() -> bool {
-    let Some(active) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-    else {
+    let Some(active) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element()) else {
         return false;
     };
     let tag = active.tag_name().to_ascii_lowercase();
     matches!(tag.as_str(), "input" | "textarea" | "select")
-        || active
-            .dyn_ref::<web_sys::HtmlElement>()
-            .is_some_and(|e| e.is_content_editable())
+        || active.dyn_ref::<web_sys::HtmlElement>().is_some_and(|e| e.is_content_editable())
 }
 
 /// The "Paste JSON" button and dialog, and the page-level paste handler.
@@ -104,29 +91,25 @@ pub fn paste_json() -> Html {
 
     // Ctrl+V / Cmd+V on the page (not in a text field) loads JSON from the clipboard.
     use_effect_with((), |_| {
-        let listener =
-            Closure::<dyn FnMut(web_sys::ClipboardEvent)>::new(|e: web_sys::ClipboardEvent| {
-                if typing_somewhere() {
-                    return;
-                }
-                let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
-                    return;
-                };
-                if looks_like_json(&text) {
-                    e.prevent_default();
-                    loader::load_text(paste_name(), text);
-                }
-            });
+        let listener = Closure::<dyn FnMut(web_sys::ClipboardEvent)>::new(|e: web_sys::ClipboardEvent| {
+            if typing_somewhere() {
+                return;
+            }
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if looks_like_json(&text) {
+                e.prevent_default();
+                loader::load_text(paste_name(), text);
+            }
+        });
         let document = web_sys::window().and_then(|w| w.document());
         if let Some(d) = &document {
             let _ = d.add_event_listener_with_callback("paste", listener.as_ref().unchecked_ref());
         }
         move || {
             if let Some(d) = document {
-                let _ = d.remove_event_listener_with_callback(
-                    "paste",
-                    listener.as_ref().unchecked_ref(),
-                );
+                let _ = d.remove_event_listener_with_callback("paste", listener.as_ref().unchecked_ref());
             }
         }
     });

@@ -7,10 +7,10 @@
 //! empty, which gives its memory back. Without workers, loading falls back to the main thread.
 
 use super::state::{Action, LoadPhase, LoadProgress, NoticeKind};
-use strand_model::transfer;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use strand_model::transfer;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -75,10 +75,7 @@ pub fn route_loads(reducer: Callback<Action>, adjust_clock_skew: bool) -> Callba
         l.skew = adjust_clock_skew;
     });
     Callback::from(move |action: Action| match action {
-        Action::Load { file, bytes } => submit(Job {
-            name: file,
-            input: Input::Bytes(bytes),
-        }),
+        Action::Load { file, bytes } => submit(Job { name: file, input: Input::Bytes(bytes) }),
         other => reducer.emit(other),
     })
 }
@@ -106,19 +103,13 @@ pub fn read_files(files: web_sys::FileList, dispatch: Callback<Action>) {
             });
             continue;
         }
-        submit(Job {
-            name,
-            input: Input::File(file),
-        });
+        submit(Job { name, input: Input::File(file) });
     }
 }
 
 /// Queues pasted text as a file called `name`.
 pub fn load_text(name: String, text: String) {
-    submit(Job {
-        name,
-        input: Input::Bytes(text.into_bytes()),
-    });
+    submit(Job { name, input: Input::Bytes(text.into_bytes()) });
 }
 
 /// Stops loading: the worker is terminated and the queue dropped; what was loaded stays.
@@ -135,30 +126,23 @@ pub fn cancel() {
     let Some(dispatch) = dispatch else { return };
     dispatch.emit(Action::Progress(None));
     if let Some(current) = current {
-        let more = if queued > 0 {
-            format!(" ({queued} more file{} not loaded)", plural(queued))
-        } else {
-            String::new()
-        };
+        let more =
+            if queued > 0 { format!(" ({queued} more file{} not loaded)", plural(queued)) } else { String::new() };
         dispatch.emit(Action::Notify {
             kind: NoticeKind::Error,
             text: format!("Loading {} was cancelled{more}.", current.name),
-            details: vec![
-                "Nothing from it was loaded; what was loaded before is still here.".to_string(),
-            ],
+            details: vec!["Nothing from it was loaded; what was loaded before is still here.".to_string()],
         });
     }
 }
 
 fn file_limit() -> f64 {
-    let from_url = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|search| {
-            search.trim_start_matches('?').split('&').find_map(|kv| {
-                kv.strip_prefix("max-file-mb=")
-                    .and_then(|v| v.parse::<f64>().ok())
-            })
-        });
+    let from_url = web_sys::window().and_then(|w| w.location().search().ok()).and_then(|search| {
+        search
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("max-file-mb=").and_then(|v| v.parse::<f64>().ok()))
+    });
     match from_url {
         Some(mb) if mb > 0.0 => (mb * 1e6).min(MAX_FILE_BYTES),
         _ => MAX_FILE_BYTES,
@@ -203,11 +187,7 @@ fn pump() {
             position: l.position,
             count: l.count,
         };
-        l.current = Some(Current {
-            id,
-            name: job.name.clone(),
-            skew: l.skew,
-        });
+        l.current = Some(Current { id, name: job.name.clone(), skew: l.skew });
         Some(Some((job, id, progress)))
     });
     let dispatch = LOADER.with(|l| l.borrow().dispatch.clone());
@@ -256,7 +236,9 @@ fn worker_ready() {
 /// The worker failed before it was ready: no workers here; load the waiting job on the main
 /// thread (nothing of it was transferred yet).
 fn worker_failed_to_start(detail: &str) {
-    web_sys::console::warn_1(&format!("Strand: the import worker did not start ({detail}); loading on the main thread").into());
+    web_sys::console::warn_1(
+        &format!("Strand: the import worker did not start ({detail}); loading on the main thread").into(),
+    );
     let pending = LOADER.with(|l| {
         let mut l = l.borrow_mut();
         stop_worker(&mut l);
@@ -309,10 +291,7 @@ fn worker() -> Option<web_sys::Worker> {
     let worker = match web_sys::Worker::new_with_options("./worker.js", &options) {
         Ok(w) => w,
         Err(e) => {
-            web_sys::console::warn_2(
-                &"Strand: no import worker, loading on the main thread:".into(),
-                &e,
-            );
+            web_sys::console::warn_2(&"Strand: no import worker, loading on the main thread:".into(), &e);
             LOADER.with(|l| l.borrow_mut().no_worker = true);
             return None;
         }
@@ -384,11 +363,7 @@ fn on_worker_message(data: JsValue) {
     let id = get(&data, "id").as_f64().unwrap_or(-1.0);
     let (current, dispatch, position, count) = LOADER.with(|l| {
         let l = l.borrow();
-        let current = l
-            .current
-            .as_ref()
-            .filter(|c| f64::from(c.id) == id)
-            .map(|c| (c.name.clone(), c.skew));
+        let current = l.current.as_ref().filter(|c| f64::from(c.id) == id).map(|c| (c.name.clone(), c.skew));
         (current, l.dispatch.clone(), l.position, l.count)
     });
     let (Some((name, skew)), Some(dispatch)) = (current, dispatch) else {
@@ -431,23 +406,17 @@ fn on_worker_message(data: JsValue) {
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_browser().await;
                 match payload.dyn_into::<js_sys::ArrayBuffer>() {
-                    Ok(buffer) => dispatch.emit(Action::Loaded {
-                        file: name,
-                        format,
-                        payload: Uint8Array::new(&buffer),
-                        skew,
-                    }),
-                    Err(_) => dispatch.emit(Action::LoadFailed {
-                        error: format!("{name}: the import worker returned no data"),
-                    }),
+                    Ok(buffer) => {
+                        dispatch.emit(Action::Loaded { file: name, format, payload: Uint8Array::new(&buffer), skew })
+                    }
+                    Err(_) => dispatch
+                        .emit(Action::LoadFailed { error: format!("{name}: the import worker returned no data") }),
                 }
                 finish_current();
             });
         }
         Some("error") => {
-            let error = get(&data, "error")
-                .as_string()
-                .unwrap_or_else(|| format!("{name}: could not be loaded"));
+            let error = get(&data, "error").as_string().unwrap_or_else(|| format!("{name}: could not be loaded"));
             dispatch.emit(Action::LoadFailed { error });
             finish_current();
         }
@@ -464,10 +433,7 @@ fn worker_crashed(detail: String) {
     let (dispatch, current) = LOADER.with(|l| {
         let mut l = l.borrow_mut();
         stop_worker(&mut l);
-        (
-            l.dispatch.clone(),
-            l.current.as_ref().map(|c| c.name.clone()),
-        )
+        (l.dispatch.clone(), l.current.as_ref().map(|c| c.name.clone()))
     });
     if let (Some(dispatch), Some(name)) = (dispatch, current) {
         dispatch.emit(Action::LoadFailed {
@@ -488,22 +454,13 @@ fn finish_current() {
 fn load_here(job: Job, dispatch: Callback<Action>) {
     wasm_bindgen_futures::spawn_local(async move {
         match job.input {
-            Input::Bytes(bytes) => dispatch.emit(Action::Load {
-                file: job.name,
-                bytes,
-            }),
+            Input::Bytes(bytes) => dispatch.emit(Action::Load { file: job.name, bytes }),
             Input::File(file) => match read_bytes(&file).await {
                 Ok(bytes) => {
                     super::perf::measure_since("strand:read", "strand:read:start");
-                    dispatch.emit(Action::Load {
-                        file: job.name,
-                        bytes,
-                    });
+                    dispatch.emit(Action::Load { file: job.name, bytes });
                 }
-                Err(error) => dispatch.emit(Action::ReadFailed {
-                    file: job.name,
-                    error,
-                }),
+                Err(error) => dispatch.emit(Action::ReadFailed { file: job.name, error }),
             },
         }
         finish_current();
@@ -511,12 +468,8 @@ fn load_here(job: Job, dispatch: Callback<Action>) {
 }
 
 async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| describe_js_error(&e))?;
-    let buffer: js_sys::ArrayBuffer = buffer
-        .dyn_into()
-        .map_err(|_| "the browser returned no data".to_string())?;
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| describe_js_error(&e))?;
+    let buffer: js_sys::ArrayBuffer = buffer.dyn_into().map_err(|_| "the browser returned no data".to_string())?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
@@ -524,9 +477,7 @@ fn describe_js_error(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|err| String::from(err.message()))
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| {
-            "unknown browser error (the file may be too large for this tab)".to_string()
-        })
+        .unwrap_or_else(|| "unknown browser error (the file may be too large for this tab)".to_string())
 }
 
 /// Resolves on a fresh task, after the browser had a chance to render.
@@ -549,11 +500,7 @@ fn record_worker_timings(read: f64, import: f64, encode: f64) {
     };
     let end = perf.now();
     let mut start = end - read - import - encode;
-    for (name, duration) in [
-        ("strand:read", read),
-        ("strand:import", import),
-        ("strand:encode", encode),
-    ] {
+    for (name, duration) in [("strand:read", read), ("strand:import", import), ("strand:encode", encode)] {
         measure(&perf, name, start, start + duration);
         start += duration;
     }
@@ -561,9 +508,7 @@ fn record_worker_timings(read: f64, import: f64, encode: f64) {
 
 /// `performance.measure(name, {start, end})`.
 pub fn measure(perf: &web_sys::Performance, name: &str, start: f64, end: f64) {
-    let Ok(f) =
-        Reflect::get(perf, &"measure".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
-    else {
+    let Ok(f) = Reflect::get(perf, &"measure".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
         return;
     };
     let options = Object::new();
@@ -582,18 +527,14 @@ pub struct JsSource {
 impl transfer::Source for JsSource {
     fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
         let len = self.array.length();
-        let n = u32::try_from(max)
-            .unwrap_or(u32::MAX)
-            .min(len.saturating_sub(self.offset));
+        let n = u32::try_from(max).unwrap_or(u32::MAX).min(len.saturating_sub(self.offset));
         if n == 0 {
             return 0;
         }
         let start = out.len();
         out.resize(start + n as usize, 0);
         if let Some(dest) = out.get_mut(start..) {
-            self.array
-                .subarray(self.offset, self.offset + n)
-                .copy_to(dest);
+            self.array.subarray(self.offset, self.offset + n).copy_to(dest);
         }
         self.offset += n;
         n as usize

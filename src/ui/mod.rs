@@ -8,9 +8,8 @@ mod loader;
 mod panic;
 mod worker;
 
-pub use panic::show_banner as show_error_banner;
 pub use panic::report as report_panic;
-pub mod perf;
+pub use panic::show_banner as show_error_banner;
 mod analytics;
 mod charts;
 mod details;
@@ -19,6 +18,7 @@ mod fetch;
 mod flame;
 mod help;
 mod json_tab;
+pub mod perf;
 mod search_bar;
 mod service_map;
 mod sources;
@@ -43,9 +43,7 @@ pub async fn run_worker_job(job: wasm_bindgen::JsValue) {
 /// Entry point of the app: installs the panic banner and mounts the root component.
 pub fn start() {
     panic::install();
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"));
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => {
             yew::Renderer::<app::App>::with_root(root).render();

@@ -5,9 +5,7 @@ use std::panic::PanicHookInfo;
 
 pub fn install() {
     std::panic::set_hook(Box::new(|info: &PanicHookInfo<'_>| {
-        let location = info
-            .location()
-            .map(|loc| format!("{}:{}:{}", loc.file(), loc.line(), loc.column()));
+        let location = info.location().map(|loc| format!("{}:{}:{}", loc.file(), loc.line(), loc.column()));
         report(&payload_text(info), location.as_deref());
     }));
 }

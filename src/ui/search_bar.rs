@@ -101,10 +101,7 @@ fn typing_in_field(e: &KeyboardEvent) -> bool {
         "TEXTAREA" | "SELECT" => true,
         "INPUT" => {
             let kind = el.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
-            !matches!(
-                kind.as_str(),
-                "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file"
-            )
+            !matches!(kind.as_str(), "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file")
         }
         _ => false,
     }

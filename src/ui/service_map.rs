@@ -7,13 +7,13 @@
 use super::flame::use_element_size;
 use super::perf;
 use super::state::DataHandle;
+use std::rc::Rc;
 use strand_analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
 use strand_model::time::format_duration;
 use strand_view::route::{Page, Route};
 use strand_view::service_map::{
     self as map, format_percent, format_thousands, ErrorLevel, MapView, RouteKind, Scope, Transform,
 };
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -193,8 +193,11 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         let drag = drag.clone();
         Callback::from(move |e: MouseEvent| {
             if e.button() == 0 {
-                *drag.borrow_mut() =
-                    Some(Drag { start: (f64::from(e.client_x()), f64::from(e.client_y())), from: transform, moved: false });
+                *drag.borrow_mut() = Some(Drag {
+                    start: (f64::from(e.client_x()), f64::from(e.client_y())),
+                    from: transform,
+                    moved: false,
+                });
             }
         })
     };
@@ -296,7 +299,8 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
     };
     let fit_button = {
         let set_transform = set_transform.clone();
-        let onclick = Callback::from(move |_: MouseEvent| set_transform.emit(Transform::fit((view.width, view.height), size)));
+        let onclick =
+            Callback::from(move |_: MouseEvent| set_transform.emit(Transform::fit((view.width, view.height), size)));
         html! { <button class="btn small map-fit" title="Show the whole map" {onclick}>{ "Fit" }</button> }
     };
     let view = built.view.clone();
@@ -442,7 +446,7 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         let peer_rows = |callers: bool| {
             let mut rows: Vec<(usize, &map::EdgeView)> =
                 view.edges.iter().filter(|e| if callers { e.to == i } else { e.from == i && e.to != i }).map(|e| (if callers { e.from } else { e.to }, e)).collect();
-            rows.sort_by(|a, b| b.1.calls.cmp(&a.1.calls));
+            rows.sort_by_key(|row| std::cmp::Reverse(row.1.calls));
             let rows = rows.into_iter().map(|(peer, e)| {
                 let peer_name = view.nodes.get(peer).map_or(String::new(), |p| p.name.clone());
                 let navigate_select = navigate_select.clone();

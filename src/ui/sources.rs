@@ -7,14 +7,14 @@
 
 use super::fetch::{self, DEFAULT_TIMEOUT_MS};
 use super::state::{Action, NoticeKind};
-use strand_sources::errors::{explain, Context, Target};
-use strand_sources::query::{SearchForm, DEFAULT_LIMIT, DEFAULT_LOOKBACK};
-use strand_sources::{self as sources, remote_file, tempo, CollectorKind, Connection, Failure, Outcome, Step};
-use strand_view::route::{Page, Route};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use strand_sources::errors::{explain, Context, Target};
+use strand_sources::query::{SearchForm, DEFAULT_LIMIT, DEFAULT_LOOKBACK};
+use strand_sources::{self as sources, remote_file, tempo, CollectorKind, Connection, Failure, Outcome, Step};
+use strand_view::route::{Page, Route};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;

@@ -4,9 +4,9 @@
 
 use super::flame::use_element_size;
 use super::state::DataHandle;
+use std::rc::Rc;
 use strand_view::spans_table::{span_order, table_row, visible_rows, warning_counts, SpanColumn, SpanSort};
 use strand_view::trace_view::TraceAnalysis;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -46,17 +46,7 @@ pub fn view(props: &SpansTabProps) -> Html {
             let data = data.borrow();
             data.traces
                 .get(*i)
-                .map(|t| {
-                    span_order(
-                        &data.strings,
-                        t,
-                        &analysis.tree,
-                        &analysis.self_ns,
-                        &warnings,
-                        *sort,
-                        filter,
-                    )
-                })
+                .map(|t| span_order(&data.strings, t, &analysis.tree, &analysis.self_ns, &warnings, *sort, filter))
                 .unwrap_or_default()
         }
     });
@@ -76,13 +66,7 @@ pub fn view(props: &SpansTabProps) -> Html {
     }
 
     let total = order.len();
-    let (first, end) = visible_rows(
-        *scroll_top,
-        viewport_px.max(ROW_HEIGHT_PX * 10.0),
-        ROW_HEIGHT_PX,
-        total,
-        OVERSCAN,
-    );
+    let (first, end) = visible_rows(*scroll_top, viewport_px.max(ROW_HEIGHT_PX * 10.0), ROW_HEIGHT_PX, total, OVERSCAN);
     let rows: Vec<_> = {
         let data = props.data.borrow();
         match data.traces.get(props.trace_index) {
@@ -95,12 +79,7 @@ pub fn view(props: &SpansTabProps) -> Html {
             None => Vec::new(),
         }
     };
-    let span_count = props
-        .data
-        .borrow()
-        .traces
-        .get(props.trace_index)
-        .map_or(0, |t| t.spans.len());
+    let span_count = props.data.borrow().traces.get(props.trace_index).map_or(0, |t| t.spans.len());
 
     let onscroll = {
         let scroll_top = scroll_top.clone();
@@ -135,18 +114,13 @@ pub fn view(props: &SpansTabProps) -> Html {
             </th>
         }
     });
-    let summary = if total == span_count {
-        format!("{span_count} spans")
-    } else {
-        format!("{total} of {span_count} spans")
-    };
+    let summary =
+        if total == span_count { format!("{span_count} spans") } else { format!("{total} of {span_count} spans") };
     let sorted_by = match sort.column {
         None => "in tree order".to_string(),
-        Some(c) => format!(
-            "by {} ({})",
-            c.label().to_lowercase(),
-            if sort.descending { "largest first" } else { "ascending" }
-        ),
+        Some(c) => {
+            format!("by {} ({})", c.label().to_lowercase(), if sort.descending { "largest first" } else { "ascending" })
+        }
     };
 
     html! {

@@ -3,11 +3,11 @@
 //! here (`Action::Loaded`); `Action::Load` imports on this thread (the loader's fallback). A bad
 //! file only adds an error notice and leaves what was loaded untouched.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use strand_formats::{self as formats, AssembleOptions};
 use strand_model::Dataset;
 use strand_view::route::Route;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::Reducible;
 
 /// The dataset shared with components. Equality is by generation, which every change bumps, so
@@ -96,20 +96,40 @@ impl Default for AppState {
 pub enum Action {
     /// A file's bytes are here: load them. Components dispatch this; the loader (`route_loads`)
     /// sends it to the import worker, and only its main-thread fallback reaches the reducer.
-    Load { file: String, bytes: Vec<u8> },
+    Load {
+        file: String,
+        bytes: Vec<u8>,
+    },
     /// The import worker parsed and assembled a file (with clock-skew adjustment `skew`):
     /// decode the encoding (`model::transfer`) and merge it.
-    Loaded { file: String, format: String, payload: js_sys::Uint8Array, skew: bool },
+    Loaded {
+        file: String,
+        format: String,
+        payload: js_sys::Uint8Array,
+        skew: bool,
+    },
     /// The import worker could not use a file; `error` says why, naming the file.
-    LoadFailed { error: String },
+    LoadFailed {
+        error: String,
+    },
     /// Loading progressed (`None`: nothing is loading any more).
     Progress(Option<LoadProgress>),
     /// A file could not even be read.
-    ReadFailed { file: String, error: String },
+    ReadFailed {
+        file: String,
+        error: String,
+    },
     /// Go to another trace, span, view or search; `push` adds a history entry.
-    Navigate { route: Route, push: bool },
+    Navigate {
+        route: Route,
+        push: bool,
+    },
     /// Show a message (e.g. a collector request that failed); nothing loaded changes.
-    Notify { kind: NoticeKind, text: String, details: Vec<String> },
+    Notify {
+        kind: NoticeKind,
+        text: String,
+        details: Vec<String>,
+    },
     Dismiss(u64),
     ClearAll,
     SetClockSkew(bool),

@@ -3,10 +3,10 @@
 //! Numbers come from `analysis::stats::trace_stats`, rows and sorting from `view::spans_table`.
 
 use super::state::DataHandle;
+use std::rc::Rc;
 use strand_analysis::stats::trace_stats;
 use strand_view::spans_table::{group_choices, stats_rows, StatsColumn, StatsSort};
 use strand_view::trace_view::TraceAnalysis;
-use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -25,19 +25,12 @@ pub fn view(props: &StatsTabProps) -> Html {
         let data = props.data.clone();
         move |&(_, i)| {
             let data = data.borrow();
-            data.traces
-                .get(i)
-                .map(|t| group_choices(&data.strings, t))
-                .unwrap_or_default()
+            data.traces.get(i).map(|t| group_choices(&data.strings, t)).unwrap_or_default()
         }
     });
     let group = use_state(|| "service".to_string());
     let sort = use_state(StatsSort::default);
-    let choice = choices
-        .iter()
-        .find(|c| c.value == *group)
-        .or_else(|| choices.first())
-        .cloned();
+    let choice = choices.iter().find(|c| c.value == *group).or_else(|| choices.first()).cloned();
     let stats = use_memo((key, choice.as_ref().map(|c| c.value.clone())), {
         let data = props.data.clone();
         let analysis = props.analysis.clone();
@@ -60,9 +53,7 @@ pub fn view(props: &StatsTabProps) -> Html {
         let sort = sort.clone();
         Callback::from(move |e: Event| {
             // `<select>`'s value, read without the HtmlSelectElement binding.
-            let value = e
-                .target()
-                .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok());
+            let value = e.target().and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok());
             if let Some(value) = value.and_then(|v| v.as_string()) {
                 group.set(value);
                 sort.set(StatsSort::default());

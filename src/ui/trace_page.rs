@@ -6,17 +6,17 @@ use super::details::SpanDetails;
 use super::flame::FlameGraph;
 use super::json_tab::JsonTab;
 use super::search_bar::SearchBar;
+use super::service_map::ServiceMapView;
 use super::spans_tab::SpansTab;
 use super::state::DataHandle;
 use super::stats_tab::StatsTab;
 use super::waterfall::Waterfall;
+use std::rc::Rc;
 use strand_view::route::Route;
 use strand_view::search::search;
 use strand_view::span_list::warning_lines;
 use strand_view::trace_list::summarize;
 use strand_view::trace_view::{analyze, find_span, Tab};
-use super::service_map::ServiceMapView;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// At most this many warnings are listed one by one (`strand-cli warnings` lists them all).

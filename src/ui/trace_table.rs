@@ -6,8 +6,8 @@
 
 use super::flame::use_element_size;
 use super::state::DataHandle;
-use strand_view::scatter::{auto_scale, scatter, Scatter, YScale};
 use strand_view::route::Route;
+use strand_view::scatter::{auto_scale, scatter, Scatter, YScale};
 use strand_view::trace_list::{filter_rows, sort_order, summaries, ListFilter, TraceColumn, TraceSort, TraceSummary};
 use yew::prelude::*;
 
@@ -75,11 +75,7 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
     let toggle_scale = {
         let scale_choice = scale_choice.clone();
         Callback::from(move |_: MouseEvent| {
-            scale_choice.set(Some(if scale == YScale::Log {
-                YScale::Linear
-            } else {
-                YScale::Log
-            }))
+            scale_choice.set(Some(if scale == YScale::Log { YScale::Linear } else { YScale::Log }))
         })
     };
 

@@ -5,6 +5,8 @@
 
 use super::perf;
 use super::state::DataHandle;
+use std::cell::RefCell;
+use std::rc::Rc;
 use strand_model::time::format_duration;
 use strand_view::colors::service_color;
 use strand_view::search::SearchResult;
@@ -14,8 +16,6 @@ use strand_view::waterfall::{
     scroll_top_for_row, visible_rows, Collapse, CriticalIndex, LabelPlace, Minimap, NavAction, NavKey, RowContext,
     RowRange, RowView, ScrollTo, TimeWindow, INDENT_PX, MINIMAP_COLUMNS,
 };
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ResizeObserver};
@@ -71,26 +71,11 @@ impl<T> PartialEq for Same<T> {
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Drag {
     /// Selecting a time range on the ruler; fractions of the current window.
-    Ruler {
-        left_px: f64,
-        width_px: f64,
-        from: f64,
-        to: f64,
-    },
+    Ruler { left_px: f64, width_px: f64, from: f64, to: f64 },
     /// Selecting a time range on the minimap; fractions of the whole trace.
-    MinimapSelect {
-        left_px: f64,
-        width_px: f64,
-        from: f64,
-        to: f64,
-    },
+    MinimapSelect { left_px: f64, width_px: f64, from: f64, to: f64 },
     /// Moving (or resizing one edge of) the minimap's window.
-    MinimapWindow {
-        width_px: f64,
-        start_x: f64,
-        window: TimeWindow,
-        edge: Edge,
-    },
+    MinimapWindow { width_px: f64, start_x: f64, window: TimeWindow, edge: Edge },
     /// Resizing the name column.
     Splitter { start_x: f64, start_px: f64 },
 }
@@ -509,7 +494,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             }
         })
     };
-    let on_ruler_down = select_down(&ruler_ref, |left_px, width_px, at| Drag::Ruler { left_px, width_px, from: at, to: at });
+    let on_ruler_down =
+        select_down(&ruler_ref, |left_px, width_px, at| Drag::Ruler { left_px, width_px, from: at, to: at });
     let on_minimap_down =
         select_down(&minimap_ref, |left_px, width_px, at| Drag::MinimapSelect { left_px, width_px, from: at, to: at });
     let window_down = |edge: Edge| {
@@ -522,12 +508,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             e.prevent_default();
             e.stop_propagation();
             if let Some((_, width_px)) = start_drag(&minimap_ref) {
-                drag.set(Some(Drag::MinimapWindow {
-                    width_px,
-                    start_x: f64::from(e.client_x()),
-                    window,
-                    edge,
-                }));
+                drag.set(Some(Drag::MinimapWindow { width_px, start_x: f64::from(e.client_x()), window, edge }));
             }
         })
     };
@@ -539,10 +520,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             }
             e.prevent_default();
             e.stop_propagation();
-            drag.set(Some(Drag::Splitter {
-                start_x: f64::from(e.client_x()),
-                start_px: name_w,
-            }));
+            drag.set(Some(Drag::Splitter { start_x: f64::from(e.client_x()), start_px: name_w }));
         })
     };
     let on_drag_move = {
@@ -558,58 +536,27 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
                 return;
             }
             match current {
-                Drag::Ruler {
-                    left_px,
-                    width_px,
-                    from,
-                    ..
-                } => {
-                    drag.set(Some(Drag::Ruler {
-                        left_px,
-                        width_px,
-                        from,
-                        to: fraction_in(x, left_px, width_px),
-                    }));
+                Drag::Ruler { left_px, width_px, from, .. } => {
+                    drag.set(Some(Drag::Ruler { left_px, width_px, from, to: fraction_in(x, left_px, width_px) }));
                 }
-                Drag::MinimapSelect {
-                    left_px,
-                    width_px,
-                    from,
-                    ..
-                } => {
+                Drag::MinimapSelect { left_px, width_px, from, .. } => {
                     let to = fraction_in(x, left_px, width_px);
-                    drag.set(Some(Drag::MinimapSelect {
-                        left_px,
-                        width_px,
-                        from,
-                        to,
-                    }));
+                    drag.set(Some(Drag::MinimapSelect { left_px, width_px, from, to }));
                 }
-                Drag::MinimapWindow {
-                    width_px,
-                    start_x,
-                    window: start,
-                    edge,
-                } => {
+                Drag::MinimapWindow { width_px, start_x, window: start, edge } => {
                     let shift = (x - start_x) / width_px.max(1.0);
                     let full = bounds.duration_ns() as f64;
                     let shift_ns = (shift * full).round() as i64;
                     let next = match edge {
                         Edge::Move => start.pan(shift_ns as f64 / start.duration_ns() as f64, bounds),
                         Edge::Start => TimeWindow::new(
-                            start
-                                .start_ns
-                                .saturating_add(shift_ns)
-                                .min(start.end_ns.saturating_sub(1)),
+                            start.start_ns.saturating_add(shift_ns).min(start.end_ns.saturating_sub(1)),
                             start.end_ns,
                         )
                         .clamp_to(bounds),
                         Edge::End => TimeWindow::new(
                             start.start_ns,
-                            start
-                                .end_ns
-                                .saturating_add(shift_ns)
-                                .max(start.start_ns.saturating_add(1)),
+                            start.end_ns.saturating_add(shift_ns).max(start.start_ns.saturating_add(1)),
                         )
                         .clamp_to(bounds),
                     };
@@ -673,18 +620,13 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         Some(render_row(&view, &flags))
     });
 
-    let ticks = ruler_ticks(
-        window,
-        trace.start_ns,
-        ((timeline_w / TICK_SPACING_PX).floor() as usize).max(2),
-    );
+    let ticks = ruler_ticks(window, trace.start_ns, ((timeline_w / TICK_SPACING_PX).floor() as usize).max(2));
     let tick_html = ticks.iter().map(|t| {
         let class = classes!("wf-tick", (t.fraction > 0.9).then_some("end"));
         html! { <div class={class} style={format!("left: {}", pct(t.fraction))}><span class="wf-tick-label">{ &t.label }</span></div> }
     });
-    let gridlines = ticks
-        .iter()
-        .map(|t| html! { <div class="wf-gridline" style={format!("left: {}", pct(t.fraction))}></div> });
+    let gridlines =
+        ticks.iter().map(|t| html! { <div class="wf-gridline" style={format!("left: {}", pct(t.fraction))}></div> });
 
     let ruler_selection = match *drag {
         Some(Drag::Ruler { from, to, .. }) => Some((from.min(to), (to - from).abs())),
@@ -696,14 +638,12 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     };
     let window_left = bounds.fraction_of(window.start_ns).clamp(0.0, 1.0);
     let window_width = (bounds.fraction_of(window.end_ns).clamp(0.0, 1.0) - window_left).max(0.0);
-    let (minimap_columns, minimap_height) = overview.as_ref().as_ref().map_or((1, 1), |m: &Minimap| {
-        (m.columns, m.bands as u32 * MINIMAP_BAND_PX + MINIMAP_ERROR_PX)
-    });
+    let (minimap_columns, minimap_height) = overview
+        .as_ref()
+        .as_ref()
+        .map_or((1, 1), |m: &Minimap| (m.columns, m.bands as u32 * MINIMAP_BAND_PX + MINIMAP_ERROR_PX));
     let level_choices = (*levels).min(MAX_DEPTH_CHOICES);
-    let active = props
-        .selected
-        .filter(|s| visible.contains(s))
-        .map(|s| format!("wf-row-{s}"));
+    let active = props.selected.filter(|s| visible.contains(s)).map(|s| format!("wf-row-{s}"));
     let drag_cursor = match *drag {
         Some(Drag::Splitter { .. }) => "col-resize",
         Some(Drag::MinimapWindow { edge: Edge::Move, .. }) => "grabbing",
@@ -822,11 +762,7 @@ fn render_row(view: &RowView, flags: &RowFlags) -> Html {
         view.error.then_some("error"),
     );
     let toggle = if has_children {
-        let label = if view.collapsed {
-            format!("Expand ({} hidden)", view.hidden)
-        } else {
-            "Collapse".to_string()
-        };
+        let label = if view.collapsed { format!("Expand ({} hidden)", view.hidden) } else { "Collapse".to_string() };
         html! {
             <button class={classes!("wf-toggle", view.collapsed.then_some("collapsed"))} tabindex="-1"
                     data-span-index={view.span.to_string()} aria-label={label}>
@@ -896,11 +832,7 @@ fn render_row(view: &RowView, flags: &RowFlags) -> Html {
 /// Draws the minimap's density bands: one canvas pixel per column, a band per depth range, and a
 /// red strip where errors are.
 fn draw_minimap(canvas: &HtmlCanvasElement, map: &Minimap) {
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
     else {
         return;
     };

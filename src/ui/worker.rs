@@ -8,9 +8,9 @@
 //! `{type: "done", id, format, payload: ArrayBuffer, timings: {read, import, encode}}`,
 //! `{type: "error", id, error}` (the file could not be used; the worker is fine).
 
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use strand_formats::{self as formats, AssembleOptions};
 use strand_model::{transfer, Interner};
-use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -44,10 +44,7 @@ fn post(msg: &Object, transfer: Option<&JsValue>) {
         None => scope().post_message(msg),
     };
     if let Err(e) = result {
-        web_sys::console::error_2(
-            &JsValue::from_str("Strand import worker: could not post a message"),
-            &e,
-        );
+        web_sys::console::error_2(&JsValue::from_str("Strand import worker: could not post a message"), &e);
     }
 }
 
@@ -77,12 +74,8 @@ fn describe(e: &JsValue) -> String {
 /// messages. (A crash of the module itself is caught by `worker.js`.)
 pub async fn run_job(job: JsValue) {
     let id = get(&job, "id").as_f64().unwrap_or(-1.0);
-    let name = get(&job, "name")
-        .as_string()
-        .unwrap_or_else(|| "file".to_string());
-    let options = AssembleOptions {
-        adjust_clock_skew: get(&job, "skew").as_bool().unwrap_or(true),
-    };
+    let name = get(&job, "name").as_string().unwrap_or_else(|| "file".to_string());
+    let options = AssembleOptions { adjust_clock_skew: get(&job, "skew").as_bool().unwrap_or(true) };
 
     let t0 = now();
     let bytes = match read_input(&job, id).await {
@@ -110,12 +103,7 @@ pub async fn run_job(job: JsValue) {
     };
     let t2 = now();
     progress(id, "encode", 0.0, 0.0);
-    let encoded = transfer::encode(
-        &strings,
-        &imported.traces,
-        &imported.dependencies,
-        &imported.notes,
-    );
+    let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
     drop(imported);
     drop(strings);
     let payload = Uint8Array::new_with_length(u32::try_from(encoded.len()).unwrap_or(u32::MAX));
@@ -142,26 +130,17 @@ async fn read_input(job: &JsValue, id: f64) -> Result<Vec<u8>, String> {
     if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
         return Ok(Uint8Array::new(buffer).to_vec());
     }
-    let file: web_sys::File = get(job, "file")
-        .dyn_into()
-        .map_err(|_| "the job names no file".to_string())?;
+    let file: web_sys::File = get(job, "file").dyn_into().map_err(|_| "the job names no file".to_string())?;
     let size = file.size();
     let mut out: Vec<u8> = Vec::new();
-    out.try_reserve_exact(size as usize)
-        .map_err(|_| "there is not enough memory in this tab for it".to_string())?;
+    out.try_reserve_exact(size as usize).map_err(|_| "there is not enough memory in this tab for it".to_string())?;
     let mut offset = 0.0;
     progress(id, "read", 0.0, size);
     while offset < size {
         let end = (offset + READ_CHUNK).min(size);
-        let piece = file
-            .slice_with_f64_and_f64(offset, end)
-            .map_err(|e| describe(&e))?;
-        let buffer = JsFuture::from(piece.array_buffer())
-            .await
-            .map_err(|e| describe(&e))?;
-        let buffer: ArrayBuffer = buffer
-            .dyn_into()
-            .map_err(|_| "the browser returned no data".to_string())?;
+        let piece = file.slice_with_f64_and_f64(offset, end).map_err(|e| describe(&e))?;
+        let buffer = JsFuture::from(piece.array_buffer()).await.map_err(|e| describe(&e))?;
+        let buffer: ArrayBuffer = buffer.dyn_into().map_err(|_| "the browser returned no data".to_string())?;
         let chunk = Uint8Array::new(&buffer);
         let start = out.len();
         out.resize(start + chunk.length() as usize, 0);

@@ -141,13 +141,7 @@ impl PathTable {
             return id;
         }
         let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
-        self.nodes.push(PathNode {
-            service,
-            name,
-            children: Vec::new(),
-            count: [0; 2],
-            total_ns: [0; 2],
-        });
+        self.nodes.push(PathNode { service, name, children: Vec::new(), count: [0; 2], total_ns: [0; 2] });
         match self.nodes.get_mut(parent as usize) {
             Some(p) => p.children.push(id),
             None => self.roots.push(id),
@@ -246,8 +240,8 @@ fn mean_moved(mean_a_ns: i64, mean_b_ns: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
     use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     /// Compares the first fixture (A) with the second (B) and renders one line per row (times
     /// in microseconds to keep fixtures readable), then the totals.

@@ -82,14 +82,7 @@ pub fn critical_path(trace: &Trace, tree: &SpanTree) -> Vec<Segment> {
     let mut backwards: Vec<Segment> = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    stack.push(open_frame(
-        trace,
-        tree,
-        root,
-        root_span.start_ns,
-        root_end,
-        &mut candidates,
-    ));
+    stack.push(open_frame(trace, tree, root, root_span.start_ns, root_end, &mut candidates));
 
     while let Some(frame) = stack.last_mut() {
         // Skip the children that end after the current point: the point only moves back, so
@@ -97,11 +90,7 @@ pub fn critical_path(trace: &Trace, tree: &SpanTree) -> Vec<Segment> {
         while frame.next < frame.last && candidates.get(frame.next).is_some_and(|c| c.end_ns > frame.point_ns) {
             frame.next += 1;
         }
-        let picked = if frame.next < frame.last {
-            candidates.get(frame.next).copied()
-        } else {
-            None
-        };
+        let picked = if frame.next < frame.last { candidates.get(frame.next).copied() } else { None };
         match picked {
             Some(child) => {
                 frame.next += 1;
@@ -179,25 +168,14 @@ fn open_frame(
             let start_ns = child.start_ns.max(window_start_ns);
             let end_ns = child.end_ns().min(window_end_ns);
             if end_ns > start_ns {
-                candidates.push(Candidate {
-                    span: c,
-                    start_ns,
-                    end_ns,
-                });
+                candidates.push(Candidate { span: c, start_ns, end_ns });
             }
         }
     }
     if let Some(list) = candidates.get_mut(first..) {
         list.sort_unstable_by_key(|c| (std::cmp::Reverse(c.end_ns), c.start_ns, c.span));
     }
-    Frame {
-        span,
-        first,
-        window_start_ns,
-        point_ns: window_end_ns,
-        next: first,
-        last: candidates.len(),
-    }
+    Frame { span, first, window_start_ns, point_ns: window_end_ns, next: first, last: candidates.len() }
 }
 
 fn push_segment(out: &mut Vec<Segment>, span: SpanIdx, start_ns: i64, end_ns: i64) {
@@ -209,8 +187,8 @@ fn push_segment(out: &mut Vec<Segment>, span: SpanIdx, start_ns: i64, end_ns: i6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
     use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     /// Renders the path one segment per line, then the critical time per span (tree order,
     /// spans with none left out), and checks the invariants every path must keep.
@@ -223,12 +201,7 @@ mod tests {
         let name = |i: u32| data.strings.get(trace.spans[i as usize].name).to_string();
         let mut out = String::new();
         for segment in &path {
-            out.push_str(&format!(
-                "{:>5}..{:<5} {}\n",
-                segment.start_ns,
-                segment.end_ns,
-                name(segment.span)
-            ));
+            out.push_str(&format!("{:>5}..{:<5} {}\n", segment.start_ns, segment.end_ns, name(segment.span)));
         }
         let per_span = critical_time_per_span(&path, trace.spans.len());
         let totals: Vec<String> = tree
@@ -458,26 +431,10 @@ empty svc 107..107
     #[test]
     fn critical_time_per_span_ignores_unknown_spans() {
         let segments = [
-            Segment {
-                span: 0,
-                start_ns: 0,
-                end_ns: 10,
-            },
-            Segment {
-                span: 1,
-                start_ns: 10,
-                end_ns: 15,
-            },
-            Segment {
-                span: 0,
-                start_ns: 15,
-                end_ns: 20,
-            },
-            Segment {
-                span: 9,
-                start_ns: 20,
-                end_ns: 30,
-            },
+            Segment { span: 0, start_ns: 0, end_ns: 10 },
+            Segment { span: 1, start_ns: 10, end_ns: 15 },
+            Segment { span: 0, start_ns: 15, end_ns: 20 },
+            Segment { span: 9, start_ns: 20, end_ns: 30 },
         ];
         assert_eq!(critical_time_per_span(&segments, 2), vec![15, 5]);
     }
@@ -486,18 +443,12 @@ empty svc 107..107
     /// recursion or quadratic work, and the path stays inside the root.
     #[test]
     fn large_synthetic_trace() {
-        use strand_formats::{assemble::AssembleOptions, load};
         use strand_formats::synth::{synthesize, SynthFormat};
+        use strand_formats::{assemble::AssembleOptions, load};
         let text = synthesize(SynthFormat::Otlp, 200_000, 1);
         let mut data = strand_model::Dataset::new();
-        load(
-            &mut data,
-            text.as_bytes(),
-            "synth.json",
-            None,
-            &AssembleOptions::default(),
-        )
-        .expect("synthetic trace loads");
+        load(&mut data, text.as_bytes(), "synth.json", None, &AssembleOptions::default())
+            .expect("synthetic trace loads");
         let trace = &data.traces[0];
         assert_eq!(trace.spans.len(), 200_000);
         let tree = SpanTree::build(trace);
@@ -512,18 +463,10 @@ empty svc 107..107
         let path = critical_path(trace, &tree);
         assert!(!path.is_empty());
         assert_path_tiles_latest_root(trace, &tree, &path);
-        let root = tree
-            .roots
-            .iter()
-            .copied()
-            .max_by_key(|&r| trace.spans[r as usize].end_ns())
-            .expect("a root");
+        let root = tree.roots.iter().copied().max_by_key(|&r| trace.spans[r as usize].end_ns()).expect("a root");
         let root = &trace.spans[root as usize];
         for segment in &path {
-            assert!(
-                segment.start_ns >= root.start_ns && segment.end_ns <= root.end_ns(),
-                "{segment:?} outside root"
-            );
+            assert!(segment.start_ns >= root.start_ns && segment.end_ns <= root.end_ns(), "{segment:?} outside root");
         }
         let per_span = critical_time_per_span(&path, trace.spans.len());
         assert_eq!(per_span.iter().sum::<i64>(), root.duration_ns);

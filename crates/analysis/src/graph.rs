@@ -42,9 +42,9 @@
 //! per edge: O(n log n), no recursion.
 
 use crate::stats::percentile;
-use strand_model::{Dataset, DependencyLink, Interner, Span, SpanKind, StatusCode, StrId, Trace, Value};
 use hashbrown::HashMap;
 use serde::Serialize;
+use strand_model::{Dataset, DependencyLink, Interner, Span, SpanKind, StatusCode, StrId, Trace, Value};
 
 /// What a node of the graph stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -454,23 +454,15 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(self) -> ServiceGraph {
-        let Builder {
-            strings,
-            nodes: accs,
-            edges: edge_accs,
-            ..
-        } = self;
+        let Builder { strings, nodes: accs, edges: edge_accs, .. } = self;
         let name = |n: &NodeName| -> String {
             match n {
                 NodeName::Id(id) => strings.get(*id).to_string(),
                 NodeName::Text(text) => text.clone(),
             }
         };
-        let mut named: Vec<(String, usize, NodeAcc)> = accs
-            .into_iter()
-            .enumerate()
-            .map(|(i, acc)| (name(&acc.name), i, acc))
-            .collect();
+        let mut named: Vec<(String, usize, NodeAcc)> =
+            accs.into_iter().enumerate().map(|(i, acc)| (name(&acc.name), i, acc)).collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
         let mut new_index = vec![0usize; named.len()];
         for (new, (_, old, _)) in named.iter().enumerate() {
@@ -482,11 +474,8 @@ impl<'a> Builder<'a> {
             .into_iter()
             .map(|(name, _, mut acc)| {
                 acc.durations.sort_unstable();
-                let kind = if acc.instrumented {
-                    NodeKind::Service
-                } else {
-                    acc.peer_kind.unwrap_or(NodeKind::External)
-                };
+                let kind =
+                    if acc.instrumented { NodeKind::Service } else { acc.peer_kind.unwrap_or(NodeKind::External) };
                 ServiceNode {
                     name,
                     kind,
@@ -539,8 +528,8 @@ mod url_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
     use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     fn render(graph: &ServiceGraph) -> String {
         let opt = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
@@ -832,13 +821,7 @@ GET api 1..101 server
     #[test]
     fn links_with_a_cycle() {
         check_links(
-            &[
-                ("b", "a", 7, 1),
-                ("a", "b", 10, 0),
-                ("a", "b", 5, 2),
-                ("a", "c", 1, 0),
-                ("c", "c", 3, 0),
-            ],
+            &[("b", "a", 7, 1), ("a", "b", 10, 0), ("a", "b", 5, 2), ("a", "c", 1, 0), ("c", "c", 3, 0)],
             expect![[r#"
                 nodes:
                   a (service) spans=0 errors=0 p50=- p99=-
@@ -855,15 +838,11 @@ GET api 1..101 server
 
     #[test]
     fn large_dependency_sample() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/samples/jaeger-deps_dependency-graph-large.json"
-        );
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/jaeger-deps_dependency-graph-large.json");
         let bytes = std::fs::read(path).expect("sample file");
         let mut data = Dataset::new();
-        let options = strand_formats::assemble::AssembleOptions {
-            adjust_clock_skew: true,
-        };
+        let options = strand_formats::assemble::AssembleOptions { adjust_clock_skew: true };
         strand_formats::load(&mut data, &bytes, "deps.json", None, &options).expect("loads");
         let graph = graph_from_links(&data.strings, &data.dependencies);
         // Counted from the file: 4271 links between 1238 distinct names, no pair twice, no
@@ -873,13 +852,7 @@ GET api 1..101 server
         assert_eq!(graph.edges.iter().map(|e| e.calls).sum::<u64>(), 2_985_281);
         assert_eq!(graph.edges.iter().map(|e| e.errors).sum::<u64>(), 0);
         assert!(graph.edges.iter().all(|e| e.from != e.to && e.p50_ns.is_none()));
-        assert!(graph
-            .edges
-            .windows(2)
-            .all(|w| (w[0].from, w[0].to) < (w[1].from, w[1].to)));
-        assert_eq!(
-            graph.node_index("Service50").map(|i| graph.nodes[i].name.as_str()),
-            Some("Service50")
-        );
+        assert!(graph.edges.windows(2).all(|w| (w[0].from, w[0].to) < (w[1].from, w[1].to)));
+        assert_eq!(graph.node_index("Service50").map(|i| graph.nodes[i].name.as_str()), Some("Service50"));
     }
 }

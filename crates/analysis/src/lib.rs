@@ -8,4 +8,3 @@ pub mod graph;
 pub mod self_time;
 pub mod stats;
 pub mod tree;
-

@@ -62,8 +62,8 @@ pub fn self_times(trace: &Trace, tree: &SpanTree) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
     use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     /// Renders every span in tree order, indented, with its duration and self time.
     fn check(fixture: &str, expect: Expect) {
@@ -77,10 +77,7 @@ mod tests {
             let span = &trace.spans[i as usize];
             let indent = "  ".repeat(tree.depth[i as usize] as usize);
             let name = data.strings.get(span.name);
-            out.push_str(&format!(
-                "{indent}{name} duration={} self={}\n",
-                span.duration_ns, self_ns[i as usize]
-            ));
+            out.push_str(&format!("{indent}{name} duration={} self={}\n", span.duration_ns, self_ns[i as usize]));
         }
         expect.assert_eq(&out);
     }

@@ -10,10 +10,10 @@
 
 use crate::self_time::self_times;
 use crate::tree::SpanTree;
-use strand_model::dump::value_text;
-use strand_model::{Dataset, Interner, KeyValue, Span, SpanKind, StatusCode, StrId, Trace, Value};
 use hashbrown::HashMap;
 use serde::Serialize;
+use strand_model::dump::value_text;
+use strand_model::{Dataset, Interner, KeyValue, Span, SpanKind, StatusCode, StrId, Trace, Value};
 
 /// The nearest-rank percentile of ascending `sorted_ns`: the smallest value such that at least
 /// `p`% of the values are less than or equal to it, i.e. the value of rank `ceil(p / 100 * n)`
@@ -231,16 +231,11 @@ pub fn trace_stats(strings: &Interner, trace: &Trace, tree: &SpanTree, group_by:
         .into_iter()
         .map(|(raw, acc)| {
             let key = match raw {
-                RawKey::Service(s) => GroupKey::Service {
-                    service: strings.get(s).to_string(),
-                },
-                RawKey::Operation(s, n) => GroupKey::Operation {
-                    service: strings.get(s).to_string(),
-                    operation: strings.get(n).to_string(),
-                },
-                RawKey::Attr(a) => GroupKey::Attribute {
-                    value: a.text(strings, trace),
-                },
+                RawKey::Service(s) => GroupKey::Service { service: strings.get(s).to_string() },
+                RawKey::Operation(s, n) => {
+                    GroupKey::Operation { service: strings.get(s).to_string(), operation: strings.get(n).to_string() }
+                }
+                RawKey::Attr(a) => GroupKey::Attribute { value: a.text(strings, trace) },
             };
             (key, acc)
         })
@@ -255,16 +250,9 @@ pub fn trace_stats(strings: &Interner, trace: &Trace, tree: &SpanTree, group_by:
         }
     }
 
-    let mut out: Vec<GroupStats> = merged
-        .into_iter()
-        .map(|(key, acc)| acc.finish(key, self_total_ns))
-        .collect();
+    let mut out: Vec<GroupStats> = merged.into_iter().map(|(key, acc)| acc.finish(key, self_total_ns)).collect();
     out.sort_by(|a, b| b.self_total_ns.cmp(&a.self_total_ns).then_with(|| a.key.cmp(&b.key)));
-    TraceStats {
-        span_count: trace.spans.len() as u64,
-        self_total_ns,
-        groups: out,
-    }
+    TraceStats { span_count: trace.spans.len() as u64, self_total_ns, groups: out }
 }
 
 /// A hashable form of an attribute value, for grouping without rendering text per span.
@@ -406,10 +394,7 @@ impl Window {
             return Window::default();
         }
         // Negative durations could put every end before the earliest start.
-        Window {
-            start_ns: start,
-            end_ns: end.max(start),
-        }
+        Window { start_ns: start, end_ns: end.max(start) }
     }
 
     pub fn duration_ns(&self) -> i64 {
@@ -578,9 +563,8 @@ pub fn dataset_stats(data: &Dataset) -> DatasetStats {
     let mut scratch: Vec<i64> = Vec::new();
     let mut run_start = 0;
     while let Some(first) = ops.get(run_start) {
-        let run_len = ops
-            .get(run_start..)
-            .map_or(0, |rest| rest.iter().take_while(|o| o.service == first.service).count());
+        let run_len =
+            ops.get(run_start..).map_or(0, |rest| rest.iter().take_while(|o| o.service == first.service).count());
         let run = ops.get(run_start..run_start + run_len).unwrap_or(&[]);
         let errors = run.iter().map(|o| o.errors).sum();
         let self_ns = run.iter().fold(0i64, |a, o| a.saturating_add(o.self_ns));
@@ -678,10 +662,7 @@ pub struct RedSeries {
 pub fn red_series(data: &Dataset, buckets: usize, filter: SpanFilter) -> RedSeries {
     let window = Window::of(data);
     if buckets == 0 {
-        return RedSeries {
-            window,
-            buckets: Vec::new(),
-        };
+        return RedSeries { window, buckets: Vec::new() };
     }
     let b = buckets as i128;
     let w = i128::from(window.duration_ns());
@@ -725,10 +706,7 @@ pub fn red_series(data: &Dataset, buckets: usize, filter: SpanFilter) -> RedSeri
             }
         })
         .collect();
-    RedSeries {
-        window,
-        buckets: series,
-    }
+    RedSeries { window, buckets: series }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -783,10 +761,13 @@ fn serialize_status<S: serde::Serializer>(status: &StatusCode, serializer: S) ->
 /// Span metrics of every loaded span, sorted by service, span name, kind and status (each in
 /// enum order). The counts of one (service, name, kind) add up to its [`OperationStats`] count,
 /// and the `Error` series holds its errors.
+/// A spanmetrics series: (service, span name, kind, status).
+type MetricKey = (StrId, StrId, SpanKind, StatusCode);
+
 pub fn span_metrics(data: &Dataset) -> Vec<SpanMetric> {
     let strings = &data.strings;
     let mut index: HashMap<(StrId, StrId, SpanKind, StatusCode), usize> = HashMap::new();
-    let mut metrics: Vec<((StrId, StrId, SpanKind, StatusCode), u64, i64, Histogram)> = Vec::new();
+    let mut metrics: Vec<(MetricKey, u64, i64, Histogram)> = Vec::new();
     for trace in &data.traces {
         for span in &trace.spans {
             let key = (trace.service_of(span), span.name, span.kind, span.status);
@@ -822,47 +803,23 @@ pub fn span_metrics(data: &Dataset) -> Vec<SpanMetric> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
     use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     fn check_percentiles(values: &[i64], expect: Expect) {
         let mut sorted = values.to_vec();
         sorted.sort_unstable();
-        let out: Vec<String> = [
-            0.0,
-            1.0,
-            25.0,
-            50.0,
-            75.0,
-            90.0,
-            99.0,
-            99.9,
-            100.0,
-            150.0,
-            -5.0,
-            f64::NAN,
-        ]
-        .iter()
-        .map(|&p| {
-            format!(
-                "p{p}={}",
-                percentile(&sorted, p).map_or("-".to_string(), |v| v.to_string())
-            )
-        })
-        .collect();
+        let out: Vec<String> = [0.0, 1.0, 25.0, 50.0, 75.0, 90.0, 99.0, 99.9, 100.0, 150.0, -5.0, f64::NAN]
+            .iter()
+            .map(|&p| format!("p{p}={}", percentile(&sorted, p).map_or("-".to_string(), |v| v.to_string())))
+            .collect();
         expect.assert_eq(&out.join(" "));
     }
 
     #[test]
     fn percentiles_use_nearest_rank() {
-        check_percentiles(
-            &[],
-            expect!["p0=- p1=- p25=- p50=- p75=- p90=- p99=- p99.9=- p100=- p150=- p-5=- pNaN=-"],
-        );
-        check_percentiles(
-            &[7],
-            expect!["p0=7 p1=7 p25=7 p50=7 p75=7 p90=7 p99=7 p99.9=7 p100=7 p150=7 p-5=7 pNaN=-"],
-        );
+        check_percentiles(&[], expect!["p0=- p1=- p25=- p50=- p75=- p90=- p99=- p99.9=- p100=- p150=- p-5=- pNaN=-"]);
+        check_percentiles(&[7], expect!["p0=7 p1=7 p25=7 p50=7 p75=7 p90=7 p99=7 p99.9=7 p100=7 p150=7 p-5=7 pNaN=-"]);
         check_percentiles(
             &[40, 10, 30, 20],
             expect!["p0=10 p1=10 p25=10 p50=20 p75=30 p90=40 p99=40 p99.9=40 p100=40 p150=40 p-5=10 pNaN=-"],
@@ -895,9 +852,7 @@ mod tests {
             if c == 0 {
                 continue;
             }
-            let le = HISTOGRAM_BOUNDS_NS
-                .get(i)
-                .map_or("+Inf".to_string(), |b| format!("{b}"));
+            let le = HISTOGRAM_BOUNDS_NS.get(i).map_or("+Inf".to_string(), |b| format!("{b}"));
             out.push_str(&format!("le={le} count={c} cumulative={cum}\n"));
         }
         expect.assert_eq(&out);
@@ -906,19 +861,7 @@ mod tests {
     #[test]
     fn histogram_buckets_are_le_bounds() {
         check_histogram(
-            &[
-                -5,
-                0,
-                1_000,
-                1_001,
-                2_000,
-                4_999,
-                5_000,
-                999_999_999,
-                100_000_000_000,
-                100_000_000_001,
-                i64::MAX,
-            ],
+            &[-5, 0, 1_000, 1_001, 2_000, 4_999, 5_000, 999_999_999, 100_000_000_000, 100_000_000_001, i64::MAX],
             expect![[r#"
                 le=1000 count=3 cumulative=3
                 le=2000 count=2 cumulative=5
@@ -1077,10 +1020,7 @@ GET api 1000..1100 server http.status_code=200
                 .enumerate()
                 .filter(|(_, &c)| c > 0)
                 .map(|(i, c)| {
-                    format!(
-                        "{}:{c}",
-                        HISTOGRAM_BOUNDS_NS.get(i).map_or("inf".to_string(), |b| b.to_string())
-                    )
+                    format!("{}:{c}", HISTOGRAM_BOUNDS_NS.get(i).map_or("inf".to_string(), |b| b.to_string()))
                 })
                 .collect();
             format!(
@@ -1105,13 +1045,7 @@ GET api 1000..1100 server http.status_code=200
             out.push_str(&format!("service {}: {}\n", s.service, summary(&s.summary)));
         }
         for o in &stats.operations {
-            out.push_str(&format!(
-                "  {} {} {}: {}\n",
-                o.service,
-                o.operation,
-                o.kind.as_str(),
-                summary(&o.summary)
-            ));
+            out.push_str(&format!("  {} {} {}: {}\n", o.service, o.operation, o.kind.as_str(), summary(&o.summary)));
         }
         expect.assert_eq(&out);
     }
@@ -1165,11 +1099,8 @@ tick clock 5..5
     /// Renders a RED series of `buckets` intervals over the spans of `service` (all when empty).
     fn check_red(fixtures: &[&str], buckets: usize, service: &str, expect: Expect) {
         let mut data = dataset(fixtures);
-        let filter = if service.is_empty() {
-            SpanFilter::All
-        } else {
-            SpanFilter::Service(data.strings.intern(service))
-        };
+        let filter =
+            if service.is_empty() { SpanFilter::All } else { SpanFilter::Service(data.strings.intern(service)) };
         let series = red_series(&data, buckets, filter);
         let mut out = format!("window={}..{}\n", series.window.start_ns, series.window.end_ns);
         for b in &series.buckets {
@@ -1289,7 +1220,17 @@ tick clock 5..5
         }
         let lines: Vec<String> = metrics
             .iter()
-            .map(|m| format!("{} {} {} {} count={} sum={}", m.service, m.operation, m.kind.as_str(), m.status.as_str(), m.count, m.sum_ns))
+            .map(|m| {
+                format!(
+                    "{} {} {} {} count={} sum={}",
+                    m.service,
+                    m.operation,
+                    m.kind.as_str(),
+                    m.status.as_str(),
+                    m.count,
+                    m.sum_ns
+                )
+            })
             .collect();
         expect![[r#"
             api a unspecified error count=1 sum=10
@@ -1317,10 +1258,7 @@ tick clock 5..5
         for t in 0..2000u32 {
             let mut trace = Trace::new(strand_model::TraceId::Hex(u128::from(t) + 1));
             for &service in &services {
-                trace.resources.push(strand_model::Resource {
-                    service,
-                    attrs: Default::default(),
-                });
+                trace.resources.push(strand_model::Resource { service, attrs: Default::default() });
             }
             for s in 0..100u32 {
                 let mut span = Span::empty(strand_model::SpanId::Hex(u64::from(s) + 1));

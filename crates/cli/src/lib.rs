@@ -3,12 +3,12 @@
 //! canonical dump, as text or `--json`. Pure: takes arguments and file contents, returns the
 //! output, so tests call it directly. Depends on `model`, `formats`, `analysis` and `view`.
 
+use serde::Serialize;
+use std::fmt::Write;
 use strand_formats::{self as formats, AssembleOptions, Format};
 use strand_model::dump::dump_trace;
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::Dataset;
-use serde::Serialize;
-use std::fmt::Write;
 
 pub const USAGE: &str = "\
 usage: strand-cli [options] <command> <file>...
@@ -180,7 +180,11 @@ fn traces(data: &Dataset, as_json: bool) -> String {
         return json(&rows);
     }
     let mut out = String::new();
-    let _ = writeln!(out, "{:<32}  {:<23}  {:>9}  {:>6}  {:>4}  {:>6}  {:>5}  root", "trace", "start (UTC)", "duration", "spans", "svcs", "errors", "warn");
+    let _ = writeln!(
+        out,
+        "{:<32}  {:<23}  {:>9}  {:>6}  {:>4}  {:>6}  {:>5}  root",
+        "trace", "start (UTC)", "duration", "spans", "svcs", "errors", "warn"
+    );
     for r in &rows {
         let _ = writeln!(
             out,
@@ -297,7 +301,8 @@ mod commands {
         )
     }
 
-    const SUMMARY_HEADER: &str = "  count errors   rate throughput       min       p50       p75       p90       p95       p99       max   self";
+    const SUMMARY_HEADER: &str =
+        "  count errors   rate throughput       min       p50       p75       p90       p95       p99       max   self";
 
     fn stats(data: &Dataset, options: &Options) -> String {
         let stats = dataset_stats(data);

@@ -1,11 +1,16 @@
 //! The command-line interface: usage errors, partial failures and output, through
 //! `strand_cli::run` (the `strand-cli` binary is a thin wrapper around it).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use expect_test::expect;
 use strand_cli::run;
 
 fn sample(name: &str) -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples").join(name).to_string_lossy().into_owned()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/samples")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn cli(args: &[&str]) -> strand_cli::Outcome {
@@ -55,7 +60,8 @@ fn critical_path_json_covers_the_trace() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let parsed: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let trace = &parsed[0];
-    let total: i64 = trace["segments"].as_array().expect("segments").iter().map(|s| s["duration_ns"].as_i64().unwrap_or(0)).sum();
+    let total: i64 =
+        trace["segments"].as_array().expect("segments").iter().map(|s| s["duration_ns"].as_i64().unwrap_or(0)).sum();
     assert_eq!(Some(total), trace["duration_ns"].as_i64(), "the path covers the root, which spans the trace");
 }
 

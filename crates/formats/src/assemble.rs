@@ -13,14 +13,13 @@
 //!
 //! Depends on `model` only.
 
-use strand_model::{
-    Interner, ParentRelation, Span, SpanId, SpanIdx, SpanKind, StrId, Trace, Value, Warning, WarningKind,
-    NO_PARENT,
-};
-use strand_model::dump::format_attrs;
-use strand_model::tree::SpanTree;
-use strand_model::time::format_duration;
 use hashbrown::HashMap;
+use strand_model::dump::format_attrs;
+use strand_model::time::format_duration;
+use strand_model::tree::SpanTree;
+use strand_model::{
+    Interner, ParentRelation, Span, SpanId, SpanIdx, SpanKind, StrId, Trace, Value, Warning, WarningKind, NO_PARENT,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AssembleOptions {
@@ -309,10 +308,7 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
             None => warnings.push(Warning::span(
                 idx,
                 WarningKind::Orphan,
-                format!(
-                    "parent span {} is not in this trace; the span is shown as a root",
-                    parent_id.display(strings)
-                ),
+                format!("parent span {} is not in this trace; the span is shown as a root", parent_id.display(strings)),
             )),
         }
     }

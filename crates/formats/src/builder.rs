@@ -2,13 +2,13 @@
 //! ranges contiguous, and lenient scalar decoding (numbers sent as strings and the reverse).
 //! Depends on `model` only.
 
-use strand_model::{Interner, KeyValue, Range32, StrId, Trace, TraceId, Value};
 use base64::Engine;
 use hashbrown::HashMap;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
+use strand_model::{Interner, KeyValue, Range32, StrId, Trace, TraceId, Value};
 
 /// Traces found in one document, in order of first appearance, keyed by trace id. Remembers the
 /// last trace looked up: the spans of one trace nearly always come together.
@@ -121,9 +121,9 @@ impl Scalar<'_> {
             Scalar::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Some(*f as i64),
             Scalar::Text(s) => {
                 let t = s.trim();
-                t.parse::<i64>().ok().or_else(|| {
-                    t.parse::<f64>().ok().filter(|f| f.is_finite() && f.abs() < 9.2e18).map(|f| f as i64)
-                })
+                t.parse::<i64>()
+                    .ok()
+                    .or_else(|| t.parse::<f64>().ok().filter(|f| f.is_finite() && f.abs() < 9.2e18).map(|f| f as i64))
             }
             _ => None,
         }
@@ -223,6 +223,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
 }
 
 /// Hex digit values by byte; 0xFF for bytes that are not hex digits.
+// A const table: the indices are in range by construction (`clippy::indexing_slicing` cannot see it
+// in a const context, where `get_mut` is not available).
+#[allow(clippy::indexing_slicing)]
 pub const HEX_DIGITS: [u8; 256] = {
     let mut table = [0xFF; 256];
     let mut i = 0;
@@ -290,7 +293,9 @@ mod tests {
 
     #[test]
     fn scalars_accept_numbers_as_strings_and_back() {
-        let s: Vec<Scalar> = serde_json::from_str(r#"[1, "2", 3.5, "9223372036854775222", true, null, "x", 18446744073709551615]"#).unwrap();
+        let s: Vec<Scalar> =
+            serde_json::from_str(r#"[1, "2", 3.5, "9223372036854775222", true, null, "x", 18446744073709551615]"#)
+                .unwrap();
         assert_eq!(s[0].as_i64(), Some(1));
         assert_eq!(s[1].as_i64(), Some(2));
         assert_eq!(s[2].as_i64(), Some(3));

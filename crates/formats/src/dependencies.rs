@@ -4,8 +4,8 @@
 
 use super::builder::{LenientStr, Scalar};
 use super::{Format, ImportError, Imported};
-use strand_model::{DependencyLink, Interner};
 use serde::Deserialize;
+use strand_model::{DependencyLink, Interner};
 
 #[derive(Deserialize)]
 struct Wrapped<'a> {

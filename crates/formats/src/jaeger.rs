@@ -10,17 +10,17 @@
 //! (see the streaming section for how the result is kept that of a whole-document walk).
 //! Depends on `model` and `formats::builder`.
 
-use super::builder::{HEX_DIGITS, Key, decode_base64, push_attrs, push_bytes, LenientStr, Scalar, TraceSet};
+use super::builder::{decode_base64, push_attrs, push_bytes, Key, LenientStr, Scalar, TraceSet, HEX_DIGITS};
 use super::{Format, ImportError, Imported};
-use strand_model::{
-    Event, Interner, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Span, SpanId, SpanKind, StatusCode,
-    StrId, Trace, TraceId, Value, Warning, WarningKind,
-};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
+use strand_model::{
+    Event, Interner, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Span, SpanId, SpanKind, StatusCode,
+    StrId, Trace, TraceId, Value, Warning, WarningKind,
+};
 
 /// A top-level object: the query API envelope, or a bare trace.
 #[derive(Deserialize)]
@@ -458,7 +458,6 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Optional<S> {
     }
 }
 
-
 /// Marks field `i` of a struct being read; a second time is the derived `duplicate field` error.
 fn first_time<E: de::Error>(seen: &mut u16, i: u16, name: &'static str) -> Result<(), E> {
     let bit = 1u16 << i;
@@ -514,9 +513,7 @@ impl<'a> Visitor<'a> for DocSeed<'_, '_, 'a> {
                     if converted_spans {
                         return Err(decoder.guessed_wrong());
                     }
-                    has_data = map
-                        .next_value_seed(Optional(NodeListSeed { decoder: &mut *decoder }))?
-                        .is_some();
+                    has_data = map.next_value_seed(Optional(NodeListSeed { decoder: &mut *decoder }))?.is_some();
                 }
                 "errors" => {
                     first_time(&mut seen, 1, "errors")?;
@@ -567,9 +564,7 @@ impl<'a> Visitor<'a> for DocSeed<'_, '_, 'a> {
             decoder.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
         }
         if !has_data && !has_spans && errors.is_none() {
-            decoder
-                .notes
-                .push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
+            decoder.notes.push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
         }
         Ok(())
     }
@@ -593,12 +588,7 @@ impl<'a> Visitor<'a> for NodeListSeed<'_, '_, 'a> {
         f.write_str("a sequence")
     }
     fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(NodeSeed {
-                decoder: &mut *self.decoder,
-            })?
-            .is_some()
-        {}
+        while seq.next_element_seed(NodeSeed { decoder: &mut *self.decoder })?.is_some() {}
         Ok(())
     }
 }
@@ -738,11 +728,7 @@ impl<'a> Visitor<'a> for SpansSeed<'_, '_, 'a> {
         f.write_str("a sequence")
     }
     fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let SpansSeed {
-            decoder,
-            trace_id,
-            processes,
-        } = self;
+        let SpansSeed { decoder, trace_id, processes } = self;
         let mut procs = processes.map(|map| decoder.processes(map));
         let mut object = decoder.start_object(trace_id);
         while let Some(mut span) = seq.next_element::<NodeDto<'a>>()? {
@@ -840,13 +826,7 @@ impl<'d, 'a> Processes<'d, 'a> {
             }
             index
         });
-        Processes {
-            entries,
-            by_key,
-            first_no,
-            cache: vec![(usize::MAX, 0); entries.len()],
-            last: None,
-        }
+        Processes { entries, by_key, first_no, cache: vec![(usize::MAX, 0); entries.len()], last: None }
     }
 
     /// The first entry with this key.
@@ -874,7 +854,6 @@ struct ParsedRef {
     span_id: SpanId,
     same_trace: bool,
 }
-
 
 struct Decoder<'s, 'a> {
     strings: &'s mut Interner,
@@ -936,23 +915,12 @@ impl<'s, 'a> Decoder<'s, 'a> {
     }
 
     fn finish(self) -> Imported {
-        Imported {
-            traces: self.traces.list,
-            dependencies: Vec::new(),
-            notes: self.notes,
-        }
+        Imported { traces: self.traces.list, dependencies: Vec::new(), notes: self.notes }
     }
 
     /// A document read whole (only when it is not an object).
     fn document(&mut self, doc: DocDto<'a>) {
-        let DocDto {
-            data,
-            errors,
-            trace_id,
-            spans,
-            processes,
-            warnings,
-        } = doc;
+        let DocDto { data, errors, trace_id, spans, processes, warnings } = doc;
         for note in errors.iter().flatten().filter_map(error_note) {
             self.notes.push(note);
         }
@@ -964,27 +932,15 @@ impl<'s, 'a> Decoder<'s, 'a> {
             self.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
         }
         if !has_data && !has_spans && errors.is_none() {
-            self.notes
-                .push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
+            self.notes.push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
         }
     }
 
     /// One element of a list read whole: a trace, or a span.
     fn node(&mut self, node: NodeDto<'a>) {
         if node.is_trace() {
-            let NodeDto {
-                trace_id,
-                spans,
-                processes,
-                warnings,
-                ..
-            } = node;
-            self.trace_object(
-                trace_id.as_str(),
-                spans.unwrap_or_default(),
-                processes.as_ref(),
-                &warnings.0,
-            );
+            let NodeDto { trace_id, spans, processes, warnings, .. } = node;
+            self.trace_object(trace_id.as_str(), spans.unwrap_or_default(), processes.as_ref(), &warnings.0);
         } else {
             let mut no_processes = Processes::new(None, 0);
             let mut node = node;
@@ -1018,33 +974,20 @@ impl<'s, 'a> Decoder<'s, 'a> {
 
     fn start_object(&mut self, trace_id: &str) -> TraceObject<'a> {
         let home = (!trace_id.is_empty()).then(|| self.trace_id(trace_id));
-        TraceObject {
-            home,
-            first: None,
-            home_used: false,
-            waiting: Waiting::default(),
-        }
+        TraceObject { home, first: None, home_used: false, waiting: Waiting::default() }
     }
 
     /// Ends a trace object: gives its waiting spans their resources and warnings, then adds its
     /// warnings.
     fn finish_object(&mut self, object: TraceObject<'a>, processes: Option<&ProcessMap<'a>>, warnings: &[LenientStr]) {
-        let TraceObject {
-            home,
-            first,
-            home_used,
-            waiting,
-        } = object;
+        let TraceObject { home, first, home_used, waiting } = object;
         if !waiting.spans.is_empty() {
             let mut procs = self.processes(processes);
             let mut inline = waiting.processes.into_iter().peekable();
             let mut span_warnings = waiting.warnings.into_iter().peekable();
             for (n, s) in waiting.spans.into_iter().enumerate() {
                 let process = inline.next_if(|(at, _)| *at == n).map(|(_, p)| p);
-                let warnings = span_warnings
-                    .next_if(|(at, _)| *at == n)
-                    .map(|(_, w)| w)
-                    .unwrap_or_default();
+                let warnings = span_warnings.next_if(|(at, _)| *at == n).map(|(_, w)| w).unwrap_or_default();
                 let key = waiting.keys.get(s.key as usize).map_or("", String::as_str);
                 let trace_pos = s.trace_pos as usize;
                 let (resource, problem) = self.resource(key, process, trace_pos, &mut procs);
@@ -1100,11 +1043,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
         waiting: &mut Waiting<'a>,
     ) -> TraceId {
         self.spans_read += 1;
-        let tid_text = if dto.trace_id.as_str().is_empty() {
-            default_trace
-        } else {
-            dto.trace_id.as_str()
-        };
+        let tid_text = if dto.trace_id.as_str().is_empty() { default_trace } else { dto.trace_id.as_str() };
         let trace_id = self.trace_id(tid_text);
         let trace_pos = self.traces.position(trace_id);
         let NodeDto {
@@ -1134,11 +1073,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
         };
         let mut span = Span::empty(span_id);
         span.name = intern(self.strings, operation_name.as_str());
-        span.flags = flags
-            .as_ref()
-            .and_then(Scalar::as_u64)
-            .and_then(|f| u32::try_from(f).ok())
-            .unwrap_or(0);
+        span.flags = flags.as_ref().and_then(Scalar::as_u64).and_then(|f| u32::try_from(f).ok()).unwrap_or(0);
 
         let Some(trace) = self.traces.list.get_mut(trace_pos) else {
             return trace_id;
@@ -1153,11 +1088,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
             .refs
             .iter()
             .position(|r| r.same_trace && r.kind == LinkKind::ChildOf)
-            .or_else(|| {
-                self.refs
-                    .iter()
-                    .position(|r| r.same_trace && r.kind == LinkKind::FollowsFrom)
-            });
+            .or_else(|| self.refs.iter().position(|r| r.same_trace && r.kind == LinkKind::FollowsFrom));
         if let Some(p) = parent_ref.and_then(|p| self.refs.get(p)) {
             span.parent_id = Some(p.span_id);
             if p.kind == LinkKind::FollowsFrom {
@@ -1183,18 +1114,12 @@ impl<'s, 'a> Decoder<'s, 'a> {
         span.links = Range32::from_bounds(link_start, trace.links.len());
         let references = references.as_deref().unwrap_or(&[]);
         if references.iter().any(|r| r.span_id.as_str().is_empty()) {
-            warn(
-                WarningKind::InvalidValue,
-                "a reference has no span id; it was ignored".into(),
-            );
+            warn(WarningKind::InvalidValue, "a reference has no span id; it was ignored".into());
         }
         for r in references {
             let t = r.ref_type.as_str();
             if ref_kind(t).is_none() {
-                warn(
-                    WarningKind::UnknownValue,
-                    format!("unknown reference type {t:?}; read as CHILD_OF"),
-                );
+                warn(WarningKind::UnknownValue, format!("unknown reference type {t:?}; read as CHILD_OF"));
             }
         }
 
@@ -1209,10 +1134,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         match duration.as_ref().and_then(Scalar::as_i64) {
             None => {
-                warn(
-                    WarningKind::MissingDuration,
-                    "the span has no duration; it is shown as 0".into(),
-                );
+                warn(WarningKind::MissingDuration, "the span has no duration; it is shown as 0".into());
             }
             Some(d) if d < 0 => warn(
                 WarningKind::NegativeDuration,
@@ -1262,24 +1184,13 @@ impl<'s, 'a> Decoder<'s, 'a> {
                 _ => {}
             }
         }
-        span.status = if error_tag {
-            StatusCode::Error
-        } else {
-            otel_status.unwrap_or(StatusCode::Unset)
-        };
+        span.status = if error_tag { StatusCode::Error } else { otel_status.unwrap_or(StatusCode::Unset) };
 
         // Logs become events.
         let event_start = trace.events.len();
         for log in logs.iter().flatten() {
             let fields = log.fields.as_deref().unwrap_or(&[]);
-            let attrs = convert_tags(
-                fields,
-                "log field",
-                trace,
-                strings,
-                &mut self.kv_scratch,
-                &mut self.invalid,
-            );
+            let attrs = convert_tags(fields, "log field", trace, strings, &mut self.kv_scratch, &mut self.invalid);
             let named = |key: &str| {
                 fields
                     .iter()
@@ -1301,12 +1212,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
             warn(WarningKind::InvalidValue, detail);
         }
 
-        for w in source_warnings
-            .0
-            .iter()
-            .map(LenientStr::as_str)
-            .filter(|w| !w.is_empty())
-        {
+        for w in source_warnings.0.iter().map(LenientStr::as_str).filter(|w| !w.is_empty()) {
             warn(WarningKind::FromSource, w.to_string());
         }
         let idx = trace.spans.len();
@@ -1361,22 +1267,12 @@ impl<'s, 'a> Decoder<'s, 'a> {
             trace.warnings.push(Warning::span(idx, kind, detail));
         };
         if missing_id {
-            warn(
-                WarningKind::MissingSpanId,
-                "the span has no span id; it was given a synthetic one".into(),
-            );
+            warn(WarningKind::MissingSpanId, "the span has no span id; it was given a synthetic one".into());
         }
         if let Some(problem) = process_problem {
             warn(WarningKind::MissingService, problem);
-        } else if trace
-            .resources
-            .get(resource as usize)
-            .is_none_or(|r| r.service == StrId::EMPTY)
-        {
-            warn(
-                WarningKind::MissingService,
-                "the span's process has no serviceName".into(),
-            );
+        } else if trace.resources.get(resource as usize).is_none_or(|r| r.service == StrId::EMPTY) {
+            warn(WarningKind::MissingService, "the span's process has no serviceName".into());
         }
         for (kind, detail) in warnings.drain(..) {
             warn(kind, detail);
@@ -1398,11 +1294,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
             if r.span_id.as_str().is_empty() {
                 continue;
             }
-            let ref_trace = if r.trace_id.as_str().is_empty() {
-                trace_id
-            } else {
-                self.trace_id(r.trace_id.as_str())
-            };
+            let ref_trace = if r.trace_id.as_str().is_empty() { trace_id } else { self.trace_id(r.trace_id.as_str()) };
             self.refs.push(ParsedRef {
                 kind: ref_kind(r.ref_type.as_str()).unwrap_or(LinkKind::ChildOf),
                 trace_id: ref_trace,
@@ -1450,10 +1342,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         if let Some(process) = process {
             let service = process.service_name.as_str();
-            let seen = self
-                .inline
-                .get(&trace_pos)
-                .and_then(|by_service| by_service.get(service));
+            let seen = self.inline.get(&trace_pos).and_then(|by_service| by_service.get(service));
             if let Some(&(_, idx)) = seen.and_then(|seen| seen.iter().find(|(p, _)| *p == process)) {
                 return (idx, None);
             }
@@ -1479,24 +1368,12 @@ impl<'s, 'a> Decoder<'s, 'a> {
             return 0;
         };
         let tags = process.tags.as_deref().unwrap_or(&[]);
-        let attrs = convert_tags(
-            tags,
-            "tag",
-            trace,
-            self.strings,
-            &mut self.kv_scratch,
-            &mut self.invalid,
-        );
+        let attrs = convert_tags(tags, "tag", trace, self.strings, &mut self.kv_scratch, &mut self.invalid);
         for detail in self.invalid.drain(..) {
-            trace
-                .warnings
-                .push(Warning::trace(WarningKind::InvalidValue, format!("{label} {detail}")));
+            trace.warnings.push(Warning::trace(WarningKind::InvalidValue, format!("{label} {detail}")));
         }
         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
-        trace.resources.push(Resource {
-            service: self.strings.intern(process.service_name.as_str()),
-            attrs,
-        });
+        trace.resources.push(Resource { service: self.strings.intern(process.service_name.as_str()), attrs });
         idx
     }
 
@@ -1508,10 +1385,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
             return 0;
         };
         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
-        trace.resources.push(Resource {
-            service: StrId::EMPTY,
-            attrs: Range32::EMPTY,
-        });
+        trace.resources.push(Resource { service: StrId::EMPTY, attrs: Range32::EMPTY });
         self.unknown.insert(trace_pos, idx);
         idx
     }
@@ -1566,7 +1440,6 @@ fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
     SpanId::parse(s, strings)
 }
 
-
 /// `CHILD_OF` / `FOLLOWS_FROM` (any case; Thrift's 0 / 1; empty means CHILD_OF); `None` if unknown.
 fn ref_kind(t: &str) -> Option<LinkKind> {
     if t.is_empty() || t.eq_ignore_ascii_case("CHILD_OF") || t == "0" {
@@ -1594,10 +1467,7 @@ fn convert_tags(
     scratch.clear();
     for tag in tags {
         let value = convert_value(tag, what, trace, strings, invalid);
-        scratch.push(KeyValue {
-            key: strings.intern(tag.key.as_str()),
-            value,
-        });
+        scratch.push(KeyValue { key: strings.intern(tag.key.as_str()), value });
     }
     push_attrs(trace, scratch)
 }
@@ -1616,11 +1486,7 @@ fn convert_value(
                 TagType::Str => Value::Str(StrId::EMPTY),
                 TagType::Infer => Value::Empty,
                 _ => {
-                    invalid.push(format!(
-                        "{what} {:?} of type {} has no value",
-                        tag.key.as_str(),
-                        ty.name()
-                    ));
+                    invalid.push(format!("{what} {:?} of type {} has no value", tag.key.as_str(), ty.name()));
                     Value::Empty
                 }
             };
@@ -1682,8 +1548,8 @@ fn convert_value(
 #[cfg(test)]
 mod tests {
     use crate::{AssembleOptions, Format};
-    use strand_model::Dataset;
     use expect_test::{expect, Expect};
+    use strand_model::Dataset;
 
     /// Loads `json` as Jaeger and compares the dump (plus the load's notes, or the error).
     fn check(json: &str, expect: Expect) {
@@ -2103,12 +1969,7 @@ mod tests {
             ("jaeger-api_jaeger-query-traces-response.json", 2, 1, ""),
             // The two spans with id ...0002 differ (name, tags, logs), so assembly keeps both and
             // flags the second; the trace warning and two span warnings come from the file.
-            (
-                "jaeger-ui_converter-fixture-edge-cases.json",
-                5,
-                1,
-                "source-warning x3, duplicate-id x1",
-            ),
+            ("jaeger-ui_converter-fixture-edge-cases.json", 5, 1, "source-warning x3, duplicate-id x1"),
             // Generated: graphql.execution ends 1 ms after its parent.
             ("jaeger-ui_genai-trace.json", 57, 1, "outside-parent x1"),
             ("jaeger-ui_petclinic-short-ids.json", 17, 1, ""),
@@ -2128,14 +1989,8 @@ mod tests {
         for (file, spans, traces, warnings) in expected {
             let bytes = std::fs::read(format!("{DIR}{file}")).expect("sample file");
             let mut data = Dataset::new();
-            crate::load(
-                &mut data,
-                &bytes,
-                file,
-                Some(Format::Jaeger),
-                &AssembleOptions::default(),
-            )
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+            crate::load(&mut data, &bytes, file, Some(Format::Jaeger), &AssembleOptions::default())
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
             assert_eq!((data.span_count(), data.traces.len()), (spans, traces), "{file}");
             let mut counts: Vec<(strand_model::WarningKind, usize)> = Vec::new();
             for w in data.traces.iter().flat_map(|t| &t.warnings) {

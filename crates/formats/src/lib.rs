@@ -16,8 +16,8 @@ pub mod otlp;
 pub mod synth;
 pub mod zipkin;
 
-use strand_model::{Dataset, DependencyLink, Interner, Trace};
 pub use assemble::AssembleOptions;
+use strand_model::{Dataset, DependencyLink, Interner, Trace};
 
 /// The formats Strand reads.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]

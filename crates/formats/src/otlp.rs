@@ -8,16 +8,18 @@
 //! the whole document first (see the streaming section for how the order of conversion is kept).
 //! JSON lines are read a line at a time. Depends on `model` and `formats::builder`.
 
-use super::builder::{HEX_DIGITS, Key, decode_base64, push_attrs, push_bytes, push_values, LenientStr, Scalar, TraceSet};
-use super::{Format, ImportError, Imported};
-use strand_model::{
-    Event, Interner, KeyValue, Link, LinkKind, Resource, Scope, Span, SpanId, SpanKind, StatusCode, StrId, Trace,
-    TraceId, Value, Warning, WarningKind,
+use super::builder::{
+    decode_base64, push_attrs, push_bytes, push_values, Key, LenientStr, Scalar, TraceSet, HEX_DIGITS,
 };
+use super::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
+use strand_model::{
+    Event, Interner, KeyValue, Link, LinkKind, Resource, Scope, Span, SpanId, SpanKind, StatusCode, StrId, Trace,
+    TraceId, Value, Warning, WarningKind,
+};
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -191,14 +193,8 @@ impl<'a> AnyValueDto<'a> {
 
     fn from_fields(f: AnyValueFields<'a>) -> AnyValueDto<'a> {
         let mut v = AnyValueDto::Empty;
-        v.keep(
-            f.kvlist_value
-                .map_or(AnyValueDto::Empty, |x| AnyValueDto::KvList(x.values)),
-        );
-        v.keep(
-            f.array_value
-                .map_or(AnyValueDto::Empty, |x| AnyValueDto::Array(x.values)),
-        );
+        v.keep(f.kvlist_value.map_or(AnyValueDto::Empty, |x| AnyValueDto::KvList(x.values)));
+        v.keep(f.array_value.map_or(AnyValueDto::Empty, |x| AnyValueDto::Array(x.values)));
         v.keep(f.bytes_value.map_or(AnyValueDto::Empty, AnyValueDto::Bytes));
         v.keep(f.bool_value.map_or(AnyValueDto::Empty, AnyValueDto::Bool));
         v.keep(f.double_value.map_or(AnyValueDto::Empty, AnyValueDto::Double));
@@ -239,15 +235,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for AnyValueDto<'a> {
                 Ok(AnyValueDto::from_fields(fields))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                const NAMES: [&str; 7] = [
-                    "stringValue",
-                    "boolValue",
-                    "intValue",
-                    "doubleValue",
-                    "bytesValue",
-                    "arrayValue",
-                    "kvlistValue",
-                ];
+                const NAMES: [&str; 7] =
+                    ["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue"];
                 let mut value = AnyValueDto::Empty;
                 let mut seen = [false; 7];
                 while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -276,12 +265,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for AnyValueDto<'a> {
                         2 => map.next_value::<Option<Scalar<'de>>>()?.map(AnyValueDto::Int),
                         3 => map.next_value::<Option<Scalar<'de>>>()?.map(AnyValueDto::Double),
                         4 => map.next_value::<Option<LenientStr<'de>>>()?.map(AnyValueDto::Bytes),
-                        5 => map
-                            .next_value::<Option<ValuesDto<'de>>>()?
-                            .map(|x| AnyValueDto::Array(x.values)),
-                        _ => map
-                            .next_value::<Option<KvListDto<'de>>>()?
-                            .map(|x| AnyValueDto::KvList(x.values)),
+                        5 => map.next_value::<Option<ValuesDto<'de>>>()?.map(|x| AnyValueDto::Array(x.values)),
+                        _ => map.next_value::<Option<KvListDto<'de>>>()?.map(|x| AnyValueDto::KvList(x.values)),
                     };
                     if let Some(read) = read {
                         value.keep(read);
@@ -446,7 +431,6 @@ fn line_text<'t>(text: &'t str, bytes: &[u8], line: &[u8]) -> Option<&'t str> {
 // but before any `scope` key are read into DTOs in both readings. Strings interned before a
 // failed guess, or before an error that makes the document unusable, stay in the interner.
 
-
 /// `Option<T>` for a seed: `null` is nothing, anything else goes to the seed.
 struct Optional<S>(S);
 
@@ -560,12 +544,12 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
                     map.next_value_seed(Optional(DocSeed { decoder: &mut *decoder }))?;
                     None
                 }
-                (DocPart::ResourceSpans | DocPart::Batches, false) => map
-                    .next_value::<Option<Vec<ResourceSpans<'de>>>>()?
-                    .map(Parked::Resources),
-                (DocPart::Trace | DocPart::Result, false) => map
-                    .next_value::<Option<Box<TracesData<'de>>>>()?
-                    .map(|doc| Parked::Doc(*doc)),
+                (DocPart::ResourceSpans | DocPart::Batches, false) => {
+                    map.next_value::<Option<Vec<ResourceSpans<'de>>>>()?.map(Parked::Resources)
+                }
+                (DocPart::Trace | DocPart::Result, false) => {
+                    map.next_value::<Option<Box<TracesData<'de>>>>()?.map(|doc| Parked::Doc(*doc))
+                }
             };
             if let Some(slot) = seen.get_mut(rank) {
                 *slot = true;
@@ -611,12 +595,7 @@ impl<'de> Visitor<'de> for ResourceListSeed<'_, '_> {
         f.write_str("a sequence")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(ResourceSeed {
-                decoder: &mut *self.decoder,
-            })?
-            .is_some()
-        {}
+        while seq.next_element_seed(ResourceSeed { decoder: &mut *self.decoder })?.is_some() {}
         Ok(())
     }
 }
@@ -678,20 +657,12 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
                     }
                     match (&resource, decoder.guess) {
                         (Some(resource), _) => {
-                            let seed = GroupListSeed {
-                                decoder: &mut *decoder,
-                                resource,
-                                resource_no,
-                            };
+                            let seed = GroupListSeed { decoder: &mut *decoder, resource, resource_no };
                             map.next_value_seed(Optional(seed))?;
                         }
                         (None, true) => {
                             let before = decoder.spans_read;
-                            let seed = GroupListSeed {
-                                decoder: &mut *decoder,
-                                resource: &no_resource,
-                                resource_no,
-                            };
+                            let seed = GroupListSeed { decoder: &mut *decoder, resource: &no_resource, resource_no };
                             map.next_value_seed(Optional(seed))?;
                             guessed |= decoder.spans_read != before;
                         }
@@ -707,19 +678,11 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
                     let before = decoder.spans_read;
                     match (&resource, decoder.guess) {
                         (Some(resource), guess) if guess || in_turn => {
-                            let seed = GroupListSeed {
-                                decoder: &mut *decoder,
-                                resource,
-                                resource_no,
-                            };
+                            let seed = GroupListSeed { decoder: &mut *decoder, resource, resource_no };
                             map.next_value_seed(Optional(seed))?;
                         }
                         (None, true) => {
-                            let seed = GroupListSeed {
-                                decoder: &mut *decoder,
-                                resource: &no_resource,
-                                resource_no,
-                            };
+                            let seed = GroupListSeed { decoder: &mut *decoder, resource: &no_resource, resource_no };
                             map.next_value_seed(Optional(seed))?;
                             guessed |= decoder.spans_read != before;
                         }
@@ -743,11 +706,7 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
             }
         }
         let resource = resource.unwrap_or_default();
-        for group in parked_scope_spans
-            .into_iter()
-            .flatten()
-            .chain(parked_library_spans.into_iter().flatten())
-        {
+        for group in parked_scope_spans.into_iter().flatten().chain(parked_library_spans.into_iter().flatten()) {
             decoder.group(group, &resource, resource_no);
         }
         Ok(())
@@ -775,11 +734,8 @@ impl<'de> Visitor<'de> for GroupListSeed<'_, '_, '_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         loop {
-            let seed = GroupSeed {
-                decoder: &mut *self.decoder,
-                resource: self.resource,
-                resource_no: self.resource_no,
-            };
+            let seed =
+                GroupSeed { decoder: &mut *self.decoder, resource: self.resource, resource_no: self.resource_no };
             if seq.next_element_seed(seed)?.is_none() {
                 return Ok(());
             }
@@ -812,11 +768,7 @@ impl<'de> Visitor<'de> for GroupSeed<'_, '_, '_, '_> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let GroupSeed {
-            decoder,
-            resource,
-            resource_no,
-        } = self;
+        let GroupSeed { decoder, resource, resource_no } = self;
         let scope_no = decoder.next_scope_no();
         let no_scope = ScopeDto::default();
         // Outer `Some` once the key was read.
@@ -915,8 +867,7 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_, '_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(span) = seq.next_element::<SpanDto<'de>>()? {
-            self.decoder
-                .span(&span, self.resource, self.resource_no, self.scope, self.scope_no);
+            self.decoder.span(&span, self.resource, self.resource_no, self.scope, self.scope_no);
         }
         Ok(())
     }
@@ -924,7 +875,6 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_, '_, '_> {
 
 // ---------------------------------------------------------------------------------------------
 // Conversion to the model
-
 
 struct Decoder<'s> {
     strings: &'s mut Interner,
@@ -1011,11 +961,7 @@ impl<'s> Decoder<'s> {
                 if self.bare_values == 1 { "" } else { "s" },
             ));
         }
-        Imported {
-            traces: self.traces.list,
-            dependencies: Vec::new(),
-            notes,
-        }
+        Imported { traces: self.traces.list, dependencies: Vec::new(), notes }
     }
 
     fn next_resource_no(&mut self) -> usize {
@@ -1045,17 +991,8 @@ impl<'s> Decoder<'s> {
         // Envelopes nest at most a few levels; walk them without recursion.
         let mut pending = vec![doc];
         while let Some(doc) = pending.pop() {
-            let TracesData {
-                resource_spans,
-                batches,
-                result,
-                trace,
-            } = doc;
-            for rs in resource_spans
-                .into_iter()
-                .flatten()
-                .chain(batches.into_iter().flatten())
-            {
+            let TracesData { resource_spans, batches, result, trace } = doc;
+            for rs in resource_spans.into_iter().flatten().chain(batches.into_iter().flatten()) {
                 self.resource_spans(rs);
             }
             pending.extend(result.map(|b| *b));
@@ -1066,11 +1003,7 @@ impl<'s> Decoder<'s> {
     fn resource_spans(&mut self, rs: ResourceSpans) {
         let resource_no = self.next_resource_no();
         let resource = rs.resource.unwrap_or_default();
-        let groups = rs
-            .scope_spans
-            .into_iter()
-            .flatten()
-            .chain(rs.instrumentation_library_spans.into_iter().flatten());
+        let groups = rs.scope_spans.into_iter().flatten().chain(rs.instrumentation_library_spans.into_iter().flatten());
         for group in groups {
             self.group(group, &resource, resource_no);
         }
@@ -1108,10 +1041,7 @@ impl<'s> Decoder<'s> {
         let mut warnings: Vec<(WarningKind, String)> = Vec::new();
         let span_id = if dto.span_id.as_str().is_empty() {
             self.missing_ids += 1;
-            warnings.push((
-                WarningKind::MissingSpanId,
-                "the span has no span id; it was given a synthetic one".into(),
-            ));
+            warnings.push((WarningKind::MissingSpanId, "the span has no span id; it was given a synthetic one".into()));
             SpanId::Text(self.strings.intern(&format!("(no id #{})", self.missing_ids)))
         } else {
             parse_span_id(dto.span_id.as_str(), self.strings)
@@ -1123,25 +1053,13 @@ impl<'s> Decoder<'s> {
         span.resource = resource_idx;
         span.scope = scope_idx;
         span.trace_state = intern(self.strings, dto.trace_state.as_str());
-        span.flags = dto
-            .flags
-            .as_ref()
-            .and_then(Scalar::as_u64)
-            .and_then(|f| u32::try_from(f).ok())
-            .unwrap_or(0);
+        span.flags = dto.flags.as_ref().and_then(Scalar::as_u64).and_then(|f| u32::try_from(f).ok()).unwrap_or(0);
         span.kind = match dto.kind.as_ref() {
             None => SpanKind::Unspecified,
-            Some(k) => match k
-                .as_i64()
-                .and_then(SpanKind::from_otlp)
-                .or_else(|| SpanKind::parse(&k.to_text()))
-            {
+            Some(k) => match k.as_i64().and_then(SpanKind::from_otlp).or_else(|| SpanKind::parse(&k.to_text())) {
                 Some(kind) => kind,
                 None => {
-                    warnings.push((
-                        WarningKind::UnknownValue,
-                        format!("unknown span kind {:?}", k.to_text()),
-                    ));
+                    warnings.push((WarningKind::UnknownValue, format!("unknown span kind {:?}", k.to_text())));
                     SpanKind::Unspecified
                 }
             },
@@ -1160,10 +1078,8 @@ impl<'s> Decoder<'s> {
             ));
         }
         if end == 0 {
-            warnings.push((
-                WarningKind::MissingDuration,
-                "the span has no end time; its duration is shown as 0".into(),
-            ));
+            warnings
+                .push((WarningKind::MissingDuration, "the span has no end time; its duration is shown as 0".into()));
         } else if start != 0 && end < start {
             warnings.push((
                 WarningKind::NegativeDuration,
@@ -1188,11 +1104,7 @@ impl<'s> Decoder<'s> {
         for e in &dto.events {
             let attrs = convert_attrs(&e.attributes, trace, strings, &mut self.kv_scratch);
             let time_ns = e.time_unix_nano.as_ref().and_then(scalar_i64).unwrap_or(0);
-            trace.events.push(Event {
-                time_ns,
-                name: intern(strings, e.name.as_str()),
-                attrs,
-            });
+            trace.events.push(Event { time_ns, name: intern(strings, e.name.as_str()), attrs });
         }
         span.events = strand_model::Range32::from_bounds(event_start, trace.events.len());
         let link_start = trace.links.len();
@@ -1311,12 +1223,7 @@ fn parse_status(code: &Scalar) -> StatusCode {
         Some(1) => StatusCode::Ok,
         Some(2) => StatusCode::Error,
         Some(_) => StatusCode::Unset,
-        None => match code
-            .to_text()
-            .trim_start_matches("STATUS_CODE_")
-            .to_ascii_uppercase()
-            .as_str()
-        {
+        None => match code.to_text().trim_start_matches("STATUS_CODE_").to_ascii_uppercase().as_str() {
             "OK" => StatusCode::Ok,
             "ERROR" => StatusCode::Error,
             _ => StatusCode::Unset,
@@ -1349,7 +1256,6 @@ fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
     }
     SpanId::parse(s, strings)
 }
-
 
 /// The value of 16 hex digits of either case, as [`SpanId::parse`] reads them (without its
 /// second pass and without branching on each digit); `None` if any other character appears.
@@ -1405,14 +1311,8 @@ fn convert_attrs(
     let mut local = std::mem::take(scratch);
     local.clear();
     for kv in dtos {
-        let value = kv
-            .value
-            .as_ref()
-            .map_or(Value::Empty, |v| convert_value(v, trace, strings));
-        local.push(KeyValue {
-            key: strings.intern(kv.key.as_str()),
-            value,
-        });
+        let value = kv.value.as_ref().map_or(Value::Empty, |v| convert_value(v, trace, strings));
+        local.push(KeyValue { key: strings.intern(kv.key.as_str()), value });
     }
     let range = push_attrs(trace, &mut local);
     *scratch = local;

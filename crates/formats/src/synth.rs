@@ -6,14 +6,31 @@
 use std::fmt::Write;
 
 const SERVICES: [&str; 12] = [
-    "frontend", "api-gateway", "checkout", "cart", "catalog", "inventory", "pricing", "payment", "shipping",
-    "users", "recommendation", "notification",
+    "frontend",
+    "api-gateway",
+    "checkout",
+    "cart",
+    "catalog",
+    "inventory",
+    "pricing",
+    "payment",
+    "shipping",
+    "users",
+    "recommendation",
+    "notification",
 ];
 const OPERATIONS: [&str; 8] = [
-    "GET /api/items", "POST /api/orders", "GET /api/users/{id}", "POST /api/charges", "GET /api/stock",
-    "PUT /api/cart", "GET /api/quotes", "POST /api/notify",
+    "GET /api/items",
+    "POST /api/orders",
+    "GET /api/users/{id}",
+    "POST /api/charges",
+    "GET /api/stock",
+    "PUT /api/cart",
+    "GET /api/quotes",
+    "POST /api/notify",
 ];
-const INTERNAL: [&str; 6] = ["validate request", "serialize response", "compute totals", "apply rules", "render", "load config"];
+const INTERNAL: [&str; 6] =
+    ["validate request", "serialize response", "compute totals", "apply rules", "render", "load config"];
 const DB_OPS: [&str; 4] = ["SELECT", "INSERT", "UPDATE", "DELETE"];
 const TABLES: [&str; 6] = ["orders", "items", "users", "stock", "payments", "shipments"];
 
@@ -126,7 +143,8 @@ fn generate(spans_wanted: usize, seed: u64) -> Vec<GenSpan> {
             let id = rng.next() | 1;
             if roll < 45 && spans.len() + 2 <= spans_wanted {
                 // An RPC: client span here, server span in another service.
-                let callee = 1 + (parent.service + 1 + rng.below(SERVICES.len() as u64 - 2) as usize) % (SERVICES.len() - 1);
+                let callee =
+                    1 + (parent.service + 1 + rng.below(SERVICES.len() as u64 - 2) as usize) % (SERVICES.len() - 1);
                 let op = OPERATIONS.get(rng.below(OPERATIONS.len() as u64) as usize).copied().unwrap_or("GET /");
                 let client_idx = spans.len();
                 let callee_name = SERVICES.get(callee).copied().unwrap_or("unknown").to_string();
@@ -225,7 +243,11 @@ fn jaeger(spans: &[GenSpan], trace_id: &str) -> String {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{{\"traceID\":\"{trace_id}\",\"spanID\":\"{:016x}\",\"operationName\":\"{}\",\"references\":[", s.id, s.name);
+        let _ = write!(
+            out,
+            "{{\"traceID\":\"{trace_id}\",\"spanID\":\"{:016x}\",\"operationName\":\"{}\",\"references\":[",
+            s.id, s.name
+        );
         if let Some(p) = s.parent.and_then(|p| spans.get(p)) {
             let _ = write!(out, "{{\"refType\":\"CHILD_OF\",\"traceID\":\"{trace_id}\",\"spanID\":\"{:016x}\"}}", p.id);
         }
@@ -243,7 +265,11 @@ fn jaeger(spans: &[GenSpan], trace_id: &str) -> String {
             let _ = write!(out, ",{{\"key\":\"{k}\",\"type\":\"string\",\"value\":\"{v}\"}}");
         }
         if s.kind == Kind::Server {
-            let _ = write!(out, ",{{\"key\":\"http.status_code\",\"type\":\"int64\",\"value\":{}}}", if s.error { 500 } else { 200 });
+            let _ = write!(
+                out,
+                ",{{\"key\":\"http.status_code\",\"type\":\"int64\",\"value\":{}}}",
+                if s.error { 500 } else { 200 }
+            );
         }
         if s.error {
             out.push_str(",{\"key\":\"error\",\"type\":\"bool\",\"value\":true}");
@@ -253,7 +279,10 @@ fn jaeger(spans: &[GenSpan], trace_id: &str) -> String {
             if j > 0 {
                 out.push(',');
             }
-            let _ = write!(out, "{{\"timestamp\":{t},\"fields\":[{{\"key\":\"event\",\"type\":\"string\",\"value\":\"{name}\"}}]}}");
+            let _ = write!(
+                out,
+                "{{\"timestamp\":{t},\"fields\":[{{\"key\":\"event\",\"type\":\"string\",\"value\":\"{name}\"}}]}}"
+            );
         }
         let _ = write!(out, "],\"processID\":\"p{}\",\"warnings\":null}}", s.service);
     }
@@ -398,7 +427,11 @@ mod tests {
 
     #[test]
     fn generates_exactly_n_spans_in_every_format_deterministically() {
-        for (format, wire) in [(SynthFormat::Jaeger, Format::Jaeger), (SynthFormat::Zipkin, Format::Zipkin), (SynthFormat::Otlp, Format::Otlp)] {
+        for (format, wire) in [
+            (SynthFormat::Jaeger, Format::Jaeger),
+            (SynthFormat::Zipkin, Format::Zipkin),
+            (SynthFormat::Otlp, Format::Otlp),
+        ] {
             let text = synthesize(format, 1000, 7);
             assert_eq!(text, synthesize(format, 1000, 7));
             let mut data = Dataset::new();

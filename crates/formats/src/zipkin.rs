@@ -14,10 +14,6 @@
 
 use super::builder::{push_attrs, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
-use strand_model::{
-    Event, Interner, KeyValue, Range32, Resource, Span, SpanId, SpanKind, StatusCode, StrId, TraceId, Value, Warning,
-    WarningKind,
-};
 use hashbrown::hash_map::Entry;
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -25,6 +21,10 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
 use std::hash::BuildHasher;
+use strand_model::{
+    Event, Interner, KeyValue, Range32, Resource, Span, SpanId, SpanKind, StatusCode, StrId, TraceId, Value, Warning,
+    WarningKind,
+};
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -440,8 +440,7 @@ impl<'s> Collector<'s> {
         }
         let annotation_start = self.annotations.len();
         for ann in dto.annotations.iter().flatten() {
-            self.annotations
-                .push((ann.timestamp, strings.intern(ann.value.as_str())));
+            self.annotations.push((ann.timestamp, strings.intern(ann.value.as_str())));
         }
 
         self.records.push(Record {
@@ -592,21 +591,11 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
     let mut collector = Collector::new(strings);
     parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, Format::Zipkin, &e, 0))?;
     merge_fragments(&mut collector);
-    let Collector {
-        strings,
-        records,
-        tags,
-        annotations,
-        trace_ids,
-        ..
-    } = collector;
+    let Collector { strings, records, tags, annotations, trace_ids, .. } = collector;
     let mut decoder = Decoder::new(source, strings);
     decoder.sizes = pool_sizes(&records, trace_ids.len());
     for record in records.iter().filter(|r| r.merged != MERGED_AWAY) {
-        let trace_id = trace_ids
-            .get(record.trace as usize)
-            .copied()
-            .unwrap_or(TraceId::Text(StrId::EMPTY));
+        let trace_id = trace_ids.get(record.trace as usize).copied().unwrap_or(TraceId::Text(StrId::EMPTY));
         decoder.span(record, trace_id, &tags, &annotations);
     }
     Ok(decoder.finish())
@@ -636,15 +625,10 @@ fn merge_fragments(c: &mut Collector) {
         let b32 = u32::try_from(b).unwrap_or(MERGED_AWAY);
         let records = &c.records;
         let hash = hasher.hash_one(key);
-        let found = index.find_mut(hash, |&(first, _)| {
-            records.get(first as usize).and_then(key_of) == Some(key)
-        });
+        let found = index.find_mut(hash, |&(first, _)| records.get(first as usize).and_then(key_of) == Some(key));
         let Some(slot) = found else {
             index.insert_unique(hash, (b32, b32), |&(first, _)| {
-                records
-                    .get(first as usize)
-                    .and_then(key_of)
-                    .map_or(0, |k| hasher.hash_one(k))
+                records.get(first as usize).and_then(key_of).map_or(0, |k| hasher.hash_one(k))
             });
             continue;
         };
@@ -717,13 +701,7 @@ fn compatible(a: &Record, b: &Record) -> bool {
 /// duration, endpoint fields), unions tags (the later piece wins a clash), appends annotations
 /// not already present, keeps `shared`/`debug` if either piece set them.
 fn merge_into(c: &mut Collector, a: usize, b: &Record) {
-    let Collector {
-        strings,
-        records,
-        tags,
-        annotations,
-        ..
-    } = c;
+    let Collector { strings, records, tags, annotations, .. } = c;
     let Some(a) = records.get_mut(a) else { return };
     a.parent_id = a.parent_id.or(b.parent_id);
     if a.kind == Kind::Absent {
@@ -753,10 +731,7 @@ fn merge_into(c: &mut Collector, a: usize, b: &Record) {
         }
         for i in b.tags.as_range() {
             let Some(&(key, value)) = tags.get(i) else { continue };
-            match tags
-                .get_mut(start..)
-                .and_then(|new| new.iter_mut().find(|(k, _)| *k == key))
-            {
+            match tags.get_mut(start..).and_then(|new| new.iter_mut().find(|(k, _)| *k == key)) {
                 Some(existing) => existing.1 = value,
                 None => tags.push((key, value)),
             }
@@ -881,11 +856,7 @@ impl<'s> Decoder<'s> {
     }
 
     fn finish(self) -> Imported {
-        Imported {
-            traces: self.traces.finish(),
-            dependencies: Vec::new(),
-            notes: Vec::new(),
-        }
+        Imported { traces: self.traces.finish(), dependencies: Vec::new(), notes: Vec::new() }
     }
 
     fn span(&mut self, r: &Record, trace_id: TraceId, tags: &[(StrId, TagVal)], annotations: &[(Num, StrId)]) {
@@ -897,10 +868,7 @@ impl<'s> Decoder<'s> {
             Some(id) => id,
             None => {
                 self.missing_ids = self.missing_ids.saturating_add(1);
-                warnings.push((
-                    WarningKind::MissingSpanId,
-                    "the span has no id; it was given a synthetic one".into(),
-                ));
+                warnings.push((WarningKind::MissingSpanId, "the span has no id; it was given a synthetic one".into()));
                 SpanId::Text(strings.intern(&format!("(no id #{})", self.missing_ids)))
             }
         };
@@ -940,25 +908,15 @@ impl<'s> Decoder<'s> {
                 ),
             )),
             Some(d) => span.duration_ns = d,
-            None if r.duration == Num::Invalid => warnings.push((
-                WarningKind::MissingDuration,
-                "the span's duration is not a number; it is shown as 0".into(),
-            )),
-            None => warnings.push((
-                WarningKind::MissingDuration,
-                "the span has no duration; it is shown as 0".into(),
-            )),
+            None if r.duration == Num::Invalid => warnings
+                .push((WarningKind::MissingDuration, "the span's duration is not a number; it is shown as 0".into())),
+            None => warnings.push((WarningKind::MissingDuration, "the span has no duration; it is shown as 0".into())),
         }
 
         // Resource: the local endpoint.
         let local = r.local.unwrap_or_default();
-        if r.local
-            .is_some_and(|e| e.port.as_int().is_none() && !matches!(e.port, Num::Absent | Num::Null))
-        {
-            warnings.push((
-                WarningKind::InvalidValue,
-                "the localEndpoint port is not a number; it was ignored".into(),
-            ));
+        if r.local.is_some_and(|e| e.port.as_int().is_none() && !matches!(e.port, Num::Absent | Num::Null)) {
+            warnings.push((WarningKind::InvalidValue, "the localEndpoint port is not a number; it was ignored".into()));
         }
         if local.service == StrId::EMPTY {
             let detail = if r.local.is_none() {
@@ -979,13 +937,7 @@ impl<'s> Decoder<'s> {
                 trace.events.reserve_exact(size.events);
             }
         }
-        let resource_key = (
-            trace_pos,
-            local.service,
-            local.ipv4,
-            local.ipv6,
-            local.port().unwrap_or(0),
-        );
+        let resource_key = (trace_pos, local.service, local.ipv4, local.ipv6, local.port().unwrap_or(0));
         span.resource = match self.last_resource {
             Some((key, idx)) if key == resource_key => idx,
             _ => {
@@ -995,29 +947,17 @@ impl<'s> Decoder<'s> {
                         let scratch = &mut self.kv_scratch;
                         scratch.clear();
                         if local.ipv4 != StrId::EMPTY {
-                            scratch.push(KeyValue {
-                                key: keys.ipv4,
-                                value: Value::Str(local.ipv4),
-                            });
+                            scratch.push(KeyValue { key: keys.ipv4, value: Value::Str(local.ipv4) });
                         }
                         if local.ipv6 != StrId::EMPTY {
-                            scratch.push(KeyValue {
-                                key: keys.ipv6,
-                                value: Value::Str(local.ipv6),
-                            });
+                            scratch.push(KeyValue { key: keys.ipv6, value: Value::Str(local.ipv6) });
                         }
                         if let Some(port) = local.port() {
-                            scratch.push(KeyValue {
-                                key: keys.port,
-                                value: Value::Int(port),
-                            });
+                            scratch.push(KeyValue { key: keys.port, value: Value::Int(port) });
                         }
                         let attrs = push_attrs(trace, scratch);
                         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
-                        trace.resources.push(Resource {
-                            service: local.service,
-                            attrs,
-                        });
+                        trace.resources.push(Resource { service: local.service, attrs });
                         *v.insert(idx)
                     }
                 };
@@ -1031,37 +971,21 @@ impl<'s> Decoder<'s> {
         scratch.clear();
         if let Some(remote) = r.remote {
             if remote.service != StrId::EMPTY {
-                scratch.push(KeyValue {
-                    key: keys.peer_service,
-                    value: Value::Str(remote.service),
-                });
+                scratch.push(KeyValue { key: keys.peer_service, value: Value::Str(remote.service) });
             }
             if remote.ipv4 != StrId::EMPTY {
-                scratch.push(KeyValue {
-                    key: keys.peer_address,
-                    value: Value::Str(remote.ipv4),
-                });
+                scratch.push(KeyValue { key: keys.peer_address, value: Value::Str(remote.ipv4) });
             }
             if remote.ipv6 != StrId::EMPTY {
                 // One address per key: with both given, ipv4 is the peer address.
-                let key = if remote.ipv4 == StrId::EMPTY {
-                    keys.peer_address
-                } else {
-                    keys.peer_ipv6
-                };
-                scratch.push(KeyValue {
-                    key,
-                    value: Value::Str(remote.ipv6),
-                });
+                let key = if remote.ipv4 == StrId::EMPTY { keys.peer_address } else { keys.peer_ipv6 };
+                scratch.push(KeyValue { key, value: Value::Str(remote.ipv6) });
             }
             match remote.port {
                 Num::Absent | Num::Null => {}
                 port => match port.as_int() {
                     Some(0) => {}
-                    Some(p) => scratch.push(KeyValue {
-                        key: keys.peer_port,
-                        value: Value::Int(p),
-                    }),
+                    Some(p) => scratch.push(KeyValue { key: keys.peer_port, value: Value::Int(p) }),
                     None => warnings.push((
                         WarningKind::InvalidValue,
                         "the remoteEndpoint port is not a number; it was ignored".into(),
@@ -1075,10 +999,7 @@ impl<'s> Decoder<'s> {
                 TagVal::Composite(what) => {
                     warnings.push((
                         WarningKind::InvalidValue,
-                        format!(
-                            "tag {:?} holds {what}, not a string; its value was dropped",
-                            strings.get(key)
-                        ),
+                        format!("tag {:?} holds {what}, not a string; its value was dropped", strings.get(key)),
                     ));
                     Value::Empty
                 }
@@ -1093,21 +1014,14 @@ impl<'s> Decoder<'s> {
             scratch.push(KeyValue { key, value });
         }
         if r.debug {
-            scratch.push(KeyValue {
-                key: keys.debug,
-                value: Value::Bool(true),
-            });
+            scratch.push(KeyValue { key: keys.debug, value: Value::Bool(true) });
         }
         span.attrs = push_attrs(trace, scratch);
 
         let event_start = trace.events.len();
         for &(time, name) in annotations.get(r.annotations.as_range()).unwrap_or(&[]) {
             let time_ns = time.micros_to_ns().filter(|&t| t != 0).unwrap_or(span.start_ns);
-            trace.events.push(Event {
-                time_ns,
-                name,
-                attrs: Range32::EMPTY,
-            });
+            trace.events.push(Event { time_ns, name, attrs: Range32::EMPTY });
         }
         span.events = Range32::from_bounds(event_start, trace.events.len());
 
@@ -1139,19 +1053,13 @@ impl<'s> Decoder<'s> {
 mod tests {
     use super::*;
     use crate::AssembleOptions;
+    use expect_test::expect;
     use strand_model::dump::dump_dataset;
     use strand_model::Dataset;
-    use expect_test::expect;
 
     fn load(json: &str) -> Result<Dataset, ImportError> {
         let mut data = Dataset::new();
-        crate::load(
-            &mut data,
-            json.as_bytes(),
-            "t.json",
-            Some(Format::Zipkin),
-            &AssembleOptions::default(),
-        )?;
+        crate::load(&mut data, json.as_bytes(), "t.json", Some(Format::Zipkin), &AssembleOptions::default())?;
         Ok(data)
     }
 
@@ -1472,11 +1380,7 @@ mod tests {
         let mut inputs: Vec<Vec<u8>> = extra.iter().map(|s| s.as_bytes().to_vec()).collect();
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            if path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("zipkin-v2_"))
-            {
+            if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("zipkin-v2_")) {
                 let b = std::fs::read(&path).unwrap();
                 if b.len() < 20000 {
                     inputs.push(b);
@@ -1525,13 +1429,7 @@ mod tests {
                     }
                 }
                 let mut data = Dataset::new();
-                let _ = crate::load(
-                    &mut data,
-                    &b,
-                    "f.json",
-                    Some(Format::Zipkin),
-                    &AssembleOptions::default(),
-                );
+                let _ = crate::load(&mut data, &b, "f.json", Some(Format::Zipkin), &AssembleOptions::default());
                 let _ = dump_dataset(&data);
                 runs += 1;
             }
@@ -1566,10 +1464,8 @@ mod tests {
             if !(name.starts_with("zipkin-v2_") && name.ends_with(".json")) {
                 continue;
             }
-            let &(_, raw, after) = cases
-                .iter()
-                .find(|c| c.0 == name)
-                .unwrap_or_else(|| panic!("no expected count for {name}"));
+            let &(_, raw, after) =
+                cases.iter().find(|c| c.0 == name).unwrap_or_else(|| panic!("no expected count for {name}"));
             let bytes = std::fs::read(&path).expect("read sample");
             let mut strings = Interner::new();
             let imported = import(&bytes, &name, StrId::EMPTY, &mut strings).expect("import");
@@ -1581,11 +1477,7 @@ mod tests {
                 .filter(|w| w.kind == WarningKind::MergedFragment)
                 .count();
             assert_eq!(spans, after, "{name}");
-            assert_eq!(
-                raw - after,
-                merged,
-                "{name}: one merged-fragment warning per merged piece"
-            );
+            assert_eq!(raw - after, merged, "{name}: one merged-fragment warning per merged piece");
             assert_eq!(imported.traces.len(), 1, "{name}");
             let mut data = Dataset::new();
             crate::load(&mut data, &bytes, &name, None, &AssembleOptions::default()).expect("load");

@@ -31,8 +31,7 @@ pub fn dump_dataset(data: &Dataset) -> String {
 
 pub fn dump_trace(strings: &Interner, trace: &Trace) -> String {
     let mut out = String::new();
-    let mut services: Vec<&str> =
-        trace.resources.iter().map(|r| strings.get(r.service)).collect();
+    let mut services: Vec<&str> = trace.resources.iter().map(|r| strings.get(r.service)).collect();
     services.sort_unstable();
     services.dedup();
     let _ = writeln!(

@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn trace_ids_display_at_their_width() {
         let mut s = Interner::new();
-        assert_eq!(TraceId::parse("df84e36b9e2ee3815d07f0867a5be1f", &mut s).display(&s), "0df84e36b9e2ee3815d07f0867a5be1f");
+        assert_eq!(
+            TraceId::parse("df84e36b9e2ee3815d07f0867a5be1f", &mut s).display(&s),
+            "0df84e36b9e2ee3815d07f0867a5be1f"
+        );
         assert_eq!(TraceId::parse("1", &mut s).display(&s), "0000000000000001");
         assert_eq!(TraceId::from_bytes(&[1; 16], &mut s).display(&s), "01010101010101010101010101010101");
     }

@@ -6,15 +6,15 @@ pub mod dump;
 pub mod ids;
 pub mod strings;
 pub mod time;
-pub mod transfer;
 pub mod trace;
+pub mod transfer;
 pub mod tree;
 pub mod warnings;
 
 pub use ids::{SpanId, TraceId};
 pub use strings::{Interner, StrId};
 pub use trace::{
-    Dataset, DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource,
-    Scope, Span, SpanIdx, SpanKind, StatusCode, Trace, Value, NO_PARENT,
+    Dataset, DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanIdx,
+    SpanKind, StatusCode, Trace, Value, NO_PARENT,
 };
 pub use warnings::{Warning, WarningKind};

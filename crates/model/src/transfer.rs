@@ -10,8 +10,8 @@
 use super::ids::{SpanId, TraceId};
 use super::strings::{Interner, StrId};
 use super::trace::{
-    DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope,
-    Span, SpanKind, StatusCode, Trace, Value,
+    DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanKind,
+    StatusCode, Trace, Value,
 };
 use super::warnings::{Warning, WarningKind};
 
@@ -50,16 +50,9 @@ fn bad(what: &str) -> TransferError {
 // Encoding
 
 /// Encodes traces, dependency links and notes whose string ids belong to `strings`.
-pub fn encode(
-    strings: &Interner,
-    traces: &[Trace],
-    dependencies: &[DependencyLink],
-    notes: &[String],
-) -> Vec<u8> {
+pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLink], notes: &[String]) -> Vec<u8> {
     let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
-    let mut w = Writer {
-        out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140),
-    };
+    let mut w = Writer { out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140) };
     w.out.extend_from_slice(MAGIC);
     w.len(strings.len());
     for i in 0..strings.len() {
@@ -306,19 +299,11 @@ const WARNINGS: [WarningKind; 17] = [
 ];
 
 fn kind_code(kind: SpanKind) -> u8 {
-    KINDS
-        .iter()
-        .position(|&k| k == kind)
-        .and_then(|i| u8::try_from(i).ok())
-        .unwrap_or(0)
+    KINDS.iter().position(|&k| k == kind).and_then(|i| u8::try_from(i).ok()).unwrap_or(0)
 }
 
 fn warning_code(kind: WarningKind) -> u8 {
-    WARNINGS
-        .iter()
-        .position(|&k| k == kind)
-        .and_then(|i| u8::try_from(i).ok())
-        .unwrap_or(u8::MAX)
+    WARNINGS.iter().position(|&k| k == kind).and_then(|i| u8::try_from(i).ok()).unwrap_or(u8::MAX)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,16 +339,9 @@ pub fn decode_slice(bytes: &[u8], strings: &mut Interner) -> Result<Decoded> {
 /// Decodes an encoding made by [`encode`], interning its strings into `strings` and renumbering
 /// every string id. On error, nothing but a few extra interned strings is left behind.
 pub fn decode(source: &mut dyn Source, strings: &mut Interner) -> Result<Decoded> {
-    let mut r = Reader {
-        buf: Vec::new(),
-        pos: 0,
-        source,
-        map: Vec::new(),
-    };
+    let mut r = Reader { buf: Vec::new(), pos: 0, source, map: Vec::new() };
     if r.take(MAGIC.len())? != MAGIC.as_slice() {
-        return Err(bad(
-            "it does not start with the expected header (is the worker from another build?)",
-        ));
+        return Err(bad("it does not start with the expected header (is the worker from another build?)"));
     }
     let n = r.len()?;
     let mut map = Vec::with_capacity(n.min(1 << 24));
@@ -377,9 +355,7 @@ pub fn decode(source: &mut dyn Source, strings: &mut Interner) -> Result<Decoded
     let n = r.len()?;
     for _ in 0..n {
         let bytes = r.bytes_field()?;
-        decoded
-            .notes
-            .push(String::from_utf8_lossy(bytes).into_owned());
+        decoded.notes.push(String::from_utf8_lossy(bytes).into_owned());
     }
     let n = r.len()?;
     decoded.dependencies.reserve_exact(n.min(1 << 24));
@@ -424,9 +400,7 @@ impl Reader<'_> {
         }
         let start = self.pos;
         self.pos += n;
-        self.buf
-            .get(start..start + n)
-            .ok_or_else(|| bad("it ends early"))
+        self.buf.get(start..start + n).ok_or_else(|| bad("it ends early"))
     }
     fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
         let bytes = self.take(N)?;
@@ -455,16 +429,10 @@ impl Reader<'_> {
     }
     fn str_id(&mut self) -> Result<StrId> {
         let i = self.u32()?;
-        self.map
-            .get(i as usize)
-            .copied()
-            .ok_or_else(|| bad("a string id is out of range"))
+        self.map.get(i as usize).copied().ok_or_else(|| bad("a string id is out of range"))
     }
     fn range(&mut self) -> Result<Range32> {
-        Ok(Range32 {
-            start: self.u32()?,
-            len: self.u32()?,
-        })
+        Ok(Range32 { start: self.u32()?, len: self.u32()? })
     }
     fn span_id(&mut self) -> Result<SpanId> {
         match self.u8()? {
@@ -503,18 +471,11 @@ impl Reader<'_> {
             span_id,
             parent_id,
             parent: self.u32()?,
-            parent_relation: if self.u8()? == 1 {
-                ParentRelation::FollowsFrom
-            } else {
-                ParentRelation::ChildOf
-            },
+            parent_relation: if self.u8()? == 1 { ParentRelation::FollowsFrom } else { ParentRelation::ChildOf },
             name: self.str_id()?,
             resource: self.u32()?,
             scope: self.u32()?,
-            kind: KINDS
-                .get(self.u8()? as usize)
-                .copied()
-                .ok_or_else(|| bad("unknown span kind"))?,
+            kind: KINDS.get(self.u8()? as usize).copied().ok_or_else(|| bad("unknown span kind"))?,
             status: match self.u8()? {
                 0 => StatusCode::Unset,
                 1 => StatusCode::Ok,
@@ -547,34 +508,12 @@ impl Reader<'_> {
         t.start_ns = self.i64()?;
         t.end_ns = self.i64()?;
         t.spans = self.list(Self::span)?;
-        t.resources = self.list(|r| {
-            Ok(Resource {
-                service: r.str_id()?,
-                attrs: r.range()?,
-            })
-        })?;
-        t.scopes = self.list(|r| {
-            Ok(Scope {
-                name: r.str_id()?,
-                version: r.str_id()?,
-                attrs: r.range()?,
-            })
-        })?;
-        t.attrs = self.list(|r| {
-            Ok(KeyValue {
-                key: r.str_id()?,
-                value: r.value()?,
-            })
-        })?;
+        t.resources = self.list(|r| Ok(Resource { service: r.str_id()?, attrs: r.range()? }))?;
+        t.scopes = self.list(|r| Ok(Scope { name: r.str_id()?, version: r.str_id()?, attrs: r.range()? }))?;
+        t.attrs = self.list(|r| Ok(KeyValue { key: r.str_id()?, value: r.value()? }))?;
         t.values = self.list(Self::value)?;
         t.bytes = self.bytes_field()?.to_vec();
-        t.events = self.list(|r| {
-            Ok(Event {
-                time_ns: r.i64()?,
-                name: r.str_id()?,
-                attrs: r.range()?,
-            })
-        })?;
+        t.events = self.list(|r| Ok(Event { time_ns: r.i64()?, name: r.str_id()?, attrs: r.range()? }))?;
         t.links = self.list(|r| {
             let trace_id = r.trace_id()?;
             let span_id = r.span_id()?;
@@ -584,28 +523,16 @@ impl Reader<'_> {
                 2 => LinkKind::FollowsFrom,
                 _ => return Err(bad("unknown link kind")),
             };
-            Ok(Link {
-                trace_id,
-                span_id,
-                kind,
-                attrs: r.range()?,
-            })
+            Ok(Link { trace_id, span_id, kind, attrs: r.range()? })
         })?;
         t.warnings = self.list(|r| {
             let span = match r.u8()? {
                 0 => None,
                 _ => Some(r.u32()?),
             };
-            let kind = WARNINGS
-                .get(r.u8()? as usize)
-                .copied()
-                .ok_or_else(|| bad("unknown warning kind"))?;
+            let kind = WARNINGS.get(r.u8()? as usize).copied().ok_or_else(|| bad("unknown warning kind"))?;
             let detail = String::from_utf8_lossy(r.bytes_field()?).into_owned();
-            Ok(Warning {
-                span,
-                kind,
-                detail: detail.into_boxed_str(),
-            })
+            Ok(Warning { span, kind, detail: detail.into_boxed_str() })
         })?;
         t.sources = self.list(Self::str_id)?;
         t.order = self.list(Self::u32)?;
@@ -638,50 +565,23 @@ mod tests {
         child.links = Range32 { start: 0, len: 1 };
         child.scope = 0;
         t.spans = vec![root, child];
-        t.resources = vec![Resource {
-            service: strings.intern("api"),
-            attrs: Range32::EMPTY,
-        }];
-        t.scopes = vec![Scope {
-            name: strings.intern("lib"),
-            version: strings.intern("1.0"),
-            attrs: Range32::EMPTY,
-        }];
+        t.resources = vec![Resource { service: strings.intern("api"), attrs: Range32::EMPTY }];
+        t.scopes = vec![Scope { name: strings.intern("lib"), version: strings.intern("1.0"), attrs: Range32::EMPTY }];
         t.attrs = vec![
-            KeyValue {
-                key: strings.intern("http.status"),
-                value: Value::Int(200),
-            },
-            KeyValue {
-                key: strings.intern("ratio"),
-                value: Value::Double(0.25),
-            },
-            KeyValue {
-                key: strings.intern("list"),
-                value: Value::Array(Range32 { start: 0, len: 2 }),
-            },
+            KeyValue { key: strings.intern("http.status"), value: Value::Int(200) },
+            KeyValue { key: strings.intern("ratio"), value: Value::Double(0.25) },
+            KeyValue { key: strings.intern("list"), value: Value::Array(Range32 { start: 0, len: 2 }) },
         ];
-        t.values = vec![
-            Value::Bool(true),
-            Value::Bytes(Range32 { start: 0, len: 2 }),
-        ];
+        t.values = vec![Value::Bool(true), Value::Bytes(Range32 { start: 0, len: 2 })];
         t.bytes = vec![0xde, 0xad];
-        t.events = vec![Event {
-            time_ns: 1_200,
-            name: strings.intern("retry"),
-            attrs: Range32::EMPTY,
-        }];
+        t.events = vec![Event { time_ns: 1_200, name: strings.intern("retry"), attrs: Range32::EMPTY }];
         t.links = vec![Link {
             trace_id: TraceId::Text(strings.intern("other")),
             span_id: SpanId::Hex(9),
             kind: LinkKind::FollowsFrom,
             attrs: Range32::EMPTY,
         }];
-        t.warnings = vec![Warning::span(
-            1,
-            WarningKind::OutsideParent,
-            "ends 1 µs after its parent",
-        )];
+        t.warnings = vec![Warning::span(1, WarningKind::OutsideParent, "ends 1 µs after its parent")];
         t.sources = vec![strings.intern("a.json")];
         t.order = vec![0, 1];
         t.depth = vec![0, 1];
@@ -700,12 +600,7 @@ mod tests {
             call_count: 3,
             error_count: 1,
         }];
-        let bytes = encode(
-            &worker,
-            std::slice::from_ref(&trace),
-            &deps,
-            &["a note".to_string()],
-        );
+        let bytes = encode(&worker, std::slice::from_ref(&trace), &deps, &["a note".to_string()]);
 
         // The page's interner already has other strings, so every id moves.
         let mut page = Interner::new();
@@ -723,16 +618,10 @@ mod tests {
         }
         let decoded = decode(&mut Dribble(&bytes), &mut page).expect("decodes");
         assert_eq!(decoded.traces.len(), 1);
-        assert_eq!(
-            dump_trace(&page, &decoded.traces[0]),
-            dump_trace(&worker, &trace)
-        );
+        assert_eq!(dump_trace(&page, &decoded.traces[0]), dump_trace(&worker, &trace));
         assert_eq!(decoded.notes, vec!["a note".to_string()]);
         assert_eq!(page.get(decoded.dependencies[0].child), "db");
-        assert_eq!(
-            decoded.traces[0].spans[1].span_id,
-            SpanId::Text(page.lookup("span-2").expect("interned"))
-        );
+        assert_eq!(decoded.traces[0].spans[1].span_id, SpanId::Text(page.lookup("span-2").expect("interned")));
         assert_eq!(decoded.traces[0].warnings, trace.warnings);
     }
 
@@ -743,10 +632,7 @@ mod tests {
         let bytes = encode(&worker, &[trace], &[], &[]);
         let mut page = Interner::new();
         for cut in [0, 5, 8, 40, bytes.len() / 2, bytes.len() - 1] {
-            assert!(
-                decode_slice(&bytes[..cut], &mut page).is_err(),
-                "cut at {cut}"
-            );
+            assert!(decode_slice(&bytes[..cut], &mut page).is_err(), "cut at {cut}");
         }
         assert!(decode_slice(b"NOTSTRAND", &mut page).is_err());
         assert!(decode_slice(&bytes, &mut page).is_ok());

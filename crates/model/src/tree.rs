@@ -60,7 +60,8 @@ impl SpanTree {
         }
         let key = |i: &SpanIdx| (spans.get(*i as usize).map_or(i64::MAX, |s| s.start_ns), *i);
         for i in 0..n {
-            let (a, b) = (offsets.get(i).copied().unwrap_or(0) as usize, offsets.get(i + 1).copied().unwrap_or(0) as usize);
+            let (a, b) =
+                (offsets.get(i).copied().unwrap_or(0) as usize, offsets.get(i + 1).copied().unwrap_or(0) as usize);
             if b > a + 1 {
                 if let Some(list) = children.get_mut(a..b) {
                     list.sort_unstable_by_key(key);
@@ -69,12 +70,22 @@ impl SpanTree {
         }
         roots.sort_unstable_by_key(key);
 
-        let mut tree = SpanTree { offsets, children, roots, preorder: Vec::with_capacity(n), depth: vec![0; n], subtree_size: vec![1; n] };
+        let mut tree = SpanTree {
+            offsets,
+            children,
+            roots,
+            preorder: Vec::with_capacity(n),
+            depth: vec![0; n],
+            subtree_size: vec![1; n],
+        };
         let mut stack: Vec<SpanIdx> = tree.roots.iter().rev().copied().collect();
         while let Some(i) = stack.pop() {
             tree.preorder.push(i);
             let d = tree.depth.get(i as usize).copied().unwrap_or(0);
-            let (a, b) = (tree.offsets.get(i as usize).copied().unwrap_or(0), tree.offsets.get(i as usize + 1).copied().unwrap_or(0));
+            let (a, b) = (
+                tree.offsets.get(i as usize).copied().unwrap_or(0),
+                tree.offsets.get(i as usize + 1).copied().unwrap_or(0),
+            );
             for &c in tree.children.get(a as usize..b as usize).unwrap_or(&[]).iter().rev() {
                 if let Some(slot) = tree.depth.get_mut(c as usize) {
                     *slot = d + 1;
@@ -114,4 +125,3 @@ impl SpanTree {
 fn parent_of(span: &Span, n: usize) -> Option<usize> {
     (span.parent != NO_PARENT && (span.parent as usize) < n).then_some(span.parent as usize)
 }
-

@@ -15,10 +15,13 @@
 //!
 //! Names cannot contain spaces (use `_`). Spans get ids 1, 2, 3... in line order, and the trace
 //! is assembled (without clock-skew adjustment) like an imported one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use strand_formats::assemble::{assemble, AssembleOptions};
 use strand_formats::builder::push_attrs;
-use strand_model::{Dataset, KeyValue, ParentRelation, Resource, Span, SpanId, SpanKind, StatusCode, Trace, TraceId, Value};
+use strand_model::{
+    Dataset, KeyValue, ParentRelation, Resource, Span, SpanId, SpanKind, StatusCode, Trace, TraceId, Value,
+};
 
 /// Builds a dataset with one trace per fixture text (trace ids 1, 2, ...).
 pub fn dataset(fixtures: &[&str]) -> Dataset {

@@ -5,16 +5,15 @@
 //! OpenTelemetry Collector's spanmetrics connector. Pure; depends on `model`, `analysis::stats`,
 //! `view::charts` and `view::route`.
 
-use strand_analysis::stats::{
-    DatasetStats, LatencySummary, RedBucket, RedSeries, SpanFilter, SpanMetric, Window,
-    HISTOGRAM_BOUNDS_NS,
-};
-use strand_model::time::{format_duration, format_timestamp_utc};
-use strand_model::{Dataset, SpanKind, StatusCode};
 use crate::charts::{format_rate, series_chart, Series, SeriesChart, SeriesStyle, YUnit};
 use crate::route::Route;
 use std::cmp::Ordering;
 use std::fmt::Write;
+use strand_analysis::stats::{
+    DatasetStats, LatencySummary, RedBucket, RedSeries, SpanFilter, SpanMetric, Window, HISTOGRAM_BOUNDS_NS,
+};
+use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::{Dataset, SpanKind, StatusCode};
 
 /// Which table the page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -68,9 +67,9 @@ impl Column {
 
     /// The columns shown at `level`.
     pub fn of(level: Level) -> impl Iterator<Item = Column> {
-        Column::ALL.into_iter().filter(move |c| {
-            level == Level::Operations || !matches!(c, Column::Operation | Column::Kind)
-        })
+        Column::ALL
+            .into_iter()
+            .filter(move |c| level == Level::Operations || !matches!(c, Column::Operation | Column::Kind))
     }
 
     pub fn label(self) -> &'static str {
@@ -104,9 +103,7 @@ impl Column {
             Column::P90 => "90th percentile duration (nearest rank)",
             Column::P99 => "99th percentile duration (nearest rank)",
             Column::Max => "Longest duration",
-            Column::SelfShare => {
-                "Share of the self time of all spans (time not covered by child spans)"
-            }
+            Column::SelfShare => "Share of the self time of all spans (time not covered by child spans)",
         }
     }
 
@@ -153,10 +150,7 @@ impl Row {
         match column {
             Column::Service => self.service.clone(),
             Column::Operation => self.operation.clone().unwrap_or_default(),
-            Column::Kind => self
-                .kind
-                .map(|k| k.as_str().to_string())
-                .unwrap_or_default(),
+            Column::Kind => self.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
             Column::Count => s.count.to_string(),
             Column::Errors => s.errors.to_string(),
             Column::ErrorRate => percent(s.error_rate),
@@ -189,11 +183,7 @@ impl Row {
 
     /// The selection this row stands for.
     pub fn selection(&self) -> Selection {
-        Selection {
-            service: Some(self.service.clone()),
-            operation: self.operation.clone(),
-            kind: self.kind,
-        }
+        Selection { service: Some(self.service.clone()), operation: self.operation.clone(), kind: self.kind }
     }
 }
 
@@ -207,12 +197,7 @@ pub fn rows(stats: &DatasetStats, level: Level) -> Vec<Row> {
         Level::Services => stats
             .services
             .iter()
-            .map(|s| Row {
-                service: s.service.clone(),
-                operation: None,
-                kind: None,
-                summary: s.summary.clone(),
-            })
+            .map(|s| Row { service: s.service.clone(), operation: None, kind: None, summary: s.summary.clone() })
             .collect(),
         Level::Operations => stats
             .operations
@@ -246,25 +231,15 @@ impl TableSort {
     }
 
     pub fn key(self) -> String {
-        format!(
-            "{}-{}",
-            self.column.key(),
-            if self.descending { "desc" } else { "asc" }
-        )
+        format!("{}-{}", self.column.key(), if self.descending { "desc" } else { "asc" })
     }
 
     /// The sort after clicking `column`: the same column flips, another starts largest first for
     /// numbers and A to Z for text.
     pub fn clicked(current: Option<TableSort>, column: Column) -> TableSort {
         match current {
-            Some(s) if s.column == column => TableSort {
-                column,
-                descending: !s.descending,
-            },
-            _ => TableSort {
-                column,
-                descending: column.numeric(),
-            },
+            Some(s) if s.column == column => TableSort { column, descending: !s.descending },
+            _ => TableSort { column, descending: column.numeric() },
         }
     }
 
@@ -289,9 +264,7 @@ fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
         }
     } else {
         let (x, y) = (a.cell(column), b.cell(column));
-        x.to_lowercase()
-            .cmp(&y.to_lowercase())
-            .then_with(|| x.cmp(&y))
+        x.to_lowercase().cmp(&y.to_lowercase()).then_with(|| x.cmp(&y))
     }
 }
 
@@ -352,9 +325,7 @@ impl RowFilter {
                 let op = row.operation.as_deref().unwrap_or("");
                 row.service.to_lowercase().contains(t)
                     || op.to_lowercase().contains(t)
-                    || format!("{}: {}", row.service, op)
-                        .to_lowercase()
-                        .contains(t)
+                    || format!("{}: {}", row.service, op).to_lowercase().contains(t)
             }
             Term::Field(column, t) => row.cell(*column).to_lowercase().contains(t),
             Term::Compare(column, op, value) => row.value(*column).is_some_and(|v| match op {
@@ -427,9 +398,7 @@ fn parse_term(word: &str) -> Result<Term, String> {
 
 /// `250ms`, `1.5s`, `40us`, `40µs`, `900ns`, `2m`; a plain number is milliseconds.
 fn parse_duration_ns(text: &str) -> Option<f64> {
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let n: f64 = number.parse().ok()?;
     let scale = match unit {
@@ -446,12 +415,7 @@ fn parse_duration_ns(text: &str) -> Option<f64> {
 /// Positions in `rows` that pass `filter`, in `sort` order (the analysis order without one).
 /// Stable: ties keep the analysis order.
 pub fn table_order(rows: &[Row], sort: Option<TableSort>, filter: &RowFilter) -> Vec<usize> {
-    let mut order: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| filter.matches(r))
-        .map(|(i, _)| i)
-        .collect();
+    let mut order: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| filter.matches(r)).map(|(i, _)| i).collect();
     if let Some(sort) = sort {
         order.sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
             (Some(x), Some(y)) => {
@@ -482,11 +446,7 @@ impl Selection {
         Selection {
             service: route.service.clone(),
             operation: route.operation.clone(),
-            kind: route
-                .other
-                .iter()
-                .find(|(k, _)| k == "kind")
-                .and_then(|(_, v)| SpanKind::parse(v)),
+            kind: route.other.iter().find(|(k, _)| k == "kind").and_then(|(_, v)| SpanKind::parse(v)),
         }
     }
 
@@ -497,8 +457,7 @@ impl Selection {
         next.operation = self.operation.clone();
         next.other.retain(|(k, _)| k != "kind");
         if let (Some(kind), Some(_)) = (self.kind, &self.operation) {
-            next.other
-                .push(("kind".to_string(), kind.as_str().to_string()));
+            next.other.push(("kind".to_string(), kind.as_str().to_string()));
         }
         next
     }
@@ -522,11 +481,7 @@ impl Selection {
         };
         let service = data.strings.lookup(service_name)?;
         let Some(operation) = &self.operation else {
-            return stats
-                .services
-                .iter()
-                .any(|s| &s.service == service_name)
-                .then_some(SpanFilter::Service(service));
+            return stats.services.iter().any(|s| &s.service == service_name).then_some(SpanFilter::Service(service));
         };
         let name = data.strings.lookup(operation)?;
         let kind = stats
@@ -535,11 +490,7 @@ impl Selection {
             .filter(|o| &o.service == service_name && &o.operation == operation)
             .map(|o| o.kind)
             .find(|&k| self.kind.is_none_or(|want| want == k))?;
-        Some(SpanFilter::Operation {
-            service,
-            name,
-            kind,
-        })
+        Some(SpanFilter::Operation { service, name, kind })
     }
 
     /// A heading: `All spans`, `cart`, `cart: GET /cart [server]`.
@@ -550,9 +501,7 @@ impl Selection {
             (service, Some(op)) => format!(
                 "{}: {op}{}",
                 service.as_deref().unwrap_or("?"),
-                self.kind
-                    .map(|k| format!(" [{}]", k.as_str()))
-                    .unwrap_or_default()
+                self.kind.map(|k| format!(" [{}]", k.as_str())).unwrap_or_default()
             ),
         }
     }
@@ -563,9 +512,7 @@ impl Selection {
 
 /// A bucket count for the RED charts: about one bucket per four spans, 10 to 60.
 pub fn red_bucket_count(span_count: u64) -> usize {
-    usize::try_from(span_count / 4)
-        .unwrap_or(usize::MAX)
-        .clamp(10, 60)
+    usize::try_from(span_count / 4).unwrap_or(usize::MAX).clamp(10, 60)
 }
 
 /// The three RED charts of one series: rate (spans per second, area), errors (count per bucket,
@@ -590,47 +537,16 @@ pub fn red_charts(series: &RedSeries, width: f64, height: f64) -> RedCharts {
             (secs > 0.0).then(|| b.count as f64 / secs)
         })
         .collect();
-    let errors = series
-        .buckets
-        .iter()
-        .map(|b| Some(b.errors as f64))
-        .collect();
-    let p50 = series
-        .buckets
-        .iter()
-        .map(|b| b.p50_ns.map(|v| v as f64))
-        .collect();
-    let p99 = series
-        .buckets
-        .iter()
-        .map(|b| b.p99_ns.map(|v| v as f64))
-        .collect();
-    let one = |name: &str, style, values| Series {
-        name: name.to_string(),
-        style,
-        values,
-    };
+    let errors = series.buckets.iter().map(|b| Some(b.errors as f64)).collect();
+    let p50 = series.buckets.iter().map(|b| b.p50_ns.map(|v| v as f64)).collect();
+    let p99 = series.buckets.iter().map(|b| b.p99_ns.map(|v| v as f64)).collect();
+    let one = |name: &str, style, values| Series { name: name.to_string(), style, values };
     RedCharts {
-        rate: series_chart(
-            &edges,
-            &[one("rate", SeriesStyle::Area, rate)],
-            YUnit::Rate,
-            width,
-            height,
-        ),
-        errors: series_chart(
-            &edges,
-            &[one("errors", SeriesStyle::Bars, errors)],
-            YUnit::Count,
-            width,
-            height,
-        ),
+        rate: series_chart(&edges, &[one("rate", SeriesStyle::Area, rate)], YUnit::Rate, width, height),
+        errors: series_chart(&edges, &[one("errors", SeriesStyle::Bars, errors)], YUnit::Count, width, height),
         duration: series_chart(
             &edges,
-            &[
-                one("p99", SeriesStyle::Line, p99),
-                one("p50", SeriesStyle::Line, p50),
-            ],
+            &[one("p99", SeriesStyle::Line, p99), one("p50", SeriesStyle::Line, p50)],
             YUnit::Duration,
             width,
             height,
@@ -642,10 +558,7 @@ pub fn red_charts(series: &RedSeries, width: f64, height: f64) -> RedCharts {
 pub fn red_tooltip(bucket: &RedBucket) -> Vec<String> {
     let secs = bucket.end_ns.saturating_sub(bucket.start_ns) as f64 / 1e9;
     // Clock times, with the dates when the interval crosses midnight.
-    let (from, to) = (
-        format_timestamp_utc(bucket.start_ns),
-        format_timestamp_utc(bucket.end_ns),
-    );
+    let (from, to) = (format_timestamp_utc(bucket.start_ns), format_timestamp_utc(bucket.end_ns));
     let same_day = from.get(..10) == to.get(..10);
     let clock = |s: &str| {
         if same_day {
@@ -660,27 +573,11 @@ pub fn red_tooltip(bucket: &RedBucket) -> Vec<String> {
         clock(&to),
         format_duration(bucket.end_ns.saturating_sub(bucket.start_ns))
     )];
-    let rate = if secs > 0.0 {
-        format!(" · {}", format_rate(bucket.count as f64 / secs))
-    } else {
-        String::new()
-    };
-    lines.push(format!(
-        "{} span{}{rate}",
-        bucket.count,
-        if bucket.count == 1 { "" } else { "s" }
-    ));
-    lines.push(format!(
-        "{} error{}",
-        bucket.errors,
-        if bucket.errors == 1 { "" } else { "s" }
-    ));
+    let rate = if secs > 0.0 { format!(" · {}", format_rate(bucket.count as f64 / secs)) } else { String::new() };
+    lines.push(format!("{} span{}{rate}", bucket.count, if bucket.count == 1 { "" } else { "s" }));
+    lines.push(format!("{} error{}", bucket.errors, if bucket.errors == 1 { "" } else { "s" }));
     if let (Some(p50), Some(p99)) = (bucket.p50_ns, bucket.p99_ns) {
-        lines.push(format!(
-            "p50 {} · p99 {}",
-            format_duration(p50),
-            format_duration(p99)
-        ));
+        lines.push(format!("p50 {} · p99 {}", format_duration(p50), format_duration(p99)));
     }
     lines
 }
@@ -757,25 +654,14 @@ pub fn csv(stats: &DatasetStats) -> String {
             }
             csv_field(&mut out, text);
         }
-        let durations = [
-            s.min_ns,
-            s.p50_ns,
-            s.p75_ns,
-            s.p90_ns,
-            s.p95_ns,
-            s.p99_ns,
-            s.max_ns,
-            s.self_time_ns,
-        ];
+        let durations = [s.min_ns, s.p50_ns, s.p75_ns, s.p90_ns, s.p95_ns, s.p99_ns, s.max_ns, s.self_time_ns];
         let _ = write!(
             out,
             ",{},{},{},{}",
             s.count,
             s.errors,
             s.error_rate,
-            s.throughput_per_s
-                .map(|t| t.to_string())
-                .unwrap_or_default()
+            s.throughput_per_s.map(|t| t.to_string()).unwrap_or_default()
         );
         for d in durations {
             let _ = write!(out, ",{}", ms_text(i128::from(d)));
@@ -790,13 +676,7 @@ pub fn csv(stats: &DatasetStats) -> String {
         line("service", &s.service, "", "", &s.summary);
     }
     for o in &stats.operations {
-        line(
-            "operation",
-            &o.service,
-            &o.operation,
-            o.kind.as_str(),
-            &o.summary,
-        );
+        line("operation", &o.service, &o.operation, o.kind.as_str(), &o.summary);
     }
     out
 }
@@ -858,17 +738,9 @@ pub fn prometheus(metrics: &[SpanMetric], window: &Window) -> String {
         label_value(out, &m.service);
         out.push_str("\",span_name=\"");
         label_value(out, &m.operation);
-        let _ = write!(
-            out,
-            "\",span_kind=\"{}\",status_code=\"{}\"",
-            otlp_kind(m.kind),
-            otlp_status(m.status)
-        );
+        let _ = write!(out, "\",span_kind=\"{}\",status_code=\"{}\"", otlp_kind(m.kind), otlp_status(m.status));
     };
-    let _ = writeln!(
-        out,
-        "# HELP {CALLS_METRIC} Number of spans per service, span name, kind and status."
-    );
+    let _ = writeln!(out, "# HELP {CALLS_METRIC} Number of spans per service, span name, kind and status.");
     let _ = writeln!(out, "# TYPE {CALLS_METRIC} counter");
     for m in metrics {
         out.push_str(CALLS_METRIC);
@@ -876,17 +748,12 @@ pub fn prometheus(metrics: &[SpanMetric], window: &Window) -> String {
         labels(&mut out, m);
         let _ = writeln!(out, "}} {}", m.count);
     }
-    let _ = writeln!(
-        out,
-        "# HELP {DURATION_METRIC} Span durations in milliseconds."
-    );
+    let _ = writeln!(out, "# HELP {DURATION_METRIC} Span durations in milliseconds.");
     let _ = writeln!(out, "# TYPE {DURATION_METRIC} histogram");
     for m in metrics {
         let cumulative = m.histogram.cumulative();
         for (i, count) in cumulative.iter().enumerate() {
-            let le = HISTOGRAM_BOUNDS_NS
-                .get(i)
-                .map_or("+Inf".to_string(), |&b| ms_text(i128::from(b)));
+            let le = HISTOGRAM_BOUNDS_NS.get(i).map_or("+Inf".to_string(), |&b| ms_text(i128::from(b)));
             let _ = write!(out, "{DURATION_METRIC}_bucket{{");
             labels(&mut out, m);
             let _ = writeln!(out, ",le=\"{le}\"}} {count}");
@@ -904,21 +771,15 @@ pub fn prometheus(metrics: &[SpanMetric], window: &Window) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
+    use expect_test::{expect, Expect};
     use strand_analysis::stats::{dataset_stats, red_series, span_metrics};
     use strand_formats::{load, AssembleOptions};
-    use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     fn demo() -> Dataset {
         let mut data = Dataset::new();
-        load(
-            &mut data,
-            strand_formats::demo::DEMO_TRACE_JSON,
-            "demo.json",
-            None,
-            &AssembleOptions::default(),
-        )
-        .expect("the demo trace loads");
+        load(&mut data, strand_formats::demo::DEMO_TRACE_JSON, "demo.json", None, &AssembleOptions::default())
+            .expect("the demo trace loads");
         data
     }
 
@@ -1028,25 +889,17 @@ mod tests {
     fn selection_in_the_route() {
         let data = demo();
         let stats = dataset_stats(&data);
-        let route = Route::parse("?page=analytics&service=cart&op=GET%20%2Fcart%2Fcustomer-1842&kind=server&sort=p99-desc");
+        let route =
+            Route::parse("?page=analytics&service=cart&op=GET%20%2Fcart%2Fcustomer-1842&kind=server&sort=p99-desc");
         let selection = Selection::from_route(&route);
         assert_eq!(selection.kind, Some(SpanKind::Server));
         assert_eq!(selection.apply(&route), route);
         let filter = selection.span_filter(&data, &stats);
         let summary = filter.map(|f| strand_analysis::stats::filtered_summary(&data, f));
-        let row = stats
-            .operations
-            .iter()
-            .find(|o| o.service == "cart" && o.kind == SpanKind::Server);
+        let row = stats.operations.iter().find(|o| o.service == "cart" && o.kind == SpanKind::Server);
         assert!(summary.is_some() && row.is_some());
-        assert_eq!(
-            Selection::default().span_filter(&data, &stats),
-            Some(SpanFilter::All)
-        );
-        let missing = Selection {
-            service: Some("nope".into()),
-            ..Selection::default()
-        };
+        assert_eq!(Selection::default().span_filter(&data, &stats), Some(SpanFilter::All));
+        let missing = Selection { service: Some("nope".into()), ..Selection::default() };
         assert_eq!(missing.span_filter(&data, &stats), None);
         let cleared = Selection::default().apply(&route);
         assert_eq!(cleared.to_query(), "?page=analytics&sort=p99-desc");
@@ -1079,10 +932,7 @@ GET frontend 1000..2501000 server
   SELECT db 2000..4000 client error
   SELECT db 5000..5400 client
 "]);
-        let text = prometheus(
-            &span_metrics(&data),
-            &strand_analysis::stats::Window::of(&data),
-        );
+        let text = prometheus(&span_metrics(&data), &strand_analysis::stats::Window::of(&data));
         let kept: Vec<&str> = text
             .lines()
             .filter(|l| {
@@ -1132,11 +982,7 @@ GET frontend 1000..2501000 server
         let stats = dataset_stats(&data);
         let calls: u64 = metrics.iter().map(|m| m.count).sum();
         assert_eq!(calls, stats.span_count);
-        let errors: u64 = metrics
-            .iter()
-            .filter(|m| m.status == StatusCode::Error)
-            .map(|m| m.count)
-            .sum();
+        let errors: u64 = metrics.iter().filter(|m| m.status == StatusCode::Error).map(|m| m.count).sum();
         assert_eq!(errors, stats.error_count);
     }
 
@@ -1169,11 +1015,7 @@ GET frontend 1000..2501000 server
             let brace = line.find('{').expect("labels");
             let close = line.rfind('}').expect("closing brace");
             let name = &line[..brace];
-            assert!(
-                name.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
-                "{name}"
-            );
+            assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'), "{name}");
             let value = line[close + 1..].trim();
             let value: f64 = value.parse().unwrap_or_else(|_| panic!("value of {line}"));
             // Labels: name="value" pairs, values with \\ \" \n escapes only.
@@ -1182,10 +1024,7 @@ GET frontend 1000..2501000 server
             while !rest.is_empty() {
                 let eq = rest.find("=\"").expect("label=\"");
                 let label = &rest[..eq];
-                assert!(
-                    label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
-                    "{label}"
-                );
+                assert!(label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{label}");
                 let mut value = String::new();
                 let mut chars = rest[eq + 2..].char_indices();
                 let end = loop {
@@ -1203,20 +1042,12 @@ GET frontend 1000..2501000 server
                 labels.push((label.to_string(), value));
                 rest = rest[end..].strip_prefix(',').unwrap_or(&rest[end..]);
             }
-            let series: Vec<String> = labels
-                .iter()
-                .filter(|(l, _)| l != "le")
-                .map(|(l, v)| format!("{l}={v:?}"))
-                .collect();
+            let series: Vec<String> =
+                labels.iter().filter(|(l, _)| l != "le").map(|(l, v)| format!("{l}={v:?}")).collect();
             let series = series.join(",");
             if let Some(family) = name.strip_suffix("_bucket") {
                 assert_eq!(types.get(family).map(String::as_str), Some("histogram"));
-                let le = labels
-                    .iter()
-                    .find(|(l, _)| l == "le")
-                    .expect("le")
-                    .1
-                    .clone();
+                let le = labels.iter().find(|(l, _)| l == "le").expect("le").1.clone();
                 buckets.entry(series).or_default().push((le, value as u64));
             } else if let Some(family) = name.strip_suffix("_count") {
                 assert_eq!(types.get(family).map(String::as_str), Some("histogram"));
@@ -1224,11 +1055,7 @@ GET frontend 1000..2501000 server
             } else if let Some(family) = name.strip_suffix("_sum") {
                 assert_eq!(types.get(family).map(String::as_str), Some("histogram"));
             } else {
-                assert_eq!(
-                    types.get(name).map(String::as_str),
-                    Some("counter"),
-                    "{name}"
-                );
+                assert_eq!(types.get(name).map(String::as_str), Some("counter"), "{name}");
                 calls.insert(series, value as u64);
             }
         }
@@ -1241,26 +1068,11 @@ GET frontend 1000..2501000 server
                 assert!(pair[0].1 <= pair[1].1, "{series}: buckets are cumulative");
             }
             for (le, _) in list {
-                bounds.push(if le == "+Inf" {
-                    f64::INFINITY
-                } else {
-                    le.parse::<f64>().expect("le")
-                });
+                bounds.push(if le == "+Inf" { f64::INFINITY } else { le.parse::<f64>().expect("le") });
             }
-            assert!(
-                bounds.windows(2).all(|w| w[0] < w[1]),
-                "{series}: le ascending"
-            );
-            assert_eq!(
-                list.last().map(|(_, c)| *c),
-                counts.get(series).copied(),
-                "{series}"
-            );
-            assert_eq!(
-                counts.get(series),
-                calls.get(series),
-                "{series}: _count equals calls"
-            );
+            assert!(bounds.windows(2).all(|w| w[0] < w[1]), "{series}: le ascending");
+            assert_eq!(list.last().map(|(_, c)| *c), counts.get(series).copied(), "{series}");
+            assert_eq!(counts.get(series), calls.get(series), "{series}: _count equals calls");
         }
     }
 
@@ -1278,12 +1090,7 @@ GET frontend 1000..2501000 server
             3 errors
             p50 28.2ms · p99 742ms"#]]
         .assert_eq(&red_tooltip(first).join("\n"));
-        let labels: Vec<&str> = charts
-            .duration
-            .y_ticks
-            .iter()
-            .map(|t| t.label.as_str())
-            .collect();
+        let labels: Vec<&str> = charts.duration.y_ticks.iter().map(|t| t.label.as_str()).collect();
         expect!["0 200ms 400ms 600ms 800ms"].assert_eq(&labels.join(" "));
         assert_eq!(red_bucket_count(43), 10);
         assert_eq!(red_bucket_count(1_000_000), 60);

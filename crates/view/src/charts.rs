@@ -122,11 +122,7 @@ pub fn nice_step(raw: f64) -> f64 {
 /// Ticks from 0 to the first multiple of a nice step at or above `max`, about `target` of them.
 /// Returns the top of the axis and the tick values.
 pub fn linear_ticks(max: f64, target: usize) -> (f64, Vec<f64>) {
-    let max = if max.is_finite() && max > 0.0 {
-        max
-    } else {
-        1.0
-    };
+    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
     let step = nice_step(max / target.max(1) as f64);
     let n = (max / step - 1e-9).ceil().max(1.0) as usize;
     let top = n as f64 * step;
@@ -139,10 +135,7 @@ pub fn duration_ticks(max_ns: i64, target: usize) -> (i64, Vec<i64>) {
     let step = (nice_step(max_ns as f64 / target.max(1) as f64).round() as i64).max(1);
     let n = (max_ns + step - 1) / step;
     let n = n.max(1);
-    (
-        n.saturating_mul(step),
-        (0..=n).map(|i| i.saturating_mul(step)).collect(),
-    )
+    (n.saturating_mul(step), (0..=n).map(|i| i.saturating_mul(step)).collect())
 }
 
 /// A count or rate as people read it: `0`, `7`, `2.5`, `0.25`, `1.2k`, `3.4M`.
@@ -177,17 +170,8 @@ pub fn format_number(v: f64) -> String {
 /// per second, or per minute, hour or day for slow ones (spans spread over days). Returns the
 /// factor to multiply per-second values by and the suffix.
 pub fn rate_unit(max_per_s: f64) -> (f64, &'static str) {
-    const UNITS: [(f64, &str); 4] = [
-        (1.0, "/s"),
-        (60.0, "/min"),
-        (3600.0, "/h"),
-        (86_400.0, "/day"),
-    ];
-    UNITS
-        .iter()
-        .copied()
-        .find(|(factor, _)| max_per_s * factor >= 0.5)
-        .unwrap_or((86_400.0, "/day"))
+    const UNITS: [(f64, &str); 4] = [(1.0, "/s"), (60.0, "/min"), (3600.0, "/h"), (86_400.0, "/day")];
+    UNITS.iter().copied().find(|(factor, _)| max_per_s * factor >= 0.5).unwrap_or((86_400.0, "/day"))
 }
 
 /// A rate given per second, in the unit [`rate_unit`] picks for it: `12.5/s`, `3/min`, `0.25/day`.
@@ -210,11 +194,7 @@ pub fn time_ticks(start_ns: i64, end_ns: i64, target: usize) -> Vec<(i64, String
     if step < 1_000_000 {
         let mut t = 0i64;
         while t <= span && out.len() < 100 {
-            let label = if t == 0 {
-                "+0".to_string()
-            } else {
-                format!("+{}", format_duration(t))
-            };
+            let label = if t == 0 { "+0".to_string() } else { format!("+{}", format_duration(t)) };
             out.push((start_ns.saturating_add(t), label));
             t = t.saturating_add(step);
         }
@@ -281,19 +261,12 @@ fn bucket_low(i: usize) -> i64 {
 
 /// Upper edge of bucket `i`: its bound; the `+Inf` bucket is drawn up to twice the last bound.
 fn bucket_high(i: usize) -> i64 {
-    HISTOGRAM_BOUNDS_NS.get(i).copied().unwrap_or_else(|| {
-        HISTOGRAM_BOUNDS_NS
-            .last()
-            .map_or(1, |b| b.saturating_mul(2))
-    })
+    HISTOGRAM_BOUNDS_NS.get(i).copied().unwrap_or_else(|| HISTOGRAM_BOUNDS_NS.last().map_or(1, |b| b.saturating_mul(2)))
 }
 
 /// A bucket's range as text: `≤ 1.00µs`, `1.00ms – 2.00ms`, `> 100s`.
 pub fn bucket_range_label(i: usize) -> String {
-    match (
-        i.checked_sub(1).and_then(|p| HISTOGRAM_BOUNDS_NS.get(p)),
-        HISTOGRAM_BOUNDS_NS.get(i),
-    ) {
+    match (i.checked_sub(1).and_then(|p| HISTOGRAM_BOUNDS_NS.get(p)), HISTOGRAM_BOUNDS_NS.get(i)) {
         (None, Some(hi)) => format!("≤ {}", format_duration(*hi)),
         (Some(lo), Some(hi)) => format!("{} – {}", format_duration(*lo), format_duration(*hi)),
         (Some(lo), None) => format!("> {}", format_duration(*lo)),
@@ -304,52 +277,31 @@ pub fn bucket_range_label(i: usize) -> String {
 /// The histogram of `histogram` in a `width` x `height` box: counts up (linear), durations across
 /// on a log scale from the lowest to the highest non-empty bucket (one more bucket on each side
 /// when there is one), and a vertical marker per `(label, ns)` in `markers`.
-pub fn histogram_chart(
-    histogram: &Histogram,
-    markers: &[(&str, i64)],
-    width: f64,
-    height: f64,
-) -> HistogramChart {
+pub fn histogram_chart(histogram: &Histogram, markers: &[(&str, i64)], width: f64, height: f64) -> HistogramChart {
     let mut frame = Frame::new(width, height);
     // A band above the bars for the marker labels, one line each, so they never cover a bar.
     frame.top = (frame.top + markers.len() as f64 * MARKER_LINE_PX).min(frame.bottom - 1.0);
     let total = histogram.total();
-    let non_empty: Vec<usize> = histogram
-        .counts
-        .iter()
-        .enumerate()
-        .filter(|(_, &c)| c > 0)
-        .map(|(i, _)| i)
-        .collect();
+    let non_empty: Vec<usize> = histogram.counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, _)| i).collect();
     let last_bucket = histogram.counts.len().saturating_sub(1);
     let (first, last) = match (non_empty.first(), non_empty.last()) {
         (Some(&f), Some(&l)) => (f.saturating_sub(1), (l + 1).min(last_bucket)),
         // Nothing to show: an axis from 1 ms to 1 s.
         _ => (10, 18),
     };
-    let x = LogScale {
-        domain: (bucket_low(first) as f64, bucket_high(last) as f64),
-        range: (frame.left, frame.right),
-    };
+    let x = LogScale { domain: (bucket_low(first) as f64, bucket_high(last) as f64), range: (frame.left, frame.right) };
     let max_count = histogram.counts.iter().copied().max().unwrap_or(0);
     let (top, y_values) = linear_ticks(max_count as f64, 4);
     // Counts are whole: drop fractional ticks (a top of 2 would otherwise get 0.5 steps).
     let y_values: Vec<f64> = y_values.into_iter().filter(|v| v.fract() == 0.0).collect();
-    let y = LinearScale {
-        domain: (0.0, top),
-        range: (frame.bottom, frame.top),
-    };
+    let y = LinearScale { domain: (0.0, top), range: (frame.bottom, frame.top) };
     let bars = (first..=last)
         .map(|i| {
             let count = histogram.counts.get(i).copied().unwrap_or(0);
             let x0 = x.map(bucket_low(i) as f64);
             let x1 = x.map(bucket_high(i) as f64);
             let y0 = y.map(count as f64);
-            let share = if total > 0 {
-                count as f64 / total as f64 * 100.0
-            } else {
-                0.0
-            };
+            let share = if total > 0 { count as f64 / total as f64 * 100.0 } else { 0.0 };
             HistogramBar {
                 bucket: i,
                 x: x0 + 0.5,
@@ -367,46 +319,22 @@ pub fn histogram_chart(
         })
         .collect();
     // Label every bound when there is room (about 56 px per label), powers of ten otherwise.
-    let bounds: Vec<i64> = (first..=last)
-        .filter_map(|i| HISTOGRAM_BOUNDS_NS.get(i).copied())
-        .collect();
-    let mut shown: Vec<i64> = std::iter::once(bucket_low(first))
-        .chain(bounds.iter().copied())
-        .collect();
+    let bounds: Vec<i64> = (first..=last).filter_map(|i| HISTOGRAM_BOUNDS_NS.get(i).copied()).collect();
+    let mut shown: Vec<i64> = std::iter::once(bucket_low(first)).chain(bounds.iter().copied()).collect();
     if shown.len() as f64 * 56.0 > frame.plot_width() {
         shown.retain(|&b| is_power_of_ten(b));
     }
     let x_ticks = shown
         .into_iter()
         .filter(|&b| b >= 1 && HISTOGRAM_BOUNDS_NS.contains(&b))
-        .map(|b| Tick {
-            pos: x.map(b as f64),
-            label: format_duration(b),
-        })
+        .map(|b| Tick { pos: x.map(b as f64), label: format_duration(b) })
         .collect();
-    let y_ticks = y_values
-        .into_iter()
-        .map(|v| Tick {
-            pos: y.map(v),
-            label: format_number(v),
-        })
-        .collect();
+    let y_ticks = y_values.into_iter().map(|v| Tick { pos: y.map(v), label: format_number(v) }).collect();
     let markers = markers
         .iter()
-        .map(|&(label, ns)| Marker {
-            label: label.to_string(),
-            value_ns: ns,
-            x: x.map(ns as f64),
-        })
+        .map(|&(label, ns)| Marker { label: label.to_string(), value_ns: ns, x: x.map(ns as f64) })
         .collect();
-    HistogramChart {
-        frame,
-        bars,
-        x_ticks,
-        y_ticks,
-        markers,
-        total,
-    }
+    HistogramChart { frame, bars, x_ticks, y_ticks, markers, total }
 }
 
 fn is_power_of_ten(mut v: i64) -> bool {
@@ -422,9 +350,7 @@ fn is_power_of_ten(mut v: i64) -> bool {
 impl HistogramChart {
     /// The bar under pixel `x` (anywhere in its column), for tooltips.
     pub fn bar_at(&self, x: f64) -> Option<&HistogramBar> {
-        self.bars
-            .iter()
-            .find(|b| x >= b.x - 0.5 && x < b.x + b.w + 0.5)
+        self.bars.iter().find(|b| x >= b.x - 0.5 && x < b.x + b.w + 0.5)
     }
 }
 
@@ -497,61 +423,35 @@ pub struct SeriesChart {
 
 /// A time-series chart over buckets bounded by `edges_ns` (ascending, one more than buckets),
 /// time across (linear), values up from 0 (linear, nice ticks in `unit`).
-pub fn series_chart(
-    edges_ns: &[i64],
-    series: &[Series],
-    unit: YUnit,
-    width: f64,
-    height: f64,
-) -> SeriesChart {
+pub fn series_chart(edges_ns: &[i64], series: &[Series], unit: YUnit, width: f64, height: f64) -> SeriesChart {
     let frame = Frame::new(width, height);
     let start = edges_ns.first().copied().unwrap_or(0);
     let end = edges_ns.last().copied().unwrap_or(start);
-    let x = LinearScale {
-        domain: (start as f64, end as f64),
-        range: (frame.left, frame.right),
-    };
+    let x = LinearScale { domain: (start as f64, end as f64), range: (frame.left, frame.right) };
     let buckets = edges_ns.len().saturating_sub(1);
     // With a zero-length window every edge maps to the left: spread buckets evenly instead.
     let edges_x: Vec<f64> = if end > start {
         edges_ns.iter().map(|&e| x.map(e as f64)).collect()
     } else {
-        (0..=buckets)
-            .map(|i| frame.left + i as f64 / buckets.max(1) as f64 * frame.plot_width())
-            .collect()
+        (0..=buckets).map(|i| frame.left + i as f64 / buckets.max(1) as f64 * frame.plot_width()).collect()
     };
-    let max = series
-        .iter()
-        .flat_map(|s| s.values.iter().flatten().copied())
-        .fold(0.0f64, f64::max);
+    let max = series.iter().flat_map(|s| s.values.iter().flatten().copied()).fold(0.0f64, f64::max);
     let (top, y_values) = match unit {
         YUnit::Duration => {
             let (top, ticks) = duration_ticks(max.ceil() as i64, 4);
-            (
-                top as f64,
-                ticks.into_iter().map(|t| t as f64).collect::<Vec<_>>(),
-            )
+            (top as f64, ticks.into_iter().map(|t| t as f64).collect::<Vec<_>>())
         }
         YUnit::Count => {
             let (top, ticks) = linear_ticks(max.max(1.0), 4);
-            (
-                top,
-                ticks.into_iter().filter(|v| v.fract() == 0.0).collect(),
-            )
+            (top, ticks.into_iter().filter(|v| v.fract() == 0.0).collect())
         }
         YUnit::Rate => {
             let (factor, _) = rate_unit(max);
             let (top, ticks) = linear_ticks(max * factor, 4);
-            (
-                top / factor,
-                ticks.into_iter().map(|t| t / factor).collect(),
-            )
+            (top / factor, ticks.into_iter().map(|t| t / factor).collect())
         }
     };
-    let y = LinearScale {
-        domain: (0.0, top),
-        range: (frame.bottom, frame.top),
-    };
+    let y = LinearScale { domain: (0.0, top), range: (frame.bottom, frame.top) };
     let drawn = series
         .iter()
         .map(|s| {
@@ -572,10 +472,7 @@ pub fn series_chart(
                         ));
                     }
                     for (k, (px, py)) in run.iter().enumerate().filter(|_| run.len() > 1) {
-                        path.push_str(&format!(
-                            "{}{px:.1},{py:.1}",
-                            if k == 0 { "M" } else { "L" }
-                        ));
+                        path.push_str(&format!("{}{px:.1},{py:.1}", if k == 0 { "M" } else { "L" }));
                     }
                     area.push_str(&format!("M{:.1},{:.1}", first.0, frame.bottom));
                     for (px, py) in run.iter() {
@@ -586,8 +483,7 @@ pub fn series_chart(
                 run.clear();
             };
             for (i, v) in s.values.iter().enumerate().take(buckets) {
-                let (Some(x0), Some(x1)) = (edges_x.get(i).copied(), edges_x.get(i + 1).copied())
-                else {
+                let (Some(x0), Some(x1)) = (edges_x.get(i).copied(), edges_x.get(i + 1).copied()) else {
                     continue;
                 };
                 let Some(v) = *v else {
@@ -602,11 +498,7 @@ pub fn series_chart(
                         let w = (x1 - x0 - 1.0).max(1.0);
                         let h = frame.bottom - cy;
                         if h > 0.0 {
-                            path.push_str(&format!(
-                                "M{:.1},{cy:.1}h{w:.1}v{h:.1}h{:.1}Z",
-                                x0 + 0.5,
-                                -w
-                            ));
+                            path.push_str(&format!("M{:.1},{cy:.1}h{w:.1}v{h:.1}h{:.1}Z", x0 + 0.5, -w));
                         }
                     }
                     SeriesStyle::Line | SeriesStyle::Area => run.push((cx, cy)),
@@ -623,13 +515,8 @@ pub fn series_chart(
         })
         .collect();
     let target = (frame.plot_width() / 110.0).floor().max(2.0) as usize;
-    let x_ticks = time_ticks(start, end, target)
-        .into_iter()
-        .map(|(t, label)| Tick {
-            pos: x.map(t as f64),
-            label,
-        })
-        .collect();
+    let x_ticks =
+        time_ticks(start, end, target).into_iter().map(|(t, label)| Tick { pos: x.map(t as f64), label }).collect();
     // Rate labels share the unit of the axis top.
     let rate = rate_unit(top);
     let y_ticks = y_values
@@ -642,15 +529,7 @@ pub fn series_chart(
             },
         })
         .collect();
-    SeriesChart {
-        frame,
-        unit,
-        edges_ns: edges_ns.to_vec(),
-        edges_x,
-        x_ticks,
-        y_ticks,
-        series: drawn,
-    }
+    SeriesChart { frame, unit, edges_ns: edges_ns.to_vec(), edges_x, x_ticks, y_ticks, series: drawn }
 }
 
 impl SeriesChart {
@@ -662,10 +541,7 @@ impl SeriesChart {
             return None;
         }
         let i = self.edges_x.partition_point(|&e| e <= x);
-        Some(
-            i.saturating_sub(1)
-                .min(self.edges_x.len().saturating_sub(2)),
-        )
+        Some(i.saturating_sub(1).min(self.edges_x.len().saturating_sub(2)))
     }
 
     /// The time window of a brushed pixel range, widened to whole buckets: from the start of the
@@ -690,59 +566,31 @@ mod tests {
     use expect_test::{expect, Expect};
 
     fn ticks(ticks: &[Tick]) -> String {
-        ticks
-            .iter()
-            .map(|t| format!("{:.0}:{}", t.pos, t.label))
-            .collect::<Vec<_>>()
-            .join(" ")
+        ticks.iter().map(|t| format!("{:.0}:{}", t.pos, t.label)).collect::<Vec<_>>().join(" ")
     }
 
     #[test]
     fn nice_numbers() {
-        let steps: Vec<f64> = [0.0, 0.03, 0.3, 0.7, 1.0, 3.0, 11.0, 49.0, 51.0, 4.5e6]
-            .iter()
-            .map(|&r| nice_step(r))
-            .collect();
-        assert_eq!(
-            steps,
-            [1.0, 0.05, 0.5, 1.0, 1.0, 5.0, 20.0, 50.0, 100.0, 5e6]
-        );
+        let steps: Vec<f64> =
+            [0.0, 0.03, 0.3, 0.7, 1.0, 3.0, 11.0, 49.0, 51.0, 4.5e6].iter().map(|&r| nice_step(r)).collect();
+        assert_eq!(steps, [1.0, 0.05, 0.5, 1.0, 1.0, 5.0, 20.0, 50.0, 100.0, 5e6]);
         assert_eq!(linear_ticks(7.0, 4), (8.0, vec![0.0, 2.0, 4.0, 6.0, 8.0]));
         assert_eq!(linear_ticks(0.0, 4).0, 1.0);
         assert_eq!(
             duration_ticks(694_000_000, 4),
-            (
-                800_000_000,
-                vec![0, 200_000_000, 400_000_000, 600_000_000, 800_000_000]
-            )
+            (800_000_000, vec![0, 200_000_000, 400_000_000, 600_000_000, 800_000_000])
         );
         assert_eq!(duration_ticks(3, 4), (3, vec![0, 1, 2, 3]));
-        let numbers: Vec<String> = [
-            0.0,
-            7.0,
-            2.5,
-            0.25,
-            0.3333,
-            0.00029,
-            123.4,
-            12_345.0,
-            3_400_000.0,
-            f64::NAN,
-        ]
-        .iter()
-        .map(|&v| format_number(v))
-        .collect();
-        assert_eq!(
-            numbers,
-            ["0", "7", "2.5", "0.25", "0.33", "0.00029", "123", "12.3k", "3.4M", "-"]
-        );
+        let numbers: Vec<String> = [0.0, 7.0, 2.5, 0.25, 0.3333, 0.00029, 123.4, 12_345.0, 3_400_000.0, f64::NAN]
+            .iter()
+            .map(|&v| format_number(v))
+            .collect();
+        assert_eq!(numbers, ["0", "7", "2.5", "0.25", "0.33", "0.00029", "123", "12.3k", "3.4M", "-"]);
     }
 
     fn check_time(start: i64, end: i64, target: usize, expect: Expect) {
-        let out: Vec<String> = time_ticks(start, end, target)
-            .into_iter()
-            .map(|(t, l)| format!("{}:{l}", t - start))
-            .collect();
+        let out: Vec<String> =
+            time_ticks(start, end, target).into_iter().map(|(t, l)| format!("{}:{l}", t - start)).collect();
         expect.assert_eq(&out.join(" "));
     }
 
@@ -761,33 +609,18 @@ mod tests {
             4,
             expect!["25496000000:09:40:30 55496000000:09:41:00 85496000000:09:41:30"],
         );
-        check_time(
-            t0,
-            t0 + 600_000,
-            3,
-            expect!["0:+0 200000:+200µs 400000:+400µs 600000:+600µs"],
-        );
+        check_time(t0, t0 + 600_000, 3, expect!["0:+0 200000:+200µs 400000:+400µs 600000:+600µs"]);
         check_time(t0, t0, 3, expect!["0:09:40:04.504"]);
     }
 
     #[test]
     fn rates_pick_a_readable_unit() {
-        let shown: Vec<String> = [0.0, 12.5, 0.2, 0.05, 3.0 / 86_400.0, 1e-9]
-            .iter()
-            .map(|&r| format_rate(r))
-            .collect();
-        assert_eq!(
-            shown,
-            ["0/day", "12.5/s", "12/min", "3/min", "3/day", "0.000086/day"]
-        );
+        let shown: Vec<String> = [0.0, 12.5, 0.2, 0.05, 3.0 / 86_400.0, 1e-9].iter().map(|&r| format_rate(r)).collect();
+        assert_eq!(shown, ["0/day", "12.5/s", "12/min", "3/min", "3/day", "0.000086/day"]);
         let edges = [0, 86_400_000_000_000 * 30];
         let slow = series_chart(
             &edges,
-            &[Series {
-                name: "rate".into(),
-                style: SeriesStyle::Area,
-                values: vec![Some(2.0 / 86_400.0)],
-            }],
+            &[Series { name: "rate".into(), style: SeriesStyle::Area, values: vec![Some(2.0 / 86_400.0)] }],
             YUnit::Rate,
             400.0,
             120.0,
@@ -798,38 +631,21 @@ mod tests {
 
     #[test]
     fn scales() {
-        let lin = LinearScale {
-            domain: (0.0, 10.0),
-            range: (100.0, 0.0),
-        };
-        assert_eq!(
-            (lin.map(0.0), lin.map(5.0), lin.invert(25.0)),
-            (100.0, 50.0, 7.5)
-        );
-        let log = LogScale {
-            domain: (1.0, 1000.0),
-            range: (0.0, 300.0),
-        };
-        assert_eq!(
-            (log.map(10.0).round(), log.map(0.0), log.map(1e9)),
-            (100.0, 0.0, 300.0)
-        );
+        let lin = LinearScale { domain: (0.0, 10.0), range: (100.0, 0.0) };
+        assert_eq!((lin.map(0.0), lin.map(5.0), lin.invert(25.0)), (100.0, 50.0, 7.5));
+        let log = LogScale { domain: (1.0, 1000.0), range: (0.0, 300.0) };
+        assert_eq!((log.map(10.0).round(), log.map(0.0), log.map(1e9)), (100.0, 0.0, 300.0));
     }
 
     #[test]
     fn histogram_bars_and_markers() {
         let mut h = Histogram::default();
-        for d in [
-            1_500_000, 1_800_000, 3_000_000, 40_000_000, 40_000_000, 45_000_000,
-        ] {
+        for d in [1_500_000, 1_800_000, 3_000_000, 40_000_000, 40_000_000, 45_000_000] {
             h.add(d);
         }
         let chart = histogram_chart(&h, &[("p50", 3_000_000), ("p99", 45_000_000)], 500.0, 200.0);
-        let bars: Vec<String> = chart
-            .bars
-            .iter()
-            .map(|b| format!("{}@{:.0}+{:.0} h{:.0} {}", b.bucket, b.x, b.w, b.h, b.title))
-            .collect();
+        let bars: Vec<String> =
+            chart.bars.iter().map(|b| format!("{}@{:.0}+{:.0} h{:.0} {}", b.bucket, b.x, b.w, b.h, b.title)).collect();
         expect![[r#"
             9@66+53 h0 500µs – 1.00ms: 0 spans (0.0%)
             10@120+53 h87 1.00ms – 2.00ms: 2 spans (33.3%)
@@ -841,22 +657,13 @@ mod tests {
         .assert_eq(&bars.join("\n"));
         expect!["120:1.00ms 298:10.0ms 476:100ms"].assert_eq(&ticks(&chart.x_ticks)[..]);
         expect!["172:0 129:1 85:2 42:3"].assert_eq(&ticks(&chart.y_ticks));
-        let markers: Vec<String> = chart
-            .markers
-            .iter()
-            .map(|m| format!("{} {:.0}", m.label, m.x))
-            .collect();
+        let markers: Vec<String> = chart.markers.iter().map(|m| format!("{} {:.0}", m.label, m.x)).collect();
         expect!["p50 205 p99 414"].assert_eq(&markers.join(" "));
         assert_eq!(chart.bar_at(130.0).map(|b| b.bucket), Some(10));
         assert_eq!(chart.bar_at(10.0), None);
         assert_eq!(chart.total, 6);
         // Empty and extreme histograms still make an axis.
-        assert!(
-            histogram_chart(&Histogram::default(), &[], 500.0, 200.0)
-                .x_ticks
-                .len()
-                >= 2
-        );
+        assert!(histogram_chart(&Histogram::default(), &[], 500.0, 200.0).x_ticks.len() >= 2);
         let mut edges = Histogram::default();
         edges.add(-5);
         edges.add(i64::MAX);
@@ -882,39 +689,22 @@ mod tests {
         ];
         let chart = series_chart(&edges, &series, YUnit::Duration, 482.0, 142.0);
         expect!["M112.0,64.0L118.0,64.0M311.0,14.0L409.0,39.0"].assert_eq(&chart.series[0].path);
-        assert_eq!(
-            chart.series[1].path.matches('Z').count(),
-            2,
-            "zero bars are not drawn"
-        );
+        assert_eq!(chart.series[1].path.matches('Z').count(), 2, "zero bars are not drawn");
         expect!["114:0 89:1.00ms 64:2.00ms 39:3.00ms 14:4.00ms"].assert_eq(&ticks(&chart.y_ticks));
         assert_eq!(chart.bucket_at(70.0), Some(0));
         assert_eq!(chart.bucket_at(450.0), Some(3));
         assert_eq!(chart.bucket_at(10.0), None);
-        assert_eq!(
-            chart.brush_window(170.0, 280.0),
-            Some((1_250_000_000, 1_750_000_000))
-        );
-        assert_eq!(
-            chart.brush_window(280.0, 0.0),
-            Some((1_000_000_000, 1_750_000_000))
-        );
+        assert_eq!(chart.brush_window(170.0, 280.0), Some((1_250_000_000, 1_750_000_000)));
+        assert_eq!(chart.brush_window(280.0, 0.0), Some((1_000_000_000, 1_750_000_000)));
         assert_eq!(chart.brush_window(0.0, 10.0), None);
         let rate = series_chart(
             &edges,
-            &[Series {
-                name: "rate".into(),
-                style: SeriesStyle::Area,
-                values: vec![Some(4.0); 4],
-            }],
+            &[Series { name: "rate".into(), style: SeriesStyle::Area, values: vec![Some(4.0); 4] }],
             YUnit::Rate,
             482.0,
             142.0,
         );
-        assert!(rate.series[0]
-            .area
-            .as_deref()
-            .is_some_and(|a| a.ends_with('Z')));
+        assert!(rate.series[0].area.as_deref().is_some_and(|a| a.ends_with('Z')));
         expect!["114:0/s 89:1/s 64:2/s 39:3/s 14:4/s"].assert_eq(&ticks(&rate.y_ticks));
     }
 }

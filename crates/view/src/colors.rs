@@ -39,7 +39,11 @@ fn slot(service: &str) -> u32 {
 /// A CSS `hsl()` colour for a service.
 pub fn service_color(service: &str) -> String {
     let s = slot(service);
-    let lightness = [50, 40, 60][(s % 3) as usize];
+    let lightness = match s % 3 {
+        0 => 50,
+        1 => 40,
+        _ => 60,
+    };
     format!("hsl({}, 62%, {lightness}%)", hue_of_slot(s))
 }
 

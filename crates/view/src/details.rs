@@ -112,15 +112,11 @@ pub fn span_details(data: &Dataset, trace_index: usize, analysis: &TraceAnalysis
     let self_ns = analysis.self_ns.get(at).copied().unwrap_or(0);
     let critical_ns = analysis.critical_ns.get(at).copied().unwrap_or(0);
     let total_ns = trace.duration_ns();
-    let resource_attrs = trace
-        .resource_of(span)
-        .map(|r| attr_rows(strings, trace, trace.attrs_of(r.attrs)));
+    let resource_attrs = trace.resource_of(span).map(|r| attr_rows(strings, trace, trace.attrs_of(r.attrs)));
     let scope = trace.scope_of(span).and_then(|s| {
         let (name, version) = (strings.get(s.name), strings.get(s.version));
-        (!name.is_empty() || !version.is_empty()).then(|| ScopeInfo {
-            name: name.to_string(),
-            version: version.to_string(),
-        })
+        (!name.is_empty() || !version.is_empty())
+            .then(|| ScopeInfo { name: name.to_string(), version: version.to_string() })
     });
     let mut events: Vec<EventRow> = trace
         .events_of(span)
@@ -141,17 +137,17 @@ pub fn span_details(data: &Dataset, trace_index: usize, analysis: &TraceAnalysis
         .links_of(span)
         .iter()
         .map(|link| {
-            let target =
-                match data.find_trace(link.trace_id) {
-                    Some(ti) if ti == trace_index => {
-                        find_span(trace, link.span_id).map_or(LinkTarget::NotLoaded, LinkTarget::SameTrace)
-                    }
-                    Some(ti) => data.traces.get(ti).and_then(|t| find_span(t, link.span_id)).map_or(
-                        LinkTarget::NotLoaded,
-                        |span| LinkTarget::OtherTrace { trace_index: ti, span },
-                    ),
-                    None => LinkTarget::NotLoaded,
-                };
+            let target = match data.find_trace(link.trace_id) {
+                Some(ti) if ti == trace_index => {
+                    find_span(trace, link.span_id).map_or(LinkTarget::NotLoaded, LinkTarget::SameTrace)
+                }
+                Some(ti) => data
+                    .traces
+                    .get(ti)
+                    .and_then(|t| find_span(t, link.span_id))
+                    .map_or(LinkTarget::NotLoaded, |span| LinkTarget::OtherTrace { trace_index: ti, span }),
+                None => LinkTarget::NotLoaded,
+            };
             let target_label = match target {
                 LinkTarget::SameTrace(span) => span_label(strings, trace, span),
                 LinkTarget::OtherTrace { trace_index, span } => {
@@ -173,10 +169,7 @@ pub fn span_details(data: &Dataset, trace_index: usize, analysis: &TraceAnalysis
         .warnings
         .iter()
         .filter(|w| w.span == Some(index))
-        .map(|w| WarningRow {
-            code: w.kind.code(),
-            detail: w.detail.to_string(),
-        })
+        .map(|w| WarningRow { code: w.kind.code(), detail: w.detail.to_string() })
         .collect();
     Some(SpanDetails {
         index,
@@ -214,11 +207,7 @@ fn attr_rows(strings: &Interner, trace: &Trace, attrs: &[KeyValue]) -> Vec<AttrR
         .iter()
         .map(|kv| {
             let value = value_text(strings, trace, kv.value);
-            AttrRow {
-                key: strings.get(kv.key).to_string(),
-                is_url: is_web_url(&value),
-                value,
-            }
+            AttrRow { key: strings.get(kv.key).to_string(), is_url: is_web_url(&value), value }
         })
         .collect()
 }
@@ -226,31 +215,19 @@ fn attr_rows(strings: &Interner, trace: &Trace, attrs: &[KeyValue]) -> Vec<AttrR
 /// Only `http://` and `https://` (any case) may become links: never `javascript:`, `data:` or
 /// anything else a trace could carry.
 pub fn is_web_url(value: &str) -> bool {
-    let starts_with = |prefix: &str| {
-        value
-            .get(..prefix.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-    };
+    let starts_with = |prefix: &str| value.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
     (starts_with("http://") || starts_with("https://")) && !value.chars().any(char::is_control)
 }
 
 /// The first span of `trace` (in tree order) with id `span_id`, as the rest of the UI resolves
 /// duplicate ids.
 fn find_span(trace: &Trace, span_id: SpanId) -> Option<u32> {
-    trace
-        .order
-        .iter()
-        .copied()
-        .find(|&i| trace.span(i).is_some_and(|s| s.span_id == span_id))
+    trace.order.iter().copied().find(|&i| trace.span(i).is_some_and(|s| s.span_id == span_id))
 }
 
 fn span_label(strings: &Interner, trace: &Trace, index: u32) -> Option<String> {
     let span = trace.span(index)?;
-    Some(format!(
-        "{}: {}",
-        strings.get(trace.service_of(span)),
-        strings.get(span.name)
-    ))
+    Some(format!("{}: {}", strings.get(trace.service_of(span)), strings.get(span.name)))
 }
 
 /// `+12.3ms`, or `-1.00ms` before the reference point.
@@ -268,46 +245,29 @@ fn share(part_ns: i64, total_ns: i64) -> Option<String> {
         return None;
     }
     let pct = part_ns as f64 / total_ns as f64 * 100.0;
-    Some(if pct > 0.0 && pct < 0.05 {
-        "<0.1%".to_string()
-    } else {
-        format!("{pct:.1}%")
-    })
+    Some(if pct > 0.0 && pct < 0.05 { "<0.1%".to_string() } else { format!("{pct:.1}%") })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_formats::{load, AssembleOptions};
     use crate::trace_view::analyze;
     use expect_test::{expect, Expect};
     use std::fmt::Write;
+    use strand_formats::{load, AssembleOptions};
 
     /// Loads OTLP JSON documents and prints the details of the span with id `span_id` in the
     /// trace with id `trace_id`.
     fn check(documents: &[&str], trace_id: &str, span_id: &str, expect: Expect) {
         let mut data = Dataset::new();
         for (i, doc) in documents.iter().enumerate() {
-            load(
-                &mut data,
-                doc.as_bytes(),
-                &format!("doc{i}.json"),
-                None,
-                &AssembleOptions::default(),
-            )
-            .expect("loads");
+            load(&mut data, doc.as_bytes(), &format!("doc{i}.json"), None, &AssembleOptions::default()).expect("loads");
         }
-        let trace_index = data
-            .traces
-            .iter()
-            .position(|t| t.trace_id.display(&data.strings) == trace_id)
-            .expect("trace loaded");
+        let trace_index =
+            data.traces.iter().position(|t| t.trace_id.display(&data.strings) == trace_id).expect("trace loaded");
         let trace = &data.traces[trace_index];
-        let index = trace
-            .spans
-            .iter()
-            .position(|s| s.span_id.display(&data.strings) == span_id)
-            .expect("span loaded") as u32;
+        let index =
+            trace.spans.iter().position(|s| s.span_id.display(&data.strings) == span_id).expect("span loaded") as u32;
         let analysis = analyze(trace);
         let details = span_details(&data, trace_index, &analysis, index).expect("details");
         expect.assert_eq(&render(&details));
@@ -315,14 +275,7 @@ mod tests {
 
     fn render(d: &SpanDetails) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} ({}) [{}] status={}",
-            d.name,
-            d.service,
-            d.kind.as_str(),
-            d.status.as_str()
-        );
+        let _ = writeln!(out, "{} ({}) [{}] status={}", d.name, d.service, d.kind.as_str(), d.status.as_str());
         if !d.status_message.is_empty() {
             let _ = writeln!(out, "  message {:?}", d.status_message);
         }
@@ -349,13 +302,7 @@ mod tests {
         );
         let rows = |out: &mut String, label: &str, rows: &[AttrRow]| {
             for r in rows {
-                let _ = writeln!(
-                    out,
-                    "  {label} {} = {:?}{}",
-                    r.key,
-                    r.value,
-                    if r.is_url { " (link)" } else { "" }
-                );
+                let _ = writeln!(out, "  {label} {} = {:?}{}", r.key, r.value, if r.is_url { " (link)" } else { "" });
             }
         };
         rows(&mut out, "attr", &d.attrs);

@@ -20,11 +20,11 @@
 //! tab can preview the first few hundred kilobytes of a million-span trace without building the
 //! whole text, and the download can be assembled from chunks.
 
+use base64::Engine;
+use std::fmt::Write;
 use strand_model::{
     Interner, KeyValue, LinkKind, ParentRelation, Span, SpanId, SpanKind, StatusCode, StrId, Trace, TraceId, Value,
 };
-use base64::Engine;
-use std::fmt::Write;
 
 /// How the JSON is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,13 +188,7 @@ pub fn download_name(strings: &Interner, trace: &Trace) -> String {
         .display(strings)
         .chars()
         .take(64)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
         .collect();
     let id = if id.is_empty() { "unknown".to_string() } else { id };
     format!("trace-{id}.otlp.json")
@@ -219,10 +213,7 @@ fn groups_of_resource(trace: &Trace, resource_no: usize) -> Vec<Group> {
         let scope = trace.span(idx).map_or(u32::MAX, |s| s.scope);
         match groups.last_mut() {
             Some(g) if g.scope == scope => g.spans.push(idx),
-            _ => groups.push(Group {
-                scope,
-                spans: vec![idx],
-            }),
+            _ => groups.push(Group { scope, spans: vec![idx] }),
         }
     }
     groups
@@ -284,29 +275,11 @@ fn write_span(w: &mut JsonWriter, strings: &Interner, trace: &Trace, span: &Span
         w.key("links");
         w.begin_array();
         if let Some(parent) = follows_parent {
-            write_link(
-                w,
-                strings,
-                trace,
-                trace.trace_id,
-                parent,
-                LinkKind::FollowsFrom,
-                &[],
-                ref_type_key,
-            );
+            write_link(w, strings, trace, trace.trace_id, parent, LinkKind::FollowsFrom, &[], ref_type_key);
         }
         for link in links {
             let attrs = trace.attrs_of(link.attrs);
-            write_link(
-                w,
-                strings,
-                trace,
-                link.trace_id,
-                link.span_id,
-                link.kind,
-                attrs,
-                ref_type_key,
-            );
+            write_link(w, strings, trace, link.trace_id, link.span_id, link.kind, attrs, ref_type_key);
         }
         w.end_array();
     }
@@ -504,12 +477,7 @@ struct JsonWriter {
 
 impl JsonWriter {
     fn new(style: JsonStyle) -> JsonWriter {
-        JsonWriter {
-            out: String::new(),
-            style,
-            open: Vec::new(),
-            after_key: false,
-        }
+        JsonWriter { out: String::new(), style, open: Vec::new(), after_key: false }
     }
 
     /// Separator and indentation before a member or element.
@@ -607,10 +575,10 @@ fn push_json_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use expect_test::{expect, Expect};
     use strand_formats::{load, AssembleOptions};
     use strand_model::dump::dump_dataset;
     use strand_model::Dataset;
-    use expect_test::{expect, Expect};
 
     fn load_one(bytes: &[u8], file: &str) -> Dataset {
         let mut data = Dataset::new();
@@ -885,39 +853,24 @@ mod tests {
 
         // Chunks concatenate to the whole text, and stopping early stops.
         let mut chunks = Vec::new();
-        assert!(write_otlp_json(
-            &data.strings,
-            trace,
-            JsonStyle::Compact,
-            4096,
-            &mut |c| {
-                chunks.push(c);
-                true
-            }
-        ));
+        assert!(write_otlp_json(&data.strings, trace, JsonStyle::Compact, 4096, &mut |c| {
+            chunks.push(c);
+            true
+        }));
         assert!(chunks.len() > 1);
         assert_eq!(chunks.concat(), compact);
         let mut calls = 0;
-        assert!(!write_otlp_json(
-            &data.strings,
-            trace,
-            JsonStyle::Compact,
-            4096,
-            &mut |_| {
-                calls += 1;
-                false
-            }
-        ));
+        assert!(!write_otlp_json(&data.strings, trace, JsonStyle::Compact, 4096, &mut |_| {
+            calls += 1;
+            false
+        }));
         assert_eq!(calls, 1);
 
         assert_eq!(
             download_name(&data.strings, trace),
             format!("trace-{}.otlp.json", trace.trace_id.display(&data.strings))
         );
-        let odd = load_one(
-            br#"[{"traceId":"a/b c","id":"1","name":"x","timestamp":1,"duration":1}]"#,
-            "z.json",
-        );
+        let odd = load_one(br#"[{"traceId":"a/b c","id":"1","name":"x","timestamp":1,"duration":1}]"#, "z.json");
         assert_eq!(download_name(&odd.strings, &odd.traces[0]), "trace-a_b_c.otlp.json");
         assert_eq!(download_style(trace), JsonStyle::Pretty);
     }
@@ -940,14 +893,7 @@ mod tests {
     /// - Every OTLP `scopeSpans` makes a scope on import, so spans without one come back with an
     ///   empty one.
     fn normalize(dump: &str) -> String {
-        const ASSEMBLY: [&str; 6] = [
-            "orphan",
-            "self-parent",
-            "cycle",
-            "duplicate-id",
-            "clock-skew",
-            "outside-parent",
-        ];
+        const ASSEMBLY: [&str; 6] = ["orphan", "self-parent", "cycle", "duplicate-id", "clock-skew", "outside-parent"];
         let mut out: Vec<String> = Vec::new();
         let mut trace_id = String::new();
         // Span ids by depth, to name the parent of a span line.
@@ -962,9 +908,7 @@ mod tests {
                 trace_id = rest.split(' ').next().unwrap_or("").to_string();
             }
             let is_detail = pending.as_ref().is_some_and(|(span_indent, _)| indent > *span_indent);
-            let is_link = ["link ", "child_of ", "follows_from ", "! "]
-                .iter()
-                .any(|p| text.starts_with(p));
+            let is_link = ["link ", "child_of ", "follows_from ", "! "].iter().any(|p| text.starts_with(p));
             if pending.is_some() && (!is_detail || is_link) {
                 if let Some((span_indent, link)) = pending.take() {
                     out.push(format!("{}{link}", " ".repeat(span_indent + 2)));
@@ -978,21 +922,9 @@ mod tests {
             if text.starts_with("scope#") && text.ends_with(r#" "" "" {}"#) {
                 continue;
             }
-            let detail_prefixes = [
-                "resource#",
-                "scope#",
-                "attrs ",
-                "event ",
-                "link ",
-                "child_of ",
-                "follows_from ",
-                "! ",
-                "trace ",
-            ];
-            let span_id = text
-                .split(" id=")
-                .nth(1)
-                .map(|r| r.split(' ').next().unwrap_or("").to_string());
+            let detail_prefixes =
+                ["resource#", "scope#", "attrs ", "event ", "link ", "child_of ", "follows_from ", "! ", "trace "];
+            let span_id = text.split(" id=").nth(1).map(|r| r.split(' ').next().unwrap_or("").to_string());
             if let Some(id) = span_id.filter(|_| indent >= 2 && !detail_prefixes.iter().any(|p| text.starts_with(p))) {
                 // A span line: `service: name [kind] +offset duration id=… [parent_id=…] …`.
                 let depth = indent / 2 - 1;
@@ -1022,15 +954,9 @@ mod tests {
             }
             if text.starts_with("resource#") {
                 // `resource#0 service="web" {service.name="web", …}`: drop that attribute.
-                let service = text
-                    .split(" service=")
-                    .nth(1)
-                    .and_then(|r| r.split(" {").next())
-                    .unwrap_or("");
+                let service = text.split(" service=").nth(1).and_then(|r| r.split(" {").next()).unwrap_or("");
                 let entry = format!("service.name={service}");
-                text = text
-                    .replace(&format!("{{{entry}, "), "{")
-                    .replace(&format!("{{{entry}}}"), "{}");
+                text = text.replace(&format!("{{{entry}, "), "{").replace(&format!("{{{entry}}}"), "{}");
             }
             out.push(format!("{}{text}", " ".repeat(indent)));
         }
@@ -1060,11 +986,7 @@ mod tests {
             }
             let mut again = Dataset::new();
             for (i, trace) in original.traces.iter().enumerate() {
-                let style = if i % 2 == 0 {
-                    JsonStyle::Pretty
-                } else {
-                    JsonStyle::Compact
-                };
+                let style = if i % 2 == 0 { JsonStyle::Pretty } else { JsonStyle::Compact };
                 let text = otlp_json(&original.strings, trace, style);
                 load(
                     &mut again,

@@ -9,11 +9,11 @@
 //! by one span become its rectangle; neighbouring spans narrower than a pixel merge into one
 //! rectangle that counts them and shows the longest of them.
 
+use crate::colors::service_hue;
+use crate::scatter::nice_step;
 use strand_analysis::tree::SpanTree;
 use strand_model::time::format_duration;
 use strand_model::{Interner, StatusCode, Trace};
-use crate::colors::service_hue;
-use crate::scatter::nice_step;
 
 /// Height of one row of the flame graph, in CSS pixels.
 pub const ROW_HEIGHT_PX: f64 = 18.0;
@@ -60,16 +60,10 @@ impl FlameIndex {
                 *pos += 1;
             }
         }
-        let key = |&i: &u32| {
-            trace
-                .span(i)
-                .map_or((i64::MAX, i64::MAX, i), |s| (s.duration_ns.max(0), s.start_ns, i))
-        };
+        let key = |&i: &u32| trace.span(i).map_or((i64::MAX, i64::MAX, i), |s| (s.duration_ns.max(0), s.start_ns, i));
         for d in 0..rows {
-            let (a, b) = (
-                offsets.get(d).copied().unwrap_or(0) as usize,
-                offsets.get(d + 1).copied().unwrap_or(0) as usize,
-            );
+            let (a, b) =
+                (offsets.get(d).copied().unwrap_or(0) as usize, offsets.get(d + 1).copied().unwrap_or(0) as usize);
             if let Some(row) = spans.get_mut(a..b) {
                 row.sort_unstable_by_key(key);
             }
@@ -150,11 +144,7 @@ pub fn layout(strings: &Interner, trace: &Trace, index: &FlameIndex, viewport: &
     // Spans narrower than a pixel starting in each column, and whether one of them failed.
     let mut narrow_count = vec![0u32; width];
     let mut narrow_error = vec![false; width];
-    let hue_of = |i: u32| {
-        trace
-            .span(i)
-            .map_or(0, |s| service_hue(strings.get(trace.service_of(s))))
-    };
+    let hue_of = |i: u32| trace.span(i).map_or(0, |s| service_hue(strings.get(trace.service_of(s))));
     for row in viewport.first_row..viewport.end_row.min(index.rows()) {
         for (c, slot) in next_free.iter_mut().enumerate() {
             *slot = c as u32;
@@ -192,17 +182,7 @@ pub fn layout(strings: &Interner, trace: &Trace, index: &FlameIndex, viewport: &
                 c = find(&mut next_free, c + 1);
             }
         }
-        runs_to_rects(
-            strings,
-            trace,
-            viewport,
-            row,
-            &owner,
-            &narrow_count,
-            &narrow_error,
-            &hue_of,
-            &mut out,
-        );
+        runs_to_rects(strings, trace, viewport, row, &owner, &narrow_count, &narrow_error, &hue_of, &mut out);
     }
     out
 }
@@ -235,9 +215,7 @@ fn runs_to_rects(
     out: &mut Vec<FlameRect>,
 ) {
     let is_narrow = |i: u32| {
-        trace
-            .span(i)
-            .is_some_and(|s| viewport.x_of(s.end_ns().max(s.start_ns)) - viewport.x_of(s.start_ns) < 1.0)
+        trace.span(i).is_some_and(|s| viewport.x_of(s.end_ns().max(s.start_ns)) - viewport.x_of(s.start_ns) < 1.0)
     };
     let width = owner.len();
     let mut c = 0;
@@ -364,11 +342,7 @@ pub fn tooltip(strings: &Interner, trace: &Trace, self_ns: &[i64], rect: &FlameR
     lines.push(strings.get(span.name).to_string());
     lines.push(strings.get(trace.service_of(span)).to_string());
     let self_time = self_ns.get(rect.span as usize).copied().unwrap_or(0);
-    lines.push(format!(
-        "{} (self {})",
-        format_duration(span.duration_ns),
-        format_duration(self_time)
-    ));
+    lines.push(format!("{} (self {})", format_duration(span.duration_ns), format_duration(self_time)));
     if span.status == StatusCode::Error {
         lines.push("error".to_string());
     }
@@ -382,16 +356,7 @@ pub fn service_legend(strings: &Interner, trace: &Trace) -> Vec<(String, u32)> {
     services.dedup();
     services
         .into_iter()
-        .map(|s| {
-            (
-                if s.is_empty() {
-                    "(no service)".to_string()
-                } else {
-                    s.to_string()
-                },
-                service_hue(s),
-            )
-        })
+        .map(|s| (if s.is_empty() { "(no service)".to_string() } else { s.to_string() }, service_hue(s)))
         .collect()
 }
 
@@ -441,18 +406,14 @@ pub fn window_around(trace: (i64, i64), start_ns: i64, duration_ns: i64) -> (i64
     let len = duration_ns.max(MIN_WINDOW_NS);
     let margin = len / 20;
     let trace_len = trace.1.saturating_sub(trace.0).max(1);
-    clamp_window(
-        start_ns.saturating_sub(margin),
-        len.saturating_add(2 * margin).min(trace_len),
-        trace,
-    )
+    clamp_window(start_ns.saturating_sub(margin), len.saturating_add(2 * margin).min(trace_len), trace)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
     use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     /// Lays out `fixture` over its whole duration at `width_px` and prints one line per rectangle.
     fn check(fixture: &str, width_px: u32, expect: Expect) {
@@ -460,13 +421,8 @@ mod tests {
         let trace = &data.traces[0];
         let tree = SpanTree::build(trace);
         let index = FlameIndex::build(trace, &tree);
-        let viewport = Viewport {
-            start_ns: trace.start_ns,
-            end_ns: trace.end_ns,
-            width_px,
-            first_row: 0,
-            end_row: index.rows(),
-        };
+        let viewport =
+            Viewport { start_ns: trace.start_ns, end_ns: trace.end_ns, width_px, first_row: 0, end_row: index.rows() };
         let rects = layout(&data.strings, trace, &index, &viewport);
         let mut out = String::new();
         for r in &rects {
@@ -511,11 +467,7 @@ root api 1000..1100
         let mut fixture = String::from("root svc 1000..2000\n  long svc 1000..1900\n");
         for i in 0..40 {
             let start = 1500 + i * 2;
-            fixture.push_str(&format!(
-                "  tiny{i} svc {start}..{} {}\n",
-                start + 1,
-                if i == 7 { "error" } else { "" }
-            ));
+            fixture.push_str(&format!("  tiny{i} svc {start}..{} {}\n", start + 1, if i == 7 { "error" } else { "" }));
         }
         check(
             &fixture,
@@ -539,13 +491,8 @@ root api 1000..1100
         let trace = &data.traces[0];
         let tree = SpanTree::build(trace);
         let index = FlameIndex::build(trace, &tree);
-        let viewport = Viewport {
-            start_ns: trace.start_ns,
-            end_ns: trace.end_ns,
-            width_px: 100,
-            first_row: 0,
-            end_row: 9,
-        };
+        let viewport =
+            Viewport { start_ns: trace.start_ns, end_ns: trace.end_ns, width_px: 100, first_row: 0, end_row: 9 };
         let rects = layout(&data.strings, trace, &index, &viewport);
         let name = |i: Option<usize>| i.map(|i| data.strings.get(trace.spans[rects[i].span as usize].name).to_string());
         assert_eq!(name(hit_test(&rects, 1, 15.0)).as_deref(), Some("a"));
@@ -553,13 +500,7 @@ root api 1000..1100
         assert_eq!(name(hit_test(&rects, 0, 99.5)).as_deref(), Some("root"));
         assert_eq!(name(hit_test(&rects, 2, 10.0)), None);
 
-        let ticks = time_ticks(
-            trace.start_ns,
-            &Viewport {
-                width_px: 400,
-                ..viewport
-            },
-        );
+        let ticks = time_ticks(trace.start_ns, &Viewport { width_px: 400, ..viewport });
         let labels: Vec<&str> = ticks.iter().map(|(_, l)| l.as_str()).collect();
         expect![[r#"["0ns", "50ns", "100ns"]"#]].assert_eq(&format!("{labels:?}"));
 
@@ -573,10 +514,7 @@ root api 1000..1100
         assert_eq!(fit_label("checkout", 100.0), "checkout");
         assert_eq!(fit_label("a rather long operation name", 60.0), "a rath…");
         assert_eq!(fit_label("x", 20.0), "");
-        let legend: Vec<String> = service_legend(&data.strings, trace)
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
+        let legend: Vec<String> = service_legend(&data.strings, trace).into_iter().map(|(s, _)| s).collect();
         assert_eq!(legend, ["api"]);
     }
 
@@ -590,13 +528,8 @@ root api 1000..1100
         let trace = &data.traces[0];
         let tree = SpanTree::build(trace);
         let index = FlameIndex::build(trace, &tree);
-        let viewport = Viewport {
-            start_ns: trace.start_ns,
-            end_ns: trace.end_ns,
-            width_px: 800,
-            first_row: 0,
-            end_row: 2,
-        };
+        let viewport =
+            Viewport { start_ns: trace.start_ns, end_ns: trace.end_ns, width_px: 800, first_row: 0, end_row: 2 };
         let rects = layout(&data.strings, trace, &index, &viewport);
         assert!(rects.len() <= 801, "{} rects", rects.len());
         let counted: u32 = rects.iter().filter(|r| r.row == 1).map(|r| r.count).sum();

@@ -93,8 +93,11 @@ impl Route {
 
     /// The query string, starting with `?` (or empty when there is nothing to say).
     pub fn to_query(&self) -> String {
-        let mut parts: Vec<String> =
-            self.other.iter().map(|(k, v)| if v.is_empty() { encode(k) } else { format!("{}={}", encode(k), encode(v)) }).collect();
+        let mut parts: Vec<String> = self
+            .other
+            .iter()
+            .map(|(k, v)| if v.is_empty() { encode(k) } else { format!("{}={}", encode(k), encode(v)) })
+            .collect();
         if self.page != Page::Traces {
             parts.push(format!("page={}", self.page.name()));
         }
@@ -164,7 +167,10 @@ pub fn decode(s: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(v) = hex {
                 out.push(v);
                 i += 3;

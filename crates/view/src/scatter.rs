@@ -2,8 +2,8 @@
 //! a linear or a logarithmic scale), with labelled axes; and the axis helpers other views share.
 //! Depends on `model` and `view::trace_list`.
 
-use strand_model::time::{format_duration, format_timestamp_utc};
 use crate::trace_list::TraceSummary;
+use strand_model::time::{format_duration, format_timestamp_utc};
 
 /// The y scale of the plot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,10 +111,7 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
     let step = time_step(x1.saturating_sub(x0) as f64 / ((right - left) / 130.0).max(1.0));
     let mut t = x0.div_euclid(step).saturating_add(1).saturating_mul(step);
     while t <= x1 && plot.x_ticks.len() < 50 {
-        plot.x_ticks.push(Tick {
-            pos: x_of(t),
-            label: time_label(t, step),
-        });
+        plot.x_ticks.push(Tick { pos: x_of(t), label: time_label(t, step) });
         t = t.saturating_add(step);
     }
     let day = format_timestamp_utc(t_min);
@@ -129,10 +126,7 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
             let mut v = 0;
             let y = move |d: i64| bottom - d.max(0) as f64 / top_value as f64 * (bottom - top);
             while v <= top_value {
-                plot.y_ticks.push(Tick {
-                    pos: y(v),
-                    label: format_duration(v),
-                });
+                plot.y_ticks.push(Tick { pos: y(v), label: format_duration(v) });
                 v = v.saturating_add(step);
             }
             Box::new(y)
@@ -142,38 +136,19 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
             // otherwise; the axis runs from the tick below the shortest trace to the tick above
             // the longest, so that both ends are labelled.
             let d_min = rows.iter().map(|r| r.duration_ns).filter(|&d| d > 0).min().unwrap_or(1);
-            let multiples: &[i64] = if (d_max as f64 / d_min as f64).log10() <= 1.2 {
-                &[1, 2, 5]
-            } else {
-                &[1]
-            };
+            let multiples: &[i64] = if (d_max as f64 / d_min as f64).log10() <= 1.2 { &[1, 2, 5] } else { &[1] };
             let candidates: Vec<i64> = (0..19u32)
-                .flat_map(|e| {
-                    multiples
-                        .iter()
-                        .map(move |&m| 10i64.saturating_pow(e).saturating_mul(m))
-                })
+                .flat_map(|e| multiples.iter().map(move |&m| 10i64.saturating_pow(e).saturating_mul(m)))
                 .collect();
             let low = candidates.iter().copied().filter(|&v| v <= d_min).max().unwrap_or(1);
-            let high = candidates
-                .iter()
-                .copied()
-                .filter(|&v| v >= d_max)
-                .min()
-                .unwrap_or(i64::MAX);
-            let (lo, hi) = (
-                (low as f64).log10(),
-                (high as f64).log10().max((low as f64).log10() + 0.3),
-            );
+            let high = candidates.iter().copied().filter(|&v| v >= d_max).min().unwrap_or(i64::MAX);
+            let (lo, hi) = ((low as f64).log10(), (high as f64).log10().max((low as f64).log10() + 0.3));
             let y = move |d: i64| {
                 let v = (d.max(1) as f64).log10().clamp(lo, hi);
                 bottom - (v - lo) / (hi - lo) * (bottom - top)
             };
             for v in candidates.into_iter().filter(|&v| v >= low && v <= high) {
-                plot.y_ticks.push(Tick {
-                    pos: y(v),
-                    label: format_duration(v),
-                });
+                plot.y_ticks.push(Tick { pos: y(v), label: format_duration(v) });
             }
             Box::new(y)
         }
@@ -194,11 +169,7 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
                 r.duration,
                 r.spans,
                 if r.spans == 1 { "" } else { "s" },
-                if r.errors > 0 {
-                    format!(", {} with errors", r.errors)
-                } else {
-                    String::new()
-                }
+                if r.errors > 0 { format!(", {} with errors", r.errors) } else { String::new() }
             ),
         })
         .collect();
@@ -372,11 +343,8 @@ mod tests {
             "#]],
         );
         let close = [row(0, 0, 30, 0), row(1, 10, 80, 0), row(2, 20, 120, 0)];
-        let labels: Vec<String> = scatter(&close, None, YScale::Log, 400.0, 200.0)
-            .y_ticks
-            .into_iter()
-            .map(|t| t.label)
-            .collect();
+        let labels: Vec<String> =
+            scatter(&close, None, YScale::Log, 400.0, 200.0).y_ticks.into_iter().map(|t| t.label).collect();
         assert_eq!(labels, ["20.0ms", "50.0ms", "100ms", "200ms"]);
         let one = scatter(&[row(0, 0, 5, 0)], None, YScale::Linear, 400.0, 200.0);
         assert_eq!(one.dots.len(), 1);

@@ -20,10 +20,10 @@
 //! occurs in a string is decided once per distinct string and memoised by [`StrId`]; attribute
 //! keys are resolved to ids once; numbers are formatted on the stack. Nothing allocates per span.
 
+use std::fmt::Write;
 use strand_analysis::tree::SpanTree;
 use strand_model::dump::value_text;
 use strand_model::{Interner, Span, SpanId, SpanKind, StatusCode, StrId, Trace, Value};
-use std::fmt::Write;
 
 /// The outcome of a search in one trace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,26 +45,16 @@ pub fn search(strings: &Interner, trace: &Trace, tree: &SpanTree, query: &str) -
     let parsed = parse_query(query);
     let error = (!parsed.errors.is_empty()).then(|| parsed.errors.join(" "));
     if parsed.terms.is_empty() {
-        return SearchResult {
-            error,
-            ..SearchResult::default()
-        };
+        return SearchResult { error, ..SearchResult::default() };
     }
     let mut matchers: Vec<Matcher> = parsed.terms.iter().map(|t| Matcher::new(strings, trace, t)).collect();
     // Spans are tested in storage order, which reads the span and attribute pools front to
     // back (tree order jumps around in them), and then listed in tree order.
-    let is_match: Vec<bool> = trace
-        .spans
-        .iter()
-        .map(|span| matchers.iter_mut().all(|m| m.matches(strings, trace, span)))
-        .collect();
+    let is_match: Vec<bool> =
+        trace.spans.iter().map(|span| matchers.iter_mut().all(|m| m.matches(strings, trace, span))).collect();
     let n = is_match.len();
-    let matches: Vec<u32> = tree
-        .preorder
-        .iter()
-        .copied()
-        .filter(|&i| is_match.get(i as usize).copied().unwrap_or(false))
-        .collect();
+    let matches: Vec<u32> =
+        tree.preorder.iter().copied().filter(|&i| is_match.get(i as usize).copied().unwrap_or(false)).collect();
     // Matches and their ancestors. A walk stops at the first span already kept, so every span
     // is visited at most once overall (and a parent cycle, were there one, ends the walk too).
     let mut keep = vec![false; n];
@@ -81,12 +71,7 @@ pub fn search(strings: &Interner, trace: &Trace, tree: &SpanTree, query: &str) -
             }
         }
     }
-    SearchResult {
-        matches,
-        is_match,
-        keep,
-        error,
-    }
+    SearchResult { matches, is_match, keep, error }
 }
 
 /// How a duration is compared.
@@ -162,10 +147,7 @@ fn tokenize(query: &str) -> Vec<Token> {
             started = true;
         } else if c.is_whitespace() && !in_quote {
             if started {
-                tokens.push(Token {
-                    text: std::mem::take(&mut text),
-                    quote_at: quote_at.take(),
-                });
+                tokens.push(Token { text: std::mem::take(&mut text), quote_at: quote_at.take() });
                 started = false;
             }
         } else {
@@ -204,12 +186,8 @@ fn parse_term(token: &Token) -> Result<Option<Term>, String> {
         let field = lower.get(..colon).unwrap_or("");
         let value = text.get(colon + 1..).unwrap_or("");
         let value_quoted = token.quote_at == Some(colon + 1);
-        let needs_value = |what: &str| {
-            format!(
-                "\"{field}:\" needs {what} after the colon, e.g. {field}:{}.",
-                example(field)
-            )
-        };
+        let needs_value =
+            |what: &str| format!("\"{field}:\" needs {what} after the colon, e.g. {field}:{}.", example(field));
         let term = match field {
             "service" | "svc" if value.is_empty() => return Err(needs_value("a service name")),
             "service" | "svc" => Term::Service(value.to_lowercase()),
@@ -240,20 +218,12 @@ fn parse_term(token: &Token) -> Result<Option<Term>, String> {
         let value = text.get(eq + 1..).unwrap_or("");
         let op = if negate { "!=" } else { "=" };
         if key.is_empty() {
-            return Err(format!(
-                "\"{text}\" needs an attribute key before \"{op}\", e.g. http.route{op}/cart."
-            ));
+            return Err(format!("\"{text}\" needs an attribute key before \"{op}\", e.g. http.route{op}/cart."));
         }
         if value.is_empty() && token.quote_at != Some(eq + 1) {
-            return Err(format!(
-                "\"{text}\" needs a value after \"{op}\" (write {key}{op}\"\" for an empty value)."
-            ));
+            return Err(format!("\"{text}\" needs a value after \"{op}\" (write {key}{op}\"\" for an empty value)."));
         }
-        return Ok(Some(Term::Attr {
-            key: key.to_string(),
-            value: value.to_string(),
-            negate,
-        }));
+        return Ok(Some(Term::Attr { key: key.to_string(), value: value.to_string(), negate }));
     }
     Ok(Some(Term::Text(text.to_lowercase())))
 }
@@ -270,9 +240,7 @@ fn parse_status(value: &str) -> Result<StatusCode, String> {
         "error" | "err" => Ok(StatusCode::Error),
         "ok" => Ok(StatusCode::Ok),
         "unset" => Ok(StatusCode::Unset),
-        _ => Err(format!(
-            "\"{value}\" is not a status: use status:error, status:ok or status:unset."
-        )),
+        _ => Err(format!("\"{value}\" is not a status: use status:error, status:ok or status:unset.")),
     }
 }
 
@@ -337,11 +305,7 @@ impl Matcher {
             Term::Text(needle) => Matcher::Text(TextMatcher::new(strings, needle)),
             Term::Attr { key, value, negate } => Matcher::Attr(AttrMatcher::new(strings, trace, key, value, *negate)),
             Term::Service(needle) => Matcher::Service(
-                trace
-                    .resources
-                    .iter()
-                    .map(|r| contains_ignore_case(strings.get(r.service), needle))
-                    .collect(),
+                trace.resources.iter().map(|r| contains_ignore_case(strings.get(r.service), needle)).collect(),
             ),
             Term::Name(needle) => Matcher::Name(Memo::new(strings, needle)),
             Term::Status(status) => Matcher::Status(*status),
@@ -372,10 +336,7 @@ struct Memo {
 
 impl Memo {
     fn new(strings: &Interner, needle: &str) -> Memo {
-        Memo {
-            needle: needle.to_string(),
-            known: vec![0; strings.len()],
-        }
+        Memo { needle: needle.to_string(), known: vec![0; strings.len()] }
     }
 
     fn contains(&mut self, strings: &Interner, id: StrId) -> bool {
@@ -405,9 +366,7 @@ impl TextMatcher {
         TextMatcher {
             memo: Memo::new(strings, needle),
             hex: strand_model::ids::parse_hex_u64(needle).map(|v| (v, needle.len() as u32)),
-            number_like: needle
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'e' | b'+')),
+            number_like: needle.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'e' | b'+')),
         }
     }
 
@@ -431,10 +390,7 @@ impl TextMatcher {
                 return true;
             }
         }
-        trace
-            .events_of(span)
-            .iter()
-            .any(|e| self.memo.contains(strings, e.name))
+        trace.events_of(span).iter().any(|e| self.memo.contains(strings, e.name))
     }
 
     fn value_contains(&mut self, strings: &Interner, trace: &Trace, value: Value) -> bool {
@@ -444,8 +400,7 @@ impl TextMatcher {
             Value::Int(i) => {
                 self.number_like && {
                     let (buf, start) = decimal(i);
-                    buf.get(start..)
-                        .is_some_and(|digits| contains_bytes(digits, needle.as_bytes()))
+                    buf.get(start..).is_some_and(|digits| contains_bytes(digits, needle.as_bytes()))
                 }
             }
             Value::Double(d) => {
@@ -482,31 +437,20 @@ impl AttrMatcher {
             .iter()
             .map(|r| {
                 let by_attr = key_id.is_some_and(|k| {
-                    trace
-                        .attrs_of(r.attrs)
-                        .iter()
-                        .any(|kv| kv.key == k && wanted.equals(strings, trace, kv.value))
+                    trace.attrs_of(r.attrs).iter().any(|kv| kv.key == k && wanted.equals(strings, trace, kv.value))
                 });
                 // Formats without a `service.name` attribute (Jaeger, Zipkin) still have a service.
                 by_attr || (key == "service.name" && wanted.equals(strings, trace, Value::Str(r.service)))
             })
             .collect();
-        AttrMatcher {
-            key: key_id,
-            wanted,
-            negate,
-            resource_hits,
-        }
+        AttrMatcher { key: key_id, wanted, negate, resource_hits }
     }
 
     fn matches(&mut self, strings: &Interner, trace: &Trace, span: &Span) -> bool {
         let on_resource = self.resource_hits.get(span.resource as usize).copied().unwrap_or(false);
         let found = on_resource
             || self.key.is_some_and(|k| {
-                trace
-                    .attrs_of(span.attrs)
-                    .iter()
-                    .any(|kv| kv.key == k && self.wanted.equals(strings, trace, kv.value))
+                trace.attrs_of(span.attrs).iter().any(|kv| kv.key == k && self.wanted.equals(strings, trace, kv.value))
             });
         found != self.negate
     }
@@ -566,9 +510,7 @@ fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
 
 fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     let Some(&first) = needle.first() else { return true };
-    haystack
-        .windows(needle.len())
-        .any(|w| w.first() == Some(&first) && w == needle)
+    haystack.windows(needle.len()).any(|w| w.first() == Some(&first) && w == needle)
 }
 
 fn equals_ignore_case(a: &str, b: &str) -> bool {
@@ -627,10 +569,7 @@ impl Default for StackText {
 
 impl StackText {
     fn as_str(&self) -> &str {
-        self.buf
-            .get(..self.len)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
+        self.buf.get(..self.len).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
     }
 }
 
@@ -647,8 +586,8 @@ impl Write for StackText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
     use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     /// Searches the first trace of `fixture` and prints the tree: `*` a match, `+` kept as an
     /// ancestor of one, `.` neither; then the query's error if any.
@@ -665,10 +604,7 @@ mod tests {
         if result.is_match.is_empty() {
             out.push_str("(nothing searched)\n");
         } else {
-            assert_eq!(
-                result.matches.iter().filter(|&&i| result.is_match[i as usize]).count(),
-                result.matches.len()
-            );
+            assert_eq!(result.matches.iter().filter(|&&i| result.is_match[i as usize]).count(), result.matches.len());
             for &i in &tree.preorder {
                 let mark = match (result.is_match[i as usize], result.keep[i as usize]) {
                     (true, _) => '*',
@@ -1079,11 +1015,7 @@ GET_/checkout frontend 0..100000000 server http.route=/checkout
         let name = data.strings.intern("retry scheduled");
         let message = data.strings.intern("Read timed out");
         let trace = &mut data.traces[0];
-        trace.events.push(strand_model::Event {
-            time_ns: 13_000_000,
-            name,
-            attrs: Default::default(),
-        });
+        trace.events.push(strand_model::Event { time_ns: 13_000_000, name, attrs: Default::default() });
         trace.spans[charge].events = strand_model::Range32 { start: 0, len: 1 };
         trace.spans[auth].status_message = message;
         expect![[r#"

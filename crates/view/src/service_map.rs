@@ -28,9 +28,9 @@
 //! With `V` nodes plus dummies and `E` edge segments, a sweep costs `O(V log V + E log V)`;
 //! the number of sweeps is bounded, so the layout is `O((V + E) log V)`.
 
+use std::collections::VecDeque;
 use strand_analysis::graph::{NodeKind, ServiceEdge, ServiceGraph};
 use strand_model::time::format_duration;
-use std::collections::VecDeque;
 
 /// Graphs with more nodes than this open focused on one service (see [`scope`]).
 pub const LARGE_GRAPH_NODES: usize = 150;
@@ -111,11 +111,7 @@ pub struct Layout {
 /// range are given an empty route; duplicates share one route).
 pub fn layered_layout(node_count: usize, edges: &[(usize, usize)]) -> Layout {
     let n = node_count;
-    let mut unique: Vec<(usize, usize)> = edges
-        .iter()
-        .copied()
-        .filter(|&(a, b)| a != b && a < n && b < n)
-        .collect();
+    let mut unique: Vec<(usize, usize)> = edges.iter().copied().filter(|&(a, b)| a != b && a < n && b < n).collect();
     unique.sort_unstable();
     unique.dedup();
 
@@ -178,10 +174,7 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)]) -> Layout {
         }
     }
 
-    let mut stats = LayoutStats {
-        components: members.len(),
-        ..LayoutStats::default()
-    };
+    let mut stats = LayoutStats { components: members.len(), ..LayoutStats::default() };
     let mut laid: Vec<ComponentLayout> = Vec::with_capacity(members.len());
     for (list, local_edges) in members.iter().zip(&component_edges) {
         let c = layout_component(list.len(), local_edges);
@@ -200,10 +193,7 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)]) -> Layout {
         let ((ha, wa), (hb, wb)) = (size(a), size(b));
         hb.total_cmp(&ha).then(wb.total_cmp(&wa)).then(a.cmp(&b))
     });
-    let area: f64 = laid
-        .iter()
-        .map(|c| (c.width + COMPONENT_GAP) * (c.height + COMPONENT_GAP))
-        .sum();
+    let area: f64 = laid.iter().map(|c| (c.width + COMPONENT_GAP) * (c.height + COMPONENT_GAP)).sum();
     let widest = laid.iter().map(|c| c.width).fold(0.0, f64::max);
     let row_limit = widest.max(area.sqrt() * 1.4);
     let mut offsets = vec![Point::default(); laid.len()];
@@ -216,10 +206,7 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)]) -> Layout {
             row_height = 0.0;
         }
         if let Some(slot) = offsets.get_mut(c) {
-            *slot = Point {
-                x: x + MARGIN,
-                y: y + MARGIN,
-            };
+            *slot = Point { x: x + MARGIN, y: y + MARGIN };
         }
         width = width.max(x + comp.width);
         row_height = row_height.max(comp.height);
@@ -235,10 +222,7 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)]) -> Layout {
         };
         for (i, &v) in list.iter().enumerate() {
             if let (Some(p), Some(slot), Some(layer)) = (comp.nodes.get(i), nodes.get_mut(v), comp.layers.get(i)) {
-                *slot = Point {
-                    x: p.x + off.x,
-                    y: p.y + off.y,
-                };
+                *slot = Point { x: p.x + off.x, y: p.y + off.y };
                 if let Some(l) = layers.get_mut(v) {
                     *l = *layer;
                 }
@@ -252,45 +236,27 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)]) -> Layout {
             if a == b {
                 return match nodes.get(a) {
                     Some(p) => self_loop(*p),
-                    None => EdgeRoute {
-                        kind: RouteKind::SelfLoop,
-                        points: Vec::new(),
-                    },
+                    None => EdgeRoute { kind: RouteKind::SelfLoop, points: Vec::new() },
                 };
             }
             let Ok(u) = unique.binary_search(&(a, b)) else {
-                return EdgeRoute {
-                    kind: RouteKind::Forward,
-                    points: Vec::new(),
-                };
+                return EdgeRoute { kind: RouteKind::Forward, points: Vec::new() };
             };
             let Some(&(c, e)) = unique_place.get(u) else {
-                return EdgeRoute {
-                    kind: RouteKind::Forward,
-                    points: Vec::new(),
-                };
+                return EdgeRoute { kind: RouteKind::Forward, points: Vec::new() };
             };
             let (Some(comp), Some(off)) = (laid.get(c), offsets.get(c)) else {
-                return EdgeRoute {
-                    kind: RouteKind::Forward,
-                    points: Vec::new(),
-                };
+                return EdgeRoute { kind: RouteKind::Forward, points: Vec::new() };
             };
-            let mut route = comp.routes.get(e).cloned().unwrap_or(EdgeRoute {
-                kind: RouteKind::Forward,
-                points: Vec::new(),
-            });
+            let mut route =
+                comp.routes.get(e).cloned().unwrap_or(EdgeRoute { kind: RouteKind::Forward, points: Vec::new() });
             for p in &mut route.points {
                 p.x += off.x;
                 p.y += off.y;
             }
             // Two edges in opposite directions between the same pair: keep their ends apart.
             if unique.binary_search(&(b, a)).is_ok() {
-                let shift = if route.kind == RouteKind::Backward {
-                    PAIR_OFFSET
-                } else {
-                    -PAIR_OFFSET
-                };
+                let shift = if route.kind == RouteKind::Backward { PAIR_OFFSET } else { -PAIR_OFFSET };
                 let last = route.points.len().saturating_sub(1);
                 for (i, p) in route.points.iter_mut().enumerate() {
                     if i == 0 || i == last {
@@ -302,29 +268,13 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)]) -> Layout {
         })
         .collect();
 
-    Layout {
-        nodes,
-        layers,
-        edges: routes,
-        width: width + 2.0 * MARGIN,
-        height: height + 2.0 * MARGIN,
-        stats,
-    }
+    Layout { nodes, layers, edges: routes, width: width + 2.0 * MARGIN, height: height + 2.0 * MARGIN, stats }
 }
 
 fn self_loop(p: Point) -> EdgeRoute {
-    let start = Point {
-        x: p.x + NODE_WIDTH - 46.0,
-        y: p.y,
-    };
-    let end = Point {
-        x: p.x + NODE_WIDTH - 16.0,
-        y: p.y,
-    };
-    EdgeRoute {
-        kind: RouteKind::SelfLoop,
-        points: vec![start, end],
-    }
+    let start = Point { x: p.x + NODE_WIDTH - 46.0, y: p.y };
+    let end = Point { x: p.x + NODE_WIDTH - 16.0, y: p.y };
+    EdgeRoute { kind: RouteKind::SelfLoop, points: vec![start, end] }
 }
 
 struct ComponentLayout {
@@ -348,11 +298,8 @@ fn layout_component(n: usize, edges: &[(usize, usize)]) -> ComponentLayout {
         .iter()
         .map(|&(a, b)| sequence.get(a).copied().unwrap_or(0) > sequence.get(b).copied().unwrap_or(0))
         .collect();
-    let dag: Vec<(usize, usize)> = edges
-        .iter()
-        .zip(&reversed)
-        .map(|(&(a, b), &r)| if r { (b, a) } else { (a, b) })
-        .collect();
+    let dag: Vec<(usize, usize)> =
+        edges.iter().zip(&reversed).map(|(&(a, b), &r)| if r { (b, a) } else { (a, b) }).collect();
 
     // --- 2. Layers: longest path from the sources, then sources pulled right. ---
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -398,14 +345,9 @@ fn layout_component(n: usize, edges: &[(usize, usize)]) -> ComponentLayout {
         let mut moved = false;
         for &v in topo.iter().rev() {
             let (ins, outs) = (preds.get(v).map_or(0, Vec::len), succ.get(v).map_or(0, Vec::len));
-            let lo = preds
-                .get(v)
-                .and_then(|p| p.iter().filter_map(|&u| layer.get(u)).max())
-                .map(|&l| l + 1);
-            let hi = succ
-                .get(v)
-                .and_then(|s| s.iter().filter_map(|&w| layer.get(w)).min())
-                .map(|&l| l.saturating_sub(1));
+            let lo = preds.get(v).and_then(|p| p.iter().filter_map(|&u| layer.get(u)).max()).map(|&l| l + 1);
+            let hi =
+                succ.get(v).and_then(|s| s.iter().filter_map(|&w| layer.get(w)).min()).map(|&l| l.saturating_sub(1));
             let target = match (lo, hi) {
                 (_, Some(hi)) if outs > ins => hi,
                 (Some(lo), _) if ins > outs => lo,
@@ -590,34 +532,22 @@ fn layout_component(n: usize, edges: &[(usize, usize)]) -> ComponentLayout {
                 let x = column_x(l);
                 let cy = y.get(v).copied().unwrap_or(0.0);
                 if i == 0 {
-                    points.push(Point {
-                        x: x + NODE_WIDTH,
-                        y: cy,
-                    });
+                    points.push(Point { x: x + NODE_WIDTH, y: cy });
                 } else if i == last {
                     points.push(Point { x, y: cy });
                 } else {
                     // A dummy: a straight run through its slot across the column.
                     points.push(Point { x, y: cy });
-                    points.push(Point {
-                        x: x + NODE_WIDTH,
-                        y: cy,
-                    });
+                    points.push(Point { x: x + NODE_WIDTH, y: cy });
                 }
             }
             if rev {
                 // Drawn from the real caller (the chain's end: its left side) back to the
                 // callee (the chain's start: its right side).
                 points.reverse();
-                EdgeRoute {
-                    kind: RouteKind::Backward,
-                    points,
-                }
+                EdgeRoute { kind: RouteKind::Backward, points }
             } else {
-                EdgeRoute {
-                    kind: RouteKind::Forward,
-                    points,
-                }
+                EdgeRoute { kind: RouteKind::Forward, points }
             }
         })
         .collect();
@@ -734,10 +664,7 @@ fn reorder(ranks: &mut [Vec<usize>], l: usize, pos: &mut [usize], adjacent: &[Ve
             let key = if neighbours.is_empty() {
                 here as f64
             } else {
-                neighbours
-                    .iter()
-                    .map(|&w| pos.get(w).copied().unwrap_or(0) as f64)
-                    .sum::<f64>()
+                neighbours.iter().map(|&w| pos.get(w).copied().unwrap_or(0) as f64).sum::<f64>()
                     / neighbours.len() as f64
             };
             (key, here, v)
@@ -770,8 +697,7 @@ fn count_crossings(ranks: &[Vec<usize>], pos: &[usize], down: &[Vec<usize>]) -> 
         }
         segments.sort_unstable();
         let mut tree = vec![0u64; below.len() + 1];
-        let mut inserted = 0u64;
-        for &(_, b) in &segments {
+        for (inserted, &(_, b)) in (0u64..).zip(&segments) {
             // Count earlier segments whose lower end is strictly right of b.
             let mut at_most_b = 0u64;
             let mut i = b + 1;
@@ -785,7 +711,6 @@ fn count_crossings(ranks: &[Vec<usize>], pos: &[usize], down: &[Vec<usize>]) -> 
                 *slot += 1;
                 i += i & i.wrapping_neg();
             }
-            inserted += 1;
         }
     }
     total
@@ -829,11 +754,7 @@ fn place(
             }
         }
         let current = y.get(v).copied().unwrap_or(0.0);
-        let (desired, weight) = if count == 0 {
-            (current, 0.25)
-        } else {
-            (sum / count as f64, count as f64)
-        };
+        let (desired, weight) = if count == 0 { (current, 0.25) } else { (sum / count as f64, count as f64) };
         let target = desired - offset.get(i).copied().unwrap_or(0.0);
         blocks.push((weight, weight * target, 1));
         while blocks.len() >= 2 {
@@ -910,19 +831,13 @@ pub fn midpoint(route: &EdgeRoute) -> Point {
     let pts = &route.points;
     if route.kind == RouteKind::SelfLoop {
         return match (pts.first(), pts.last()) {
-            (Some(a), Some(b)) => Point {
-                x: (a.x + b.x) / 2.0,
-                y: a.y - 30.0,
-            },
+            (Some(a), Some(b)) => Point { x: (a.x + b.x) / 2.0, y: a.y - 30.0 },
             _ => Point::default(),
         };
     }
     let k = pts.len() / 2;
     match (pts.get(k.saturating_sub(1)), pts.get(k)) {
-        (Some(a), Some(b)) => Point {
-            x: (a.x + b.x) / 2.0,
-            y: (a.y + b.y) / 2.0,
-        },
+        (Some(a), Some(b)) => Point { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 },
         (None, Some(b)) => *b,
         _ => Point::default(),
     }
@@ -1131,11 +1046,8 @@ pub fn build_map(graph: &ServiceGraph) -> MapView {
             let at = layout.nodes.get(i).copied().unwrap_or_default();
             let (cin, ein) = calls_in.get(i).copied().unwrap_or_default();
             let (cout, eout) = calls_out.get(i).copied().unwrap_or_default();
-            let error_level = if n.span_count > 0 {
-                ErrorLevel::of(n.error_count, n.span_count)
-            } else {
-                ErrorLevel::of(ein, cin)
-            };
+            let error_level =
+                if n.span_count > 0 { ErrorLevel::of(n.error_count, n.span_count) } else { ErrorLevel::of(ein, cin) };
             let detail = if n.span_count > 0 {
                 let mut d = format!(
                     "{} {} · {} err",
@@ -1169,11 +1081,7 @@ pub fn build_map(graph: &ServiceGraph) -> MapView {
                     format_percent(n.error_count, n.span_count)
                 ));
                 if let (Some(p50), Some(p99)) = (n.p50_ns, n.p99_ns) {
-                    tooltip.push(format!(
-                        "span duration p50 {} · p99 {}",
-                        format_duration(p50),
-                        format_duration(p99)
-                    ));
+                    tooltip.push(format!("span duration p50 {} · p99 {}", format_duration(p50), format_duration(p99)));
                 }
             }
             tooltip.push(format!(
@@ -1190,11 +1098,7 @@ pub fn build_map(graph: &ServiceGraph) -> MapView {
                 y: at.y,
                 label: shorten(&n.name, LABEL_CHARS),
                 detail,
-                color: if n.kind == NodeKind::Service {
-                    crate::colors::service_color(&n.name)
-                } else {
-                    String::new()
-                },
+                color: if n.kind == NodeKind::Service { crate::colors::service_color(&n.name) } else { String::new() },
                 span_count: n.span_count,
                 error_count: n.error_count,
                 p50_ns: n.p50_ns,
@@ -1215,10 +1119,8 @@ pub fn build_map(graph: &ServiceGraph) -> MapView {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let route = layout.edges.get(i).cloned().unwrap_or(EdgeRoute {
-                kind: RouteKind::Forward,
-                points: Vec::new(),
-            });
+            let route =
+                layout.edges.get(i).cloned().unwrap_or(EdgeRoute { kind: RouteKind::Forward, points: Vec::new() });
             EdgeView {
                 from: e.from,
                 to: e.to,
@@ -1242,13 +1144,7 @@ pub fn build_map(graph: &ServiceGraph) -> MapView {
         })
         .collect();
 
-    MapView {
-        nodes,
-        edges,
-        width: layout.width,
-        height: layout.height,
-        stats: layout.stats,
-    }
+    MapView { nodes, edges, width: layout.width, height: layout.height, stats: layout.stats }
 }
 
 fn edge_tooltip(from: &str, to: &str, e: &ServiceEdge) -> Vec<String> {
@@ -1303,7 +1199,7 @@ pub fn format_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -1526,11 +1422,7 @@ pub struct Transform {
 
 impl Default for Transform {
     fn default() -> Self {
-        Transform {
-            scale: 1.0,
-            x: 0.0,
-            y: 0.0,
-        }
+        Transform { scale: 1.0, x: 0.0, y: 0.0 }
     }
 }
 
@@ -1545,39 +1437,23 @@ impl Transform {
         let (cw, ch) = (content.0.max(1.0), content.1.max(1.0));
         let (vw, vh) = (view.0.max(1.0), view.1.max(1.0));
         let scale = (vw / cw).min(vh / ch).clamp(Self::MIN_SCALE, Self::MAX_FIT_SCALE);
-        Transform {
-            scale,
-            x: (vw - cw * scale) / 2.0,
-            y: (vh - ch * scale) / 2.0,
-        }
+        Transform { scale, x: (vw - cw * scale) / 2.0, y: (vh - ch * scale) / 2.0 }
     }
 
     /// Zooms by `factor`, keeping the screen point `at` over the same content point.
     pub fn zoom_at(self, factor: f64, at: (f64, f64)) -> Transform {
         let scale = (self.scale * factor).clamp(Self::MIN_SCALE, Self::MAX_SCALE);
         let k = scale / self.scale;
-        Transform {
-            scale,
-            x: at.0 - (at.0 - self.x) * k,
-            y: at.1 - (at.1 - self.y) * k,
-        }
+        Transform { scale, x: at.0 - (at.0 - self.x) * k, y: at.1 - (at.1 - self.y) * k }
     }
 
     pub fn pan(self, dx: f64, dy: f64) -> Transform {
-        Transform {
-            x: self.x + dx,
-            y: self.y + dy,
-            ..self
-        }
+        Transform { x: self.x + dx, y: self.y + dy, ..self }
     }
 
     /// Puts the content point `at` in the middle of a `view`-sized viewport.
     pub fn center_on(self, at: (f64, f64), view: (f64, f64)) -> Transform {
-        Transform {
-            x: view.0 / 2.0 - at.0 * self.scale,
-            y: view.1 / 2.0 - at.1 * self.scale,
-            ..self
-        }
+        Transform { x: view.0 / 2.0 - at.0 * self.scale, y: view.1 / 2.0 - at.1 * self.scale, ..self }
     }
 
     pub fn to_content(self, screen: (f64, f64)) -> (f64, f64) {
@@ -1604,8 +1480,8 @@ impl Transform {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_analysis::graph::{graph_from_links, ServiceNode};
     use expect_test::{expect, Expect};
+    use strand_analysis::graph::{graph_from_links, ServiceNode};
 
     fn graph(nodes: &[&str], edges: &[(&str, &str, u64, u64)]) -> ServiceGraph {
         let mut names: Vec<&str> = nodes.to_vec();
@@ -1614,11 +1490,7 @@ mod tests {
             .iter()
             .map(|n| ServiceNode {
                 name: n.to_string(),
-                kind: if n.starts_with("db") {
-                    NodeKind::Database
-                } else {
-                    NodeKind::Service
-                },
+                kind: if n.starts_with("db") { NodeKind::Database } else { NodeKind::Service },
                 span_count: 0,
                 error_count: 0,
                 p50_ns: None,
@@ -1698,12 +1570,7 @@ mod tests {
         check_layout(
             &graph(
                 &["a", "b", "c", "d"],
-                &[
-                    ("a", "b", 10, 0),
-                    ("b", "c", 5, 1),
-                    ("c", "d", 5, 0),
-                    ("a", "d", 2000, 30),
-                ],
+                &[("a", "b", 10, 0), ("b", "c", 5, 1), ("c", "d", 5, 0), ("a", "d", 2000, 30)],
             ),
             expect![[r#"
                 layer 0: a
@@ -1789,13 +1656,7 @@ mod tests {
         check_layout(
             &graph(
                 &["a", "b", "p", "q", "r", "s"],
-                &[
-                    ("a", "s", 1, 0),
-                    ("a", "r", 1, 0),
-                    ("b", "q", 1, 0),
-                    ("b", "p", 1, 0),
-                    ("a", "p", 1, 0),
-                ],
+                &[("a", "s", 1, 0), ("a", "r", 1, 0), ("b", "q", 1, 0), ("b", "p", 1, 0), ("a", "p", 1, 0)],
             ),
             expect![[r#"
                 layer 0: a, b
@@ -1837,7 +1698,15 @@ mod tests {
         // c -> b (a cycle back towards the caller).
         let g = graph(
             &["a", "b", "c", "d", "e"],
-            &[("a", "b", 1, 0), ("b", "c", 1, 0), ("c", "d", 1, 0), ("a", "c", 1, 0), ("b", "d", 1, 0), ("b", "e", 1, 0), ("c", "b", 1, 0)],
+            &[
+                ("a", "b", 1, 0),
+                ("b", "c", 1, 0),
+                ("c", "d", 1, 0),
+                ("a", "c", 1, 0),
+                ("b", "d", 1, 0),
+                ("b", "e", 1, 0),
+                ("c", "b", 1, 0),
+            ],
         );
         let edges = |sub: &ServiceGraph| {
             sub.edges
@@ -1870,12 +1739,7 @@ mod tests {
                 ("side", "down1", 1, 0),
             ],
         );
-        let names = |keep: Vec<usize>| {
-            keep.iter()
-                .map(|&i| g.nodes[i].name.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
+        let names = |keep: Vec<usize>| keep.iter().map(|&i| g.nodes[i].name.as_str()).collect::<Vec<_>>().join(" ");
         let mid = g.node_index("mid").unwrap();
         assert_eq!(names(focus_nodes(&g, mid, 0)), "mid");
         assert_eq!(names(focus_nodes(&g, mid, 1)), "down1 mid up1");
@@ -1887,34 +1751,17 @@ mod tests {
 
     #[test]
     fn highlight_and_neighbours() {
-        let g = graph(
-            &["a", "b", "c", "d"],
-            &[("a", "b", 1, 0), ("b", "c", 9, 0), ("b", "d", 3, 0), ("d", "b", 1, 0)],
-        );
+        let g = graph(&["a", "b", "c", "d"], &[("a", "b", 1, 0), ("b", "c", 9, 0), ("b", "d", 3, 0), ("d", "b", 1, 0)]);
         let view = build_map(&g);
         let b = view.node_index("b").unwrap();
         let h = view.highlight(b);
         let classes: Vec<&str> = (0..4).map(|i| h.node_class(i)).collect();
         assert_eq!(classes, ["hl-caller", "hl-self", "hl-callee", "hl-both"]);
-        assert_eq!(
-            (0..4).map(|i| h.edge_class(i)).collect::<Vec<_>>(),
-            ["hl", "hl", "hl", "hl"]
-        );
+        assert_eq!((0..4).map(|i| h.edge_class(i)).collect::<Vec<_>>(), ["hl", "hl", "hl", "hl"]);
         let n = neighbours(&g, b);
-        let name = |e: usize| {
-            (
-                g.nodes[g.edges[e].from].name.as_str(),
-                g.nodes[g.edges[e].to].name.as_str(),
-            )
-        };
-        assert_eq!(
-            n.callers.iter().map(|&e| name(e)).collect::<Vec<_>>(),
-            [("a", "b"), ("d", "b")]
-        );
-        assert_eq!(
-            n.callees.iter().map(|&e| name(e)).collect::<Vec<_>>(),
-            [("b", "c"), ("b", "d")]
-        );
+        let name = |e: usize| (g.nodes[g.edges[e].from].name.as_str(), g.nodes[g.edges[e].to].name.as_str());
+        assert_eq!(n.callers.iter().map(|&e| name(e)).collect::<Vec<_>>(), [("a", "b"), ("d", "b")]);
+        assert_eq!(n.callees.iter().map(|&e| name(e)).collect::<Vec<_>>(), [("b", "c"), ("b", "d")]);
     }
 
     #[test]
@@ -1926,19 +1773,11 @@ mod tests {
         assert_eq!(scope(&small, Some("nope"), Some(2)), Scope::Whole);
         let names: Vec<String> = (0..200).map(|i| format!("s{i:03}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let edges: Vec<(&str, &str, u64, u64)> = (1..200)
-            .map(|i| (refs[0], refs[i], i as u64, 0))
-            .chain([(refs[7], refs[8], 1000, 0)])
-            .collect();
+        let edges: Vec<(&str, &str, u64, u64)> =
+            (1..200).map(|i| (refs[0], refs[i], i as u64, 0)).chain([(refs[7], refs[8], 1000, 0)]).collect();
         let large = graph(&refs, &edges);
         assert_eq!(busiest_node(&large), Some(0));
-        assert_eq!(
-            scope(&large, None, None),
-            Scope::Focus {
-                center: 0,
-                hops: DEFAULT_FOCUS_HOPS
-            }
-        );
+        assert_eq!(scope(&large, None, None), Scope::Focus { center: 0, hops: DEFAULT_FOCUS_HOPS });
         assert_eq!(scope(&large, Some("s007"), None), Scope::Focus { center: 7, hops: 1 });
         assert_eq!(scope(&large, None, Some(0)), Scope::Whole);
         assert_eq!(scoped_graph(&large, Scope::Focus { center: 8, hops: 1 }).nodes.len(), 3);
@@ -1969,49 +1808,28 @@ mod tests {
     #[test]
     fn transform_math() {
         let t = Transform::fit((1000.0, 500.0), (500.0, 500.0));
-        assert_eq!(
-            t,
-            Transform {
-                scale: 0.5,
-                x: 0.0,
-                y: 125.0
-            }
-        );
+        assert_eq!(t, Transform { scale: 0.5, x: 0.0, y: 125.0 });
         // Zooming keeps the point under the cursor in place.
         let z = t.zoom_at(2.0, (100.0, 200.0));
         let before = t.to_content((100.0, 200.0));
         let after = z.to_content((100.0, 200.0));
         assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
         assert_eq!(z.scale, 1.0);
-        assert_eq!(
-            t.pan(5.0, -5.0),
-            Transform {
-                scale: 0.5,
-                x: 5.0,
-                y: 120.0
-            }
-        );
+        assert_eq!(t.pan(5.0, -5.0), Transform { scale: 0.5, x: 5.0, y: 120.0 });
         let c = z.center_on((300.0, 300.0), (500.0, 500.0));
         assert_eq!(c.to_content((250.0, 250.0)), (300.0, 300.0));
-        assert_eq!(
-            Transform::fit((10.0, 10.0), (800.0, 600.0)).scale,
-            Transform::MAX_FIT_SCALE
-        );
+        assert_eq!(Transform::fit((10.0, 10.0), (800.0, 600.0)).scale, Transform::MAX_FIT_SCALE);
         assert_eq!(z.zoom_at(1e9, (0.0, 0.0)).scale, Transform::MAX_SCALE);
         assert_eq!(t.detail_class(), "lod-names");
         assert_eq!(t.svg(), "translate(0.00 125.00) scale(0.50000)");
     }
 
     fn large_sample() -> Option<ServiceGraph> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/samples/jaeger-deps_dependency-graph-large.json"
-        );
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/jaeger-deps_dependency-graph-large.json");
         let bytes = std::fs::read(path).ok()?;
         let mut data = strand_model::Dataset::new();
-        let options = strand_formats::assemble::AssembleOptions {
-            adjust_clock_skew: true,
-        };
+        let options = strand_formats::assemble::AssembleOptions { adjust_clock_skew: true };
         strand_formats::load(&mut data, &bytes, "deps.json", None, &options).ok()?;
         Some(graph_from_links(&data.strings, &data.dependencies))
     }
@@ -2044,9 +1862,7 @@ mod tests {
             }
         }
         // The default scope focuses on the busiest service.
-        let Scope::Focus { center, hops } = scope(&g, None, None) else {
-            panic!("large graphs open focused")
-        };
+        let Scope::Focus { center, hops } = scope(&g, None, None) else { panic!("large graphs open focused") };
         assert_eq!((g.nodes[center].name.as_str(), hops), ("Service50", 1));
         let focused = build_map(&scoped_graph(&g, Scope::Focus { center, hops }));
         assert_eq!(focused.nodes.len(), 111, "Service50 and its 110 distinct neighbours");

@@ -71,7 +71,9 @@ pub fn warning_lines(strings: &Interner, trace: &Trace, limit: usize) -> Vec<Str
         }
     }
     let mut warnings: Vec<_> = trace.warnings.iter().collect();
-    warnings.sort_by_key(|w| (w.span.map_or(0, |s| position.get(s as usize).copied().unwrap_or(usize::MAX).saturating_add(1)), w.kind));
+    warnings.sort_by_key(|w| {
+        (w.span.map_or(0, |s| position.get(s as usize).copied().unwrap_or(usize::MAX).saturating_add(1)), w.kind)
+    });
     warnings
         .into_iter()
         .take(limit)

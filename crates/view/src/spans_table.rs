@@ -7,12 +7,12 @@
 //! `trace_stats` returns (statistics). Strings sort by a rank computed once per distinct
 //! interned string, so a million spans sort as integers.
 
+use crate::colors::service_hue;
+use std::cmp::Ordering;
 use strand_analysis::stats::{GroupBy, GroupStats, TraceStats};
 use strand_analysis::tree::SpanTree;
 use strand_model::time::format_duration;
 use strand_model::{Interner, StatusCode, StrId, Trace};
-use crate::colors::service_hue;
-use std::cmp::Ordering;
 
 // ---------------------------------------------------------------------------------------------
 // The span table
@@ -74,18 +74,12 @@ impl SpanSort {
         match self.column {
             Some(c) if c == column => {
                 if self.descending == column.numeric() {
-                    SpanSort {
-                        column: Some(column),
-                        descending: !self.descending,
-                    }
+                    SpanSort { column: Some(column), descending: !self.descending }
                 } else {
                     SpanSort::default()
                 }
             }
-            _ => SpanSort {
-                column: Some(column),
-                descending: column.numeric(),
-            },
+            _ => SpanSort { column: Some(column), descending: column.numeric() },
         }
     }
 
@@ -136,19 +130,11 @@ pub fn span_order(
                 return false;
             };
             if *v == 0 {
-                *v = if strings.get(id).to_lowercase().contains(&needle) {
-                    2
-                } else {
-                    1
-                };
+                *v = if strings.get(id).to_lowercase().contains(&needle) { 2 } else { 1 };
             }
             *v == 2
         };
-        order.retain(|&i| {
-            trace
-                .span(i)
-                .is_some_and(|s| matches(s.name) || matches(trace.service_of(s)))
-        });
+        order.retain(|&i| trace.span(i).is_some_and(|s| matches(s.name) || matches(trace.service_of(s))));
     }
     let Some(column) = sort.column else { return order };
     let span_of = |i: u32| trace.span(i);
@@ -167,24 +153,15 @@ pub fn span_order(
     let keys: Vec<i64> = match column {
         SpanColumn::Service => {
             let rank = string_ranks(strings, trace.spans.iter().map(|s| trace.service_of(s)));
-            order
-                .iter()
-                .map(|&i| span_of(i).map_or(i64::MAX, |s| rank_of(&rank, trace.service_of(s))))
-                .collect()
+            order.iter().map(|&i| span_of(i).map_or(i64::MAX, |s| rank_of(&rank, trace.service_of(s)))).collect()
         }
         SpanColumn::Name => {
             let rank = string_ranks(strings, trace.spans.iter().map(|s| s.name));
-            order
-                .iter()
-                .map(|&i| span_of(i).map_or(i64::MAX, |s| rank_of(&rank, s.name)))
-                .collect()
+            order.iter().map(|&i| span_of(i).map_or(i64::MAX, |s| rank_of(&rank, s.name))).collect()
         }
         SpanColumn::Kind => {
             // By the kind's name, as the table shows it.
-            order
-                .iter()
-                .map(|&i| span_of(i).map_or(i64::MAX, |s| kind_rank(s.kind.as_str())))
-                .collect()
+            order.iter().map(|&i| span_of(i).map_or(i64::MAX, |s| kind_rank(s.kind.as_str()))).collect()
         }
         _ => order.iter().map(|&i| int_key(i)).collect(),
     };
@@ -195,10 +172,7 @@ pub fn span_order(
         let by_key = if sort.descending { kb.cmp(&ka) } else { ka.cmp(&kb) };
         by_key.then(a.cmp(&b))
     });
-    positions
-        .iter()
-        .filter_map(|&p| order.get(p as usize).copied())
-        .collect()
+    positions.iter().filter_map(|&p| order.get(p as usize).copied()).collect()
 }
 
 /// A rank per interned string among `ids`: alphabetical, ignoring case, then exact.
@@ -206,26 +180,16 @@ fn string_ranks(strings: &Interner, ids: impl Iterator<Item = StrId>) -> Vec<(St
     let mut distinct: Vec<StrId> = ids.collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let mut named: Vec<(String, &str, StrId)> = distinct
-        .into_iter()
-        .map(|id| (strings.get(id).to_lowercase(), strings.get(id), id))
-        .collect();
+    let mut named: Vec<(String, &str, StrId)> =
+        distinct.into_iter().map(|id| (strings.get(id).to_lowercase(), strings.get(id), id)).collect();
     named.sort();
-    let mut ranks: Vec<(StrId, i64)> = named
-        .into_iter()
-        .enumerate()
-        .map(|(r, (_, _, id))| (id, r as i64))
-        .collect();
+    let mut ranks: Vec<(StrId, i64)> = named.into_iter().enumerate().map(|(r, (_, _, id))| (id, r as i64)).collect();
     ranks.sort_unstable();
     ranks
 }
 
 fn rank_of(ranks: &[(StrId, i64)], id: StrId) -> i64 {
-    ranks
-        .binary_search_by_key(&id, |&(s, _)| s)
-        .ok()
-        .and_then(|p| ranks.get(p))
-        .map_or(i64::MAX, |&(_, r)| r)
+    ranks.binary_search_by_key(&id, |&(s, _)| s).ok().and_then(|p| ranks.get(p)).map_or(i64::MAX, |&(_, r)| r)
 }
 
 fn kind_rank(name: &str) -> i64 {
@@ -325,23 +289,12 @@ pub fn group_choices(strings: &Interner, trace: &Trace) -> Vec<GroupChoice> {
             note(kv.key);
         }
     }
-    let mut names: Vec<(&str, StrId)> = keys
-        .into_iter()
-        .map(|k| (strings.get(k), k))
-        .filter(|(n, _)| !n.is_empty())
-        .collect();
+    let mut names: Vec<(&str, StrId)> =
+        keys.into_iter().map(|k| (strings.get(k), k)).filter(|(n, _)| !n.is_empty()).collect();
     names.sort();
     let mut out = vec![
-        GroupChoice {
-            value: "service".into(),
-            label: "Service".into(),
-            group_by: GroupBy::Service,
-        },
-        GroupChoice {
-            value: "operation".into(),
-            label: "Operation".into(),
-            group_by: GroupBy::Operation,
-        },
+        GroupChoice { value: "service".into(), label: "Service".into(), group_by: GroupBy::Service },
+        GroupChoice { value: "operation".into(), label: "Operation".into(), group_by: GroupBy::Operation },
     ];
     out.extend(names.into_iter().map(|(name, key)| GroupChoice {
         value: format!("attr:{name}"),
@@ -406,14 +359,8 @@ impl StatsSort {
     /// numbers and ascending for the group.
     pub fn clicked(self, column: StatsColumn) -> StatsSort {
         match self.column {
-            Some(c) if c == column => StatsSort {
-                column: Some(column),
-                descending: !self.descending,
-            },
-            _ => StatsSort {
-                column: Some(column),
-                descending: column != StatsColumn::Group,
-            },
+            Some(c) if c == column => StatsSort { column: Some(column), descending: !self.descending },
+            _ => StatsSort { column: Some(column), descending: column != StatsColumn::Group },
         }
     }
 
@@ -428,12 +375,9 @@ pub fn stats_order(groups: &[GroupStats], sort: StatsSort) -> Vec<usize> {
     let Some(column) = sort.column else { return positions };
     let cmp = |a: &GroupStats, b: &GroupStats| -> Ordering {
         match column {
-            StatsColumn::Group => a
-                .key
-                .label()
-                .to_lowercase()
-                .cmp(&b.key.label().to_lowercase())
-                .then_with(|| a.key.cmp(&b.key)),
+            StatsColumn::Group => {
+                a.key.label().to_lowercase().cmp(&b.key.label().to_lowercase()).then_with(|| a.key.cmp(&b.key))
+            }
             StatsColumn::Count => a.count.cmp(&b.count),
             StatsColumn::Total => a.total_ns.cmp(&b.total_ns),
             StatsColumn::Avg => a.avg_ns.cmp(&b.avg_ns),
@@ -502,10 +446,10 @@ pub fn stats_rows(stats: &TraceStats, sort: StatsSort) -> Vec<StatsRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::dataset;
+    use expect_test::{expect, Expect};
     use strand_analysis::self_time::self_times;
     use strand_analysis::stats::trace_stats;
-    use expect_test::{expect, Expect};
+    use strand_testkit::dataset;
 
     const FIXTURE: &str = "
 GET_/ api 1000..2000 server
@@ -567,10 +511,7 @@ GET_/ api 1000..2000 server
 
     #[test]
     fn sorting_is_stable() {
-        let by = |column, descending| SpanSort {
-            column: Some(column),
-            descending,
-        };
+        let by = |column, descending| SpanSort { column: Some(column), descending };
         check(
             by(SpanColumn::Duration, true),
             "",
@@ -608,14 +549,8 @@ GET_/ api 1000..2000 server
         let s = SpanSort::default().clicked(SpanColumn::Duration);
         assert_eq!(s, by(SpanColumn::Duration, true));
         assert_eq!(s.clicked(SpanColumn::Duration), by(SpanColumn::Duration, false));
-        assert_eq!(
-            s.clicked(SpanColumn::Duration).clicked(SpanColumn::Duration),
-            SpanSort::default()
-        );
-        assert_eq!(
-            SpanSort::default().clicked(SpanColumn::Name),
-            by(SpanColumn::Name, false)
-        );
+        assert_eq!(s.clicked(SpanColumn::Duration).clicked(SpanColumn::Duration), SpanSort::default());
+        assert_eq!(SpanSort::default().clicked(SpanColumn::Name), by(SpanColumn::Name, false));
         assert_eq!(s.aria(SpanColumn::Duration), "descending");
         assert_eq!(s.aria(SpanColumn::Name), "none");
         assert_eq!(visible_rows(0.0, 100.0, 20.0, 1000, 5), (0, 11));
@@ -629,10 +564,7 @@ GET_/ api 1000..2000 server
         let data = dataset(&[FIXTURE]);
         let trace = &data.traces[0];
         let tree = SpanTree::build(trace);
-        let choice = group_choices(&data.strings, trace)
-            .into_iter()
-            .find(|c| c.value == group)
-            .expect("a choice");
+        let choice = group_choices(&data.strings, trace).into_iter().find(|c| c.value == group).expect("a choice");
         let stats = trace_stats(&data.strings, trace, &tree, choice.group_by);
         let mut out = String::new();
         for r in stats_rows(&stats, sort) {
@@ -677,10 +609,7 @@ GET_/ api 1000..2000 server
             "#]],
         );
         let data = dataset(&["root api 1..9 http.status=200\n  child db 2..3 db.system=pg"]);
-        let values: Vec<String> = group_choices(&data.strings, &data.traces[0])
-            .into_iter()
-            .map(|c| c.value)
-            .collect();
+        let values: Vec<String> = group_choices(&data.strings, &data.traces[0]).into_iter().map(|c| c.value).collect();
         assert_eq!(values, ["service", "operation", "attr:db.system", "attr:http.status"]);
     }
 }

@@ -4,9 +4,9 @@
 //! filter from the route (a service, an operation, a time window) with its removable chips.
 //! Depends on `model` and `view::route`.
 
+use crate::route::Route;
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::{Dataset, Interner, StatusCode, Trace};
-use crate::route::Route;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceSummary {
@@ -35,9 +35,7 @@ pub fn summarize(strings: &Interner, index: usize, trace: &Trace) -> TraceSummar
     TraceSummary {
         index,
         trace_id: trace.trace_id.display(strings),
-        root_service: root
-            .map(|r| strings.get(trace.service_of(r)).to_string())
-            .unwrap_or_default(),
+        root_service: root.map(|r| strings.get(trace.service_of(r)).to_string()).unwrap_or_default(),
         root_name: root.map(|r| strings.get(r.name).to_string()).unwrap_or_default(),
         start: format_timestamp_utc(trace.start_ns),
         start_ns: trace.start_ns,
@@ -53,11 +51,7 @@ pub fn summarize(strings: &Interner, index: usize, trace: &Trace) -> TraceSummar
 }
 
 pub fn summaries(data: &Dataset) -> Vec<TraceSummary> {
-    data.traces
-        .iter()
-        .enumerate()
-        .map(|(i, t)| summarize(&data.strings, i, t))
-        .collect()
+    data.traces.iter().enumerate().map(|(i, t)| summarize(&data.strings, i, t)).collect()
 }
 
 /// The sortable columns of the trace list.
@@ -110,10 +104,7 @@ pub struct TraceSort {
 
 impl Default for TraceSort {
     fn default() -> Self {
-        TraceSort {
-            column: TraceColumn::Start,
-            descending: false,
-        }
+        TraceSort { column: TraceColumn::Start, descending: false }
     }
 }
 
@@ -122,15 +113,9 @@ impl TraceSort {
     /// starts largest first for numbers and A to Z (earliest first) otherwise.
     pub fn clicked(self, column: TraceColumn) -> TraceSort {
         if self.column == column {
-            TraceSort {
-                column,
-                descending: !self.descending,
-            }
+            TraceSort { column, descending: !self.descending }
         } else {
-            TraceSort {
-                column,
-                descending: column.numeric(),
-            }
+            TraceSort { column, descending: column.numeric() }
         }
     }
 
@@ -205,11 +190,7 @@ pub struct Chip {
 
 impl ListFilter {
     pub fn from_route(route: &Route) -> ListFilter {
-        ListFilter {
-            service: route.service.clone(),
-            operation: route.operation.clone(),
-            window: route.window,
-        }
+        ListFilter { service: route.service.clone(), operation: route.operation.clone(), window: route.window }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -219,25 +200,16 @@ impl ListFilter {
     pub fn chips(&self) -> Vec<Chip> {
         let mut chips = Vec::new();
         if let Some(s) = &self.service {
-            chips.push(Chip {
-                kind: ChipKind::Service,
-                label: format!("service: {s}"),
-            });
+            chips.push(Chip { kind: ChipKind::Service, label: format!("service: {s}") });
         }
         if let Some(op) = &self.operation {
-            chips.push(Chip {
-                kind: ChipKind::Operation,
-                label: format!("operation: {op}"),
-            });
+            chips.push(Chip { kind: ChipKind::Operation, label: format!("operation: {op}") });
         }
         if let Some((from, to)) = self.window {
             let (a, b) = (format_timestamp_utc(from), format_timestamp_utc(to));
             // The date once when both ends share it.
             let b = if a.get(..10) == b.get(..10) { b.get(11..).unwrap_or(&b).to_string() } else { b };
-            chips.push(Chip {
-                kind: ChipKind::Window,
-                label: format!("window: {a} – {b}"),
-            });
+            chips.push(Chip { kind: ChipKind::Window, label: format!("window: {a} – {b}") });
         }
         chips
     }
@@ -281,9 +253,10 @@ impl ListFilter {
         if service.is_none() && operation.is_none() {
             return true;
         }
-        trace.spans.iter().any(|span| {
-            service.is_none_or(|s| trace.service_of(span) == s) && operation.is_none_or(|n| span.name == n)
-        })
+        trace
+            .spans
+            .iter()
+            .any(|span| service.is_none_or(|s| trace.service_of(span) == s) && operation.is_none_or(|n| span.name == n))
     }
 }
 
@@ -291,7 +264,9 @@ impl ListFilter {
 pub fn filter_rows(data: &Dataset, rows: &[TraceSummary], filter: &ListFilter) -> Vec<usize> {
     rows.iter()
         .enumerate()
-        .filter(|(_, r)| filter.is_empty() || data.traces.get(r.index).is_some_and(|t| filter.matches(&data.strings, t)))
+        .filter(|(_, r)| {
+            filter.is_empty() || data.traces.get(r.index).is_some_and(|t| filter.matches(&data.strings, t))
+        })
         .map(|(p, _)| p)
         .collect()
 }
@@ -328,21 +303,12 @@ mod tests {
     #[test]
     fn demo_trace_summary() {
         let mut data = Dataset::new();
-        load(
-            &mut data,
-            strand_formats::demo::DEMO_TRACE_JSON,
-            "demo.json",
-            None,
-            &AssembleOptions::default(),
-        )
-        .expect("the demo trace loads");
+        load(&mut data, strand_formats::demo::DEMO_TRACE_JSON, "demo.json", None, &AssembleOptions::default())
+            .expect("the demo trace loads");
         let rows = summaries(&data);
         assert_eq!(rows.len(), 1);
         let row = &rows[0];
-        assert_eq!(
-            (row.root_service.as_str(), row.root_name.as_str()),
-            ("api-gateway", "POST /api/checkout")
-        );
+        assert_eq!((row.root_service.as_str(), row.root_name.as_str()), ("api-gateway", "POST /api/checkout"));
         assert_eq!(row.spans, 43);
         assert_eq!(row.services, 9);
         assert_eq!(row.errors, 4);
@@ -380,7 +346,12 @@ mod tests {
     fn filtering_by_route() {
         let mut data = Dataset::new();
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/");
-        for name in ["jaeger-ui_petclinic-short-ids.json", "otlp_hotrod-full-trace.json", "otlp_jaeger-multi-trace-links-kinds.json", "zipkin-v2_yelp.json"] {
+        for name in [
+            "jaeger-ui_petclinic-short-ids.json",
+            "otlp_hotrod-full-trace.json",
+            "otlp_jaeger-multi-trace-links-kinds.json",
+            "zipkin-v2_yelp.json",
+        ] {
             let bytes = std::fs::read(format!("{dir}{name}")).expect("a sample");
             load(&mut data, &bytes, name, None, &AssembleOptions::default()).expect("the sample loads");
         }
@@ -404,25 +375,36 @@ mod tests {
             service-x test-general-conversion-3 5.00µs
             routing post /location/update/v4 132ms
             api-gateway GET /api/customer/owners 3.72ms
-            frontend GET /dispatch 694ms"#]].assert_eq(&shown(""));
+            frontend GET /dispatch 694ms"#]]
+        .assert_eq(&shown(""));
         expect_test::expect![[r#"
             service: api-gateway
-            api-gateway GET /api/customer/owners 3.72ms"#]].assert_eq(&shown("?service=api-gateway&sort=duration-desc"));
+            api-gateway GET /api/customer/owners 3.72ms"#]]
+        .assert_eq(&shown("?service=api-gateway&sort=duration-desc"));
         expect_test::expect![[r#"
             operation: GET /dispatch
-            frontend GET /dispatch 694ms"#]].assert_eq(&shown("?op=GET%20%2Fdispatch"));
+            frontend GET /dispatch 694ms"#]]
+        .assert_eq(&shown("?op=GET%20%2Fdispatch"));
         expect_test::expect![[r#"
             service: nope
-        "#]].assert_eq(&shown("?service=nope"));
+        "#]]
+        .assert_eq(&shown("?service=nope"));
         let start = rows[0].start_ns;
         expect_test::expect![[r#"
             window: 2017-01-26 21:46:31.639 – 21:46:31.639
             service-x test-general-conversion-2 5.00µs
-            service-x test-general-conversion-3 5.00µs"#]].assert_eq(&shown(&format!("?window={}~{}", start, start + 1)));
+            service-x test-general-conversion-3 5.00µs"#]]
+        .assert_eq(&shown(&format!("?window={}~{}", start, start + 1)));
         let route = Route::parse("?service=a&op=b&kind=server&window=1~2&sort=duration-desc");
-        assert_eq!(ListFilter::without(&route, ChipKind::Operation).to_query(), "?service=a&window=1~2&sort=duration-desc");
+        assert_eq!(
+            ListFilter::without(&route, ChipKind::Operation).to_query(),
+            "?service=a&window=1~2&sort=duration-desc"
+        );
         assert_eq!(ListFilter::without(&route, ChipKind::Window).window, None);
-        assert_eq!(TraceSort::parse("duration-desc"), Some(TraceSort { column: TraceColumn::Duration, descending: true }));
+        assert_eq!(
+            TraceSort::parse("duration-desc"),
+            Some(TraceSort { column: TraceColumn::Duration, descending: true })
+        );
         assert_eq!(TraceSort::parse("p99-desc"), None);
         for column in TraceColumn::ALL {
             let sort = TraceSort { column, descending: true };
@@ -454,10 +436,7 @@ mod tests {
         "#]],
         );
         check(
-            TraceSort {
-                column: TraceColumn::Root,
-                descending: false,
-            },
+            TraceSort { column: TraceColumn::Root, descending: false },
             expect![[r#"
             #4 frontend GET /dispatch | 2026-08-19 09:40:04.504 | 694ms | spans=40 services=6 errors=3 warnings=0
             #3 routing post /location/update/v4 | 2019-10-24 05:52:55.237 | 132ms | spans=16 services=6 errors=0 warnings=0
@@ -467,10 +446,7 @@ mod tests {
         "#]],
         );
         check(
-            TraceSort {
-                column: TraceColumn::Errors,
-                descending: true,
-            },
+            TraceSort { column: TraceColumn::Errors, descending: true },
             expect![[r#"
             #4 frontend GET /dispatch | 2026-08-19 09:40:04.504 | 694ms | spans=40 services=6 errors=3 warnings=0
             #1 service-x test-general-conversion-2 | 2017-01-26 21:46:31.639 | 5.00µs | spans=2 services=1 errors=2 warnings=2
@@ -480,20 +456,9 @@ mod tests {
         "#]],
         );
         let s = TraceSort::default().clicked(TraceColumn::Spans);
-        assert_eq!(
-            s,
-            TraceSort {
-                column: TraceColumn::Spans,
-                descending: true
-            }
-        );
+        assert_eq!(s, TraceSort { column: TraceColumn::Spans, descending: true });
         assert_eq!(s.clicked(TraceColumn::Spans).aria(TraceColumn::Spans), "ascending");
         assert_eq!(s.aria(TraceColumn::Root), "none");
-        assert_eq!(
-            TraceSort::default()
-                .clicked(TraceColumn::Start)
-                .aria(TraceColumn::Start),
-            "descending"
-        );
+        assert_eq!(TraceSort::default().clicked(TraceColumn::Start).aria(TraceColumn::Start), "descending");
     }
 }

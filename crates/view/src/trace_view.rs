@@ -90,7 +90,8 @@ mod tests {
     #[test]
     fn spans_are_found_by_their_displayed_id() {
         let mut data = Dataset::new();
-        load(&mut data, strand_formats::demo::DEMO_TRACE_JSON, "demo.json", None, &AssembleOptions::default()).expect("demo");
+        load(&mut data, strand_formats::demo::DEMO_TRACE_JSON, "demo.json", None, &AssembleOptions::default())
+            .expect("demo");
         let trace = &data.traces[0];
         for &i in trace.order.iter().take(10) {
             let shown = trace.spans[i as usize].span_id.display(&data.strings);

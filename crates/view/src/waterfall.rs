@@ -4,11 +4,11 @@
 //! O(n) or better per call and iterative, so a million spans stay smooth; no browser code, so
 //! everything here is tested natively. Depends on `model`, `analysis` and `view::trace_view`.
 
+use crate::trace_view::TraceAnalysis;
 use strand_analysis::critical_path::Segment;
 use strand_analysis::tree::SpanTree;
 use strand_model::time::format_duration;
 use strand_model::{Interner, Span, SpanIdx, StatusCode, Trace, NO_PARENT};
-use crate::trace_view::TraceAnalysis;
 
 // ---------------------------------------------------------------------------------------------
 // Collapsed subtrees and the visible rows
@@ -22,9 +22,7 @@ pub struct Collapse {
 impl Collapse {
     /// Everything expanded.
     pub fn expanded(span_count: usize) -> Collapse {
-        Collapse {
-            collapsed: vec![false; span_count],
-        }
+        Collapse { collapsed: vec![false; span_count] }
     }
 
     pub fn is_collapsed(&self, span: SpanIdx) -> bool {
@@ -132,18 +130,11 @@ pub struct TimeWindow {
 
 impl TimeWindow {
     pub fn new(start_ns: i64, end_ns: i64) -> TimeWindow {
-        let (a, b) = if end_ns < start_ns {
-            (end_ns, start_ns)
-        } else {
-            (start_ns, end_ns)
-        };
+        let (a, b) = if end_ns < start_ns { (end_ns, start_ns) } else { (start_ns, end_ns) };
         if b > a {
             TimeWindow { start_ns: a, end_ns: b }
         } else {
-            TimeWindow {
-                start_ns: a.min(i64::MAX - 1),
-                end_ns: a.min(i64::MAX - 1) + 1,
-            }
+            TimeWindow { start_ns: a.min(i64::MAX - 1), end_ns: a.min(i64::MAX - 1) + 1 }
         }
     }
 
@@ -172,9 +163,7 @@ impl TimeWindow {
     /// This window moved and shrunk to lie inside `bounds`, and at least [`MIN_WINDOW_NS`] wide
     /// (or as wide as `bounds` when that is narrower).
     pub fn clamp_to(self, bounds: TimeWindow) -> TimeWindow {
-        let width = self
-            .duration_ns()
-            .clamp(MIN_WINDOW_NS.min(bounds.duration_ns()), bounds.duration_ns());
+        let width = self.duration_ns().clamp(MIN_WINDOW_NS.min(bounds.duration_ns()), bounds.duration_ns());
         let latest_start = bounds.end_ns.saturating_sub(width);
         let start = self.start_ns.clamp(bounds.start_ns, latest_start.max(bounds.start_ns));
         TimeWindow::new(start, start.saturating_add(width))
@@ -183,16 +172,8 @@ impl TimeWindow {
     /// Zooms by `factor` (below 1: in) keeping the time at `anchor` (a fraction of the window)
     /// where it is, then clamps to `bounds`.
     pub fn zoom(self, factor: f64, anchor: f64, bounds: TimeWindow) -> TimeWindow {
-        let factor = if factor.is_finite() && factor > 0.0 {
-            factor
-        } else {
-            1.0
-        };
-        let anchor = if anchor.is_finite() {
-            anchor.clamp(0.0, 1.0)
-        } else {
-            0.5
-        };
+        let factor = if factor.is_finite() && factor > 0.0 { factor } else { 1.0 };
+        let anchor = if anchor.is_finite() { anchor.clamp(0.0, 1.0) } else { 0.5 };
         let pivot = self.time_at(anchor);
         let width = (self.duration_ns() as f64 * factor).round().max(1.0);
         let start = (pivot as f64 - anchor * width).round();
@@ -204,9 +185,7 @@ impl TimeWindow {
     /// Moves the window by `fraction` of its width (negative: earlier), staying inside `bounds`.
     pub fn pan(self, fraction: f64, bounds: TimeWindow) -> TimeWindow {
         let fraction = if fraction.is_finite() { fraction } else { 0.0 };
-        let shift = (self.duration_ns() as f64 * fraction)
-            .round()
-            .clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+        let shift = (self.duration_ns() as f64 * fraction).round().clamp(i64::MIN as f64, i64::MAX as f64) as i64;
         TimeWindow::new(self.start_ns.saturating_add(shift), self.end_ns.saturating_add(shift)).clamp_to(bounds)
     }
 
@@ -296,11 +275,7 @@ pub fn ruler_ticks(window: TimeWindow, origin_ns: i64, max_ticks: usize) -> Vec<
             };
             let time = i128::from(offset_ns) + origin;
             let fraction = (time - i128::from(window.start_ns)) as f64 / width as f64;
-            Tick {
-                fraction,
-                offset_ns,
-                label,
-            }
+            Tick { fraction, offset_ns, label }
         })
         .collect()
 }
@@ -324,11 +299,7 @@ pub fn bar_geometry(window: TimeWindow, start_ns: i64, end_ns: i64, min_width: f
     }
     let left = window.fraction_of(start_ns.max(window.start_ns)).clamp(0.0, 1.0);
     let right = window.fraction_of(end_ns.min(window.end_ns)).clamp(0.0, 1.0);
-    let min_width = if min_width.is_finite() {
-        min_width.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let min_width = if min_width.is_finite() { min_width.clamp(0.0, 1.0) } else { 0.0 };
     let width = (right - left).max(min_width);
     let left = left.min(1.0 - width).max(0.0);
     Some(Bar { left, width })
@@ -395,11 +366,7 @@ pub const MIN_NAME_ROOM_PX: f64 = 210.0;
 /// stops growing where it would leave too little room for the name (the row then shows its depth
 /// as a number), so 100-deep traces still show their names.
 pub fn indent_levels(depth: u32, name_column_px: f64) -> u32 {
-    let room = if name_column_px.is_finite() {
-        name_column_px - MIN_NAME_ROOM_PX
-    } else {
-        0.0
-    };
+    let room = if name_column_px.is_finite() { name_column_px - MIN_NAME_ROOM_PX } else { 0.0 };
     let max_levels = (room / INDENT_PX).floor().clamp(1.0, 64.0) as u32;
     depth.min(max_levels)
 }
@@ -447,12 +414,7 @@ pub fn row_view(ctx: &RowContext<'_>, span_idx: SpanIdx) -> Option<RowView> {
     let child_count = tree.children_of(span_idx).len();
     let collapsed = child_count > 0 && ctx.collapse.is_collapsed(span_idx);
     let subtree = tree.subtree_size.get(span_idx as usize).copied().unwrap_or(1);
-    let self_ns = ctx
-        .analysis
-        .self_ns
-        .get(span_idx as usize)
-        .copied()
-        .unwrap_or(span.duration_ns);
+    let self_ns = ctx.analysis.self_ns.get(span_idx as usize).copied().unwrap_or(span.duration_ns);
     let critical_ns = ctx.analysis.critical_ns.get(span_idx as usize).copied().unwrap_or(0);
     let service = ctx.strings.get(trace.service_of(span)).to_string();
     let name = ctx.strings.get(span.name).to_string();
@@ -500,11 +462,8 @@ pub fn row_view(ctx: &RowContext<'_>, span_idx: SpanIdx) -> Option<RowView> {
             title.push_str(&format!(": {message}"));
         }
     }
-    let self_fraction = if span.duration_ns > 0 {
-        (self_ns as f64 / span.duration_ns as f64).clamp(0.0, 1.0)
-    } else {
-        1.0
-    };
+    let self_fraction =
+        if span.duration_ns > 0 { (self_ns as f64 / span.duration_ns as f64).clamp(0.0, 1.0) } else { 1.0 };
 
     Some(RowView {
         span: span_idx,
@@ -568,21 +527,13 @@ fn scroll_map(row_count: usize, row_px: f64, viewport_px: f64) -> ScrollMap {
     } else {
         1.0
     };
-    ScrollMap {
-        total_px,
-        content_px,
-        ratio,
-    }
+    ScrollMap { total_px, content_px, ratio }
 }
 
 /// The rows in view at `scroll_top_px` in a viewport `viewport_px` high, plus `overscan` rows on
 /// either side.
 pub fn rows_in_view(row_count: usize, row_px: f64, viewport_px: f64, scroll_top_px: f64, overscan: usize) -> RowRange {
-    let row_px = if row_px.is_finite() && row_px >= 1.0 {
-        row_px
-    } else {
-        1.0
-    };
+    let row_px = if row_px.is_finite() && row_px >= 1.0 { row_px } else { 1.0 };
     let viewport_px = finite_or_zero(viewport_px);
     let map = scroll_map(row_count, row_px, viewport_px);
     let max_top = (map.total_px - viewport_px).max(0.0);
@@ -593,12 +544,7 @@ pub fn rows_in_view(row_count: usize, row_px: f64, viewport_px: f64, scroll_top_
     let first = first_visible.saturating_sub(overscan);
     let end = end_visible.saturating_add(overscan).min(row_count);
     let first_top_px = scroll_top_px + first as f64 * row_px - virtual_top;
-    RowRange {
-        first,
-        end,
-        first_top_px,
-        content_px: map.content_px,
-    }
+    RowRange { first, end, first_top_px, content_px: map.content_px }
 }
 
 /// How to bring a row into view.
@@ -623,11 +569,7 @@ pub fn scroll_top_for_row(
     if row >= row_count {
         return None;
     }
-    let row_px = if row_px.is_finite() && row_px >= 1.0 {
-        row_px
-    } else {
-        1.0
-    };
+    let row_px = if row_px.is_finite() && row_px >= 1.0 { row_px } else { 1.0 };
     let viewport_px = finite_or_zero(viewport_px);
     let map = scroll_map(row_count, row_px, viewport_px);
     let virtual_top = finite_or_zero(scroll_top_px) * map.ratio;
@@ -690,9 +632,7 @@ pub fn minimap(trace: &Trace, depth: &[u32], columns: usize) -> Minimap {
         let band = ((d / levels_per_band) as usize).min(bands - 1);
         let s = (window.fraction_of(span.start_ns) * cols).clamp(0.0, cols);
         // A floor on coverage, so that short spans among long ones still leave a trace.
-        let e = (window.fraction_of(span.end_ns()) * cols)
-            .clamp(s, cols)
-            .max((s + 0.05).min(cols));
+        let e = (window.fraction_of(span.end_ns()) * cols).clamp(s, cols).max((s + 0.05).min(cols));
         let c0 = (s.floor() as usize).min(columns - 1);
         let c1 = (e.floor() as usize).min(columns - 1).max(c0);
         let row = band * columns;
@@ -737,23 +677,14 @@ pub fn minimap(trace: &Trace, depth: &[u32], columns: usize) -> Minimap {
     }
     let max = cover.iter().copied().fold(0.0f64, f64::max);
     let scale = if max > 0.0 { 1.0 / (1.0 + max).ln() } else { 0.0 };
-    let intensity = cover
-        .iter()
-        .map(|&c| ((1.0 + c.max(0.0)).ln() * scale) as f32)
-        .collect();
+    let intensity = cover.iter().map(|&c| ((1.0 + c.max(0.0)).ln() * scale) as f32).collect();
     let mut errors = Vec::with_capacity(columns);
     let mut running = 0i64;
     for c in 0..columns {
         running += error_runs.get(c).copied().unwrap_or(0);
         errors.push(running > 0);
     }
-    Minimap {
-        columns,
-        bands,
-        levels_per_band,
-        intensity,
-        errors,
-    }
+    Minimap { columns, bands, levels_per_band, intensity, errors }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -773,10 +704,7 @@ pub fn row_below(rows: &[SpanIdx], span: SpanIdx) -> Option<SpanIdx> {
 
 /// The parent of `span`, if it has one.
 pub fn parent_row(spans: &[Span], span: SpanIdx) -> Option<SpanIdx> {
-    spans
-        .get(span as usize)
-        .map(|s| s.parent)
-        .filter(|&p| p != NO_PARENT && (p as usize) < spans.len())
+    spans.get(span as usize).map(|s| s.parent).filter(|&p| p != NO_PARENT && (p as usize) < spans.len())
 }
 
 /// The first visible child of `span`: the next row, when it is a child.
@@ -849,10 +777,10 @@ pub fn navigate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strand_testkit::{dataset, span_named};
-    use strand_model::{Dataset, Event, Range32};
     use crate::trace_view::analyze;
     use expect_test::{expect, Expect};
+    use strand_model::{Dataset, Event, Range32};
+    use strand_testkit::{dataset, span_named};
 
     /// Runs a script of waterfall commands against the trace of `fixture` (the analysis fixture
     /// format) and compares the transcript. Commands, one per line:
@@ -941,11 +869,7 @@ mod tests {
                         window,
                         min_bar: 1.0 / 40.0,
                     };
-                    let shown: Vec<SpanIdx> = if words[0] == "row" {
-                        vec![named(arg(1))]
-                    } else {
-                        rows.clone()
-                    };
+                    let shown: Vec<SpanIdx> = if words[0] == "row" { vec![named(arg(1))] } else { rows.clone() };
                     for &r in &shown {
                         let view = row_view(&ctx, r).unwrap();
                         if words[0] == "row" {
@@ -967,13 +891,7 @@ mod tests {
                             paint(bar, '=');
                         }
                         for e in &view.events {
-                            paint(
-                                &Bar {
-                                    left: e.fraction.min(0.99),
-                                    width: 0.0,
-                                },
-                                '|',
-                            );
+                            paint(&Bar { left: e.fraction.min(0.99), width: 0.0 }, '|');
                         }
                         let label = format!("{}{}", "  ".repeat(view.depth as usize), view.name);
                         out.push_str(&format!(
@@ -994,18 +912,11 @@ mod tests {
                     let range = if span_ref.events.is_empty() {
                         Range32::from_bounds(start, start + 1)
                     } else {
-                        Range32 {
-                            start: span_ref.events.start,
-                            len: span_ref.events.len + 1,
-                        }
+                        Range32 { start: span_ref.events.start, len: span_ref.events.len + 1 }
                     };
                     span_ref.events = range;
                     let time_ns = words[2].parse().unwrap();
-                    trace.events.push(Event {
-                        time_ns,
-                        name,
-                        attrs: Range32::EMPTY,
-                    });
+                    trace.events.push(Event { time_ns, name, attrs: Range32::EMPTY });
                     analysis = analyze(trace);
                 }
                 "select" => selected = Some(named(arg(1))),
@@ -1064,11 +975,7 @@ mod tests {
                     out.push_str(&format!("{range:?}\n"));
                 }
                 "show" => {
-                    let how = if arg(6) == "center" {
-                        ScrollTo::Center
-                    } else {
-                        ScrollTo::Nearest
-                    };
+                    let how = if arg(6) == "center" { ScrollTo::Center } else { ScrollTo::Nearest };
                     let top = scroll_top_for_row(
                         arg(1).parse().unwrap(),
                         num(2),

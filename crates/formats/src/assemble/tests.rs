@@ -11,10 +11,10 @@
 
 use super::{assemble, skew_shift, AssembleOptions};
 use crate::builder::push_attrs;
+use expect_test::{expect, Expect};
 use strand_model::{
     Interner, KeyValue, ParentRelation, Resource, Span, SpanId, SpanKind, Trace, TraceId, Value, NO_PARENT,
 };
-use expect_test::{expect, Expect};
 
 fn build(fixture: &str, strings: &mut Interner) -> Trace {
     let mut trace = Trace::new(TraceId::Hex(1));
@@ -53,7 +53,8 @@ fn build(fixture: &str, strings: &mut Interner) -> Trace {
             }
         }
         let service_id = strings.intern(service);
-        let mut host_attr = vec![KeyValue { key: strings.intern("host.name"), value: Value::Str(strings.intern(&host)) }];
+        let mut host_attr =
+            vec![KeyValue { key: strings.intern("host.name"), value: Value::Str(strings.intern(&host)) }];
         let found = trace.resources.iter().position(|r| {
             r.service == service_id
                 && trace.attrs_of(r.attrs).first().is_some_and(|kv| kv.value == Value::Str(strings.intern(&host)))
@@ -87,8 +88,7 @@ fn render(trace: &Trace, strings: &Interner) -> String {
         if span.skew_ns != 0 {
             out.push_str(&format!(" shifted {:+}", span.skew_ns));
         }
-        let mut kinds: Vec<&str> =
-            trace.warnings.iter().filter(|w| w.span == Some(i)).map(|w| w.kind.code()).collect();
+        let mut kinds: Vec<&str> = trace.warnings.iter().filter(|w| w.span == Some(i)).map(|w| w.kind.code()).collect();
         kinds.sort_unstable();
         if !kinds.is_empty() {
             out.push_str(&format!("  [{}]", kinds.join(", ")));

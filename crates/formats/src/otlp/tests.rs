@@ -2,8 +2,8 @@
 //! load's notes, or the error).
 
 use crate::{AssembleOptions, Format};
-use strand_model::Dataset;
 use expect_test::{expect, Expect};
+use strand_model::Dataset;
 
 fn check_as(format: Format, json: &str, expect: Expect) {
     let mut data = Dataset::new();
@@ -183,10 +183,16 @@ fn json_lines_keep_good_lines_and_name_the_broken_one() {
 
 #[test]
 fn unusable_documents_are_located_errors() {
-    check(r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"#, expect![[r#"
+    check(
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"#,
+        expect![[r#"
         error: t.json: the file ends early at line 1, column 68; it looks truncated (was the download or export cut off?)
-    "#]]);
-    check(r#"{"resourceSpans":{"scopeSpans":[]}}"#, expect![[r#"
+    "#]],
+    );
+    check(
+        r#"{"resourceSpans":{"scopeSpans":[]}}"#,
+        expect![[r#"
         error: t.json: read as OTLP JSON, but at line 1, column 17: invalid type: map, expected a sequence
-    "#]]);
+    "#]],
+    );
 }
