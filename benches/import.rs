@@ -6,10 +6,9 @@
 //!     cargo bench --bench import -- 10000 100000 # chosen sizes
 //!
 //! Prints a table and writes bench/out/native-import.json.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
-
-// A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to `System`.
-#![allow(unsafe_code)]
+// Benchmark code: a failure should panic loudly. A counting global allocator needs
+// `unsafe impl GlobalAlloc`; it only forwards to `System`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

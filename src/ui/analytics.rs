@@ -6,7 +6,7 @@
 
 use super::charts::{HistogramSvg, SeriesSvg};
 use super::flame::use_element_size;
-use super::state::DataHandle;
+use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::stats::{dataset_stats, filtered_summary, red_series, span_metrics};
 use strand_model::time::format_duration;
@@ -86,16 +86,13 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
         let navigate = navigate.clone();
         let route = route.clone();
         Callback::from(move |selection: Selection| {
-            let mut other = route.other.clone();
-            other.retain(|(k, _)| k != "kind");
             navigate.emit((
                 Route {
                     page: Page::Traces,
                     service: selection.service,
                     operation: selection.operation,
                     sort: Some("duration-desc".to_string()),
-                    other,
-                    ..Route::default()
+                    ..route.session()
                 },
                 true,
             ))
@@ -106,8 +103,6 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
         let route = route.clone();
         let selection = selection.clone();
         Callback::from(move |window: (i64, i64)| {
-            let mut other = route.other.clone();
-            other.retain(|(k, _)| k != "kind");
             navigate.emit((
                 Route {
                     page: Page::Traces,
@@ -115,8 +110,7 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
                     operation: selection.operation.clone(),
                     window: Some(window),
                     sort: Some("start-asc".to_string()),
-                    other,
-                    ..Route::default()
+                    ..route.session()
                 },
                 true,
             ))

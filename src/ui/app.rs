@@ -1,13 +1,14 @@
-//! The root component: header with actions, the drop zone, notices, the trace list and the
-//! selected trace's span list.
+//! The root component: header with actions, the drop zone, notices, and the page the route
+//! names. It owns the app core (`store`), renders a snapshot of it and dispatches what the user
+//! does; nothing is decided here.
 
 use super::analytics::AnalyticsPage;
-use super::loader::read_files;
 use super::service_map::ServiceMapView;
 use super::sources::SourcesPanel;
-use super::state::{Action, AppState, NoticeKind};
+use super::store::Store;
 use super::trace_page::TracePage;
 use super::trace_table::TraceTable;
+use strand_app::{Action, NoticeKind};
 use strand_formats::demo::{DEMO_FILE_NAME, DEMO_TRACE_JSON};
 use strand_view::route::{Page, Route};
 use wasm_bindgen::JsCast;
@@ -16,33 +17,30 @@ use yew::prelude::*;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::with_route(super::url::current_route()));
+    let store = (*use_state(|| Store::new(super::url::current_route()))).clone();
+    let rerender = use_force_update();
+    store.set_rerender(Callback::from(move |()| rerender.force_update()));
     let dragging = use_state(|| false);
     let file_input = use_node_ref();
-    let dispatch = {
-        let state = state.clone();
-        let skew = state.options.adjust_clock_skew;
-        // Loads go through the import worker (src/ui/loader.rs); the rest to the reducer.
-        super::loader::route_loads(Callback::from(move |action: Action| state.dispatch(action)), skew)
+    let dispatch = store.callback(|action: Action| action);
+    // A snapshot of the core for this render.
+    let (route, notices, progress, skew_on, selected, collector) = {
+        let app = store.read();
+        (
+            app.route.clone(),
+            app.notices.list.clone(),
+            app.progress().cloned(),
+            app.options.adjust_clock_skew,
+            app.selected_trace(),
+            app.collector.clone(),
+        )
     };
+    let data_handle = store.data();
 
-    // `?demo` in the address loads the demo trace on open.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let route = super::url::current_route();
-            if route.other.iter().any(|(k, _)| k == "demo") {
-                dispatch.emit(Action::Load { file: DEMO_FILE_NAME.to_string(), bytes: DEMO_TRACE_JSON.to_vec() });
-            }
-        });
-    }
-
-    let load_demo = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            dispatch.emit(Action::Load { file: DEMO_FILE_NAME.to_string(), bytes: DEMO_TRACE_JSON.to_vec() })
-        })
-    };
+    let load_demo = store.callback(|_: MouseEvent| Action::LoadBytes {
+        name: DEMO_FILE_NAME.to_string(),
+        bytes: DEMO_TRACE_JSON.to_vec(),
+    });
     let open_picker = {
         let file_input = file_input.clone();
         Callback::from(move |_: MouseEvent| {
@@ -52,11 +50,11 @@ pub fn app() -> Html {
         })
     };
     let on_pick = {
-        let dispatch = dispatch.clone();
+        let store = store.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
             if let Some(files) = input.files() {
-                read_files(files, dispatch.clone());
+                store.load_files(&files);
             }
             input.set_value("");
         })
@@ -80,13 +78,13 @@ pub fn app() -> Html {
         })
     };
     let on_drop = {
-        let dispatch = dispatch.clone();
+        let store = store.clone();
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
             if let Some(files) = e.data_transfer().and_then(|dt| dt.files()) {
-                read_files(files, dispatch.clone());
+                store.load_files(&files);
             }
         })
     };
@@ -96,7 +94,7 @@ pub fn app() -> Html {
     };
     let toggle_skew = {
         let dispatch = dispatch.clone();
-        let on = state.options.adjust_clock_skew;
+        let on = skew_on;
         Callback::from(move |_: Event| dispatch.emit(Action::SetClockSkew(!on)))
     };
     let on_navigate = {
@@ -105,8 +103,8 @@ pub fn app() -> Html {
     };
     let on_select_trace = {
         let dispatch = dispatch.clone();
-        let data = state.data.clone();
-        let route = state.route.clone();
+        let data = data_handle.clone();
+        let route = route.clone();
         Callback::from(move |index: usize| {
             let data = data.borrow();
             let Some(trace) = data.traces.get(index) else { return };
@@ -121,11 +119,11 @@ pub fn app() -> Html {
             dispatch.emit(Action::Navigate { route: next, push: true });
         })
     };
-    super::url::use_url_sync(&state, dispatch.clone());
+    super::url::use_url_sync(&route, store.read().push_history, dispatch.clone());
     // Services get their colour slots in name order whenever the data changes.
     {
-        let data = state.data.clone();
-        use_memo(state.data.generation, move |_| {
+        let data = data_handle.clone();
+        use_memo(data_handle.generation, move |_| {
             let data = data.borrow();
             let mut names: Vec<&str> =
                 data.traces.iter().flat_map(|t| t.resources.iter().map(|r| data.strings.get(r.service))).collect();
@@ -135,18 +133,18 @@ pub fn app() -> Html {
         });
     }
 
-    let data = state.data.borrow();
+    let data = data_handle.borrow();
     let has_traces = !data.traces.is_empty() || !data.dependencies.is_empty();
-    let selected = state.selected_trace(&data);
     let span_total = data.span_count();
+    let trace_total = data.traces.len();
     drop(data);
 
     // Switching page keeps the selected trace so that coming back shows it again.
     let page_links = Page::ALL.iter().map(|&page| {
-        let active = state.route.page == page;
+        let active = route.page == page;
         let onclick = {
             let dispatch = dispatch.clone();
-            let route = state.route.clone();
+            let route = route.clone();
             Callback::from(move |_: MouseEvent| {
                 dispatch.emit(Action::Navigate { route: Route { page, ..route.clone() }, push: true })
             })
@@ -157,7 +155,7 @@ pub fn app() -> Html {
         }
     });
 
-    let notices = state.notices.iter().map(|n| {
+    let notices = notices.iter().map(|n| {
         let id = n.id;
         let dismiss = {
             let dispatch = dispatch.clone();
@@ -189,9 +187,9 @@ pub fn app() -> Html {
                 <div class="actions">
                     <button class="btn primary" onclick={open_picker}>{ "Open files…" }</button>
                     <button class="btn" onclick={load_demo.clone()}>{ "Load demo trace" }</button>
-                    <super::load_ui::PasteJson />
+                    <super::load_ui::PasteJson store={store.clone()} />
                     <label class="toggle" title="Shift spans on other hosts that lie outside their caller, as Jaeger and Zipkin do">
-                        <input type="checkbox" checked={state.options.adjust_clock_skew} onchange={toggle_skew} />
+                        <input type="checkbox" checked={skew_on} onchange={toggle_skew} />
                         { " adjust clock skew" }
                     </label>
                     if has_traces {
@@ -202,33 +200,37 @@ pub fn app() -> Html {
                            accept=".json,.jsonl,.txt,application/json" aria-label="Trace files" />
                 </div>
                 if has_traces {
-                    <span class="totals">{ format!("{} traces · {} spans", state.data.borrow().traces.len(), span_total) }</span>
+                    <span class="totals">{ format!(
+                        "{} · {}",
+                        strand_model::format::counted(trace_total as u64, "trace"),
+                        strand_model::format::counted(span_total as u64, "span")
+                    ) }</span>
                 }
             </header>
-            <SourcesPanel dispatch={dispatch.clone()} route={state.route.clone()} data={state.data.clone()} />
-            <super::load_ui::LoadProgressBar progress={state.loading.clone()} />
+            <SourcesPanel store={store.clone()} collector={collector} url={route.url.clone()} />
+            <super::load_ui::LoadProgressBar progress={progress} store={store.clone()} />
             <div class="notices">{ for notices }</div>
             if has_traces {
-                { match state.route.page {
+                { match route.page {
                     Page::Traces => html! {
                         <main class="workspace">
-                            <TraceTable data={state.data.clone()} selected={selected} on_select={on_select_trace}
-                                        route={state.route.clone()} on_navigate={on_navigate.clone()} />
+                            <TraceTable data={data_handle.clone()} selected={selected} on_select={on_select_trace}
+                                        route={route.clone()} on_navigate={on_navigate.clone()} />
                             if let Some(index) = selected {
-                                <TracePage data={state.data.clone()} trace_index={index} route={state.route.clone()}
+                                <TracePage data={data_handle.clone()} trace_index={index} route={route.clone()}
                                            on_navigate={on_navigate.clone()} />
                             }
                         </main>
                     },
                     Page::Map => html! {
                         <main class="workspace page-map">
-                            <ServiceMapView data={state.data.clone()} trace_index={None::<usize>} route={state.route.clone()}
+                            <ServiceMapView data={data_handle.clone()} trace_index={None::<usize>} route={route.clone()}
                                             on_navigate={on_navigate.clone()} />
                         </main>
                     },
                     Page::Analytics => html! {
                         <main class="workspace page-analytics">
-                            <AnalyticsPage data={state.data.clone()} route={state.route.clone()} on_navigate={on_navigate.clone()} />
+                            <AnalyticsPage data={data_handle.clone()} route={route.clone()} on_navigate={on_navigate.clone()} />
                         </main>
                     },
                 } }

@@ -3,7 +3,7 @@
 //! (loaded ones navigate) and warnings. Text only: values become links solely when they are
 //! http(s) URLs, and nothing from a trace is inserted as HTML. Props are fixed by `trace_page.rs`.
 
-use super::state::DataHandle;
+use super::store::DataHandle;
 use std::rc::Rc;
 use strand_model::StatusCode;
 use strand_view::colors::service_color;

@@ -3,7 +3,7 @@
 //! component sizes the canvas, draws, and turns pointer events into hover, selection and zoom.
 //! Also home of `use_element_size`, the hook the other views use to measure themselves.
 
-use super::state::DataHandle;
+use super::store::DataHandle;
 use std::rc::Rc;
 use strand_model::time::format_duration;
 use strand_model::StatusCode;

@@ -2,7 +2,7 @@
 //! the model, not the file's bytes). Shows the first ~200 KB of the pretty text and offers the
 //! whole document as a download, assembled from chunks into a Blob.
 
-use super::state::DataHandle;
+use super::store::DataHandle;
 use strand_view::export::{
     download_name, download_style, preview, write_otlp_json, JsonStyle, PRETTY_DOWNLOAD_MAX_SPANS,
 };

@@ -1,10 +1,10 @@
 //! Loading controls: the progress bar of the file being loaded (with cancel), and pasting JSON
 //! (a button with a text dialog, and Ctrl+V anywhere on the page outside a text field). Both
-//! hand their work to `loader`.
+//! dispatch to the app core (`store`).
 
-use super::loader;
-use super::state::{LoadPhase, LoadProgress};
+use super::store::Store;
 use std::cell::Cell;
+use strand_app::{Action, Progress};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
@@ -12,7 +12,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ProgressProps {
-    pub progress: Option<LoadProgress>,
+    pub progress: Option<Progress>,
+    pub store: Store,
 }
 
 /// A bar under the header while something loads.
@@ -21,28 +22,13 @@ pub fn load_progress_bar(props: &ProgressProps) -> Html {
     let Some(p) = &props.progress else {
         return html! {};
     };
-    let of_batch = if p.count > 1 { format!(" (file {} of {})", p.position, p.count) } else { String::new() };
-    let (phase, value) = match p.phase {
-        LoadPhase::Reading if p.total > 0.0 => (
-            format!("Reading {} of {}", loader::human_bytes(p.done), loader::human_bytes(p.total)),
-            Some(p.done / p.total),
-        ),
-        LoadPhase::Reading => ("Reading".to_string(), None),
-        LoadPhase::Parsing => ("Parsing".to_string(), None),
-        LoadPhase::Merging => ("Adding to what is loaded".to_string(), None),
-    };
-    let phase_name = match p.phase {
-        LoadPhase::Reading => "reading",
-        LoadPhase::Parsing => "parsing",
-        LoadPhase::Merging => "merging",
-    };
-    let cancel = Callback::from(|_: MouseEvent| loader::cancel());
+    let cancel = props.store.callback(|_: MouseEvent| Action::CancelLoading);
     html! {
-        <div class="load-progress" role="status" aria-live="polite" data-phase={phase_name}>
+        <div class="load-progress" role="status" aria-live="polite" data-phase={p.phase.name()}>
             <span class="load-file">{ &p.file }</span>
-            <span class="load-phase">{ format!("{phase}…{of_batch}") }</span>
+            <span class="load-phase">{ p.text() }</span>
             // Without a value the bar is indeterminate (parsing and merging report no fraction).
-            if let Some(v) = value {
+            if let Some(v) = p.fraction() {
                 <progress class="load-bar" max="1" value={format!("{v:.3}")} aria-label="Loading progress"></progress>
             } else {
                 <progress class="load-bar" aria-label="Loading progress"></progress>
@@ -82,16 +68,22 @@ fn typing_somewhere() -> bool {
         || active.dyn_ref::<web_sys::HtmlElement>().is_some_and(|e| e.is_content_editable())
 }
 
+#[derive(Properties, PartialEq)]
+pub struct PasteProps {
+    pub store: Store,
+}
+
 /// The "Paste JSON" button and dialog, and the page-level paste handler.
 #[function_component(PasteJson)]
-pub fn paste_json() -> Html {
+pub fn paste_json(props: &PasteProps) -> Html {
     let open = use_state(|| false);
     let error = use_state(String::new);
     let text_ref = use_node_ref();
 
     // Ctrl+V / Cmd+V on the page (not in a text field) loads JSON from the clipboard.
-    use_effect_with((), |_| {
-        let listener = Closure::<dyn FnMut(web_sys::ClipboardEvent)>::new(|e: web_sys::ClipboardEvent| {
+    let store = props.store.clone();
+    use_effect_with((), move |_| {
+        let listener = Closure::<dyn FnMut(web_sys::ClipboardEvent)>::new(move |e: web_sys::ClipboardEvent| {
             if typing_somewhere() {
                 return;
             }
@@ -100,7 +92,7 @@ pub fn paste_json() -> Html {
             };
             if looks_like_json(&text) {
                 e.prevent_default();
-                loader::load_text(paste_name(), text);
+                store.dispatch(Action::LoadBytes { name: paste_name(), bytes: text.into_bytes() });
             }
         });
         let document = web_sys::window().and_then(|w| w.document());
@@ -127,6 +119,7 @@ pub fn paste_json() -> Html {
         Callback::from(move |_: MouseEvent| open.set(false))
     };
     let submit = {
+        let store = props.store.clone();
         let open = open.clone();
         let error = error.clone();
         let text_ref = text_ref.clone();
@@ -139,7 +132,12 @@ pub fn paste_json() -> Html {
                 error.set("Paste a trace as JSON first (Jaeger, Zipkin v2 or OTLP).".to_string());
                 return;
             }
-            loader::load_text(paste_name(), text);
+            // Say what is wrong here, with the text kept, rather than close and fail later.
+            if let Err(problem) = strand_formats::check_pasted(text.as_bytes()) {
+                error.set(problem);
+                return;
+            }
+            store.dispatch(Action::LoadBytes { name: paste_name(), bytes: text.into_bytes() });
             open.set(false);
         })
     };

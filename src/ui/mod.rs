@@ -1,10 +1,11 @@
-//! The browser layer: Yew components, file reading, the panic banner. The only module that
-//! touches `web-sys`, `wasm-bindgen` and `yew`; compiled for wasm32 only. Components stay thin:
-//! everything they show comes from `view` and `formats` functions.
+//! The browser layer: Yew components, the import worker, fetch, the panic banner. The only code
+//! that touches `web-sys`, `wasm-bindgen`, `gloo` and `yew`; compiled for wasm32 only. The app
+//! core (`strand_app`, run by `store`) decides; components render its snapshots and the view
+//! models of `strand_view`, and dispatch what the user does.
 
 pub mod app;
+mod importer;
 mod load_ui;
-mod loader;
 mod panic;
 mod worker;
 
@@ -23,8 +24,8 @@ mod search_bar;
 mod service_map;
 mod sources;
 mod spans_tab;
-mod state;
 mod stats_tab;
+mod store;
 mod trace_page;
 mod trace_table;
 mod url;

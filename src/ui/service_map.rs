@@ -6,7 +6,7 @@
 
 use super::flame::use_element_size;
 use super::perf;
-use super::state::DataHandle;
+use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
 use strand_model::time::format_duration;
@@ -433,13 +433,10 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         };
         let show_traces = (has_traces && source == Source::Traces && n.kind == NodeKind::Service).then(|| {
             let on_navigate = props.on_navigate.clone();
-            let other = props.route.other.clone();
+            let session = props.route.session();
             let name = n.name.clone();
             let onclick = Callback::from(move |_: MouseEvent| {
-                on_navigate.emit((
-                    Route { page: Page::Traces, service: Some(name.clone()), other: other.clone(), ..Route::default() },
-                    true,
-                ))
+                on_navigate.emit((Route { page: Page::Traces, service: Some(name.clone()), ..session.clone() }, true))
             });
             html! { <button class="btn small map-show-traces" {onclick}>{ "Show traces with this service" }</button> }
         });

@@ -1,27 +1,19 @@
 //! Where traces come from besides dropped files: "Open URL…" (also `?url=` on page load) and
 //! "Connect…" to a collector (Jaeger, Zipkin, Tempo; kept in local storage, kind and base URL in
 //! the address as `source=`/`base=`), with service and operation pickers, a search form, open by
-//! trace id and dependency links. Requests and answers are `strand_sources` (pure); this component
-//! only runs them through `fetch` and hands bodies to the app with `Action::Load`. A failure adds
-//! an error notice and never touches what is loaded.
+//! trace id and dependency links. This component holds only what is typed; every request, its
+//! fallbacks and what its answer means are the app core's (`strand_app::collect`, `plan`).
 
-use super::fetch::{self, DEFAULT_TIMEOUT_MS};
-use super::state::{Action, NoticeKind};
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use strand_sources::errors::{explain, Context, Target};
+use super::fetch;
+use super::store::Store;
+use strand_app::collect::{Collector, CollectorCommand, Status};
+use strand_app::Action;
 use strand_sources::query::{SearchForm, DEFAULT_LIMIT, DEFAULT_LOOKBACK};
-use strand_sources::{self as sources, remote_file, tempo, CollectorKind, Connection, Failure, Outcome, Step};
-use strand_view::route::{Page, Route};
+use strand_sources::{tempo, CollectorKind};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-const STORAGE_KEY: &str = "strand.connection";
-/// How many traces a Tempo search fetches at once.
-const TEMPO_PARALLEL: usize = 4;
 const LOOKBACKS: [(&str, &str); 7] = [
     ("15m", "last 15 minutes"),
     ("1h", "last hour"),
@@ -34,13 +26,14 @@ const LOOKBACKS: [(&str, &str); 7] = [
 
 #[derive(Properties, PartialEq)]
 pub struct SourcesProps {
-    pub dispatch: Callback<Action>,
-    pub route: Route,
-    /// What is loaded: opening a trace by id that is already here just selects it.
-    pub data: super::state::DataHandle,
+    pub store: Store,
+    /// The core's collector state (a snapshot: the panel renders again when it changes).
+    pub collector: Collector,
+    /// The file URL of the address, to fill the Open URL field.
+    pub url: Option<String>,
 }
 
-/// The panel's own state (what is typed, what is open, what is in flight).
+/// What is typed in the panel, and which parts are open.
 #[derive(Clone, PartialEq)]
 struct Panel {
     show_url: bool,
@@ -51,9 +44,6 @@ struct Panel {
     kind: CollectorKind,
     base_text: String,
     auth_text: String,
-    connection: Option<Connection>,
-    services: Vec<String>,
-    operations: Vec<String>,
     service: String,
     operation: String,
     tags: String,
@@ -66,24 +56,20 @@ struct Panel {
     max_duration: String,
     limit: String,
     trace_id: String,
-    form_error: Option<String>,
-    /// Requests in flight: (job id, what it is doing).
-    busy: Vec<(u64, String)>,
 }
 
-impl Default for Panel {
-    fn default() -> Self {
+impl Panel {
+    fn new(route_url: Option<String>, connection: Option<&strand_sources::Connection>) -> Panel {
         Panel {
             show_url: false,
-            url_text: String::new(),
-            show_collector: false,
+            url_text: route_url.unwrap_or_default(),
+            show_collector: connection.is_some(),
             edit_connection: false,
-            kind: CollectorKind::Jaeger,
-            base_text: String::new(),
-            auth_text: String::new(),
-            connection: None,
-            services: Vec::new(),
-            operations: Vec::new(),
+            kind: connection.map_or(CollectorKind::Jaeger, |c| c.kind),
+            base_text: connection.map(|c| c.base_url.clone()).unwrap_or_default(),
+            auth_text: connection
+                .and_then(|c| c.auth_header.as_ref().map(|(n, v)| format!("{n}: {v}")))
+                .unwrap_or_default(),
             service: String::new(),
             operation: String::new(),
             tags: String::new(),
@@ -96,13 +82,9 @@ impl Default for Panel {
             max_duration: String::new(),
             limit: String::new(),
             trace_id: String::new(),
-            form_error: None,
-            busy: Vec::new(),
         }
     }
-}
 
-impl Panel {
     fn search_form(&self, with_traceql: bool) -> SearchForm {
         let custom = self.lookback == "custom";
         SearchForm {
@@ -120,280 +102,6 @@ impl Panel {
     }
 }
 
-/// A change to the panel, applied by the reducer (so async tasks can make changes too).
-struct Edit(Box<dyn FnOnce(&mut Panel)>);
-
-impl Reducible for Panel {
-    type Action = Edit;
-    fn reduce(self: Rc<Self>, edit: Edit) -> Rc<Self> {
-        let mut next = (*self).clone();
-        (edit.0)(&mut next);
-        Rc::new(next)
-    }
-}
-
-type Dispatcher = UseReducerDispatcher<Panel>;
-
-fn edit(panel: &Dispatcher, f: impl FnOnce(&mut Panel) + 'static) {
-    panel.dispatch(Edit(Box::new(f)));
-}
-
-/// What a running request needs: where results and notices go, the time limit.
-#[derive(Clone)]
-struct Runner {
-    app: Callback<Action>,
-    panel: Dispatcher,
-    timeout_ms: u32,
-}
-
-static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
-
-impl Runner {
-    /// Shows `label` as in progress until the returned job ends.
-    fn begin(&self, label: String) -> u64 {
-        let id = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
-        edit(&self.panel, move |p| p.busy.push((id, label)));
-        id
-    }
-
-    fn end(&self, id: u64) {
-        edit(&self.panel, move |p| p.busy.retain(|(j, _)| *j != id));
-    }
-
-    fn fail(&self, failure: &Failure, target: Target, what: &str, url: &str, header: Option<&str>) {
-        let origin = fetch::page_origin();
-        let e = explain(failure, &Context { target, what, url, page_origin: &origin, header });
-        self.app.emit(Action::Notify { kind: NoticeKind::Error, text: e.text, details: e.details });
-    }
-
-    fn info(&self, text: String, details: Vec<String>) {
-        self.app.emit(Action::Notify { kind: NoticeKind::Loaded, text, details });
-    }
-}
-
-/// Runs a step and its fallbacks; returns the outcome and the URL that produced it.
-async fn run(step: Step, timeout_ms: u32) -> (Outcome, String) {
-    let mut step = step;
-    loop {
-        let url = step.request.url.clone();
-        let outcome = match fetch::get(&step.request, timeout_ms).await {
-            Ok(response) => sources::decode(&step, response),
-            Err(failure) => Outcome::Failed(failure),
-        };
-        match outcome {
-            Outcome::Fallback => match step.fallback.take() {
-                Some(next) => step = *next,
-                None => return (Outcome::Failed(Failure::Http { status: 404, message: String::new() }), url),
-            },
-            other => return (other, url),
-        }
-    }
-}
-
-fn load_url(runner: &Runner, input: &str) {
-    let request = match remote_file::request(input) {
-        Ok(r) => r,
-        Err(message) => {
-            runner.app.emit(Action::Notify { kind: NoticeKind::Error, text: message, details: Vec::new() });
-            return;
-        }
-    };
-    let label = remote_file::label(&request.url);
-    let runner = runner.clone();
-    let job = runner.begin(format!("Loading {label}…"));
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = fetch::get(&request, runner.timeout_ms).await;
-        runner.end(job);
-        let outcome = result.and_then(|r| {
-            if (200..300).contains(&r.status) {
-                remote_file::check_body(&r.body).map(|()| r.body)
-            } else {
-                Err(Failure::http(r.status, &r.body))
-            }
-        });
-        match outcome {
-            Ok(bytes) => runner.app.emit(Action::Load { file: label, bytes }),
-            Err(failure) => runner.fail(&failure, Target::File, &request.url, &request.url, None),
-        }
-    });
-}
-
-/// Connects: remembers the connection and lists its services.
-fn list_services(runner: &Runner, conn: Connection) {
-    let runner = runner.clone();
-    let job = runner.begin(format!("Connecting to {}…", conn.label()));
-    wasm_bindgen_futures::spawn_local(async move {
-        let (outcome, url) = run(sources::services(&conn), runner.timeout_ms).await;
-        runner.end(job);
-        match outcome {
-            Outcome::Names(names) => {
-                let count = names.len();
-                edit(&runner.panel, move |p| p.services = names);
-                runner.info(
-                    format!("{}: connected, {count} service{}", conn.label(), if count == 1 { "" } else { "s" }),
-                    Vec::new(),
-                );
-            }
-            Outcome::Failed(failure) => {
-                // Keep the connection form open: the address or the header probably needs fixing.
-                edit(&runner.panel, |p| p.edit_connection = true);
-                runner.fail(
-                    &failure,
-                    Target::Collector(conn.kind),
-                    &format!("{}: list services", conn.label()),
-                    &url,
-                    header_name(&conn),
-                );
-            }
-            _ => {}
-        }
-    });
-}
-
-fn list_operations(runner: &Runner, conn: Connection, service: String) {
-    let runner = runner.clone();
-    let job = runner.begin(format!("Listing operations of {service}…"));
-    wasm_bindgen_futures::spawn_local(async move {
-        let (outcome, url) = run(sources::operations(&conn, &service), runner.timeout_ms).await;
-        runner.end(job);
-        match outcome {
-            Outcome::Names(names) => edit(&runner.panel, move |p| {
-                if p.service == service {
-                    p.operations = names;
-                }
-            }),
-            Outcome::Failed(failure) => runner.fail(
-                &failure,
-                Target::Collector(conn.kind),
-                &format!("{}: list operations", conn.label()),
-                &url,
-                header_name(&conn),
-            ),
-            _ => {}
-        }
-    });
-}
-
-fn header_name(conn: &Connection) -> Option<&str> {
-    conn.auth_header.as_ref().map(|(name, _)| name.as_str())
-}
-
-/// Runs a step that yields a document to load (search, trace, dependencies).
-fn load_step(runner: &Runner, conn: Connection, step: Step, what: String, then: Option<Route>) {
-    let runner = runner.clone();
-    let job = runner.begin(format!("{what}…"));
-    wasm_bindgen_futures::spawn_local(async move {
-        let (outcome, url) = run(step, runner.timeout_ms).await;
-        match outcome {
-            Outcome::Document(bytes) => {
-                runner.app.emit(Action::Load { file: what, bytes });
-                if let Some(route) = then {
-                    runner.app.emit(Action::Navigate { route, push: true });
-                }
-            }
-            Outcome::Summaries(found) => {
-                fetch_summaries(&runner, &conn, found, what.clone()).await;
-            }
-            Outcome::Empty(message) => runner
-                .info(format!("{what}: {message}"), vec!["Widen the time range or remove some filters.".to_string()]),
-            Outcome::Failed(failure) => {
-                runner.fail(&failure, Target::Collector(conn.kind), &what, &url, header_name(&conn))
-            }
-            Outcome::Names(_) | Outcome::Fallback => {}
-        }
-        runner.end(job);
-    });
-}
-
-/// Tempo search answers with summaries: fetch the traces by id, a few at a time, and load them
-/// as one document.
-async fn fetch_summaries(runner: &Runner, conn: &Connection, found: Vec<sources::TraceSummary>, what: String) {
-    let steps: VecDeque<Step> = found.iter().filter_map(|s| sources::trace(conn, &s.trace_id).ok()).collect();
-    let total = steps.len();
-    let queue = Rc::new(RefCell::new(steps));
-    let documents: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
-    let failures: Rc<RefCell<Vec<(Failure, String)>>> = Rc::default();
-    let (sender, receiver) = futures_lite_channel();
-    for _ in 0..TEMPO_PARALLEL.min(total.max(1)) {
-        let (queue, documents, failures, sender, timeout) =
-            (queue.clone(), documents.clone(), failures.clone(), sender.clone(), runner.timeout_ms);
-        wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                let next = queue.borrow_mut().pop_front();
-                let Some(step) = next else { break };
-                match run(step, timeout).await {
-                    (Outcome::Document(doc), _) => documents.borrow_mut().push(doc),
-                    (Outcome::Failed(f), url) => failures.borrow_mut().push((f, url)),
-                    _ => {}
-                }
-            }
-            sender.finish_one();
-        });
-    }
-    receiver.await_all(TEMPO_PARALLEL.min(total.max(1))).await;
-    let docs = documents.take();
-    if !docs.is_empty() {
-        let label = format!("{what} ({} of {total} traces)", docs.len());
-        runner.app.emit(Action::Load { file: label, bytes: tempo::combine_documents(&docs) });
-    }
-    for (failure, url) in failures.take() {
-        runner.fail(
-            &failure,
-            Target::Collector(conn.kind),
-            &format!("{}: fetch found trace", conn.label()),
-            &url,
-            header_name(conn),
-        );
-    }
-}
-
-/// A tiny join for the worker tasks above: each worker calls `finish_one`; `await_all(n)`
-/// resolves when `n` have.
-fn futures_lite_channel() -> (Finisher, Finisher) {
-    let shared = Rc::new(JoinState { finished: Cell::new(0), waker: RefCell::new(None) });
-    (Finisher(shared.clone()), Finisher(shared))
-}
-
-struct JoinState {
-    finished: Cell<usize>,
-    waker: RefCell<Option<std::task::Waker>>,
-}
-
-#[derive(Clone)]
-struct Finisher(Rc<JoinState>);
-
-impl Finisher {
-    fn finish_one(&self) {
-        self.0.finished.set(self.0.finished.get() + 1);
-        if let Some(waker) = self.0.waker.borrow_mut().take() {
-            waker.wake();
-        }
-    }
-
-    async fn await_all(&self, n: usize) {
-        std::future::poll_fn(|cx| {
-            if self.0.finished.get() >= n {
-                std::task::Poll::Ready(())
-            } else {
-                *self.0.waker.borrow_mut() = Some(cx.waker().clone());
-                std::task::Poll::Pending
-            }
-        })
-        .await
-    }
-}
-
-fn param<'a>(route: &'a Route, key: &str) -> Option<&'a str> {
-    route.other.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
-fn with_params(route: &Route, remove: &[&str], add: Vec<(String, String)>) -> Route {
-    let mut next = route.clone();
-    next.other.retain(|(k, _)| !remove.contains(&k.as_str()));
-    next.other.extend(add);
-    next
-}
-
 fn input_value(e: &InputEvent) -> String {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
 }
@@ -403,275 +111,129 @@ fn select_value(e: &Event) -> String {
 }
 
 /// A callback that stores an input's text with `set`.
-fn on_text(panel: &UseReducerHandle<Panel>, set: fn(&mut Panel, String)) -> Callback<InputEvent> {
-    let panel = panel.dispatcher();
+fn on_text(panel: &UseStateHandle<Panel>, set: fn(&mut Panel, String)) -> Callback<InputEvent> {
+    let panel = panel.clone();
     Callback::from(move |e: InputEvent| {
-        let value = input_value(&e);
-        edit(&panel, move |p| set(p, value));
+        let mut next = (*panel).clone();
+        set(&mut next, input_value(&e));
+        panel.set(next);
+    })
+}
+
+/// A callback that changes the panel with `change`.
+fn on_panel<E: 'static>(panel: &UseStateHandle<Panel>, change: impl Fn(&mut Panel, E) + 'static) -> Callback<E> {
+    let panel = panel.clone();
+    Callback::from(move |e: E| {
+        let mut next = (*panel).clone();
+        change(&mut next, e);
+        panel.set(next);
     })
 }
 
 #[function_component(SourcesPanel)]
 pub fn sources_panel(props: &SourcesProps) -> Html {
-    let panel = use_reducer(Panel::default);
-    let timeout_ms =
-        param(&props.route, "timeout").and_then(|t| t.parse().ok()).filter(|&t| t > 0).unwrap_or(DEFAULT_TIMEOUT_MS);
-    let runner = Runner { app: props.dispatch.clone(), panel: panel.dispatcher(), timeout_ms };
-
-    // On open: `?url=` loads a file; `?source=&base=` reconnects (auth header from local storage
-    // when it was saved for the same collector); otherwise the saved connection fills the form.
-    {
-        let runner = runner.clone();
-        let route = props.route.clone();
-        use_effect_with((), move |_| {
-            let saved = fetch::storage_get(STORAGE_KEY).and_then(|s| Connection::from_storage(&s));
-            let from_address = Connection::from_params(&route.other);
-            let conn = match (from_address, saved.clone()) {
-                (Some((kind, base)), Some(saved)) if saved.kind == kind && saved.base_url == base => Some(saved),
-                (Some((kind, base_url)), _) => Some(Connection { kind, base_url, auth_header: None }),
-                (None, _) => None,
-            };
-            let form = conn.clone().or(saved);
-            if let Some(c) = &form {
-                let c = c.clone();
-                let connected = conn.is_some();
-                edit(&runner.panel, move |p| {
-                    p.kind = c.kind;
-                    p.base_text = c.base_url.clone();
-                    p.auth_text = c.auth_header.as_ref().map(|(n, v)| format!("{n}: {v}")).unwrap_or_default();
-                    if connected {
-                        p.connection = Some(c);
-                        p.show_collector = true;
-                    }
-                });
-            }
-            if let Some(c) = conn {
-                list_services(&runner, c);
-            }
-            if let Some(url) = param(&route, "url") {
-                let url = url.to_string();
-                edit(&runner.panel, {
-                    let url = url.clone();
-                    move |p| p.url_text = url
-                });
-                load_url(&runner, &url);
-            }
-        });
-    }
-
+    let store = props.store.clone();
+    let (collector, route_url) = (props.collector.clone(), props.url.clone());
+    let panel = {
+        let connection = collector.connection.clone();
+        use_state(move || Panel::new(route_url, connection.as_ref()))
+    };
     let p = (*panel).clone();
-    let toggle_url = {
-        let panel = panel.dispatcher();
-        Callback::from(move |_: MouseEvent| edit(&panel, |p| p.show_url = !p.show_url))
-    };
-    let toggle_collector = {
-        let panel = panel.dispatcher();
-        Callback::from(move |_: MouseEvent| edit(&panel, |p| p.show_collector = !p.show_collector))
-    };
-    let submit_url = {
-        let runner = runner.clone();
-        let text = p.url_text.clone();
-        let route = props.route.clone();
+    let command = |make: fn(&Panel) -> Option<CollectorCommand>| {
+        let (store, panel) = (store.clone(), panel.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if remote_file::request(&text).is_ok() {
-                let next = with_params(&route, &["url"], vec![("url".to_string(), text.trim().to_string())]);
-                runner.app.emit(Action::Navigate { route: next, push: false });
+            if let Some(command) = make(&panel) {
+                store.dispatch(Action::Collector(command));
             }
-            load_url(&runner, &text);
         })
     };
+
+    let toggle_url = on_panel(&panel, |p, _: MouseEvent| p.show_url = !p.show_url);
+    let toggle_collector = on_panel(&panel, |p, _: MouseEvent| p.show_collector = !p.show_collector);
+    let submit_url = command(|p| Some(CollectorCommand::OpenUrl { url: p.url_text.clone() }));
     let submit_connect = {
-        let runner = runner.clone();
-        let (kind, base, auth) = (p.kind, p.base_text.clone(), p.auth_text.clone());
-        let route = props.route.clone();
+        let (store, panel) = (store.clone(), panel.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match Connection::new(kind, &base, &auth) {
-                Ok(conn) => {
-                    fetch::storage_set(STORAGE_KEY, &conn.to_storage());
-                    let next = with_params(&route, &["source", "base"], conn.to_params());
-                    runner.app.emit(Action::Navigate { route: next, push: false });
-                    let c = conn.clone();
-                    edit(&runner.panel, move |p| {
-                        p.base_text = c.base_url.clone();
-                        p.connection = Some(c);
-                        p.edit_connection = false;
-                        p.services.clear();
-                        p.operations.clear();
-                        p.service.clear();
-                        p.operation.clear();
-                        p.form_error = None;
-                    });
-                    list_services(&runner, conn);
-                }
-                Err(message) => edit(&runner.panel, move |p| p.form_error = Some(message)),
-            }
+            let command = CollectorCommand::Connect {
+                kind: panel.kind,
+                base: panel.base_text.clone(),
+                auth: panel.auth_text.clone(),
+            };
+            store.dispatch(Action::Collector(command));
+            let mut next = (*panel).clone();
+            next.edit_connection = false;
+            next.service.clear();
+            next.operation.clear();
+            panel.set(next);
         })
     };
     let disconnect = {
-        let runner = runner.clone();
-        let route = props.route.clone();
+        let (store, panel) = (store.clone(), panel.clone());
         Callback::from(move |_: MouseEvent| {
-            fetch::storage_remove(STORAGE_KEY);
-            runner
-                .app
-                .emit(Action::Navigate { route: with_params(&route, &["source", "base"], Vec::new()), push: false });
-            edit(&runner.panel, |p| {
-                p.connection = None;
-                p.services.clear();
-                p.operations.clear();
-                p.auth_text.clear();
-            });
+            store.dispatch(Action::Collector(CollectorCommand::Disconnect));
+            let mut next = (*panel).clone();
+            next.auth_text.clear();
+            panel.set(next);
         })
     };
-    let on_kind = {
-        let panel = panel.dispatcher();
-        Callback::from(move |e: Event| {
-            let value = select_value(&e);
-            edit(&panel, move |p| {
-                if let Some(kind) = CollectorKind::parse(&value) {
-                    p.kind = kind;
-                }
-            })
-        })
-    };
+    let on_kind = on_panel(&panel, |p, e: Event| {
+        if let Some(kind) = CollectorKind::parse(&select_value(&e)) {
+            p.kind = kind;
+        }
+    });
     let on_service = {
-        let runner = runner.clone();
-        let conn = p.connection.clone();
+        let (store, panel) = (store.clone(), panel.clone());
         Callback::from(move |e: Event| {
             let service = select_value(&e);
-            let s = service.clone();
-            edit(&runner.panel, move |p| {
-                p.service = s;
-                p.operation.clear();
-                p.operations.clear();
-            });
-            if let (Some(conn), false) = (conn.clone(), service.is_empty()) {
-                list_operations(&runner, conn, service);
-            }
+            let mut next = (*panel).clone();
+            next.service = service.clone();
+            next.operation.clear();
+            panel.set(next);
+            store.dispatch(Action::Collector(CollectorCommand::ListOperations { service }));
         })
     };
-    let on_operation = {
-        let panel = panel.dispatcher();
-        Callback::from(move |e: Event| {
-            let value = select_value(&e);
-            edit(&panel, move |p| p.operation = value)
-        })
-    };
-    let on_lookback = {
-        let panel = panel.dispatcher();
-        Callback::from(move |e: Event| {
-            let value = select_value(&e);
-            edit(&panel, move |p| p.lookback = value)
-        })
-    };
-    let on_traceql = {
-        let panel = panel.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let value = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-                .map(|t| t.value())
-                .unwrap_or_default();
-            edit(&panel, move |p| {
-                p.traceql = value;
-                p.traceql_edited = true;
-            })
-        })
-    };
-    let toggle_connection_form = {
-        let panel = panel.dispatcher();
-        Callback::from(move |_: MouseEvent| edit(&panel, |p| p.edit_connection = !p.edit_connection))
-    };
-    let rebuild_traceql = {
-        let panel = panel.dispatcher();
-        Callback::from(move |_: MouseEvent| edit(&panel, |p| p.traceql_edited = false))
-    };
-    let submit_search = {
-        let runner = runner.clone();
-        let p = p.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let Some(conn) = p.connection.clone() else { return };
-            let checked = p
-                .search_form(conn.kind == CollectorKind::Tempo)
-                .to_query(fetch::now_ms())
-                .and_then(|q| sources::search(&conn, &q).map(|step| (q, step)));
-            match checked {
-                Ok((q, step)) => {
-                    edit(&runner.panel, |p| p.form_error = None);
-                    let scope = if q.service.is_empty() { "all services".to_string() } else { q.service.clone() };
-                    let what = format!("{}: search {scope}", conn.label());
-                    load_step(&runner, conn, step, what, None);
-                }
-                Err(message) => edit(&runner.panel, move |p| p.form_error = Some(message)),
-            }
-        })
-    };
-    let open_trace = {
-        let runner = runner.clone();
-        let data = props.data.clone();
-        let (conn, id) = (p.connection.clone(), p.trace_id.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let Some(conn) = conn.clone() else { return };
-            match sources::trace(&conn, &id) {
-                Ok(step) => {
-                    let clean = sources::query::clean_trace_id(&id).unwrap_or_default();
-                    let mut route = super::url::current_route();
-                    route.page = Page::Traces;
-                    let shown = sources::query::route_trace_id(&clean);
-                    route.trace = Some(shown.clone());
-                    route.span = None;
-                    edit(&runner.panel, |p| p.form_error = None);
-                    // Already loaded: select it rather than fetch and merge a second copy.
-                    let loaded = {
-                        let data = data.borrow();
-                        data.traces.iter().any(|t| t.trace_id.display(&data.strings) == shown)
-                    };
-                    if loaded {
-                        runner.app.emit(Action::Navigate { route, push: true });
-                        return;
-                    }
-                    load_step(&runner, conn.clone(), step, format!("{}: trace {clean}", conn.label()), Some(route));
-                }
-                Err(message) => edit(&runner.panel, move |p| p.form_error = Some(message)),
-            }
-        })
-    };
+    let on_operation = on_panel(&panel, |p, e: Event| p.operation = select_value(&e));
+    let on_lookback = on_panel(&panel, |p, e: Event| p.lookback = select_value(&e));
+    let on_traceql = on_panel(&panel, |p, e: InputEvent| {
+        p.traceql =
+            e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()).map(|t| t.value()).unwrap_or_default();
+        p.traceql_edited = true;
+    });
+    let toggle_connection_form = on_panel(&panel, |p, _: MouseEvent| p.edit_connection = !p.edit_connection);
+    let rebuild_traceql = on_panel(&panel, |p, _: MouseEvent| p.traceql_edited = false);
+    let submit_search =
+        command(|p| Some(CollectorCommand::Search { form: p.search_form(true), now_ms: fetch::now_ms() }));
+    let open_trace = command(|p| Some(CollectorCommand::OpenTrace { id: p.trace_id.clone() }));
     let load_dependencies = {
-        let runner = runner.clone();
-        let p = p.clone();
+        let (store, panel) = (store.clone(), panel.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(conn) = p.connection.clone() else { return };
-            match p.search_form(false).to_query(fetch::now_ms()) {
-                Ok(q) => match sources::dependencies(&conn, q.end_ms, q.lookback_ms()) {
-                    Some(step) => {
-                        let mut route = super::url::current_route();
-                        route.page = Page::Map;
-                        load_step(&runner, conn.clone(), step, format!("{}: dependencies", conn.label()), Some(route));
-                    }
-                    None => edit(&runner.panel, |p| {
-                        p.form_error = Some(
-                            "Tempo's API has no dependency links; the service map is built from loaded traces.".into(),
-                        )
-                    }),
-                },
-                Err(message) => edit(&runner.panel, move |p| p.form_error = Some(message)),
-            }
+            let command =
+                CollectorCommand::LoadDependencies { form: panel.search_form(false), now_ms: fetch::now_ms() };
+            store.dispatch(Action::Collector(command));
         })
     };
 
-    let connected = p.connection.clone();
-    let collector_label = match &connected {
-        Some(c) => format!("{} {}", c.kind.label(), c.host()),
-        None => "Connect…".to_string(),
+    // Connected only once the collector answered; a failed connection keeps the form open.
+    let connected = collector.connection.clone().filter(|_| collector.status == Status::Connected);
+    let collector_label = match (&collector.connection, collector.status) {
+        (Some(c), Status::Connected) => format!("{} {}", c.kind.label(), c.host()),
+        (Some(c), Status::Connecting) => format!("{} {}…", c.kind.label(), c.host()),
+        (Some(c), Status::Failed) => format!("{} {} (not reachable)", c.kind.label(), c.host()),
+        _ => "Connect…".to_string(),
     };
+    let status_class = match collector.status {
+        Status::Connected => "connected",
+        Status::Connecting => "connecting",
+        Status::Failed => "failed",
+        Status::Disconnected => "disconnected",
+    };
+    let busy = collector.busy();
     let auto_traceql = p.search_form(false).to_query(0).map(|q| tempo::build_traceql(&q)).unwrap_or_default();
 
-    let progress = (!p.busy.is_empty()).then(|| {
-        let text = p.busy.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join(" · ");
+    let progress = (!busy.is_empty()).then(|| {
+        let text = busy.join(" · ");
         html! { <span class="sources-progress" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>{ text }</span> }
     });
 
@@ -680,7 +242,7 @@ pub fn sources_panel(props: &SourcesProps) -> Html {
             <div class="sources-bar">
                 <button type="button" class={classes!("btn", "sources-open-url", p.show_url.then_some("active"))}
                         aria-expanded={p.show_url.to_string()} onclick={toggle_url}>{ "Open URL…" }</button>
-                <button type="button" class={classes!("btn", "sources-open-collector", p.show_collector.then_some("active"), connected.is_some().then_some("connected"))}
+                <button type="button" class={classes!("btn", "sources-open-collector", p.show_collector.then_some("active"), status_class)}
                         aria-expanded={p.show_collector.to_string()} onclick={toggle_collector}>{ collector_label }</button>
                 { for progress }
             </div>
@@ -730,14 +292,14 @@ pub fn sources_panel(props: &SourcesProps) -> Html {
                                 <span>{ "Service" }</span>
                                 <select name="service" onchange={on_service}>
                                     <option value="" selected={p.service.is_empty()}>{ if conn.kind == CollectorKind::Jaeger { "choose…" } else { "all services" } }</option>
-                                    { for p.services.iter().map(|s| html! { <option value={s.clone()} selected={*s == p.service}>{ s }</option> }) }
+                                    { for collector.services.iter().map(|s| html! { <option value={s.clone()} selected={*s == p.service}>{ s }</option> }) }
                                 </select>
                             </label>
                             <label class="field">
                                 <span>{ if conn.kind == CollectorKind::Zipkin { "Span name" } else { "Operation" } }</span>
                                 <select name="operation" onchange={on_operation}>
                                     <option value="" selected={p.operation.is_empty()}>{ "all" }</option>
-                                    { for p.operations.iter().map(|s| html! { <option value={s.clone()} selected={*s == p.operation}>{ s }</option> }) }
+                                    { for collector.operations.1.iter().map(|s| html! { <option value={s.clone()} selected={*s == p.operation}>{ s }</option> }) }
                                 </select>
                             </label>
                             <label class="field wide">
@@ -803,7 +365,7 @@ pub fn sources_panel(props: &SourcesProps) -> Html {
                     }
                 </div>
             }
-            if let Some(message) = &p.form_error {
+            if let Some(message) = &collector.form_error {
                 if p.show_collector || p.show_url {
                     <p class="sources-error" role="alert">{ message }</p>
                 }

@@ -3,7 +3,7 @@
 //! from `view::spans_table`, and so is the text of each row. Clicking a row selects the span.
 
 use super::flame::use_element_size;
-use super::state::DataHandle;
+use super::store::DataHandle;
 use std::rc::Rc;
 use strand_view::spans_table::{span_order, table_row, visible_rows, warning_counts, SpanColumn, SpanSort};
 use strand_view::trace_view::TraceAnalysis;

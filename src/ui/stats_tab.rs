@@ -2,7 +2,7 @@
 //! with count, total, average, min, max, self time and share of the trace; sortable by header.
 //! Numbers come from `analysis::stats::trace_stats`, rows and sorting from `view::spans_table`.
 
-use super::state::DataHandle;
+use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::stats::trace_stats;
 use strand_view::spans_table::{group_choices, stats_rows, StatsColumn, StatsSort};

@@ -5,7 +5,7 @@
 //! geometry come from `view::trace_list` and `view::scatter`.
 
 use super::flame::use_element_size;
-use super::state::DataHandle;
+use super::store::DataHandle;
 use strand_view::route::Route;
 use strand_view::scatter::{auto_scale, scatter, Scatter, YScale};
 use strand_view::trace_list::{filter_rows, sort_order, summaries, ListFilter, TraceColumn, TraceSort, TraceSummary};

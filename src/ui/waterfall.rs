@@ -4,7 +4,7 @@
 //! from `view::waterfall`; this component only keeps UI state and talks to the browser.
 
 use super::perf;
-use super::state::DataHandle;
+use super::store::DataHandle;
 use std::cell::RefCell;
 use std::rc::Rc;
 use strand_model::time::format_duration;

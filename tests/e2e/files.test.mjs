@@ -136,7 +136,7 @@ test('a big file loads in the worker while the page keeps reacting; cancel stops
   await screenshot(page, 'files-big-loading');
   await page.keyboard.press('Escape');
   await page.waitForSelector('.notice-ok', { timeout: 120_000 });
-  assert.match((await noticeTexts(page))[0], /150000 spans in 1 new trace/);
+  assert.match((await noticeTexts(page))[0], /150,000 spans in 1 new trace/);
   await page.waitForSelector('.wf-row');
   const measures = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => m.name));
   for (const phase of ['strand:read', 'strand:import', 'strand:encode', 'strand:merge']) {
@@ -150,6 +150,6 @@ test('a big file loads in the worker while the page keeps reacting; cancel stops
   await page.waitForSelector('.notice-error');
   assert.match((await noticeTexts(page)).at(-1), /Loading synth-150000\.otlp\.json was cancelled/);
   assert.equal(await page.locator('.load-progress').count(), 0);
-  assert.match(await page.textContent('.totals'), /1 traces · 150000 spans/);
+  assert.match(await page.textContent('.totals'), /1 trace · 150,000 spans/);
   assert.deepEqual(page.problems, []);
 });

@@ -93,7 +93,7 @@ test('?url= loads a remote file with CORS, and every failing URL says why and ke
   await page.waitForSelector('tr.trace-row');
   assert.match(await page.locator('.notice-ok').first().innerText(), /trace\.json \(127\.0\.0\.1:\d+\): Zipkin v2 JSON/);
   const totals = await page.locator('.totals').innerText();
-  assert.match(totals, /^1 traces · /);
+  assert.match(totals, /^1 trace · /);
 
   await page.click('.sources-open-url');
   const cases = [

@@ -175,7 +175,7 @@ test('Strand searches a real Zipkin, opens a trace, and its waterfall and servic
 
   // Zipkin's own dependency links (/api/v2/dependencies) draw the same service-to-service calls.
   await page.click('.sources-dependencies');
-  await page.waitForFunction(() => [...document.querySelectorAll('.notice-ok')].some((n) => /dependencies: dependency links/.test(n.textContent)));
+  await page.waitForFunction(() => [...document.querySelectorAll('.notice-ok')].some((n) => /dependencies: [\d,]+ dependency links?/.test(n.textContent)));
   await page.click('button.map-source[data-source=links]');
   await page.waitForSelector('button.map-source[data-source=links][aria-pressed=true]');
   await page.waitForFunction(() => /dependency links/.test(document.querySelector('.map-title')?.textContent ?? ''));

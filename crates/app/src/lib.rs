@@ -1,1 +1,19 @@
-//! The app core: what the app does, as plain Rust that never touches the browser.
+//! The app core: what Strand does when the user acts or the browser reports back, as plain Rust
+//! that never touches the browser.
+//!
+//! [`App`] holds the state: the dataset, the route (everything in the address), notices, the
+//! load queue and the collector connection. [`App::apply`] takes an [`Action`] — a command from
+//! the user or a fact that an effect reported — and returns the [`Effect`]s to perform (import a
+//! file in the worker, cancel an import, run a request [`plan::Plan`], save the connection).
+//! `src/ui` performs effects and renders; it never decides.
+
+mod app;
+pub mod collect;
+pub mod load;
+pub mod notice;
+pub mod plan;
+
+pub use app::{Action, App, Effect, Env, MAX_FILE_BYTES};
+pub use collect::{CollectorCommand, Status};
+pub use load::{FileKey, Input, JobId, Phase, Progress};
+pub use notice::{Notice, NoticeKind};

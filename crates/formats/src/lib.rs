@@ -196,6 +196,26 @@ fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError
     ImportError::UnknownFormat { file: file.to_string(), found }
 }
 
+/// Checks pasted text before it is loaded: JSON (or JSON lines) in a format Strand reads. `Err`
+/// says what is wrong, where, in words for the paste dialog (which keeps the text to fix).
+pub fn check_pasted(bytes: &[u8]) -> Result<(), String> {
+    let bytes = detect::strip_bom(bytes);
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    if let Some(Err(e)) = values.find(Result::is_err) {
+        let (line, column) = (e.line(), e.column());
+        return Err(match e.classify() {
+            serde_json::error::Category::Eof => format!(
+                "The text ends early at line {line}, column {column}: it looks cut off. Copy the whole document and paste it again."
+            ),
+            _ => format!("The text is not valid JSON at line {line}, column {column}: {}.", explain(strip_position(&e.to_string()))),
+        });
+    }
+    match detect::detect(bytes) {
+        detect::Detected::Found(_) => Ok(()),
+        detect::Detected::Unknown(shape) => Err(unknown_format("the pasted text", bytes, shape).to_string()),
+    }
+}
+
 /// What a load added, for the UI and CLI.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LoadSummary {

@@ -3,6 +3,7 @@
 //! Depends on nothing else in the crate.
 
 pub mod dump;
+pub mod format;
 pub mod ids;
 pub mod strings;
 pub mod time;

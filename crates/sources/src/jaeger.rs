@@ -59,10 +59,11 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<Step, String> {
         ("maxDuration", q.max_duration_ns.map(go_duration).unwrap_or_default()),
         ("limit", q.limit.to_string()),
     ]);
-    Ok(with_fallback(
-        step(conn, Api::JaegerV3, Call::Search, &format!("/api/v3/traces{v3}")),
-        step(conn, Api::JaegerV1, Call::Search, &format!("/api/traces{v1}")),
-    ))
+    let v3 = step(conn, Api::JaegerV3, Call::Search, &format!("/api/v3/traces{v3}"));
+    let v1 = step(conn, Api::JaegerV1, Call::Search, &format!("/api/traces{v1}"));
+    // Jaeger's v3 HTTP gateway (checked: v1.75.0) does not read `query.attributes`, so a search
+    // with tags would silently return the untagged result: ask v1 first, which filters by tags.
+    Ok(if q.tags.is_empty() { with_fallback(v3, v1) } else { with_fallback(v1, v3) })
 }
 
 pub fn trace(conn: &Connection, trace_id: &str) -> Step {
@@ -143,6 +144,10 @@ pub fn decode(step: &Step, response: Response) -> Outcome {
     }
     // Some versions answer an unknown /api/v3 path with the UI's index page.
     if v3 && looks_like_html(&response.body) && (200..300).contains(&response.status) {
+        return Outcome::Fallback;
+    }
+    // v1 asked first (a search with tags) and not there: ask v3.
+    if !v3 && step.fallback.is_some() && (response.status == 404 || looks_like_html(&response.body)) {
         return Outcome::Fallback;
     }
     if !v3 && response.status == 404 && step.call == Call::Trace {

@@ -432,8 +432,7 @@ pub fn table_order(rows: &[Row], sort: Option<TableSort>, filter: &RowFilter) ->
 // Selection
 
 /// What the charts show: everything, one service, or one operation (service, span name and
-/// kind). In the route as `service=`, `op=` and `kind=` (the last among the route's other
-/// parameters, since only this page uses it).
+/// kind). In the route as `service=`, `op=` and `kind=`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Selection {
     pub service: Option<String>,
@@ -446,7 +445,7 @@ impl Selection {
         Selection {
             service: route.service.clone(),
             operation: route.operation.clone(),
-            kind: route.other.iter().find(|(k, _)| k == "kind").and_then(|(_, v)| SpanKind::parse(v)),
+            kind: route.kind.as_deref().and_then(SpanKind::parse),
         }
     }
 
@@ -455,10 +454,10 @@ impl Selection {
         let mut next = route.clone();
         next.service = self.service.clone();
         next.operation = self.operation.clone();
-        next.other.retain(|(k, _)| k != "kind");
-        if let (Some(kind), Some(_)) = (self.kind, &self.operation) {
-            next.other.push(("kind".to_string(), kind.as_str().to_string()));
-        }
+        next.kind = match (self.kind, &self.operation) {
+            (Some(kind), Some(_)) => Some(kind.as_str().to_string()),
+            _ => None,
+        };
         next
     }
 

@@ -61,7 +61,20 @@ pub struct Route {
     pub window: Option<(i64, i64)>,
     /// Sort key of the trace list or analytics table, e.g. `duration-desc`.
     pub sort: Option<String>,
-    /// Parameters Strand does not own (`demo`, `url`, ...), kept as they were.
+    /// The analytics selection's span kind (`kind=server`), with `service` and `operation`.
+    pub kind: Option<String>,
+    /// `demo`: open the built-in demo trace.
+    pub demo: bool,
+    /// `url=`: a JSON trace file to fetch on open.
+    pub url: Option<String>,
+    /// `source=` and `base=`: the collector to connect to (kind name and base URL).
+    pub source: Option<String>,
+    pub base: Option<String>,
+    /// `timeout=`: the time limit of requests in ms.
+    pub timeout_ms: Option<u32>,
+    /// `max-file-mb=`: a lower file-size limit than the default, in bytes (given in MB).
+    pub max_file_bytes: Option<u64>,
+    /// Parameters Strand does not own, kept as they were.
     pub other: Vec<(String, String)>,
 }
 
@@ -85,19 +98,61 @@ impl Route {
                     route.window = value.split_once('~').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
                 }
                 "sort" if !value.is_empty() => route.sort = Some(value),
+                "kind" if !value.is_empty() => route.kind = Some(value),
+                "demo" => route.demo = true,
+                "url" if !value.is_empty() => route.url = Some(value),
+                "source" if !value.is_empty() => route.source = Some(value),
+                "base" if !value.is_empty() => route.base = Some(value),
+                "timeout" => route.timeout_ms = value.parse().ok().filter(|&t| t > 0),
+                "max-file-mb" => {
+                    route.max_file_bytes =
+                        value.parse::<f64>().ok().filter(|mb| *mb > 0.0 && mb.is_finite()).map(|mb| (mb * 1e6) as u64)
+                }
                 other => route.other.push((other.to_string(), value)),
             }
         }
         route
     }
 
+    /// A route to a fresh page view that keeps what belongs to the session, not the view: the
+    /// demo, the file URL, the collector connection, the time limit and foreign parameters.
+    pub fn session(&self) -> Route {
+        Route {
+            demo: self.demo,
+            url: self.url.clone(),
+            source: self.source.clone(),
+            base: self.base.clone(),
+            timeout_ms: self.timeout_ms,
+            max_file_bytes: self.max_file_bytes,
+            other: self.other.clone(),
+            ..Route::default()
+        }
+    }
+
     /// The query string, starting with `?` (or empty when there is nothing to say).
     pub fn to_query(&self) -> String {
-        let mut parts: Vec<String> = self
-            .other
-            .iter()
-            .map(|(k, v)| if v.is_empty() { encode(k) } else { format!("{}={}", encode(k), encode(v)) })
-            .collect();
+        let mut parts: Vec<String> = Vec::new();
+        if self.demo {
+            parts.push("demo".to_string());
+        }
+        for (key, value) in [("url", &self.url), ("source", &self.source), ("base", &self.base)] {
+            if let Some(value) = value {
+                parts.push(format!("{key}={}", encode(value)));
+            }
+        }
+        if let Some(ms) = self.timeout_ms {
+            parts.push(format!("timeout={ms}"));
+        }
+        if let Some(bytes) = self.max_file_bytes {
+            parts.push(format!("max-file-mb={}", bytes as f64 / 1e6));
+        }
+        parts.extend(self.other.iter().map(|(k, v)| {
+            if v.is_empty() {
+                encode(k)
+            } else {
+                format!("{}={}", encode(k), encode(v))
+            }
+        }));
         if self.page != Page::Traces {
             parts.push(format!("page={}", self.page.name()));
         }
@@ -115,6 +170,9 @@ impl Route {
         }
         if let Some(sort) = &self.sort {
             parts.push(format!("sort={}", encode(sort)));
+        }
+        if let Some(kind) = &self.kind {
+            parts.push(format!("kind={}", encode(kind)));
         }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode(trace)));
@@ -194,16 +252,40 @@ mod tests {
             span: Some("span-2_1".into()),
             tab: Tab::Flame,
             search: "http.status_code=500 db".into(),
-            other: vec![("demo".into(), String::new())],
+            demo: true,
+            other: vec![("utm_source".into(), "mail".into())],
             ..Route::default()
         };
         let q = route.to_query();
-        assert_eq!(q, "?demo&trace=4bf92f3577b34da6&span=span-2_1&view=flame&q=http.status_code%3D500%20db");
+        assert_eq!(
+            q,
+            "?demo&utm_source=mail&trace=4bf92f3577b34da6&span=span-2_1&view=flame&q=http.status_code%3D500%20db"
+        );
         assert_eq!(Route::parse(&q), route);
         assert_eq!(Route::parse("?view=nonsense&q=a+b").tab, Tab::Waterfall);
         assert_eq!(Route::parse("?q=a+b%zz").search, "a b%zz");
         assert_eq!(Route::default().to_query(), "");
         assert_eq!(decode("%E2%9C%93"), "✓");
+    }
+
+    #[test]
+    fn session_parameters_are_typed_and_survive_page_jumps() {
+        let route = Route::parse(
+            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&page=map&service=a",
+        );
+        assert_eq!(route.url.as_deref(), Some("https://x/t.json"));
+        assert_eq!((route.source.as_deref(), route.base.as_deref()), (Some("zipkin"), Some("http://z:9411")));
+        assert_eq!((route.timeout_ms, route.max_file_bytes), (Some(500), Some(2_000_000)));
+        assert_eq!(Route::parse("?max-file-mb=0.01").max_file_bytes, Some(10_000));
+        assert!(route.other.is_empty());
+        let jump = route.session();
+        assert_eq!(
+            jump.to_query(),
+            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2"
+        );
+        assert_eq!(Route::parse(&route.to_query()), route);
+        assert_eq!(Route::parse("?timeout=0&max-file-mb=x").timeout_ms, None);
+        assert_eq!(Route::parse("?max-file-mb=-1").max_file_bytes, None);
     }
 
     #[test]

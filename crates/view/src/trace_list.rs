@@ -222,7 +222,7 @@ impl ListFilter {
             ChipKind::Service => next.service = None,
             ChipKind::Operation => {
                 next.operation = None;
-                next.other.retain(|(k, _)| k != "kind");
+                next.kind = None;
             }
             ChipKind::Window => next.window = None,
         }

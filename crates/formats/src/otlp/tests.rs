@@ -196,3 +196,18 @@ fn unusable_documents_are_located_errors() {
     "#]],
     );
 }
+
+#[test]
+fn pasted_text_is_checked_with_its_place() {
+    assert_eq!(crate::check_pasted(br#"{"resourceSpans":[]}"#), Ok(()));
+    assert_eq!(
+        crate::check_pasted(b"{\"resourceSpans\":[{\"scopeSpans\":["),
+        Err("The text ends early at line 1, column 33: it looks cut off. Copy the whole document and paste it again."
+            .into())
+    );
+    assert_eq!(
+        crate::check_pasted(b"{\"a\": tru}"),
+        Err("The text is not valid JSON at line 1, column 10: expected ident.".into())
+    );
+    assert!(crate::check_pasted(br#"{"hello":"world"}"#).unwrap_err().contains("not a trace format Strand knows"));
+}

@@ -1,0 +1,394 @@
+//! The app's state and the one function that changes it: [`App::apply`] takes an [`Action`] —
+//! a command from the user or a fact an effect reported — changes the state and returns the
+//! [`Effect`]s to perform. Nothing here waits, reads a clock or touches the browser.
+
+use crate::collect::{Collector, CollectorCommand, RequestId};
+use crate::load::{FileKey, Input, JobId, LoadQueue, Phase, Progress};
+use crate::notice::{NoticeKind, Notices};
+use crate::plan::{Finished, Plan};
+use strand_formats::AssembleOptions;
+use strand_model::{transfer, Dataset};
+use strand_view::route::Route;
+
+/// Files above this size (1 GB) are refused before reading (see README, "Large files"): a tab
+/// gives WebAssembly at most 4 GiB, and loading needs about 2.5–3× the file.
+pub const MAX_FILE_BYTES: u64 = 1_000_000_000;
+
+/// What the app knows of where it runs, given once at start.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Env {
+    /// The page's origin (`http://127.0.0.1:8080`), named in CORS advice.
+    pub page_origin: String,
+    /// The collector connection saved in local storage (`Connection::to_storage`), if any.
+    pub saved_connection: Option<String>,
+}
+
+/// Something the user asked for, or something an effect reports.
+pub enum Action {
+    // ---- commands ----
+    /// A file the browser holds under `key` (picked, dropped).
+    LoadFile {
+        key: FileKey,
+        name: String,
+        size: u64,
+    },
+    /// Bytes to load (pasted text, the demo).
+    LoadBytes {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// Stop loading: the running job and the waiting ones; what was loaded stays.
+    CancelLoading,
+    /// Empty the workspace (and stop loading).
+    ClearAll,
+    /// Go to another view; `push` adds a history entry.
+    Navigate {
+        route: Route,
+        push: bool,
+    },
+    /// Show a message; nothing loaded changes.
+    Notify {
+        kind: NoticeKind,
+        text: String,
+        details: Vec<String>,
+    },
+    Dismiss(u64),
+    SetClockSkew(bool),
+    /// Open a URL, connect, search… (see [`CollectorCommand`]).
+    Collector(CollectorCommand),
+
+    // ---- facts ----
+    /// The running job progressed.
+    ImportProgress {
+        job: JobId,
+        phase: Phase,
+        done: f64,
+        total: f64,
+    },
+    /// The import worker finished `job`: its encoding (`model::transfer`) to decode and merge,
+    /// made with clock-skew adjustment `skew`, in the format named `format`.
+    Imported {
+        job: JobId,
+        format: String,
+        payload: Box<dyn transfer::Source>,
+        skew: bool,
+    },
+    /// No worker could take `job`: here are its bytes; import them here.
+    ImportHere {
+        job: JobId,
+        bytes: Vec<u8>,
+    },
+    /// `job` could not be used (or read); `error` says why and names the file.
+    ImportFailed {
+        job: JobId,
+        error: String,
+    },
+    /// The import worker died while on `job`.
+    ImportCrashed {
+        job: JobId,
+        detail: String,
+    },
+    /// A request plan finished.
+    PlanFinished {
+        request: RequestId,
+        finished: Finished,
+    },
+}
+
+/// Something for the browser side to do.
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    /// Import a job in the import worker (or, if no worker can start, read it and answer
+    /// with [`Action::ImportHere`]).
+    Import { job: JobId, name: String, input: Input, skew: bool },
+    /// Stop importing `job`; a late answer for it will be ignored anyway.
+    CancelImport { job: JobId },
+    /// The browser may forget the file `key`.
+    ReleaseFile { key: FileKey },
+    /// Run a request plan; answer with [`Action::PlanFinished`].
+    RunPlan { request: RequestId, plan: Plan, timeout_ms: u32 },
+    /// Save (`Some`) or remove the collector connection in local storage.
+    SaveConnection(Option<String>),
+}
+
+pub struct App {
+    data: Dataset,
+    /// Bumped by every change of `data`: views compare it to know when to recompute.
+    generation: u64,
+    pub route: Route,
+    /// Whether the last route change should add a history entry (false: replace it).
+    pub push_history: bool,
+    pub notices: Notices,
+    pub options: AssembleOptions,
+    pub(crate) loads: LoadQueue,
+    pub collector: Collector,
+    pub(crate) env: Env,
+}
+
+impl App {
+    /// The app as a page opens it, and what to do first: `?demo` loads the demo, `?url=` fetches
+    /// a file, `?source=&base=` reconnects (with the saved auth header when it was saved for
+    /// the same collector).
+    pub fn open(route: Route, env: Env) -> (App, Vec<Effect>) {
+        let mut app = App {
+            data: Dataset::new(),
+            generation: 0,
+            route,
+            push_history: false,
+            notices: Notices::default(),
+            options: AssembleOptions::default(),
+            loads: LoadQueue::default(),
+            collector: Collector::default(),
+            env,
+        };
+        let mut effects = Vec::new();
+        if app.route.demo {
+            effects.extend(app.apply(Action::LoadBytes {
+                name: strand_formats::demo::DEMO_FILE_NAME.to_string(),
+                bytes: strand_formats::demo::DEMO_TRACE_JSON.to_vec(),
+            }));
+        }
+        effects.extend(crate::collect::on_open(&mut app));
+        (app, effects)
+    }
+
+    pub fn data(&self) -> &Dataset {
+        &self.data
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// What the progress bar shows.
+    pub fn progress(&self) -> Option<&Progress> {
+        self.loads.progress_view()
+    }
+
+    /// The index of the trace the route names, if it is loaded.
+    pub fn selected_trace(&self) -> Option<usize> {
+        let wanted = self.route.trace.as_deref()?;
+        self.data.traces.iter().position(|t| t.trace_id.display(&self.data.strings) == wanted)
+    }
+
+    /// The request time limit: `?timeout=` or 30 s.
+    pub fn timeout_ms(&self) -> u32 {
+        self.route.timeout_ms.unwrap_or(crate::collect::DEFAULT_TIMEOUT_MS)
+    }
+
+    /// The largest file this tab loads: 1 GB, or less with `?max-file-mb=`.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.route.max_file_bytes.map_or(MAX_FILE_BYTES, |b| b.min(MAX_FILE_BYTES))
+    }
+
+    /// Applies `action` and returns what the browser side must do.
+    pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::LoadFile { key, name, size } => self.load_file(key, name, size),
+            Action::LoadBytes { name, bytes } => self.submit(name, Input::Bytes(bytes)),
+            Action::CancelLoading => self.cancel_loading(true),
+            Action::ClearAll => self.clear_all(),
+            Action::Navigate { route, push } => {
+                self.route = route;
+                self.push_history = push;
+                Vec::new()
+            }
+            Action::Notify { kind, text, details } => {
+                self.notices.push(kind, text, details);
+                Vec::new()
+            }
+            Action::Dismiss(id) => {
+                self.notices.dismiss(id);
+                Vec::new()
+            }
+            Action::SetClockSkew(on) => {
+                self.options.adjust_clock_skew = on;
+                strand_formats::reassemble_all(&mut self.data, &self.options);
+                self.generation += 1;
+                Vec::new()
+            }
+            Action::Collector(command) => crate::collect::command(self, command),
+            Action::ImportProgress { job, phase, done, total } => {
+                self.loads.progress(job, phase, done, total);
+                Vec::new()
+            }
+            Action::Imported { job, format, mut payload, skew } => {
+                self.merge_encoded(job, &format, &mut *payload, skew)
+            }
+            Action::ImportHere { job, bytes } => self.import_here(job, &bytes),
+            Action::ImportFailed { job, error } => self.job_failed(job, error),
+            Action::ImportCrashed { job, detail } => {
+                let name = self.loads.running(job).map(|r| r.name.clone()).unwrap_or_default();
+                self.job_failed(
+                    job,
+                    format!(
+                        "{name}: the import stopped unexpectedly ({detail}). This is a bug in Strand; please report it with the file if you can."
+                    ),
+                )
+            }
+            Action::PlanFinished { request, finished } => crate::collect::finished(self, request, finished),
+        }
+    }
+
+    // ---- loading ---------------------------------------------------------------------------
+
+    fn load_file(&mut self, key: FileKey, name: String, size: u64) -> Vec<Effect> {
+        let limit = self.max_file_bytes();
+        if size > limit {
+            self.notices.error(
+                format!(
+                    "{name} is {}; this tab loads files of up to {}.",
+                    strand_model::format::bytes(size as f64),
+                    strand_model::format::bytes(limit as f64)
+                ),
+                vec![
+                    "A browser tab gives WebAssembly at most 4 GB, and loading needs about 2.5–3× the file size. \
+                     Split the file, or keep only the traces you need (e.g. with jq, or strand-cli), and load the parts; \
+                     they merge into what is loaded."
+                        .to_string(),
+                    "Nothing was read; what was loaded before is still here.".to_string(),
+                ],
+            );
+            return vec![Effect::ReleaseFile { key }];
+        }
+        self.submit(name, Input::File { key, size })
+    }
+
+    /// Queues a job and starts it if nothing else is loading.
+    pub(crate) fn submit(&mut self, name: String, input: Input) -> Vec<Effect> {
+        self.loads.submit(name, input);
+        self.start_next()
+    }
+
+    fn start_next(&mut self) -> Vec<Effect> {
+        match self.loads.start_next(self.options.adjust_clock_skew) {
+            Some((running, input)) => {
+                vec![Effect::Import { job: running.id, name: running.name, input, skew: running.skew }]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Ends `job` (if it is the running one) and starts the next; returns its name.
+    fn end_job(&mut self, job: JobId, effects: &mut Vec<Effect>) -> Option<String> {
+        let running = self.loads.finish(job)?;
+        if let Some(key) = running.file {
+            effects.push(Effect::ReleaseFile { key });
+        }
+        effects.extend(self.start_next());
+        Some(running.name)
+    }
+
+    fn cancel_loading(&mut self, tell: bool) -> Vec<Effect> {
+        let cancelled = self.loads.cancel_all();
+        let mut effects = Vec::new();
+        for job in &cancelled.waiting {
+            if let Input::File { key, .. } = job.input {
+                effects.push(Effect::ReleaseFile { key });
+            }
+        }
+        if let Some(running) = &cancelled.running {
+            effects.push(Effect::CancelImport { job: running.id });
+            if let Some(key) = running.file {
+                effects.push(Effect::ReleaseFile { key });
+            }
+            if tell {
+                let more = match cancelled.waiting.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} more {} not loaded)", strand_model::format::plural(n as u64, "file")),
+                };
+                self.notices.error(
+                    format!("Loading {} was cancelled{more}.", running.name),
+                    vec!["Nothing from it was loaded; what was loaded before is still here.".to_string()],
+                );
+            }
+        }
+        effects
+    }
+
+    fn clear_all(&mut self) -> Vec<Effect> {
+        // A file still loading would otherwise land in the emptied workspace.
+        let effects = self.cancel_loading(false);
+        self.data = Dataset::new();
+        self.generation += 1;
+        self.route = self.route.session();
+        self.push_history = true;
+        self.notices.clear();
+        effects
+    }
+
+    /// Decodes what the import worker sent and merges it. Traces it assembled are kept as they
+    /// are unless the clock-skew setting changed meanwhile.
+    fn merge_encoded(
+        &mut self,
+        job: JobId,
+        format: &str,
+        payload: &mut dyn transfer::Source,
+        skew: bool,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.loads.running(job).is_none() {
+            return effects; // cancelled meanwhile
+        }
+        let decoded = transfer::decode(payload, &mut self.data.strings);
+        let name = self.end_job(job, &mut effects).unwrap_or_default();
+        let result = match decoded {
+            Ok(decoded) => {
+                let imported = strand_formats::Imported {
+                    traces: decoded.traces,
+                    dependencies: decoded.dependencies,
+                    notes: decoded.notes,
+                };
+                let summary = if skew == self.options.adjust_clock_skew {
+                    strand_formats::merge_assembled(&mut self.data, imported, &self.options)
+                } else {
+                    strand_formats::merge(&mut self.data, imported, &self.options)
+                };
+                let format = strand_formats::Format::parse(format).unwrap_or(strand_formats::Format::Otlp);
+                Ok((format, summary))
+            }
+            Err(err) => Err(format!("{name}: {err}. This is a bug in Strand; please report it.")),
+        };
+        self.report(&name, result);
+        effects
+    }
+
+    /// The main-thread fallback: import and merge here.
+    fn import_here(&mut self, job: JobId, bytes: &[u8]) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.loads.running(job).is_none() {
+            return effects;
+        }
+        let name = self.end_job(job, &mut effects).unwrap_or_default();
+        let result = strand_formats::load(&mut self.data, bytes, &name, None, &self.options).map_err(|e| e.to_string());
+        self.report(&name, result);
+        effects
+    }
+
+    fn job_failed(&mut self, job: JobId, error: String) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.end_job(job, &mut effects).is_some() {
+            self.notices.error(error, vec![crate::notice::NOTHING_LOST.to_string()]);
+        }
+        effects
+    }
+
+    fn report(&mut self, file: &str, result: Result<(strand_formats::Format, strand_formats::LoadSummary), String>) {
+        match result {
+            Ok((format, summary)) => {
+                self.generation += 1;
+                let text = crate::notice::loaded_text(file, format, &summary);
+                self.notices.push(NoticeKind::Loaded, text, summary.notes);
+                if self.selected_trace().is_none() {
+                    self.route.trace = self.data.traces.first().map(|t| t.trace_id.display(&self.data.strings));
+                    self.route.span = None;
+                    self.push_history = false;
+                }
+            }
+            Err(err) => self.notices.error(err, vec![crate::notice::NOTHING_LOST.to_string()]),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

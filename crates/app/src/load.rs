@@ -1,0 +1,210 @@
+//! The load queue: files, pasted text and fetched documents wait here and are imported one after
+//! another, each as a job with its own id. The queue decides what starts next and what a late
+//! answer belongs to; the browser side only runs what it is told (read a file, import in the
+//! worker) and reports back. A cancelled job's answer, when it still comes, is ignored.
+
+use std::collections::VecDeque;
+
+/// A load's id; answers name it.
+pub type JobId = u32;
+
+/// The browser's handle for a `File` the user picked or dropped (the file stays in the browser;
+/// the core only knows its name and size).
+pub type FileKey = u32;
+
+/// Where a job's bytes are.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A file the browser holds.
+    File { key: FileKey, size: u64 },
+    /// Bytes already in memory (pasted text, a fetched document, the demo).
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    pub fn size(&self) -> u64 {
+        match self {
+            Input::File { size, .. } => *size,
+            Input::Bytes(b) => b.len() as u64,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Job {
+    pub id: JobId,
+    pub name: String,
+    pub input: Input,
+}
+
+/// Where the job being loaded is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Phase {
+    Reading,
+    Parsing,
+    Merging,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Reading => "reading",
+            Phase::Parsing => "parsing",
+            Phase::Merging => "merging",
+        }
+    }
+}
+
+/// What the progress bar shows.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Progress {
+    pub file: String,
+    pub phase: Phase,
+    /// Bytes read so far and the file size (reading); 0 when the phase has no measure.
+    pub done: f64,
+    pub total: f64,
+    /// This job's position in the batch (1-based) and the batch size.
+    pub position: usize,
+    pub count: usize,
+}
+
+impl Progress {
+    /// The phase in words, with the batch position: `Reading 4.9 MB of 12.0 MB… (file 2 of 5)`.
+    pub fn text(&self) -> String {
+        let of_batch =
+            if self.count > 1 { format!(" (file {} of {})", self.position, self.count) } else { String::new() };
+        let phase = match self.phase {
+            Phase::Reading if self.total > 0.0 => format!(
+                "Reading {} of {}",
+                strand_model::format::bytes(self.done),
+                strand_model::format::bytes(self.total)
+            ),
+            Phase::Reading => "Reading".to_string(),
+            Phase::Parsing => "Parsing".to_string(),
+            Phase::Merging => "Adding to what is loaded".to_string(),
+        };
+        format!("{phase}…{of_batch}")
+    }
+
+    /// The fraction done, when the phase has one.
+    pub fn fraction(&self) -> Option<f64> {
+        (self.phase == Phase::Reading && self.total > 0.0).then(|| (self.done / self.total).clamp(0.0, 1.0))
+    }
+}
+
+/// The job being loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Running {
+    pub id: JobId,
+    pub name: String,
+    /// Whether the import assembles with clock-skew adjustment (the setting when it started).
+    pub skew: bool,
+    /// The browser file it reads, if any (released when the job ends).
+    pub file: Option<FileKey>,
+    pub progress: Progress,
+}
+
+#[derive(Debug, Default)]
+pub struct LoadQueue {
+    waiting: VecDeque<Job>,
+    running: Option<Running>,
+    next_id: JobId,
+    /// Position in the current batch (jobs started since the queue was last empty) and its size.
+    position: usize,
+    count: usize,
+}
+
+/// What [`LoadQueue::cancel_all`] stopped.
+#[derive(Debug, PartialEq)]
+pub struct Cancelled {
+    pub running: Option<Running>,
+    pub waiting: Vec<Job>,
+}
+
+impl LoadQueue {
+    /// Adds a job; it starts when the jobs before it are done.
+    pub fn submit(&mut self, name: String, input: Input) -> JobId {
+        self.next_id += 1;
+        self.count += 1;
+        self.waiting.push_back(Job { id: self.next_id, name, input });
+        self.next_id
+    }
+
+    /// Starts the next job if none is running: returns it (now running) with its input.
+    pub fn start_next(&mut self, skew: bool) -> Option<(Running, Input)> {
+        if self.running.is_some() {
+            return None;
+        }
+        let Some(job) = self.waiting.pop_front() else {
+            self.position = 0;
+            self.count = 0;
+            return None;
+        };
+        self.position += 1;
+        let file = match job.input {
+            Input::File { key, .. } => Some(key),
+            Input::Bytes(_) => None,
+        };
+        let running = Running {
+            id: job.id,
+            name: job.name.clone(),
+            skew,
+            file,
+            progress: Progress {
+                file: job.name,
+                phase: Phase::Reading,
+                done: 0.0,
+                total: job.input.size() as f64,
+                position: self.position,
+                count: self.count,
+            },
+        };
+        self.running = Some(running.clone());
+        Some((running, job.input))
+    }
+
+    /// The running job, if `id` is it (answers for anything else are stale).
+    pub fn running(&self, id: JobId) -> Option<&Running> {
+        self.running.as_ref().filter(|r| r.id == id)
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.running.is_none() && self.waiting.is_empty()
+    }
+
+    /// Records progress of the running job; false if `id` is not running.
+    pub fn progress(&mut self, id: JobId, phase: Phase, done: f64, total: f64) -> bool {
+        match self.running.as_mut().filter(|r| r.id == id) {
+            Some(r) => {
+                r.progress.phase = phase;
+                r.progress.done = done;
+                r.progress.total = total;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends the running job if `id` is it, and returns it.
+    pub fn finish(&mut self, id: JobId) -> Option<Running> {
+        if self.running.as_ref().is_some_and(|r| r.id == id) {
+            self.running.take()
+        } else {
+            None
+        }
+    }
+
+    /// Stops everything: the running job and every waiting one.
+    pub fn cancel_all(&mut self) -> Cancelled {
+        let running = self.running.take();
+        let waiting = self.waiting.drain(..).collect();
+        self.position = 0;
+        self.count = 0;
+        Cancelled { running, waiting }
+    }
+
+    /// What the progress bar shows.
+    pub fn progress_view(&self) -> Option<&Progress> {
+        self.running.as_ref().map(|r| &r.progress)
+    }
+}

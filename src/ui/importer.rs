@@ -1,0 +1,438 @@
+//! The page side of the import worker: files are read, parsed and assembled in a module worker
+//! (`static/worker.js` + `ui::worker`, the same WebAssembly module), which hands back a compact
+//! encoding (`model::transfer`) that the core decodes and merges. The worker is started when the
+//! page opens (so its module is instantiated before the first file) and kept between files; it
+//! is replaced after a cancel, after a crash, and after a large file (WebAssembly memory never
+//! shrinks, so a fresh worker gives the memory back). Without workers (blocked by a policy, no
+//! `worker.js` where the app is served) jobs are read here and imported on the main thread.
+//! Which job runs when is the core's decision (`strand_app::load`); this module only runs it.
+
+use super::store::{Inner, Store};
+use js_sys::{Object, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use strand_app::{Action, Input, JobId, Phase};
+use strand_model::transfer;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// After a file this large (bytes), the worker is replaced to give its memory back.
+const RECYCLE_AFTER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A job sent to the worker, or waiting for it to be ready.
+struct Pending {
+    job: JobId,
+    name: String,
+    input: Input,
+    /// The browser file, for `Input::File`.
+    file: Option<web_sys::File>,
+    skew: bool,
+}
+
+#[derive(Default)]
+struct State {
+    worker: Option<web_sys::Worker>,
+    /// Keeps the worker's handlers alive as long as the worker.
+    handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+    /// The worker has instantiated the module (its `ready` message came).
+    ready: bool,
+    /// Workers cannot run here: read and import on the main thread.
+    unavailable: bool,
+    /// The job waiting for the worker to be ready; kept (not yet transferred) so that it can
+    /// still be imported on the main thread if the worker cannot start at all.
+    waiting: Option<Pending>,
+    /// The job the worker is on: its id, size and clock-skew setting.
+    current: Option<(JobId, u64, bool)>,
+}
+
+/// Cloning shares it.
+#[derive(Clone)]
+pub struct Importer {
+    state: Rc<RefCell<State>>,
+    store: Weak<Inner>,
+}
+
+impl Importer {
+    /// Starts a worker right away (warm start).
+    pub fn start(store: Weak<Inner>) -> Importer {
+        let importer = Importer { state: Rc::default(), store };
+        importer.spawn();
+        importer
+    }
+
+    fn store(&self) -> Option<Store> {
+        Store::upgrade(&self.store)
+    }
+
+    fn dispatch(&self, action: Action) {
+        if let Some(store) = self.store() {
+            store.dispatch(action);
+        }
+    }
+
+    /// Runs `job`: in the worker, or here when there is none.
+    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) {
+        let size = input.size();
+        let file = match &input {
+            // The worker reads the file itself.
+            Input::File { key, .. } => match store.file(*key) {
+                Some(file) => Some(file),
+                None => {
+                    self.defer(Action::ImportFailed { job, error: format!("{name}: the file is no longer available") });
+                    return;
+                }
+            },
+            Input::Bytes(_) => None,
+        };
+        let pending = Pending { job, name, input, file, skew };
+        if self.state.borrow().unavailable {
+            self.import_here(pending);
+            return;
+        }
+        if self.state.borrow().worker.is_none() {
+            self.spawn();
+        }
+        let mut state = self.state.borrow_mut();
+        state.current = Some((job, size, skew));
+        if state.ready {
+            drop(state);
+            self.send(pending);
+        } else {
+            state.waiting = Some(pending);
+        }
+    }
+
+    /// Stops the worker if it is on `job` and starts a fresh one.
+    pub fn cancel(&self, job: JobId) {
+        let on_it = {
+            let mut state = self.state.borrow_mut();
+            if state.waiting.as_ref().is_some_and(|p| p.job == job) {
+                state.waiting = None;
+            }
+            state.current.is_some_and(|(j, ..)| j == job)
+        };
+        if on_it {
+            self.stop();
+            self.spawn();
+        }
+    }
+
+    /// Dispatches on a fresh task (never inside the current dispatch).
+    fn defer(&self, action: Action) {
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move { this.dispatch(action) });
+    }
+
+    fn spawn(&self) {
+        if self.state.borrow().unavailable {
+            return;
+        }
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = match web_sys::Worker::new_with_options("./worker.js", &options) {
+            Ok(w) => w,
+            Err(e) => {
+                web_sys::console::warn_2(&"Strand: no import worker, loading on the main thread:".into(), &e);
+                self.state.borrow_mut().unavailable = true;
+                return;
+            }
+        };
+        let on_message = {
+            let this = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+                    this.on_message(&event.data());
+                }
+            })
+        };
+        let on_error = {
+            let this = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let detail = event
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(|e| e.message())
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| "the import worker could not start or stopped".to_string());
+                this.failed(&detail);
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // Same module, already compiled: the worker instantiates it without fetching or compiling.
+        let init = Object::new();
+        set(&init, "type", "init");
+        set(&init, "module", wasm_bindgen::module());
+        if worker.post_message(&init).is_err() {
+            worker.terminate();
+            self.state.borrow_mut().unavailable = true;
+            return;
+        }
+        let mut state = self.state.borrow_mut();
+        state.worker = Some(worker);
+        state.handlers = vec![on_message, on_error];
+        state.ready = false;
+    }
+
+    fn stop(&self) {
+        let mut state = self.state.borrow_mut();
+        state.ready = false;
+        state.current = None;
+        if let Some(worker) = state.worker.take() {
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
+            worker.terminate();
+        }
+        // The closures may be running right now (this can be called from them): drop them later.
+        let handlers = std::mem::take(&mut state.handlers);
+        if !handlers.is_empty() {
+            wasm_bindgen_futures::spawn_local(async move { drop(handlers) });
+        }
+    }
+
+    /// The worker failed: before it was ready, workers cannot run here (the waiting job is
+    /// imported on the main thread); after, it crashed on the current job.
+    fn failed(&self, detail: &str) {
+        let (ready, current) = {
+            let state = self.state.borrow();
+            (state.ready, state.current.map(|(j, ..)| j))
+        };
+        self.stop();
+        if ready {
+            if let Some(job) = current {
+                self.dispatch(Action::ImportCrashed { job, detail: detail.to_string() });
+            }
+            self.spawn();
+        } else {
+            web_sys::console::warn_1(
+                &format!("Strand: the import worker did not start ({detail}); loading on the main thread").into(),
+            );
+            let waiting = {
+                let mut state = self.state.borrow_mut();
+                state.unavailable = true;
+                state.waiting.take()
+            };
+            if let Some(pending) = waiting {
+                self.import_here(pending);
+            }
+        }
+    }
+
+    fn send(&self, pending: Pending) {
+        let Some(worker) = self.state.borrow().worker.clone() else {
+            self.import_here(pending);
+            return;
+        };
+        let msg = Object::new();
+        set(&msg, "id", f64::from(pending.job));
+        set(&msg, "name", pending.name.as_str());
+        set(&msg, "skew", pending.skew);
+        let sent = match (&pending.input, &pending.file) {
+            (Input::File { .. }, Some(file)) => {
+                set(&msg, "file", file);
+                worker.post_message(&msg)
+            }
+            (Input::Bytes(bytes), _) => {
+                let array = Uint8Array::new_with_length(u32::try_from(bytes.len()).unwrap_or(u32::MAX));
+                array.copy_from(bytes);
+                let buffer: JsValue = array.buffer().into();
+                set(&msg, "bytes", &buffer);
+                worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&buffer))
+            }
+            (Input::File { .. }, None) => Err(JsValue::NULL),
+        };
+        if sent.is_err() {
+            self.stop();
+            self.state.borrow_mut().unavailable = true;
+            self.import_here(pending);
+        }
+    }
+
+    fn on_message(&self, data: &JsValue) {
+        let kind = get(data, "type").as_string();
+        if !self.state.borrow().ready {
+            match kind.as_deref() {
+                Some("ready") => {
+                    let waiting = {
+                        let mut state = self.state.borrow_mut();
+                        state.ready = true;
+                        state.waiting.take()
+                    };
+                    if let Some(pending) = waiting {
+                        self.send(pending);
+                    }
+                }
+                Some("crashed") => self.failed(&get(data, "error").as_string().unwrap_or_default()),
+                _ => {}
+            }
+            return;
+        }
+        let job = get(data, "id").as_f64().unwrap_or(-1.0) as JobId;
+        let Some((_, _, skew)) = self.state.borrow().current.filter(|(j, ..)| *j == job) else {
+            return;
+        };
+        match kind.as_deref() {
+            Some("progress") => {
+                let phase = match get(data, "phase").as_string().as_deref() {
+                    Some("read") => Phase::Reading,
+                    _ => Phase::Parsing,
+                };
+                let (done, total) =
+                    (get(data, "done").as_f64().unwrap_or(0.0), get(data, "total").as_f64().unwrap_or(0.0));
+                self.dispatch(Action::ImportProgress { job, phase, done, total });
+            }
+            Some("done") => self.done(job, skew, data),
+            Some("error") => {
+                let error =
+                    get(data, "error").as_string().unwrap_or_else(|| "the file could not be loaded".to_string());
+                self.job_ended();
+                self.dispatch(Action::ImportFailed { job, error });
+            }
+            Some("crashed") => self.failed(&get(data, "error").as_string().unwrap_or_default()),
+            _ => {}
+        }
+    }
+
+    /// Clears the current job; replaces the worker after a large one.
+    fn job_ended(&self) {
+        let size = self.state.borrow_mut().current.take().map_or(0, |(_, size, _)| size);
+        if size >= RECYCLE_AFTER_BYTES {
+            self.stop();
+            self.spawn();
+        }
+    }
+
+    fn done(&self, job: JobId, skew: bool, data: &JsValue) {
+        let timings = get(data, "timings");
+        record_worker_timings(
+            get(&timings, "read").as_f64().unwrap_or(0.0),
+            get(&timings, "import").as_f64().unwrap_or(0.0),
+            get(&timings, "encode").as_f64().unwrap_or(0.0),
+        );
+        let payload = get(data, "payload");
+        let format = get(data, "format").as_string().unwrap_or_default();
+        self.job_ended();
+        self.dispatch(Action::ImportProgress { job, phase: Phase::Merging, done: 0.0, total: 0.0 });
+        let this = self.clone();
+        // Let the page paint "merging" before the core takes the main thread.
+        wasm_bindgen_futures::spawn_local(async move {
+            yield_to_browser().await;
+            let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
+                Ok(buffer) => Action::Imported {
+                    job,
+                    format,
+                    payload: Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 }),
+                    skew,
+                },
+                Err(_) => Action::ImportFailed { job, error: "the import worker returned no data".to_string() },
+            };
+            let perf = web_sys::window().and_then(|w| w.performance());
+            let start = perf.as_ref().map_or(0.0, |p| p.now());
+            this.dispatch(action);
+            if let Some(perf) = perf {
+                measure(&perf, "strand:merge", start, perf.now());
+            }
+        });
+    }
+
+    /// Main-thread fallback: read the job's bytes, then let the core import them.
+    fn import_here(&self, pending: Pending) {
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let job = pending.job;
+            let bytes = match (pending.input, pending.file) {
+                (Input::Bytes(bytes), _) => Ok(bytes),
+                (Input::File { .. }, Some(file)) => read_bytes(&file).await,
+                (Input::File { .. }, None) => Err("the file is no longer available".to_string()),
+            };
+            match bytes {
+                Ok(bytes) => {
+                    super::perf::measure_since("strand:read", "strand:read:start");
+                    // The core imports and merges as it applies this action.
+                    super::perf::mark("strand:import:start");
+                    this.dispatch(Action::ImportHere { job, bytes });
+                    super::perf::measure_since("strand:import", "strand:import:start");
+                }
+                Err(error) => this.dispatch(Action::ImportFailed {
+                    job,
+                    error: format!("{}: could not be read: {error}", pending.name),
+                }),
+            }
+        });
+    }
+}
+
+fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| describe_js_error(&e))?;
+    let buffer: js_sys::ArrayBuffer = buffer.dyn_into().map_err(|_| "the browser returned no data".to_string())?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+fn describe_js_error(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown browser error (the file may be too large for this tab)".to_string())
+}
+
+/// Resolves on a fresh task, after the browser had a chance to render.
+async fn yield_to_browser() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
+/// The worker's phase durations as User Timing measures on the page, ending now, so profilers
+/// and `bench/browser.mjs` see them: `strand:read`, `strand:import`, `strand:encode`.
+fn record_worker_timings(read: f64, import: f64, encode: f64) {
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let end = perf.now();
+    let mut start = end - read - import - encode;
+    for (name, duration) in [("strand:read", read), ("strand:import", import), ("strand:encode", encode)] {
+        measure(&perf, name, start, start + duration);
+        start += duration;
+    }
+}
+
+/// `performance.measure(name, {start, end})`.
+pub fn measure(perf: &web_sys::Performance, name: &str, start: f64, end: f64) {
+    let Ok(f) = Reflect::get(perf, &"measure".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
+        return;
+    };
+    let options = Object::new();
+    set(&options, "start", start);
+    set(&options, "end", end);
+    let _ = f.call2(perf, &name.into(), &options);
+}
+
+/// Reads an encoding from a JS byte array in [`transfer::CHUNK`] pieces, so the page's memory
+/// never holds the whole encoding next to the model being built from it.
+pub struct JsSource {
+    pub array: Uint8Array,
+    pub offset: u32,
+}
+
+impl transfer::Source for JsSource {
+    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
+        let len = self.array.length();
+        let n = u32::try_from(max).unwrap_or(u32::MAX).min(len.saturating_sub(self.offset));
+        if n == 0 {
+            return 0;
+        }
+        let start = out.len();
+        out.resize(start + n as usize, 0);
+        if let Some(dest) = out.get_mut(start..) {
+            self.array.subarray(self.offset, self.offset + n).copy_to(dest);
+        }
+        self.offset += n;
+        n as usize
+    }
+}
