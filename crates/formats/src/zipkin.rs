@@ -1,4 +1,5 @@
-//! Zipkin API v2 JSON: a list of spans `[{…}]`, or the API's list of traces `[[{…}], [{…}]]`.
+//! Zipkin API v2 JSON: a list of spans `[{…}]`, or the API's list of traces `[[{…}], [{…}]]`;
+//! leniently also a single span object `{…}` (with a note).
 //!
 //! Times are epoch microseconds (numbers, or numbers sent as strings) and become integer
 //! nanoseconds. The local endpoint is the span's resource (deduplicated per trace by service name,
@@ -526,33 +527,52 @@ impl<'de> Visitor<'de> for AppendLists<'_, '_> {
     }
 }
 
-/// Is the document the API's list of lists? Decided by the first non-whitespace byte after `[`.
-fn is_list_of_lists(bytes: &[u8]) -> bool {
-    let mut rest = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace());
-    rest.next() == Some(b'[') && rest.next() == Some(b'[')
+/// What the document holds at the top level.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TopLevel {
+    /// `[{…}, …]`: Zipkin's list of spans.
+    Spans,
+    /// `[[{…}], …]`: the API's list of traces.
+    Lists,
+    /// `{…}`: one span object on its own, which some exporters write for a single span.
+    Single,
 }
 
-fn parse(bytes: &[u8], collector: &mut Collector) -> Result<(), serde_json::Error> {
+/// Decided by the first non-whitespace bytes: `[[`, `[` or `{`.
+fn top_level(bytes: &[u8]) -> TopLevel {
+    let mut rest = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace());
+    match (rest.next(), rest.next()) {
+        (Some(b'['), Some(b'[')) => TopLevel::Lists,
+        (Some(b'{'), _) => TopLevel::Single,
+        _ => TopLevel::Spans,
+    }
+}
+
+fn parse(bytes: &[u8], collector: &mut Collector) -> Result<TopLevel, serde_json::Error> {
     // Real spans take 300-1000 bytes of JSON: reserve for the common case up front.
     collector.records.reserve(bytes.len() / 600);
-    let nested = is_list_of_lists(bytes);
+    let top = top_level(bytes);
     // Validating UTF-8 once lets serde_json skip validating every string; invalid input goes
     // through the byte reader, which reports where the bad byte is.
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse_with(serde_json::Deserializer::from_str(text), nested, collector),
-        Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes), nested, collector),
+        Ok(text) => parse_with(serde_json::Deserializer::from_str(text), top, collector)?,
+        Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes), top, collector)?,
     }
+    Ok(top)
 }
 
 fn parse_with<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
-    nested: bool,
+    top: TopLevel,
     collector: &mut Collector,
 ) -> Result<(), serde_json::Error> {
-    if nested {
-        AppendLists(collector).deserialize(&mut de)?;
-    } else {
-        AppendSpans(collector).deserialize(&mut de)?;
+    match top {
+        TopLevel::Lists => AppendLists(collector).deserialize(&mut de)?,
+        TopLevel::Spans => AppendSpans(collector).deserialize(&mut de)?,
+        TopLevel::Single => {
+            let SpanObject(mut span) = SpanObject::deserialize(&mut de)?;
+            collector.add(&mut span);
+        }
     }
     de.end()
 }
@@ -586,10 +606,14 @@ fn hex_value(s: &str, max_digits: usize) -> Option<u128> {
     Some(v)
 }
 
+/// The load notice for a document that is one span object rather than a list.
+pub const SINGLE_SPAN_NOTE: &str =
+    "the file is a single Zipkin span object, not a list of spans as the Zipkin API defines; read as a list of one";
+
 /// Imports one Zipkin v2 JSON document.
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
     let mut collector = Collector::new(strings);
-    parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, Format::Zipkin, &e, 0))?;
+    let top = parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, Format::Zipkin, &e, 0))?;
     merge_fragments(&mut collector);
     let Collector { strings, records, tags, annotations, trace_ids, .. } = collector;
     let mut decoder = Decoder::new(source, strings);
@@ -598,7 +622,11 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
         let trace_id = trace_ids.get(record.trace as usize).copied().unwrap_or(TraceId::Text(StrId::EMPTY));
         decoder.span(record, trace_id, &tags, &annotations);
     }
-    Ok(decoder.finish())
+    let mut imported = decoder.finish();
+    if top == TopLevel::Single {
+        imported.notes.push(SINGLE_SPAN_NOTE.to_string());
+    }
+    Ok(imported)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1050,6 +1078,9 @@ impl<'s> Decoder<'s> {
 }
 
 #[cfg(test)]
+mod quirk_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::AssembleOptions;
@@ -1341,9 +1372,9 @@ mod tests {
             ]],
         );
         check(
-            r#"{"traceId":"a"}"#,
+            r#""a string""#,
             expect![[
-                r#"error: Shape { file: "t.json", format: "Zipkin v2 JSON", line: 1, column: 0, message: "invalid type: map, expected a list of Zipkin spans" }"#
+                r#"error: Shape { file: "t.json", format: "Zipkin v2 JSON", line: 1, column: 10, message: "invalid type: string \"a string\", expected a list of Zipkin spans" }"#
             ]],
         );
         check(
