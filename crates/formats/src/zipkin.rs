@@ -13,6 +13,8 @@
 //! (trace id, span id) are merged (`compatible` states the rule); CLIENT and SERVER halves that
 //! share an id are kept apart for assembly to pair. Depends on `model` and `formats::builder`.
 
+mod v1;
+
 use super::builder::{push_attrs, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
 use hashbrown::hash_map::Entry;
@@ -57,9 +59,20 @@ struct SpanDto<'a> {
     shared: Flag,
     #[serde(default)]
     debug: Flag,
+    /// Zipkin v1 only: tags and addresses, each with the endpoint that recorded it.
+    #[serde(borrow, default)]
+    binary_annotations: Option<Vec<v1::BinaryAnnotationDto<'a>>>,
 }
 
-#[derive(Deserialize, Default)]
+impl SpanDto<'_> {
+    /// A Zipkin v1 span: it has `binaryAnnotations`, or annotations that carry their endpoint.
+    /// (A span with neither reads the same either way.)
+    fn is_v1(&self) -> bool {
+        self.binary_annotations.is_some() || self.annotations.iter().flatten().any(|a| a.endpoint.is_some())
+    }
+}
+
+#[derive(Deserialize, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 struct EndpointDto<'a> {
     #[serde(borrow, default)]
@@ -78,6 +91,9 @@ struct AnnotationDto<'a> {
     timestamp: Num,
     #[serde(borrow, default)]
     value: LenientStr<'a>,
+    /// Zipkin v1 only: the host that recorded the annotation.
+    #[serde(borrow, default)]
+    endpoint: Option<EndpointDto<'a>>,
 }
 
 /// A JSON number that may arrive as a string (µs times, ports). Absent, `null` and unreadable
@@ -308,8 +324,9 @@ enum TagVal {
     Composite(&'static str),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 enum Kind {
+    #[default]
     Absent,
     Known(SpanKind),
     Unknown(StrId),
@@ -324,6 +341,15 @@ struct Endpoint {
 }
 
 impl Endpoint {
+    fn intern(e: &EndpointDto, strings: &mut Interner) -> Endpoint {
+        Endpoint {
+            service: strings.intern(e.service_name.as_str()),
+            ipv4: strings.intern(e.ipv4.as_str()),
+            ipv6: strings.intern(e.ipv6.as_str()),
+            port: e.port,
+        }
+    }
+
     /// The port, when given and not 0 (Zipkin's "unknown").
     fn port(&self) -> Option<i64> {
         self.port.as_int().filter(|&p| p != 0)
@@ -375,6 +401,10 @@ struct Collector<'s> {
     trace_ids: Vec<TraceId>,
     trace_index: HashMap<TraceId, u32>,
     last_trace: Option<(TraceId, u32)>,
+    /// Spans read as Zipkin v2.
+    v2_spans: usize,
+    /// What the Zipkin v1 conversion did.
+    v1: v1::Stats,
 }
 
 impl<'s> Collector<'s> {
@@ -387,6 +417,8 @@ impl<'s> Collector<'s> {
             trace_ids: Vec::new(),
             trace_index: HashMap::new(),
             last_trace: None,
+            v2_spans: 0,
+            v1: v1::Stats::default(),
         }
     }
 
@@ -407,6 +439,11 @@ impl<'s> Collector<'s> {
     }
 
     fn add(&mut self, dto: &mut SpanDto) {
+        if dto.is_v1() {
+            v1::add(self, dto);
+            return;
+        }
+        self.v2_spans += 1;
         let trace_id = parse_trace_id(dto.trace_id.as_str(), self.strings);
         let trace = self.trace(trace_id);
         let strings = &mut *self.strings;
@@ -418,14 +455,8 @@ impl<'s> Collector<'s> {
         } else {
             SpanKind::parse(kind).map_or_else(|| Kind::Unknown(strings.intern(kind)), Kind::Known)
         };
-        let mut endpoint = |e: &EndpointDto| Endpoint {
-            service: strings.intern(e.service_name.as_str()),
-            ipv4: strings.intern(e.ipv4.as_str()),
-            ipv6: strings.intern(e.ipv6.as_str()),
-            port: e.port,
-        };
-        let local = dto.local_endpoint.as_ref().map(&mut endpoint);
-        let remote = dto.remote_endpoint.as_ref().map(&mut endpoint);
+        let local = dto.local_endpoint.as_ref().map(|e| Endpoint::intern(e, strings));
+        let remote = dto.remote_endpoint.as_ref().map(|e| Endpoint::intern(e, strings));
 
         let tags = &mut dto.tags.0;
         if !tags.is_sorted_by(|(ka, _), (kb, _)| ka.as_str() <= kb.as_str()) {
@@ -610,10 +641,20 @@ fn hex_value(s: &str, max_digits: usize) -> Option<u128> {
 pub const SINGLE_SPAN_NOTE: &str =
     "the file is a single Zipkin span object, not a list of spans as the Zipkin API defines; read as a list of one";
 
-/// Imports one Zipkin v2 JSON document.
-pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+/// Imports one Zipkin JSON document, v2 or v1 (each span is read as what it is; v1 spans are
+/// converted to v2 ones, see [`v1`]). `format` names the format in error messages; the format
+/// returned is what the document turned out to hold: [`Format::ZipkinV1`] when any span was v1.
+pub fn import(
+    bytes: &[u8],
+    file: &str,
+    format: Format,
+    source: StrId,
+    strings: &mut Interner,
+) -> Result<(Format, Imported), ImportError> {
     let mut collector = Collector::new(strings);
-    let top = parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, Format::Zipkin, &e, 0))?;
+    let top = parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, format, &e, 0))?;
+    let v1_stats = collector.v1;
+    let v2_spans = collector.v2_spans;
     merge_fragments(&mut collector);
     let Collector { strings, records, tags, annotations, trace_ids, .. } = collector;
     let mut decoder = Decoder::new(source, strings);
@@ -626,7 +667,11 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
     if top == TopLevel::Single {
         imported.notes.push(SINGLE_SPAN_NOTE.to_string());
     }
-    Ok(imported)
+    if v1_stats.spans_in == 0 {
+        return Ok((Format::Zipkin, imported));
+    }
+    imported.notes.extend(v1_stats.notes(v2_spans));
+    Ok((Format::ZipkinV1, imported))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1499,7 +1544,7 @@ mod tests {
                 cases.iter().find(|c| c.0 == name).unwrap_or_else(|| panic!("no expected count for {name}"));
             let bytes = std::fs::read(&path).expect("read sample");
             let mut strings = Interner::new();
-            let imported = import(&bytes, &name, StrId::EMPTY, &mut strings).expect("import");
+            let (_, imported) = import(&bytes, &name, Format::Zipkin, StrId::EMPTY, &mut strings).expect("import");
             let spans: usize = imported.traces.iter().map(|t| t.spans.len()).sum();
             let merged: usize = imported
                 .traces
