@@ -12,6 +12,7 @@ pub mod demo;
 pub mod dependencies;
 pub mod detect;
 pub mod jaeger;
+pub mod mesh;
 pub mod otlp;
 pub mod synth;
 pub mod zipkin;
@@ -157,14 +158,17 @@ pub fn import(
         },
     };
     let source = strings.intern(file);
-    let imported = match format {
-        Format::Jaeger => jaeger::import(bytes, file, source, strings)?,
+    let (format, mut imported) = match format {
+        Format::Jaeger => (format, jaeger::import(bytes, file, source, strings)?),
         // One importer for both versions: it reads each span as what it is and says which it found.
-        Format::Zipkin | Format::ZipkinV1 => return zipkin::import(bytes, file, format, source, strings),
-        Format::Otlp => otlp::import(bytes, file, source, strings)?,
-        Format::OtlpLines => otlp::import_lines(bytes, file, source, strings)?,
-        Format::Dependencies => dependencies::import(bytes, file, strings)?,
+        Format::Zipkin | Format::ZipkinV1 => zipkin::import(bytes, file, format, source, strings)?,
+        Format::Otlp => (format, otlp::import(bytes, file, source, strings)?),
+        Format::OtlpLines => (format, otlp::import_lines(bytes, file, source, strings)?),
+        Format::Dependencies => (format, dependencies::import(bytes, file, strings)?),
     };
+    if let Some(note) = mesh::name_proxy_spans(&mut imported.traces, strings) {
+        imported.notes.push(note);
+    }
     Ok((format, imported))
 }
 
