@@ -41,3 +41,28 @@ fn istio_gateway_and_sidecars_are_named_after_their_workloads() {
     );
     snapshot(name, &data, &notes);
 }
+
+#[test]
+fn kubernetes_resource_attributes_load_with_the_spans() {
+    let name = "k8s-shop.otlp.jsonl";
+    let (format, data, notes) = load(name);
+    assert_eq!(format, Format::OtlpLines);
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!((data.traces.len(), data.span_count()), (1, 8));
+    let trace = &data.traces[0];
+    let key = data.strings.lookup("k8s.namespace.name").unwrap();
+    let mut namespaces: Vec<(String, String)> = trace
+        .resources
+        .iter()
+        .map(|r| {
+            let ns = trace.attrs_of(r.attrs).iter().find(|kv| kv.key == key).unwrap();
+            let ns = strand_model::dump::value_text(&data.strings, trace, ns.value);
+            (data.strings.get(r.service).to_string(), ns)
+        })
+        .collect();
+    namespaces.sort();
+    namespaces.dedup(); // one resource per exported batch
+    let expected = [("cart", "shop"), ("frontend", "shop"), ("payment", "payments")];
+    assert_eq!(namespaces, expected.map(|(s, n)| (s.to_string(), n.to_string())));
+    snapshot(name, &data, &notes);
+}

@@ -13,7 +13,7 @@ use strand_model::Dataset;
 pub const USAGE: &str = "\
 usage: strand-cli [options] <command> <file>...
 
-Loads trace files (Jaeger JSON, Zipkin v2 JSON, OTLP JSON or JSON lines, dependency links; the
+Loads trace files (Jaeger JSON, Zipkin v1 or v2 JSON, OTLP JSON or JSON lines, dependency links; the
 format is detected) and prints, for all of them together:
 
 commands:
