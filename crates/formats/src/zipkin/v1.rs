@@ -36,6 +36,7 @@
 
 use super::{Collector, EndpointDto, Kind, Num, Record, SpanDto, TagVal};
 use crate::builder::LenientStr;
+use hashbrown::HashMap;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -282,6 +283,9 @@ struct Addresses {
 struct Builder<'s> {
     strings: &'s Interner,
     halves: Vec<Half>,
+    /// The first span of each service (lowercased), so that a hostile span with thousands of
+    /// endpoints costs a hash lookup per annotation rather than a scan.
+    by_service: HashMap<String, usize>,
     source: Source,
     names: Names,
 }
@@ -297,20 +301,26 @@ impl Builder<'_> {
     /// The span of this endpoint (rule 2).
     fn span_for(&mut self, endpoint: Option<Endpoint>) -> usize {
         let Some(endpoint) = endpoint else { return 0 };
+        let service = self.strings.get(endpoint.service).to_lowercase();
         if let Some(first) = self.halves.first_mut() {
             if first.local.is_none() {
                 first.local = Some(endpoint);
+                self.by_service.entry(service).or_insert(0);
                 return 0;
             }
         }
-        let found = self.halves.iter().position(|h| h.local.is_some_and(|l| self.same_service(&l, &endpoint)));
-        found.unwrap_or_else(|| self.fork(endpoint, Kind::Absent))
+        match self.by_service.get(&service) {
+            Some(&i) => i,
+            None => self.fork(endpoint, Kind::Absent),
+        }
     }
 
     /// A new span for `endpoint`, e.g. the server side of a loopback call.
     fn fork(&mut self, endpoint: Endpoint, kind: Kind) -> usize {
         self.halves.push(Half { local: Some(endpoint), kind, ..Half::default() });
-        self.halves.len() - 1
+        let at = self.halves.len() - 1;
+        self.by_service.entry(self.strings.get(endpoint.service).to_lowercase()).or_insert(at);
+        at
     }
 
     fn half(&mut self, i: usize) -> Option<&mut Half> {
@@ -637,7 +647,8 @@ pub(super) fn add(c: &mut Collector, dto: &mut SpanDto) {
     let binary = binary_annotations(dto, strings, &mut c.v1);
 
     let source = Source { timestamp: given(dto.timestamp), duration: given(dto.duration) };
-    let mut b = Builder { strings: &*strings, halves: vec![Half::default()], source, names };
+    let mut b =
+        Builder { strings: &*strings, halves: vec![Half::default()], by_service: HashMap::new(), source, names };
     let mut cores = b.annotations(&annotations);
     let server = b.rpc(&mut cores);
     let messaging = b.messaging(&cores);

@@ -322,3 +322,46 @@ fn lists_that_are_neither_v1_nor_v2_stay_errors() {
     "#]],
     );
 }
+
+/// The v1 fixtures mutated at random, and a span with many endpoints: any outcome but a panic,
+/// and the big span in linear time.
+#[test]
+fn mutated_and_hostile_v1_inputs() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/zipkin-v1/");
+    let mut seed: u64 = 0x2545f4914f6cdd1d;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for name in ["py_zipkin.v1.json", "edge-cases.v1.json"] {
+        let input = std::fs::read(format!("{dir}{name}")).expect("fixture");
+        for _ in 0..300 {
+            let mut b = input.clone();
+            for _ in 0..(1 + rnd() % 4) {
+                let pos = (rnd() as usize) % (b.len() + 1);
+                match rnd() % 3 {
+                    0 => b.truncate(pos),
+                    1 if pos < b.len() => {
+                        b.remove(pos);
+                    }
+                    _ if pos < b.len() => b[pos] = b"{}[],:\"0cs"[(rnd() % 10) as usize],
+                    _ => {}
+                }
+            }
+            let mut data = Dataset::new();
+            let _ = crate::load(&mut data, &b, "m.json", None, &AssembleOptions::default());
+            let _ = strand_model::dump::dump_dataset(&data);
+        }
+    }
+    let annotations: Vec<String> = (0..50_000)
+        .map(|i| format!(r#"{{"timestamp":{},"value":"v","endpoint":{{"serviceName":"s{i}"}}}}"#, 1000 + i))
+        .collect();
+    let big = format!(r#"[{{"traceId":"a","id":"1","annotations":[{}]}}]"#, annotations.join(","));
+    let started = std::time::Instant::now();
+    let mut data = Dataset::new();
+    crate::load(&mut data, big.as_bytes(), "big.json", None, &AssembleOptions::default()).expect("loads");
+    assert_eq!(data.span_count(), 50_000);
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+}
