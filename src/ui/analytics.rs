@@ -53,7 +53,7 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
         move |(_, level)| rows(&stats, *level)
     });
     let sort = props.route.sort.as_deref().and_then(TableSort::parse);
-    let filter = RowFilter::parse(&filter_text);
+    let filter = RowFilter::parse_for(&filter_text, Some(&props.data.borrow()));
     let order = table_order(&table_rows, sort, &filter);
 
     // The selection's numbers and series.

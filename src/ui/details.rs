@@ -8,7 +8,7 @@ use std::rc::Rc;
 use strand_model::StatusCode;
 use strand_view::colors::service_color;
 use strand_view::details::{self, AttrRow, LinkRow, LinkTarget};
-use strand_view::route::Route;
+use strand_view::route::{AttrMatch, Route};
 use strand_view::trace_view::TraceAnalysis;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -173,7 +173,16 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
 
             <section class="details-section">
                 <h4>{ "Resource" }<span class="details-count">{ d.resource_attrs.len() }</span></h4>
-                { attr_table(&d.resource_attrs, "No resource attributes.") }
+                if d.resource_groups.is_empty() {
+                    <p class="details-empty">{ "No resource attributes." }</p>
+                }
+                { for d.resource_groups.iter().map(|g| html! {
+                    <div class="details-group" data-group={g.label}>
+                        <h5>{ g.label }<span class="details-count">{ g.rows.len() }</span></h5>
+                        { attr_table(&g.rows, "") }
+                        { resource_filters(&g.rows, props) }
+                    </div>
+                }) }
                 if let Some(scope) = &d.scope {
                     <p class="details-scope">
                         <span class="details-muted">{ "Scope " }</span>
@@ -250,6 +259,30 @@ fn attr_table(rows: &[AttrRow], empty: &'static str) -> Html {
 fn breakable(key: &str) -> Html {
     let parts = key.split_inclusive(['.', '_', '/']).map(|part| html! { <>{ part }<wbr /></> });
     html! { <>{ for parts }</> }
+}
+
+/// Buttons that filter the trace list by the span's namespace or deployment (`resource=`).
+fn resource_filters(rows: &[AttrRow], props: &SpanDetailsProps) -> Html {
+    let buttons: Vec<Html> = rows
+        .iter()
+        .filter(|r| matches!(r.key.as_str(), "k8s.namespace.name" | "k8s.deployment.name" | "service.namespace"))
+        .map(|r| {
+            let resource = Some(AttrMatch { key: r.key.clone(), value: r.value.clone() });
+            let route = Route { resource, ..props.route.clone() };
+            let on_navigate = props.on_navigate.clone();
+            let onclick = Callback::from(move |_: MouseEvent| on_navigate.emit((route.clone(), true)));
+            html! {
+                <button type="button" class="btn small" data-resource-filter={r.key.clone()} {onclick}
+                        title="Show only traces with spans from this resource in the trace list">
+                    { format!("traces with {} = {}", r.key, r.value) }
+                </button>
+            }
+        })
+        .collect();
+    if buttons.is_empty() {
+        return html! {};
+    }
+    html! { <p class="details-resource-filters">{ for buttons }</p> }
 }
 
 /// The value as text; only an http(s) URL (checked by `view::details::is_web_url`) becomes a link.

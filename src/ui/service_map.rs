@@ -10,6 +10,7 @@ use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
 use strand_model::time::format_duration;
+use strand_view::map_groups::{group_frames, service_namespaces, GroupFrame, MapGrouping};
 use strand_view::route::{Page, Route};
 use strand_view::service_map::{
     self as map, format_percent, format_thousands, ErrorLevel, MapView, RouteKind, Scope, Transform,
@@ -508,12 +509,36 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
     let layout_text = format!("layout {:.0} ms", built.layout_ms);
     let empty = view.nodes.is_empty();
 
+    // Namespace groups (`group=namespace`): frames behind the boxes, from the pure view model.
+    let namespaces = {
+        let data = props.data.clone();
+        use_memo(props.data.generation, move |_| service_namespaces(&data.borrow()))
+    };
+    let grouped = props.route.group == Some(MapGrouping::Namespace);
+    let frames: Vec<GroupFrame> = if grouped { group_frames(&view, &namespaces) } else { Vec::new() };
+    let group_button = {
+        let route = props.route.clone();
+        let on_navigate = props.on_navigate.clone();
+        let next = if grouped { None } else { Some(MapGrouping::Namespace) };
+        let onclick =
+            Callback::from(move |_: MouseEvent| on_navigate.emit((Route { group: next, ..route.clone() }, true)));
+        let disabled = namespaces.is_empty() && !grouped;
+        html! {
+            <button class={classes!("btn", "small", "map-group", grouped.then_some("active"))} aria-pressed={grouped.to_string()}
+                    {disabled} {onclick}
+                    title="Frame the services of each namespace (k8s.namespace.name, else service.namespace)">
+                { "Namespaces" }
+            </button>
+        }
+    };
+
     html! {
         <section class={classes!("service-map", props.trace_index.is_some().then_some("in-trace"))} aria-label="Service map">
             <div class="map-toolbar">
                 <span class="map-title">{ title }</span>
                 { source_toggle }
                 { hops_buttons }
+                { group_button }
                 { find }
                 { zoom_button(1.25, "Zoom in", "+") }
                 { zoom_button(0.8, "Zoom out", "−") }
@@ -532,6 +557,13 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
                              aria-label={format!("Service map with {} services", view.nodes.len())}>
                             <MarkerDefs />
                             <g class="map-viewport" transform={transform.svg()}>
+                                { for frames.iter().map(|f| html! {
+                                    <g class="map-group-frame" data-namespace={f.name.clone()}>
+                                        <rect x={format!("{:.1}", f.x)} y={format!("{:.1}", f.y)} rx="10"
+                                              width={format!("{:.1}", f.width)} height={format!("{:.1}", f.height)} />
+                                        <text x={format!("{:.1}", f.label_x)} y={format!("{:.1}", f.label_y)}>{ f.name.clone() }</text>
+                                    </g>
+                                }) }
                                 <MapLayer built={(*built).clone()} active={active} selected={selected} />
                             </g>
                         </svg>

@@ -89,6 +89,7 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
             strand_view::trace_list::ChipKind::Service => "service",
             strand_view::trace_list::ChipKind::Operation => "operation",
             strand_view::trace_list::ChipKind::Window => "window",
+            strand_view::trace_list::ChipKind::Resource => "resource",
         };
         html! {
             <span class="chip" data-chip={name}>
@@ -101,7 +102,8 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
         let navigate = props.on_navigate.clone();
         let route = props.route.clone();
         Callback::from(move |_: MouseEvent| {
-            navigate.emit((Route { service: None, operation: None, window: None, ..route.clone() }, true))
+            navigate
+                .emit((Route { service: None, operation: None, window: None, resource: None, ..route.clone() }, true))
         })
     };
 

@@ -13,7 +13,7 @@ use strand_model::Dataset;
 pub const USAGE: &str = "\
 usage: strand-cli [options] <command> <file>...
 
-Loads trace files (Jaeger JSON, Zipkin v2 JSON, OTLP JSON or JSON lines, dependency links; the
+Loads trace files (Jaeger JSON, Zipkin v1 or v2 JSON, OTLP JSON or JSON lines, dependency links; the
 format is detected) and prints, for all of them together:
 
 commands:
@@ -28,7 +28,7 @@ commands:
 
 options:
   --json                 print JSON instead of text
-  --format NAME          read every file as NAME (jaeger, zipkin, otlp, otlp-lines, dependencies)
+  --format NAME          read every file as NAME (jaeger, zipkin, zipkin-v1, otlp, otlp-lines, dependencies)
   --no-clock-skew        keep the files' timestamps (no clock-skew adjustment)
   --trace ID             only the trace with this id (or id prefix)
   --group-by KEY         trace-stats grouping: service, operation, or an attribute key

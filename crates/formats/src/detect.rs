@@ -91,6 +91,9 @@ fn classify_object(keys: &[String], lines: bool) -> Detected {
     if has(keys, "parent") && has(keys, "child") {
         return Detected::Found(Format::Dependencies);
     }
+    if has(keys, "traceId") && has(keys, "binaryAnnotations") {
+        return Detected::Found(Format::ZipkinV1);
+    }
     if has(keys, "traceId") && (has(keys, "id") || has(keys, "localEndpoint")) {
         return Detected::Found(Format::Zipkin);
     }
@@ -101,6 +104,11 @@ fn classify_object(keys: &[String], lines: bool) -> Detected {
 fn classify_array(keys: &[String], top: &'static str) -> Detected {
     if has(keys, "traceID") || has(keys, "spanID") || has(keys, "spans") && has(keys, "processes") {
         return Detected::Found(Format::Jaeger);
+    }
+    // Zipkin v1 spans carry `binaryAnnotations` (often empty); a v1 span without them is told
+    // apart by the importer, which reads every span as what it is.
+    if has(keys, "traceId") && has(keys, "binaryAnnotations") {
+        return Detected::Found(Format::ZipkinV1);
     }
     if has(keys, "traceId") && (has(keys, "id") || has(keys, "localEndpoint") || has(keys, "name")) {
         return Detected::Found(Format::Zipkin);
@@ -361,6 +369,9 @@ mod tests {
         check(r#"[{"traceID":"1","spanID":"2","process":{}}]"#, "jaeger");
         check(r#"[{"traceId":"1","id":"2","name":"x"}]"#, "zipkin");
         check(r#"[[{"traceId":"1","id":"2"}]]"#, "zipkin");
+        check(r#"[{"traceId":"1","id":"2","annotations":[],"binaryAnnotations":[]}]"#, "zipkin-v1");
+        check(r#"{"traceId":"1","id":"2","binaryAnnotations":[]}"#, "zipkin-v1");
+        check(r#"[{"id":"2","name":"x","annotations":[]}]"#, r#"unknown array ["id", "name", "annotations"]"#);
         check(r#"[]"#, "zipkin");
         check(r#"{"resourceSpans":[]}"#, "otlp");
         check(r#"{"batches":[]}"#, "otlp");

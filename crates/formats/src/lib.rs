@@ -12,6 +12,7 @@ pub mod demo;
 pub mod dependencies;
 pub mod detect;
 pub mod jaeger;
+pub mod mesh;
 pub mod otlp;
 pub mod synth;
 pub mod zipkin;
@@ -26,6 +27,9 @@ pub enum Format {
     Jaeger,
     /// Zipkin API v2 JSON: a list of spans or a list of lists of spans.
     Zipkin,
+    /// Zipkin API v1 JSON: spans whose endpoints sit on `annotations` (cs/sr/ss/cr…) and
+    /// `binaryAnnotations`; converted to v2 spans as Zipkin's own v1→v2 conversion does.
+    ZipkinV1,
     /// OTLP JSON (`TracesData`), also inside Jaeger v3's `{"result":…}` and Tempo's `{"trace":…}`.
     Otlp,
     /// OTLP JSON lines: one `TracesData` per line (the Collector's file exporter).
@@ -35,14 +39,15 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] =
-        [Format::Jaeger, Format::Zipkin, Format::Otlp, Format::OtlpLines, Format::Dependencies];
+    pub const ALL: [Format; 6] =
+        [Format::Jaeger, Format::Zipkin, Format::ZipkinV1, Format::Otlp, Format::OtlpLines, Format::Dependencies];
 
     /// The name used on the command line, in the UI and in URLs.
     pub fn name(self) -> &'static str {
         match self {
             Format::Jaeger => "jaeger",
             Format::Zipkin => "zipkin",
+            Format::ZipkinV1 => "zipkin-v1",
             Format::Otlp => "otlp",
             Format::OtlpLines => "otlp-lines",
             Format::Dependencies => "dependencies",
@@ -53,6 +58,7 @@ impl Format {
         match self {
             Format::Jaeger => "Jaeger JSON",
             Format::Zipkin => "Zipkin v2 JSON",
+            Format::ZipkinV1 => "Zipkin v1 JSON",
             Format::Otlp => "OTLP JSON",
             Format::OtlpLines => "OTLP JSON lines",
             Format::Dependencies => "dependency links",
@@ -73,7 +79,7 @@ pub enum ImportError {
     Syntax { file: String, line: usize, column: usize, message: String },
     #[error("{file}: the file ends early at line {line}, column {column}; it looks truncated (was the download or export cut off?)")]
     Truncated { file: String, line: usize, column: usize },
-    #[error("{file}: not a trace format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches) and dependency links (parent/child); found {found}")]
+    #[error("{file}: not a trace format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches) and dependency links (parent/child); found {found}")]
     UnknownFormat { file: String, found: String },
     #[error("{file}: read as {format}, but at line {line}, column {column}: {message}")]
     Shape { file: String, format: &'static str, line: usize, column: usize, message: String },
@@ -152,13 +158,17 @@ pub fn import(
         },
     };
     let source = strings.intern(file);
-    let imported = match format {
-        Format::Jaeger => jaeger::import(bytes, file, source, strings)?,
-        Format::Zipkin => zipkin::import(bytes, file, source, strings)?,
-        Format::Otlp => otlp::import(bytes, file, source, strings)?,
-        Format::OtlpLines => otlp::import_lines(bytes, file, source, strings)?,
-        Format::Dependencies => dependencies::import(bytes, file, strings)?,
+    let (format, mut imported) = match format {
+        Format::Jaeger => (format, jaeger::import(bytes, file, source, strings)?),
+        // One importer for both versions: it reads each span as what it is and says which it found.
+        Format::Zipkin | Format::ZipkinV1 => zipkin::import(bytes, file, format, source, strings)?,
+        Format::Otlp => (format, otlp::import(bytes, file, source, strings)?),
+        Format::OtlpLines => (format, otlp::import_lines(bytes, file, source, strings)?),
+        Format::Dependencies => (format, dependencies::import(bytes, file, strings)?),
     };
+    if let Some(note) = mesh::name_proxy_spans(&mut imported.traces, strings) {
+        imported.notes.push(note);
+    }
     Ok((format, imported))
 }
 

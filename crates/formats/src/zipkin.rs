@@ -1,4 +1,5 @@
-//! Zipkin API v2 JSON: a list of spans `[{…}]`, or the API's list of traces `[[{…}], [{…}]]`.
+//! Zipkin API v2 JSON: a list of spans `[{…}]`, or the API's list of traces `[[{…}], [{…}]]`;
+//! leniently also a single span object `{…}` (with a note).
 //!
 //! Times are epoch microseconds (numbers, or numbers sent as strings) and become integer
 //! nanoseconds. The local endpoint is the span's resource (deduplicated per trace by service name,
@@ -11,6 +12,8 @@
 //! Zipkin reporters may send one span in several pieces: before converting, pieces with the same
 //! (trace id, span id) are merged (`compatible` states the rule); CLIENT and SERVER halves that
 //! share an id are kept apart for assembly to pair. Depends on `model` and `formats::builder`.
+
+mod v1;
 
 use super::builder::{push_attrs, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
@@ -56,9 +59,20 @@ struct SpanDto<'a> {
     shared: Flag,
     #[serde(default)]
     debug: Flag,
+    /// Zipkin v1 only: tags and addresses, each with the endpoint that recorded it.
+    #[serde(borrow, default)]
+    binary_annotations: Option<Vec<v1::BinaryAnnotationDto<'a>>>,
 }
 
-#[derive(Deserialize, Default)]
+impl SpanDto<'_> {
+    /// A Zipkin v1 span: it has `binaryAnnotations`, or annotations that carry their endpoint.
+    /// (A span with neither reads the same either way.)
+    fn is_v1(&self) -> bool {
+        self.binary_annotations.is_some() || self.annotations.iter().flatten().any(|a| a.endpoint.is_some())
+    }
+}
+
+#[derive(Deserialize, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 struct EndpointDto<'a> {
     #[serde(borrow, default)]
@@ -77,6 +91,9 @@ struct AnnotationDto<'a> {
     timestamp: Num,
     #[serde(borrow, default)]
     value: LenientStr<'a>,
+    /// Zipkin v1 only: the host that recorded the annotation.
+    #[serde(borrow, default)]
+    endpoint: Option<EndpointDto<'a>>,
 }
 
 /// A JSON number that may arrive as a string (µs times, ports). Absent, `null` and unreadable
@@ -307,8 +324,9 @@ enum TagVal {
     Composite(&'static str),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 enum Kind {
+    #[default]
     Absent,
     Known(SpanKind),
     Unknown(StrId),
@@ -323,6 +341,15 @@ struct Endpoint {
 }
 
 impl Endpoint {
+    fn intern(e: &EndpointDto, strings: &mut Interner) -> Endpoint {
+        Endpoint {
+            service: strings.intern(e.service_name.as_str()),
+            ipv4: strings.intern(e.ipv4.as_str()),
+            ipv6: strings.intern(e.ipv6.as_str()),
+            port: e.port,
+        }
+    }
+
     /// The port, when given and not 0 (Zipkin's "unknown").
     fn port(&self) -> Option<i64> {
         self.port.as_int().filter(|&p| p != 0)
@@ -374,6 +401,10 @@ struct Collector<'s> {
     trace_ids: Vec<TraceId>,
     trace_index: HashMap<TraceId, u32>,
     last_trace: Option<(TraceId, u32)>,
+    /// Spans read as Zipkin v2.
+    v2_spans: usize,
+    /// What the Zipkin v1 conversion did.
+    v1: v1::Stats,
 }
 
 impl<'s> Collector<'s> {
@@ -386,6 +417,8 @@ impl<'s> Collector<'s> {
             trace_ids: Vec::new(),
             trace_index: HashMap::new(),
             last_trace: None,
+            v2_spans: 0,
+            v1: v1::Stats::default(),
         }
     }
 
@@ -406,6 +439,11 @@ impl<'s> Collector<'s> {
     }
 
     fn add(&mut self, dto: &mut SpanDto) {
+        if dto.is_v1() {
+            v1::add(self, dto);
+            return;
+        }
+        self.v2_spans += 1;
         let trace_id = parse_trace_id(dto.trace_id.as_str(), self.strings);
         let trace = self.trace(trace_id);
         let strings = &mut *self.strings;
@@ -417,14 +455,8 @@ impl<'s> Collector<'s> {
         } else {
             SpanKind::parse(kind).map_or_else(|| Kind::Unknown(strings.intern(kind)), Kind::Known)
         };
-        let mut endpoint = |e: &EndpointDto| Endpoint {
-            service: strings.intern(e.service_name.as_str()),
-            ipv4: strings.intern(e.ipv4.as_str()),
-            ipv6: strings.intern(e.ipv6.as_str()),
-            port: e.port,
-        };
-        let local = dto.local_endpoint.as_ref().map(&mut endpoint);
-        let remote = dto.remote_endpoint.as_ref().map(&mut endpoint);
+        let local = dto.local_endpoint.as_ref().map(|e| Endpoint::intern(e, strings));
+        let remote = dto.remote_endpoint.as_ref().map(|e| Endpoint::intern(e, strings));
 
         let tags = &mut dto.tags.0;
         if !tags.is_sorted_by(|(ka, _), (kb, _)| ka.as_str() <= kb.as_str()) {
@@ -526,33 +558,52 @@ impl<'de> Visitor<'de> for AppendLists<'_, '_> {
     }
 }
 
-/// Is the document the API's list of lists? Decided by the first non-whitespace byte after `[`.
-fn is_list_of_lists(bytes: &[u8]) -> bool {
-    let mut rest = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace());
-    rest.next() == Some(b'[') && rest.next() == Some(b'[')
+/// What the document holds at the top level.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TopLevel {
+    /// `[{…}, …]`: Zipkin's list of spans.
+    Spans,
+    /// `[[{…}], …]`: the API's list of traces.
+    Lists,
+    /// `{…}`: one span object on its own, which some exporters write for a single span.
+    Single,
 }
 
-fn parse(bytes: &[u8], collector: &mut Collector) -> Result<(), serde_json::Error> {
+/// Decided by the first non-whitespace bytes: `[[`, `[` or `{`.
+fn top_level(bytes: &[u8]) -> TopLevel {
+    let mut rest = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace());
+    match (rest.next(), rest.next()) {
+        (Some(b'['), Some(b'[')) => TopLevel::Lists,
+        (Some(b'{'), _) => TopLevel::Single,
+        _ => TopLevel::Spans,
+    }
+}
+
+fn parse(bytes: &[u8], collector: &mut Collector) -> Result<TopLevel, serde_json::Error> {
     // Real spans take 300-1000 bytes of JSON: reserve for the common case up front.
     collector.records.reserve(bytes.len() / 600);
-    let nested = is_list_of_lists(bytes);
+    let top = top_level(bytes);
     // Validating UTF-8 once lets serde_json skip validating every string; invalid input goes
     // through the byte reader, which reports where the bad byte is.
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse_with(serde_json::Deserializer::from_str(text), nested, collector),
-        Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes), nested, collector),
+        Ok(text) => parse_with(serde_json::Deserializer::from_str(text), top, collector)?,
+        Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes), top, collector)?,
     }
+    Ok(top)
 }
 
 fn parse_with<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
-    nested: bool,
+    top: TopLevel,
     collector: &mut Collector,
 ) -> Result<(), serde_json::Error> {
-    if nested {
-        AppendLists(collector).deserialize(&mut de)?;
-    } else {
-        AppendSpans(collector).deserialize(&mut de)?;
+    match top {
+        TopLevel::Lists => AppendLists(collector).deserialize(&mut de)?,
+        TopLevel::Spans => AppendSpans(collector).deserialize(&mut de)?,
+        TopLevel::Single => {
+            let SpanObject(mut span) = SpanObject::deserialize(&mut de)?;
+            collector.add(&mut span);
+        }
     }
     de.end()
 }
@@ -586,10 +637,24 @@ fn hex_value(s: &str, max_digits: usize) -> Option<u128> {
     Some(v)
 }
 
-/// Imports one Zipkin v2 JSON document.
-pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+/// The load notice for a document that is one span object rather than a list.
+pub const SINGLE_SPAN_NOTE: &str =
+    "the file is a single Zipkin span object, not a list of spans as the Zipkin API defines; read as a list of one";
+
+/// Imports one Zipkin JSON document, v2 or v1 (each span is read as what it is; v1 spans are
+/// converted to v2 ones, see [`v1`]). `format` names the format in error messages; the format
+/// returned is what the document turned out to hold: [`Format::ZipkinV1`] when any span was v1.
+pub fn import(
+    bytes: &[u8],
+    file: &str,
+    format: Format,
+    source: StrId,
+    strings: &mut Interner,
+) -> Result<(Format, Imported), ImportError> {
     let mut collector = Collector::new(strings);
-    parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, Format::Zipkin, &e, 0))?;
+    let top = parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, format, &e, 0))?;
+    let v1_stats = collector.v1;
+    let v2_spans = collector.v2_spans;
     merge_fragments(&mut collector);
     let Collector { strings, records, tags, annotations, trace_ids, .. } = collector;
     let mut decoder = Decoder::new(source, strings);
@@ -598,7 +663,15 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
         let trace_id = trace_ids.get(record.trace as usize).copied().unwrap_or(TraceId::Text(StrId::EMPTY));
         decoder.span(record, trace_id, &tags, &annotations);
     }
-    Ok(decoder.finish())
+    let mut imported = decoder.finish();
+    if top == TopLevel::Single {
+        imported.notes.push(SINGLE_SPAN_NOTE.to_string());
+    }
+    if v1_stats.spans_in == 0 {
+        return Ok((Format::Zipkin, imported));
+    }
+    imported.notes.extend(v1_stats.notes(v2_spans));
+    Ok((Format::ZipkinV1, imported))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1050,6 +1123,9 @@ impl<'s> Decoder<'s> {
 }
 
 #[cfg(test)]
+mod quirk_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::AssembleOptions;
@@ -1341,9 +1417,9 @@ mod tests {
             ]],
         );
         check(
-            r#"{"traceId":"a"}"#,
+            r#""a string""#,
             expect![[
-                r#"error: Shape { file: "t.json", format: "Zipkin v2 JSON", line: 1, column: 0, message: "invalid type: map, expected a list of Zipkin spans" }"#
+                r#"error: Shape { file: "t.json", format: "Zipkin v2 JSON", line: 1, column: 10, message: "invalid type: string \"a string\", expected a list of Zipkin spans" }"#
             ]],
         );
         check(
@@ -1468,7 +1544,7 @@ mod tests {
                 cases.iter().find(|c| c.0 == name).unwrap_or_else(|| panic!("no expected count for {name}"));
             let bytes = std::fs::read(&path).expect("read sample");
             let mut strings = Interner::new();
-            let imported = import(&bytes, &name, StrId::EMPTY, &mut strings).expect("import");
+            let (_, imported) = import(&bytes, &name, Format::Zipkin, StrId::EMPTY, &mut strings).expect("import");
             let spans: usize = imported.traces.iter().map(|t| t.spans.len()).sum();
             let merged: usize = imported
                 .traces

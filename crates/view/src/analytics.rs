@@ -8,10 +8,12 @@
 use crate::charts::{format_rate, series_chart, Series, SeriesChart, SeriesStyle, YUnit};
 use crate::route::Route;
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use strand_analysis::stats::{
     DatasetStats, LatencySummary, RedBucket, RedSeries, SpanFilter, SpanMetric, Window, HISTOGRAM_BOUNDS_NS,
 };
+use strand_model::dump::value_text;
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::{Dataset, SpanKind, StatusCode};
 
@@ -288,6 +290,9 @@ enum Term {
     Field(Column, String),
     /// A numeric condition (`errors>0`, `p99>=100ms`, `error-rate>5%`).
     Compare(Column, Op, f64),
+    /// `resource.KEY=VALUE` (or `!=`): the services that have (or have no) resource with that
+    /// attribute, resolved against the dataset when the filter is made.
+    Resource { services: BTreeSet<String>, negate: bool },
 }
 
 /// The table filter: whitespace-separated terms that must all match. A term is plain text
@@ -295,8 +300,10 @@ enum Term {
 /// condition `COLUMN OP VALUE` with `OP` one of `> >= < <= =` on `count`, `errors`,
 /// `error-rate` (a fraction or a percentage: `0.05`, `5%`), `throughput` (per second), `p50`,
 /// `p90`, `p99`, `max` (durations with a unit `ns`, `us`, `µs`, `ms`, `s`, `m`; plain numbers are
-/// milliseconds) or `self` (like `error-rate`). Terms that cannot be read are listed in
-/// `problems` and ignored.
+/// milliseconds) or `self` (like `error-rate`), or `resource.KEY=VALUE` / `resource.KEY!=VALUE`
+/// on the services' resource attributes (`resource.k8s.namespace.name=shop`: rows of services
+/// with a resource in that namespace; values compared as text). Terms that cannot be read are
+/// listed in `problems` and ignored.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RowFilter {
     terms: Vec<Term>,
@@ -304,9 +311,24 @@ pub struct RowFilter {
 }
 
 impl RowFilter {
+    /// The filter without a dataset: `resource.` terms match no service.
     pub fn parse(text: &str) -> RowFilter {
+        RowFilter::parse_for(text, None)
+    }
+
+    /// The filter, with `resource.` terms resolved against `data`.
+    pub fn parse_for(text: &str, data: Option<&Dataset>) -> RowFilter {
         let mut filter = RowFilter::default();
         for word in text.split_whitespace() {
+            if let Some(condition) = word.strip_prefix("resource.") {
+                match resource_term(condition, data) {
+                    Some(term) => filter.terms.push(term),
+                    None => filter.problems.push(format!(
+                        "“{word}”: write resource.KEY=VALUE or resource.KEY!=VALUE, e.g. resource.k8s.namespace.name=shop"
+                    )),
+                }
+                continue;
+            }
             match parse_term(word) {
                 Ok(term) => filter.terms.push(term),
                 Err(problem) => filter.problems.push(problem),
@@ -328,6 +350,7 @@ impl RowFilter {
                     || format!("{}: {}", row.service, op).to_lowercase().contains(t)
             }
             Term::Field(column, t) => row.cell(*column).to_lowercase().contains(t),
+            Term::Resource { services, negate } => services.contains(&row.service) != *negate,
             Term::Compare(column, op, value) => row.value(*column).is_some_and(|v| match op {
                 Op::Lt => v < *value,
                 Op::Le => v <= *value,
@@ -337,6 +360,34 @@ impl RowFilter {
             }),
         })
     }
+}
+
+/// `KEY=VALUE` or `KEY!=VALUE` (after `resource.`): the services with a matching resource.
+fn resource_term(condition: &str, data: Option<&Dataset>) -> Option<Term> {
+    let (key, value, negate) = match condition.split_once("!=") {
+        Some((key, value)) => (key, value, true),
+        None => {
+            let (key, value) = condition.split_once('=')?;
+            (key, value, false)
+        }
+    };
+    if key.is_empty() {
+        return None;
+    }
+    let mut services = BTreeSet::new();
+    if let Some(data) = data {
+        if let Some(key) = data.strings.lookup(key) {
+            for trace in &data.traces {
+                for r in &trace.resources {
+                    let attrs = trace.attrs_of(r.attrs);
+                    if attrs.iter().any(|kv| kv.key == key && value_text(&data.strings, trace, kv.value) == value) {
+                        services.insert(data.strings.get(r.service).to_string());
+                    }
+                }
+            }
+        }
+    }
+    Some(Term::Resource { services, negate })
 }
 
 fn parse_term(word: &str) -> Result<Term, String> {
@@ -799,6 +850,32 @@ mod tests {
             out.push('\n');
         }
         expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn filter_by_resource_attribute() {
+        let mut data = Dataset::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/mesh/");
+        for name in ["k8s-shop.otlp.jsonl", "istio-ingress-two-sidecars.zipkin.json"] {
+            let bytes = std::fs::read(format!("{dir}{name}")).expect("a fixture");
+            load(&mut data, &bytes, name, None, &AssembleOptions::default()).expect("the fixture loads");
+        }
+        let stats = dataset_stats(&data);
+        let rows = rows(&stats, Level::Services);
+        let shown = |text: &str| {
+            let filter = RowFilter::parse_for(text, Some(&data));
+            let mut names: Vec<String> = filter.problems.iter().map(|p| format!("problem: {p}")).collect();
+            names.extend(table_order(&rows, None, &filter).into_iter().map(|i| rows[i].service.clone()));
+            names.join(", ")
+        };
+        expect!["cart, frontend, productpage.shop, reviews.shop"].assert_eq(&shown("resource.k8s.namespace.name=shop"));
+        expect!["payment"].assert_eq(&shown("resource.k8s.namespace.name=payments errors>0"));
+        expect!["cart"].assert_eq(&shown("resource.k8s.deployment.name=cart"));
+        expect!["frontend"].assert_eq(&shown("resource.k8s.namespace.name!=payments front"));
+        expect!["problem: “resource.k8s.namespace.name”: write resource.KEY=VALUE or resource.KEY!=VALUE, e.g. resource.k8s.namespace.name=shop, cart"]
+            .assert_eq(&shown("resource.k8s.namespace.name resource.k8s.deployment.name=cart"));
+        // Without a dataset a resource term matches no service.
+        assert!(table_order(&rows, None, &RowFilter::parse("resource.k8s.namespace.name=shop")).is_empty());
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct SpanDetails {
     pub children: usize,
     pub attrs: Vec<AttrRow>,
     pub resource_attrs: Vec<AttrRow>,
+    /// The same resource attributes grouped by what they describe ([`group_resource_attrs`]).
+    pub resource_groups: Vec<AttrGroup>,
     pub scope: Option<ScopeInfo>,
     /// Events by time.
     pub events: Vec<EventRow>,
@@ -53,6 +55,50 @@ pub struct AttrRow {
     pub value: String,
     /// The value is an `http://` or `https://` URL, the only kind the UI may make a link of.
     pub is_url: bool,
+}
+
+/// Resource attributes about one thing: the service, its Kubernetes objects, its host and
+/// container, or anything else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttrGroup {
+    pub label: &'static str,
+    pub rows: Vec<AttrRow>,
+}
+
+/// The groups, in display order, and the key prefixes (or whole keys) that belong to each.
+/// A key goes to the first group that claims it; the rest to "Other".
+const RESOURCE_GROUPS: [(&str, &[&str]); 3] = [
+    ("Service", &["service.", "strand.original_service"]),
+    ("Kubernetes", &["k8s."]),
+    ("Host and container", &["host.", "container.", "os.", "process.", "ipv4", "ipv6", "port"]),
+];
+
+/// Groups resource attributes as OpenTelemetry's semantic conventions name them: `service.*`,
+/// `k8s.*` (what the Kubernetes attributes processor or the pod's environment set), `host.*`,
+/// `container.*`, `os.*`, `process.*` (and Zipkin's endpoint address), then the rest, each in
+/// the order given. Empty groups are left out.
+pub fn group_resource_attrs(rows: &[AttrRow]) -> Vec<AttrGroup> {
+    let mut groups: Vec<AttrGroup> = RESOURCE_GROUPS
+        .iter()
+        .map(|(label, _)| AttrGroup { label, rows: Vec::new() })
+        .chain(std::iter::once(AttrGroup { label: "Other", rows: Vec::new() }))
+        .collect();
+    for row in rows {
+        let claims = |prefix: &&str| {
+            if prefix.ends_with('.') {
+                row.key.starts_with(prefix)
+            } else {
+                row.key == *prefix
+            }
+        };
+        let at = RESOURCE_GROUPS.iter().position(|(_, prefixes)| prefixes.iter().any(claims));
+        let at = at.unwrap_or(RESOURCE_GROUPS.len());
+        if let Some(group) = groups.get_mut(at) {
+            group.rows.push(row.clone());
+        }
+    }
+    groups.retain(|g| !g.rows.is_empty());
+    groups
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,6 +239,7 @@ pub fn span_details(data: &Dataset, trace_index: usize, analysis: &TraceAnalysis
         depth: analysis.tree.depth.get(at).copied().unwrap_or(0),
         children: analysis.tree.children_of(index).len(),
         attrs: attr_rows(strings, trace, trace.attrs_of(span.attrs)),
+        resource_groups: group_resource_attrs(resource_attrs.as_deref().unwrap_or_default()),
         resource_attrs: resource_attrs.unwrap_or_default(),
         scope,
         events,
@@ -307,6 +354,10 @@ mod tests {
         };
         rows(&mut out, "attr", &d.attrs);
         rows(&mut out, "resource", &d.resource_attrs);
+        for g in &d.resource_groups {
+            let keys: Vec<&str> = g.rows.iter().map(|r| r.key.as_str()).collect();
+            let _ = writeln!(out, "  resource group {}: {}", g.label, keys.join(", "));
+        }
         if let Some(scope) = &d.scope {
             let _ = writeln!(out, "  scope {} {}", scope.name, scope.version);
         }
@@ -377,28 +428,30 @@ mod tests {
             "4bf92f3577b34da6a3ce929d0e0e4736",
             "00000000000000b2",
             expect![[r#"
-            charge card (checkout) [client] status=error
-              message "Read timed out"
-              ids span=00000000000000b2 parent=00000000000000a1 resolved_parent=Some(0) trace=4bf92f3577b34da6a3ce929d0e0e4736
-              start +10.0ms at 2023-11-14 22:13:20.010 UTC
-              duration 50.0ms (50.0%) self 50.0ms (50.0%) critical 50.0ms (50.0%) depth 1 children 0
-              attr url.full = "https://pay.example/v1/charges?id=7" (link)
-              attr note = "javascript:alert(1)"
-              attr doc = "data:text/html,<b>x</b>"
-              attr retries = "2"
-              attr tags = "[\"a\", true]"
-              resource service.name = "checkout"
-              resource host.name = "box-1"
-              scope io.opentelemetry.http 1.2.3
-              event -5.00ms queued early
-              event +2.30ms retry
-                event attr attempt = "1"
-              link trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00000000000000a1 -> SameTrace(0) checkout: POST /orders
-              link trace=0af7651916cd43dd8448eb211c80319c span=00000000000000c3 -> OtherTrace { trace_index: 1, span: 0 } billing: settle batch
-                link attr why = "batch"
-              link trace=0af7651916cd43dd8448eb211c80319c span=00000000000000ff -> NotLoaded 
-              link trace=11111111111111111111111111111111 span=0000000000000001 -> NotLoaded 
-        "#]],
+                charge card (checkout) [client] status=error
+                  message "Read timed out"
+                  ids span=00000000000000b2 parent=00000000000000a1 resolved_parent=Some(0) trace=4bf92f3577b34da6a3ce929d0e0e4736
+                  start +10.0ms at 2023-11-14 22:13:20.010 UTC
+                  duration 50.0ms (50.0%) self 50.0ms (50.0%) critical 50.0ms (50.0%) depth 1 children 0
+                  attr url.full = "https://pay.example/v1/charges?id=7" (link)
+                  attr note = "javascript:alert(1)"
+                  attr doc = "data:text/html,<b>x</b>"
+                  attr retries = "2"
+                  attr tags = "[\"a\", true]"
+                  resource service.name = "checkout"
+                  resource host.name = "box-1"
+                  resource group Service: service.name
+                  resource group Host and container: host.name
+                  scope io.opentelemetry.http 1.2.3
+                  event -5.00ms queued early
+                  event +2.30ms retry
+                    event attr attempt = "1"
+                  link trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00000000000000a1 -> SameTrace(0) checkout: POST /orders
+                  link trace=0af7651916cd43dd8448eb211c80319c span=00000000000000c3 -> OtherTrace { trace_index: 1, span: 0 } billing: settle batch
+                    link attr why = "batch"
+                  link trace=0af7651916cd43dd8448eb211c80319c span=00000000000000ff -> NotLoaded 
+                  link trace=11111111111111111111111111111111 span=0000000000000001 -> NotLoaded 
+            "#]],
         );
     }
 
@@ -409,27 +462,30 @@ mod tests {
             "4bf92f3577b34da6a3ce929d0e0e4736",
             "00000000000000a1",
             expect![[r#"
-            POST /orders (checkout) [server] status=unset
-              ids span=00000000000000a1 parent=- resolved_parent=None trace=4bf92f3577b34da6a3ce929d0e0e4736
-              start +0ns at 2023-11-14 22:13:20.000 UTC
-              duration 100ms (100.0%) self 50.0ms (50.0%) critical 50.0ms (50.0%) depth 0 children 1
-              resource service.name = "checkout"
-              resource host.name = "box-1"
-              scope io.opentelemetry.http 1.2.3
-        "#]],
+                POST /orders (checkout) [server] status=unset
+                  ids span=00000000000000a1 parent=- resolved_parent=None trace=4bf92f3577b34da6a3ce929d0e0e4736
+                  start +0ns at 2023-11-14 22:13:20.000 UTC
+                  duration 100ms (100.0%) self 50.0ms (50.0%) critical 50.0ms (50.0%) depth 0 children 1
+                  resource service.name = "checkout"
+                  resource host.name = "box-1"
+                  resource group Service: service.name
+                  resource group Host and container: host.name
+                  scope io.opentelemetry.http 1.2.3
+            "#]],
         );
         check(
             &[BATCH],
             "0af7651916cd43dd8448eb211c80319c",
             "00000000000000d4",
             expect![[r#"
-            orphan (billing) [unspecified] status=unset
-              ids span=00000000000000d4 parent=00000000000000e5 resolved_parent=None trace=0af7651916cd43dd8448eb211c80319c
-              start +0ns at 2023-11-14 22:13:21.000 UTC
-              duration 1ns (0.2%) self 1ns (0.2%) critical 0ns (0.0%) depth 0 children 0
-              resource service.name = "billing"
-              ! orphan: parent span 00000000000000e5 is not in this trace; the span is shown as a root
-        "#]],
+                orphan (billing) [unspecified] status=unset
+                  ids span=00000000000000d4 parent=00000000000000e5 resolved_parent=None trace=0af7651916cd43dd8448eb211c80319c
+                  start +0ns at 2023-11-14 22:13:21.000 UTC
+                  duration 1ns (0.2%) self 1ns (0.2%) critical 0ns (0.0%) depth 0 children 0
+                  resource service.name = "billing"
+                  resource group Service: service.name
+                  ! orphan: parent span 00000000000000e5 is not in this trace; the span is shown as a root
+            "#]],
         );
     }
 
@@ -449,6 +505,43 @@ mod tests {
         ] {
             assert!(!is_web_url(value), "{value}");
         }
+    }
+
+    #[test]
+    fn kubernetes_resource_attributes_are_grouped() {
+        let doc = r#"{"resourceSpans":[{"resource":{"attributes":[
+              {"key":"telemetry.sdk.name","value":{"stringValue":"opentelemetry"}},
+              {"key":"k8s.namespace.name","value":{"stringValue":"shop"}},
+              {"key":"service.name","value":{"stringValue":"cart"}},
+              {"key":"k8s.pod.name","value":{"stringValue":"cart-5f8b9c7d6-h7m2w"}},
+              {"key":"container.image.name","value":{"stringValue":"registry.example.com/shop/cart"}},
+              {"key":"host.name","value":{"stringValue":"node-a"}},
+              {"key":"service.version","value":{"stringValue":"1.9.0"}},
+              {"key":"k8s.deployment.name","value":{"stringValue":"cart"}}]},
+            "scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"GET /cart","startTimeUnixNano":"1000","endTimeUnixNano":"2000"}]}]}]}"#;
+        check(
+            &[doc],
+            "0000000000000001",
+            "0000000000000002",
+            expect![[r#"
+                GET /cart (cart) [unspecified] status=unset
+                  ids span=0000000000000002 parent=- resolved_parent=None trace=0000000000000001
+                  start +0ns at 1970-01-01 00:00:00.000 UTC
+                  duration 1.00µs (100.0%) self 1.00µs (100.0%) critical 1.00µs (100.0%) depth 0 children 0
+                  resource telemetry.sdk.name = "opentelemetry"
+                  resource k8s.namespace.name = "shop"
+                  resource service.name = "cart"
+                  resource k8s.pod.name = "cart-5f8b9c7d6-h7m2w"
+                  resource container.image.name = "registry.example.com/shop/cart"
+                  resource host.name = "node-a"
+                  resource service.version = "1.9.0"
+                  resource k8s.deployment.name = "cart"
+                  resource group Service: service.name, service.version
+                  resource group Kubernetes: k8s.namespace.name, k8s.pod.name, k8s.deployment.name
+                  resource group Host and container: container.image.name, host.name
+                  resource group Other: telemetry.sdk.name
+            "#]],
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod colors;
 pub mod details;
 pub mod export;
 pub mod flame;
+pub mod map_groups;
 pub mod route;
 pub mod scatter;
 pub mod search;

@@ -4,6 +4,7 @@
 //! Pure encoding and decoding of the query string; the `ui` layer reads and writes
 //! `location`/`history`. Depends on nothing but `view::trace_view::Tab`.
 
+use super::map_groups::MapGrouping;
 use super::trace_view::Tab;
 
 /// The top-level pages of the app, over all loaded traces.
@@ -74,6 +75,10 @@ pub struct Route {
     pub timeout_ms: Option<u32>,
     /// `max-file-mb=`: a lower file-size limit than the default, in bytes (given in MB).
     pub max_file_bytes: Option<u64>,
+    /// Trace list filter on a resource attribute (`resource=k8s.namespace.name=shop`).
+    pub resource: Option<AttrMatch>,
+    /// How the service map groups its services (`group=namespace`).
+    pub group: Option<MapGrouping>,
     /// Parameters Strand does not own, kept as they were.
     pub other: Vec<(String, String)>,
 }
@@ -108,6 +113,8 @@ impl Route {
                     route.max_file_bytes =
                         value.parse::<f64>().ok().filter(|mb| *mb > 0.0 && mb.is_finite()).map(|mb| (mb * 1e6) as u64)
                 }
+                "resource" if AttrMatch::parse(&value).is_some() => route.resource = AttrMatch::parse(&value),
+                "group" if MapGrouping::parse(&value).is_some() => route.group = MapGrouping::parse(&value),
                 other => route.other.push((other.to_string(), value)),
             }
         }
@@ -174,6 +181,12 @@ impl Route {
         if let Some(kind) = &self.kind {
             parts.push(format!("kind={}", encode(kind)));
         }
+        if let Some(resource) = &self.resource {
+            parts.push(format!("resource={}", encode(&resource.to_param())));
+        }
+        if let Some(group) = self.group {
+            parts.push(format!("group={}", group.name()));
+        }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode(trace)));
             if let Some(span) = &self.span {
@@ -191,6 +204,26 @@ impl Route {
         } else {
             format!("?{}", parts.join("&"))
         }
+    }
+}
+
+/// A resource attribute and the value it must have: `KEY=VALUE` in the address (the key is
+/// everything before the first `=`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AttrMatch {
+    pub key: String,
+    pub value: String,
+}
+
+impl AttrMatch {
+    pub fn parse(s: &str) -> Option<AttrMatch> {
+        let (key, value) = s.split_once('=')?;
+        let key = key.trim();
+        (!key.is_empty()).then(|| AttrMatch { key: key.to_string(), value: value.to_string() })
+    }
+
+    pub fn to_param(&self) -> String {
+        format!("{}={}", self.key, self.value)
     }
 }
 
@@ -286,6 +319,24 @@ mod tests {
         assert_eq!(Route::parse(&route.to_query()), route);
         assert_eq!(Route::parse("?timeout=0&max-file-mb=x").timeout_ms, None);
         assert_eq!(Route::parse("?max-file-mb=-1").max_file_bytes, None);
+    }
+
+    #[test]
+    fn resource_filter_and_map_grouping_round_trip() {
+        let route = Route {
+            page: Page::Map,
+            resource: AttrMatch::parse("k8s.namespace.name=shop"),
+            group: Some(MapGrouping::Namespace),
+            ..Route::default()
+        };
+        let q = route.to_query();
+        assert_eq!(q, "?page=map&resource=k8s.namespace.name%3Dshop&group=namespace");
+        assert_eq!(Route::parse(&q), route);
+        // A value may hold `=`; the key is what comes before the first one.
+        let eq = Route::parse("?resource=deployment.environment%3Dprod%3Deu").resource.unwrap();
+        assert_eq!((eq.key.as_str(), eq.value.as_str()), ("deployment.environment", "prod=eu"));
+        // Unreadable values stay foreign parameters rather than vanish.
+        assert_eq!(Route::parse("?resource=nokey&group=pods").other.len(), 2);
     }
 
     #[test]

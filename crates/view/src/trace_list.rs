@@ -1,10 +1,12 @@
 //! One summary row per loaded trace (root service and operation, start, duration, spans, errors,
 //! warnings, services), the header numbers of the trace page, the order of the trace list when
 //! it is sorted by a column (also from the route's `sort`, e.g. `duration-desc`), and the list's
-//! filter from the route (a service, an operation, a time window) with its removable chips.
+//! filter from the route (a service, an operation, a time window, a resource attribute) with its
+//! removable chips.
 //! Depends on `model` and `view::route`.
 
-use crate::route::Route;
+use crate::route::{AttrMatch, Route};
+use strand_model::dump::value_text;
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::{Dataset, Interner, StatusCode, Trace};
 
@@ -164,13 +166,15 @@ impl TraceSort {
 }
 
 /// Which traces the list shows, from the route: traces with a span of `service` (and named
-/// `operation`; with an operation alone, of any service), starting in `window` (both ends
-/// included, ns since the epoch).
+/// `operation`; with an operation alone, of any service; and whose resource has the attribute
+/// `resource`, compared as text), starting in `window` (both ends included, ns since the epoch).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListFilter {
     pub service: Option<String>,
     pub operation: Option<String>,
     pub window: Option<(i64, i64)>,
+    /// A resource attribute the span's resource must have (`k8s.namespace.name=shop`).
+    pub resource: Option<AttrMatch>,
 }
 
 /// What a chip of the active filter stands for; removing it clears that part of the route.
@@ -179,6 +183,7 @@ pub enum ChipKind {
     Service,
     Operation,
     Window,
+    Resource,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,11 +195,16 @@ pub struct Chip {
 
 impl ListFilter {
     pub fn from_route(route: &Route) -> ListFilter {
-        ListFilter { service: route.service.clone(), operation: route.operation.clone(), window: route.window }
+        ListFilter {
+            service: route.service.clone(),
+            operation: route.operation.clone(),
+            window: route.window,
+            resource: route.resource.clone(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.service.is_none() && self.operation.is_none() && self.window.is_none()
+        self.service.is_none() && self.operation.is_none() && self.window.is_none() && self.resource.is_none()
     }
 
     pub fn chips(&self) -> Vec<Chip> {
@@ -211,6 +221,9 @@ impl ListFilter {
             let b = if a.get(..10) == b.get(..10) { b.get(11..).unwrap_or(&b).to_string() } else { b };
             chips.push(Chip { kind: ChipKind::Window, label: format!("window: {a} – {b}") });
         }
+        if let Some(r) = &self.resource {
+            chips.push(Chip { kind: ChipKind::Resource, label: format!("{}: {}", r.key, r.value) });
+        }
         chips
     }
 
@@ -225,6 +238,7 @@ impl ListFilter {
                 next.kind = None;
             }
             ChipKind::Window => next.window = None,
+            ChipKind::Resource => next.resource = None,
         }
         next
     }
@@ -250,14 +264,39 @@ impl ListFilter {
             },
             None => None,
         };
-        if service.is_none() && operation.is_none() {
+        let resources = match &self.resource {
+            Some(m) => match resources_with(strings, trace, m) {
+                Some(found) => Some(found),
+                None => return false,
+            },
+            None => None,
+        };
+        if service.is_none() && operation.is_none() && resources.is_none() {
             return true;
         }
-        trace
-            .spans
-            .iter()
-            .any(|span| service.is_none_or(|s| trace.service_of(span) == s) && operation.is_none_or(|n| span.name == n))
+        trace.spans.iter().any(|span| {
+            service.is_none_or(|s| trace.service_of(span) == s)
+                && operation.is_none_or(|n| span.name == n)
+                && resources.as_ref().is_none_or(|r| r.contains(&span.resource))
+        })
     }
+}
+
+/// The trace's resources that have attribute `m.key` with the text `m.value`; `None` when none do.
+fn resources_with(strings: &Interner, trace: &Trace, m: &AttrMatch) -> Option<Vec<u32>> {
+    let key = strings.lookup(&m.key)?;
+    let found: Vec<u32> = (0..trace.resources.len())
+        .filter(|&i| {
+            trace.resources.get(i).is_some_and(|r| {
+                trace
+                    .attrs_of(r.attrs)
+                    .iter()
+                    .any(|kv| kv.key == key && value_text(strings, trace, kv.value) == m.value)
+            })
+        })
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    (!found.is_empty()).then_some(found)
 }
 
 /// Positions in `rows` whose trace passes `filter` (all of them for an empty filter).
@@ -410,6 +449,36 @@ mod tests {
             let sort = TraceSort { column, descending: true };
             assert_eq!(TraceSort::parse(&sort.key()), Some(sort));
         }
+    }
+
+    #[test]
+    fn filtering_by_a_resource_attribute() {
+        let mut data = Dataset::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/mesh/");
+        for name in ["k8s-shop.otlp.jsonl", "istio-ingress-two-sidecars.zipkin.json"] {
+            let bytes = std::fs::read(format!("{dir}{name}")).expect("a fixture");
+            load(&mut data, &bytes, name, None, &AssembleOptions::default()).expect("the fixture loads");
+        }
+        let rows = summaries(&data);
+        let shown = |query: &str| {
+            let filter = ListFilter::from_route(&Route::parse(query));
+            let kept = filter_rows(&data, &rows, &filter);
+            let chips: Vec<String> = filter.chips().into_iter().map(|c| c.label).collect();
+            let lines: Vec<String> =
+                kept.iter().map(|&p| format!("{} {}", rows[p].root_service, rows[p].root_name)).collect();
+            format!("{} => {}", chips.join(" | "), lines.join("; "))
+        };
+        expect_test::expect!["k8s.namespace.name: payments => frontend GET /checkout"]
+            .assert_eq(&shown("?resource=k8s.namespace.name%3Dpayments"));
+        expect_test::expect!["k8s.namespace.name: shop => istio-ingressgateway.istio-system productpage.shop.svc.cluster.local:9080/productpage; frontend GET /checkout"]
+            .assert_eq(&shown("?resource=k8s.namespace.name%3Dshop"));
+        // Service and resource must hold for the same span: cart runs in shop, not payments.
+        expect_test::expect!["service: cart | k8s.namespace.name: payments => "]
+            .assert_eq(&shown("?service=cart&resource=k8s.namespace.name%3Dpayments"));
+        expect_test::expect!["k8s.deployment.name: nope => "].assert_eq(&shown("?resource=k8s.deployment.name%3Dnope"));
+        expect_test::expect!["no.such.key: x => "].assert_eq(&shown("?resource=no.such.key%3Dx"));
+        let route = Route::parse("?resource=k8s.namespace.name%3Dshop&service=cart");
+        assert_eq!(ListFilter::without(&route, ChipKind::Resource).to_query(), "?service=cart");
     }
 
     #[test]
