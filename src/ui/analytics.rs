@@ -5,7 +5,7 @@
 //! export texts come from `analysis::stats`, `view::analytics` and `view::charts`.
 
 use super::charts::{HistogramSvg, SeriesSvg};
-use super::flame::use_element_size;
+use super::hooks::use_element_size;
 use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::stats::{dataset_stats, filtered_summary, red_series, span_metrics};

@@ -18,6 +18,7 @@ mod download;
 mod fetch;
 mod flame;
 mod help;
+mod hooks;
 mod json_tab;
 pub mod perf;
 mod search_bar;

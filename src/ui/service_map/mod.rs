@@ -4,11 +4,15 @@
 //! parameter), a focus of N hops (`hops=`), and a side panel with the selected service's numbers,
 //! callers and callees.
 
-use super::flame::use_element_size;
+mod layer;
+mod legend;
+
+use super::hooks::use_element_size;
 use super::perf;
 use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
+use strand_app::interaction::map::{initial_transform, wheel_factor, Pan};
 use strand_model::time::format_duration;
 use strand_view::map_groups::{group_frames, service_namespaces, GroupFrame, MapGrouping};
 use strand_view::route::{Page, Route};
@@ -55,14 +59,6 @@ impl PartialEq for Built {
 enum Hover {
     Node(usize),
     Edge(usize),
-}
-
-/// A drag in progress: where it started (client pixels) and the transform then.
-#[derive(Clone, Copy)]
-struct Drag {
-    start: (f64, f64),
-    from: Transform,
-    moved: bool,
 }
 
 /// Edge labels are drawn when there are at most this many edges.
@@ -125,14 +121,8 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
     let map_key = format!("{}:{:?}:{:?}:{:?}", props.data.generation, props.trace_index, source, scope);
     let stored = use_state(|| None::<(String, Transform)>);
     let fitted = {
-        let t = Transform::fit((view.width, view.height), size);
-        match selected.or(focus_center).and_then(|i| view.nodes.get(i)) {
-            // A tall focus (a service with many callers) would fit too small to read: zoom in
-            // on its centre instead.
-            Some(n) if t.scale < 0.5 && view.nodes.len() <= map::LARGE_GRAPH_NODES => Transform { scale: 0.7, ..t }
-                .center_on((n.x + map::NODE_WIDTH / 2.0, n.y + map::NODE_HEIGHT / 2.0), size),
-            _ => t,
-        }
+        let focus = selected.or(focus_center).and_then(|i| view.nodes.get(i)).map(|n| (n.x, n.y));
+        initial_transform((view.width, view.height), size, focus, view.nodes.len())
     };
     let transform = match &*stored {
         Some((key, t)) if *key == map_key => *t,
@@ -145,7 +135,7 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
     };
 
     let hover = use_state_eq(|| None::<(Hover, f64, f64)>);
-    let drag = use_mut_ref(|| None::<Drag>);
+    let drag = use_mut_ref(|| None::<Pan>);
 
     let local_point = {
         let canvas = canvas.clone();
@@ -181,12 +171,7 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         let local_point = local_point.clone();
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
-            let unit = match e.delta_mode() {
-                1 => 16.0,
-                2 => 400.0,
-                _ => 1.0,
-            };
-            let factor = 1.0015f64.powf(-(e.delta_y() * unit).clamp(-600.0, 600.0));
+            let factor = wheel_factor(e.delta_y(), e.delta_mode());
             set_transform.emit(transform.zoom_at(factor, local_point(e.client_x(), e.client_y())));
         })
     };
@@ -194,11 +179,7 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         let drag = drag.clone();
         Callback::from(move |e: MouseEvent| {
             if e.button() == 0 {
-                *drag.borrow_mut() = Some(Drag {
-                    start: (f64::from(e.client_x()), f64::from(e.client_y())),
-                    from: transform,
-                    moved: false,
-                });
+                *drag.borrow_mut() = Some(Pan::new(f64::from(e.client_x()), f64::from(e.client_y()), transform));
             }
         })
     };
@@ -209,19 +190,13 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         let local_point = local_point.clone();
         Callback::from(move |e: MouseEvent| {
             let mut dragging = drag.borrow_mut();
-            if let Some(d) = dragging.as_mut() {
+            if let Some(pan) = dragging.as_mut() {
                 if e.buttons() & 1 == 0 {
                     *dragging = None;
-                } else {
-                    let (dx, dy) = (f64::from(e.client_x()) - d.start.0, f64::from(e.client_y()) - d.start.1);
-                    if dx.abs() + dy.abs() > 3.0 {
-                        d.moved = true;
-                    }
-                    if d.moved {
-                        set_transform.emit(d.from.pan(dx, dy));
-                        hover.set(None);
-                        return;
-                    }
+                } else if let Some(t) = pan.move_to(f64::from(e.client_x()), f64::from(e.client_y())) {
+                    set_transform.emit(t);
+                    hover.set(None);
+                    return;
                 }
             }
             drop(dragging);
@@ -236,8 +211,8 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         let hops = props.route.hops;
         let whole = scope == Scope::Whole;
         Callback::from(move |e: MouseEvent| {
-            let Some(d) = drag.borrow_mut().take() else { return };
-            if d.moved || e.button() != 0 {
+            let Some(pan) = drag.borrow_mut().take() else { return };
+            if !pan.is_click() || e.button() != 0 {
                 return;
             }
             match target_item(&e) {
@@ -577,156 +552,5 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct MapLayerProps {
-    built: Built,
-    /// The hovered node, else the selected one: it and its callers and callees are highlighted.
-    active: Option<usize>,
-    selected: Option<usize>,
-}
-
-/// The nodes and edges; re-rendered only when the map or the highlighted node changes (not on
-/// pan or zoom, which only change the transform of the group around it).
-#[function_component(MapLayer)]
-fn map_layer(props: &MapLayerProps) -> Html {
-    let view = &props.built.view;
-    let highlight = props.active.map(|i| view.highlight(i));
-    let hit_paths = view.edges.len() <= HIT_PATHS_MAX;
-    let name = |i: usize| view.nodes.get(i).map_or("?", |n| n.name.as_str());
-    let edges = view.edges.iter().enumerate().map(|(i, e)| {
-        let hl = highlight.as_ref().map(|h| h.edge_class(i));
-        let kind = match e.kind {
-            RouteKind::Forward => "forward",
-            RouteKind::Backward => "backward",
-            RouteKind::SelfLoop => "self-loop",
-        };
-        html! {
-            <g class={classes!("map-edge", e.error_level.class(), kind, hl)} data-edge={format!("{}->{}", name(e.from), name(e.to))}
-               data-i={i.to_string()} data-calls={e.calls.to_string()} data-errors={e.errors.to_string()}
-               data-p50={e.p50_ns.map(|v| v.to_string())} data-p99={e.p99_ns.map(|v| v.to_string())}>
-                if hit_paths { <path class="map-edge-hit" d={e.path.clone()} /> }
-                <path class="map-edge-line" d={e.path.clone()} stroke-width={format!("{:.2}", e.width)}
-                      marker-end={format!("url(#map-arrow-{})", e.error_level.class())} />
-            </g>
-        }
-    });
-    let labels = (view.edges.len() <= EDGE_LABELS_MAX).then(|| {
-        html! {
-            <g class="map-edge-labels" aria-hidden="true">
-                { for view.edges.iter().enumerate().map(|(i, e)| {
-                    let hl = highlight.as_ref().map(|h| h.edge_class(i));
-                    html! {
-                        <text class={classes!("map-edge-label", e.error_level.class(), hl)} x={format!("{:.1}", e.label_at.x)}
-                              y={format!("{:.1}", e.label_at.y - 5.0)} text-anchor="middle">{ e.label.clone() }</text>
-                    }
-                }) }
-            </g>
-        }
-    });
-    let nodes = view.nodes.iter().enumerate().map(|(i, n)| {
-        let hl = highlight.as_ref().map(|h| h.node_class(i));
-        let selected = (props.selected == Some(i)).then_some("selected");
-        let (w, h) = (map::NODE_WIDTH, map::NODE_HEIGHT);
-        let text_x = if n.kind == NodeKind::Service { 14.0 } else { 34.0 };
-        let shape = match n.kind {
-            NodeKind::Service => html! {
-                <>
-                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
-                    <rect class="map-node-strip" width="6" height={h.to_string()} rx="2" fill={n.color.clone()} />
-                </>
-            },
-            NodeKind::Database => html! {
-                <>
-                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
-                    <path class="map-node-icon" d="M10 14 v16 a8 3 0 0 0 16 0 v-16 a8 3 0 0 0 -16 0 a8 3 0 0 0 16 0" />
-                </>
-            },
-            NodeKind::Messaging => html! {
-                <>
-                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
-                    <path class="map-node-icon" d="M9 15 h18 M9 22 h18 M9 29 h18 M24 11 l4 4 l-4 4" />
-                </>
-            },
-            NodeKind::External => html! {
-                <>
-                    <rect class="map-node-box" width={w.to_string()} height={h.to_string()} rx="7" />
-                    <path class="map-node-icon" d="M18 13 a9 9 0 1 0 0.01 0 M9 22 h18 M18 13 c-5 5 -5 13 0 18 c5 -5 5 -13 0 -18" />
-                </>
-            },
-        };
-        html! {
-            <g class={classes!("map-node", format!("kind-{}", n.kind.as_str()), n.error_level.class(), hl, selected)}
-               transform={format!("translate({:.1} {:.1})", n.x, n.y)} data-node={n.name.clone()} data-i={i.to_string()}
-               data-kind={n.kind.as_str()} data-spans={n.span_count.to_string()} data-errors={n.error_count.to_string()}
-               data-calls-in={n.calls_in.to_string()} data-calls-out={n.calls_out.to_string()}
-               tabindex="0" role="button" aria-label={n.tooltip.join(". ")}>
-                { shape }
-                <text class="map-node-name" x={text_x.to_string()} y="18">{ n.label.clone() }</text>
-                <text class="map-node-detail" x={text_x.to_string()} y="34">{ n.detail.clone() }</text>
-            </g>
-        }
-    });
-    html! {
-        <>
-            <g class={classes!("map-edges", highlight.is_some().then_some("has-highlight"))}>{ for edges }</g>
-            { for labels }
-            <g class={classes!("map-nodes", highlight.is_some().then_some("has-highlight"))}>{ for nodes }</g>
-        </>
-    }
-}
-
-/// Arrowheads, one per error level (SVG markers do not inherit the stroke colour everywhere).
-#[function_component(MarkerDefs)]
-fn marker_defs() -> Html {
-    html! {
-        <defs>
-            { for ErrorLevel::ALL.iter().map(|l| html! {
-                <marker id={format!("map-arrow-{}", l.class())} class={classes!("map-arrow", l.class())} viewBox="0 0 10 10"
-                        refX="10" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">
-                    <path d="M0 0 L10 5 L0 10 z" />
-                </marker>
-            }) }
-        </defs>
-    }
-}
-
-#[function_component(Legend)]
-fn legend() -> Html {
-    let kinds = [
-        ("kind-service", "service"),
-        ("kind-database", "database"),
-        ("kind-messaging", "messaging"),
-        ("kind-external", "external"),
-    ];
-    html! {
-        <div class="map-legend" aria-label="Legend">
-            <div class="map-legend-row">
-                { for kinds.iter().map(|(class, text)| html! {
-                    <span class="map-legend-item">
-                        <svg width="18" height="12" aria-hidden="true" class={classes!("map-legend-node", *class)}>
-                            <rect x="1" y="1" width="16" height="10" rx="3" />
-                        </svg>
-                        { *text }
-                    </span>
-                }) }
-            </div>
-            <div class="map-legend-row">
-                <span class="map-legend-item">
-                    <svg width="40" height="12" aria-hidden="true" class="map-legend-edge err-none">
-                        <line x1="2" y1="6" x2="14" y2="6" stroke-width="1.2" /><line x1="20" y1="6" x2="38" y2="6" stroke-width="5" />
-                    </svg>
-                    { "width = calls (log)" }
-                </span>
-                { for ErrorLevel::ALL.iter().map(|l| html! {
-                    <span class="map-legend-item">
-                        <svg width="20" height="12" aria-hidden="true" class={classes!("map-legend-edge", l.class())}>
-                            <line x1="2" y1="6" x2="18" y2="6" stroke-width="3" />
-                        </svg>
-                        { l.legend() }
-                    </span>
-                }) }
-            </div>
-            <div class="map-legend-row muted">{ "caller → callee · wheel zooms, drag pans · click a service for details" }</div>
-        </div>
-    }
-}
+use layer::{MapLayer, MarkerDefs};
+use legend::Legend;

@@ -3,22 +3,28 @@
 //! rows in view are in the DOM, so a million spans scroll like forty. Everything it shows comes
 //! from `view::waterfall`; this component only keeps UI state and talks to the browser.
 
+mod minimap;
+mod row;
+mod toolbar;
+
+use super::hooks::use_element_size;
 use super::perf;
 use super::store::DataHandle;
+use minimap::{draw_minimap, MINIMAP_BAND_PX, MINIMAP_ERROR_PX};
+use row::{render_row, RowFlags};
 use std::cell::RefCell;
 use std::rc::Rc;
+use strand_app::interaction::waterfall::{key_command, name_width, Drag, DragMove, Edge, KeyCommand, DEFAULT_NAME_PX};
 use strand_model::time::format_duration;
-use strand_view::colors::service_color;
 use strand_view::search::SearchResult;
 use strand_view::trace_view::TraceAnalysis;
 use strand_view::waterfall::{
-    indent_levels, label_place, level_count, minimap, navigate, row_view, rows_in_view, ruler_ticks,
-    scroll_top_for_row, visible_rows, Collapse, CriticalIndex, LabelPlace, Minimap, NavAction, NavKey, RowContext,
-    RowRange, RowView, ScrollTo, TimeWindow, INDENT_PX, MINIMAP_COLUMNS,
+    level_count, minimap, navigate, row_view, rows_in_view, ruler_ticks, scroll_top_for_row, visible_rows, Collapse,
+    CriticalIndex, Minimap, NavAction, RowContext, RowRange, ScrollTo, TimeWindow, MINIMAP_COLUMNS,
 };
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ResizeObserver};
+use toolbar::Toolbar;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlCanvasElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -40,13 +46,6 @@ pub struct WaterfallProps {
 const ROW_PX: f64 = 24.0;
 /// Rows rendered above and below the viewport, so fast scrolling does not show blank space.
 const OVERSCAN: usize = 10;
-const DEFAULT_NAME_PX: f64 = 380.0;
-const MIN_NAME_PX: f64 = 180.0;
-/// The timeline keeps at least this much width when the name column is widened.
-const MIN_TIMELINE_PX: f64 = 240.0;
-/// Canvas pixels per depth band of the minimap, and for its error strip.
-const MINIMAP_BAND_PX: u32 = 6;
-const MINIMAP_ERROR_PX: u32 = 3;
 /// Horizontal pixels between ruler ticks.
 const TICK_SPACING_PX: f64 = 90.0;
 /// The narrowest bar in pixels.
@@ -66,32 +65,7 @@ impl<T> PartialEq for Same<T> {
     }
 }
 
-/// A mouse drag in progress. Positions are client pixels; `left_px` and `width_px` describe the
-/// element dragged over, read once when the drag starts.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Drag {
-    /// Selecting a time range on the ruler; fractions of the current window.
-    Ruler { left_px: f64, width_px: f64, from: f64, to: f64 },
-    /// Selecting a time range on the minimap; fractions of the whole trace.
-    MinimapSelect { left_px: f64, width_px: f64, from: f64, to: f64 },
-    /// Moving (or resizing one edge of) the minimap's window.
-    MinimapWindow { width_px: f64, start_x: f64, window: TimeWindow, edge: Edge },
-    /// Resizing the name column.
-    Splitter { start_x: f64, start_px: f64 },
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Edge {
-    Move,
-    Start,
-    End,
-}
-
-fn fraction_in(client_x: f64, left_px: f64, width_px: f64) -> f64 {
-    ((client_x - left_px) / width_px.max(1.0)).clamp(0.0, 1.0)
-}
-
-fn pct(fraction: f64) -> String {
+pub(super) fn pct(fraction: f64) -> String {
     format!("{:.4}%", fraction * 100.0)
 }
 
@@ -153,13 +127,16 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let show_critical = use_state(|| false);
     let name_px = use_state(|| DEFAULT_NAME_PX);
     let drag = use_state(|| None::<Drag>);
-    let viewport = use_state_eq(|| (1000.0f64, 600.0f64));
+    let scroll_ref = use_node_ref();
+    // The viewport's size, from a ResizeObserver (no layout reads in handlers); a guess until
+    // the first measure.
+    let measured = use_element_size(scroll_ref.clone());
+    let viewport = if measured.1 > 0.0 { measured } else { (1000.0, 600.0) };
     // The scroll position lives outside Yew state: the scroll handler re-renders only when the
     // set of rows in view changes, not on every scrolled pixel.
     let scroll_top = use_mut_ref(|| 0.0f64);
     let rendered_range = use_mut_ref(|| None::<RowRange>);
     let pending_scroll = use_mut_ref(|| None::<(u32, ScrollTo, u8)>);
-    let scroll_ref = use_node_ref();
     let ruler_ref = use_node_ref();
     let minimap_ref = use_node_ref();
     let canvas_ref = use_node_ref();
@@ -172,28 +149,6 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             force_update.force_update();
         })
     };
-
-    // The viewport's size, from a ResizeObserver (no layout reads in handlers).
-    {
-        let scroll_ref = scroll_ref.clone();
-        let viewport = viewport.clone();
-        use_effect_with(key, move |_| {
-            let observer = scroll_ref.cast::<Element>().and_then(|element| {
-                let target = element.clone();
-                let callback = Closure::<dyn FnMut()>::new(move || {
-                    viewport.set((f64::from(target.client_width()), f64::from(target.client_height())));
-                });
-                let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-                observer.observe(&element);
-                Some((observer, callback))
-            });
-            move || {
-                if let Some((observer, _callback)) = observer {
-                    observer.disconnect();
-                }
-            }
-        });
-    }
 
     // Another trace starts at the top.
     {
@@ -291,8 +246,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         _ => bounds,
     };
     let zoomed = window != bounds;
-    let (viewport_w, viewport_h) = *viewport;
-    let name_w = name_px.clamp(MIN_NAME_PX, (viewport_w - MIN_TIMELINE_PX).max(MIN_NAME_PX));
+    let (viewport_w, viewport_h) = viewport;
+    let name_w = name_width(*name_px, viewport_w);
     let timeline_w = (viewport_w - name_w).max(1.0);
     let range = rows_in_view(rows.len(), ROW_PX, viewport_h, *scroll_top.borrow(), OVERSCAN);
     *rendered_range.borrow_mut() = Some(range);
@@ -365,48 +320,22 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let set_window = set_window.clone();
         let page_rows = ((viewport_h / ROW_PX).floor() as usize).saturating_sub(1).max(1);
         Callback::from(move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let shift = e.shift_key();
-            let nav = match e.key().as_str() {
-                "ArrowLeft" if shift => {
-                    set_window(window.pan(-0.2, bounds));
+            let modifier = e.ctrl_key() || e.meta_key() || e.alt_key();
+            let Some(command) = key_command(&e.key(), e.shift_key(), modifier, page_rows) else { return };
+            let nav = match command {
+                KeyCommand::Window(change) => {
+                    set_window(change.apply(window, bounds));
                     None
                 }
-                "ArrowRight" if shift => {
-                    set_window(window.pan(0.2, bounds));
-                    None
-                }
-                "+" | "=" => {
-                    set_window(window.zoom(0.5, 0.5, bounds));
-                    None
-                }
-                "-" | "_" => {
-                    set_window(window.zoom(2.0, 0.5, bounds));
-                    None
-                }
-                "0" => {
-                    set_window(bounds);
-                    None
-                }
-                "Enter" => {
+                KeyCommand::Open => {
                     on_select.emit(selected.or_else(|| rows.first().copied()));
                     None
                 }
-                "Escape" => {
+                KeyCommand::Close => {
                     on_select.emit(None);
                     None
                 }
-                "ArrowUp" => Some(NavKey::Up),
-                "ArrowDown" => Some(NavKey::Down),
-                "ArrowLeft" => Some(NavKey::Left),
-                "ArrowRight" => Some(NavKey::Right),
-                "Home" => Some(NavKey::Home),
-                "End" => Some(NavKey::End),
-                "PageUp" => Some(NavKey::PageUp(page_rows)),
-                "PageDown" => Some(NavKey::PageDown(page_rows)),
-                _ => return,
+                KeyCommand::Nav(nav) => Some(nav),
             };
             e.prevent_default();
             let Some(nav) = nav else { return };
@@ -454,16 +383,16 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let bump = bump.clone();
         let analysis = props.analysis.clone();
         Callback::from(move |e: Event| {
-            // `HtmlSelectElement` is not among the enabled web-sys features; `value` via Reflect.
-            let value = e
-                .target()
-                .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
-                .and_then(|v| v.as_string())
-                .and_then(|v| v.parse::<u32>().ok());
-            if let Some(levels) = value {
+            let Some(select) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else {
+                return;
+            };
+            if let Ok(levels) = select.value().parse::<u32>() {
                 collapse.borrow_mut().expand_to_depth(&analysis.tree, levels);
                 bump();
             }
+            // The choice is an action, not a state: show the placeholder again, so that choosing
+            // the same depth after expanding or collapsing rows works.
+            select.set_value("");
         })
     };
     let toggle_critical = {
@@ -489,15 +418,12 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             }
             e.prevent_default();
             if let Some((left_px, width_px)) = start_drag(&element) {
-                let at = fraction_in(f64::from(e.client_x()), left_px, width_px);
-                drag.set(Some(make(left_px, width_px, at)));
+                drag.set(Some(make(left_px, width_px, f64::from(e.client_x()))));
             }
         })
     };
-    let on_ruler_down =
-        select_down(&ruler_ref, |left_px, width_px, at| Drag::Ruler { left_px, width_px, from: at, to: at });
-    let on_minimap_down =
-        select_down(&minimap_ref, |left_px, width_px, at| Drag::MinimapSelect { left_px, width_px, from: at, to: at });
+    let on_ruler_down = select_down(&ruler_ref, Drag::ruler);
+    let on_minimap_down = select_down(&minimap_ref, Drag::minimap);
     let window_down = |edge: Edge| {
         let drag = drag.clone();
         let minimap_ref = minimap_ref.clone();
@@ -535,38 +461,10 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
                 drag.set(None);
                 return;
             }
-            match current {
-                Drag::Ruler { left_px, width_px, from, .. } => {
-                    drag.set(Some(Drag::Ruler { left_px, width_px, from, to: fraction_in(x, left_px, width_px) }));
-                }
-                Drag::MinimapSelect { left_px, width_px, from, .. } => {
-                    let to = fraction_in(x, left_px, width_px);
-                    drag.set(Some(Drag::MinimapSelect { left_px, width_px, from, to }));
-                }
-                Drag::MinimapWindow { width_px, start_x, window: start, edge } => {
-                    let shift = (x - start_x) / width_px.max(1.0);
-                    let full = bounds.duration_ns() as f64;
-                    let shift_ns = (shift * full).round() as i64;
-                    let next = match edge {
-                        Edge::Move => start.pan(shift_ns as f64 / start.duration_ns() as f64, bounds),
-                        Edge::Start => TimeWindow::new(
-                            start.start_ns.saturating_add(shift_ns).min(start.end_ns.saturating_sub(1)),
-                            start.end_ns,
-                        )
-                        .clamp_to(bounds),
-                        Edge::End => TimeWindow::new(
-                            start.start_ns,
-                            start.end_ns.saturating_add(shift_ns).max(start.start_ns.saturating_add(1)),
-                        )
-                        .clamp_to(bounds),
-                    };
-                    set_window(next);
-                }
-                Drag::Splitter { start_x, start_px } => {
-                    name_px.set(
-                        (start_px + x - start_x).clamp(MIN_NAME_PX, (viewport_w - MIN_TIMELINE_PX).max(MIN_NAME_PX)),
-                    );
-                }
+            match current.moved(x, bounds, viewport_w) {
+                DragMove::Drag(next) => drag.set(Some(next)),
+                DragMove::Window(next) => set_window(next),
+                DragMove::NameWidth(px) => name_px.set(px),
             }
         })
     };
@@ -576,20 +474,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let Some(current) = *drag else { return };
             drag.set(None);
-            match current {
-                Drag::Ruler { width_px, from, to, .. } if (to - from).abs() * width_px >= 4.0 => {
-                    set_window(window.sub_window(from, to, bounds));
-                }
-                Drag::MinimapSelect { width_px, from, to, .. } => {
-                    if (to - from).abs() * width_px >= 4.0 {
-                        set_window(bounds.sub_window(from, to, bounds));
-                    } else {
-                        // A click centres the window there.
-                        let centre = window.fraction_of(bounds.time_at(from));
-                        set_window(window.pan(centre - 0.5, bounds));
-                    }
-                }
-                _ => {}
+            if let Some(next) = current.released(window, bounds) {
+                set_window(next);
             }
         })
     };
@@ -628,14 +514,9 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let gridlines =
         ticks.iter().map(|t| html! { <div class="wf-gridline" style={format!("left: {}", pct(t.fraction))}></div> });
 
-    let ruler_selection = match *drag {
-        Some(Drag::Ruler { from, to, .. }) => Some((from.min(to), (to - from).abs())),
-        _ => None,
-    };
-    let minimap_selection = match *drag {
-        Some(Drag::MinimapSelect { from, to, .. }) => Some((from.min(to), (to - from).abs())),
-        _ => None,
-    };
+    let selection = drag.and_then(Drag::selection);
+    let ruler_selection = selection.filter(|s| s.0).map(|(_, left, width)| (left, width));
+    let minimap_selection = selection.filter(|s| !s.0).map(|(_, left, width)| (left, width));
     let window_left = bounds.fraction_of(window.start_ns).clamp(0.0, 1.0);
     let window_width = (bounds.fraction_of(window.end_ns).clamp(0.0, 1.0) - window_left).max(0.0);
     let (minimap_columns, minimap_height) = overview
@@ -644,12 +525,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         .map_or((1, 1), |m: &Minimap| (m.columns, m.bands as u32 * MINIMAP_BAND_PX + MINIMAP_ERROR_PX));
     let level_choices = (*levels).min(MAX_DEPTH_CHOICES);
     let active = props.selected.filter(|s| visible.contains(s)).map(|s| format!("wf-row-{s}"));
-    let drag_cursor = match *drag {
-        Some(Drag::Splitter { .. }) => "col-resize",
-        Some(Drag::MinimapWindow { edge: Edge::Move, .. }) => "grabbing",
-        Some(Drag::MinimapWindow { .. }) => "ew-resize",
-        _ => "crosshair",
-    };
+    let drag_cursor = drag.map_or("crosshair", Drag::cursor);
     let span_count = trace.spans.len();
     let window_label = if zoomed {
         format!(
@@ -664,24 +540,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
 
     html! {
         <div class={classes!("waterfall", (*show_critical).then_some("critical-on"))} style={format!("--wf-name: {name_w:.0}px")}>
-            <div class="wf-toolbar" role="toolbar" aria-label="Waterfall controls">
-                <button class="btn" onclick={expand_all}>{ "Expand all" }</button>
-                <button class="btn" onclick={collapse_all}>{ "Collapse all" }</button>
-                <label class="wf-depth-select">
-                    { "Expand to depth " }
-                    <select onchange={on_depth} aria-label="Expand to depth">
-                        <option value="" selected=true disabled=true>{ "…" }</option>
-                        { for (1..=level_choices).map(|d| html! { <option value={d.to_string()}>{ d }</option> }) }
-                    </select>
-                </label>
-                <label class="wf-check" title="Draw what the trace waited for: the critical path">
-                    <input type="checkbox" checked={*show_critical} onchange={toggle_critical} />
-                    { " Critical path" }
-                </label>
-                <button class="btn" onclick={reset_zoom} disabled={!zoomed}>{ "Reset zoom" }</button>
-                <span class="wf-window-label">{ window_label }</span>
-                <span class="wf-count">{ format!("{} of {} rows", rows.len(), span_count) }</span>
-            </div>
+            <Toolbar {expand_all} {collapse_all} {on_depth} {toggle_critical} {reset_zoom} {level_choices}
+                     show_critical={*show_critical} {zoomed} {window_label} rows={rows.len()} spans={span_count} />
             <div class="wf-head">
                 <div class="wf-overview-label">{ "Overview" }</div>
                 <div class="wf-minimap" ref={minimap_ref.clone()} onmousedown={on_minimap_down}
@@ -735,127 +595,5 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
                      onmousemove={on_drag_move} onmouseup={on_drag_end}></div>
             }
         </div>
-    }
-}
-
-/// How a row is drawn besides its [`RowView`].
-struct RowFlags {
-    /// Index in the row list.
-    position: usize,
-    top_px: f64,
-    selected: bool,
-    is_match: bool,
-    focused: bool,
-    critical: bool,
-    name_px: f64,
-}
-
-fn render_row(view: &RowView, flags: &RowFlags) -> Html {
-    let color = service_color(&view.service);
-    let has_children = view.child_count > 0;
-    let levels = indent_levels(view.depth, flags.name_px);
-    let class = classes!(
-        "wf-row",
-        flags.selected.then_some("selected"),
-        flags.is_match.then_some("match"),
-        flags.focused.then_some("focus"),
-        view.error.then_some("error"),
-    );
-    let toggle = if has_children {
-        let label = if view.collapsed { format!("Expand ({} hidden)", view.hidden) } else { "Collapse".to_string() };
-        html! {
-            <button class={classes!("wf-toggle", view.collapsed.then_some("collapsed"))} tabindex="-1"
-                    data-span-index={view.span.to_string()} aria-label={label}>
-                { if view.collapsed { format!("▸ {}", view.hidden) } else { "▾".to_string() } }
-            </button>
-        }
-    } else {
-        html! { <span class="wf-toggle-space"></span> }
-    };
-    let label_text = if has_children && view.self_time != view.duration {
-        format!("{} · self {}", view.duration, view.self_time)
-    } else {
-        view.duration.clone()
-    };
-    let timeline = match view.bar {
-        Some(bar) => {
-            let label_style = match label_place(bar) {
-                LabelPlace::After => format!("left: calc({} + 4px)", pct(bar.left + bar.width)),
-                LabelPlace::Before => format!("right: calc({} + 4px)", pct(1.0 - bar.left)),
-                LabelPlace::Inside => format!("left: calc({} + 4px)", pct(bar.left)),
-            };
-            let inside = label_place(bar) == LabelPlace::Inside;
-            html! {
-                <>
-                    <div class={classes!("wf-bar", view.error.then_some("error"))}
-                         style={format!("left: {}; width: {}; background: {color}", pct(bar.left), pct(bar.width))}>
-                    </div>
-                    if flags.critical {
-                        { for view.critical.iter().map(|c| html! {
-                            <div class="wf-critical" style={format!("left: {}; width: {}", pct(c.left), pct(c.width))}></div>
-                        }) }
-                    }
-                    { for view.events.iter().map(|e| html! {
-                        <div class="wf-event" style={format!("left: {}", pct(e.fraction))} title={e.label.clone()}></div>
-                    }) }
-                    <span class={classes!("wf-label", inside.then_some("inside"))} style={label_style}>{ label_text }</span>
-                </>
-            }
-        }
-        None => html! { <span class="wf-offscreen">{ format!("{} (outside the zoomed range)", view.duration) }</span> },
-    };
-    let indent_style = format!("width: {:.0}px", f64::from(levels) * INDENT_PX);
-    html! {
-        <div {class} key={view.span} role="row" id={format!("wf-row-{}", view.span)}
-             data-span-index={view.span.to_string()} aria-level={(view.depth + 1).to_string()}
-             aria-expanded={has_children.then(|| (!view.collapsed).to_string())}
-             aria-selected={flags.selected.to_string()} aria-rowindex={(flags.position + 1).to_string()}
-             style={format!("top: {:.0}px", flags.top_px)} title={view.title.clone()}>
-            <div class="wf-name" role="gridcell">
-                <span class="wf-indent" style={indent_style}></span>
-                if view.depth > levels {
-                    <span class="wf-deep" title={format!("depth {}", view.depth)}>{ view.depth }</span>
-                }
-                { toggle }
-                <span class="wf-swatch" style={format!("background: {color}")}></span>
-                if view.error {
-                    <span class="wf-error-mark" title="error" aria-label="error">{ "!" }</span>
-                }
-                <span class="wf-service">{ &view.service }</span>
-                <span class="wf-span-name">{ &view.name }</span>
-            </div>
-            <div class="wf-timeline" role="gridcell">{ timeline }</div>
-        </div>
-    }
-}
-
-/// Draws the minimap's density bands: one canvas pixel per column, a band per depth range, and a
-/// red strip where errors are.
-fn draw_minimap(canvas: &HtmlCanvasElement, map: &Minimap) {
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let band_px = f64::from(MINIMAP_BAND_PX);
-    let width = map.columns as f64;
-    let height = map.bands as f64 * band_px + f64::from(MINIMAP_ERROR_PX);
-    ctx.clear_rect(0.0, 0.0, width, height);
-    ctx.set_fill_style_str("#3b5bdb");
-    for band in 0..map.bands {
-        for column in 0..map.columns {
-            let v = map.intensity_at(band, column);
-            if v > 0.0 {
-                ctx.set_global_alpha(f64::from(0.3 + 0.7 * v));
-                ctx.fill_rect(column as f64, band as f64 * band_px, 1.0, band_px - 1.0);
-            }
-        }
-    }
-    ctx.set_global_alpha(1.0);
-    ctx.set_fill_style_str("#d92d20");
-    let top = map.bands as f64 * band_px;
-    for (column, &error) in map.errors.iter().enumerate() {
-        if error {
-            ctx.fill_rect(column as f64, top, 1.0, f64::from(MINIMAP_ERROR_PX));
-        }
     }
 }
