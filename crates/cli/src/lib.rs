@@ -258,7 +258,7 @@ fn trace_title(data: &Dataset, trace: &strand_model::Trace) -> String {
 mod commands {
     //! The analysis commands: each builds the analysis result, then prints it as text or JSON.
     use super::*;
-    use strand_analysis::compare::compare;
+    use strand_analysis::compare::compare_traces;
     use strand_analysis::critical_path::critical_path;
     use strand_analysis::graph::{graph_from_links, service_graph, ServiceGraph};
     use strand_analysis::stats::{dataset_stats, red_series, trace_stats, GroupBy, LatencySummary, SpanFilter};
@@ -522,21 +522,28 @@ mod commands {
         let (Some(a), Some(b)) = (data.traces.first(), data.traces.get(1)) else {
             return Err(format!("compare needs two traces; {} loaded", data.traces.len()));
         };
-        let result = compare(&data.strings, a, b);
+        let diff = compare_traces(data, 0, 1);
+        let rows = diff.rows(&data.strings);
         if as_json {
-            return Ok(json(&result));
+            #[derive(Serialize)]
+            struct Out {
+                totals_a: strand_analysis::compare::GroupTotals,
+                totals_b: strand_analysis::compare::GroupTotals,
+                rows: Vec<strand_analysis::compare::DiffRow>,
+            }
+            return Ok(json(&Out { totals_a: diff.totals_a, totals_b: diff.totals_b, rows }));
         }
         let mut out = format!("A = {}\nB = {}\n", trace_title(data, a), trace_title(data, b));
-        let _ = writeln!(out, "{:<8} {:>4} {:>4} {:>10} {:>10}  path", "status", "#A", "#B", "mean A", "mean B");
-        for r in &result.rows {
+        let _ = writeln!(out, "{:<7} {:>4} {:>4} {:>10} {:>10}  path", "class", "#A", "#B", "mean A", "mean B");
+        for r in &rows {
             let _ = writeln!(
                 out,
-                "{:<8} {:>4} {:>4} {:>10} {:>10}  {}{}: {}",
-                r.status.as_str(),
-                r.count_a,
-                r.count_b,
-                format_duration(r.mean_a_ns),
-                format_duration(r.mean_b_ns),
+                "{:<7} {:>4} {:>4} {:>10} {:>10}  {}{}: {}",
+                r.class.as_str(),
+                r.a.count,
+                r.b.count,
+                format_duration(r.a.mean_ns),
+                format_duration(r.b.mean_ns),
                 "  ".repeat(r.depth.min(30) as usize),
                 r.service,
                 r.operation
