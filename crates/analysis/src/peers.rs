@@ -74,6 +74,8 @@ pub struct PeerHistogram {
     pub buckets: Vec<PeerBucket>,
     /// The index in `buckets` of the span's own bucket.
     pub marked: usize,
+    /// The [`Histogram`] bucket number of `buckets[0]`.
+    pub first: usize,
 }
 
 /// Operations of every span in the dataset, with their sorted durations.
@@ -181,7 +183,7 @@ impl PeerIndex {
                 count: counts.get(i).copied().unwrap_or(0),
             })
             .collect();
-        PeerHistogram { buckets, marked: own - first_used }
+        PeerHistogram { buckets, marked: own - first_used, first: first_used }
     }
 
     /// The `n` longest spans of group `group`, longest first (ties in dataset order).

@@ -10,12 +10,12 @@
 //! - **Default baseline** ([`same_operation_baseline`]): every span that is not selected and has
 //!   the operation — (service, span name, kind), as in the analytics table — of a selected span.
 //! - **Slowest share** ([`slowest_split`]): among the traces whose root (the first root in tree
-//!   order) has the given service and span name (all traces when none is given), group A is the
-//!   `ceil(percent / 100 × n)` longest ones (ties: the earlier trace in the dataset first), and
-//!   group B the rest of them. `percent` is clamped to 0..=100.
-//! - **Time window** ([`window_split`]): group A is the traces (of that root operation, when one
-//!   is given) that *start* in `from_ns..=to_ns` (both ends included, as the trace list's window
-//!   filter), group B the others.
+//!   order) has the given service and span name (all traces when none is given), the focus is
+//!   the `ceil(percent / 100 × n)` longest ones (ties: the earlier trace in the dataset first),
+//!   and the rest is the others. `percent` is clamped to 0..=100.
+//! - **Time window** ([`window_split`]): the focus is the traces (of that root operation, when
+//!   one is given) that *start* in `from_ns..=to_ns` (both ends included, as the trace list's
+//!   window filter), the rest the others.
 //!
 //! Both splits return trace indices in dataset order.
 
@@ -100,11 +100,12 @@ pub fn same_operation_baseline(data: &Dataset, selection: &[SpanRef]) -> Vec<Spa
     out
 }
 
-/// Two groups of traces, as indices into `Dataset::traces` in dataset order.
+/// Traces split in two, as indices into `Dataset::traces` in dataset order: the group of
+/// interest (the slowest, those in a window) and the rest, its baseline.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TraceSplit {
-    pub a: Vec<usize>,
-    pub b: Vec<usize>,
+    pub focus: Vec<usize>,
+    pub rest: Vec<usize>,
 }
 
 /// The service and span name of a trace's root (its first root in tree order).
@@ -116,8 +117,8 @@ fn candidates(data: &Dataset, root: Option<(StrId, StrId)>) -> Vec<usize> {
     (0..data.traces.len()).filter(|&t| root.is_none() || data.traces.get(t).and_then(root_operation) == root).collect()
 }
 
-/// The slowest `percent`% of the traces of one root operation (group A) against the rest of
-/// them (group B). See the module rules.
+/// The slowest `percent`% of the traces of one root operation (the focus) and the rest of them.
+/// See the module rules.
 pub fn slowest_split(data: &Dataset, root: Option<(StrId, StrId)>, percent: f64) -> TraceSplit {
     let mut traces = candidates(data, root);
     let duration = |t: usize| data.traces.get(t).map_or(0, Trace::duration_ns);
@@ -126,21 +127,21 @@ pub fn slowest_split(data: &Dataset, root: Option<(StrId, StrId)>, percent: f64)
     // In millionths of a percent, so that the count is exact in integers (10% of 30 is 3).
     let micro = (percent * 1e6).round() as u128;
     let take = usize::try_from((micro * traces.len() as u128).div_ceil(100_000_000)).unwrap_or(traces.len());
-    let mut b = traces.split_off(take.min(traces.len()));
-    let mut a = traces;
-    a.sort_unstable();
-    b.sort_unstable();
-    TraceSplit { a, b }
+    let mut rest = traces.split_off(take.min(traces.len()));
+    let mut focus = traces;
+    focus.sort_unstable();
+    rest.sort_unstable();
+    TraceSplit { focus, rest }
 }
 
-/// The traces (of one root operation, when given) that start in `from_ns..=to_ns` (group A)
-/// against the others (group B).
+/// The traces (of one root operation, when given) that start in `from_ns..=to_ns` (the focus)
+/// and the others.
 pub fn window_split(data: &Dataset, root: Option<(StrId, StrId)>, from_ns: i64, to_ns: i64) -> TraceSplit {
     let (from_ns, to_ns) = (from_ns.min(to_ns), from_ns.max(to_ns));
-    let (a, b) = candidates(data, root)
+    let (focus, rest) = candidates(data, root)
         .into_iter()
         .partition(|&t| data.traces.get(t).is_some_and(|tr| tr.start_ns >= from_ns && tr.start_ns <= to_ns));
-    TraceSplit { a, b }
+    TraceSplit { focus, rest }
 }
 
 #[cfg(test)]

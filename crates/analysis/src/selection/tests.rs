@@ -16,7 +16,7 @@ fn five_traces() -> Dataset {
 }
 
 fn check_split(split: TraceSplit, expect: Expect) {
-    expect.assert_eq(&format!("A {:?} B {:?}", split.a, split.b));
+    expect.assert_eq(&format!("focus {:?} rest {:?}", split.focus, split.rest));
 }
 
 fn root(data: &Dataset, service: &str, name: &str) -> Option<(StrId, StrId)> {
@@ -28,22 +28,22 @@ fn slowest_share_takes_ceil_of_the_count_and_breaks_ties_by_dataset_order() {
     let data = five_traces();
     let get = root(&data, "web", "GET /");
     // 10% of 5 is 0.5: one trace, the first of the two 50 ns ones.
-    check_split(slowest_split(&data, get, 10.0), expect!["A [1] B [0, 2, 3, 4]"]);
-    check_split(slowest_split(&data, get, 40.0), expect!["A [1, 3] B [0, 2, 4]"]);
-    check_split(slowest_split(&data, get, 0.0), expect!["A [] B [0, 1, 2, 3, 4]"]);
-    check_split(slowest_split(&data, get, 250.0), expect!["A [0, 1, 2, 3, 4] B []"]);
+    check_split(slowest_split(&data, get, 10.0), expect!["focus [1] rest [0, 2, 3, 4]"]);
+    check_split(slowest_split(&data, get, 40.0), expect!["focus [1, 3] rest [0, 2, 4]"]);
+    check_split(slowest_split(&data, get, 0.0), expect!["focus [] rest [0, 1, 2, 3, 4]"]);
+    check_split(slowest_split(&data, get, 250.0), expect!["focus [0, 1, 2, 3, 4] rest []"]);
     // Without a root operation every trace takes part: the 400 ns job is the slowest.
-    check_split(slowest_split(&data, None, 10.0), expect!["A [5] B [0, 1, 2, 3, 4]"]);
-    check_split(slowest_split(&data, None, f64::NAN), expect!["A [] B [0, 1, 2, 3, 4, 5]"]);
+    check_split(slowest_split(&data, None, 10.0), expect!["focus [5] rest [0, 1, 2, 3, 4]"]);
+    check_split(slowest_split(&data, None, f64::NAN), expect!["focus [] rest [0, 1, 2, 3, 4, 5]"]);
 }
 
 #[test]
 fn window_includes_both_ends_and_keeps_to_the_root_operation() {
     let data = five_traces();
     let get = root(&data, "web", "GET /");
-    check_split(window_split(&data, get, 100, 300), expect!["A [1, 2, 3] B [0, 4]"]);
-    check_split(window_split(&data, get, 300, 100), expect!["A [1, 2, 3] B [0, 4]"]);
-    check_split(window_split(&data, None, 401, 900), expect!["A [5] B [0, 1, 2, 3, 4]"]);
+    check_split(window_split(&data, get, 100, 300), expect!["focus [1, 2, 3] rest [0, 4]"]);
+    check_split(window_split(&data, get, 300, 100), expect!["focus [1, 2, 3] rest [0, 4]"]);
+    check_split(window_split(&data, None, 401, 900), expect!["focus [5] rest [0, 1, 2, 3, 4]"]);
 }
 
 #[test]
