@@ -5,6 +5,7 @@
 //! `analysis::selection` and `view::route`.
 
 use crate::route::{CompareGroups, Route};
+use crate::search::match_spans;
 use crate::service_map::{counted, format_thousands};
 use strand_analysis::compare::{compare_groups, DiffClass, PathDiff, Side, SideStats};
 use strand_analysis::selection::{slowest_split, window_split, SpanRef, TraceSplit};
@@ -67,6 +68,36 @@ pub fn compare_target(data: &Dataset, route: &Route) -> Result<CompareTarget, St
             })
         }
     }
+}
+
+/// Groups by search query: A is the traces with a span that matches `a`; B the traces with a
+/// span that matches `b`, or without `b` every other trace. A query with unreadable terms is an
+/// error (it would compare something else than asked).
+pub fn query_target(data: &Dataset, a: &str, b: Option<&str>) -> Result<CompareTarget, String> {
+    let matching = |query: &str| -> Result<Vec<usize>, String> {
+        let mut traces = Vec::new();
+        for (t, trace) in data.traces.iter().enumerate() {
+            let (hits, error) = match_spans(&data.strings, trace, query);
+            if let Some(e) = error {
+                return Err(e);
+            }
+            if hits.iter().any(|&h| h) {
+                traces.push(t);
+            }
+        }
+        Ok(traces)
+    };
+    let in_a = matching(a)?;
+    let (in_b, label_b) = match b {
+        Some(q) => (matching(q)?, format!("B: traces with a span matching {q}")),
+        None => {
+            let rest = (0..data.traces.len()).filter(|t| in_a.binary_search(t).is_err()).collect();
+            (rest, "B: the other traces".to_string())
+        }
+    };
+    let label_a = format!("A: traces with a span matching {a} ({})", counted(in_a.len() as u64, "trace"));
+    let label_b = format!("{label_b} ({})", counted(in_b.len() as u64, "trace"));
+    Ok(CompareTarget { a: in_a, b: in_b, label_a, label_b })
 }
 
 fn trace_label(data: &Dataset, id: TraceId) -> String {
