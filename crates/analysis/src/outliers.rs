@@ -165,12 +165,17 @@ pub fn rank_attributes(
     baseline: &[SpanRef],
     options: &RankOptions,
 ) -> AttributeRanking {
-    let mut selected = selection.to_vec();
-    selected.sort_unstable();
-    selected.dedup();
-    let mut base = baseline.to_vec();
-    base.sort_unstable();
-    base.dedup();
+    let sorted = |refs: &[SpanRef]| {
+        let mut v = refs.to_vec();
+        // Selections usually come sorted (`spans_where`, search results in dataset order).
+        if !v.is_sorted() {
+            v.sort_unstable();
+        }
+        v.dedup();
+        v
+    };
+    let selected = sorted(selection);
+    let mut base = sorted(baseline);
     base.retain(|r| selected.binary_search(r).is_err());
 
     let mut counter = Counter::new(data, options);
@@ -225,6 +230,8 @@ struct Counter<'a> {
     exclude: &'a [PairKey],
     service_name: Option<StrId>,
     ids: HashMap<(PairKey, Code), u32>,
+    /// Pairs of a string attribute, by key and value id.
+    str_ids: HashMap<u64, u32>,
     counts: Vec<PairCount>,
     /// Values that are neither strings nor numbers, by their text.
     texts: Vec<String>,
@@ -233,8 +240,15 @@ struct Counter<'a> {
     resource_pairs: Vec<Option<(u32, u32)>>,
     scope_pairs: Vec<Option<(u32, u32)>>,
     pool: Vec<u32>,
-    /// The pair ids of the span being counted.
-    scratch: Vec<u32>,
+    /// Pair ids of the span fields that do not depend on the trace, once computed (the inner
+    /// `None`: the key is excluded).
+    kind_ids: [Option<Option<u32>>; 6],
+    status_ids: [Option<Option<u32>>; 3],
+    name_ids: HashMap<StrId, Option<u32>>,
+    /// Per pair: the number of the last span counted with it, so that a span counts once per
+    /// pair however often it carries it (spans are numbered from 1).
+    last_span: Vec<u32>,
+    span_number: u32,
 }
 
 impl<'a> Counter<'a> {
@@ -244,13 +258,18 @@ impl<'a> Counter<'a> {
             exclude: &options.exclude,
             service_name: data.strings.lookup("service.name"),
             ids: HashMap::new(),
+            str_ids: HashMap::new(),
             counts: Vec::new(),
             texts: Vec::new(),
             text_ids: HashMap::new(),
             resource_pairs: Vec::new(),
             scope_pairs: Vec::new(),
             pool: Vec::new(),
-            scratch: Vec::new(),
+            kind_ids: [None; 6],
+            status_ids: [None; 3],
+            name_ids: HashMap::new(),
+            last_span: Vec::new(),
+            span_number: 0,
         }
     }
 
@@ -276,36 +295,67 @@ impl<'a> Counter<'a> {
     }
 
     fn count_span(&mut self, trace: &Trace, span: &Span, side: usize) {
-        self.scratch.clear();
-        let fields = [
-            (PairKey::Service, Code::Str(trace.service_of(span))),
-            (PairKey::Operation, Code::Str(span.name)),
-            (PairKey::Kind, Code::Kind(span.kind)),
-            (PairKey::Status, Code::Status(span.status)),
-        ];
-        for (key, value) in fields {
-            if let Some(id) = self.pair_id(key, value) {
-                self.scratch.push(id);
+        self.span_number = self.span_number.wrapping_add(1).max(1);
+        let kind = self.field_id(PairKey::Kind, Code::Kind(span.kind), span.kind as usize);
+        let status = self.field_id(PairKey::Status, Code::Status(span.status), span.status as usize);
+        let name = match self.name_ids.get(&span.name) {
+            Some(&id) => id,
+            None => {
+                let id = self.pair_id(PairKey::Operation, Code::Str(span.name));
+                self.name_ids.insert(span.name, id);
+                id
             }
+        };
+        for id in [kind, status, name].into_iter().flatten() {
+            self.bump(id, side);
         }
         for kv in trace.attrs_of(span.attrs) {
             if let Some(id) = self.attr_pair_id(trace, kv) {
-                self.scratch.push(id);
+                self.bump(id, side);
             }
         }
+        // The resource's pairs include the span's service.
         let resource = self.cached_pairs(trace, span.resource as usize, false);
         let scope = self.cached_pairs(trace, span.scope as usize, true);
         for (from, to) in [resource, scope].into_iter().flatten() {
-            let ids = self.pool.get(from as usize..to as usize).unwrap_or(&[]);
-            self.scratch.extend_from_slice(ids);
-        }
-        self.scratch.sort_unstable();
-        self.scratch.dedup();
-        for &id in &self.scratch {
-            if let Some(c) = self.counts.get_mut(id as usize).and_then(|p| p.counts.get_mut(side)) {
-                *c += 1;
+            for i in from..to {
+                if let Some(&id) = self.pool.get(i as usize) {
+                    self.bump(id, side);
+                }
             }
         }
+    }
+
+    /// Counts the current span for pair `id` unless it was counted for it already.
+    fn bump(&mut self, id: u32, side: usize) {
+        let Some(last) = self.last_span.get_mut(id as usize) else { return };
+        if *last == self.span_number {
+            return;
+        }
+        *last = self.span_number;
+        if let Some(c) = self.counts.get_mut(id as usize).and_then(|p| p.counts.get_mut(side)) {
+            *c += 1;
+        }
+    }
+
+    /// The pair id of a kind or status field, computed once per value (`slot` is its number).
+    fn field_id(&mut self, key: PairKey, value: Code, slot: usize) -> Option<u32> {
+        let cached = match key {
+            PairKey::Kind => self.kind_ids.get(slot).copied().flatten(),
+            _ => self.status_ids.get(slot).copied().flatten(),
+        };
+        if let Some(id) = cached {
+            return id;
+        }
+        let id = self.pair_id(key, value);
+        let cache = match key {
+            PairKey::Kind => self.kind_ids.get_mut(slot),
+            _ => self.status_ids.get_mut(slot),
+        };
+        if let Some(c) = cache {
+            *c = Some(id);
+        }
+        id
     }
 
     /// The pair ids of resource (or scope) `index` of the current trace, computed once.
@@ -320,6 +370,12 @@ impl<'a> Counter<'a> {
             trace.resources.get(index).map_or(&[], |r| trace.attrs_of(r.attrs))
         };
         let from = u32::try_from(self.pool.len()).unwrap_or(u32::MAX);
+        if !scope {
+            let service = trace.resources.get(index).map_or(StrId::EMPTY, |r| r.service);
+            if let Some(id) = self.pair_id(PairKey::Service, Code::Str(service)) {
+                self.pool.push(id);
+            }
+        }
         for kv in attrs {
             if !scope && Some(kv.key) == self.service_name {
                 continue;
@@ -360,9 +416,16 @@ impl<'a> Counter<'a> {
             return None;
         }
         let next = u32::try_from(self.counts.len()).unwrap_or(u32::MAX);
-        let id = *self.ids.entry((key, value)).or_insert(next);
+        // Most pairs are a string attribute: one u64 key hashes faster than the general one.
+        let id = match (key, value) {
+            (PairKey::Attr(k), Code::Str(v)) => {
+                *self.str_ids.entry(u64::from(k.0) << 32 | u64::from(v.0)).or_insert(next)
+            }
+            _ => *self.ids.entry((key, value)).or_insert(next),
+        };
         if id == next {
             self.counts.push(PairCount { key, value, counts: [0, 0] });
+            self.last_span.push(0);
         }
         Some(id)
     }

@@ -183,9 +183,9 @@ fn a_node_lists_both_sides_spans_slowest_first() {
 #[test]
 fn groups_by_query() {
     let data = shop();
-    let target = query_target(&data, "name:cache", None).unwrap();
+    let target = query_target(&data, "service:cache", None).unwrap();
     assert_eq!((target.a, target.b), (vec![4], vec![0, 1, 2, 3, 5]));
-    assert_eq!(target.label_a, "A: traces with a span matching name:cache (1 trace)");
+    assert_eq!(target.label_a, "A: traces with a span matching service:cache (1 trace)");
     assert_eq!(target.label_b, "B: the other traces (5 traces)");
     let target = query_target(&data, "db >10ms", Some("name:health")).unwrap();
     assert_eq!((target.a, target.b), (vec![3, 4], vec![5]));

@@ -248,7 +248,7 @@ impl Folds {
 
 /// The rows of the waterfall with folding: like [`super::visible_rows`], but a folded group is
 /// one row (its first member's index) and its other members and all their subtrees are not
-/// rows. O(n).
+/// rows. `folds` must be built with the same `keep` mask. O(n).
 pub fn visible_rows_folded(tree: &SpanTree, collapse: &Collapse, keep: Option<&[bool]>, folds: &Folds) -> Vec<SpanIdx> {
     let mut rows = Vec::with_capacity(tree.preorder.len());
     let mut pos = 0usize;
@@ -292,8 +292,8 @@ pub struct FoldRowView {
     pub with_matches: u32,
     /// From the first start to the last end, clipped to the window.
     pub band: Option<Bar>,
-    /// The members' critical-path segments, merged where they touch (at most
-    /// [`MAX_EVENT_MARKS`] pieces).
+    /// Where the members (and their subtrees) are on the critical path: per member from its
+    /// first to its last segment, merged where they touch (at most [`MAX_EVENT_MARKS`] pieces).
     pub critical: Vec<Bar>,
     pub title: String,
 }
@@ -320,13 +320,23 @@ pub fn fold_row_view(
     );
     let with_matches = search_keep
         .map_or(0, |keep| members.iter().filter(|&&m| keep.get(m as usize).copied().unwrap_or(false)).count() as u32);
-    let mut segments: Vec<Segment> = members.iter().flat_map(|&m| ctx.critical.of(m).iter().copied()).collect();
-    segments.sort_unstable_by_key(|s| (s.start_ns, s.end_ns));
+    // A member on the critical path holds it from its first to its last own segment (the
+    // path stays in its subtree in between, and the folded row stands for that subtree too):
+    // one interval per member, however many segments it has.
+    let mut intervals: Vec<(i64, i64)> = members
+        .iter()
+        .filter_map(|&m| {
+            let segments = ctx.critical.of(m);
+            // A span's segments are disjoint and by start: the last one ends last.
+            Some((segments.first()?.start_ns, segments.last()?.end_ns))
+        })
+        .collect();
+    intervals.sort_unstable();
     let mut merged: Vec<(i64, i64)> = Vec::new();
-    for s in segments {
+    for (start, end) in intervals {
         match merged.last_mut() {
-            Some(last) if s.start_ns <= last.1 => last.1 = last.1.max(s.end_ns),
-            _ => merged.push((s.start_ns, s.end_ns)),
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
         }
     }
     let critical =

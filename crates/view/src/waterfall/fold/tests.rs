@@ -203,7 +203,7 @@ fn five_or_more_repeated_siblings_fold_into_one_row() {
               GET#4
               INSERT#1
             > fold-row SELECT_stock
-            SELECT stock#1 db: SELECT stock ×6 — total 690ns, p50 50ns, max 400ns | errors 1 | matches 0 | band 0.000+0.700 | critical 0.000+0.010 0.020+0.130 0.160+0.540
+            SELECT stock#1 db: SELECT stock ×6 — total 690ns, p50 50ns, max 400ns | errors 1 | matches 0 | band 0.000+0.700 | critical 0.000+0.150 0.160+0.540
             db: SELECT stock ×6 — total 690ns, p50 50ns, max 400ns
             from 0ns to 700ns
             1 with errors
@@ -380,7 +380,7 @@ fn row_filters_fold_only_what_they_keep() {
             handle#1
               ≡ SELECT stock ×5 — total 630ns, p50 50ns, max 400ns
             > fold-row SELECT_stock
-            SELECT stock#1 db: SELECT stock ×5 — total 630ns, p50 50ns, max 400ns | errors 1 | matches 5 | band 0.000+0.700 | critical 0.000+0.010 0.020+0.130 0.160+0.040 0.260+0.440
+            SELECT stock#1 db: SELECT stock ×5 — total 630ns, p50 50ns, max 400ns | errors 1 | matches 5 | band 0.000+0.700 | critical 0.000+0.150 0.160+0.040 0.260+0.440
             db: SELECT stock ×5 — total 630ns, p50 50ns, max 400ns
             from 0ns to 700ns
             1 with errors
