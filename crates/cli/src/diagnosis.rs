@@ -12,7 +12,7 @@ use strand_model::Dataset;
 use strand_view::compare::{compare_target, query_target, CompareTarget};
 use strand_view::outliers::{outliers as rank_outliers, select_spans, SpanSelector};
 use strand_view::peers::peer_text;
-use strand_view::route::{CompareGroups, Route};
+use strand_view::route::{CompareSplit, Route};
 
 pub(super) fn compare(data: &Dataset, options: &Options) -> Result<String, String> {
     let groups = options.a.is_some() || options.slowest.is_some() || options.window.is_some();
@@ -108,9 +108,9 @@ fn group_target(data: &Dataset, options: &Options) -> Result<CompareTarget, Stri
         window: options.window,
         ..Route::default()
     };
-    route.groups = match options.slowest {
-        Some(percent) => Some(CompareGroups::Slowest { percent }),
-        None => Some(CompareGroups::Window),
+    route.split = match options.slowest {
+        Some(percent) => Some(CompareSplit::Slowest { percent }),
+        None => Some(CompareSplit::Window),
     };
     compare_target(data, &route)
 }

@@ -4,7 +4,7 @@
 //! expand and collapse, and both sides' spans of a node. Depends on `model`, `analysis::compare`,
 //! `analysis::selection` and `view::route`.
 
-use crate::route::{CompareGroups, Route};
+use crate::route::{CompareSplit, Route};
 use crate::search::match_spans;
 use crate::service_map::{counted, format_thousands};
 use strand_analysis::compare::{compare_groups, DiffClass, PathDiff, Side, SideStats};
@@ -22,8 +22,8 @@ pub struct CompareTarget {
     pub label_b: String,
 }
 
-/// The traces the route asks to compare: `a=` and `b=` trace ids, or `group=` with the root
-/// operation in `service=`/`op=` (all traces when absent) and, for `group=window`, `window=`.
+/// The traces the route asks to compare: `a=` and `b=` trace ids, or `split=` with the root
+/// operation in `service=`/`op=` (all traces when absent) and, for `split=window`, `window=`.
 /// For groups, B is the group of interest (the slowest, those in the window) and A the rest, its
 /// baseline, so that "slower" reads as "slower in the group of interest". An error says what is
 /// missing or not loaded.
@@ -33,14 +33,14 @@ pub fn compare_target(data: &Dataset, route: &Route) -> Result<CompareTarget, St
         (Some(s), Some(o)) => format!(" of {s}: {o}"),
         _ => String::new(),
     };
-    match route.groups {
-        Some(CompareGroups::Slowest { percent }) => {
+    match route.split {
+        Some(CompareSplit::Slowest { percent }) => {
             let TraceSplit { focus: b, rest: a } = slowest_split(data, root, f64::from(percent));
             let label_a = format!("A: the other {}{of_root}", counted(a.len() as u64, "trace"));
             let label_b = format!("B: slowest {percent}%{of_root} ({})", counted(b.len() as u64, "trace"));
             Ok(CompareTarget { a, b, label_a, label_b })
         }
-        Some(CompareGroups::Window) => {
+        Some(CompareSplit::Window) => {
             let Some((from, to)) = route.window else {
                 return Err("comparing a time window needs window=FROM~TO in the address".to_string());
             };

@@ -48,29 +48,29 @@ impl Page {
     }
 }
 
-/// How the compare page splits the loaded traces into two groups (`group=` in the address). The
+/// How the compare page splits the loaded traces into two groups (`split=` in the address). The
 /// root operation whose traces are split is `service=` and `op=` (all traces when absent).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CompareGroups {
-    /// `group=slowest-10`: the slowest 10% (A) against the rest (B).
+pub enum CompareSplit {
+    /// `split=slowest-10`: the slowest 10% (A) against the rest (B).
     Slowest { percent: u32 },
-    /// `group=window`: the traces that start in `window=` (A) against the others (B).
+    /// `split=window`: the traces that start in `window=` (A) against the others (B).
     Window,
 }
 
-impl CompareGroups {
-    pub fn parse(s: &str) -> Option<CompareGroups> {
+impl CompareSplit {
+    pub fn parse(s: &str) -> Option<CompareSplit> {
         if s == "window" {
-            return Some(CompareGroups::Window);
+            return Some(CompareSplit::Window);
         }
         let percent = s.strip_prefix("slowest-")?.parse().ok().filter(|p| (1..=100).contains(p))?;
-        Some(CompareGroups::Slowest { percent })
+        Some(CompareSplit::Slowest { percent })
     }
 
     pub fn name(self) -> String {
         match self {
-            CompareGroups::Slowest { percent } => format!("slowest-{percent}"),
-            CompareGroups::Window => "window".to_string(),
+            CompareSplit::Slowest { percent } => format!("slowest-{percent}"),
+            CompareSplit::Window => "window".to_string(),
         }
     }
 }
@@ -111,10 +111,10 @@ pub struct Route {
     pub resource: Option<AttrMatch>,
     /// How the service map groups its services (`group=namespace`).
     pub group: Option<MapGrouping>,
-    /// The compare page: trace ids of A and B (`a=`, `b=`), or a split into groups (`group=`).
+    /// The compare page: trace ids of A and B (`a=`, `b=`), or a split into groups (`split=`).
     pub a: Option<String>,
     pub b: Option<String>,
-    pub groups: Option<CompareGroups>,
+    pub split: Option<CompareSplit>,
     /// Parameters Strand does not own, kept as they were.
     pub other: Vec<(String, String)>,
 }
@@ -153,7 +153,7 @@ impl Route {
                 "group" if MapGrouping::parse(&value).is_some() => route.group = MapGrouping::parse(&value),
                 "a" if !value.is_empty() => route.a = Some(value),
                 "b" if !value.is_empty() => route.b = Some(value),
-                "group" if CompareGroups::parse(&value).is_some() => route.groups = CompareGroups::parse(&value),
+                "split" => route.split = CompareSplit::parse(&value),
                 other => route.other.push((other.to_string(), value)),
             }
         }
@@ -232,8 +232,8 @@ impl Route {
         if let Some(b) = &self.b {
             parts.push(format!("b={}", encode(b)));
         }
-        if let Some(groups) = self.groups {
-            parts.push(format!("group={}", groups.name()));
+        if let Some(split) = self.split {
+            parts.push(format!("split={}", split.name()));
         }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode(trace)));
@@ -417,15 +417,15 @@ mod tests {
             page: Page::Compare,
             service: Some("checkout".into()),
             operation: Some("POST /orders".into()),
-            groups: Some(CompareGroups::Slowest { percent: 10 }),
+            split: Some(CompareSplit::Slowest { percent: 10 }),
             ..Route::default()
         };
-        assert_eq!(slowest.to_query(), "?page=compare&service=checkout&op=POST%20%2Forders&group=slowest-10");
+        assert_eq!(slowest.to_query(), "?page=compare&service=checkout&op=POST%20%2Forders&split=slowest-10");
         assert_eq!(Route::parse(&slowest.to_query()), slowest);
-        let window = Route::parse("?page=compare&window=5~9&group=window");
-        assert_eq!((window.groups, window.window), (Some(CompareGroups::Window), Some((5, 9))));
+        let window = Route::parse("?page=compare&window=5~9&split=window");
+        assert_eq!((window.split, window.window), (Some(CompareSplit::Window), Some((5, 9))));
         for bad in ["slowest-0", "slowest-101", "slowest-x", "fastest-10", ""] {
-            assert_eq!(CompareGroups::parse(bad), None, "{bad}");
+            assert_eq!(CompareSplit::parse(bad), None, "{bad}");
         }
     }
 }

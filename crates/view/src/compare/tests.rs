@@ -88,7 +88,7 @@ fn two_traces_by_id() {
 fn the_slowest_share_of_a_root_operation_against_the_rest() {
     check(
         &shop(),
-        "?page=compare&service=web&op=GET%20%2Fcheckout&group=slowest-40",
+        "?page=compare&service=web&op=GET%20%2Fcheckout&split=slowest-40",
         |_, _| {},
         expect![[r#"
             A: the other 3 traces of web: GET /checkout [0, 1, 2]
@@ -102,7 +102,7 @@ fn the_slowest_share_of_a_root_operation_against_the_rest() {
     // error.
     check(
         &shop(),
-        "?page=compare&group=slowest-20",
+        "?page=compare&split=slowest-20",
         |diff, collapse| collapse.expand_to_depth(diff, 1),
         expect![[r#"
             A: the other 4 traces [0, 1, 2, 5]
@@ -113,7 +113,7 @@ fn the_slowest_share_of_a_root_operation_against_the_rest() {
     );
     check(
         &shop(),
-        "?page=compare&service=web&op=nope&group=slowest-20",
+        "?page=compare&service=web&op=nope&split=slowest-20",
         |_, _| {},
         expect![[r#"
         error: no loaded trace has the root operation web: nope
@@ -125,7 +125,7 @@ fn the_slowest_share_of_a_root_operation_against_the_rest() {
 fn a_time_window_against_the_others_and_unchanged_subtrees_collapse() {
     check(
         &shop(),
-        "?page=compare&group=window&window=1000000~3000000&service=web&op=GET%20%2Fcheckout",
+        "?page=compare&split=window&window=1000000~3000000&service=web&op=GET%20%2Fcheckout",
         |diff, collapse| collapse.collapse_unchanged(diff),
         expect![[r#"
             A: the other 2 traces of web: GET /checkout [3, 4]
@@ -137,7 +137,7 @@ fn a_time_window_against_the_others_and_unchanged_subtrees_collapse() {
     );
     check(
         &shop(),
-        "?page=compare&group=window",
+        "?page=compare&split=window",
         |_, _| {},
         expect![[r#"
         error: comparing a time window needs window=FROM~TO in the address
@@ -161,7 +161,7 @@ fn a_time_window_against_the_others_and_unchanged_subtrees_collapse() {
 fn a_node_lists_both_sides_spans_slowest_first() {
     let data = shop();
     let (_, diff) =
-        compare_for_route(&data, &Route::parse("?group=slowest-40&service=web&op=GET%20%2Fcheckout")).unwrap();
+        compare_for_route(&data, &Route::parse("?split=slowest-40&service=web&op=GET%20%2Fcheckout")).unwrap();
     let (b, total_b) = node_spans(&data, &diff, 1, Side::B, 10);
     let (a, total_a) = node_spans(&data, &diff, 1, Side::A, 2);
     let labels = |links: &[SpanLink]| links.iter().map(|l| l.label.clone()).collect::<Vec<_>>();
