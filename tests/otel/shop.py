@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A small shop of real OpenTelemetry-instrumented services (Flask + requests, Python SDK).
 
-    shop.py record OUT_DIR [--requests N]        record fixtures: OTLP JSON lines + Zipkin v2 JSON
+    shop.py record OUT_DIR [--requests N] [--scenario diagnosis]
+                                                 record fixtures: OTLP JSON lines + Zipkin v2 JSON
     shop.py zipkin ZIPKIN_URL [--requests N] [--expect FILE]
                                                  send the spans to a running Zipkin instead; with
                                                  --expect, also write what the services did (as
@@ -20,6 +21,14 @@ Services (separate processes, each with its own TracerProvider and service.name)
   pricing   GET /price/<n>: an INTERNAL span "compute discount".
   payment   POST /pay/<n>: calls an uninstrumented "bank" HTTP server; the first attempt of every
             third order fails with HTTP 502 (so frontend retries).
+With `--scenario diagnosis` (record mode only; nothing changes without it) the shop has a cause
+for its slowness and one for its errors, each tied to an attribute, for the outliers test:
+  inventory picks a warehouse per item and order (`shop.warehouse`); looking stock up in the
+            remote `eu-west` warehouse takes 30 ms longer.
+  payment   charges a card network per order (`shop.card.network`: amex for every third order,
+            as before the orders whose first attempt failed) in an INTERNAL span "authorize card"
+            (with `shop.payment.attempt`); the bank declines the first amex authorization, which
+            fails that span and the payment (HTTP 502), and frontend retries as before.
 In `record` mode the script also computes, independently of Strand, the numbers the analysis
 must reproduce (per service/operation counts, errors, nearest-rank percentiles; per trace span
 counts; service-to-service call counts), from the SDK's own span objects, into expected.json.
@@ -36,6 +45,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVICES = ["frontend", "cart", "inventory", "pricing", "payment"]
+# `--scenario diagnosis`: the services see it in the environment (see the docstring).
+SCENARIO = os.environ.get("SHOP_SCENARIO", "")
+WAREHOUSES = ["us-east", "us-west", "eu-west"]
 
 
 def free_port():
@@ -130,7 +142,8 @@ def serve(name, port, ports, out_dir, sink, sink_url):
                 finally:
                     otel_context.detach(token)
 
-            statuses = list(pool.map(call, [("inventory", f"/stock/{s}") for s in skus] + [("pricing", f"/price/{n}")]))
+            stock = [("inventory", f"/stock/{s}?order={n}" if SCENARIO else f"/stock/{s}") for s in skus]
+            statuses = list(pool.map(call, stock + [("pricing", f"/price/{n}")]))
             if 404 in statuses:
                 trace.get_current_span().add_event("item unavailable", {"order": n})
                 abort(409)
@@ -162,6 +175,12 @@ def serve(name, port, ports, out_dir, sink, sink_url):
     if name == "inventory":
         @app.get("/stock/<sku>")
         def stock(sku):
+            if SCENARIO:
+                from flask import request
+                warehouse = WAREHOUSES[(int(request.args.get("order", "0")) + ord(sku[0])) % 3]
+                trace.get_current_span().set_attribute("shop.warehouse", warehouse)
+                if warehouse == "eu-west":
+                    time.sleep(0.030)  # the remote warehouse's stock lookup
             time.sleep(0.003 + 0.001 * len(sku))
             if sku.startswith("zz"):
                 abort(404)
@@ -179,11 +198,27 @@ def serve(name, port, ports, out_dir, sink, sink_url):
         def pay(n):
             from flask import request
             attempt = int(request.args.get("attempt", "1"))
+            if SCENARIO:
+                return pay_with_card(n, attempt)
             r = requests.post(f"http://127.0.0.1:{ports['bank']}/charge", timeout=5)
             if n % 3 == 0 and attempt == 1:
                 span = trace.get_current_span()
                 span.set_status(Status(StatusCode.ERROR, "bank declined: try again"))
                 span.add_event("exception", {"exception.type": "BankError", "exception.message": "declined"})
+                abort(502)
+            return jsonify(charged=r.status_code)
+
+        def pay_with_card(n, attempt):
+            network = "amex" if n % 3 == 0 else ["visa", "mastercard"][n % 2]
+            trace.get_current_span().set_attribute("shop.card.network", network)
+            attributes = {"shop.card.network": network, "shop.payment.attempt": attempt}
+            with tracer.start_as_current_span("authorize card", attributes=attributes) as auth:
+                r = requests.post(f"http://127.0.0.1:{ports['bank']}/charge", timeout=5,
+                                  headers={"X-Card-Network": network, "X-Attempt": str(attempt)})
+                if r.status_code == 402:
+                    auth.set_status(Status(StatusCode.ERROR, "bank declined the authorization"))
+            if r.status_code == 402:
+                trace.get_current_span().set_status(Status(StatusCode.ERROR, "bank declined: try again"))
                 abort(502)
             return jsonify(charged=r.status_code)
 
@@ -215,7 +250,9 @@ class Bank(BaseHTTPRequestHandler):
 
     def do_POST(self):
         time.sleep(0.005)
-        self.send_response(200)
+        # `--scenario diagnosis`: the first authorization of an amex card is declined.
+        declined = self.headers.get("X-Card-Network") == "amex" and self.headers.get("X-Attempt") == "1"
+        self.send_response(402 if declined else 200)
         self.end_headers()
         self.wfile.write(b"{}")
 
@@ -358,6 +395,8 @@ if __name__ == "__main__":
         serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None, args[6] or None)
     elif args[:1] in (["record"], ["zipkin"], ["otlp"]) and len(args) >= 2:
         n = int(args[args.index("--requests") + 1]) if "--requests" in args else 12
+        if "--scenario" in args:
+            os.environ["SHOP_SCENARIO"] = args[args.index("--scenario") + 1]
         if args[0] == "record":
             run(os.path.abspath(args[1]), None, None, n)
         elif "--expect" in args:

@@ -625,7 +625,8 @@ pub enum SpanFilter {
 }
 
 impl SpanFilter {
-    fn matches(&self, service: StrId, span: &Span) -> bool {
+    /// Whether `span`, whose service is `service`, is one of the spans this filter selects.
+    pub fn matches(&self, service: StrId, span: &Span) -> bool {
         match *self {
             SpanFilter::All => true,
             SpanFilter::Service(s) => service == s,

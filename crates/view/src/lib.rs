@@ -4,10 +4,13 @@
 pub mod analytics;
 pub mod charts;
 pub mod colors;
+pub mod compare;
 pub mod details;
 pub mod export;
 pub mod flame;
 pub mod map_groups;
+pub mod outliers;
+pub mod peers;
 pub mod route;
 pub mod scatter;
 pub mod search;

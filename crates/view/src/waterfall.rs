@@ -4,6 +4,8 @@
 //! O(n) or better per call and iterative, so a million spans stay smooth; no browser code, so
 //! everything here is tested natively. Depends on `model`, `analysis` and `view::trace_view`.
 
+pub mod fold;
+
 use crate::trace_view::TraceAnalysis;
 use strand_analysis::critical_path::Segment;
 use strand_analysis::tree::SpanTree;
