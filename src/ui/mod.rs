@@ -13,6 +13,7 @@ pub use panic::report as report_panic;
 pub use panic::show_banner as show_error_banner;
 mod analytics;
 mod charts;
+mod compare;
 mod details;
 mod download;
 mod fetch;
