@@ -198,6 +198,8 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     html! {
         <section class="trace-page" aria-label="Trace">
             <div class="trace-header">
+                <super::compare_with::CompareWith data={props.data.clone()} trace_index={props.trace_index}
+                                                  route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
                 <h2>
                     <span class="service">{ &summary.root_service }</span>{ " " }
                     <span class="op">{ &summary.root_name }</span>
