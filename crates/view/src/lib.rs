@@ -8,6 +8,7 @@ pub mod compare;
 pub mod details;
 pub mod export;
 pub mod flame;
+pub mod layered;
 pub mod map_groups;
 pub mod outliers;
 pub mod peers;
