@@ -44,7 +44,11 @@ fn exercise(name: &str, bytes: &[u8]) -> usize {
                     let _ = strand_view::span_list::span_rows(&data.strings, trace);
                     let _ = strand_view::span_list::warning_lines(&data.strings, trace, usize::MAX);
                     let _ = strand_view::trace_list::summarize(&data.strings, i, trace);
+                    let filter = strand_view::logs::LogFilter::default();
+                    let rows = strand_view::logs::trace_log_rows(&data.strings, trace, &filter);
+                    assert_eq!(rows.rows.len(), trace.logs.len(), "{name}: every line is a row");
                 }
+                let _ = strand_view::logs::unmatched_logs(&data, &strand_view::logs::LogFilter::default());
             }
             Err(err) => check_error_is_located(name, &err),
         }

@@ -50,6 +50,7 @@ fn check(dataset: &Dataset) {
             assert!(!log.has_span() || (log.span as usize) < trace.spans.len(), "a resolved span exists");
         }
     }
+    let _ = strand_view::logs::unmatched_logs(dataset, &Default::default());
     for group in &dataset.unmatched_logs {
         assert!(group.spans.is_empty() && group.logs.iter().all(|l| !l.has_span()));
     }
@@ -63,5 +64,6 @@ fn check(dataset: &Dataset) {
         assert_eq!(analysis.self_ns.len(), trace.spans.len());
         let _ = strand_view::trace_list::summarize(&dataset.strings, i, trace);
         let _ = strand_view::span_list::span_rows(&dataset.strings, trace);
+        let _ = strand_view::logs::trace_log_rows(&dataset.strings, trace, &Default::default());
     }
 }

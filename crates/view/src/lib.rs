@@ -7,6 +7,8 @@ pub mod colors;
 pub mod details;
 pub mod export;
 pub mod flame;
+pub mod link_out;
+pub mod logs;
 pub mod route;
 pub mod scatter;
 pub mod search;

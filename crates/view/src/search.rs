@@ -12,6 +12,8 @@
 //! | `>10ms`, `>=1.5s`, `<200us`, `duration>10ms`, `min:10ms`, `max:1s` | by duration (units `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`) |
 //! | `error`, `status:error`, `status:ok`, `status:unset` | by status |
 //! | `kind:server` (client, producer, consumer, internal, unspecified) | by span kind |
+//! | `log:TEXT` | with a log line whose message, fields, level text or logger contain the text (any case) |
+//! | `level:error` (trace, debug, info, warn, fatal), `level:>=warn`, `level:<info` | with a log line of that level (or in that range) |
 //!
 //! Double quotes keep spaces and operators inside one text term (`"a=b"` is text). A term that
 //! cannot be read (`>10xs`) is left out, and [`SearchResult::error`] says why.
@@ -23,7 +25,9 @@
 use std::fmt::Write;
 use strand_analysis::tree::SpanTree;
 use strand_model::dump::value_text;
-use strand_model::{Interner, Span, SpanId, SpanKind, StatusCode, StrId, Trace, Value};
+use strand_model::{Interner, Level, Span, SpanId, SpanKind, StatusCode, StrId, Trace, Value};
+
+mod logs;
 
 /// The outcome of a search in one trace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,8 +54,12 @@ pub fn search(strings: &Interner, trace: &Trace, tree: &SpanTree, query: &str) -
     let mut matchers: Vec<Matcher> = parsed.terms.iter().map(|t| Matcher::new(strings, trace, t)).collect();
     // Spans are tested in storage order, which reads the span and attribute pools front to
     // back (tree order jumps around in them), and then listed in tree order.
-    let is_match: Vec<bool> =
-        trace.spans.iter().map(|span| matchers.iter_mut().all(|m| m.matches(strings, trace, span))).collect();
+    let is_match: Vec<bool> = trace
+        .spans
+        .iter()
+        .enumerate()
+        .map(|(i, span)| matchers.iter_mut().all(|m| m.matches(strings, trace, i, span)))
+        .collect();
     let n = is_match.len();
     let matches: Vec<u32> =
         tree.preorder.iter().copied().filter(|&i| is_match.get(i as usize).copied().unwrap_or(false)).collect();
@@ -98,12 +106,20 @@ impl Cmp {
 #[derive(Clone, Debug, PartialEq)]
 enum Term {
     Text(String),
-    Attr { key: String, value: String, negate: bool },
+    Attr {
+        key: String,
+        value: String,
+        negate: bool,
+    },
     Service(String),
     Name(String),
     Status(StatusCode),
     Kind(SpanKind),
     Duration(Cmp, i64),
+    /// A log line of the span contains the text.
+    Log(String),
+    /// A log line of the span has this level (`None`: exactly), or one in the range.
+    Level(Option<Cmp>, Level),
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -202,6 +218,9 @@ fn parse_term(token: &Token) -> Result<Option<Term>, String> {
                 ))
                 }
             },
+            "log" | "logs" if value.is_empty() => return Err(needs_value("text to find in log lines")),
+            "log" | "logs" => Term::Log(value.to_lowercase()),
+            "level" | "lvl" => parse_level(value)?,
             "min" => Term::Duration(Cmp::Ge, parse_duration(value, text)?),
             "max" => Term::Duration(Cmp::Le, parse_duration(value, text)?),
             // Anything else (`http://host`, `ns:thing`) is text.
@@ -231,6 +250,7 @@ fn parse_term(token: &Token) -> Result<Option<Term>, String> {
 fn example(field: &str) -> &'static str {
     match field {
         "name" => "checkout",
+        "log" | "logs" => "timeout",
         _ => "payment",
     }
 }
@@ -241,6 +261,27 @@ fn parse_status(value: &str) -> Result<StatusCode, String> {
         "ok" => Ok(StatusCode::Ok),
         "unset" => Ok(StatusCode::Unset),
         _ => Err(format!("\"{value}\" is not a status: use status:error, status:ok or status:unset.")),
+    }
+}
+
+/// `error`, `>=warn`, `<info`: a level, or a comparison with one.
+fn parse_level(value: &str) -> Result<Term, String> {
+    let (cmp, name) = if let Some(rest) = value.strip_prefix(">=") {
+        (Some(Cmp::Ge), rest)
+    } else if let Some(rest) = value.strip_prefix("<=") {
+        (Some(Cmp::Le), rest)
+    } else if let Some(rest) = value.strip_prefix('>') {
+        (Some(Cmp::Gt), rest)
+    } else if let Some(rest) = value.strip_prefix('<') {
+        (Some(Cmp::Lt), rest)
+    } else {
+        (None, value)
+    };
+    match Level::parse(name) {
+        Some(level) if level != Level::Unspecified || cmp.is_none() => Ok(Term::Level(cmp, level)),
+        _ => Err(format!(
+            "\"{value}\" is not a log level: use level:trace, debug, info, warn, error or fatal, or a range such as level:>=warn."
+        )),
     }
 }
 
@@ -297,6 +338,8 @@ enum Matcher {
     Status(StatusCode),
     Kind(SpanKind),
     Duration(Cmp, i64),
+    /// Per span index: does one of its log lines match? (Worked out once per query.)
+    Spans(Vec<bool>),
 }
 
 impl Matcher {
@@ -311,10 +354,13 @@ impl Matcher {
             Term::Status(status) => Matcher::Status(*status),
             Term::Kind(kind) => Matcher::Kind(*kind),
             Term::Duration(cmp, ns) => Matcher::Duration(*cmp, *ns),
+            Term::Log(needle) => Matcher::Spans(logs::spans_with_text(strings, trace, needle)),
+            Term::Level(cmp, level) => Matcher::Spans(logs::spans_with_level(trace, *cmp, *level)),
         }
     }
 
-    fn matches(&mut self, strings: &Interner, trace: &Trace, span: &Span) -> bool {
+    /// Does span `span` (at `index` in the trace) match?
+    fn matches(&mut self, strings: &Interner, trace: &Trace, index: usize, span: &Span) -> bool {
         match self {
             Matcher::Text(m) => m.matches(strings, trace, span),
             Matcher::Attr(m) => m.matches(strings, trace, span),
@@ -323,6 +369,7 @@ impl Matcher {
             Matcher::Status(status) => span.status == *status,
             Matcher::Kind(kind) => span.kind == *kind,
             Matcher::Duration(cmp, ns) => cmp.holds(span.duration_ns, *ns),
+            Matcher::Spans(hits) => hits.get(index).copied().unwrap_or(false),
         }
     }
 }
