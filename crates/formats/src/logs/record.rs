@@ -130,6 +130,7 @@ pub fn role_of(key: &str) -> Option<(Role, u8)> {
         b"service" => (Role::Service, 1),
         b"service_name" | b"servicename" => (Role::Service, 2),
         b"dd.service" => (Role::Service, 3),
+        b"otelservicename" => (Role::Service, 4),
         b"app" | b"application" | b"app_name" | b"appname" => (Role::Service, 5),
         b"service.version"
         | b"service.namespace"
