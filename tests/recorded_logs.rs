@@ -52,7 +52,14 @@ fn placed(data: &Dataset, line: &str) -> Vec<Placed> {
             let body = strand_view::logs::message_text(strings, trace, log);
             let service = service(data, trace, log.resource);
             let trace_id = loaded.then(|| trace.trace_id.display(strings));
-            out.push((trace_id, span, strings.get(log.source).to_string(), body, log.level().as_str().to_string(), service));
+            out.push((
+                trace_id,
+                span,
+                strings.get(log.source).to_string(),
+                body,
+                log.level().as_str().to_string(),
+                service,
+            ));
         }
     }
     out.sort();

@@ -234,7 +234,7 @@ fn is_lines_of(bytes: &[u8], next_starts: &[u8]) -> bool {
 
 /// The first `\n`, eight bytes at a time: a 100 MB single-line document is searched end to end,
 /// and WebAssembly has no vectorised byte search.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn find_newline(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let pattern = ONES * u64::from(b'\n');

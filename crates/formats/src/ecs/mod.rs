@@ -12,7 +12,7 @@ use crate::{Format, ImportError, Imported};
 use strand_model::{Interner, StrId};
 
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
-    let mut sink = LogSink::new(source, strings);
+    let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
     let mut empty_hits = 0usize;
     let mut notes = if crate::detect::is_json_lines(bytes) {
         read_lines(bytes, file, Format::Ecs, &mut |line| {

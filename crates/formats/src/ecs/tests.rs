@@ -24,7 +24,7 @@ fn ecs_logging_nested_and_dotted_documents_read_alike() {
               logs lines=2 at-span=2 trace-only=0
               log +15.0ms cart: info("info") span=eee19b7ec3c1b174 "cart loaded" {ecs.version="1.6.0", log.origin.file.line=42, log.origin.file.name="shop.py", log.origin.function="cart", process.pid=7, transaction.id="eee19b7ec3c1b174"} scope="shop.cart"
               log +25.0ms cart: warn("warn") span=00000000000000c1 "slow query" {ecs.version="1.6.0", log.origin.file.line=43, log.origin.file.name="shop.py", log.origin.function="cart", process.pid=7} scope="shop.cart"
-              log-resource#0 service="cart" {service.name="cart"}
+              log-resource#0 service="cart" {}
               log-scope#0 "shop.cart" "" {}
 
             lines at a span: 2, in a trace only: 0, unmatched: 0
@@ -46,7 +46,7 @@ fn filebeat_and_logstash_documents() {
               scope#0 "" "" {}
               logs lines=1 at-span=0 trace-only=1
               log +50.0ms cart: error("ERROR") "payment declined" {@metadata.beat="filebeat", @metadata.type="_doc", @metadata.version="8.13.0", agent.type="filebeat", agent.version="8.13.0", ecs.version="8.0.0", log.file.path="/var/log/cart.log", log.offset=120}
-              log-resource#0 service="cart" {service.name="cart", host.name="node-1", service.version="2.1"}
+              log-resource#0 service="cart" {host.name="node-1", service.version="2.1"}
 
             unmatched logs trace=(none) lines=1 from 2024-05-01 12:00:00.060
               log +0ns unspecified "logstash line without level" {@version="1", host="node-2", tags=["beats_input_codec_plain_applied"]}

@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use strand_model::{Interner, StrId};
 
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
-    let mut sink = LogSink::new(source, strings);
+    let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
     let mut stray = 0usize;
     let mut notes = if crate::detect::is_value_lines(bytes) || fluentd_line(first_line(bytes)).is_some() {
         read_lines(bytes, file, Format::JsonLogs, &mut |line| {

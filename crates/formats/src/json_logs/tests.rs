@@ -68,7 +68,7 @@ fn lines_find_their_spans_and_traces_when_both_are_loaded() {
               log +30.0ms warn("warn") span=00000000000000ff (not in trace) "span not in the trace"
               log +40.0ms info("info") "trace id only"
               log +50.0ms info("info") span=00000000000000c1 "64-bit id of the trace (dd)"
-              log-resource#0 service="cart" {service.name="cart"}
+              log-resource#0 service="cart" {}
               log-resource#1 service="" {}
               log-resource#2 service="" {}
 
@@ -174,11 +174,11 @@ fn pretty_objects_back_to_back_as_opentelemetry_console_exporter_writes() {
         expect![[r#"
             unmatched logs trace=0af7651916cd43dd8448eb211c80319c lines=1 from 2024-05-01 12:00:00.000
               log +0ns payment: info("INFO") span=b7ad6b7169203331 "charged card" {code.function.name="pay", dropped_attributes=0, resource.schema_url=""} observed=+100µs flags=1
-              log-resource#0 service="payment" {service.name="payment", service.version="1.2"}
+              log-resource#0 service="payment" {service.version="1.2"}
 
             unmatched logs trace=(none) lines=1 from 2024-05-01 12:00:01.000
               log +0ns payment: warn("WARN") "no span" {resource.schema_url=""}
-              log-resource#0 service="payment" {service.name="payment", service.version="1.2"}
+              log-resource#0 service="payment" {service.version="1.2"}
 
             lines at a span: 0, in a trace only: 0, unmatched: 2
         "#]],

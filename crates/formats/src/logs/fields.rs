@@ -190,21 +190,26 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// `fatal`/`critical`/`alert`/`emergency`/`panic`; OTLP's own `INFO2`…`FATAL4` keep their step.
 /// 0 for anything else.
 pub fn severity_from_text(text: &str) -> u8 {
-    let lower = text.trim().to_ascii_lowercase();
-    let (name, step) = match lower.as_bytes().last() {
-        Some(d @ b'1'..=b'4') if lower.len() > 1 => (lower.get(..lower.len() - 1).unwrap_or(""), d - b'1'),
-        _ => (lower.as_str(), 0),
+    // Lowercased on the stack: this runs once per line.
+    let mut buf = [0u8; 16];
+    let text = text.trim().as_bytes();
+    let Some(lower) = buf.get_mut(..text.len()) else { return 0 };
+    lower.copy_from_slice(text);
+    lower.make_ascii_lowercase();
+    let (name, step): (&[u8], u8) = match lower.split_last() {
+        Some((d @ b'1'..=b'4', rest)) if !rest.is_empty() => (rest, d - b'1'),
+        _ => (lower, 0),
     };
     let base = match name {
-        "trace" | "trc" | "finest" | "finer" => 1,
-        "debug" | "dbg" | "fine" | "config" | "verbose" | "d" => 5,
-        "info" | "information" | "informational" | "inf" | "i" => 9,
-        "notice" => 10,
-        "warn" | "warning" | "wrn" | "w" => 13,
-        "error" | "err" | "eror" | "e" | "severe" => 17,
-        "fatal" | "critical" | "crit" | "panic" | "f" => 21,
-        "alert" => 22,
-        "emerg" | "emergency" => 23,
+        b"trace" | b"trc" | b"finest" | b"finer" => 1,
+        b"debug" | b"dbg" | b"fine" | b"config" | b"verbose" | b"d" => 5,
+        b"info" | b"information" | b"informational" | b"inf" | b"i" => 9,
+        b"notice" => 10,
+        b"warn" | b"warning" | b"wrn" | b"w" => 13,
+        b"error" | b"err" | b"eror" | b"e" | b"severe" => 17,
+        b"fatal" | b"critical" | b"crit" | b"panic" | b"f" => 21,
+        b"alert" => 22,
+        b"emerg" | b"emergency" => 23,
         _ => return 0,
     };
     base + step.min(3)

@@ -24,7 +24,7 @@ pub fn read_lines(
     let mut notes = Vec::new();
     let mut first_error = None;
     let (mut good, mut skipped) = (0usize, 0usize);
-    for (line_no, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+    for (line_no, raw) in lines(bytes).enumerate() {
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -51,6 +51,24 @@ pub fn read_lines(
         Some(err) if good == 0 => Err(err),
         _ => Ok(notes),
     }
+}
+
+/// The lines of `bytes` (split at `\n`, eight bytes at a time).
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match crate::detect::find_newline(text) {
+            Some(end) => {
+                rest = text.get(end + 1..);
+                text.get(..end)
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
 }
 
 /// Reads a document that is not JSON lines: a top-level array hands `each` its elements one at a

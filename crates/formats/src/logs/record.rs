@@ -199,14 +199,32 @@ pub struct LogSink<'s> {
     /// The path being built while flattening.
     current: String,
     resource_key: String,
+    /// The last service-only resource: (trace position, service, index).
+    last_resource: Option<(usize, String, u32)>,
 }
 
-/// A record's fields flattened: `(path start, path end, value, layer)`, the path in a shared
-/// buffer; fields of higher layers win (see [`LogSink::record`]).
-type Flat<'j, 'a> = Vec<(u32, u32, &'j Json<'a>, u8)>;
+/// One field of a record, flattened: its path (in a shared buffer), value, layer (fields of
+/// higher layers win, see [`LogSink::record`]) and role, worked out once.
+#[derive(Clone, Copy)]
+struct Field<'j, 'a> {
+    start: u32,
+    end: u32,
+    value: &'j Json<'a>,
+    layer: u8,
+    role: Option<(Role, u8)>,
+}
+
+type Flat<'j, 'a> = Vec<Field<'j, 'a>>;
 
 impl<'s> LogSink<'s> {
     pub fn new(source: StrId, strings: &'s mut Interner) -> LogSink<'s> {
+        LogSink::with_size_hint(source, strings, 0)
+    }
+
+    /// A sink for a document of `bytes` bytes: makes room in the interner for about one new
+    /// string (the message) per line of ~256 bytes.
+    pub fn with_size_hint(source: StrId, strings: &'s mut Interner, bytes: usize) -> LogSink<'s> {
+        strings.reserve(bytes / 256, bytes / 8);
         LogSink {
             strings,
             traces: TraceSet::new(source),
@@ -220,6 +238,7 @@ impl<'s> LogSink<'s> {
             paths: String::new(),
             current: String::new(),
             resource_key: String::new(),
+            last_resource: None,
         }
     }
 
@@ -242,7 +261,7 @@ impl<'s> LogSink<'s> {
         let flat = self.flatten_all(object, extra, None);
         // A message that is itself a JSON object (Docker's `log`, a `message` nobody decoded):
         // its fields are read too.
-        match embedded(&self.paths, &flat) {
+        match embedded(&flat) {
             Some((outer, inner)) => {
                 self.repairs.embedded_json += 1;
                 // The inner fields come after the outer ones, which keep their places: the outer
@@ -285,7 +304,7 @@ impl<'s> LogSink<'s> {
 
     /// Converts the flattened fields; `skip` is a field to leave out (a message read as JSON).
     fn convert(&mut self, flat: &Flat, skip: Option<usize>) {
-        let chosen = pick(&self.paths, flat);
+        let chosen = pick(flat);
         let get = |role: Role| chosen.get(role.slot()).copied().flatten();
         let mut record = LogRecord::empty(self.source);
         let mut keep_time_attr = None;
@@ -378,10 +397,10 @@ impl<'s> LogSink<'s> {
         }
         // Everything else, in the record's order.
         let mut attrs = std::mem::take(&mut self.kv_scratch);
-        for (i, &(start, end, value, _)) in flat.iter().enumerate() {
-            let path = self.paths.get(start as usize..end as usize).unwrap_or("");
+        for (i, field) in flat.iter().enumerate() {
+            let (value, path) = (field.value, self.paths.get(field.start as usize..field.end as usize).unwrap_or(""));
             let used = chosen.iter().flatten().any(|&(j, _, _)| j == i);
-            let is_resource = matches!(role_of(path), Some((Role::ResourceAttr, _)));
+            let is_resource = matches!(field.role, Some((Role::ResourceAttr, _)));
             if (used && keep_time_attr != Some(i)) || is_resource || skip == Some(i) {
                 continue;
             }
@@ -397,13 +416,37 @@ impl<'s> LogSink<'s> {
     /// The index of the record's resource in its trace: service name plus the other resource
     /// fields, deduplicated per document and per trace.
     fn resource(&mut self, trace_pos: usize, flat: &Flat, service: Option<(usize, Role, &Json)>) -> u32 {
+        // The usual line: a service and nothing else, often the service of the line before.
+        let only_service = !flat.iter().any(|f| matches!(f.role, Some((Role::ResourceAttr, _))));
+        let text = service.and_then(|(_, _, v)| v.as_str());
+        if let (true, Some(text), Some((last_pos, last_text, idx))) = (only_service, text, &self.last_resource) {
+            if *last_pos == trace_pos && last_text == text {
+                return *idx;
+            }
+        }
+        let idx = self.resource_slow(trace_pos, flat, service);
+        if let (true, Some(text)) = (only_service, text) {
+            match &mut self.last_resource {
+                Some(last) => {
+                    last.0 = trace_pos;
+                    last.1.clear();
+                    last.1.push_str(text);
+                    last.2 = idx;
+                }
+                None => self.last_resource = Some((trace_pos, text.to_string(), idx)),
+            }
+        }
+        idx
+    }
+
+    fn resource_slow(&mut self, trace_pos: usize, flat: &Flat, service: Option<(usize, Role, &Json)>) -> u32 {
         let service_text = service.and_then(|(_, _, v)| v.scalar_text()).unwrap_or_default();
         self.resource_key.clear();
         self.resource_key.push_str(&service_text);
         let mut extras: Vec<(&str, &Json)> = Vec::new();
-        for &(start, end, value, _) in flat {
-            let path = self.paths.get(start as usize..end as usize).unwrap_or("");
-            if matches!(role_of(path), Some((Role::ResourceAttr, _))) {
+        for field in flat {
+            let (value, path) = (field.value, self.paths.get(field.start as usize..field.end as usize).unwrap_or(""));
+            if matches!(field.role, Some((Role::ResourceAttr, _))) {
                 let key = path.strip_prefix("resource.attributes.").unwrap_or(path);
                 self.resource_key.push('\u{1}');
                 self.resource_key.push_str(key);
@@ -419,10 +462,9 @@ impl<'s> LogSink<'s> {
         }
         let Some(trace) = self.traces.list.get_mut(trace_pos) else { return 0 };
         let service_id = intern(self.strings, &service_text);
-        let mut attrs = Vec::with_capacity(extras.len() + 1);
-        if service_id != StrId::EMPTY {
-            attrs.push(KeyValue { key: self.strings.intern("service.name"), value: Value::Str(service_id) });
-        }
+        // The service is the resource's own field; the attributes hold the rest (exports that
+        // need a `service.name` attribute add it).
+        let mut attrs = Vec::with_capacity(extras.len());
         for (key, value) in extras {
             let value = json_value(value, trace, self.strings);
             attrs.push(KeyValue { key: self.strings.intern(key), value });
@@ -448,8 +490,8 @@ impl<'s> LogSink<'s> {
 }
 
 /// The message field (its index in `flat`) and its text parsed as a JSON object, if it is one.
-fn embedded(paths: &str, flat: &Flat) -> Option<(usize, Json<'static>)> {
-    let (index, _, value) = pick(paths, flat).get(Role::Message.slot()).copied().flatten()?;
+fn embedded(flat: &Flat) -> Option<(usize, Json<'static>)> {
+    let (index, _, value) = pick(flat).get(Role::Message.slot()).copied().flatten()?;
     let text = value.as_str()?.trim();
     if !(text.starts_with('{') && text.ends_with('}')) {
         return None;
@@ -462,13 +504,13 @@ fn embedded(paths: &str, flat: &Flat) -> Option<(usize, Json<'static>)> {
 /// Per role slot: the chosen field `(index in flat, role, value)`.
 type Chosen<'j, 'a> = [Option<(usize, Role, &'j Json<'a>)>; ROLES];
 
-fn pick<'j, 'a>(paths: &str, flat: &Flat<'j, 'a>) -> Chosen<'j, 'a> {
+fn pick<'j, 'a>(flat: &Flat<'j, 'a>) -> Chosen<'j, 'a> {
     let mut chosen: Chosen = [None; ROLES];
     // Per slot: (layer, rank) of the field chosen so far.
     let mut best = [(0u8, u8::MAX); ROLES];
-    for (i, &(start, end, value, layer)) in flat.iter().enumerate() {
-        let path = paths.get(start as usize..end as usize).unwrap_or("");
-        let Some((role, rank)) = role_of(path) else { continue };
+    for (i, field) in flat.iter().enumerate() {
+        let (value, layer) = (field.value, field.layer);
+        let Some((role, rank)) = field.role else { continue };
         // A `null` field says nothing.
         if matches!(value, Json::Null) || role == Role::ResourceAttr {
             continue;
@@ -503,7 +545,7 @@ fn flatten<'j, 'a>(paths: &mut String, current: &mut String, flat: &mut Flat<'j,
             let start = u32::try_from(paths.len()).unwrap_or(u32::MAX);
             paths.push_str(current);
             let end = u32::try_from(paths.len()).unwrap_or(u32::MAX);
-            flat.push((start, end, value, layer));
+            flat.push(Field { start, end, value, layer, role: role_of(current) });
         }
     }
 }

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use strand_model::{Interner, StrId};
 
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
-    let mut sink = LogSink::new(source, strings);
+    let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
     let mut counts = Counts::default();
     let mut failure = None;
     read_values(bytes, file, Format::Loki, &mut |doc| {

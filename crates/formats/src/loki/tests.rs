@@ -34,11 +34,11 @@ fn json_logfmt_and_plain_lines_with_labels_and_metadata() {
               log +25.0ms cart: error("error") span=00000000000000c1 "logfmt line with \"quotes\"" {job="shop/cart", level="info", retry=true}
               log +45.0ms cart: error("ERROR") span=eee19b7ec3c1b174 "otlp body" {job="shop/cart", level="info"}
               log +55.0ms cart: info("info") "categorised" {job="shop/cart", user="bob"}
-              log-resource#0 service="cart" {service.name="cart"}
+              log-resource#0 service="cart" {}
 
             unmatched logs trace=(none) lines=1 from 2024-05-01 12:00:00.035
               log +0ns cart: info("info") "plain text line: user=ann logged in" {job="shop/cart"}
-              log-resource#0 service="cart" {service.name="cart"}
+              log-resource#0 service="cart" {}
 
             note: b.log: skipped 1 entries that were not [timestamp, line] pairs
             lines at a span: 3, in a trace only: 1, unmatched: 1
@@ -59,7 +59,7 @@ fn the_old_api_answer() {
               scope#0 "" "" {}
               logs lines=1 at-span=0 trace-only=1
               log +14.0ms cart: info("info") "hello" observed=+1.00ms
-              log-resource#0 service="cart" {service.name="cart"}
+              log-resource#0 service="cart" {}
 
             lines at a span: 0, in a trace only: 1, unmatched: 0
         "#]],

@@ -18,11 +18,12 @@ pub mod chrome;
 pub mod jaeger;
 mod json;
 pub mod mask;
+pub mod mask_preview;
 pub mod otlp;
 pub mod otlp_logs;
-pub mod preview;
 pub mod zipkin;
 
+pub use mask_preview::{mask_preview, MaskPreview, MaskSample, RuleHits};
 pub use otlp::{
     download_name, download_style, otlp_json, preview, write_otlp_json, JsonStyle, Preview, PRETTY_DOWNLOAD_MAX_SPANS,
 };

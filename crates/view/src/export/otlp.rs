@@ -122,7 +122,7 @@ fn write_trace(
                 w.end_object();
             }
             for kv in attrs {
-                write_key_value(w, ctx, trace, kv, 0);
+                write_key_value(w, ctx, trace, kv);
             }
             w.end_array();
         }
@@ -363,7 +363,7 @@ fn write_link(
         w.key("attributes");
         w.begin_array();
         for kv in attrs {
-            write_key_value(w, ctx, trace, kv, 0);
+            write_key_value(w, ctx, trace, kv);
         }
         if let Some(ref_type) = ref_type {
             w.begin_object();
@@ -388,27 +388,27 @@ pub(crate) fn write_attrs(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, attrs: &
     w.key("attributes");
     w.begin_array();
     for kv in attrs {
-        write_key_value(w, ctx, trace, kv, 0);
+        write_key_value(w, ctx, trace, kv);
     }
     w.end_array();
 }
 
 /// One `{key, value}`; a top-level attribute whose value the mask changes is written as the
 /// masking text.
-fn write_key_value(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, kv: &KeyValue, depth: usize) {
+pub(crate) fn write_key_value(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, kv: &KeyValue) {
     let key = ctx.strings.get(kv.key);
     w.begin_object();
     w.key("key");
     w.string(key);
     w.key("value");
-    match ctx.masked(trace, key, kv.value).filter(|_| depth == 0) {
+    match ctx.masked(trace, key, kv.value) {
         Some(masked) => {
             w.begin_object();
             w.key("stringValue");
             w.string(&masked.text);
             w.end_object();
         }
-        None => write_value(w, ctx.strings, trace, kv.value, depth + 1),
+        None => write_value(w, ctx.strings, trace, kv.value, 1),
     }
     w.end_object();
 }

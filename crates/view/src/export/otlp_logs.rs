@@ -5,7 +5,7 @@
 //! Depends on `model` and the other `export` modules.
 
 use super::json::JsonWriter;
-use super::otlp::{span_id_hex, trace_id_hex, write_attrs, write_value};
+use super::otlp::{span_id_hex, trace_id_hex, write_attrs, write_key_value, write_value};
 use super::{Ctx, JsonStyle};
 use strand_model::{LogRecord, StrId, Trace, Value};
 
@@ -36,7 +36,28 @@ pub(crate) fn write(
             w.begin_object();
             w.key("resource");
             w.begin_object();
-            write_attrs(&mut w, ctx, trace, trace.attrs_of(resource.attrs));
+            let attrs = trace.attrs_of(resource.attrs);
+            let named = attrs.iter().any(|kv| ctx.strings.get(kv.key) == "service.name");
+            if named || resource.service == StrId::EMPTY {
+                write_attrs(&mut w, ctx, trace, attrs);
+            } else {
+                // OTLP names the service with a resource attribute; JSON log lines name it apart.
+                w.key("attributes");
+                w.begin_array();
+                w.begin_object();
+                w.key("key");
+                w.string("service.name");
+                w.key("value");
+                w.begin_object();
+                w.key("stringValue");
+                w.string(ctx.strings.get(resource.service));
+                w.end_object();
+                w.end_object();
+                for kv in attrs {
+                    write_key_value(&mut w, ctx, trace, kv);
+                }
+                w.end_array();
+            }
             w.end_object();
             w.key("scopeLogs");
             w.begin_array();

@@ -2,7 +2,7 @@
 
 use super::roundtrip::hotrod_with_logs;
 use crate::export::mask::Mask;
-use crate::export::preview::mask_preview;
+use crate::export::mask_preview::mask_preview;
 use crate::export::{export, ExportFormat, ExportOptions, JsonStyle};
 use expect_test::expect;
 use strand_model::Trace;

@@ -490,5 +490,25 @@ fn log_lines_round_trip_through_otlp_logs() {
     let (format, _) = load(&mut again, text.as_bytes(), "logs.otlp-logs.json", None, &AssembleOptions::default())
         .expect("the OTLP logs export loads");
     assert_eq!(format, Format::OtlpLogs);
+    // The one thing OTLP logs adds: a `service.name` resource attribute where the source named
+    // the service apart (JSON log lines, ECS, Loki).
+    let mut original = original;
+    let Dataset { strings, traces, unmatched_logs, .. } = &mut original;
+    let key = strings.intern("service.name");
+    for trace in traces.iter_mut().chain(unmatched_logs.iter_mut()) {
+        for r in 0..trace.log_resources.len() {
+            let Some(resource) = trace.log_resources.get(r).copied() else { continue };
+            let attrs = trace.attrs_of(resource.attrs).to_vec();
+            if resource.service == StrId::EMPTY || attrs.iter().any(|kv| kv.key == key) {
+                continue;
+            }
+            let mut named = vec![KeyValue { key, value: Value::Str(resource.service) }];
+            named.extend(attrs);
+            let range = set_attrs(trace, named);
+            if let Some(slot) = trace.log_resources.get_mut(r) {
+                slot.attrs = range;
+            }
+        }
+    }
     assert_eq!(dump_dataset(&again), dump_dataset(&original));
 }
