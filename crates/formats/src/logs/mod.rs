@@ -13,6 +13,7 @@ pub mod fields;
 pub mod json;
 pub mod read;
 pub mod record;
+pub mod roles;
 
 use hashbrown::HashMap;
 use strand_model::{Dataset, Trace, TraceId};
