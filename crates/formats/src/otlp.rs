@@ -48,9 +48,9 @@ struct ResourceSpans<'a> {
 }
 
 #[derive(Deserialize, Default)]
-struct ResourceDto<'a> {
+pub(crate) struct ResourceDto<'a> {
     #[serde(borrow, default)]
-    attributes: Vec<KeyValueDto<'a>>,
+    pub(crate) attributes: Vec<KeyValueDto<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -65,13 +65,13 @@ struct ScopeSpans<'a> {
 }
 
 #[derive(Deserialize, Default)]
-struct ScopeDto<'a> {
+pub(crate) struct ScopeDto<'a> {
     #[serde(borrow, default)]
-    name: LenientStr<'a>,
+    pub(crate) name: LenientStr<'a>,
     #[serde(borrow, default)]
-    version: LenientStr<'a>,
+    pub(crate) version: LenientStr<'a>,
     #[serde(borrow, default)]
-    attributes: Vec<KeyValueDto<'a>>,
+    pub(crate) attributes: Vec<KeyValueDto<'a>>,
 }
 
 impl ScopeDto<'_> {
@@ -143,18 +143,18 @@ struct StatusDto<'a> {
 }
 
 #[derive(Deserialize)]
-struct KeyValueDto<'a> {
+pub(crate) struct KeyValueDto<'a> {
     #[serde(borrow, default)]
-    key: LenientStr<'a>,
+    pub(crate) key: LenientStr<'a>,
     #[serde(borrow, default)]
-    value: Option<AnyValueDto<'a>>,
+    pub(crate) value: Option<AnyValueDto<'a>>,
 }
 
 /// An `AnyValue`, reduced to the field that counts: `stringValue`, else `intValue`,
 /// `doubleValue`, `boolValue`, `bytesValue`, `arrayValue`, `kvlistValue`. The others are read
 /// (and checked) all the same. Reads exactly like the derived [`AnyValueFields`] (same names,
 /// aliases, `null`s and errors), in a quarter of the size: attributes are most of a span.
-enum AnyValueDto<'a> {
+pub(crate) enum AnyValueDto<'a> {
     Empty,
     Str(LenientStr<'a>),
     Int(Scalar<'a>),
@@ -1210,7 +1210,7 @@ impl<'s> Decoder<'s> {
 }
 
 /// [`Interner::intern`] without hashing the empty string, which is always [`StrId::EMPTY`].
-fn intern(strings: &mut Interner, s: &str) -> StrId {
+pub(crate) fn intern(strings: &mut Interner, s: &str) -> StrId {
     if s.is_empty() {
         StrId::EMPTY
     } else {
@@ -1233,7 +1233,7 @@ fn parse_status(code: &Scalar) -> StatusCode {
 
 /// OTLP ids are hex (32/16 digits) in the spec's JSON, base64 in Go jsonpb output (Tempo, old
 /// Jaeger v3): exact-width hex first, then base64 of the right byte count, then any hex, then text.
-fn parse_trace_id(s: &str, strings: &mut Interner) -> TraceId {
+pub(crate) fn parse_trace_id(s: &str, strings: &mut Interner) -> TraceId {
     if s.len() == 32 {
         if let Some(v) = hex_u128(s) {
             return TraceId::Hex(v);
@@ -1245,7 +1245,7 @@ fn parse_trace_id(s: &str, strings: &mut Interner) -> TraceId {
     TraceId::parse(s, strings)
 }
 
-fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
+pub(crate) fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
     if s.len() == 16 {
         if let Some(v) = hex_u64(s) {
             return SpanId::Hex(v);
@@ -1278,7 +1278,7 @@ fn hex_u128(s: &str) -> Option<u128> {
 
 /// [`Scalar::as_i64`] with a fast path for what OTLP times nearly always are: a string of
 /// decimal digits (the slow path gives the same value for those).
-fn scalar_i64(s: &Scalar) -> Option<i64> {
+pub(crate) fn scalar_i64(s: &Scalar) -> Option<i64> {
     if let Scalar::Text(text) = s {
         if !text.is_empty() && text.len() <= 19 {
             let mut v: i64 = 0;
@@ -1299,7 +1299,7 @@ fn scalar_i64(s: &Scalar) -> Option<i64> {
 /// Converts attributes into the trace's pools and returns their range. Nested values are
 /// appended first so that the returned range stays contiguous. Nesting is bounded by serde_json's
 /// recursion limit (128), so the recursion here is bounded too.
-fn convert_attrs(
+pub(crate) fn convert_attrs(
     dtos: &[KeyValueDto],
     trace: &mut Trace,
     strings: &mut Interner,
@@ -1319,7 +1319,7 @@ fn convert_attrs(
     range
 }
 
-fn convert_value(v: &AnyValueDto, trace: &mut Trace, strings: &mut Interner) -> Value {
+pub(crate) fn convert_value(v: &AnyValueDto, trace: &mut Trace, strings: &mut Interner) -> Value {
     match v {
         AnyValueDto::Str(s) => Value::Str(intern(strings, s.as_str())),
         AnyValueDto::Int(i) => match i.as_i64() {
@@ -1359,7 +1359,7 @@ fn convert_value(v: &AnyValueDto, trace: &mut Trace, strings: &mut Interner) -> 
 }
 
 /// How many of these attribute values are bare JSON scalars instead of `AnyValue` objects.
-fn count_bare(kvs: &[KeyValueDto]) -> usize {
+pub(crate) fn count_bare(kvs: &[KeyValueDto]) -> usize {
     kvs.iter().filter(|kv| matches!(kv.value, Some(AnyValueDto::Bare(_)))).count()
 }
 

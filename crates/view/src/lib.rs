@@ -9,6 +9,8 @@ pub mod details;
 pub mod export;
 pub mod flame;
 pub mod layered;
+pub mod link_out;
+pub mod logs;
 pub mod map_groups;
 pub mod outliers;
 pub mod peers;
