@@ -1,3 +1,4 @@
+
 use super::*;
 use crate::AssembleOptions;
 use expect_test::expect;
@@ -31,15 +32,15 @@ fn client_server_pair_sharing_an_id() {
    "localEndpoint":{"serviceName":"back","ipv4":"10.0.0.2"}}
 ]"#,
         expect![[r#"
-            trace 000000000000000a spans=4 services=2 duration=900µs errors=0
-              front: get / [server] +0ns 900µs id=0000000000000001
-                front: get /api [client] +100µs 500µs id=0000000000000002
-                  back: get /api [server] +150µs 400µs id=0000000000000002 shared
-                    back: query [unspecified] +200µs 100µs id=0000000000000003
-              resource#0 service="front" {ipv4="10.0.0.1"}
-              resource#1 service="back" {ipv4="10.0.0.2"}
+                trace 000000000000000a spans=4 services=2 duration=900µs errors=0
+                  front: get / [server] +0ns 900µs id=0000000000000001
+                    front: get /api [client] +100µs 500µs id=0000000000000002
+                      back: get /api [server] +150µs 400µs id=0000000000000002 shared
+                        back: query [unspecified] +200µs 100µs id=0000000000000003
+                  resource#0 service="front" {ipv4="10.0.0.1"}
+                  resource#1 service="back" {ipv4="10.0.0.2"}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -49,15 +50,15 @@ fn list_of_lists_gives_one_trace_per_list() {
         r#" [ [{"traceId":"a","id":"1","name":"one","timestamp":1000,"duration":10,"localEndpoint":{"serviceName":"s"}}],
   [{"traceId":"b","id":"1","name":"two","timestamp":2000,"duration":20,"localEndpoint":{"serviceName":"s"}}], [] ]"#,
         expect![[r#"
-            trace 000000000000000a spans=1 services=1 duration=10.0µs errors=0
-              s: one [unspecified] +0ns 10.0µs id=0000000000000001
-              resource#0 service="s" {}
+                trace 000000000000000a spans=1 services=1 duration=10.0µs errors=0
+                  s: one [unspecified] +0ns 10.0µs id=0000000000000001
+                  resource#0 service="s" {}
 
-            trace 000000000000000b spans=1 services=1 duration=20.0µs errors=0
-              s: two [unspecified] +0ns 20.0µs id=0000000000000001
-              resource#0 service="s" {}
+                trace 000000000000000b spans=1 services=1 duration=20.0µs errors=0
+                  s: two [unspecified] +0ns 20.0µs id=0000000000000001
+                  resource#0 service="s" {}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -77,17 +78,17 @@ fn missing_timestamp_and_duration() {
   {"traceId":"a","parentId":"1","id":"4","name":"negative","timestamp":1300,"duration":-5,"localEndpoint":{"serviceName":"s"}}
 ]"#,
         expect![[r#"
-            trace 000000000000000a spans=4 services=1 duration=500µs errors=0
-              s: root [unspecified] +0ns 500µs id=0000000000000001
-                s: no-start [unspecified] +0ns 100µs id=0000000000000002
-                  ! missing-start: the span has no timestamp; it is placed at its parent's start
-                s: no-duration [unspecified] +200µs 0ns id=0000000000000003
-                  ! missing-duration: the span has no duration; it is shown as 0
-                s: negative [unspecified] +300µs 0ns id=0000000000000004
-                  ! negative-duration: the span's duration is negative (-5.00µs); it is shown as 0
-              resource#0 service="s" {}
+                trace 000000000000000a spans=4 services=1 duration=500µs errors=0
+                  s: root [unspecified] +0ns 500µs id=0000000000000001
+                    s: no-start [unspecified] +0ns 100µs id=0000000000000002
+                      ! missing-start: the span has no timestamp; it is placed at its parent's start
+                    s: no-duration [unspecified] +200µs 0ns id=0000000000000003
+                      ! missing-duration: the span has no duration; it is shown as 0
+                    s: negative [unspecified] +300µs 0ns id=0000000000000004
+                      ! negative-duration: the span's duration is negative (-5.00µs); it is shown as 0
+                  resource#0 service="s" {}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -102,17 +103,17 @@ fn missing_local_endpoint_or_service_name() {
    "localEndpoint":{"ipv4":"10.0.0.9","port":"8080"}}
 ]"#,
         expect![[r#"
-            trace 000000000000000a spans=3 services=1 duration=10.0µs errors=0
-              : no endpoint [unspecified] +0ns 10.0µs id=0000000000000001
-                ! missing-service: the span has no localEndpoint; it is shown without a service
-                : ip only [unspecified] +1.00µs 5.00µs id=0000000000000002
-                  ! missing-service: the span's localEndpoint has no serviceName; it is shown without a service
-                : same ip [unspecified] +2.00µs 5.00µs id=0000000000000003
-                  ! missing-service: the span's localEndpoint has no serviceName; it is shown without a service
-              resource#0 service="" {}
-              resource#1 service="" {ipv4="10.0.0.9", port=8080}
+                trace 000000000000000a spans=3 services=1 duration=10.0µs errors=0
+                  : no endpoint [unspecified] +0ns 10.0µs id=0000000000000001
+                    ! missing-service: the span has no localEndpoint; it is shown without a service
+                    : ip only [unspecified] +1.00µs 5.00µs id=0000000000000002
+                      ! missing-service: the span's localEndpoint has no serviceName; it is shown without a service
+                    : same ip [unspecified] +2.00µs 5.00µs id=0000000000000003
+                      ! missing-service: the span's localEndpoint has no serviceName; it is shown without a service
+                  resource#0 service="" {}
+                  resource#1 service="" {ipv4="10.0.0.9", port=8080}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -126,14 +127,14 @@ fn error_tag_sets_status() {
    "tags":{"error":""}}
 ]"#,
         expect![[r#"
-            trace 000000000000000a spans=2 services=1 duration=10.0µs errors=2
-              s: get [unspecified] +0ns 10.0µs id=0000000000000001 status=error("404")
-                attrs {error="404", http.status_code="404"}
-                s: db [unspecified] +1.00µs 5.00µs id=0000000000000002 status=error
-                  attrs {error=""}
-              resource#0 service="s" {}
+                trace 000000000000000a spans=2 services=1 duration=10.0µs errors=2
+                  s: get [unspecified] +0ns 10.0µs id=0000000000000001 status=error("404")
+                    attrs {error="404", http.status_code="404"}
+                    s: db [unspecified] +1.00µs 5.00µs id=0000000000000002 status=error
+                      attrs {error=""}
+                  resource#0 service="s" {}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -143,14 +144,14 @@ fn annotations_become_events() {
         r#"[{"traceId":"a","id":"1","name":"get","timestamp":1000,"duration":100,"localEndpoint":{"serviceName":"s"},
   "annotations":[{"timestamp":1010,"value":"ws"},{"timestamp":"1090","value":"wr"},{"value":"no time"}]}]"#,
         expect![[r#"
-            trace 000000000000000a spans=1 services=1 duration=100µs errors=0
-              s: get [unspecified] +0ns 100µs id=0000000000000001
-                event +10.0µs "ws"
-                event +90.0µs "wr"
-                event +0ns "no time"
-              resource#0 service="s" {}
+                trace 000000000000000a spans=1 services=1 duration=100µs errors=0
+                  s: get [unspecified] +0ns 100µs id=0000000000000001
+                    event +10.0µs "ws"
+                    event +90.0µs "wr"
+                    event +0ns "no time"
+                  resource#0 service="s" {}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -170,17 +171,17 @@ fn kindless_fragment_is_merged_into_its_span() {
    "localEndpoint":{"serviceName":"api","ipv4":"10.0.0.2","port":80},"tags":{"http.path":"/x"}}
 ]"#,
         expect![[r#"
-            trace 000000000000000a spans=3 services=2 duration=1.00ms errors=0
-              web: root [server] +0ns 1.00ms id=0000000000000001
-                web: post [client] +100µs 800µs id=0000000000000002
-                  api: post [server] +200µs 600µs id=0000000000000002 shared
-                    attrs {http.path="/x", late="yes"}
-                    event +300µs "brave.flush"
-                    ! merged-fragment: merged 1 more report of this span (same id and local service; Zipkin reporters may send a span in pieces)
-              resource#0 service="api" {ipv4="10.0.0.2", port=80}
-              resource#1 service="web" {}
+                trace 000000000000000a spans=3 services=2 duration=1.00ms errors=0
+                  web: root [server] +0ns 1.00ms id=0000000000000001
+                    web: post [client] +100µs 800µs id=0000000000000002
+                      api: post [server] +200µs 600µs id=0000000000000002 shared
+                        attrs {http.path="/x", late="yes"}
+                        event +300µs "brave.flush"
+                        ! merged-fragment: merged 1 more report of this span (same id and local service; Zipkin reporters may send a span in pieces)
+                  resource#0 service="api" {ipv4="10.0.0.2", port=80}
+                  resource#1 service="web" {}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -196,18 +197,18 @@ fn same_id_reports_with_different_starts_stay_apart() {
    "localEndpoint":{"serviceName":"c","ipv4":"10.0.0.1"}}
 ]"#,
         expect![[r#"
-            trace 000000000000000a spans=3 services=2 duration=10.0µs errors=0
-              p: send [client] +0ns 10.0µs id=0000000000000001
-                c: receive [server] +5.00µs 0ns id=0000000000000001 shared
-                  ! missing-duration: the span has no duration; it is shown as 0
-                  ! clock-skew: shifted by -95.0µs to undo clock skew against its parent on another host
-                c: receive [server] +5.00µs 0ns id=0000000000000001 shared
-                  ! missing-duration: the span has no duration; it is shown as 0
-                  ! clock-skew: shifted by -195µs to undo clock skew against its parent on another host
-              resource#0 service="p" {}
-              resource#1 service="c" {ipv4="10.0.0.1"}
+                trace 000000000000000a spans=3 services=2 duration=10.0µs errors=0
+                  p: send [client] +0ns 10.0µs id=0000000000000001
+                    c: receive [server] +5.00µs 0ns id=0000000000000001 shared
+                      ! missing-duration: the span has no duration; it is shown as 0
+                      ! clock-skew: shifted by -95.0µs to undo clock skew against its parent on another host
+                    c: receive [server] +5.00µs 0ns id=0000000000000001 shared
+                      ! missing-duration: the span has no duration; it is shown as 0
+                      ! clock-skew: shifted by -195µs to undo clock skew against its parent on another host
+                  resource#0 service="p" {}
+                  resource#1 service="c" {ipv4="10.0.0.1"}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -221,15 +222,15 @@ fn remote_endpoint_becomes_peer_attributes() {
  {"traceId":"a","parentId":"1","id":"2","kind":"gossip","name":"v6","timestamp":1001,"duration":5,
   "localEndpoint":{"serviceName":"s"},"remoteEndpoint":{"ipv6":"2001:db8::1","port":0}}]"#,
         expect![[r#"
-            trace 000000000000000a spans=2 services=1 duration=10.0µs errors=0
-              s: get [client] +0ns 10.0µs id=0000000000000001
-                attrs {peer.service="db", network.peer.address="10.0.0.5", peer.ipv6="::1", network.peer.port=5432, alpha="a", zeta="z", zipkin.debug=true}
-                s: v6 [unspecified] +1.00µs 5.00µs id=0000000000000002
-                  attrs {network.peer.address="2001:db8::1"}
-                  ! unknown-value: unknown span kind "gossip"; shown as unspecified
-              resource#0 service="s" {}
+                trace 000000000000000a spans=2 services=1 duration=10.0µs errors=0
+                  s: get [client] +0ns 10.0µs id=0000000000000001
+                    attrs {peer.service="db", network.peer.address="10.0.0.5", peer.ipv6="::1", network.peer.port=5432, alpha="a", zeta="z", zipkin.debug=true}
+                    s: v6 [unspecified] +1.00µs 5.00µs id=0000000000000002
+                      attrs {network.peer.address="2001:db8::1"}
+                      ! unknown-value: unknown span kind "gossip"; shown as unspecified
+                  resource#0 service="s" {}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -243,14 +244,14 @@ fn trace_ids_of_128_bits() {
  {"traceId":"463ac35c9f6413ad48485a3953bb6124","id":"","name":"z","timestamp":1000,"duration":1,
   "localEndpoint":{"serviceName":"s"}}]"#,
         expect![[r#"
-            trace 463ac35c9f6413ad48485a3953bb6124 spans=3 services=1 duration=1.00µs errors=0
-              s: x [unspecified] +0ns 1.00µs id=a2fb4a1d1a96d312
-                s: y [unspecified] +0ns 1.00µs id=not-hex!
-              s: z [unspecified] +0ns 1.00µs id=(no id #1)
-                ! missing-span-id: the span has no id; it was given a synthetic one
-              resource#0 service="s" {}
+                trace 463ac35c9f6413ad48485a3953bb6124 spans=3 services=1 duration=1.00µs errors=0
+                  s: x [unspecified] +0ns 1.00µs id=a2fb4a1d1a96d312
+                    s: y [unspecified] +0ns 1.00µs id=not-hex!
+                  s: z [unspecified] +0ns 1.00µs id=(no id #1)
+                    ! missing-span-id: the span has no id; it was given a synthetic one
+                  resource#0 service="s" {}
 
-        "#]],
+            "#]],
     );
 }
 
@@ -260,14 +261,14 @@ fn non_string_tag_values_are_kept_as_text() {
         r#"[{"traceId":"a","id":"1","name":"x","timestamp":1000,"duration":1,"localEndpoint":{"serviceName":"s"},
   "tags":{"int":42,"float":1.5,"bool":true,"null":null,"list":[1,2],"map":{"k":"v"}},"annotations":null}]"#,
         expect![[r#"
-            trace 000000000000000a spans=1 services=1 duration=1.00µs errors=0
-              s: x [unspecified] +0ns 1.00µs id=0000000000000001
-                attrs {bool="true", float="1.5", int="42", list=null, map=null, null=""}
-                ! invalid-value: tag "list" holds an array, not a string; its value was dropped
-                ! invalid-value: tag "map" holds an object, not a string; its value was dropped
-              resource#0 service="s" {}
+                trace 000000000000000a spans=1 services=1 duration=1.00µs errors=0
+                  s: x [unspecified] +0ns 1.00µs id=0000000000000001
+                    attrs {bool="true", float="1.5", int="42", list=null, map=null, null=""}
+                    ! invalid-value: tag "list" holds an array, not a string; its value was dropped
+                    ! invalid-value: tag "map" holds an object, not a string; its value was dropped
+                  resource#0 service="s" {}
 
-        "#]],
+            "#]],
     );
 }
 
