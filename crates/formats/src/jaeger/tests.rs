@@ -1,4 +1,3 @@
-
 use crate::{AssembleOptions, Format};
 use expect_test::{expect, Expect};
 use strand_model::Dataset;

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::AssembleOptions;
 use expect_test::expect;

@@ -9,6 +9,7 @@
 //! | Zipkin v2 JSON | `zipkin` | a list of spans |
 //! | Jaeger JSON | `jaeger` | the query API's `{"data":[trace…]}` |
 //! | Chrome trace event JSON | `chrome` | for Perfetto UI and `chrome://tracing` |
+//! | CSV, Prometheus text | `stats` | the analytics numbers and span metrics |
 //!
 //! Every writer streams chunks of text to a callback (which may stop it), writes the file's own
 //! times (clock-skew shifts taken out again), and passes every attribute value through the mask
@@ -21,6 +22,7 @@ pub mod mask;
 pub mod mask_preview;
 pub mod otlp;
 pub mod otlp_logs;
+pub mod stats;
 pub mod zipkin;
 
 pub use mask_preview::{mask_preview, MaskPreview, MaskSample, RuleHits};
