@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::export::stats::{csv, label_value, ms_text, prometheus};
 use expect_test::{expect, Expect};
