@@ -28,7 +28,7 @@ pub(super) fn parse_status(code: &Scalar) -> StatusCode {
 /// Jaeger v3): exact-width hex first, then base64 of the right byte count, then any hex, then text.
 pub(crate) fn parse_trace_id(s: &str, strings: &mut Interner) -> TraceId {
     if s.len() == 32 {
-        if let Some(v) = hex_u128(s) {
+        if let Some(v) = strand_model::ids::parse_hex_u128(s) {
             return TraceId::Hex(v);
         }
     }
@@ -40,7 +40,7 @@ pub(crate) fn parse_trace_id(s: &str, strings: &mut Interner) -> TraceId {
 
 pub(crate) fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
     if s.len() == 16 {
-        if let Some(v) = hex_u64(s) {
+        if let Some(v) = strand_model::ids::parse_hex_u64(s) {
             return SpanId::Hex(v);
         }
     }
@@ -48,25 +48,6 @@ pub(crate) fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
         return SpanId::from_bytes(&bytes, strings);
     }
     SpanId::parse(s, strings)
-}
-
-/// The value of 16 hex digits of either case, as [`SpanId::parse`] reads them (without its
-/// second pass and without branching on each digit); `None` if any other character appears.
-pub(super) fn hex_u64(s: &str) -> Option<u64> {
-    let mut v: u64 = 0;
-    let mut bad = 0u8;
-    for b in s.bytes() {
-        let digit = HEX_DIGITS.get(usize::from(b)).copied().unwrap_or(0xFF);
-        bad |= digit;
-        v = (v << 4) | u64::from(digit & 0x0F);
-    }
-    (bad & 0xF0 == 0).then_some(v)
-}
-
-/// The value of 32 hex digits of either case, as [`TraceId::parse`] reads them.
-pub(super) fn hex_u128(s: &str) -> Option<u128> {
-    let (high, low) = (s.get(..16)?, s.get(16..)?);
-    Some((u128::from(hex_u64(high)?) << 64) | u128::from(hex_u64(low)?))
 }
 
 /// [`Scalar::as_i64`] with a fast path for what OTLP times nearly always are: a string of

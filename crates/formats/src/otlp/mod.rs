@@ -8,9 +8,7 @@
 //! the whole document first (see the streaming section for how the order of conversion is kept).
 //! JSON lines are read a line at a time. Depends on `model` and `formats::builder`.
 
-use super::builder::{
-    decode_base64, push_attrs, push_bytes, push_values, Key, LenientStr, Scalar, TraceSet, HEX_DIGITS,
-};
+use super::builder::{decode_base64, push_attrs, push_bytes, push_values, Key, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};

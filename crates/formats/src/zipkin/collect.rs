@@ -297,31 +297,12 @@ pub(super) fn parse_with<'de, R: serde_json::de::Read<'de>>(
     de.end()
 }
 
-/// [`SpanId::parse`] with a fast path for hex, which nearly every Zipkin id is.
+/// A Zipkin span id (16 hex digits, or whatever the reporter sent).
 pub(super) fn parse_span_id(s: &str, strings: &mut Interner) -> SpanId {
-    match hex_value(s, 16) {
-        Some(v) => SpanId::Hex(v as u64),
-        None => SpanId::parse(s, strings),
-    }
+    SpanId::parse(s, strings)
 }
 
-/// [`TraceId::parse`] with a fast path for hex.
+/// A Zipkin trace id (16 or 32 hex digits, or whatever the reporter sent).
 pub(super) fn parse_trace_id(s: &str, strings: &mut Interner) -> TraceId {
-    match hex_value(s, 32) {
-        Some(v) => TraceId::Hex(v),
-        None => TraceId::parse(s, strings),
-    }
-}
-
-/// 1 to `max_digits` hex digits of either case, as the model's id parsers accept them.
-pub(super) fn hex_value(s: &str, max_digits: usize) -> Option<u128> {
-    if s.is_empty() || s.len() > max_digits {
-        return None;
-    }
-    let mut v: u128 = 0;
-    for b in s.bytes() {
-        let digit = char::from(b).to_digit(16)?;
-        v = (v << 4) | u128::from(digit);
-    }
-    Some(v)
+    TraceId::parse(s, strings)
 }
