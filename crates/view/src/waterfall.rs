@@ -202,84 +202,16 @@ impl TimeWindow {
 // The time ruler
 
 /// A tick of the time ruler.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Tick {
-    /// Position in the window, 0..=1.
-    pub fraction: f64,
-    /// Time since the trace's start.
-    pub offset_ns: i64,
-    pub label: String,
-}
-
-/// Round tick steps: 1-2-5 up to a second, then the steps clocks use, then 1-2-5 days.
-#[rustfmt::skip]
-const TICK_STEPS_NS: [i64; 42] = [
-    1, 2, 5, 10, 20, 50, 100, 200, 500,
-    1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
-    1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000, 100_000_000, 200_000_000, 500_000_000,
-    // 1s 2s 5s 10s 15s 30s
-    1_000_000_000, 2_000_000_000, 5_000_000_000, 10_000_000_000, 15_000_000_000, 30_000_000_000,
-    // 1m 2m 5m 10m 15m 30m
-    60_000_000_000, 120_000_000_000, 300_000_000_000, 600_000_000_000, 900_000_000_000, 1_800_000_000_000,
-    // 1h 2h 6h
-    3_600_000_000_000, 7_200_000_000_000, 21_600_000_000_000,
-];
-
-/// The smallest round step of at least `min_step_ns`.
-fn tick_step(min_step_ns: i64) -> i64 {
-    if let Some(&step) = TICK_STEPS_NS.iter().find(|&&s| s >= min_step_ns) {
-        return step;
-    }
-    const DAY_NS: i64 = 86_400_000_000_000;
-    let mut unit = DAY_NS;
-    loop {
-        for m in [1, 2, 5] {
-            let step = unit.saturating_mul(m);
-            if step >= min_step_ns || step == i64::MAX {
-                return step;
-            }
-        }
-        unit = unit.saturating_mul(10);
-    }
-}
+pub use crate::axis::Tick;
 
 /// Ticks at round offsets from `origin_ns` (the trace's start), at most `max_ticks` of them in
-/// `window`. Labels are offsets; when three significant digits cannot tell neighbours apart (deep
-/// zoom far from the start), the first tick carries the offset and the rest count from it.
+/// `window` (see [`crate::axis::offset_ticks`]).
 pub fn ruler_ticks(window: TimeWindow, origin_ns: i64, max_ticks: usize) -> Vec<Tick> {
-    let max_ticks = max_ticks.max(1);
-    let width = i128::from(window.duration_ns());
-    let min_step = (width + max_ticks as i128 - 1) / max_ticks as i128;
-    let step = i128::from(tick_step(i64::try_from(min_step).unwrap_or(i64::MAX)));
-    let origin = i128::from(origin_ns);
-    let from = i128::from(window.start_ns) - origin;
-    let to = i128::from(window.end_ns) - origin;
-    let mut k = from.div_euclid(step) + i128::from(from.rem_euclid(step) != 0);
-    let mut offsets = Vec::new();
-    while k * step <= to && offsets.len() <= max_ticks {
-        if let Ok(offset) = i64::try_from(k * step) {
-            offsets.push(offset);
-        }
-        k += 1;
-    }
-    let labels: Vec<String> = offsets.iter().map(|&o| format_duration(o)).collect();
-    let ambiguous = labels.windows(2).any(|pair| pair.first() == pair.get(1));
-    let first = offsets.first().copied().unwrap_or(0);
-    offsets
-        .iter()
-        .zip(labels)
-        .enumerate()
-        .map(|(i, (&offset_ns, label))| {
-            let label = if ambiguous && i > 0 {
-                format!("+{}", format_duration(offset_ns.saturating_sub(first)))
-            } else {
-                label
-            };
-            let time = i128::from(offset_ns) + origin;
-            let fraction = (time - i128::from(window.start_ns)) as f64 / width as f64;
-            Tick { fraction, offset_ns, label }
-        })
-        .collect()
+    crate::axis::offset_ticks(
+        crate::axis::Span { start_ns: window.start_ns, end_ns: window.end_ns },
+        origin_ns,
+        max_ticks,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -836,20 +768,8 @@ mod tests {
                     out.push_str(&format!("changed: {changed}\n"));
                 }
                 "keep" => {
-                    keep = (words.len() > 1).then(|| {
-                        let mut mask = vec![false; trace.spans.len()];
-                        for name in &words[1..] {
-                            let mut i = named(name);
-                            loop {
-                                mask[i as usize] = true;
-                                match parent_row(&trace.spans, i) {
-                                    Some(p) => i = p,
-                                    None => break,
-                                }
-                            }
-                        }
-                        mask
-                    });
+                    let names: Vec<SpanIdx> = words[1..].iter().map(|name| named(name)).collect();
+                    keep = (!names.is_empty()).then(|| keep_mask(&trace.spans, &names));
                 }
                 "window" => window = TimeWindow::new(num(1) as i64, num(2) as i64).clamp_to(bounds),
                 "zoom" => window = window.zoom(num(1), num(2), bounds),
@@ -878,30 +798,9 @@ mod tests {
                             out.push_str(&format!("{view:#?}\n"));
                             continue;
                         }
-                        let mut cells = [' '; 40];
-                        let mut paint = |bar: &Bar, c: char| {
-                            let a = (bar.left * 40.0).round() as usize;
-                            let b = ((bar.left + bar.width) * 40.0).round().max(a as f64 + 1.0) as usize;
-                            for cell in cells.iter_mut().take(b.min(40)).skip(a) {
-                                *cell = c;
-                            }
-                        };
-                        if let Some(bar) = &view.bar {
-                            paint(bar, '#');
-                        }
-                        for bar in &view.critical {
-                            paint(bar, '=');
-                        }
-                        for e in &view.events {
-                            paint(&Bar { left: e.fraction.min(0.99), width: 0.0 }, '|');
-                        }
+                        let cells = ascii_bar(&view);
                         let label = format!("{}{}", "  ".repeat(view.depth as usize), view.name);
-                        out.push_str(&format!(
-                            "{label:<16}[{}] {} self {}\n",
-                            cells.iter().collect::<String>(),
-                            view.duration,
-                            view.self_time
-                        ));
+                        out.push_str(&format!("{label:<16}[{cells}] {} self {}\n", view.duration, view.self_time));
                     }
                 }
                 "event" => {
@@ -923,17 +822,7 @@ mod tests {
                 }
                 "select" => selected = Some(named(arg(1))),
                 "nav" => {
-                    let key = match arg(1) {
-                        "up" => NavKey::Up,
-                        "down" => NavKey::Down,
-                        "left" => NavKey::Left,
-                        "right" => NavKey::Right,
-                        "home" => NavKey::Home,
-                        "end" => NavKey::End,
-                        "pageup" => NavKey::PageUp(arg(2).parse().unwrap()),
-                        "pagedown" => NavKey::PageDown(arg(2).parse().unwrap()),
-                        other => panic!("unknown key {other}"),
-                    };
+                    let key = nav_key(arg(1), words.get(2).copied());
                     let action = navigate(&rows, &analysis.tree, &trace.spans, &collapse, selected, key);
                     let text = match action {
                         NavAction::Select(s) => {
@@ -952,26 +841,7 @@ mod tests {
                     };
                     out.push_str(&format!("{text}\n"));
                 }
-                "minimap" => {
-                    let map = minimap(trace, &trace.depth, arg(1).parse().unwrap());
-                    out.push_str(&format!("bands {} × {} levels\n", map.bands, map.levels_per_band));
-                    const SHADES: [char; 5] = [' ', '.', ':', '+', '#'];
-                    for band in 0..map.bands {
-                        let line: String = (0..map.columns)
-                            .map(|c| {
-                                let v = map.intensity_at(band, c);
-                                if v <= 0.0 {
-                                    ' '
-                                } else {
-                                    SHADES[((v * 4.0).ceil() as usize).clamp(1, 4)]
-                                }
-                            })
-                            .collect();
-                        out.push_str(&format!("|{line}|\n"));
-                    }
-                    let errors: String = map.errors.iter().map(|&e| if e { '!' } else { ' ' }).collect();
-                    out.push_str(&format!("|{errors}|\n"));
-                }
+                "minimap" => out.push_str(&minimap_text(trace, arg(1).parse().unwrap())),
                 "view" => {
                     let range = rows_in_view(arg(1).parse().unwrap(), num(2), num(3), num(4), arg(5).parse().unwrap());
                     out.push_str(&format!("{range:?}\n"));
@@ -1003,6 +873,83 @@ mod tests {
             }
         }
         expect.assert_eq(&out);
+    }
+
+    /// The rows kept by a `keep` command: the named spans and their ancestors.
+    fn keep_mask(spans: &[strand_model::Span], names: &[SpanIdx]) -> Vec<bool> {
+        let mut mask = vec![false; spans.len()];
+        for &name in names {
+            let mut i = name;
+            loop {
+                mask[i as usize] = true;
+                match parent_row(spans, i) {
+                    Some(p) => i = p,
+                    None => break,
+                }
+            }
+        }
+        mask
+    }
+
+    /// The key of a `nav` command (`pageup`/`pagedown` take a page size).
+    fn nav_key(name: &str, page: Option<&str>) -> NavKey {
+        let page = || page.and_then(|p| p.parse().ok()).unwrap_or(10);
+        match name {
+            "up" => NavKey::Up,
+            "down" => NavKey::Down,
+            "left" => NavKey::Left,
+            "right" => NavKey::Right,
+            "home" => NavKey::Home,
+            "end" => NavKey::End,
+            "pageup" => NavKey::PageUp(page()),
+            "pagedown" => NavKey::PageDown(page()),
+            other => panic!("unknown key {other}"),
+        }
+    }
+
+    /// A row's bar, critical-path segments and events as 40 ASCII cells.
+    fn ascii_bar(view: &RowView) -> String {
+        let mut cells = [' '; 40];
+        let mut paint = |bar: &Bar, c: char| {
+            let a = (bar.left * 40.0).round() as usize;
+            let b = ((bar.left + bar.width) * 40.0).round().max(a as f64 + 1.0) as usize;
+            for cell in cells.iter_mut().take(b.min(40)).skip(a) {
+                *cell = c;
+            }
+        };
+        if let Some(bar) = &view.bar {
+            paint(bar, '#');
+        }
+        for bar in &view.critical {
+            paint(bar, '=');
+        }
+        for e in &view.events {
+            paint(&Bar { left: e.fraction.min(0.99), width: 0.0 }, '|');
+        }
+        cells.iter().collect()
+    }
+
+    /// The minimap of `trace` drawn with shades, one text line per band, then the error marks.
+    fn minimap_text(trace: &strand_model::Trace, columns: usize) -> String {
+        const SHADES: [char; 5] = [' ', '.', ':', '+', '#'];
+        let map = minimap(trace, &trace.depth, columns);
+        let mut out = format!("bands {} × {} levels\n", map.bands, map.levels_per_band);
+        for band in 0..map.bands {
+            let line: String = (0..map.columns)
+                .map(|c| {
+                    let v = map.intensity_at(band, c);
+                    if v <= 0.0 {
+                        ' '
+                    } else {
+                        SHADES[((v * 4.0).ceil() as usize).clamp(1, 4)]
+                    }
+                })
+                .collect();
+            out.push_str(&format!("|{line}|\n"));
+        }
+        let errors: String = map.errors.iter().map(|&e| if e { '!' } else { ' ' }).collect();
+        out.push_str(&format!("|{errors}|\n"));
+        out
     }
 
     const SHOP: &str = "

@@ -4,9 +4,9 @@
 use super::Compared;
 use crate::ui::store::DataHandle;
 use strand_analysis::compare::Side;
+use strand_model::format::counted;
 use strand_view::compare::{node_spans, span_route};
 use strand_view::route::Route;
-use strand_view::service_map::counted;
 use yew::prelude::*;
 
 /// Spans listed per side at most.

@@ -5,8 +5,8 @@
 
 use super::pct;
 use super::row::RowFlags;
+use strand_model::format::thousands as format_thousands;
 use strand_view::colors::service_color;
-use strand_view::service_map::format_thousands;
 use strand_view::waterfall::fold::FoldRowView;
 use strand_view::waterfall::{indent_levels, label_place, LabelPlace, INDENT_PX};
 use yew::prelude::*;

@@ -2,8 +2,8 @@
 //! timeline cell (bar, critical path, events, duration label), from a `RowView`.
 
 use super::pct;
+use strand_model::format::thousands as format_thousands;
 use strand_view::colors::service_color;
-use strand_view::service_map::format_thousands;
 use strand_view::waterfall::{indent_levels, label_place, LabelPlace, RowView, INDENT_PX};
 use yew::prelude::*;
 

@@ -6,9 +6,9 @@
 
 use super::{short_id, CompareCollapse};
 use crate::route::{CompareSplit, Page, Route};
-use crate::service_map::{counted, format_thousands};
 use strand_analysis::compare::{DiffClass, GroupTotals, PathDiff};
 use strand_analysis::selection::root_operation;
+use strand_model::format::{counted, thousands as format_thousands};
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::{Dataset, StrId, Trace};
 
