@@ -371,7 +371,8 @@ test('a trace with 1,000 repeated calls shows one folded row that expands in pla
   await page.waitForFunction(() => document.querySelector('.wf-scroll').getAttribute('aria-rowcount') === '1002');
   assert.equal(await page.locator('.wf-fold-toggle').count(), 0);
   await page.getByLabel('Fold repeats').check();
-  assert.ok(await page.locator('.wf-fold-toggle').count() >= 1);
+  await page.waitForFunction(() => document.querySelector('.wf-scroll').getAttribute('aria-rowcount') === '3');
+  assert.equal(await page.locator('.wf-row.wf-fold').count(), 1);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -388,13 +388,20 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         })
     };
     let on_switch = {
-        let (show_critical, critical_only, show_slow, fold_on) =
-            (show_critical.clone(), critical_only.clone(), show_slow.clone(), fold_on.clone());
+        let (show_critical, critical_only, show_slow, fold_on, folds) =
+            (show_critical.clone(), critical_only.clone(), show_slow.clone(), fold_on.clone(), folds.clone());
         Callback::from(move |which: Switch| match which {
             Switch::Critical => show_critical.set(!*show_critical),
             Switch::CriticalOnly => critical_only.set(!*critical_only),
             Switch::Slow => show_slow.set(!*show_slow),
-            Switch::Fold => fold_on.set(!*fold_on),
+            Switch::Fold => {
+                // Switching folding on folds every group again, also those a click or a search
+                // opened: the switch means "fold the repeats", not "restore what was open".
+                if !*fold_on {
+                    folds.borrow_mut().fold_all();
+                }
+                fold_on.set(!*fold_on);
+            }
         })
     };
     let reset_zoom = {
