@@ -209,16 +209,22 @@ pub struct OutliersView {
     pub selection: String,
     /// `1,024 spans in the baseline (the other spans of the same operations)`.
     pub baseline: String,
+    /// The pairs more common in the selection than in the baseline, most different first (pairs
+    /// as common or rarer set nothing apart and are left out).
     pub rows: Vec<OutlierRow>,
+    /// Whether a longer ranking could show more such pairs (the ranking was cut at its limit and
+    /// every pair in it was shown).
+    pub more: bool,
     /// Why there is nothing to show, when there is not.
     pub note: Option<String>,
 }
 
 pub fn outliers_view(result: &Outliers) -> OutliersView {
     let r = &result.ranking;
-    let rows = r
+    let rows: Vec<OutlierRow> = r
         .pairs
         .iter()
+        .filter(|p| p.difference() > 0.0)
         .map(|p| OutlierRow {
             key: p.key.clone(),
             value: p.value.clone(),
@@ -244,6 +250,7 @@ pub fn outliers_view(result: &Outliers) -> OutliersView {
     OutliersView {
         selection: format!("{} selected ({})", counted(r.selection, "span"), result.selection),
         baseline: format!("{} in the baseline ({})", counted(r.baseline, "span"), result.baseline),
+        more: (r.pairs.len() as u64) < r.distinct_pairs && rows.len() == r.pairs.len(),
         rows,
         note,
     }

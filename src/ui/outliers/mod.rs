@@ -75,7 +75,7 @@ pub fn outliers_panel(props: &OutliersProps) -> Html {
             super::perf::mark("strand:outliers:start");
             let result = outliers(&data.borrow(), selector, baseline.as_ref(), Some(*limit));
             super::perf::measure_since("strand:outliers", "strand:outliers:start");
-            Some((outliers_view(&result), result.errors, result.ranking.distinct_pairs))
+            Some((outliers_view(&result), result.errors))
         }
     });
 
@@ -166,7 +166,7 @@ pub fn outliers_panel(props: &OutliersProps) -> Html {
 
     let body = match result.as_ref() {
         None => html! { <p class="muted outliers-note">{ "Choose the spans to look into above." }</p> },
-        Some((view, errors, distinct)) => html! {
+        Some((view, errors)) => html! {
             <>
                 <div class="outliers-sides">
                     <span class="side-selection" data-side="selection"><span class="outliers-key selection"></span>{ &view.selection }</span>
@@ -180,10 +180,8 @@ pub fn outliers_panel(props: &OutliersProps) -> Html {
                     <p class="muted outliers-note">{ "Nothing sets these spans apart: every attribute value is as common in the baseline." }</p>
                 }
                 <PairList rows={Rc::new(view.rows.clone())} on_pick={on_pair} />
-                if (*distinct as usize) > view.rows.len() && *limit < MORE_PAIRS {
-                    <button class="btn small outliers-more" onclick={show_more}>
-                        { format!("Show more (of {} pairs)", distinct) }
-                    </button>
+                if view.more && *limit < MORE_PAIRS {
+                    <button class="btn small outliers-more" onclick={show_more}>{ "Show more" }</button>
                 }
             </>
         },
