@@ -105,6 +105,7 @@ pub fn span_named(data: &Dataset, trace: &Trace, name: &str) -> u32 {
 ///
 /// # Panics
 /// When the ratio is 8 or more.
+#[allow(clippy::disallowed_methods)] // native test support: it measures
 pub fn assert_linear<F: FnOnce()>(what: &str, n: usize, mut work: impl FnMut(usize) -> F) {
     let mut best = [std::time::Duration::MAX; 2];
     for _ in 0..3 {
