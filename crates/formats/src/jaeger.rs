@@ -11,6 +11,8 @@
 //! Depends on `model` and `formats::builder`.
 
 use super::builder::{decode_base64, push_attrs, push_bytes, Key, LenientStr, Scalar, TraceSet, HEX_DIGITS};
+use super::join::{JoinFacts, Made, ObjectWarnings, Shared};
+use super::split::{Level, PartSpec};
 use super::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -21,6 +23,9 @@ use strand_model::{
     Event, Interner, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Span, SpanId, SpanKind, StatusCode,
     StrId, Trace, TraceId, Value, Warning, WarningKind,
 };
+
+mod part;
+use part::PartHooks;
 
 /// A top-level object: the query API envelope, or a bare trace.
 #[derive(Deserialize)]
@@ -377,13 +382,39 @@ impl TagType {
 
 /// Imports one Jaeger JSON document.
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    import_with(bytes, file, source, strings, None).map(|(imported, _)| imported)
+}
+
+/// Imports one part of a split document (see `join`): what it made that other parts repeat is
+/// recorded in the facts instead of decided here.
+pub(crate) fn import_part(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    spec: &PartSpec,
+) -> Result<(Imported, JoinFacts), ImportError> {
+    let enclosing_trace = matches!(spec.level, Level::Jaeger { enclosing_trace: true });
+    let hooks = PartHooks { enclosing_trace, first_part: spec.index == 0, facts: JoinFacts::default() };
+    import_with(bytes, file, source, strings, Some(hooks))
+}
+
+fn import_with(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    part: Option<PartHooks>,
+) -> Result<(Imported, JoinFacts), ImportError> {
     let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
     let list = first == Some(b'[');
     let mut decoder = Decoder::new(source, strings, true);
+    decoder.part.clone_from(&part);
     let mut parsed = read(bytes, list, &mut decoder);
     if decoder.restart {
         // A guess failed (see the streaming section): read again, converting in document order.
         decoder = Decoder::new(source, decoder.strings, false);
+        decoder.part = part;
         parsed = read(bytes, list, &mut decoder);
     }
     parsed.map_err(|e| ImportError::from_json(file, Format::Jaeger, &e, 0))?;
@@ -553,8 +584,9 @@ impl<'a> Visitor<'a> for DocSeed<'_, '_, 'a> {
                 }
             }
         }
-        // The API's errors come first among the notes.
-        let error_notes: Vec<String> = errors.iter().flatten().filter_map(error_note).collect();
+        // The API's errors come first among the notes (of a split document, the first part's).
+        let error_notes: Vec<String> =
+            errors.iter().flatten().filter_map(error_note).filter(|_| decoder.envelope_notes()).collect();
         let at = notes_start.min(decoder.notes.len());
         decoder.notes.splice(at..at, error_notes);
         let has_spans = streamed.is_some() || spans.is_some();
@@ -563,7 +595,7 @@ impl<'a> Visitor<'a> for DocSeed<'_, '_, 'a> {
         } else if let Some(spans) = spans {
             decoder.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
         }
-        if !has_data && !has_spans && errors.is_none() {
+        if !has_data && !has_spans && errors.is_none() && decoder.envelope_notes() {
             decoder.notes.push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
         }
         Ok(())
@@ -883,6 +915,8 @@ struct Decoder<'s, 'a> {
     guess: bool,
     /// Set when the guess proved wrong: the document must be read again without guessing.
     restart: bool,
+    /// Part mode: the document is one part of a split one.
+    part: Option<PartHooks>,
 }
 
 impl<'s, 'a> Decoder<'s, 'a> {
@@ -905,6 +939,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
             spans_read: 0,
             guess,
             restart: false,
+            part: None,
         }
     }
 
@@ -914,14 +949,22 @@ impl<'s, 'a> Decoder<'s, 'a> {
         E::custom("the document must be read again in document order")
     }
 
-    fn finish(self) -> Imported {
-        Imported { traces: self.traces.list, dependencies: Vec::new(), notes: self.notes }
+    fn finish(self) -> (Imported, JoinFacts) {
+        let facts = self.part.map(|p| p.facts).unwrap_or_default();
+        (Imported { traces: self.traces.list, dependencies: Vec::new(), notes: self.notes }, facts)
+    }
+
+    /// Whether notes about the document as a whole are this import's to make (all parts of a
+    /// split document repeat its envelope; the first one speaks for it).
+    fn envelope_notes(&self) -> bool {
+        self.part.as_ref().is_none_or(|p| p.first_part)
     }
 
     /// A document read whole (only when it is not an object).
     fn document(&mut self, doc: DocDto<'a>) {
         let DocDto { data, errors, trace_id, spans, processes, warnings } = doc;
-        for note in errors.iter().flatten().filter_map(error_note) {
+        let envelope_notes = self.envelope_notes();
+        for note in errors.iter().flatten().filter_map(error_note).filter(|_| envelope_notes) {
             self.notes.push(note);
         }
         let (has_data, has_spans) = (data.is_some(), spans.is_some());
@@ -931,7 +974,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
         if let Some(spans) = spans {
             self.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
         }
-        if !has_data && !has_spans && errors.is_none() {
+        if !has_data && !has_spans && errors.is_none() && self.envelope_notes() {
             self.notes.push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
         }
     }
@@ -995,6 +1038,14 @@ impl<'s, 'a> Decoder<'s, 'a> {
             }
         }
         let warnings = warnings.iter().map(LenientStr::as_str).filter(|w| !w.is_empty());
+        if let Some(part) = self.part.as_mut().filter(|p| p.enclosing_trace) {
+            // Every part repeats the object: the join adds its warnings once.
+            let home_used = if home_used { home.map(|t| self.traces.position(t) as u32) } else { None };
+            let first = first.map(|t| self.traces.position(t) as u32);
+            part.facts.object =
+                Some(ObjectWarnings { warnings: warnings.map(str::to_string).collect(), home_used, first });
+            return;
+        }
         // Trace warnings go to the trace the object names, or else to that of its first span.
         let target = if home_used { home } else { first };
         match target {
@@ -1217,6 +1268,9 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         let idx = trace.spans.len();
         trace.spans.push(span);
+        if let Some(part) = self.part.as_mut().filter(|_| missing_id) {
+            part.facts.made_up_ids.push((trace_pos as u32, idx as u32));
+        }
         match resolved {
             Some((resource, problem)) => {
                 let warnings = std::mem::take(&mut self.span_warnings);
@@ -1279,6 +1333,9 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         if trace.trace_id.is_empty() && !self.missing_trace_warned {
             self.missing_trace_warned = true;
+            if let Some(part) = self.part.as_mut() {
+                part.facts.missing_trace_warning = Some((trace_pos as u32, trace.warnings.len() as u32));
+            }
             trace.warnings.push(Warning::trace(
                 WarningKind::MissingTraceId,
                 "spans without a trace id were gathered into this trace",
@@ -1329,7 +1386,11 @@ impl<'s, 'a> Decoder<'s, 'a> {
                             let problem = format!("process {key:?} could not be read; the span has no service");
                             return (self.unknown_resource(trace_pos), Some(problem));
                         };
-                        let idx = self.new_resource(trace_pos, process, &format!("process {key:?}"));
+                        let shared = match &self.part {
+                            Some(p) if p.enclosing_trace => Shared::Head(no as u32),
+                            _ => Shared::Own,
+                        };
+                        let idx = self.new_resource(trace_pos, process, &format!("process {key:?}"), shared);
                         self.resources.insert((trace_pos, no), idx);
                         idx
                     }
@@ -1346,7 +1407,8 @@ impl<'s, 'a> Decoder<'s, 'a> {
             if let Some(&(_, idx)) = seen.and_then(|seen| seen.iter().find(|(p, _)| *p == process)) {
                 return (idx, None);
             }
-            let idx = self.new_resource(trace_pos, &process, "inline process");
+            let shared = if self.part.is_some() { Shared::Inline(part::canonical(&process)) } else { Shared::Own };
+            let idx = self.new_resource(trace_pos, &process, "inline process", shared);
             self.inline
                 .entry(trace_pos)
                 .or_default()
@@ -1363,10 +1425,11 @@ impl<'s, 'a> Decoder<'s, 'a> {
         (self.unknown_resource(trace_pos), Some(problem))
     }
 
-    fn new_resource(&mut self, trace_pos: usize, process: &ProcessDto, label: &str) -> u32 {
+    fn new_resource(&mut self, trace_pos: usize, process: &ProcessDto, label: &str, shared: Shared) -> u32 {
         let Some(trace) = self.traces.list.get_mut(trace_pos) else {
             return 0;
         };
+        let warnings_before = trace.warnings.len() as u32;
         let tags = process.tags.as_deref().unwrap_or(&[]);
         let attrs = convert_tags(tags, "tag", trace, self.strings, &mut self.kv_scratch, &mut self.invalid);
         for detail in self.invalid.drain(..) {
@@ -1374,6 +1437,10 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
         trace.resources.push(Resource { service: self.strings.intern(process.service_name.as_str()), attrs });
+        if let Some(part) = self.part.as_mut() {
+            let warnings = warnings_before..trace.warnings.len() as u32;
+            JoinFacts::record(&mut part.facts.resources, trace_pos, Made { key: shared, warnings, bare_values: 0 });
+        }
         idx
     }
 
@@ -1386,6 +1453,13 @@ impl<'s, 'a> Decoder<'s, 'a> {
         };
         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
         trace.resources.push(Resource { service: StrId::EMPTY, attrs: Range32::EMPTY });
+        if let Some(part) = self.part.as_mut() {
+            JoinFacts::record(
+                &mut part.facts.resources,
+                trace_pos,
+                Made { key: Shared::Unknown, warnings: 0..0, bare_values: 0 },
+            );
+        }
         self.unknown.insert(trace_pos, idx);
         idx
     }

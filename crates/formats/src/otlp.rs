@@ -11,6 +11,8 @@
 use super::builder::{
     decode_base64, push_attrs, push_bytes, push_values, Key, LenientStr, Scalar, TraceSet, HEX_DIGITS,
 };
+use super::join::{JoinFacts, Made, Shared};
+use super::split::{Level, PartSpec};
 use super::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -313,16 +315,65 @@ struct KvListDto<'a> {
 
 /// Imports one OTLP JSON document.
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    import_with(bytes, file, source, strings, None).map(|(imported, _)| imported)
+}
+
+/// Imports one part of a split document (see `join`): resources and scopes of the containers
+/// every part repeats, made-up ids and the document's counts are recorded for the join.
+pub(crate) fn import_part(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    spec: &PartSpec,
+) -> Result<(Imported, JoinFacts), ImportError> {
+    if spec.level == Level::Lines {
+        return import_lines_with(bytes, file, source, strings, Some(PartHooks::new(spec)));
+    }
+    import_with(bytes, file, source, strings, Some(PartHooks::new(spec)))
+}
+
+fn import_with(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    part: Option<PartHooks>,
+) -> Result<(Imported, JoinFacts), ImportError> {
     let mut decoder = Decoder::new(source, strings, true);
+    decoder.part.clone_from(&part);
     let mut parsed = read(bytes, &mut decoder);
     if decoder.restart {
         // A guess failed (see the streaming section): read again, converting in document order.
         decoder = Decoder::new(source, decoder.strings, false);
+        decoder.part = part;
         parsed = read(bytes, &mut decoder);
     }
     parsed.map_err(|e| ImportError::from_json(file, Format::Otlp, &e, 0))?;
     decoder.proto_names = uses_proto_names(bytes);
     Ok(decoder.finish(Vec::new()))
+}
+
+/// Part mode: what the import of one part records for the join.
+#[derive(Clone, Debug, Default)]
+struct PartHooks {
+    /// How many enclosing `ResourceSpans` and `ScopeSpans` every part repeats (each is the first
+    /// of its kind in the part's document).
+    shared_resources: usize,
+    shared_scopes: usize,
+    /// JSON lines: the number of the part's first line in the file.
+    first_line: usize,
+    facts: JoinFacts,
+}
+
+impl PartHooks {
+    fn new(spec: &PartSpec) -> PartHooks {
+        let (shared_resources, shared_scopes) = match spec.level {
+            Level::Otlp { shared_resources, shared_scopes } => (shared_resources.into(), shared_scopes.into()),
+            _ => (0, 0),
+        };
+        PartHooks { shared_resources, shared_scopes, first_line: spec.first_line as usize, facts: JoinFacts::default() }
+    }
 }
 
 /// Decodes one whole document into `decoder`, converting spans as they are read.
@@ -349,10 +400,22 @@ fn stream<'de, R: serde_json::de::Read<'de>>(
 /// Each line is read whole before it is converted (a line that breaks halfway must leave no
 /// spans behind); lines are short, so their DTOs stay small.
 /// How many unreadable lines of a JSON lines file get a note of their own.
-const MAX_LINE_NOTES: usize = 20;
+pub(crate) const MAX_LINE_NOTES: usize = 20;
 
 pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    import_lines_with(bytes, file, source, strings, None).map(|(imported, _)| imported)
+}
+
+fn import_lines_with(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    part: Option<PartHooks>,
+) -> Result<(Imported, JoinFacts), ImportError> {
+    let first_line = part.as_ref().map_or(0, |p| p.first_line);
     let mut decoder = Decoder::new(source, strings, false);
+    decoder.part = part;
     let mut notes = Vec::new();
     let mut first_error = None;
     let mut good_lines = 0usize;
@@ -377,7 +440,7 @@ pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Inter
                 // Each skipped line is named up to a point; past it they are counted (a
                 // pretty-printed document read as lines would otherwise give a note per line).
                 if skipped <= MAX_LINE_NOTES {
-                    let err = ImportError::from_json(file, Format::OtlpLines, &e, line_no);
+                    let err = ImportError::from_json(file, Format::OtlpLines, &e, first_line + line_no);
                     if skipped <= MAX_LINE_NOTES {
                         notes.push(format!("skipped a line that could not be read: {err}"));
                     }
@@ -386,22 +449,54 @@ pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Inter
             }
         }
     }
-    if skipped > MAX_LINE_NOTES {
-        notes.push(format!("skipped {} more lines that could not be read", skipped - MAX_LINE_NOTES));
-    }
-    if good_lines == 0 {
+    if good_lines == 0 && decoder.part.is_none() {
         if let Some(err) = first_error {
             return Err(err);
         }
+    }
+    if let Some(part) = decoder.part.as_mut() {
+        // Whether any line of the whole document was usable, only the join knows.
+        part.facts.good_lines = good_lines as u64;
+        // The join names the document's first skipped lines and counts the rest.
+        part.facts.skipped_notes = std::mem::take(&mut notes);
+        part.facts.skipped = skipped as u64;
+    } else if skipped > MAX_LINE_NOTES {
+        notes.push(format!("skipped {} more lines that could not be read", skipped - MAX_LINE_NOTES));
     }
     decoder.proto_names = uses_proto_names(bytes);
     Ok(decoder.finish(notes))
 }
 
+/// The notes about the document as a whole: protobuf key names, bare attribute values.
+pub(crate) fn document_notes(proto_names: bool, bare_values: u64) -> Vec<String> {
+    let mut notes = Vec::new();
+    if proto_names {
+        notes.push(
+            "the file uses protobuf field names (resource_spans, start_time_unix_nano, …) instead of \
+             OTLP/JSON's lowerCamelCase; read as OTLP JSON, as protobuf's JSON mapping allows"
+                .to_string(),
+        );
+    }
+    if bare_values > 0 {
+        let one = bare_values == 1;
+        notes.push(format!(
+            "{} attribute value{} {} bare JSON value{} instead of AnyValue objects ({{\"stringValue\": …}}); \
+             read as {} JSON type{}",
+            bare_values,
+            if one { "" } else { "s" },
+            if one { "was a" } else { "were" },
+            if one { "" } else { "s" },
+            if one { "its" } else { "their" },
+            if one { "" } else { "s" },
+        ));
+    }
+    notes
+}
+
 /// Whether the document spells its keys as protobuf field names (`resource_spans`,
 /// `start_time_unix_nano`, …), which protobuf's JSON mapping accepts besides lowerCamelCase.
 /// Looks at the first 64 KiB: files come from one writer, so the first spans tell.
-fn uses_proto_names(bytes: &[u8]) -> bool {
+pub(crate) fn uses_proto_names(bytes: &[u8]) -> bool {
     const KEYS: [&[u8]; 4] = [b"\"resource_spans\"", b"\"scope_spans\"", b"\"start_time_unix_nano\"", b"\"span_id\""];
     let head = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or(bytes);
     KEYS.iter().any(|key| head.windows(key.len()).any(|w| w == *key))
@@ -907,6 +1002,8 @@ struct Decoder<'s> {
     bare_values: usize,
     /// Whether the document's keys are protobuf field names (`resource_spans`, …).
     proto_names: bool,
+    /// Part mode: the document is one part of a split one.
+    part: Option<PartHooks>,
 }
 
 impl<'s> Decoder<'s> {
@@ -932,6 +1029,7 @@ impl<'s> Decoder<'s> {
             restart: false,
             bare_values: 0,
             proto_names: false,
+            part: None,
         }
     }
 
@@ -941,27 +1039,19 @@ impl<'s> Decoder<'s> {
         E::custom("the document must be read again in document order")
     }
 
-    fn finish(self, mut notes: Vec<String>) -> Imported {
-        if self.proto_names {
-            notes.push(
-                "the file uses protobuf field names (resource_spans, start_time_unix_nano, …) instead of \
-                 OTLP/JSON's lowerCamelCase; read as OTLP JSON, as protobuf's JSON mapping allows"
-                    .to_string(),
-            );
-        }
-        if self.bare_values > 0 {
-            notes.push(format!(
-                "{} attribute value{} {} bare JSON value{} instead of AnyValue objects ({{\"stringValue\": …}}); \
-                 read as {} JSON type{}",
-                self.bare_values,
-                if self.bare_values == 1 { "" } else { "s" },
-                if self.bare_values == 1 { "was a" } else { "were" },
-                if self.bare_values == 1 { "" } else { "s" },
-                if self.bare_values == 1 { "its" } else { "their" },
-                if self.bare_values == 1 { "" } else { "s" },
-            ));
-        }
-        Imported { traces: self.traces.list, dependencies: Vec::new(), notes }
+    fn finish(self, mut notes: Vec<String>) -> (Imported, JoinFacts) {
+        let facts = match self.part {
+            // The join adds the document's notes, over all parts.
+            Some(mut part) => {
+                part.facts.bare_values = self.bare_values as u64;
+                part.facts
+            }
+            None => {
+                notes.extend(document_notes(self.proto_names, self.bare_values as u64));
+                JoinFacts::default()
+            }
+        };
+        (Imported { traces: self.traces.list, dependencies: Vec::new(), notes }, facts)
     }
 
     fn next_resource_no(&mut self) -> usize {
@@ -1039,7 +1129,8 @@ impl<'s> Decoder<'s> {
         let scope_idx = self.scope_index(trace_pos, scope, scope_no);
 
         let mut warnings: Vec<(WarningKind, String)> = Vec::new();
-        let span_id = if dto.span_id.as_str().is_empty() {
+        let made_up_id = dto.span_id.as_str().is_empty();
+        let span_id = if made_up_id {
             self.missing_ids += 1;
             warnings.push((WarningKind::MissingSpanId, "the span has no span id; it was given a synthetic one".into()));
             SpanId::Text(self.strings.intern(&format!("(no id #{})", self.missing_ids)))
@@ -1120,12 +1211,18 @@ impl<'s> Decoder<'s> {
         span.links = strand_model::Range32::from_bounds(link_start, trace.links.len());
         let idx = trace.spans.len() as u32;
         trace.spans.push(span);
+        if let Some(part) = self.part.as_mut().filter(|_| made_up_id) {
+            part.facts.made_up_ids.push((trace_pos as u32, idx));
+        }
         for (kind, detail) in warnings {
             trace.warnings.push(Warning::span(idx, kind, detail));
         }
         // Only this decoder adds this warning, and only to the one trace of spans without an id.
         if trace_id.is_empty() && !self.missing_trace_warned {
             self.missing_trace_warned = true;
+            if let Some(part) = self.part.as_mut() {
+                part.facts.missing_trace_warning = Some((trace_pos as u32, trace.warnings.len() as u32));
+            }
             trace.warnings.push(Warning::trace(
                 WarningKind::MissingTraceId,
                 "spans without a trace id were gathered into this trace",
@@ -1143,7 +1240,7 @@ impl<'s> Decoder<'s> {
         let idx = match self.resources.get(&key) {
             Some(&idx) => idx,
             None => {
-                let idx = self.new_resource(trace_pos, dto);
+                let idx = self.new_resource(trace_pos, dto, resource_no);
                 self.resources.insert(key, idx);
                 idx
             }
@@ -1152,12 +1249,14 @@ impl<'s> Decoder<'s> {
         idx
     }
 
-    fn new_resource(&mut self, trace_pos: usize, dto: &ResourceDto) -> u32 {
+    fn new_resource(&mut self, trace_pos: usize, dto: &ResourceDto, resource_no: usize) -> u32 {
         let service_key = self.service_name;
         let Some(trace) = self.traces.list.get_mut(trace_pos) else {
             return 0;
         };
-        self.bare_values += count_bare(&dto.attributes);
+        let warnings_before = trace.warnings.len() as u32;
+        let bare = count_bare(&dto.attributes);
+        self.bare_values += bare;
         let attrs = convert_attrs(&dto.attributes, trace, self.strings, &mut self.kv_scratch);
         let service = trace
             .attrs_of(attrs)
@@ -1176,6 +1275,11 @@ impl<'s> Decoder<'s> {
                 "a resource has no service.name attribute; its spans are shown without a service",
             ));
         }
+        if let Some(part) = self.part.as_mut() {
+            let key = if resource_no < part.shared_resources { Shared::Head(resource_no as u32) } else { Shared::Own };
+            let made = Made { key, warnings: warnings_before..trace.warnings.len() as u32, bare_values: bare as u32 };
+            JoinFacts::record(&mut part.facts.resources, trace_pos, made);
+        }
         idx
     }
 
@@ -1192,7 +1296,8 @@ impl<'s> Decoder<'s> {
                 let Some(trace) = self.traces.list.get_mut(trace_pos) else {
                     return u32::MAX;
                 };
-                self.bare_values += count_bare(&dto.attributes);
+                let bare = count_bare(&dto.attributes);
+                self.bare_values += bare;
                 let attrs = convert_attrs(&dto.attributes, trace, self.strings, &mut self.kv_scratch);
                 let idx = trace.scopes.len() as u32;
                 trace.scopes.push(Scope {
@@ -1201,6 +1306,12 @@ impl<'s> Decoder<'s> {
                     attrs,
                 });
                 self.scopes.insert(key, idx);
+                if let Some(part) = self.part.as_mut() {
+                    let shared =
+                        if scope_no < part.shared_scopes { Shared::Head(scope_no as u32) } else { Shared::Own };
+                    let made = Made { key: shared, warnings: 0..0, bare_values: bare as u32 };
+                    JoinFacts::record(&mut part.facts.scopes, trace_pos, made);
+                }
                 idx
             }
         };

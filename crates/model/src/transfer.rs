@@ -13,9 +13,9 @@ use super::trace::{
     DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanKind,
     StatusCode, Trace, Value,
 };
-use super::warnings::{Warning, WarningKind};
+use super::warnings::{Detail, Warning, WarningKind};
 
-const MAGIC: &[u8; 8] = b"STRAND01";
+const MAGIC: &[u8; 8] = b"STRAND02";
 
 /// How many bytes a decoder asks its source for at a time.
 pub const CHUNK: usize = 1 << 20;
@@ -26,6 +26,8 @@ pub struct Decoded {
     pub traces: Vec<Trace>,
     pub dependencies: Vec<DependencyLink>,
     pub notes: Vec<String>,
+    /// What the encoder was given as `extra`.
+    pub extra: Vec<u8>,
 }
 
 /// Why an encoding could not be read back (a bug or a truncated message, never user data).
@@ -51,6 +53,18 @@ fn bad(what: &str) -> TransferError {
 
 /// Encodes traces, dependency links and notes whose string ids belong to `strings`.
 pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLink], notes: &[String]) -> Vec<u8> {
+    encode_with(strings, traces, dependencies, notes, &[])
+}
+
+/// [`encode`], plus `extra` bytes this module does not read (a split document's join facts),
+/// handed back as [`Decoded::extra`].
+pub fn encode_with(
+    strings: &Interner,
+    traces: &[Trace],
+    dependencies: &[DependencyLink],
+    notes: &[String],
+    extra: &[u8],
+) -> Vec<u8> {
     let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
     let mut w = Writer { out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140) };
     w.out.extend_from_slice(MAGIC);
@@ -69,6 +83,8 @@ pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLi
         w.u64(d.call_count);
         w.u64(d.error_count);
     }
+    w.len(extra.len());
+    w.out.extend_from_slice(extra);
     w.len(traces.len());
     for t in traces {
         w.trace(t);
@@ -252,7 +268,21 @@ impl Writer {
                 }
             }
             self.u8(warning_code(w.kind));
-            self.str(&w.detail);
+            match &w.detail {
+                Detail::Text(text) => {
+                    self.u8(0);
+                    self.str(text);
+                }
+                Detail::Shifted { by_ns } => {
+                    self.u8(1);
+                    self.i64(*by_ns);
+                }
+                Detail::OutsideParent { before_ns, after_ns } => {
+                    self.u8(2);
+                    self.i64(*before_ns);
+                    self.i64(*after_ns);
+                }
+            }
         }
         self.len(t.sources.len());
         for s in &t.sources {
@@ -331,6 +361,28 @@ impl Source for SliceSource<'_> {
     }
 }
 
+/// A source that owns its bytes.
+pub struct OwnedSource {
+    bytes: Vec<u8>,
+    pos: usize,
+}
+
+impl OwnedSource {
+    pub fn new(bytes: Vec<u8>) -> OwnedSource {
+        OwnedSource { bytes, pos: 0 }
+    }
+}
+
+impl Source for OwnedSource {
+    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
+        let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
+        let n = max.min(rest.len());
+        out.extend_from_slice(rest.get(..n).unwrap_or(&[]));
+        self.pos += n;
+        n
+    }
+}
+
 /// Decodes an encoding made by [`encode`] from bytes in memory.
 pub fn decode_slice(bytes: &[u8], strings: &mut Interner) -> Result<Decoded> {
     decode(&mut SliceSource { bytes }, strings)
@@ -367,6 +419,7 @@ pub fn decode(source: &mut dyn Source, strings: &mut Interner) -> Result<Decoded
             error_count: r.u64()?,
         });
     }
+    decoded.extra = r.bytes_field()?.to_vec();
     let n = r.len()?;
     for _ in 0..n {
         decoded.traces.push(r.trace()?);
@@ -531,8 +584,13 @@ impl Reader<'_> {
                 _ => Some(r.u32()?),
             };
             let kind = WARNINGS.get(r.u8()? as usize).copied().ok_or_else(|| bad("unknown warning kind"))?;
-            let detail = String::from_utf8_lossy(r.bytes_field()?).into_owned();
-            Ok(Warning { span, kind, detail: detail.into_boxed_str() })
+            let detail = match r.u8()? {
+                0 => Detail::from(String::from_utf8_lossy(r.bytes_field()?).into_owned()),
+                1 => Detail::Shifted { by_ns: r.i64()? },
+                2 => Detail::OutsideParent { before_ns: r.i64()?, after_ns: r.i64()? },
+                _ => return Err(bad("unknown warning detail")),
+            };
+            Ok(Warning { span, kind, detail })
         })?;
         t.sources = self.list(Self::str_id)?;
         t.order = self.list(Self::u32)?;
@@ -581,7 +639,11 @@ mod tests {
             kind: LinkKind::FollowsFrom,
             attrs: Range32::EMPTY,
         }];
-        t.warnings = vec![Warning::span(1, WarningKind::OutsideParent, "ends 1 µs after its parent")];
+        t.warnings = vec![
+            Warning::span(1, WarningKind::OutsideParent, "ends 1 µs after its parent"),
+            Warning::span(1, WarningKind::OutsideParent, Detail::OutsideParent { before_ns: 3, after_ns: 0 }),
+            Warning::span(1, WarningKind::ClockSkew, Detail::Shifted { by_ns: -7 }),
+        ];
         t.sources = vec![strings.intern("a.json")];
         t.order = vec![0, 1];
         t.depth = vec![0, 1];
