@@ -228,6 +228,11 @@ pub fn app() -> Html {
                                             on_navigate={on_navigate.clone()} />
                         </main>
                     },
+                    Page::Compare => html! {
+                        <main class="workspace page-compare">
+                            <super::compare::ComparePage data={data_handle.clone()} route={route.clone()} on_navigate={on_navigate.clone()} />
+                        </main>
+                    },
                     Page::Analytics => html! {
                         <main class="workspace page-analytics">
                             <AnalyticsPage data={data_handle.clone()} route={route.clone()} on_navigate={on_navigate.clone()} />

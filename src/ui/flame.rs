@@ -1,8 +1,8 @@
 //! The Flame graph tab: the trace as an icicle by time, drawn on a `<canvas>` scaled for the
 //! device pixel ratio. The rectangles come from `view::flame` for the rows in view only; this
 //! component sizes the canvas, draws, and turns pointer events into hover, selection and zoom.
-//! Also home of `use_element_size`, the hook the other views use to measure themselves.
 
+use super::hooks::use_element_size;
 use super::store::DataHandle;
 use std::rc::Rc;
 use strand_model::time::format_duration;
@@ -12,9 +12,8 @@ use strand_view::flame::{
     Viewport, AXIS_HEIGHT_PX, ROW_HEIGHT_PX,
 };
 use strand_view::trace_view::TraceAnalysis;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ResizeObserver, ResizeObserverEntry};
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -374,53 +373,4 @@ fn draw(canvas: &HtmlCanvasElement, f: &Frame) {
             let _ = ctx.fill_text(&label, x + 3.0, AXIS_HEIGHT_PX / 2.0);
         }
     }
-}
-
-/// The size of an element (its client width and height in CSS pixels), kept up to date with a
-/// `ResizeObserver`. Follows the element if the `NodeRef` comes to point at another one (or at
-/// one only after the first render).
-#[hook]
-pub fn use_element_size(node: NodeRef) -> (f64, f64) {
-    type Observed = (Element, ResizeObserver, Closure<dyn FnMut(js_sys::Array)>);
-    let size = use_state_eq(|| (0.0f64, 0.0f64));
-    let observed = use_mut_ref(|| None::<Observed>);
-    {
-        let size = size.clone();
-        let observed = observed.clone();
-        use_effect(move || {
-            let current = node.cast::<Element>();
-            let unchanged = match (observed.borrow().as_ref(), current.as_ref()) {
-                (Some((el, _, _)), Some(cur)) => el == cur,
-                (None, None) => true,
-                _ => false,
-            };
-            if !unchanged {
-                if let Some((_, obs, _)) = observed.borrow_mut().take() {
-                    obs.disconnect();
-                }
-                if let Some(el) = current {
-                    let measure = |el: &Element| (f64::from(el.client_width()), f64::from(el.client_height()));
-                    size.set(measure(&el));
-                    let size = size.clone();
-                    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                        if let Ok(entry) = entries.get(0).dyn_into::<ResizeObserverEntry>() {
-                            size.set(measure(&entry.target()));
-                        }
-                    });
-                    if let Ok(obs) = ResizeObserver::new(callback.as_ref().unchecked_ref()) {
-                        obs.observe(&el);
-                        *observed.borrow_mut() = Some((el, obs, callback));
-                    }
-                }
-            }
-        });
-    }
-    use_effect_with((), move |_| {
-        move || {
-            if let Some((_, obs, _)) = observed.borrow_mut().take() {
-                obs.disconnect();
-            }
-        }
-    });
-    *size
 }

@@ -2,7 +2,7 @@
 //! are in the DOM (fixed row height, spacers above and below); the order is an index permutation
 //! from `view::spans_table`, and so is the text of each row. Clicking a row selects the span.
 
-use super::flame::use_element_size;
+use super::hooks::use_element_size;
 use super::store::DataHandle;
 use std::rc::Rc;
 use strand_view::spans_table::{span_order, table_row, visible_rows, warning_counts, SpanColumn, SpanSort};

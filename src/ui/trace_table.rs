@@ -4,7 +4,7 @@
 //! shows as removable chips; the route's `sort` orders the list. Rows, filter, order and
 //! geometry come from `view::trace_list` and `view::scatter`.
 
-use super::flame::use_element_size;
+use super::hooks::use_element_size;
 use super::store::DataHandle;
 use strand_view::route::Route;
 use strand_view::scatter::{auto_scale, scatter, Scatter, YScale};

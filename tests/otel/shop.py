@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """A small shop of real OpenTelemetry-instrumented services (Flask + requests, Python SDK).
 
-    shop.py record OUT_DIR [--requests N]        record fixtures: OTLP JSON lines + Zipkin v2 JSON
+    shop.py record OUT_DIR [--requests N] [--scenario diagnosis] [--logs]
+                                                 record fixtures: OTLP JSON lines + Zipkin v2 JSON;
+                                                 with --logs the services also log (Python logging)
+                                                 through OpenTelemetry's logging handler (OTLP logs
+                                                 JSON lines) and ecs-logging (ECS JSON lines), and
+                                                 which span was current for every line is written
+                                                 to shop-logs.expected.json
     shop.py zipkin ZIPKIN_URL [--requests N] [--expect FILE]
                                                  send the spans to a running Zipkin instead; with
                                                  --expect, also write what the services did (as
@@ -20,7 +26,19 @@ Services (separate processes, each with its own TracerProvider and service.name)
   pricing   GET /price/<n>: an INTERNAL span "compute discount".
   payment   POST /pay/<n>: calls an uninstrumented "bank" HTTP server; the first attempt of every
             third order fails with HTTP 502 (so frontend retries).
-In `record` mode the script also computes, independently of Strand, the numbers the analysis
+With `--scenario diagnosis` (record mode only; nothing changes without it) the shop has a cause
+for its slowness and one for its errors, each tied to an attribute, for the outliers test:
+  inventory picks a warehouse per item and order (`shop.warehouse`); looking stock up in the
+            remote `eu-west` warehouse takes 30 ms longer.
+  payment   charges a card network per order (`shop.card.network`: amex for every third order,
+            as before the orders whose first attempt failed) in an INTERNAL span "authorize card"
+            (with `shop.payment.attempt`); the bank declines the first amex authorization, which
+            fails that span and the payment (HTTP 502), and frontend retries as before.
+With --logs every service logs a few lines per request (inside its server span, inside manual
+spans, and a startup line outside any trace); a logging filter records, when the line is
+written, the span the OpenTelemetry context says is current. The ECS lines get their ids from
+opentelemetry-instrumentation-logging (otelTraceID / otelSpanID), the OTLP ones from the SDK's
+handler. In `record` mode the script also computes, independently of Strand, the numbers the analysis
 must reproduce (per service/operation counts, errors, nearest-rank percentiles; per trace span
 counts; service-to-service call counts), from the SDK's own span objects, into expected.json.
 """
@@ -36,6 +54,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVICES = ["frontend", "cart", "inventory", "pricing", "payment"]
+# `--scenario diagnosis`: the services see it in the environment (see the docstring).
+SCENARIO = os.environ.get("SHOP_SCENARIO", "")
+WAREHOUSES = ["us-east", "us-west", "eu-west"]
 
 
 def free_port():
@@ -45,7 +66,71 @@ def free_port():
 
 
 # ---------------------------------------------------------------- one service process
-def serve(name, port, ports, out_dir, sink, sink_url):
+def setup_logs(name, resource, out_dir):
+    """The service's logger: OpenTelemetry's logging handler (OTLP logs JSON lines through the
+    SDK's protobuf encoder), ecs-logging (ECS JSON lines, trace ids from the logging
+    instrumentation), and a filter that records the span current when each line is written."""
+    import logging
+    import ecs_logging
+    from opentelemetry import trace
+    from opentelemetry.instrumentation.logging import LoggingInstrumentor
+    from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor, LogRecordExporter, LogRecordExportResult
+
+    class JsonLinesLogExporter(LogRecordExporter):
+        def __init__(self, path):
+            self.path = path
+            self.lock = threading.Lock()
+
+        def export(self, batch):
+            from google.protobuf.json_format import MessageToDict
+            from opentelemetry.exporter.otlp.proto.common._log_encoder import encode_logs
+            doc = MessageToDict(encode_logs(batch), use_integers_for_enums=True)
+            hexify(doc)
+            with self.lock, open(self.path, "a") as f:
+                f.write(json.dumps(doc, separators=(",", ":")) + "\n")
+            return LogRecordExportResult.SUCCESS
+
+        def shutdown(self):
+            pass
+
+        def force_flush(self, timeout_millis=30000):
+            return True
+
+    class CurrentSpan(logging.Filter):
+        def __init__(self, path):
+            super().__init__()
+            self.path, self.count, self.lock = path, 0, threading.Lock()
+
+        def filter(self, record):
+            with self.lock:
+                self.count += 1
+                line = f"{name}-{self.count}"
+                record.__dict__["shop.line"] = line
+                ctx = trace.get_current_span().get_span_context()
+                row = {"line": line, "service": name, "level": record.levelname, "message": record.getMessage(),
+                       "trace_id": f"{ctx.trace_id:032x}" if ctx.is_valid else None,
+                       "span_id": f"{ctx.span_id:016x}" if ctx.is_valid else None}
+                with open(self.path, "a") as f:
+                    f.write(json.dumps(row) + "\n")
+            return True
+
+    LoggingInstrumentor().instrument(inject_trace_context=True)
+    provider = LoggerProvider(resource=resource)
+    provider.add_log_record_processor(BatchLogRecordProcessor(
+        JsonLinesLogExporter(os.path.join(out_dir, f"{name}.otlp-logs.jsonl"))))
+    log = logging.getLogger(f"shop.{name}")
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    log.addFilter(CurrentSpan(os.path.join(out_dir, f"{name}.logs.expected")))
+    log.addHandler(LoggingHandler(level=logging.DEBUG, logger_provider=provider))
+    ecs = logging.FileHandler(os.path.join(out_dir, f"{name}.ecs.jsonl"))
+    ecs.setFormatter(ecs_logging.StdlibFormatter())
+    log.addHandler(ecs)
+    return provider
+
+
+def serve(name, port, ports, out_dir, sink, sink_url, logs=False):
     import sqlite3
     import requests
     from concurrent.futures import ThreadPoolExecutor
@@ -58,9 +143,8 @@ def serve(name, port, ports, out_dir, sink, sink_url):
     from opentelemetry.instrumentation.requests import RequestsInstrumentor
     from opentelemetry.trace import SpanKind, Status, StatusCode
 
-    provider = TracerProvider(resource=Resource.create({
-        "service.name": name, "service.namespace": "shop", "host.name": f"{name}-host",
-    }))
+    resource = Resource.create({"service.name": name, "service.namespace": "shop", "host.name": f"{name}-host"})
+    provider = TracerProvider(resource=resource)
 
     class JsonLinesExporter(SpanExporter):
         """Writes each batch as one OTLP JSON line (hex ids, integer enums, as the spec says),
@@ -102,6 +186,13 @@ def serve(name, port, ports, out_dir, sink, sink_url):
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=sink_url, timeout=10)))
     trace.set_tracer_provider(provider)
     tracer = trace.get_tracer("shop", "1.0")
+    import logging
+    log = logging.getLogger(f"shop.{name}")
+    log_provider = setup_logs(name, resource, out_dir) if logs and out_dir else None
+    if not log_provider:
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+    log.info("%s listening on port %d", name, port)
     app = Flask(name)
     FlaskInstrumentor().instrument_app(app, excluded_urls="__flush")
     RequestsInstrumentor().instrument()
@@ -110,6 +201,8 @@ def serve(name, port, ports, out_dir, sink, sink_url):
     @app.get("/__flush")
     def flush():
         provider.force_flush()
+        if log_provider:
+            log_provider.force_flush()
         return "ok"
 
     if name == "frontend":
@@ -117,6 +210,7 @@ def serve(name, port, ports, out_dir, sink, sink_url):
 
         @app.get("/checkout/<int:n>")
         def checkout(n):
+            log.info("checkout %d started", n)
             requests.get(url("cart", f"/cart/{n}"), timeout=5).raise_for_status()
             skus = ["a1", "b2", "zz9" if n % 5 == 4 else "c3"]
             ctx = trace.get_current_span().get_span_context()
@@ -130,14 +224,17 @@ def serve(name, port, ports, out_dir, sink, sink_url):
                 finally:
                     otel_context.detach(token)
 
-            statuses = list(pool.map(call, [("inventory", f"/stock/{s}") for s in skus] + [("pricing", f"/price/{n}")]))
+            stock = [("inventory", f"/stock/{s}?order={n}" if SCENARIO else f"/stock/{s}") for s in skus]
+            statuses = list(pool.map(call, stock + [("pricing", f"/price/{n}")]))
             if 404 in statuses:
                 trace.get_current_span().add_event("item unavailable", {"order": n})
+                log.warning("order %d: an item is unavailable", n)
                 abort(409)
             for attempt in (1, 2):
                 r = requests.post(url("payment", f"/pay/{n}?attempt={attempt}"), timeout=5)
                 if r.ok:
                     break
+                log.error("order %d: payment attempt %d failed with %d", n, attempt, r.status_code)
             else:
                 abort(502)
             return jsonify(order=n, trace=f"{ctx.trace_id:032x}")
@@ -156,14 +253,22 @@ def serve(name, port, ports, out_dir, sink, sink_url):
             }):
                 with lock:
                     rows = db.execute("SELECT sku, qty FROM items WHERE order_id = ?", (n,)).fetchall()
+                log.debug("cart %d: %d rows", n, len(rows), extra={"db.statement": f"SELECT sku, qty FROM items WHERE order_id = {n}"})
                 time.sleep(0.002)
             return jsonify(items=len(rows))
 
     if name == "inventory":
         @app.get("/stock/<sku>")
         def stock(sku):
+            if SCENARIO:
+                from flask import request
+                warehouse = WAREHOUSES[(int(request.args.get("order", "0")) + ord(sku[0])) % 3]
+                trace.get_current_span().set_attribute("shop.warehouse", warehouse)
+                if warehouse == "eu-west":
+                    time.sleep(0.030)  # the remote warehouse's stock lookup
             time.sleep(0.003 + 0.001 * len(sku))
             if sku.startswith("zz"):
+                log.warning("unknown sku %s", sku)
                 abort(404)
             return jsonify(sku=sku, qty=7)
 
@@ -171,6 +276,7 @@ def serve(name, port, ports, out_dir, sink, sink_url):
         @app.get("/price/<int:n>")
         def price(n):
             with tracer.start_as_current_span("compute discount", attributes={"order": n}):
+                log.info("discount for order %d", n)
                 time.sleep(0.004)
             return jsonify(total=99.5)
 
@@ -179,11 +285,28 @@ def serve(name, port, ports, out_dir, sink, sink_url):
         def pay(n):
             from flask import request
             attempt = int(request.args.get("attempt", "1"))
+            if SCENARIO:
+                return pay_with_card(n, attempt)
             r = requests.post(f"http://127.0.0.1:{ports['bank']}/charge", timeout=5)
             if n % 3 == 0 and attempt == 1:
                 span = trace.get_current_span()
                 span.set_status(Status(StatusCode.ERROR, "bank declined: try again"))
                 span.add_event("exception", {"exception.type": "BankError", "exception.message": "declined"})
+                log.error("bank declined order %d (attempt %d)", n, attempt, extra={"user.email": f"buyer{n}@example.com"})
+                abort(502)
+            return jsonify(charged=r.status_code)
+
+        def pay_with_card(n, attempt):
+            network = "amex" if n % 3 == 0 else ["visa", "mastercard"][n % 2]
+            trace.get_current_span().set_attribute("shop.card.network", network)
+            attributes = {"shop.card.network": network, "shop.payment.attempt": attempt}
+            with tracer.start_as_current_span("authorize card", attributes=attributes) as auth:
+                r = requests.post(f"http://127.0.0.1:{ports['bank']}/charge", timeout=5,
+                                  headers={"X-Card-Network": network, "X-Attempt": str(attempt)})
+                if r.status_code == 402:
+                    auth.set_status(Status(StatusCode.ERROR, "bank declined the authorization"))
+            if r.status_code == 402:
+                trace.get_current_span().set_status(Status(StatusCode.ERROR, "bank declined: try again"))
                 abort(502)
             return jsonify(charged=r.status_code)
 
@@ -198,6 +321,12 @@ def plain_attributes(attributes):
 
 def hexify(doc):
     """protobuf's JSON mapping writes bytes as base64; OTLP/JSON wants hex ids."""
+    for rl in doc.get("resourceLogs", []):
+        for sl in rl.get("scopeLogs", []):
+            for r in sl.get("logRecords", []):
+                for key in ("traceId", "spanId"):
+                    if r.get(key):
+                        r[key] = base64.b64decode(r[key]).hex()
     for rs in doc.get("resourceSpans", []):
         for ss in rs.get("scopeSpans", []):
             for s in ss.get("spans", []):
@@ -215,7 +344,9 @@ class Bank(BaseHTTPRequestHandler):
 
     def do_POST(self):
         time.sleep(0.005)
-        self.send_response(200)
+        # `--scenario diagnosis`: the first authorization of an amex card is declined.
+        declined = self.headers.get("X-Card-Network") == "amex" and self.headers.get("X-Attempt") == "1"
+        self.send_response(402 if declined else 200)
         self.end_headers()
         self.wfile.write(b"{}")
 
@@ -224,7 +355,7 @@ class Bank(BaseHTTPRequestHandler):
 
 
 # ---------------------------------------------------------------- driver
-def run(out_dir, sink, sink_url, n_requests, details=False):
+def run(out_dir, sink, sink_url, n_requests, details=False, logs=False):
     import urllib.request
     ports = {s: free_port() for s in SERVICES}
     ports["bank"] = free_port()
@@ -233,12 +364,13 @@ def run(out_dir, sink, sink_url, n_requests, details=False):
     if out_dir:
         os.makedirs(out_dir, exist_ok=True)
         for s in SERVICES:
-            for suffix in (".otlp.jsonl", ".otlp.jsonl.plain"):
+            for suffix in (".otlp.jsonl", ".otlp.jsonl.plain", ".otlp-logs.jsonl", ".ecs.jsonl", ".logs.expected"):
                 p = os.path.join(out_dir, s + suffix)
                 if os.path.exists(p):
                     os.remove(p)
     procs = [subprocess.Popen([sys.executable, __file__, "serve", s, str(ports[s]), json.dumps(ports),
-                               out_dir or "", sink or "", sink_url or ""]) for s in SERVICES]
+                               out_dir or "", sink or "", sink_url or "", "logs" if logs else ""])
+             for s in SERVICES]
     try:
         for s in SERVICES:
             wait_for(f"http://127.0.0.1:{ports[s]}/__flush")
@@ -262,6 +394,31 @@ def run(out_dir, sink, sink_url, n_requests, details=False):
         bank.shutdown()
     if out_dir:
         combine(out_dir, details)
+        if logs:
+            combine_logs(out_dir)
+
+
+def combine_logs(out_dir):
+    """The services' log files as one file per format, and what each line was written in."""
+    for suffix, combined in ((".otlp-logs.jsonl", "shop.otlp-logs.jsonl"), (".ecs.jsonl", "shop.ecs.jsonl")):
+        lines = []
+        for s in SERVICES:
+            path = os.path.join(out_dir, s + suffix)
+            with open(path) as f:
+                lines.extend(l for l in f if l.strip())
+            os.remove(path)
+        with open(os.path.join(out_dir, combined), "w") as f:
+            f.writelines(lines)
+    expected = []
+    for s in SERVICES:
+        path = os.path.join(out_dir, s + ".logs.expected")
+        with open(path) as f:
+            expected.extend(json.loads(l) for l in f if l.strip())
+        os.remove(path)
+    with open(os.path.join(out_dir, "shop-logs.expected.json"), "w") as f:
+        json.dump({"lines": expected}, f, indent=1)
+        f.write("\n")
+    print(f"recorded {len(expected)} log lines into {out_dir}")
 
 
 def wait_for(url, tries=100):
@@ -355,11 +512,14 @@ def combine(out_dir, details=False):
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["serve"]:
-        serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None, args[6] or None)
+        serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None, args[6] or None,
+              logs=args[7:8] == ["logs"])
     elif args[:1] in (["record"], ["zipkin"], ["otlp"]) and len(args) >= 2:
         n = int(args[args.index("--requests") + 1]) if "--requests" in args else 12
+        if "--scenario" in args:
+            os.environ["SHOP_SCENARIO"] = args[args.index("--scenario") + 1]
         if args[0] == "record":
-            run(os.path.abspath(args[1]), None, None, n)
+            run(os.path.abspath(args[1]), None, None, n, logs="--logs" in args)
         elif "--expect" in args:
             import shutil
             import tempfile

@@ -1,212 +1,402 @@
-//! Trace comparison: aligns the spans of two traces by their (service, operation) path from the
-//! root and reports, per path, how often it ran and how long it took in each. Owns only that
-//! alignment; depends on `model` and `analysis::tree`, never on `formats`, `view` or the browser.
+//! Trace comparison: a merged tree of (service, operation) paths for trace A against trace B, or
+//! for a group of traces A against a group B (as Jaeger's TraceDiff merges two traces). Owns only
+//! that alignment and its numbers; depends on `model` and `analysis::{selection, stats}`, never on
+//! `formats`, `view` or the browser.
 //!
 //! The rules:
 //!
 //! - **Path.** A span's path is the chain of (service name, span name) pairs from its root down
-//!   to itself, shown as `frontend:GET / > cart:get_cart`. Spans of both traces with the same
-//!   path are one row, however many times they ran. Both traces must use the same [`Interner`]
-//!   (the dataset's), since paths are matched by interned ids.
-//! - **Per row:** the count and total duration in A and in B, and the mean (total / count,
-//!   truncated to whole nanoseconds; 0 when the path did not run). Negative span durations
-//!   count as 0.
-//! - **Status.** `Added`: only in B. `Removed`: only in A. `Changed`: the count differs, or the
-//!   mean duration differs by more than [`CHANGED_RELATIVE_PERCENT`] percent of A's mean *and*
-//!   by more than [`CHANGED_ABSOLUTE_NS`] (both, so that tiny spans jittering by a few
-//!   microseconds and long spans moving by a few percent are not flagged). `Same` otherwise.
-//! - **Order.** Rows form the tree of paths in pre-order. Siblings come in order of first
-//!   appearance in A's pre-order, then the paths only in B in order of first appearance in B's
-//!   pre-order; so an added call is listed under its caller, after the calls A already had.
-//! - **Totals:** span counts and end-to-end durations (`Trace::duration_ns`) of A and B.
+//!   to itself (`frontend: GET / > cart: get_cart`). Spans with the same path are one node,
+//!   however many times they ran and in however many traces; siblings with the same service and
+//!   operation are counted together. All traces must come from one dataset (paths are matched
+//!   by interned ids).
+//! - **Per node and side:** `count` (spans), `traces` (traces of the group that have the path),
+//!   `total_ns`, `mean_ns` (total / count, truncated), nearest-rank `p90_ns` and `max_ns` of the
+//!   spans' durations (negative durations count as 0), and the spans themselves, slowest first
+//!   (then in dataset order), so a UI can list both sides of a node.
+//! - **Class.** `OnlyA`: the path ran only in A; `OnlyB`: only in B. Otherwise the means decide:
+//!   `Slower` when B's mean exceeds A's by more than [`CHANGED_RELATIVE_PERCENT`] percent of A's
+//!   mean *and* by more than [`CHANGED_ABSOLUTE_NS`]; `Faster` when it is below A's by as much;
+//!   `Same` otherwise (both thresholds, so that microsecond jitter of tiny spans and a few percent
+//!   on long ones are not flagged). A different count alone does not change the class; the
+//!   counts are there to read.
+//! - **Order.** Nodes are listed in pre-order of the path tree. Siblings come in the order they
+//!   were first met walking A's traces (in the order given, each in tree order), then the paths
+//!   only B has, in the order they were first met in B: an added call is listed under its caller,
+//!   after the calls A already had.
+//! - **Totals per side:** traces, spans, and the mean and nearest-rank p90 of the traces'
+//!   end-to-end durations.
 //!
-//! Paths are built iteratively: walking each trace in pre-order, a span's path id comes from
-//! its parent's path id plus its own (service, name) through one hash map, so the work is
-//! O(n) apart from building the span trees. The `path` strings themselves grow with depth (a
-//! pathological chain of n distinct nested operations makes O(n²) text), which is inherent in
-//! showing full paths; `depth`, `service` and `operation` are there for indented displays.
+//! Cost: one hash lookup per span (its path id comes from its parent's path id plus its own
+//! service and name, walking each trace in tree order), then one sort of each side's spans by
+//! node and duration: O(n log n) for n spans, iterative, no per-span allocation.
 
-use std::collections::HashMap;
+use crate::selection::SpanRef;
+use crate::stats::percentile;
+use hashbrown::HashMap;
+use serde::Serialize;
+use strand_model::tree::SpanTree;
+use strand_model::{Dataset, Interner, SpanIdx, StrId, Trace};
 
-use crate::tree::SpanTree;
-use strand_model::{Interner, StrId, Trace};
-
-/// A mean duration that moved by more than this percentage of A's mean (and by more than
-/// [`CHANGED_ABSOLUTE_NS`]) makes a row `Changed`.
+/// A mean that moved by more than this percentage of A's mean (and by more than
+/// [`CHANGED_ABSOLUTE_NS`]) makes a node `Slower` or `Faster`.
 pub const CHANGED_RELATIVE_PERCENT: i64 = 10;
 
-/// A mean duration that moved by more than this many nanoseconds (1 ms), and by more than
-/// [`CHANGED_RELATIVE_PERCENT`] percent, makes a row `Changed`.
+/// A mean that moved by more than this many nanoseconds (1 ms), and by more than
+/// [`CHANGED_RELATIVE_PERCENT`] percent, makes a node `Slower` or `Faster`.
 pub const CHANGED_ABSOLUTE_NS: i64 = 1_000_000;
 
-/// How a path differs between trace A and trace B.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PathStatus {
+/// Marker for "no node" (the parent of a root path).
+pub const NO_NODE: u32 = u32::MAX;
+
+/// How a path differs between A and B.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffClass {
     Same,
-    Changed,
-    /// Only in B.
-    Added,
+    Slower,
+    Faster,
     /// Only in A.
-    Removed,
+    OnlyA,
+    /// Only in B.
+    OnlyB,
 }
 
-impl PathStatus {
+impl DiffClass {
     pub fn as_str(self) -> &'static str {
         match self {
-            PathStatus::Same => "same",
-            PathStatus::Changed => "changed",
-            PathStatus::Added => "added",
-            PathStatus::Removed => "removed",
+            DiffClass::Same => "same",
+            DiffClass::Slower => "slower",
+            DiffClass::Faster => "faster",
+            DiffClass::OnlyA => "only-a",
+            DiffClass::OnlyB => "only-b",
         }
     }
 }
 
-/// One (service, operation) path and how it ran in A and in B.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct PathRow {
-    /// `service:operation` pairs from the root, joined by ` > `.
-    pub path: String,
-    /// Number of pairs in the path minus one (roots are 0).
+/// Which group of a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Side {
+    A,
+    B,
+}
+
+/// The numbers of one path on one side.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SideStats {
+    pub count: u64,
+    /// Traces of the group in which the path occurs.
+    pub traces: u64,
+    pub total_ns: i64,
+    pub mean_ns: i64,
+    pub p90_ns: i64,
+    pub max_ns: i64,
+}
+
+/// One path of the merged tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffNode {
+    /// The node of the path one shorter ([`NO_NODE`] for roots).
+    pub parent: u32,
+    /// Pairs in the path minus one (roots are 0).
     pub depth: u32,
+    /// Nodes in this node's subtree, itself included: its descendants are the next
+    /// `subtree - 1` nodes.
+    pub subtree: u32,
     /// The last pair of the path.
+    pub service: StrId,
+    pub operation: StrId,
+    pub a: SideStats,
+    pub b: SideStats,
+    pub class: DiffClass,
+}
+
+/// Traces, spans and end-to-end durations of one side.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GroupTotals {
+    pub traces: u64,
+    pub spans: u64,
+    pub mean_duration_ns: i64,
+    pub p90_duration_ns: i64,
+}
+
+/// The merged path tree of A and B.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PathDiff {
+    /// In pre-order.
+    pub nodes: Vec<DiffNode>,
+    pub totals_a: GroupTotals,
+    pub totals_b: GroupTotals,
+    /// Per side: `spans[offsets[n]..offsets[n + 1]]` are node `n`'s spans, slowest first.
+    offsets: [Vec<u32>; 2],
+    spans: [Vec<SpanRef>; 2],
+}
+
+impl PathDiff {
+    /// The spans of `node` on `side`, slowest first.
+    pub fn spans(&self, node: u32, side: Side) -> &[SpanRef] {
+        let s = side_index(side);
+        let (Some(offsets), Some(spans)) = (self.offsets.get(s), self.spans.get(s)) else {
+            return &[];
+        };
+        let (Some(&from), Some(&to)) = (offsets.get(node as usize), offsets.get(node as usize + 1)) else {
+            return &[];
+        };
+        spans.get(from as usize..to as usize).unwrap_or(&[])
+    }
+
+    /// `service: operation` pairs from the root down to `node`, joined by ` > `.
+    pub fn path_text(&self, strings: &Interner, node: u32) -> String {
+        let mut chain = Vec::new();
+        let mut current = node;
+        while let Some(n) = self.nodes.get(current as usize) {
+            chain.push(format!("{}: {}", strings.get(n.service), strings.get(n.operation)));
+            current = n.parent;
+        }
+        chain.reverse();
+        chain.join(" > ")
+    }
+
+    /// The node whose path contains the span `span`, on `side` (a linear search, for tests and
+    /// one-off look-ups).
+    pub fn node_of(&self, span: SpanRef, side: Side) -> Option<u32> {
+        (0..self.nodes.len() as u32).find(|&n| self.spans(n, side).contains(&span))
+    }
+
+    /// Every node with its numbers and strings, for printing or JSON.
+    pub fn rows(&self, strings: &Interner) -> Vec<DiffRow> {
+        (0..self.nodes.len() as u32)
+            .filter_map(|n| {
+                let node = self.nodes.get(n as usize)?;
+                Some(DiffRow {
+                    path: self.path_text(strings, n),
+                    depth: node.depth,
+                    service: strings.get(node.service).to_string(),
+                    operation: strings.get(node.operation).to_string(),
+                    class: node.class,
+                    a: node.a,
+                    b: node.b,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A node with its strings, for printing or JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiffRow {
+    pub path: String,
+    pub depth: u32,
     pub service: String,
     pub operation: String,
-    pub count_a: u64,
-    pub count_b: u64,
-    pub total_a_ns: i64,
-    pub total_b_ns: i64,
-    pub mean_a_ns: i64,
-    pub mean_b_ns: i64,
-    pub status: PathStatus,
+    pub class: DiffClass,
+    pub a: SideStats,
+    pub b: SideStats,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct ComparisonTotals {
-    pub spans_a: u64,
-    pub spans_b: u64,
-    pub duration_a_ns: i64,
-    pub duration_b_ns: i64,
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::A => 0,
+        Side::B => 1,
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Comparison {
-    pub rows: Vec<PathRow>,
-    pub totals: ComparisonTotals,
+/// Compares trace `a` (the baseline) with trace `b`, path by path (indices into `data.traces`).
+pub fn compare_traces(data: &Dataset, a: usize, b: usize) -> PathDiff {
+    compare_groups(data, &[a], &[b])
 }
 
-/// Marker for "no parent path" (a root's path).
-const NO_PATH: u32 = u32::MAX;
+/// Compares the traces `a` (the baseline) with the traces `b`, path by path (indices into
+/// `data.traces`; indices out of range are skipped).
+pub fn compare_groups(data: &Dataset, a: &[usize], b: &[usize]) -> PathDiff {
+    let mut builder = Builder::default();
+    let totals_a = builder.add_group(data, a, 0);
+    let totals_b = builder.add_group(data, b, 1);
+    builder.finish(totals_a, totals_b)
+}
 
-/// One distinct path; the tree of paths is kept as children in the order they were first met.
-struct PathNode {
-    service: StrId,
-    name: StrId,
-    children: Vec<u32>,
-    count: [u64; 2],
-    total_ns: [i64; 2],
+/// One span met while walking a side: its (provisional) node, duration and reference.
+#[derive(Clone, Copy)]
+struct Entry {
+    node: u32,
+    duration_ns: i64,
+    span: SpanRef,
 }
 
 #[derive(Default)]
-struct PathTable {
-    nodes: Vec<PathNode>,
+struct Builder {
+    /// Per provisional node: service, name, parent, children in order of first appearance.
+    service: Vec<StrId>,
+    name: Vec<StrId>,
+    children: Vec<Vec<u32>>,
     roots: Vec<u32>,
     ids: HashMap<(u32, StrId, StrId), u32>,
+    entries: [Vec<Entry>; 2],
+    /// Per provisional node and side: traces that have it (and the last trace counted).
+    traces: [Vec<(u64, u32)>; 2],
+    /// Scratch: the node of each span of the trace being walked.
+    span_node: Vec<u32>,
 }
 
-impl PathTable {
-    /// Adds every span of `trace` to side `side` (0 for A, 1 for B).
-    fn add_trace(&mut self, trace: &Trace, side: usize) {
-        let tree = SpanTree::build(trace);
-        let mut span_path = vec![NO_PATH; trace.spans.len()];
-        for &i in &tree.preorder {
+impl Builder {
+    fn add_group(&mut self, data: &Dataset, group: &[usize], side: usize) -> GroupTotals {
+        let mut durations = Vec::with_capacity(group.len());
+        let mut spans = 0u64;
+        for &t in group {
+            let Some(trace) = data.traces.get(t) else { continue };
+            durations.push(trace.duration_ns());
+            spans += trace.spans.len() as u64;
+            self.add_trace(trace, t, side);
+        }
+        durations.sort_unstable();
+        let total = durations.iter().fold(0i64, |acc, &d| acc.saturating_add(d));
+        GroupTotals {
+            traces: durations.len() as u64,
+            spans,
+            mean_duration_ns: mean(total, durations.len() as u64),
+            p90_duration_ns: percentile(&durations, 90.0).unwrap_or(0),
+        }
+    }
+
+    fn add_trace(&mut self, trace: &Trace, t: usize, side: usize) {
+        let fallback;
+        let order: &[SpanIdx] = if trace.order.len() == trace.spans.len() {
+            &trace.order
+        } else {
+            fallback = SpanTree::build(trace).preorder;
+            &fallback
+        };
+        self.span_node.clear();
+        self.span_node.resize(trace.spans.len(), NO_NODE);
+        let trace_tag = u32::try_from(t).unwrap_or(u32::MAX);
+        for &i in order {
             let Some(span) = trace.span(i) else { continue };
-            // Pre-order puts parents first, so the parent's path id is already known.
-            let parent_path = span_path.get(span.parent as usize).copied().unwrap_or(NO_PATH);
-            let id = self.path_id(parent_path, trace.service_of(span), span.name);
-            if let Some(slot) = span_path.get_mut(i as usize) {
-                *slot = id;
+            // Tree order puts parents first, so the parent's node is already known.
+            let parent = self.span_node.get(span.parent as usize).copied().unwrap_or(NO_NODE);
+            let node = self.node_id(parent, trace.service_of(span), span.name);
+            if let Some(slot) = self.span_node.get_mut(i as usize) {
+                *slot = node;
             }
-            if let Some(node) = self.nodes.get_mut(id as usize) {
-                if let (Some(count), Some(total)) = (node.count.get_mut(side), node.total_ns.get_mut(side)) {
+            let (Some(entries), Some(traces)) = (self.entries.get_mut(side), self.traces.get_mut(side)) else {
+                continue;
+            };
+            entries.push(Entry { node, duration_ns: span.duration_ns.max(0), span: SpanRef::new(t, i) });
+            if traces.len() <= node as usize {
+                traces.resize(node as usize + 1, (0, u32::MAX));
+            }
+            if let Some((count, last)) = traces.get_mut(node as usize) {
+                if *last != trace_tag {
                     *count += 1;
-                    *total = total.saturating_add(span.duration_ns.max(0));
+                    *last = trace_tag;
                 }
             }
         }
     }
 
-    fn path_id(&mut self, parent: u32, service: StrId, name: StrId) -> u32 {
+    fn node_id(&mut self, parent: u32, service: StrId, name: StrId) -> u32 {
         if let Some(&id) = self.ids.get(&(parent, service, name)) {
             return id;
         }
-        let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
-        self.nodes.push(PathNode { service, name, children: Vec::new(), count: [0; 2], total_ns: [0; 2] });
-        match self.nodes.get_mut(parent as usize) {
-            Some(p) => p.children.push(id),
+        let id = u32::try_from(self.service.len()).unwrap_or(u32::MAX);
+        self.service.push(service);
+        self.name.push(name);
+        self.children.push(Vec::new());
+        match self.children.get_mut(parent as usize) {
+            Some(list) => list.push(id),
             None => self.roots.push(id),
         }
         self.ids.insert((parent, service, name), id);
         id
     }
 
-    /// Rows in pre-order of the path tree, building each path string from its parent's.
-    fn rows(&self, strings: &Interner) -> Vec<PathRow> {
-        let mut rows = Vec::with_capacity(self.nodes.len());
-        let mut prefix = String::new();
-        // (path id, depth, length of the parent's path in `prefix`)
-        let mut stack: Vec<(u32, u32, usize)> = self.roots.iter().rev().map(|&r| (r, 0, 0)).collect();
-        while let Some((id, depth, parent_len)) = stack.pop() {
-            let Some(node) = self.nodes.get(id as usize) else {
-                continue;
-            };
-            let service = strings.get(node.service);
-            let operation = strings.get(node.name);
-            prefix.truncate(parent_len);
-            if depth > 0 {
-                prefix.push_str(" > ");
+    /// Numbers the nodes in pre-order, sorts each side's spans by node and duration, and fills
+    /// in the numbers.
+    fn finish(mut self, totals_a: GroupTotals, totals_b: GroupTotals) -> PathDiff {
+        let n = self.service.len();
+        let mut new_id = vec![NO_NODE; n];
+        let mut old_id: Vec<u32> = Vec::with_capacity(n);
+        let mut nodes: Vec<DiffNode> = Vec::with_capacity(n);
+        let mut stack: Vec<(u32, u32, u32)> = self.roots.iter().rev().map(|&r| (r, NO_NODE, 0)).collect();
+        while let Some((old, parent, depth)) = stack.pop() {
+            let id = nodes.len() as u32;
+            if let Some(slot) = new_id.get_mut(old as usize) {
+                *slot = id;
             }
-            prefix.push_str(service);
-            prefix.push(':');
-            prefix.push_str(operation);
-            let [count_a, count_b] = node.count;
-            let [total_a_ns, total_b_ns] = node.total_ns;
-            let mean_a_ns = mean(total_a_ns, count_a);
-            let mean_b_ns = mean(total_b_ns, count_b);
-            rows.push(PathRow {
-                path: prefix.clone(),
+            old_id.push(old);
+            nodes.push(DiffNode {
+                parent,
                 depth,
-                service: service.to_string(),
-                operation: operation.to_string(),
-                count_a,
-                count_b,
-                total_a_ns,
-                total_b_ns,
-                mean_a_ns,
-                mean_b_ns,
-                status: status(count_a, count_b, mean_a_ns, mean_b_ns),
+                subtree: 1,
+                service: self.service.get(old as usize).copied().unwrap_or_default(),
+                operation: self.name.get(old as usize).copied().unwrap_or_default(),
+                a: SideStats::default(),
+                b: SideStats::default(),
+                class: DiffClass::Same,
             });
-            for &child in node.children.iter().rev() {
-                stack.push((child, depth.saturating_add(1), prefix.len()));
+            for &child in self.children.get(old as usize).map_or(&[][..], Vec::as_slice).iter().rev() {
+                stack.push((child, id, depth.saturating_add(1)));
             }
         }
-        rows
+        // Subtree sizes: children follow their parent in pre-order, so a reverse sweep adds up.
+        for i in (0..nodes.len()).rev() {
+            let (parent, size) = nodes.get(i).map_or((NO_NODE, 0), |n| (n.parent, n.subtree));
+            if let Some(p) = nodes.get_mut(parent as usize) {
+                p.subtree = p.subtree.saturating_add(size);
+            }
+        }
+
+        let mut offsets: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
+        let mut spans: [Vec<SpanRef>; 2] = [Vec::new(), Vec::new()];
+        let mut durations: Vec<i64> = Vec::new();
+        for side in 0..2 {
+            let Some(entries) = self.entries.get_mut(side) else { continue };
+            for e in entries.iter_mut() {
+                e.node = new_id.get(e.node as usize).copied().unwrap_or(NO_NODE);
+            }
+            entries.sort_unstable_by(|x, y| {
+                x.node.cmp(&y.node).then(y.duration_ns.cmp(&x.duration_ns)).then(x.span.cmp(&y.span))
+            });
+            let mut side_offsets = Vec::with_capacity(nodes.len() + 1);
+            let mut pos = 0usize;
+            for (id, node) in nodes.iter_mut().enumerate() {
+                side_offsets.push(pos as u32);
+                let run = entries.get(pos..).map_or(0, |rest| rest.iter().take_while(|e| e.node == id as u32).count());
+                durations.clear();
+                durations.extend(entries.get(pos..pos + run).unwrap_or(&[]).iter().rev().map(|e| e.duration_ns));
+                let old = old_id.get(id).copied().unwrap_or(NO_NODE) as usize;
+                let traces = self.traces.get(side).and_then(|t| t.get(old)).map_or(0, |t| t.0);
+                let stats = side_stats(&durations, traces);
+                if side == 0 {
+                    node.a = stats;
+                } else {
+                    node.b = stats;
+                }
+                pos += run;
+            }
+            side_offsets.push(pos as u32);
+            if let (Some(o), Some(s)) = (offsets.get_mut(side), spans.get_mut(side)) {
+                *o = side_offsets;
+                *s = entries.iter().map(|e| e.span).collect();
+            }
+        }
+        for node in &mut nodes {
+            node.class = classify(&node.a, &node.b);
+        }
+        PathDiff { nodes, totals_a, totals_b, offsets, spans }
     }
 }
 
-/// Compares trace `a` (the baseline) with trace `b`, path by path.
-pub fn compare(strings: &Interner, a: &Trace, b: &Trace) -> Comparison {
-    let mut table = PathTable::default();
-    table.add_trace(a, 0);
-    table.add_trace(b, 1);
-    Comparison {
-        rows: table.rows(strings),
-        totals: ComparisonTotals {
-            spans_a: a.spans.len() as u64,
-            spans_b: b.spans.len() as u64,
-            duration_a_ns: a.duration_ns(),
-            duration_b_ns: b.duration_ns(),
-        },
+/// Count, traces, total, mean, p90 and max of ascending `sorted_ns`.
+fn side_stats(sorted_ns: &[i64], traces: u64) -> SideStats {
+    let total_ns = sorted_ns.iter().fold(0i64, |acc, &d| acc.saturating_add(d));
+    let count = sorted_ns.len() as u64;
+    SideStats {
+        count,
+        traces,
+        total_ns,
+        mean_ns: mean(total_ns, count),
+        p90_ns: percentile(sorted_ns, 90.0).unwrap_or(0),
+        max_ns: sorted_ns.last().copied().unwrap_or(0),
     }
 }
 
@@ -217,197 +407,24 @@ fn mean(total_ns: i64, count: u64) -> i64 {
     }
 }
 
-fn status(count_a: u64, count_b: u64, mean_a_ns: i64, mean_b_ns: i64) -> PathStatus {
-    if count_a == 0 {
-        return PathStatus::Added;
+/// The class of a node from its two sides (see the module rules).
+pub fn classify(a: &SideStats, b: &SideStats) -> DiffClass {
+    if a.count == 0 {
+        return DiffClass::OnlyB;
     }
-    if count_b == 0 {
-        return PathStatus::Removed;
+    if b.count == 0 {
+        return DiffClass::OnlyA;
     }
-    if count_a != count_b || mean_moved(mean_a_ns, mean_b_ns) {
-        return PathStatus::Changed;
+    // In i128 so that no value can overflow.
+    let diff = i128::from(b.mean_ns) - i128::from(a.mean_ns);
+    let moved = diff.abs() > i128::from(CHANGED_ABSOLUTE_NS)
+        && diff.abs() * 100 > i128::from(a.mean_ns).abs() * i128::from(CHANGED_RELATIVE_PERCENT);
+    match (moved, diff > 0) {
+        (false, _) => DiffClass::Same,
+        (true, true) => DiffClass::Slower,
+        (true, false) => DiffClass::Faster,
     }
-    PathStatus::Same
-}
-
-/// Did the mean move by more than both thresholds? Computed in i128 so no value can overflow.
-fn mean_moved(mean_a_ns: i64, mean_b_ns: i64) -> bool {
-    let diff = (i128::from(mean_b_ns) - i128::from(mean_a_ns)).abs();
-    diff > i128::from(CHANGED_ABSOLUTE_NS)
-        && diff * 100 > i128::from(mean_a_ns).abs() * i128::from(CHANGED_RELATIVE_PERCENT)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use expect_test::{expect, Expect};
-    use strand_testkit::dataset;
-
-    /// Compares the first fixture (A) with the second (B) and renders one line per row (times
-    /// in microseconds to keep fixtures readable), then the totals.
-    fn check(fixture_a: &str, fixture_b: &str, expect: Expect) {
-        let data = dataset(&[fixture_a, fixture_b]);
-        let comparison = compare(&data.strings, &data.traces[0], &data.traces[1]);
-        let mut out = String::new();
-        for row in &comparison.rows {
-            out.push_str(&format!(
-                "{:<8} {}/{} mean {}us/{}us  {}\n",
-                row.status.as_str(),
-                row.count_a,
-                row.count_b,
-                row.mean_a_ns / 1000,
-                row.mean_b_ns / 1000,
-                row.path
-            ));
-        }
-        let t = comparison.totals;
-        out.push_str(&format!(
-            "spans {}/{}, duration {}us/{}us\n",
-            t.spans_a,
-            t.spans_b,
-            t.duration_a_ns / 1000,
-            t.duration_b_ns / 1000
-        ));
-        expect.assert_eq(&out);
-    }
-
-    const CHECKOUT: &str = "
-GET_/checkout frontend 1000000..21000000 server
-  get_cart cart 2000000..7000000 client
-    SELECT db 3000000..6000000 client
-  charge payment 8000000..18000000 client
-  render frontend 18000000..20000000
-";
-
-    #[test]
-    fn identical_traces_are_all_same() {
-        check(
-            CHECKOUT,
-            CHECKOUT,
-            expect![[r#"
-                same     1/1 mean 20000us/20000us  frontend:GET /checkout
-                same     1/1 mean 5000us/5000us  frontend:GET /checkout > cart:get cart
-                same     1/1 mean 3000us/3000us  frontend:GET /checkout > cart:get cart > db:SELECT
-                same     1/1 mean 10000us/10000us  frontend:GET /checkout > payment:charge
-                same     1/1 mean 2000us/2000us  frontend:GET /checkout > frontend:render
-                spans 5/5, duration 20000us/20000us
-            "#]],
-        );
-    }
-
-    #[test]
-    fn an_added_call_is_listed_under_its_caller() {
-        check(
-            CHECKOUT,
-            "
-GET_/checkout frontend 1000000..21000000 server
-  get_cart cart 2000000..7000000 client
-    SELECT db 3000000..6000000 client
-    GET cache 2000000..2500000 client
-  charge payment 8000000..18000000 client
-  render frontend 18000000..20000000
-",
-            expect![[r#"
-                same     1/1 mean 20000us/20000us  frontend:GET /checkout
-                same     1/1 mean 5000us/5000us  frontend:GET /checkout > cart:get cart
-                same     1/1 mean 3000us/3000us  frontend:GET /checkout > cart:get cart > db:SELECT
-                added    0/1 mean 0us/500us  frontend:GET /checkout > cart:get cart > cache:GET
-                same     1/1 mean 10000us/10000us  frontend:GET /checkout > payment:charge
-                same     1/1 mean 2000us/2000us  frontend:GET /checkout > frontend:render
-                spans 5/6, duration 20000us/20000us
-            "#]],
-        );
-    }
-
-    #[test]
-    fn a_removed_call_keeps_its_subtree_removed() {
-        check(
-            CHECKOUT,
-            "
-GET_/checkout frontend 1000000..13000000 server
-  charge payment 2000000..11000000 client
-  render frontend 11000000..12000000
-",
-            expect![[r#"
-                changed  1/1 mean 20000us/12000us  frontend:GET /checkout
-                removed  1/0 mean 5000us/0us  frontend:GET /checkout > cart:get cart
-                removed  1/0 mean 3000us/0us  frontend:GET /checkout > cart:get cart > db:SELECT
-                same     1/1 mean 10000us/9000us  frontend:GET /checkout > payment:charge
-                same     1/1 mean 2000us/1000us  frontend:GET /checkout > frontend:render
-                spans 5/3, duration 20000us/12000us
-            "#]],
-        );
-    }
-
-    #[test]
-    fn a_retried_call_changes_the_count() {
-        check(
-            CHECKOUT,
-            "
-GET_/checkout frontend 1000000..31000000 server
-  get_cart cart 2000000..7000000 client
-    SELECT db 3000000..6000000 client
-  charge payment 8000000..18000000 client error
-  charge payment 18000000..28000000 client
-  render frontend 28000000..30000000
-",
-            expect![[r#"
-                changed  1/1 mean 20000us/30000us  frontend:GET /checkout
-                same     1/1 mean 5000us/5000us  frontend:GET /checkout > cart:get cart
-                same     1/1 mean 3000us/3000us  frontend:GET /checkout > cart:get cart > db:SELECT
-                changed  1/2 mean 10000us/10000us  frontend:GET /checkout > payment:charge
-                same     1/1 mean 2000us/2000us  frontend:GET /checkout > frontend:render
-                spans 5/6, duration 20000us/30000us
-            "#]],
-        );
-    }
-
-    #[test]
-    fn a_slower_span_changes_only_past_both_thresholds() {
-        // get_cart (+2 ms, +40%) and SELECT (+2 ms, +67%): changed. charge: +0.9 ms (9%): same.
-        // render: +25% but only +0.5 ms: same. The root: +1.5 ms but only 7.5%: same.
-        check(
-            CHECKOUT,
-            "
-GET_/checkout frontend 1000000..22500000 server
-  get_cart cart 2000000..9000000 client
-    SELECT db 3000000..8000000 client
-  charge payment 9000000..19900000 client
-  render frontend 20000000..22500000
-",
-            expect![[r#"
-                same     1/1 mean 20000us/21500us  frontend:GET /checkout
-                changed  1/1 mean 5000us/7000us  frontend:GET /checkout > cart:get cart
-                changed  1/1 mean 3000us/5000us  frontend:GET /checkout > cart:get cart > db:SELECT
-                same     1/1 mean 10000us/10900us  frontend:GET /checkout > payment:charge
-                same     1/1 mean 2000us/2500us  frontend:GET /checkout > frontend:render
-                spans 5/5, duration 20000us/21500us
-            "#]],
-        );
-    }
-
-    #[test]
-    fn same_operation_in_different_places_are_different_paths() {
-        check(
-            "
-root svc 1000000..1000010
-  query db 1000001..1000002
-  call other 1000002..1000008
-    query db 1000003..1000004
-",
-            "
-root svc 1000000..1000010
-  call other 1000002..1000008
-    query db 1000003..1000004
-    query db 1000004..1000005
-",
-            expect![[r#"
-                same     1/1 mean 0us/0us  svc:root
-                removed  1/0 mean 0us/0us  svc:root > db:query
-                same     1/1 mean 0us/0us  svc:root > other:call
-                changed  1/2 mean 0us/0us  svc:root > other:call > db:query
-                spans 4/4, duration 0us/0us
-            "#]],
-        );
-    }
-}
+mod tests;

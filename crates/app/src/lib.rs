@@ -9,6 +9,7 @@
 
 mod app;
 pub mod collect;
+pub mod interaction;
 pub mod load;
 pub mod notice;
 pub mod plan;

@@ -1,19 +1,22 @@
-//! The command-line interface on the same engine as the app (`strand-cli`): load trace files,
-//! print traces, warnings, statistics, the service graph, critical paths, comparisons or the
-//! canonical dump, as text or `--json`. Pure: takes arguments and file contents, returns the
+//! The command-line interface on the same engine as the app (`strand-cli`): load trace and log
+//! files, print traces, warnings, statistics, the service graph, critical paths, comparisons,
+//! log lines or the canonical dump, as text or `--json`, or export them to another format. Pure: takes arguments and file contents, returns the
 //! output, so tests call it directly. Depends on `model`, `formats`, `analysis` and `view`.
 
 use serde::Serialize;
 use std::fmt::Write;
 use strand_formats::{self as formats, AssembleOptions, Format};
-use strand_model::dump::dump_trace;
+use strand_model::dump::{dump_trace, dump_unmatched_logs};
+
+mod logs;
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::Dataset;
 
 pub const USAGE: &str = "\
 usage: strand-cli [options] <command> <file>...
 
-Loads trace files (Jaeger JSON, Zipkin v1 or v2 JSON, OTLP JSON or JSON lines, dependency links; the
+Loads trace and log files (Jaeger JSON, Zipkin v1 or v2 JSON, OTLP JSON or JSON lines, dependency
+links; OTLP logs, ECS / Elasticsearch, JSON log lines / Fluentd / Fluent Bit, Loki answers; the
 format is detected) and prints, for all of them together:
 
 commands:
@@ -23,16 +26,41 @@ commands:
   trace-stats     per-trace statistics grouped by --group-by (default: service)
   graph           the service dependency graph (calls, errors, p50/p90/p99 per edge)
   critical-path   each trace's critical path, as segments of spans
-  compare         compare the first two traces loaded (spans added, removed, changed)
-  dump            the canonical text dump of every trace
+  compare         the merged (service, operation) path tree of two traces (the first two loaded)
+                  or two groups of traces (--a/--b, --slowest, --window): count, mean and p90
+                  per side, and only-a / only-b / slower / faster / same per path
+  outliers        what sets the spans --select picks apart from a baseline (--baseline, by
+                  default the other spans of the same operations): attribute values ranked by
+                  selection share minus baseline share
+  spans           one line per span (or per span --select picks) with its percentile among the
+                  spans of its operation (p93 of 1,204) and whether it is above their p95
+  dump            the canonical text dump of every trace (and the unmatched log lines)
+  logs            per trace: log lines at spans, in the trace only, and unmatched; levels
+  export          every trace in another format (--to), on stdout: strand-cli export --to chrome f.json > out.json
 
 options:
   --json                 print JSON instead of text
-  --format NAME          read every file as NAME (jaeger, zipkin, zipkin-v1, otlp, otlp-lines, dependencies)
+  --format NAME          read every file as NAME (jaeger, zipkin, zipkin-v1, otlp, otlp-lines,
+                         dependencies, otlp-logs, ecs, json-logs, loki)
   --no-clock-skew        keep the files' timestamps (no clock-skew adjustment)
   --trace ID             only the trace with this id (or id prefix)
   --group-by KEY         trace-stats grouping: service, operation, or an attribute key
   --buckets N            stats: number of RED time-series buckets (default 10)
+  --select QUERY         outliers, spans: the spans to look at, in the trace search language
+                         (e.g. 'service:inventory >20ms', error, http.route=/cart)
+  --baseline QUERY       outliers: the spans to compare with (default: the other spans of the
+                         operations of the selected spans)
+  --top N                outliers: print the N best pairs (default 20; 0 for all)
+  --a QUERY, --b QUERY   compare: group A is the traces with a span matching QUERY; group B
+                         those matching --b, or every other trace
+  --slowest PCT          compare: group B is the slowest PCT% of the traces, A the rest
+  --window FROM~TO       compare: group B is the traces starting in FROM..TO (ns since the
+                         epoch, both included), A the others
+  --root SERVICE:OP      compare --slowest/--window: only traces whose root is this operation
+  --lines                logs: list every line too
+  --to FORMAT            export: chrome, zipkin, jaeger, otlp or otlp-logs
+  --mask RULES           export: mask values first (e.g. defaults, or *.email,ip:*,-user.id)
+  --pretty               export: indented JSON
   -h, --help             this text
 
 exit status: 0 success, 1 a file could not be loaded (the others are still used), 2 bad usage";
@@ -55,14 +83,30 @@ struct Options {
     trace: Option<String>,
     group_by: Option<String>,
     buckets: usize,
+    select: Option<String>,
+    baseline: Option<String>,
+    top: usize,
+    a: Option<String>,
+    b: Option<String>,
+    slowest: Option<u32>,
+    window: Option<(i64, i64)>,
+    root: Option<(String, String)>,
+    lines: bool,
+    to: Option<String>,
+    mask: Option<String>,
+    pretty: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { buckets: 10, ..Options::default() };
+    let mut o = Options { buckets: 10, top: 20, ..Options::default() };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--json" => o.json = true,
+            "--lines" => o.lines = true,
+            "--pretty" => o.pretty = true,
+            "--to" => o.to = Some(it.next().ok_or("--to needs a format")?.clone()),
+            "--mask" => o.mask = Some(it.next().ok_or("--mask needs rules (e.g. defaults)")?.clone()),
             "--no-clock-skew" => o.no_skew = true,
             "--format" => {
                 let name = it.next().ok_or("--format needs a name")?;
@@ -74,6 +118,34 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 let n = it.next().ok_or("--buckets needs a number")?;
                 o.buckets = n.parse().ok().filter(|&b| b > 0).ok_or_else(|| format!("bad bucket count {n:?}"))?;
             }
+            "--select" => o.select = Some(it.next().ok_or("--select needs a query")?.clone()),
+            "--baseline" => o.baseline = Some(it.next().ok_or("--baseline needs a query")?.clone()),
+            "--a" => o.a = Some(it.next().ok_or("--a needs a query")?.clone()),
+            "--b" => o.b = Some(it.next().ok_or("--b needs a query")?.clone()),
+            "--top" => {
+                let n = it.next().ok_or("--top needs a number")?;
+                o.top = n.parse().map_err(|_| format!("bad count {n:?}"))?;
+            }
+            "--slowest" => {
+                let p = it.next().ok_or("--slowest needs a percentage")?;
+                let p = p.trim_end_matches('%');
+                o.slowest = Some(
+                    p.parse()
+                        .ok()
+                        .filter(|p| (1..=100).contains(p))
+                        .ok_or_else(|| format!("bad percentage {p:?} (a whole number from 1 to 100)"))?,
+                );
+            }
+            "--window" => {
+                let w = it.next().ok_or("--window needs FROM~TO")?;
+                let parsed = w.split_once('~').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+                o.window = Some(parsed.ok_or_else(|| format!("bad window {w:?} (FROM~TO in ns since the epoch)"))?);
+            }
+            "--root" => {
+                let r = it.next().ok_or("--root needs SERVICE:OPERATION")?;
+                let (service, op) = r.split_once(':').ok_or_else(|| format!("bad root {r:?} (SERVICE:OPERATION)"))?;
+                o.root = Some((service.trim().to_string(), op.trim().to_string()));
+            }
             flag if flag.starts_with('-') && flag.len() > 1 => return Err(format!("unknown option {flag}")),
             word if o.command.is_empty() => o.command = word.to_string(),
             file => o.files.push(file.to_string()),
@@ -83,7 +155,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         return Err("no command given".into());
     }
     if o.files.is_empty() {
-        return Err("no trace files given".into());
+        return Err("no trace or log files given".into());
     }
     Ok(o)
 }
@@ -119,6 +191,7 @@ pub fn run(args: &[String], read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> O
     }
     if let Some(prefix) = &options.trace {
         data.traces.retain(|t| t.trace_id.display(&data.strings).starts_with(prefix.as_str()));
+        data.unmatched_logs.retain(|t| t.trace_id.display(&data.strings).starts_with(prefix.as_str()));
         if data.traces.is_empty() {
             let _ = writeln!(stderr, "strand-cli: no loaded trace has an id starting with {prefix}");
             code = 1;
@@ -127,7 +200,14 @@ pub fn run(args: &[String], read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> O
     let result = match options.command.as_str() {
         "traces" => Ok(traces(&data, options.json)),
         "warnings" => Ok(warnings(&data, options.json)),
-        "dump" => Ok(data.traces.iter().map(|t| dump_trace(&data.strings, t) + "\n").collect()),
+        "dump" => Ok(data
+            .traces
+            .iter()
+            .map(|t| dump_trace(&data.strings, t) + "\n")
+            .chain(data.unmatched_logs.iter().map(|g| dump_unmatched_logs(&data.strings, g) + "\n"))
+            .collect()),
+        "logs" => Ok(logs::logs(&data, &options)),
+        "export" => logs::export_command(&data, &options),
         other => commands::run(other, &data, &options),
     };
     match result {
@@ -255,293 +335,5 @@ fn trace_title(data: &Dataset, trace: &strand_model::Trace) -> String {
     )
 }
 
-mod commands {
-    //! The analysis commands: each builds the analysis result, then prints it as text or JSON.
-    use super::*;
-    use strand_analysis::compare::compare;
-    use strand_analysis::critical_path::critical_path;
-    use strand_analysis::graph::{graph_from_links, service_graph, ServiceGraph};
-    use strand_analysis::stats::{dataset_stats, red_series, trace_stats, GroupBy, LatencySummary, SpanFilter};
-    use strand_analysis::tree::SpanTree;
-
-    pub(super) fn run(command: &str, data: &Dataset, options: &Options) -> Result<String, String> {
-        match command {
-            "stats" => Ok(stats(data, options)),
-            "trace-stats" => trace_stats_command(data, options),
-            "graph" => Ok(graph(data, options.json)),
-            "critical-path" => Ok(critical_paths(data, options.json)),
-            "compare" => compare_command(data, options.json),
-            other => Err(format!("unknown command {other:?}")),
-        }
-    }
-
-    fn pct(ratio: f64) -> String {
-        format!("{:.1}%", ratio * 100.0)
-    }
-
-    fn rate(r: Option<f64>) -> String {
-        r.map_or_else(|| "-".to_string(), |r| format!("{r:.2}/s"))
-    }
-
-    fn summary_cells(s: &LatencySummary) -> String {
-        format!(
-            "{:>7} {:>6} {:>6} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
-            s.count,
-            s.errors,
-            pct(s.error_rate),
-            rate(s.throughput_per_s),
-            format_duration(s.min_ns),
-            format_duration(s.p50_ns),
-            format_duration(s.p75_ns),
-            format_duration(s.p90_ns),
-            format_duration(s.p95_ns),
-            format_duration(s.p99_ns),
-            format_duration(s.max_ns),
-            pct(s.self_share),
-        )
-    }
-
-    const SUMMARY_HEADER: &str =
-        "  count errors   rate throughput       min       p50       p75       p90       p95       p99       max   self";
-
-    fn stats(data: &Dataset, options: &Options) -> String {
-        let stats = dataset_stats(data);
-        let red = red_series(data, options.buckets, SpanFilter::All);
-        if options.json {
-            #[derive(Serialize)]
-            struct Out<'a> {
-                stats: &'a strand_analysis::stats::DatasetStats,
-                red: &'a strand_analysis::stats::RedSeries,
-            }
-            return json(&Out { stats: &stats, red: &red });
-        }
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} spans, {} errors, window {} ({} to {}); percentiles are nearest-rank",
-            stats.span_count,
-            stats.error_count,
-            format_duration(stats.window.end_ns.saturating_sub(stats.window.start_ns)),
-            format_timestamp_utc(stats.window.start_ns),
-            format_timestamp_utc(stats.window.end_ns),
-        );
-        let _ = writeln!(out, "\nper service\n{:<28}{SUMMARY_HEADER}", "service");
-        for s in &stats.services {
-            let _ = writeln!(out, "{:<28}{}", s.service, summary_cells(&s.summary));
-        }
-        let _ = writeln!(out, "\nper operation\n{:<52}{SUMMARY_HEADER}", "service: operation [kind]");
-        for o in &stats.operations {
-            let label = format!("{}: {} [{}]", o.service, o.operation, o.kind.as_str());
-            let _ = writeln!(out, "{label:<52}{}", summary_cells(&o.summary));
-        }
-        let _ = writeln!(out, "\nrate, errors and duration over time ({} buckets by span start)", red.buckets.len());
-        let _ = writeln!(out, "{:<23} {:>7} {:>6} {:>9} {:>9}", "bucket start (UTC)", "spans", "errors", "p50", "p99");
-        for b in &red.buckets {
-            let _ = writeln!(
-                out,
-                "{:<23} {:>7} {:>6} {:>9} {:>9}",
-                format_timestamp_utc(b.start_ns),
-                b.count,
-                b.errors,
-                b.p50_ns.map_or_else(|| "-".into(), format_duration),
-                b.p99_ns.map_or_else(|| "-".into(), format_duration),
-            );
-        }
-        out
-    }
-
-    fn trace_stats_command(data: &Dataset, options: &Options) -> Result<String, String> {
-        let group_by = match options.group_by.as_deref() {
-            None | Some("service") => GroupBy::Service,
-            Some("operation") => GroupBy::Operation,
-            Some(key) => match data.strings.lookup(key) {
-                Some(id) => GroupBy::Attribute(id),
-                None => return Err(format!("no loaded span has an attribute {key:?}")),
-            },
-        };
-        #[derive(Serialize)]
-        struct Out {
-            trace_id: String,
-            stats: strand_analysis::stats::TraceStats,
-        }
-        let all: Vec<Out> = data
-            .traces
-            .iter()
-            .map(|t| Out {
-                trace_id: t.trace_id.display(&data.strings),
-                stats: trace_stats(&data.strings, t, &SpanTree::build(t), group_by),
-            })
-            .collect();
-        if options.json {
-            return Ok(json(&all));
-        }
-        let mut out = String::new();
-        for (trace, o) in data.traces.iter().zip(&all) {
-            let _ = writeln!(out, "{}", trace_title(data, trace));
-            let _ = writeln!(
-                out,
-                "  {:<44} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9} {:>7}",
-                "group", "count", "total", "avg", "min", "max", "self total", "self avg", "share"
-            );
-            for g in &o.stats.groups {
-                let _ = writeln!(
-                    out,
-                    "  {:<44} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9} {:>7}",
-                    g.key.label(),
-                    g.count,
-                    format_duration(g.total_ns),
-                    format_duration(g.avg_ns),
-                    format_duration(g.min_ns),
-                    format_duration(g.max_ns),
-                    format_duration(g.self_total_ns),
-                    format_duration(g.self_avg_ns),
-                    pct(g.share)
-                );
-            }
-            out.push('\n');
-        }
-        Ok(out)
-    }
-
-    fn graph(data: &Dataset, as_json: bool) -> String {
-        let from_traces = service_graph(data);
-        let from_links = graph_from_links(&data.strings, &data.dependencies);
-        if as_json {
-            #[derive(Serialize)]
-            struct Out {
-                traces: ServiceGraph,
-                dependency_links: ServiceGraph,
-            }
-            return json(&Out { traces: from_traces, dependency_links: from_links });
-        }
-        let mut out = String::new();
-        if !data.traces.is_empty() {
-            out.push_str(&graph_text("service graph of the loaded traces", &from_traces));
-        }
-        if !data.dependencies.is_empty() {
-            out.push_str(&graph_text("service graph of the loaded dependency links", &from_links));
-        }
-        out
-    }
-
-    fn graph_text(title: &str, graph: &ServiceGraph) -> String {
-        let mut out = format!("{title}: {} nodes, {} edges\n", graph.nodes.len(), graph.edges.len());
-        let _ = writeln!(out, "{:<28} {:<9} {:>7} {:>6} {:>9} {:>9}", "node", "kind", "spans", "errors", "p50", "p99");
-        for n in &graph.nodes {
-            let _ = writeln!(
-                out,
-                "{:<28} {:<9} {:>7} {:>6} {:>9} {:>9}",
-                n.name,
-                n.kind.as_str(),
-                n.span_count,
-                n.error_count,
-                n.p50_ns.map_or_else(|| "-".into(), format_duration),
-                n.p99_ns.map_or_else(|| "-".into(), format_duration)
-            );
-        }
-        let _ = writeln!(out, "{:<48} {:>7} {:>6} {:>9} {:>9} {:>9}", "edge", "calls", "errors", "p50", "p90", "p99");
-        let name = |i: usize| graph.nodes.get(i).map_or("?", |n| n.name.as_str());
-        for e in &graph.edges {
-            let _ = writeln!(
-                out,
-                "{:<48} {:>7} {:>6} {:>9} {:>9} {:>9}",
-                format!("{} -> {}", name(e.from), name(e.to)),
-                e.calls,
-                e.errors,
-                e.p50_ns.map_or_else(|| "-".into(), format_duration),
-                e.p90_ns.map_or_else(|| "-".into(), format_duration),
-                e.p99_ns.map_or_else(|| "-".into(), format_duration)
-            );
-        }
-        out.push('\n');
-        out
-    }
-
-    fn critical_paths(data: &Dataset, as_json: bool) -> String {
-        #[derive(Serialize)]
-        struct Step {
-            span_id: String,
-            service: String,
-            operation: String,
-            offset_ns: i64,
-            duration_ns: i64,
-        }
-        #[derive(Serialize)]
-        struct Out {
-            trace_id: String,
-            duration_ns: i64,
-            segments: Vec<Step>,
-        }
-        let all: Vec<Out> = data
-            .traces
-            .iter()
-            .map(|t| {
-                let segments = critical_path(t, &SpanTree::build(t));
-                Out {
-                    trace_id: t.trace_id.display(&data.strings),
-                    duration_ns: t.duration_ns(),
-                    segments: segments
-                        .iter()
-                        .filter_map(|seg| {
-                            let span = t.span(seg.span)?;
-                            Some(Step {
-                                span_id: span.span_id.display(&data.strings),
-                                service: data.strings.get(t.service_of(span)).to_string(),
-                                operation: data.strings.get(span.name).to_string(),
-                                offset_ns: seg.start_ns.saturating_sub(t.start_ns),
-                                duration_ns: seg.end_ns.saturating_sub(seg.start_ns),
-                            })
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        if as_json {
-            return json(&all);
-        }
-        let mut out = String::new();
-        for (trace, o) in data.traces.iter().zip(&all) {
-            let _ = writeln!(out, "{}", trace_title(data, trace));
-            for s in &o.segments {
-                let _ = writeln!(
-                    out,
-                    "  +{:<10} {:>9}  {}: {} ({})",
-                    format_duration(s.offset_ns),
-                    format_duration(s.duration_ns),
-                    s.service,
-                    s.operation,
-                    s.span_id
-                );
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    fn compare_command(data: &Dataset, as_json: bool) -> Result<String, String> {
-        let (Some(a), Some(b)) = (data.traces.first(), data.traces.get(1)) else {
-            return Err(format!("compare needs two traces; {} loaded", data.traces.len()));
-        };
-        let result = compare(&data.strings, a, b);
-        if as_json {
-            return Ok(json(&result));
-        }
-        let mut out = format!("A = {}\nB = {}\n", trace_title(data, a), trace_title(data, b));
-        let _ = writeln!(out, "{:<8} {:>4} {:>4} {:>10} {:>10}  path", "status", "#A", "#B", "mean A", "mean B");
-        for r in &result.rows {
-            let _ = writeln!(
-                out,
-                "{:<8} {:>4} {:>4} {:>10} {:>10}  {}{}: {}",
-                r.status.as_str(),
-                r.count_a,
-                r.count_b,
-                format_duration(r.mean_a_ns),
-                format_duration(r.mean_b_ns),
-                "  ".repeat(r.depth.min(30) as usize),
-                r.service,
-                r.operation
-            );
-        }
-        Ok(out)
-    }
-}
+mod commands;
+mod diagnosis;

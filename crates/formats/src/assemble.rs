@@ -9,7 +9,8 @@
 //! 3. cut parent cycles;
 //! 4. place spans that have no start time at their parent's start;
 //! 5. undo clock skew between hosts (optional);
-//! 6. compute tree order (pre-order, siblings by start) and depth; flag children outside parents.
+//! 6. compute tree order (pre-order, siblings by start) and depth; flag children outside parents;
+//! 7. put the trace's log lines in time order and resolve their span ids (`logs.rs`).
 //!
 //! Depends on `model` only.
 
@@ -52,6 +53,7 @@ pub fn assemble(trace: &mut Trace, strings: &Interner, options: &AssembleOptions
     trace.order = order;
     flag_outside_parent(trace);
     compute_bounds(trace);
+    logs::resolve_logs(trace);
 }
 
 fn undo_previous(trace: &mut Trace) {
@@ -155,9 +157,20 @@ impl IdGroups {
         Some((g, self.groups.get(g as usize)?))
     }
 
+    /// The spans with id `id`, in file order.
+    fn with_id(&self, id: SpanId) -> impl Iterator<Item = SpanIdx> + '_ {
+        let first = self.of_id(id).map_or(NO_PARENT, |(_, group)| group.first[0]);
+        self.chain(first)
+    }
+
     /// The spans of a group, in file order.
     fn members<'a>(&'a self, group: &Group) -> impl Iterator<Item = SpanIdx> + 'a {
-        let mut cur = group.first[0];
+        self.chain(group.first[0])
+    }
+
+    /// The spans from `first` on along `next`.
+    fn chain(&self, first: SpanIdx) -> impl Iterator<Item = SpanIdx> + '_ {
+        let mut cur = first;
         std::iter::from_fn(move || {
             if cur == NO_PARENT {
                 return None;
@@ -611,6 +624,9 @@ fn compute_bounds(trace: &mut Trace) {
     trace.start_ns = start;
     trace.end_ns = end.max(start);
 }
+
+mod logs;
+pub use logs::sort_logs;
 
 #[cfg(test)]
 mod tests;

@@ -160,6 +160,16 @@ pub enum Detail {
     },
 }
 
+impl Detail {
+    /// The text of a detail given as text (a source's own warnings always are).
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Detail::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for Detail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -1,6 +1,7 @@
 //! The part of the UI state that lives in the address bar, so that a link reopens the same view
-//! and back/forward work: the page (traces, service map, analytics), selected trace, span, view
-//! and search, and the page-level selection (service, operation, hops, time window, sort).
+//! and back/forward work: the page (traces, service map, analytics, compare), selected trace,
+//! span, view and search, and the page-level selection (service, operation, hops, time window,
+//! sort; the compare page's traces or groups).
 //! Pure encoding and decoding of the query string; the `ui` layer reads and writes
 //! `location`/`history`. Depends on nothing but `view::trace_view::Tab`.
 
@@ -17,16 +18,19 @@ pub enum Page {
     Map,
     /// Latency statistics per service and operation, histograms and RED charts.
     Analytics,
+    /// Two traces, or two groups of traces, compared path by path.
+    Compare,
 }
 
 impl Page {
-    pub const ALL: [Page; 3] = [Page::Traces, Page::Map, Page::Analytics];
+    pub const ALL: [Page; 4] = [Page::Traces, Page::Map, Page::Analytics, Page::Compare];
 
     pub fn name(self) -> &'static str {
         match self {
             Page::Traces => "traces",
             Page::Map => "map",
             Page::Analytics => "analytics",
+            Page::Compare => "compare",
         }
     }
 
@@ -35,11 +39,39 @@ impl Page {
             Page::Traces => "Traces",
             Page::Map => "Service map",
             Page::Analytics => "Analytics",
+            Page::Compare => "Compare",
         }
     }
 
     pub fn parse(s: &str) -> Option<Page> {
         Page::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// How the compare page splits the loaded traces into two groups (`split=` in the address). The
+/// root operation whose traces are split is `service=` and `op=` (all traces when absent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareSplit {
+    /// `split=slowest-10`: the slowest 10% (A) against the rest (B).
+    Slowest { percent: u32 },
+    /// `split=window`: the traces that start in `window=` (A) against the others (B).
+    Window,
+}
+
+impl CompareSplit {
+    pub fn parse(s: &str) -> Option<CompareSplit> {
+        if s == "window" {
+            return Some(CompareSplit::Window);
+        }
+        let percent = s.strip_prefix("slowest-")?.parse().ok().filter(|p| (1..=100).contains(p))?;
+        Some(CompareSplit::Slowest { percent })
+    }
+
+    pub fn name(self) -> String {
+        match self {
+            CompareSplit::Slowest { percent } => format!("slowest-{percent}"),
+            CompareSplit::Window => "window".to_string(),
+        }
     }
 }
 
@@ -79,6 +111,10 @@ pub struct Route {
     pub resource: Option<AttrMatch>,
     /// How the service map groups its services (`group=namespace`).
     pub group: Option<MapGrouping>,
+    /// The compare page: trace ids of A and B (`a=`, `b=`), or a split into groups (`split=`).
+    pub a: Option<String>,
+    pub b: Option<String>,
+    pub split: Option<CompareSplit>,
     /// Parameters Strand does not own, kept as they were.
     pub other: Vec<(String, String)>,
 }
@@ -115,6 +151,9 @@ impl Route {
                 }
                 "resource" if AttrMatch::parse(&value).is_some() => route.resource = AttrMatch::parse(&value),
                 "group" if MapGrouping::parse(&value).is_some() => route.group = MapGrouping::parse(&value),
+                "a" if !value.is_empty() => route.a = Some(value),
+                "b" if !value.is_empty() => route.b = Some(value),
+                "split" => route.split = CompareSplit::parse(&value),
                 other => route.other.push((other.to_string(), value)),
             }
         }
@@ -187,6 +226,15 @@ impl Route {
         if let Some(group) = self.group {
             parts.push(format!("group={}", group.name()));
         }
+        if let Some(a) = &self.a {
+            parts.push(format!("a={}", encode(a)));
+        }
+        if let Some(b) = &self.b {
+            parts.push(format!("b={}", encode(b)));
+        }
+        if let Some(split) = self.split {
+            parts.push(format!("split={}", split.name()));
+        }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode(trace)));
             if let Some(span) = &self.span {
@@ -238,41 +286,7 @@ pub fn split_sort(s: &str) -> Option<(&str, bool)> {
     }
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` and `+`; invalid escapes are kept as they are, invalid UTF-8 is replaced.
-pub fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(v) = hex {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if b == b'+' { b' ' } else { b });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub use strand_model::url::{decode_component as decode, encode_component as encode};
 
 #[cfg(test)]
 mod tests {
@@ -358,5 +372,26 @@ mod tests {
         assert_eq!(Route::parse(&q), route);
         assert_eq!(Route::parse("?page=nope&window=1~x").page, Page::Traces);
         assert_eq!(Route::parse("?window=1~x").window, None);
+    }
+
+    #[test]
+    fn compare_page_round_trips() {
+        let traces = Route { page: Page::Compare, a: Some("4bf9".into()), b: Some("00ab".into()), ..Route::default() };
+        assert_eq!(traces.to_query(), "?page=compare&a=4bf9&b=00ab");
+        assert_eq!(Route::parse(&traces.to_query()), traces);
+        let slowest = Route {
+            page: Page::Compare,
+            service: Some("checkout".into()),
+            operation: Some("POST /orders".into()),
+            split: Some(CompareSplit::Slowest { percent: 10 }),
+            ..Route::default()
+        };
+        assert_eq!(slowest.to_query(), "?page=compare&service=checkout&op=POST%20%2Forders&split=slowest-10");
+        assert_eq!(Route::parse(&slowest.to_query()), slowest);
+        let window = Route::parse("?page=compare&window=5~9&split=window");
+        assert_eq!((window.split, window.window), (Some(CompareSplit::Window), Some((5, 9))));
+        for bad in ["slowest-0", "slowest-101", "slowest-x", "fastest-10", ""] {
+            assert_eq!(CompareSplit::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -1,0 +1,55 @@
+//! Hooks shared by components.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, ResizeObserver, ResizeObserverEntry};
+use yew::prelude::*;
+
+/// The size of an element (its client width and height in CSS pixels), kept up to date with a
+/// `ResizeObserver`. Follows the element if the `NodeRef` comes to point at another one (or at
+/// one only after the first render).
+#[hook]
+pub fn use_element_size(node: NodeRef) -> (f64, f64) {
+    type Observed = (Element, ResizeObserver, Closure<dyn FnMut(js_sys::Array)>);
+    let size = use_state_eq(|| (0.0f64, 0.0f64));
+    let observed = use_mut_ref(|| None::<Observed>);
+    {
+        let size = size.clone();
+        let observed = observed.clone();
+        use_effect(move || {
+            let current = node.cast::<Element>();
+            let unchanged = match (observed.borrow().as_ref(), current.as_ref()) {
+                (Some((el, _, _)), Some(cur)) => el == cur,
+                (None, None) => true,
+                _ => false,
+            };
+            if !unchanged {
+                if let Some((_, obs, _)) = observed.borrow_mut().take() {
+                    obs.disconnect();
+                }
+                if let Some(el) = current {
+                    let measure = |el: &Element| (f64::from(el.client_width()), f64::from(el.client_height()));
+                    size.set(measure(&el));
+                    let size = size.clone();
+                    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                        if let Ok(entry) = entries.get(0).dyn_into::<ResizeObserverEntry>() {
+                            size.set(measure(&entry.target()));
+                        }
+                    });
+                    if let Ok(obs) = ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+                        obs.observe(&el);
+                        *observed.borrow_mut() = Some((el, obs, callback));
+                    }
+                }
+            }
+        });
+    }
+    use_effect_with((), move |_| {
+        move || {
+            if let Some((_, obs, _)) = observed.borrow_mut().take() {
+                obs.disconnect();
+            }
+        }
+    });
+    *size
+}
