@@ -7,7 +7,7 @@ use std::rc::Rc;
 use strand_analysis::stats::trace_stats;
 use strand_view::spans_table::{group_choices, stats_rows, StatsColumn, StatsSort};
 use strand_view::trace_view::TraceAnalysis;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -52,9 +52,8 @@ pub fn view(props: &StatsTabProps) -> Html {
         let group = group.clone();
         let sort = sort.clone();
         Callback::from(move |e: Event| {
-            // `<select>`'s value, read without the HtmlSelectElement binding.
-            let value = e.target().and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok());
-            if let Some(value) = value.and_then(|v| v.as_string()) {
+            let value = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value());
+            if let Some(value) = value {
                 group.set(value);
                 sort.set(StatsSort::default());
             }
