@@ -63,7 +63,7 @@ pub fn view(props: &StatsTabProps) -> Html {
     let header = StatsColumn::ALL.iter().map(|&column| {
         let onclick = {
             let sort = sort.clone();
-            Callback::from(move |_: MouseEvent| sort.set(sort.clicked(column)))
+            Callback::from(move |_: MouseEvent| sort.set(Some(strand_view::sort::clicked(*sort, column))))
         };
         let numeric = column != StatsColumn::Group;
         let label = if column == StatsColumn::Group {
@@ -71,13 +71,13 @@ pub fn view(props: &StatsTabProps) -> Html {
         } else {
             column.label().to_string()
         };
-        let arrow = match sort.aria(column) {
+        let arrow = match strand_view::sort::aria(*sort, column) {
             "ascending" => " ▲",
             "descending" => " ▼",
             _ => "",
         };
         html! {
-            <th class={classes!(numeric.then_some("num"))} aria-sort={sort.aria(column)}>
+            <th class={classes!(numeric.then_some("num"))} aria-sort={strand_view::sort::aria(*sort, column)}>
                 <button class="sort-button" {onclick}>{ label }{ arrow }</button>
             </th>
         }
