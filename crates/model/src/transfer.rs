@@ -11,14 +11,19 @@ use super::ids::{SpanId, TraceId};
 use super::logs::LogRecord;
 use super::strings::{Interner, StrId};
 use super::trace::{
-    DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanKind,
-    StatusCode, Trace, Value,
+    DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, StatusCode, Trace,
+    Value,
 };
-use super::warnings::{Detail, Warning, WarningKind};
+use super::warnings::{Detail, Warning};
 
 /// The layout's version: `02` added log lines (per trace: records, resources, scopes); `03`
 /// warning details as numbers (`Detail`) and the encoder's `extra` bytes.
 const MAGIC: &[u8; 8] = b"STRAND03";
+
+mod codes;
+mod source;
+use codes::{kind_code, warning_code, KINDS, WARNINGS};
+pub use source::{OwnedSource, SliceSource, Source};
 
 /// How many bytes a decoder asks its source for at a time.
 pub const CHUNK: usize = 1 << 20;
@@ -338,89 +343,8 @@ impl Writer {
     }
 }
 
-const KINDS: [SpanKind; 6] = [
-    SpanKind::Unspecified,
-    SpanKind::Internal,
-    SpanKind::Server,
-    SpanKind::Client,
-    SpanKind::Producer,
-    SpanKind::Consumer,
-];
-
-const WARNINGS: [WarningKind; 17] = [
-    WarningKind::MissingStartTime,
-    WarningKind::MissingDuration,
-    WarningKind::NegativeDuration,
-    WarningKind::InvalidValue,
-    WarningKind::MissingService,
-    WarningKind::MissingSpanId,
-    WarningKind::MissingTraceId,
-    WarningKind::MergedFragment,
-    WarningKind::DuplicateDropped,
-    WarningKind::FromSource,
-    WarningKind::UnknownValue,
-    WarningKind::Orphan,
-    WarningKind::SelfParent,
-    WarningKind::Cycle,
-    WarningKind::DuplicateSpanId,
-    WarningKind::ClockSkew,
-    WarningKind::OutsideParent,
-];
-
-fn kind_code(kind: SpanKind) -> u8 {
-    KINDS.iter().position(|&k| k == kind).and_then(|i| u8::try_from(i).ok()).unwrap_or(0)
-}
-
-fn warning_code(kind: WarningKind) -> u8 {
-    WARNINGS.iter().position(|&k| k == kind).and_then(|i| u8::try_from(i).ok()).unwrap_or(u8::MAX)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding
-
-/// Where a decoder gets the encoded bytes from, a piece at a time.
-pub trait Source {
-    /// Appends up to `max` (at least one, unless the source is exhausted) more bytes to `out`
-    /// and returns how many it appended; 0 means the end.
-    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize;
-}
-
-/// A source over bytes already in memory.
-pub struct SliceSource<'a> {
-    pub bytes: &'a [u8],
-}
-
-impl Source for SliceSource<'_> {
-    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
-        let n = max.min(self.bytes.len());
-        let (head, tail) = self.bytes.split_at(n);
-        out.extend_from_slice(head);
-        self.bytes = tail;
-        n
-    }
-}
-
-/// A source that owns its bytes.
-pub struct OwnedSource {
-    bytes: Vec<u8>,
-    pos: usize,
-}
-
-impl OwnedSource {
-    pub fn new(bytes: Vec<u8>) -> OwnedSource {
-        OwnedSource { bytes, pos: 0 }
-    }
-}
-
-impl Source for OwnedSource {
-    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
-        let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
-        let n = max.min(rest.len());
-        out.extend_from_slice(rest.get(..n).unwrap_or(&[]));
-        self.pos += n;
-        n
-    }
-}
 
 /// Decodes an encoding made by [`encode`] from bytes in memory.
 pub fn decode_slice(bytes: &[u8], strings: &mut Interner) -> Result<Decoded> {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::dump::dump_trace;
+use crate::{SpanKind, WarningKind};
 
 fn sample(strings: &mut Interner) -> Trace {
     let mut t = Trace::new(TraceId::Hex(0xabc));
