@@ -37,6 +37,7 @@ mod store;
 mod trace_page;
 mod trace_table;
 mod url;
+mod warm;
 mod waterfall;
 
 /// Whether this instance of the module runs in the import worker (then there is no page).
@@ -47,6 +48,11 @@ pub fn in_worker() -> bool {
 /// The import worker's job handler (exported by `main.rs`).
 pub async fn run_worker_job(job: wasm_bindgen::JsValue) {
     worker::run_job(job).await;
+}
+
+/// One step of the import worker's warm-up (exported by `main.rs`); false when done.
+pub fn warm_worker(step: u32) -> bool {
+    worker::warm_up(step)
 }
 
 /// Entry point of the app: installs the panic banner and mounts the root component.
