@@ -51,6 +51,17 @@ fn bad(what: &str) -> TransferError {
 
 /// Encodes traces, dependency links and notes whose string ids belong to `strings`.
 pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLink], notes: &[String]) -> Vec<u8> {
+    let traces: Vec<&Trace> = traces.iter().collect();
+    encode_refs(strings, &traces, dependencies, notes)
+}
+
+/// Encodes some of a dataset's traces (those kept across reloads) with its dependency links;
+/// decoded like any other encoding.
+pub fn encode_selected(strings: &Interner, traces: &[&Trace], dependencies: &[DependencyLink]) -> Vec<u8> {
+    encode_refs(strings, traces, dependencies, &[])
+}
+
+fn encode_refs(strings: &Interner, traces: &[&Trace], dependencies: &[DependencyLink], notes: &[String]) -> Vec<u8> {
     let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
     let mut w = Writer { out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140) };
     w.out.extend_from_slice(MAGIC);

@@ -14,7 +14,7 @@ use strand_analysis::stats::{
     DatasetStats, LatencySummary, RedBucket, RedSeries, SpanFilter, SpanMetric, Window, HISTOGRAM_BOUNDS_NS,
 };
 use strand_model::dump::value_text;
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{display_zone_label, format_duration, format_timestamp, format_timestamp_utc};
 use strand_model::{Dataset, SpanKind, StatusCode};
 
 /// Which table the page shows.
@@ -608,7 +608,7 @@ pub fn red_charts(series: &RedSeries, width: f64, height: f64) -> RedCharts {
 pub fn red_tooltip(bucket: &RedBucket) -> Vec<String> {
     let secs = bucket.end_ns.saturating_sub(bucket.start_ns) as f64 / 1e9;
     // Clock times, with the dates when the interval crosses midnight.
-    let (from, to) = (format_timestamp_utc(bucket.start_ns), format_timestamp_utc(bucket.end_ns));
+    let (from, to) = (format_timestamp(bucket.start_ns), format_timestamp(bucket.end_ns));
     let same_day = from.get(..10) == to.get(..10);
     let clock = |s: &str| {
         if same_day {
@@ -618,9 +618,10 @@ pub fn red_tooltip(bucket: &RedBucket) -> Vec<String> {
         }
     };
     let mut lines = vec![format!(
-        "{} – {} ({})",
+        "{} – {} {} ({})",
         clock(&from),
         clock(&to),
+        display_zone_label(),
         format_duration(bucket.end_ns.saturating_sub(bucket.start_ns))
     )];
     let rate = if secs > 0.0 { format!(" · {}", format_rate(bucket.count as f64 / secs)) } else { String::new() };
@@ -1161,7 +1162,7 @@ GET frontend 1000..2501000 server
         assert_eq!(charts.duration.series.len(), 2);
         let first = series.buckets.first().expect("a bucket");
         expect![[r#"
-            14:03:27.500 – 14:03:27.616 (116ms)
+            14:03:27.500 – 14:03:27.616 UTC (116ms)
             25 spans · 216/s
             3 errors
             p50 28.2ms · p99 742ms"#]]

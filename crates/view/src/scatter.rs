@@ -3,7 +3,7 @@
 //! Depends on `model` and `view::trace_list`.
 
 use crate::trace_list::TraceSummary;
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{display_zone_label, format_duration, format_timestamp};
 
 /// The y scale of the plot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,8 +114,8 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
         plot.x_ticks.push(Tick { pos: x_of(t), label: time_label(t, step) });
         t = t.saturating_add(step);
     }
-    let day = format_timestamp_utc(t_min);
-    plot.x_caption = format!("start time (UTC) · {}", day.get(..10).unwrap_or(&day));
+    let day = format_timestamp(t_min);
+    plot.x_caption = format!("start time ({}) · {}", display_zone_label(), day.get(..10).unwrap_or(&day));
 
     // y: durations.
     let d_max = rows.iter().map(|r| r.duration_ns).max().unwrap_or(0).max(1);
@@ -237,7 +237,7 @@ pub(crate) fn time_step(raw_ns: f64) -> i64 {
 
 /// A tick label precise enough for the step: `HH:MM:SS.mmm`, `HH:MM:SS`, `HH:MM` or the date.
 pub(crate) fn time_label(t_ns: i64, step_ns: i64) -> String {
-    let text = format_timestamp_utc(t_ns); // YYYY-MM-DD HH:MM:SS.mmm
+    let text = format_timestamp(t_ns); // YYYY-MM-DD HH:MM:SS.mmm, in the display zone
     let range = if step_ns < 1_000_000_000 {
         11..23
     } else if step_ns < 60_000_000_000 {
