@@ -130,7 +130,7 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
             </header>
 
             <dl class="details-facts">
-                <div><dt>{ "Start" }</dt><dd title={d.start_utc.clone()}>{ &d.start_offset }</dd></div>
+                <div><dt>{ "Start" }</dt><dd title={d.started.clone()}>{ &d.start_offset }</dd></div>
                 <div><dt>{ "Duration" }</dt><dd>{ &d.duration }</dd></div>
                 <div><dt>{ "Self time" }</dt><dd>{ &d.self_time }</dd></div>
                 <div><dt>{ "Critical path" }</dt>
@@ -139,7 +139,7 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
                     </dd>
                 </div>
                 <div class="wide"><dt>{ "Share" }</dt><dd>{ share_line }</dd></div>
-                <div class="wide"><dt>{ "Started" }</dt><dd class="details-muted">{ &d.start_utc }</dd></div>
+                <div class="wide"><dt>{ "Started" }</dt><dd class="details-muted">{ &d.started }</dd></div>
             </dl>
 
             <section class="details-section details-ids">

@@ -68,7 +68,7 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
         };
         html! {
             <th class={classes!(column.numeric().then_some("num"))} aria-sort={sort.aria(column)}>
-                <button class="sort-button" {onclick}>{ column.label() }{ arrow }</button>
+                <button class="sort-button" {onclick}>{ column.header() }{ arrow }</button>
             </th>
         }
     });

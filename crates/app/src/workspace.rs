@@ -246,8 +246,8 @@ impl App {
     pub(crate) fn set_settings(&mut self, settings: Settings) -> Vec<Effect> {
         let before = std::mem::replace(&mut self.settings, settings);
         let mut effects = vec![Effect::SaveSettings(self.settings.serialize())];
-        if before.time_zone != self.settings.time_zone {
-            // Formatted times are cached with the data's generation.
+        if before.time_zone != self.settings.time_zone || before.theme != self.settings.theme {
+            // Formatted times and canvas drawings are cached with the data's generation.
             self.bump();
         }
         if before.keep_data && !self.settings.keep_data {

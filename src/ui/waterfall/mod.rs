@@ -14,7 +14,7 @@ use minimap::{draw_minimap, MINIMAP_BAND_PX, MINIMAP_ERROR_PX};
 use row::{render_row, RowFlags};
 use std::cell::RefCell;
 use std::rc::Rc;
-use strand_app::interaction::waterfall::{key_command, name_width, Drag, DragMove, Edge, KeyCommand, DEFAULT_NAME_PX};
+use strand_app::interaction::waterfall::{default_name_width, key_command, name_width, Drag, DragMove, Edge, KeyCommand};
 use strand_model::time::format_duration;
 use strand_view::search::SearchResult;
 use strand_view::trace_view::TraceAnalysis;
@@ -125,7 +125,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
 
     let zoom = use_state(|| None::<(TraceKey, TimeWindow)>);
     let show_critical = use_state(|| false);
-    let name_px = use_state(|| DEFAULT_NAME_PX);
+    // None until the user drags the splitter: then the width follows the viewport.
+    let name_px = use_state(|| None::<f64>);
     let drag = use_state(|| None::<Drag>);
     let scroll_ref = use_node_ref();
     // The viewport's size, from a ResizeObserver (no layout reads in handlers); a guess until
@@ -247,7 +248,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     };
     let zoomed = window != bounds;
     let (viewport_w, viewport_h) = viewport;
-    let name_w = name_width(*name_px, viewport_w);
+    let name_w = name_width(name_px.unwrap_or_else(|| default_name_width(viewport_w)), viewport_w);
     let timeline_w = (viewport_w - name_w).max(1.0);
     let range = rows_in_view(rows.len(), ROW_PX, viewport_h, *scroll_top.borrow(), OVERSCAN);
     *rendered_range.borrow_mut() = Some(range);
@@ -464,7 +465,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             match current.moved(x, bounds, viewport_w) {
                 DragMove::Drag(next) => drag.set(Some(next)),
                 DragMove::Window(next) => set_window(next),
-                DragMove::NameWidth(px) => name_px.set(px),
+                DragMove::NameWidth(px) => name_px.set(Some(px)),
             }
         })
     };

@@ -108,6 +108,12 @@ pub fn fraction_in(client_x: f64, left_px: f64, width_px: f64) -> f64 {
 }
 
 /// The name column's width for a wanted width in a viewport `viewport_w` wide.
+/// The name column's width before the user drags it: 40 % of the waterfall, at least
+/// [`DEFAULT_NAME_PX`] and at most 640 px, so deep spans keep their names on wide screens.
+pub fn default_name_width(viewport_w: f64) -> f64 {
+    (viewport_w * 0.4).clamp(DEFAULT_NAME_PX, 640.0)
+}
+
 pub fn name_width(wanted_px: f64, viewport_w: f64) -> f64 {
     wanted_px.clamp(MIN_NAME_PX, (viewport_w - MIN_TIMELINE_PX).max(MIN_NAME_PX))
 }
