@@ -123,6 +123,7 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
                     </span>
                     <span class="badge details-kind">{ d.kind.as_str() }</span>
                     <span class={classes!("badge", "details-status", status_class)}>{ d.status.as_str() }</span>
+                    <super::copy_link::CopyLink route={props.route.clone()} what="span" />
                 </div>
                 if !d.status_message.is_empty() {
                     <p class={classes!("details-status-message", status_class)}>{ &d.status_message }</p>

@@ -14,6 +14,7 @@ pub use panic::show_banner as show_error_banner;
 mod analytics;
 mod charts;
 mod compare;
+mod copy_link;
 mod details;
 mod download;
 mod fetch;

@@ -199,7 +199,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
         <section class="trace-page" aria-label="Trace">
             <div class="trace-header">
                 <h2>
-                    <span class="service">{ &summary.root_service }</span>{ " " }
+                    <span class="service">{ strand_model::format::service_label(&summary.root_service) }</span>{ " " }
                     <span class="op">{ &summary.root_name }</span>
                 </h2>
                 <dl class="facts">
@@ -211,6 +211,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <div><dt>{ "Errors" }</dt><dd class={classes!((summary.errors > 0).then_some("has-errors"))}>{ summary.errors }</dd></div>
                     <div><dt>{ "Warnings" }</dt><dd class={classes!((summary.warnings > 0).then_some("has-warnings"))}>{ summary.warnings }</dd></div>
                     <div><dt>{ "Trace id" }</dt><dd class="mono">{ &summary.trace_id }</dd></div>
+                    <div><dt class="visually-hidden">{ "Link" }</dt><dd><super::copy_link::CopyLink route={Route { span: None, ..props.route.clone() }} what="trace" /></dd></div>
                 </dl>
                 if !warnings.is_empty() {
                     <div class="warnings" role="note">

@@ -149,7 +149,7 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                                 <tr key={row.index} class={classes!("trace-row", selected.then_some("selected"))} {onclick}
                                     aria-selected={selected.to_string()}>
                                     <td class="root-cell">
-                                        <span class="service">{ &row.root_service }</span>{ " " }
+                                        <span class="service">{ strand_model::format::service_label(&row.root_service) }</span>{ " " }
                                         <span class="op">{ &row.root_name }</span>
                                     </td>
                                     <td>{ &row.start }</td>
@@ -165,7 +165,13 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                     </tbody>
                 </table>
                 if visible.is_empty() {
-                    <p class="muted list-empty">{ "No loaded trace matches this filter. Remove a filter above to see more." }</p>
+                    <p class="muted list-empty">{
+                        if !filter.is_empty() {
+                            "No loaded trace matches this filter. Remove a filter above to see more."
+                        } else {
+                            "No traces are loaded: what is loaded has no spans (dependency links show on the Service map)."
+                        }
+                    }</p>
                 }
             </section>
         </>

@@ -45,6 +45,15 @@ pub fn plural(n: u64, noun: &str) -> String {
     format!("{noun}{}", if es { "es" } else { "s" })
 }
 
+/// A service's name as shown: spans without one say so instead of leaving a blank cell.
+pub fn service_label(name: &str) -> &str {
+    if name.is_empty() {
+        "(no service)"
+    } else {
+        name
+    }
+}
+
 /// A byte size in decimal units: `512 bytes`, `4.9 MB`, `1.2 GB`.
 pub fn bytes(n: f64) -> String {
     const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];

@@ -14,7 +14,7 @@ use minimap::{draw_minimap, MINIMAP_BAND_PX, MINIMAP_ERROR_PX};
 use row::{render_row, RowFlags};
 use std::cell::RefCell;
 use std::rc::Rc;
-use strand_app::interaction::waterfall::{default_name_width, key_command, name_width, Drag, DragMove, Edge, KeyCommand};
+use strand_app::interaction::waterfall::{default_name_width, key_command, slivers_hint, name_width, Drag, DragMove, Edge, KeyCommand};
 use strand_model::time::format_duration;
 use strand_view::search::SearchResult;
 use strand_view::trace_view::TraceAnalysis;
@@ -123,6 +123,14 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         }
     });
 
+    let slivers = use_memo((props.data.generation, props.trace_index), {
+        let data = props.data.clone();
+        move |&(_, index)| {
+            let data = data.borrow();
+            let trace = data.traces.get(index)?;
+            slivers_hint(trace.spans.iter().map(|s| s.duration_ns), trace.duration_ns())
+        }
+    });
     let zoom = use_state(|| None::<(TraceKey, TimeWindow)>);
     let show_critical = use_state(|| false);
     // None until the user drags the splitter: then the width follows the viewport.
@@ -535,6 +543,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             format_duration(window.end_ns.saturating_sub(trace.start_ns)),
             format_duration(bounds.duration_ns())
         )
+    } else if let Some(hint) = *slivers {
+        hint.to_string()
     } else {
         "Drag across the ruler or the overview to zoom".to_string()
     };

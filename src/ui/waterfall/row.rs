@@ -89,7 +89,7 @@ pub(super) fn render_row(view: &RowView, flags: &RowFlags) -> Html {
                 if view.error {
                     <span class="wf-error-mark" title="error" aria-label="error">{ "!" }</span>
                 }
-                <span class="wf-service">{ &view.service }</span>
+                <span class="wf-service">{ strand_model::format::service_label(&view.service) }</span>
                 <span class="wf-span-name">{ &view.name }</span>
             </div>
             <div class="wf-timeline" role="gridcell">{ timeline }</div>
