@@ -16,7 +16,14 @@ pub struct NoticeAreaProps {
 #[function_component(NoticeArea)]
 pub fn notice_area(props: &NoticeAreaProps) -> Html {
     let dismiss_all = props.store.callback(|_: MouseEvent| Action::DismissAll);
-    let count = props.groups.len();
+    let count: usize = props
+        .groups
+        .iter()
+        .map(|g| match g {
+            NoticeGroup::One(_) => 1,
+            NoticeGroup::Summary { notices, .. } => notices.len(),
+        })
+        .sum();
     html! {
         <div class="notices">
             { for props.groups.iter().map(|g| match g {

@@ -60,14 +60,13 @@ pub fn traces_view(props: &TracesViewProps) -> Html {
             }
         });
     }
-    // A page opened on a link to a trace shows that trace: scroll it into view once.
+    // The trace takes the screen: opening one (a link, a load, a row, a dot, Previous/Next) or
+    // folding the list scrolls it up under the list bar; the list is one scroll or key away.
     let trace_ref = use_node_ref();
-    let scrolled = use_mut_ref(|| false);
     {
         let trace_ref = trace_ref.clone();
-        let linked = props.route.trace.is_some() && props.selected.is_some();
-        use_effect_with(linked, move |&linked| {
-            if linked && !std::mem::replace(&mut *scrolled.borrow_mut(), true) {
+        use_effect_with((props.selected, collapsed), move |&(selected, _)| {
+            if selected.is_some() {
                 if let Some(el) = trace_ref.cast::<web_sys::Element>() {
                     el.scroll_into_view();
                 }

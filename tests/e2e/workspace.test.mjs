@@ -70,8 +70,10 @@ test('a reload restores the workspace and the selected span, scrolled into view'
   await open(page);
   await loadFiles(page, [HOTROD, 'zipkin-v2_yelp.json']);
   await page.click(`tr.trace-row:has-text("frontend")`);
-  // A span deep in the trace, so that the restored view has to scroll to it.
-  await page.locator('.wf-row').nth(30).click();
+  // The last span of the trace, so that the restored view has to scroll to it.
+  await page.locator('.wf-row').first().click();
+  await page.press('.wf-scroll', 'End');
+  await page.waitForFunction(() => document.querySelector('.wf-row.selected')?.getAttribute('aria-rowindex') === '40');
   await page.waitForSelector('.span-details');
   const url = page.url();
   assert.match(url, new RegExp(`trace=${HOTROD_TRACE}&span=`));
@@ -125,6 +127,7 @@ test('a link to a trace that is not loaded says so and opens its file', async ()
   assert.equal(await page.locator('.missing-trace').count(), 0);
   assert.match(await page.textContent('.trace-header'), new RegExp(HOTROD_TRACE));
   assert.match(page.url(), new RegExp(`trace=${HOTROD_TRACE}`));
+  await waitKept(page);
 
   // With other traces loaded, the panel stays above the list.
   await page.goto(server.url + '?trace=00000000000000000000000000000abc');
@@ -179,7 +182,7 @@ test('a batch of files folds into one notice that stays with the list', async ()
   await page.waitForSelector('.map-node');
   const onMap = await page.locator('.notices .notice').allInnerTexts();
   assert.equal(onMap.length, 1);
-  assert.match(onMap[0], /6 files: 1 failed/);
+  assert.match(onMap[0], /Cargo\.toml: not valid JSON/);
   await page.click('button.page-link[data-page=traces]');
   await page.click('button:has-text("Dismiss all")');
   assert.equal(await page.locator('.notices .notice').count(), 0);
@@ -222,7 +225,7 @@ test('the time zone changes every absolute time shown, and its name is shown wit
   await page.locator('.wf-row').first().click();
   await page.waitForSelector('.span-details');
   const utc = await shownTimes(page);
-  assert.equal(utc.header, 'Start (UTC)');
+  assert.match(utc.header, /^Start \(UTC\)/);
   assert.equal(utc.row, '2026-08-19 09:40:04.504');
   assert.equal(utc.start, '2026-08-19 09:40:04.504');
   assert.match(utc.started, /^2026-08-19 09:40:04\.504 UTC$/);
@@ -233,7 +236,7 @@ test('the time zone changes every absolute time shown, and its name is shown wit
   await page.fill('input.zone-name', 'Asia/Kolkata');
   await page.press('input.zone-name', 'Enter');
   await page.locator('input.zone-name').evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
-  await page.waitForFunction(() => document.querySelector('.trace-list th:nth-child(2)')?.textContent === 'Start (Asia/Kolkata)');
+  await page.waitForFunction(() => document.querySelector('.trace-list th:nth-child(2)')?.textContent.startsWith('Start (Asia/Kolkata)'));
   const kolkata = await shownTimes(page);
   assert.equal(kolkata.row, '2026-08-19 15:10:04.504');
   assert.equal(kolkata.start, '2026-08-19 15:10:04.504');
@@ -242,7 +245,7 @@ test('the time zone changes every absolute time shown, and its name is shown wit
   // A zone with daylight saving time: New York is UTC-4 in August.
   await page.fill('input.zone-name', 'America/New_York');
   await page.locator('input.zone-name').evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
-  await page.waitForFunction(() => document.querySelector('.trace-list th:nth-child(2)')?.textContent === 'Start (America/New_York)');
+  await page.waitForFunction(() => document.querySelector('.trace-list th:nth-child(2)')?.textContent.startsWith('Start (America/New_York)'));
   assert.equal((await shownTimes(page)).row, '2026-08-19 05:40:04.504');
   // An unknown zone is refused with a message, and the shown times stay.
   await page.fill('input.zone-name', 'Mars/Olympus');
@@ -251,7 +254,7 @@ test('the time zone changes every absolute time shown, and its name is shown wit
   assert.equal((await shownTimes(page)).row, '2026-08-19 05:40:04.504');
   await page.reload();
   await page.waitForSelector('.span-details');
-  assert.equal((await shownTimes(page)).header, 'Start (America/New_York)', 'the setting is kept');
+  assert.match((await shownTimes(page)).header, /^Start \(America\/New_York\)/, 'the setting is kept');
   await context.close();
 });
 
@@ -283,10 +286,11 @@ test('the list folds away with L and stays folded', async () => {
   assert.ok(topbar.height <= 56, `the top bar is one line at 1000 px (${topbar.height}px)`);
   await page.keyboard.press('l');
   await page.waitForSelector('.list-panel', { state: 'detached' });
-  const rows = await page.locator('.wf-scroll').boundingBox();
-  assert.ok(rows.y < 420, `the waterfall's rows start high on the page (${rows.y}px)`);
   await screenshot(page, 'workspace-folded-1000');
+  const rows = await page.locator('.wf-scroll').boundingBox();
+  assert.ok(rows.y + rows.height <= 700 && rows.height >= 240, `the waterfall's rows fill the screen (${rows.y}px, ${rows.height}px high)`);
   await page.click('.list-bar button:has-text("Previous")');
+  await waitKept(page);
   await page.reload();
   await page.waitForSelector('.wf-row');
   assert.equal(await page.locator('.list-panel').count(), 0, 'the choice is kept');

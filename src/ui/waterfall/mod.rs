@@ -209,6 +209,17 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             }
         });
     }
+    // The viewport's height is a guess until it is measured: once it is (a page opened on a
+    // link), reveal the selection again with the real height.
+    {
+        let reveal = reveal.clone();
+        let selected = props.selected;
+        use_effect_with((measured.1 > 0.0, key), move |&(known, (_, index))| {
+            if let (true, Some(span)) = (known, selected) {
+                reveal(span, index, ScrollTo::Nearest);
+            }
+        });
+    }
     {
         let reveal = reveal.clone();
         use_effect_with((props.focus_match, key), move |&(focus, (_, index))| {
