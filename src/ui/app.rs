@@ -169,7 +169,7 @@ pub fn app() -> Html {
                     <button class="btn primary" onclick={open_picker.clone()}>{ "Open files…" }</button>
                     // On the welcome page its twin is in the drop zone.
                     if has_traces {
-                        <button class="btn" onclick={load_demo.clone()}>{ "Open the demo trace" }</button>
+                        <button class="btn demo-button" onclick={load_demo.clone()}>{ "Open the demo trace" }</button>
                     }
                     <super::load_ui::PasteJson store={store.clone()} />
                     <label class="toggle" title="Shift spans on other hosts that lie outside their caller, as Jaeger and Zipkin do">

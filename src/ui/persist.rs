@@ -27,9 +27,7 @@ pub fn restore(store: &Store) {
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
         let action = match read().await {
-            Ok(Some((array, meta))) => {
-                Action::Restored { payload: Box::new(JsSource { array, offset: 0 }), meta }
-            }
+            Ok(Some((array, meta))) => Action::Restored { payload: Box::new(JsSource { array, offset: 0 }), meta },
             Ok(None) => Action::NothingRestored { error: None },
             Err(error) => Action::NothingRestored { error: Some(error) },
         };

@@ -34,7 +34,10 @@ pub fn traces_view(props: &TracesViewProps) -> Html {
         let store = props.store.clone();
         let settings = props.settings.clone();
         Callback::from(move |()| {
-            store.dispatch(Action::SetSettings(Settings { list_collapsed: !settings.list_collapsed, ..settings.clone() }))
+            store.dispatch(Action::SetSettings(Settings {
+                list_collapsed: !settings.list_collapsed,
+                ..settings.clone()
+            }))
         })
     };
     // "L" outside text fields folds or unfolds the list.
@@ -81,11 +84,14 @@ pub fn traces_view(props: &TracesViewProps) -> Html {
     let step = |delta: isize| {
         let on_select = props.on_select.clone();
         let target = props.selected.and_then(|i| i.checked_add_signed(delta)).filter(|&i| i < total);
-        (target, Callback::from(move |_: MouseEvent| {
-            if let Some(i) = target {
-                on_select.emit(i);
-            }
-        }))
+        (
+            target,
+            Callback::from(move |_: MouseEvent| {
+                if let Some(i) = target {
+                    on_select.emit(i);
+                }
+            }),
+        )
     };
     let (prev_target, prev) = step(-1);
     let (next_target, next) = step(1);

@@ -58,7 +58,12 @@ pub const FOLD_AT: usize = 5;
 pub enum NoticeGroup {
     One(Notice),
     /// `33 files: 31 loaded, 2 failed`, with the batch's notices to show on request.
-    Summary { batch: u64, text: String, errors: usize, notices: Vec<Notice> },
+    Summary {
+        batch: u64,
+        text: String,
+        errors: usize,
+        notices: Vec<Notice>,
+    },
 }
 
 impl Notices {
@@ -205,7 +210,10 @@ mod tests {
                 "Workspace: Cleared"
             ]
         );
-        assert_eq!(describe(notices.shown(false)), ["Error: b.json: broken", "Error: g.json: broken", "Error: h.json: broken", "Workspace: Cleared"]);
+        assert_eq!(
+            describe(notices.shown(false)),
+            ["Error: b.json: broken", "Error: g.json: broken", "Error: h.json: broken", "Workspace: Cleared"]
+        );
         let batch = notices.list.get(5).map(|n| n.batch).unwrap();
         notices.dismiss_batch(batch);
         notices.withdraw(NoticeAction::UndoClear);

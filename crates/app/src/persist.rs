@@ -41,12 +41,7 @@ impl KeptMeta {
 
     /// `33 traces, 12,040 spans (4.1 MB)`.
     pub fn describe(&self) -> String {
-        format!(
-            "{}, {} ({})",
-            counted(self.traces, "trace"),
-            counted(self.spans, "span"),
-            bytes(self.bytes as f64)
-        )
+        format!("{}, {} ({})", counted(self.traces, "trace"), counted(self.spans, "span"), bytes(self.bytes as f64))
     }
 }
 
@@ -101,11 +96,7 @@ fn finish(bytes: Vec<u8>, traces: &[&Trace], evicted: u64, skew: bool) -> Snapsh
 
 /// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`.
 pub fn restored_text(meta: &KeptMeta) -> String {
-    format!(
-        "Restored {} from your last session ({}).",
-        counted(meta.traces, "trace"),
-        bytes(meta.bytes as f64)
-    )
+    format!("Restored {} from your last session ({}).", counted(meta.traces, "trace"), bytes(meta.bytes as f64))
 }
 
 /// Said when the limit left traces out of the kept copy.

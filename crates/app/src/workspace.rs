@@ -122,7 +122,8 @@ impl App {
                 self.keep.kept = Some(meta.clone());
                 self.notices.workspace(
                     persist::restored_text(&meta),
-                    vec!["Kept in this browser only. Forget deletes the kept copy; Settings turns keeping off.".to_string()],
+                    vec!["Kept in this browser only. Forget deletes the kept copy; Settings turns keeping off."
+                        .to_string()],
                     Some(NoticeAction::ForgetKept),
                 );
                 self.land();

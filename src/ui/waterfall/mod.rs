@@ -14,7 +14,9 @@ use minimap::{draw_minimap, MINIMAP_BAND_PX, MINIMAP_ERROR_PX};
 use row::{render_row, RowFlags};
 use std::cell::RefCell;
 use std::rc::Rc;
-use strand_app::interaction::waterfall::{default_name_width, key_command, slivers_hint, name_width, Drag, DragMove, Edge, KeyCommand};
+use strand_app::interaction::waterfall::{
+    default_name_width, key_command, name_width, slivers_hint, Drag, DragMove, Edge, KeyCommand,
+};
 use strand_model::time::format_duration;
 use strand_view::search::SearchResult;
 use strand_view::trace_view::TraceAnalysis;

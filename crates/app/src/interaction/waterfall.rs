@@ -118,8 +118,9 @@ pub fn slivers_hint(durations_ns: impl Iterator<Item = i64>, trace_ns: i64) -> O
         total += 1;
         thin += u64::from(d < threshold);
     }
-    (total >= 5 && thin * 5 >= total * 4)
-        .then_some("Most spans are under 0.5% of this trace: drag across the overview or the ruler, or press +, to zoom in")
+    (total >= 5 && thin * 5 >= total * 4).then_some(
+        "Most spans are under 0.5% of this trace: drag across the overview or the ruler, or press +, to zoom in",
+    )
 }
 
 /// The name column's width before the user drags it: 40 % of the waterfall, at least

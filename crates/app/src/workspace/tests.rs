@@ -80,7 +80,11 @@ fn clear_all_can_be_undone_until_the_next_load() {
     app.apply(Action::LoadBytes { name: "a".into(), bytes: TRACE_A.as_bytes().to_vec() });
     app.apply(worker_result(1, TRACE_A.as_bytes(), true));
     app.apply(Action::Navigate {
-        route: Route { trace: Some("000000000000000a".into()), span: Some("0000000000000001".into()), ..Route::default() },
+        route: Route {
+            trace: Some("000000000000000a".into()),
+            span: Some("0000000000000001".into()),
+            ..Route::default()
+        },
         push: true,
     });
     check_with(
@@ -156,7 +160,8 @@ fn settings_are_saved_and_a_new_zone_recomputes_views() {
         vec![crate::app::Effect::SaveSettings(off.serialize()), crate::app::Effect::ForgetKept]
     );
     // Settings saved by the browser come back on the next visit.
-    let (reopened, effects) = App::open(Route::default(), Env { saved_settings: Some(off.serialize()), ..Env::default() });
+    let (reopened, effects) =
+        App::open(Route::default(), Env { saved_settings: Some(off.serialize()), ..Env::default() });
     assert_eq!(reopened.settings, off);
     assert!(effects.is_empty(), "nothing kept, nothing to restore");
 }
