@@ -579,6 +579,10 @@ fn fuzz_regressions_stay_fixed() {
             "otlp" => Some(Format::Otlp),
             "otlp_lines" => Some(Format::OtlpLines),
             "dependencies" => Some(Format::Dependencies),
+            "otlp_logs" => Some(Format::OtlpLogs),
+            "ecs" => Some(Format::Ecs),
+            "json_logs" => Some(Format::JsonLogs),
+            "loki" => Some(Format::Loki),
             "load" => None,
             other => panic!("{name}: unknown fuzz target {other}"),
         };

@@ -1,24 +1,32 @@
-//! Property tests: truncated and randomly mutated versions of every real sample are fed to
-//! detection and to every importer (auto-detected and forced). Whatever the bytes, import must
-//! return `Ok` or a located `Err`, never panic or hang, and what it returns must be usable by the
-//! rest of the pipeline (dump and view models). Deterministic: a fixed-seed PRNG.
+//! Property tests: truncated and randomly mutated versions of every real sample (and of every log
+//! fixture) are fed to detection and to every importer (auto-detected and forced). Whatever the
+//! bytes, import must return `Ok` or a located `Err`, never panic or hang, and what it returns
+//! must be usable by the rest of the pipeline (dump and view models). Deterministic: a
+//! fixed-seed PRNG.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use strand_formats::{self as formats, AssembleOptions, Format, ImportError};
 use strand_model::dump::dump_dataset;
 use strand_model::Dataset;
 
+/// The real samples, then the log fixtures (one per log shape).
 fn samples() -> Vec<(String, Vec<u8>)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .expect("../shared/samples exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "jsonl"))
-        .map(|p| (p.file_name().unwrap_or_default().to_string_lossy().into_owned(), std::fs::read(&p).expect("read")))
-        .collect();
-    out.sort();
-    assert!(out.len() >= 20);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for (dir, min) in [(root.join("../shared/samples"), 20), (root.join("tests/fixtures/logs"), 7)] {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .expect("the samples and fixtures exist")
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "jsonl" || x == "log"))
+            .map(|p| {
+                (p.file_name().unwrap_or_default().to_string_lossy().into_owned(), std::fs::read(&p).expect("read"))
+            })
+            .collect();
+        files.sort();
+        assert!(files.len() >= min, "{}", dir.display());
+        out.extend(files);
+    }
     out
 }
 
@@ -36,7 +44,11 @@ fn exercise(name: &str, bytes: &[u8]) -> usize {
                     let _ = strand_view::span_list::span_rows(&data.strings, trace);
                     let _ = strand_view::span_list::warning_lines(&data.strings, trace, usize::MAX);
                     let _ = strand_view::trace_list::summarize(&data.strings, i, trace);
+                    let filter = strand_view::logs::LogFilter::default();
+                    let rows = strand_view::logs::trace_log_rows(&data.strings, trace, &filter);
+                    assert_eq!(rows.rows.len(), trace.logs.len(), "{name}: every line is a row");
                 }
+                let _ = strand_view::logs::unmatched_logs(&data, &strand_view::logs::LogFilter::default());
             }
             Err(err) => check_error_is_located(name, &err),
         }

@@ -41,6 +41,19 @@ pub fn run(data: &[u8], format: Option<Format>) {
 
 fn check(dataset: &Dataset) {
     let _ = strand_model::dump::dump_dataset(dataset);
+    // Every log line is counted once, and resolved spans exist.
+    let counts = dataset.log_counts();
+    let lines: usize = dataset.traces.iter().chain(&dataset.unmatched_logs).map(|t| t.logs.len()).sum();
+    assert_eq!(counts.total(), lines);
+    for trace in &dataset.traces {
+        for log in &trace.logs {
+            assert!(!log.has_span() || (log.span as usize) < trace.spans.len(), "a resolved span exists");
+        }
+    }
+    let _ = strand_view::logs::unmatched_logs(dataset, &Default::default());
+    for group in &dataset.unmatched_logs {
+        assert!(group.spans.is_empty() && group.logs.iter().all(|l| !l.has_span()));
+    }
     for (i, trace) in dataset.traces.iter().enumerate() {
         assert_eq!(
             trace.order.len(),
@@ -51,5 +64,6 @@ fn check(dataset: &Dataset) {
         assert_eq!(analysis.self_ns.len(), trace.spans.len());
         let _ = strand_view::trace_list::summarize(&dataset.strings, i, trace);
         let _ = strand_view::span_list::span_rows(&dataset.strings, trace);
+        let _ = strand_view::logs::trace_log_rows(&dataset.strings, trace, &Default::default());
     }
 }

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """A small shop of real OpenTelemetry-instrumented services (Flask + requests, Python SDK).
 
-    shop.py record OUT_DIR [--requests N] [--scenario diagnosis]
-                                                 record fixtures: OTLP JSON lines + Zipkin v2 JSON
+    shop.py record OUT_DIR [--requests N] [--scenario diagnosis] [--logs]
+                                                 record fixtures: OTLP JSON lines + Zipkin v2 JSON;
+                                                 with --logs the services also log (Python logging)
+                                                 through OpenTelemetry's logging handler (OTLP logs
+                                                 JSON lines) and ecs-logging (ECS JSON lines), and
+                                                 which span was current for every line is written
+                                                 to shop-logs.expected.json
     shop.py zipkin ZIPKIN_URL [--requests N] [--expect FILE]
                                                  send the spans to a running Zipkin instead; with
                                                  --expect, also write what the services did (as
@@ -29,7 +34,11 @@ for its slowness and one for its errors, each tied to an attribute, for the outl
             as before the orders whose first attempt failed) in an INTERNAL span "authorize card"
             (with `shop.payment.attempt`); the bank declines the first amex authorization, which
             fails that span and the payment (HTTP 502), and frontend retries as before.
-In `record` mode the script also computes, independently of Strand, the numbers the analysis
+With --logs every service logs a few lines per request (inside its server span, inside manual
+spans, and a startup line outside any trace); a logging filter records, when the line is
+written, the span the OpenTelemetry context says is current. The ECS lines get their ids from
+opentelemetry-instrumentation-logging (otelTraceID / otelSpanID), the OTLP ones from the SDK's
+handler. In `record` mode the script also computes, independently of Strand, the numbers the analysis
 must reproduce (per service/operation counts, errors, nearest-rank percentiles; per trace span
 counts; service-to-service call counts), from the SDK's own span objects, into expected.json.
 """
@@ -57,7 +66,71 @@ def free_port():
 
 
 # ---------------------------------------------------------------- one service process
-def serve(name, port, ports, out_dir, sink, sink_url):
+def setup_logs(name, resource, out_dir):
+    """The service's logger: OpenTelemetry's logging handler (OTLP logs JSON lines through the
+    SDK's protobuf encoder), ecs-logging (ECS JSON lines, trace ids from the logging
+    instrumentation), and a filter that records the span current when each line is written."""
+    import logging
+    import ecs_logging
+    from opentelemetry import trace
+    from opentelemetry.instrumentation.logging import LoggingInstrumentor
+    from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor, LogRecordExporter, LogRecordExportResult
+
+    class JsonLinesLogExporter(LogRecordExporter):
+        def __init__(self, path):
+            self.path = path
+            self.lock = threading.Lock()
+
+        def export(self, batch):
+            from google.protobuf.json_format import MessageToDict
+            from opentelemetry.exporter.otlp.proto.common._log_encoder import encode_logs
+            doc = MessageToDict(encode_logs(batch), use_integers_for_enums=True)
+            hexify(doc)
+            with self.lock, open(self.path, "a") as f:
+                f.write(json.dumps(doc, separators=(",", ":")) + "\n")
+            return LogRecordExportResult.SUCCESS
+
+        def shutdown(self):
+            pass
+
+        def force_flush(self, timeout_millis=30000):
+            return True
+
+    class CurrentSpan(logging.Filter):
+        def __init__(self, path):
+            super().__init__()
+            self.path, self.count, self.lock = path, 0, threading.Lock()
+
+        def filter(self, record):
+            with self.lock:
+                self.count += 1
+                line = f"{name}-{self.count}"
+                record.__dict__["shop.line"] = line
+                ctx = trace.get_current_span().get_span_context()
+                row = {"line": line, "service": name, "level": record.levelname, "message": record.getMessage(),
+                       "trace_id": f"{ctx.trace_id:032x}" if ctx.is_valid else None,
+                       "span_id": f"{ctx.span_id:016x}" if ctx.is_valid else None}
+                with open(self.path, "a") as f:
+                    f.write(json.dumps(row) + "\n")
+            return True
+
+    LoggingInstrumentor().instrument(inject_trace_context=True)
+    provider = LoggerProvider(resource=resource)
+    provider.add_log_record_processor(BatchLogRecordProcessor(
+        JsonLinesLogExporter(os.path.join(out_dir, f"{name}.otlp-logs.jsonl"))))
+    log = logging.getLogger(f"shop.{name}")
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    log.addFilter(CurrentSpan(os.path.join(out_dir, f"{name}.logs.expected")))
+    log.addHandler(LoggingHandler(level=logging.DEBUG, logger_provider=provider))
+    ecs = logging.FileHandler(os.path.join(out_dir, f"{name}.ecs.jsonl"))
+    ecs.setFormatter(ecs_logging.StdlibFormatter())
+    log.addHandler(ecs)
+    return provider
+
+
+def serve(name, port, ports, out_dir, sink, sink_url, logs=False):
     import sqlite3
     import requests
     from concurrent.futures import ThreadPoolExecutor
@@ -70,9 +143,8 @@ def serve(name, port, ports, out_dir, sink, sink_url):
     from opentelemetry.instrumentation.requests import RequestsInstrumentor
     from opentelemetry.trace import SpanKind, Status, StatusCode
 
-    provider = TracerProvider(resource=Resource.create({
-        "service.name": name, "service.namespace": "shop", "host.name": f"{name}-host",
-    }))
+    resource = Resource.create({"service.name": name, "service.namespace": "shop", "host.name": f"{name}-host"})
+    provider = TracerProvider(resource=resource)
 
     class JsonLinesExporter(SpanExporter):
         """Writes each batch as one OTLP JSON line (hex ids, integer enums, as the spec says),
@@ -114,6 +186,13 @@ def serve(name, port, ports, out_dir, sink, sink_url):
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=sink_url, timeout=10)))
     trace.set_tracer_provider(provider)
     tracer = trace.get_tracer("shop", "1.0")
+    import logging
+    log = logging.getLogger(f"shop.{name}")
+    log_provider = setup_logs(name, resource, out_dir) if logs and out_dir else None
+    if not log_provider:
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+    log.info("%s listening on port %d", name, port)
     app = Flask(name)
     FlaskInstrumentor().instrument_app(app, excluded_urls="__flush")
     RequestsInstrumentor().instrument()
@@ -122,6 +201,8 @@ def serve(name, port, ports, out_dir, sink, sink_url):
     @app.get("/__flush")
     def flush():
         provider.force_flush()
+        if log_provider:
+            log_provider.force_flush()
         return "ok"
 
     if name == "frontend":
@@ -129,6 +210,7 @@ def serve(name, port, ports, out_dir, sink, sink_url):
 
         @app.get("/checkout/<int:n>")
         def checkout(n):
+            log.info("checkout %d started", n)
             requests.get(url("cart", f"/cart/{n}"), timeout=5).raise_for_status()
             skus = ["a1", "b2", "zz9" if n % 5 == 4 else "c3"]
             ctx = trace.get_current_span().get_span_context()
@@ -146,11 +228,13 @@ def serve(name, port, ports, out_dir, sink, sink_url):
             statuses = list(pool.map(call, stock + [("pricing", f"/price/{n}")]))
             if 404 in statuses:
                 trace.get_current_span().add_event("item unavailable", {"order": n})
+                log.warning("order %d: an item is unavailable", n)
                 abort(409)
             for attempt in (1, 2):
                 r = requests.post(url("payment", f"/pay/{n}?attempt={attempt}"), timeout=5)
                 if r.ok:
                     break
+                log.error("order %d: payment attempt %d failed with %d", n, attempt, r.status_code)
             else:
                 abort(502)
             return jsonify(order=n, trace=f"{ctx.trace_id:032x}")
@@ -169,6 +253,7 @@ def serve(name, port, ports, out_dir, sink, sink_url):
             }):
                 with lock:
                     rows = db.execute("SELECT sku, qty FROM items WHERE order_id = ?", (n,)).fetchall()
+                log.debug("cart %d: %d rows", n, len(rows), extra={"db.statement": f"SELECT sku, qty FROM items WHERE order_id = {n}"})
                 time.sleep(0.002)
             return jsonify(items=len(rows))
 
@@ -183,6 +268,7 @@ def serve(name, port, ports, out_dir, sink, sink_url):
                     time.sleep(0.030)  # the remote warehouse's stock lookup
             time.sleep(0.003 + 0.001 * len(sku))
             if sku.startswith("zz"):
+                log.warning("unknown sku %s", sku)
                 abort(404)
             return jsonify(sku=sku, qty=7)
 
@@ -190,6 +276,7 @@ def serve(name, port, ports, out_dir, sink, sink_url):
         @app.get("/price/<int:n>")
         def price(n):
             with tracer.start_as_current_span("compute discount", attributes={"order": n}):
+                log.info("discount for order %d", n)
                 time.sleep(0.004)
             return jsonify(total=99.5)
 
@@ -205,6 +292,7 @@ def serve(name, port, ports, out_dir, sink, sink_url):
                 span = trace.get_current_span()
                 span.set_status(Status(StatusCode.ERROR, "bank declined: try again"))
                 span.add_event("exception", {"exception.type": "BankError", "exception.message": "declined"})
+                log.error("bank declined order %d (attempt %d)", n, attempt, extra={"user.email": f"buyer{n}@example.com"})
                 abort(502)
             return jsonify(charged=r.status_code)
 
@@ -233,6 +321,12 @@ def plain_attributes(attributes):
 
 def hexify(doc):
     """protobuf's JSON mapping writes bytes as base64; OTLP/JSON wants hex ids."""
+    for rl in doc.get("resourceLogs", []):
+        for sl in rl.get("scopeLogs", []):
+            for r in sl.get("logRecords", []):
+                for key in ("traceId", "spanId"):
+                    if r.get(key):
+                        r[key] = base64.b64decode(r[key]).hex()
     for rs in doc.get("resourceSpans", []):
         for ss in rs.get("scopeSpans", []):
             for s in ss.get("spans", []):
@@ -261,7 +355,7 @@ class Bank(BaseHTTPRequestHandler):
 
 
 # ---------------------------------------------------------------- driver
-def run(out_dir, sink, sink_url, n_requests, details=False):
+def run(out_dir, sink, sink_url, n_requests, details=False, logs=False):
     import urllib.request
     ports = {s: free_port() for s in SERVICES}
     ports["bank"] = free_port()
@@ -270,12 +364,13 @@ def run(out_dir, sink, sink_url, n_requests, details=False):
     if out_dir:
         os.makedirs(out_dir, exist_ok=True)
         for s in SERVICES:
-            for suffix in (".otlp.jsonl", ".otlp.jsonl.plain"):
+            for suffix in (".otlp.jsonl", ".otlp.jsonl.plain", ".otlp-logs.jsonl", ".ecs.jsonl", ".logs.expected"):
                 p = os.path.join(out_dir, s + suffix)
                 if os.path.exists(p):
                     os.remove(p)
     procs = [subprocess.Popen([sys.executable, __file__, "serve", s, str(ports[s]), json.dumps(ports),
-                               out_dir or "", sink or "", sink_url or ""]) for s in SERVICES]
+                               out_dir or "", sink or "", sink_url or "", "logs" if logs else ""])
+             for s in SERVICES]
     try:
         for s in SERVICES:
             wait_for(f"http://127.0.0.1:{ports[s]}/__flush")
@@ -299,6 +394,31 @@ def run(out_dir, sink, sink_url, n_requests, details=False):
         bank.shutdown()
     if out_dir:
         combine(out_dir, details)
+        if logs:
+            combine_logs(out_dir)
+
+
+def combine_logs(out_dir):
+    """The services' log files as one file per format, and what each line was written in."""
+    for suffix, combined in ((".otlp-logs.jsonl", "shop.otlp-logs.jsonl"), (".ecs.jsonl", "shop.ecs.jsonl")):
+        lines = []
+        for s in SERVICES:
+            path = os.path.join(out_dir, s + suffix)
+            with open(path) as f:
+                lines.extend(l for l in f if l.strip())
+            os.remove(path)
+        with open(os.path.join(out_dir, combined), "w") as f:
+            f.writelines(lines)
+    expected = []
+    for s in SERVICES:
+        path = os.path.join(out_dir, s + ".logs.expected")
+        with open(path) as f:
+            expected.extend(json.loads(l) for l in f if l.strip())
+        os.remove(path)
+    with open(os.path.join(out_dir, "shop-logs.expected.json"), "w") as f:
+        json.dump({"lines": expected}, f, indent=1)
+        f.write("\n")
+    print(f"recorded {len(expected)} log lines into {out_dir}")
 
 
 def wait_for(url, tries=100):
@@ -392,13 +512,14 @@ def combine(out_dir, details=False):
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["serve"]:
-        serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None, args[6] or None)
+        serve(args[1], int(args[2]), json.loads(args[3]), args[4] or None, args[5] or None, args[6] or None,
+              logs=args[7:8] == ["logs"])
     elif args[:1] in (["record"], ["zipkin"], ["otlp"]) and len(args) >= 2:
         n = int(args[args.index("--requests") + 1]) if "--requests" in args else 12
         if "--scenario" in args:
             os.environ["SHOP_SCENARIO"] = args[args.index("--scenario") + 1]
         if args[0] == "record":
-            run(os.path.abspath(args[1]), None, None, n)
+            run(os.path.abspath(args[1]), None, None, n, logs="--logs" in args)
         elif "--expect" in args:
             import shutil
             import tempfile

@@ -41,6 +41,8 @@
 //! ([`crate::stats::percentile`]). One pass over the spans, one sort per node and
 //! per edge: O(n log n), no recursion.
 
+pub mod focus;
+
 use crate::stats::percentile;
 use hashbrown::HashMap;
 use serde::Serialize;

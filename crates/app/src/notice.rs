@@ -157,6 +157,9 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
     if summary.spans_added == 0 && summary.dependencies_added > 0 {
         return format!("{file}: {}", counted(summary.dependencies_added as u64, "dependency link"));
     }
+    if summary.spans_added == 0 && (summary.logs_added > 0 || format.is_logs()) {
+        return format!("{file}: {} — {}", format.label(), counted(summary.logs_added as u64, "log line"));
+    }
     let mut text = format!(
         "{file}: {} — {} in {} new {}",
         format.label(),
@@ -169,6 +172,9 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
     }
     if summary.dependencies_added > 0 {
         text.push_str(&format!(", {}", counted(summary.dependencies_added as u64, "dependency link")));
+    }
+    if summary.logs_added > 0 {
+        text.push_str(&format!(", {}", counted(summary.logs_added as u64, "log line")));
     }
     text
 }
@@ -230,5 +236,7 @@ mod tests {
         );
         let links = LoadSummary { dependencies_added: 1, ..LoadSummary::default() };
         assert_eq!(loaded_text("d.json", Format::Dependencies, &links), "d.json: 1 dependency link");
+        let logs = LoadSummary { logs_added: 51, ..LoadSummary::default() };
+        assert_eq!(loaded_text("l.jsonl", Format::Ecs, &logs), "l.jsonl: ECS JSON logs — 51 log lines");
     }
 }

@@ -1,19 +1,22 @@
-//! The command-line interface on the same engine as the app (`strand-cli`): load trace files,
-//! print traces, warnings, statistics, the service graph, critical paths, comparisons or the
-//! canonical dump, as text or `--json`. Pure: takes arguments and file contents, returns the
+//! The command-line interface on the same engine as the app (`strand-cli`): load trace and log
+//! files, print traces, warnings, statistics, the service graph, critical paths, comparisons,
+//! log lines or the canonical dump, as text or `--json`, or export them to another format. Pure: takes arguments and file contents, returns the
 //! output, so tests call it directly. Depends on `model`, `formats`, `analysis` and `view`.
 
 use serde::Serialize;
 use std::fmt::Write;
 use strand_formats::{self as formats, AssembleOptions, Format};
-use strand_model::dump::dump_trace;
+use strand_model::dump::{dump_trace, dump_unmatched_logs};
+
+mod logs;
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::Dataset;
 
 pub const USAGE: &str = "\
 usage: strand-cli [options] <command> <file>...
 
-Loads trace files (Jaeger JSON, Zipkin v1 or v2 JSON, OTLP JSON or JSON lines, dependency links; the
+Loads trace and log files (Jaeger JSON, Zipkin v1 or v2 JSON, OTLP JSON or JSON lines, dependency
+links; OTLP logs, ECS / Elasticsearch, JSON log lines / Fluentd / Fluent Bit, Loki answers; the
 format is detected) and prints, for all of them together:
 
 commands:
@@ -31,11 +34,14 @@ commands:
                   selection share minus baseline share
   spans           one line per span (or per span --select picks) with its percentile among the
                   spans of its operation (p93 of 1,204) and whether it is above their p95
-  dump            the canonical text dump of every trace
+  dump            the canonical text dump of every trace (and the unmatched log lines)
+  logs            per trace: log lines at spans, in the trace only, and unmatched; levels
+  export          every trace in another format (--to), on stdout: strand-cli export --to chrome f.json > out.json
 
 options:
   --json                 print JSON instead of text
-  --format NAME          read every file as NAME (jaeger, zipkin, zipkin-v1, otlp, otlp-lines, dependencies)
+  --format NAME          read every file as NAME (jaeger, zipkin, zipkin-v1, otlp, otlp-lines,
+                         dependencies, otlp-logs, ecs, json-logs, loki)
   --no-clock-skew        keep the files' timestamps (no clock-skew adjustment)
   --trace ID             only the trace with this id (or id prefix)
   --group-by KEY         trace-stats grouping: service, operation, or an attribute key
@@ -51,6 +57,10 @@ options:
   --window FROM~TO       compare: group B is the traces starting in FROM..TO (ns since the
                          epoch, both included), A the others
   --root SERVICE:OP      compare --slowest/--window: only traces whose root is this operation
+  --lines                logs: list every line too
+  --to FORMAT            export: chrome, zipkin, jaeger, otlp or otlp-logs
+  --mask RULES           export: mask values first (e.g. defaults, or *.email,ip:*,-user.id)
+  --pretty               export: indented JSON
   -h, --help             this text
 
 exit status: 0 success, 1 a file could not be loaded (the others are still used), 2 bad usage";
@@ -81,6 +91,10 @@ struct Options {
     slowest: Option<u32>,
     window: Option<(i64, i64)>,
     root: Option<(String, String)>,
+    lines: bool,
+    to: Option<String>,
+    mask: Option<String>,
+    pretty: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -89,6 +103,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--json" => o.json = true,
+            "--lines" => o.lines = true,
+            "--pretty" => o.pretty = true,
+            "--to" => o.to = Some(it.next().ok_or("--to needs a format")?.clone()),
+            "--mask" => o.mask = Some(it.next().ok_or("--mask needs rules (e.g. defaults)")?.clone()),
             "--no-clock-skew" => o.no_skew = true,
             "--format" => {
                 let name = it.next().ok_or("--format needs a name")?;
@@ -137,7 +155,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         return Err("no command given".into());
     }
     if o.files.is_empty() {
-        return Err("no trace files given".into());
+        return Err("no trace or log files given".into());
     }
     Ok(o)
 }
@@ -173,6 +191,7 @@ pub fn run(args: &[String], read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> O
     }
     if let Some(prefix) = &options.trace {
         data.traces.retain(|t| t.trace_id.display(&data.strings).starts_with(prefix.as_str()));
+        data.unmatched_logs.retain(|t| t.trace_id.display(&data.strings).starts_with(prefix.as_str()));
         if data.traces.is_empty() {
             let _ = writeln!(stderr, "strand-cli: no loaded trace has an id starting with {prefix}");
             code = 1;
@@ -181,7 +200,14 @@ pub fn run(args: &[String], read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> O
     let result = match options.command.as_str() {
         "traces" => Ok(traces(&data, options.json)),
         "warnings" => Ok(warnings(&data, options.json)),
-        "dump" => Ok(data.traces.iter().map(|t| dump_trace(&data.strings, t) + "\n").collect()),
+        "dump" => Ok(data
+            .traces
+            .iter()
+            .map(|t| dump_trace(&data.strings, t) + "\n")
+            .chain(data.unmatched_logs.iter().map(|g| dump_unmatched_logs(&data.strings, g) + "\n"))
+            .collect()),
+        "logs" => Ok(logs::logs(&data, &options)),
+        "export" => logs::export_command(&data, &options),
         other => commands::run(other, &data, &options),
     };
     match result {

@@ -85,6 +85,14 @@ fn shop() -> String {
         .into_owned()
 }
 
+fn log_fixture(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/logs")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 #[test]
 fn diagnosis_usage_errors_exit_2() {
     let shop = shop();
@@ -105,6 +113,51 @@ fn diagnosis_usage_errors_exit_2() {
         let out = cli(&args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
         assert!(out.stderr.contains(message), "{args:?}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn logs_counts_lines_per_trace_and_unmatched() {
+    let out = cli(&[
+        "logs",
+        &sample("otlp_hotrod-full-trace.json"),
+        &log_fixture("hotrod.otlp-logs.jsonl"),
+        &log_fixture("hotrod.ecs.jsonl"),
+        &log_fixture("hotrod.json-logs.jsonl"),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    expect![[r#"
+        trace 1a4e4a7b270e9f2a0f716e3ee115218a (frontend: GET /dispatch): 14 lines, 13 at spans, 1 in the trace only; error 1, warn 2, info 8, debug 3
+        unmatched: 3 lines, 2 without a trace id, 1 of 1 traces not loaded; error 1, warn 1, info 1
+        17 log lines: 13 at a loaded span, 1 in a loaded trace only, 3 unmatched
+    "#]]
+    .assert_eq(&out.stdout);
+    let json = cli(&["logs", "--json", &sample("otlp_hotrod-full-trace.json"), &log_fixture("hotrod.loki.json")]);
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(parsed["lines"], 4);
+    assert_eq!(parsed["at_span"], 3);
+    assert_eq!(parsed["unmatched"]["without_trace_id"], 1);
+    let lines = cli(&["logs", "--lines", &sample("otlp_hotrod-full-trace.json"), &log_fixture("hotrod.loki.json")]);
+    assert!(lines.stdout.contains("route: GET /route            route found"), "{}", lines.stdout);
+}
+
+#[test]
+fn export_writes_every_format_that_loads_back() {
+    let hotrod = sample("otlp_hotrod-full-trace.json");
+    for to in ["chrome", "zipkin", "jaeger", "otlp", "otlp-logs"] {
+        let out = cli(&["export", "--to", to, &hotrod, &log_fixture("hotrod.ecs.jsonl")]);
+        assert_eq!(out.code, 0, "{to}: {}", out.stderr);
+        let _: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{to}: {e}"));
+        if to == "chrome" {
+            continue;
+        }
+        let dir = std::env::temp_dir().join(format!("strand-cli-export-{}-{to}", std::process::id()));
+        std::fs::write(&dir, &out.stdout).expect("write the export");
+        let path = dir.to_string_lossy().into_owned();
+        let again = if to == "otlp-logs" { cli(&["logs", &hotrod, &path]) } else { cli(&["traces", &path]) };
+        assert_eq!(again.code, 0, "{to}: {}", again.stderr);
+        assert!(again.stdout.contains("1a4e4a7b270e9f2a0f716e3ee115218a"), "{to}: {}", again.stdout);
+        let _ = std::fs::remove_file(&dir);
     }
 }
 
@@ -187,4 +240,23 @@ fn spans_carry_their_rank_among_peers() {
     assert_eq!(rows.iter().filter(|r| r["above_p95"] == true).count(), 0, "the p95 of 12 is the maximum");
     let text = cli(&["spans", "--no-clock-skew", "--select", "name:\"SELECT items\"", &shop()]);
     assert!(text.stdout.contains("p100 of 12 `cart SELECT items` spans loaded"), "{}", text.stdout);
+}
+
+#[test]
+fn export_masks_with_the_given_rules_and_rejects_bad_ones() {
+    let hotrod = sample("otlp_hotrod-full-trace.json");
+    let plain = cli(&["export", "--to", "zipkin", &hotrod]);
+    assert!(plain.stdout.contains("customer=731"));
+    let masked = cli(&["export", "--to", "zipkin", "--mask", "defaults", &hotrod]);
+    assert_eq!(masked.code, 0, "{}", masked.stderr);
+    assert!(!masked.stdout.contains("customer=731") && masked.stdout.contains("customer=***"));
+    let pretty = cli(&["export", "--to", "jaeger", "--pretty", "--mask", "url.full,-url.full", &hotrod]);
+    assert!(pretty.stdout.contains("\n  \"data\": [") && pretty.stdout.contains("customer=731"));
+    let bad = cli(&["export", "--to", "zipkin", "--mask", "literals:", &hotrod]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("needs a key or a pattern"), "{}", bad.stderr);
+    let unknown = cli(&["export", "--to", "xml", &hotrod]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("unknown export format \"xml\""), "{}", unknown.stderr);
+    assert_eq!(cli(&["export", &hotrod]).code, 2);
 }

@@ -9,7 +9,8 @@
 //! 3. cut parent cycles;
 //! 4. place spans that have no start time at their parent's start;
 //! 5. undo clock skew between hosts (optional);
-//! 6. compute tree order (pre-order, siblings by start) and depth; flag children outside parents.
+//! 6. compute tree order (pre-order, siblings by start) and depth; flag children outside parents;
+//! 7. put the trace's log lines in time order and resolve their span ids (`logs.rs`).
 //!
 //! Depends on `model` only.
 
@@ -50,6 +51,7 @@ pub fn assemble(trace: &mut Trace, strings: &Interner, options: &AssembleOptions
     trace.order = order;
     flag_outside_parent(trace);
     compute_bounds(trace);
+    logs::resolve_logs(trace);
 }
 
 fn undo_previous(trace: &mut Trace) {
@@ -601,6 +603,9 @@ fn compute_bounds(trace: &mut Trace) {
     trace.start_ns = start;
     trace.end_ns = end.max(start);
 }
+
+mod logs;
+pub use logs::sort_logs;
 
 #[cfg(test)]
 mod tests;

@@ -56,19 +56,24 @@ fn detect_within(bytes: &[u8], limit: usize) -> Detected {
                 Some(b'[') => {
                     sc.pos += 1;
                     sc.skip_ws();
-                    if sc.peek() == Some(b'{') {
-                        let keys = sc.object_keys();
-                        classify_array(&keys, "array of arrays")
-                    } else {
+                    match sc.peek() {
+                        Some(b'{') => {
+                            let keys = sc.object_keys();
+                            classify_array(&keys, "array of arrays")
+                        }
+                        // Fluent Bit's `[[time, {metadata}], {record}]`.
+                        Some(b'0'..=b'9' | b'-' | b'"') => Detected::Found(Format::JsonLogs),
                         // `[[]]`: Zipkin's list of traces with none in it.
-                        Detected::Found(Format::Zipkin)
+                        _ => Detected::Found(Format::Zipkin),
                     }
                 }
                 // An empty array: no traces, any format would do; Zipkin reads it as nothing.
                 Some(b']') => Detected::Found(Format::Zipkin),
+                Some(b'0'..=b'9' | b'-' | b'"') if is_fluent_event(&mut sc) => Detected::Found(Format::JsonLogs),
                 _ => Detected::Unknown(Shape { top: "array", keys: vec![] }),
             }
         }
+        Some(_) if is_fluentd_line(bytes) => Detected::Found(Format::JsonLogs),
         Some(_) => Detected::Unknown(Shape { top: "not JSON", keys: vec![] }),
     }
 }
@@ -77,7 +82,64 @@ fn has(keys: &[String], k: &str) -> bool {
     keys.iter().any(|x| x == k)
 }
 
+fn has_any(keys: &[String], names: &[&str]) -> bool {
+    keys.iter().any(|k| names.contains(&k.as_str()))
+}
+
+/// Keys that name a log line's message or level (see `logs::record::role_of`).
+const LOG_KEYS: [&str; 16] = [
+    "message",
+    "msg",
+    "log",
+    "@m",
+    "@mt",
+    "MESSAGE",
+    "short_message",
+    "level",
+    "severity",
+    "log.level",
+    "levelname",
+    "lvl",
+    "@l",
+    "severity_text",
+    "loglevel",
+    "line",
+];
+/// Keys that only spans have.
+const SPAN_KEYS: [&str; 7] = ["spans", "operationName", "localEndpoint", "duration", "processes", "references", "kind"];
+/// Keys that carry a trace id in log lines.
+const TRACE_ID_KEYS: [&str; 10] = [
+    "trace_id",
+    "traceId",
+    "traceid",
+    "traceID",
+    "trace.id",
+    "dd.trace_id",
+    "traceparent",
+    "otelTraceID",
+    "logging.googleapis.com/trace",
+    "dd",
+];
+
+/// The log formats, recognised before the trace formats (whose keys a log line may share).
+fn classify_logs(keys: &[String], top_level: bool) -> Option<Format> {
+    if has(keys, "resourceLogs") || has(keys, "resource_logs") {
+        return Some(Format::OtlpLogs);
+    }
+    if top_level && (has(keys, "resultType") || has(keys, "streams") && !has(keys, "spans")) {
+        return Some(Format::Loki);
+    }
+    let search = has(keys, "hits") && (has_any(keys, &["took", "timed_out", "_shards"]) || keys.len() == 1);
+    if search || has(keys, "_source") || has(keys, "@timestamp") || has(keys, "ecs.version") || has(keys, "ecs") {
+        return Some(Format::Ecs);
+    }
+    (has_any(keys, &LOG_KEYS) && !has_any(keys, &SPAN_KEYS)).then_some(Format::JsonLogs)
+}
+
 fn classify_object(keys: &[String], lines: bool) -> Detected {
+    if let Some(format) = classify_logs(keys, !lines) {
+        return Detected::Found(format);
+    }
     let otlp = has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches");
     if otlp {
         return Detected::Found(if lines { Format::OtlpLines } else { Format::Otlp });
@@ -97,11 +159,17 @@ fn classify_object(keys: &[String], lines: bool) -> Detected {
     if has(keys, "traceId") && (has(keys, "id") || has(keys, "localEndpoint")) {
         return Detected::Found(Format::Zipkin);
     }
+    if has_any(keys, &TRACE_ID_KEYS) {
+        return Detected::Found(Format::JsonLogs);
+    }
     let top = if lines { "JSON lines" } else { "object" };
     Detected::Unknown(Shape { top, keys: keys.to_vec() })
 }
 
 fn classify_array(keys: &[String], top: &'static str) -> Detected {
+    if let Some(format) = classify_logs(keys, false) {
+        return Detected::Found(format);
+    }
     if has(keys, "traceID") || has(keys, "spanID") || has(keys, "spans") && has(keys, "processes") {
         return Detected::Found(Format::Jaeger);
     }
@@ -119,16 +187,49 @@ fn classify_array(keys: &[String], top: &'static str) -> Detected {
     if has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches") {
         return Detected::Found(Format::Otlp);
     }
+    if has_any(keys, &TRACE_ID_KEYS) {
+        return Detected::Found(Format::JsonLogs);
+    }
     Detected::Unknown(Shape { top, keys: keys.to_vec() })
+}
+
+/// Fluent's event `[time, {record}]`: a scalar, a comma, an object (the cursor is after `[`).
+fn is_fluent_event(sc: &mut Scanner) -> bool {
+    sc.skip_value() && {
+        sc.skip_ws();
+        sc.peek() == Some(b',') && {
+            sc.pos += 1;
+            sc.skip_ws();
+            sc.peek() == Some(b'{')
+        }
+    }
+}
+
+/// Fluentd's `out_file` line: `TIME<TAB>TAG<TAB>{record}`.
+fn is_fluentd_line(bytes: &[u8]) -> bool {
+    let line = bytes.get(..find_newline(bytes).unwrap_or(bytes.len())).unwrap_or(&[]);
+    let mut fields = line.splitn(3, |&b| b == b'\t');
+    let (Some(time), Some(_tag), Some(record)) = (fields.next(), fields.next(), fields.next()) else { return false };
+    !time.is_empty() && record.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// JSON lines: the first line holds one whole object and another object follows. Only the first
 /// line is scanned, so a large single-line or pretty-printed document costs next to nothing here.
-fn is_json_lines(bytes: &[u8]) -> bool {
+pub(crate) fn is_json_lines(bytes: &[u8]) -> bool {
+    is_lines_of(bytes, b"{")
+}
+
+/// Like [`is_json_lines`], for lines that may also be arrays (Fluent's `[time, record]`).
+pub(crate) fn is_value_lines(bytes: &[u8]) -> bool {
+    is_lines_of(bytes, b"{[")
+}
+
+fn is_lines_of(bytes: &[u8], next_starts: &[u8]) -> bool {
+    let bytes = strip_bom(bytes);
     let Some(newline) = find_newline(bytes) else { return false };
     let rest = bytes.get(newline..).unwrap_or(&[]);
     let Some(next) = rest.iter().position(|b| !b.is_ascii_whitespace()) else { return false };
-    if rest.get(next) != Some(&b'{') {
+    if !rest.get(next).is_some_and(|b| next_starts.contains(b)) {
         return false;
     }
     let mut first = Scanner { bytes: bytes.get(..newline).unwrap_or(&[]), pos: 0, limit: usize::MAX };
@@ -141,7 +242,7 @@ fn is_json_lines(bytes: &[u8]) -> bool {
 
 /// The first `\n`, eight bytes at a time: a 100 MB single-line document is searched end to end,
 /// and WebAssembly has no vectorised byte search.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn find_newline(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let pattern = ONES * u64::from(b'\n');
@@ -389,6 +490,22 @@ mod tests {
         }
         assert_eq!(find_newline(b"no newline at all, long enough to fill chunks"), None);
         check("garbage", "unknown not JSON []");
+        // Logs.
+        check(r#"{"resourceLogs":[]}"#, "otlp-logs");
+        check("{\"resource_logs\":[]}\n{\"resource_logs\":[]}\n", "otlp-logs");
+        check(r#"{"@timestamp":"2024-05-01T12:00:00Z","log.level":"info","message":"hi"}"#, "ecs");
+        check(r#"{"took":3,"timed_out":false,"_shards":{},"hits":{"hits":[]}}"#, "ecs");
+        check(r#"[{"_index":"logs","_source":{"message":"x"}}]"#, "ecs");
+        check(r#"{"status":"success","data":{"resultType":"streams","result":[]}}"#, "loki");
+        check(r#"{"time":"2024-05-01T12:00:00Z","level":"info","msg":"hi","trace_id":"ab"}"#, "json-logs");
+        check(r#"{"traceID":"ab","spanID":"cd","msg":"a log line, not a Jaeger span"}"#, "json-logs");
+        check(r#"{"traceId":"ab","id":"cd","message":"a log line, not a Zipkin span"}"#, "json-logs");
+        check(r#"{"dd":{"trace_id":"1"},"status":"info"}"#, "json-logs");
+        check(r#"[{"date":1714564800.5,"log":"started"}]"#, "json-logs");
+        check(r#"[1714564800,{"log":"started"}]"#, "json-logs");
+        check(r#"[[1714564800.5,{}],{"log":"started"}]"#, "json-logs");
+        check("2024-05-01T12:00:00+00:00\tapp.web\t{\"message\":\"hi\"}\n", "json-logs");
+        check(r#"[1, 2]"#, "unknown array []");
         check(r#"{"a":"unterminated"#, r#"unknown object ["a"]"#);
     }
 }

@@ -1,5 +1,6 @@
 //! Wire formats in, model out. One module per format (`jaeger`, `zipkin`, `otlp`,
-//! `dependencies`), each decoding bytes with private serde DTOs (never a whole-document
+//! `dependencies`; the log formats `otlp_logs`, `ecs`, `json_logs`, `loki` on the shared
+//! `logs`), each decoding bytes with private serde DTOs (never a whole-document
 //! `serde_json::Value`), plus detection, assembly (tree and repairs) and merging into a dataset.
 //!
 //! Import is best-effort: a usable document always yields a model, with warnings for what was
@@ -11,9 +12,14 @@ pub mod builder;
 pub mod demo;
 pub mod dependencies;
 pub mod detect;
+pub mod ecs;
 pub mod jaeger;
+pub mod json_logs;
+pub mod logs;
+pub mod loki;
 pub mod mesh;
 pub mod otlp;
+pub mod otlp_logs;
 pub mod synth;
 pub mod zipkin;
 
@@ -36,11 +42,34 @@ pub enum Format {
     OtlpLines,
     /// Service dependency links `[{parent, child, callCount}]`, bare or in `{"data":…}`.
     Dependencies,
+    /// OTLP logs JSON (`LogsData`), one document or JSON lines.
+    OtlpLogs,
+    /// Elastic Common Schema log documents (lines or an array) or an Elasticsearch `_search` answer.
+    Ecs,
+    /// Plain JSON log lines, Fluentd and Fluent Bit records.
+    JsonLogs,
+    /// A Grafana Loki query answer (`query_range`).
+    Loki,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] =
-        [Format::Jaeger, Format::Zipkin, Format::ZipkinV1, Format::Otlp, Format::OtlpLines, Format::Dependencies];
+    pub const ALL: [Format; 10] = [
+        Format::Jaeger,
+        Format::Zipkin,
+        Format::ZipkinV1,
+        Format::Otlp,
+        Format::OtlpLines,
+        Format::Dependencies,
+        Format::OtlpLogs,
+        Format::Ecs,
+        Format::JsonLogs,
+        Format::Loki,
+    ];
+
+    /// Whether the format holds log lines rather than spans.
+    pub fn is_logs(self) -> bool {
+        matches!(self, Format::OtlpLogs | Format::Ecs | Format::JsonLogs | Format::Loki)
+    }
 
     /// The name used on the command line, in the UI and in URLs.
     pub fn name(self) -> &'static str {
@@ -51,6 +80,10 @@ impl Format {
             Format::Otlp => "otlp",
             Format::OtlpLines => "otlp-lines",
             Format::Dependencies => "dependencies",
+            Format::OtlpLogs => "otlp-logs",
+            Format::Ecs => "ecs",
+            Format::JsonLogs => "json-logs",
+            Format::Loki => "loki",
         }
     }
 
@@ -62,6 +95,10 @@ impl Format {
             Format::Otlp => "OTLP JSON",
             Format::OtlpLines => "OTLP JSON lines",
             Format::Dependencies => "dependency links",
+            Format::OtlpLogs => "OTLP logs JSON",
+            Format::Ecs => "ECS JSON logs",
+            Format::JsonLogs => "JSON log lines",
+            Format::Loki => "a Loki query answer",
         }
     }
 
@@ -79,7 +116,7 @@ pub enum ImportError {
     Syntax { file: String, line: usize, column: usize, message: String },
     #[error("{file}: the file ends early at line {line}, column {column}; it looks truncated (was the download or export cut off?)")]
     Truncated { file: String, line: usize, column: usize },
-    #[error("{file}: not a trace format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches) and dependency links (parent/child); found {found}")]
+    #[error("{file}: not a trace or log format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches), dependency links (parent/child), OTLP logs (resourceLogs), ECS logs (@timestamp), JSON log lines (a trace id, or a time and a message) and Loki answers (data.result); found {found}")]
     UnknownFormat { file: String, found: String },
     #[error("{file}: read as {format}, but at line {line}, column {column}: {message}")]
     Shape { file: String, format: &'static str, line: usize, column: usize, message: String },
@@ -165,6 +202,10 @@ pub fn import(
         Format::Otlp => (format, otlp::import(bytes, file, source, strings)?),
         Format::OtlpLines => (format, otlp::import_lines(bytes, file, source, strings)?),
         Format::Dependencies => (format, dependencies::import(bytes, file, strings)?),
+        Format::OtlpLogs => (format, otlp_logs::import(bytes, file, source, strings)?),
+        Format::Ecs => (format, ecs::import(bytes, file, source, strings)?),
+        Format::JsonLogs => (format, json_logs::import(bytes, file, source, strings)?),
+        Format::Loki => (format, loki::import(bytes, file, source, strings)?),
     };
     if let Some(note) = mesh::name_proxy_spans(&mut imported.traces, strings) {
         imported.notes.push(note);
@@ -234,6 +275,9 @@ pub struct LoadSummary {
     pub traces_merged: usize,
     pub spans_added: usize,
     pub dependencies_added: usize,
+    /// Log lines in the import (each is now at a span, in a trace only, or unmatched: see
+    /// [`Dataset::log_counts`]).
+    pub logs_added: usize,
 }
 
 /// Merges an import into the dataset: traces with a known id are appended to the loaded trace,
@@ -275,7 +319,16 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
     let mut index: hashbrown::HashMap<strand_model::TraceId, usize> =
         data.traces.iter().enumerate().map(|(i, t)| (t.trace_id, i)).collect();
     let mut changed: Vec<usize> = Vec::new();
+    let mut log_groups: Vec<Trace> = Vec::new();
     for trace in imported.traces {
+        summary.logs_added += trace.logs.len();
+        if trace.spans.is_empty() {
+            // Log lines without spans (see `logs`): placed once the traces are in.
+            if !trace.logs.is_empty() {
+                log_groups.push(trace);
+            }
+            continue;
+        }
         summary.spans_added += trace.spans.len();
         match index.get(&trace.trace_id).copied() {
             Some(i) => {
@@ -295,6 +348,7 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
             }
         }
     }
+    logs::attach(data, &index, log_groups, &mut changed);
     changed.sort_unstable();
     changed.dedup();
     for i in changed {

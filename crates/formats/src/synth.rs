@@ -1,7 +1,7 @@
 //! A deterministic synthetic trace generator for benchmarks and scale tests: N spans of one
 //! trace with a realistic shape (RPC client/server pairs across 12 services, database and cache
 //! leaves, internal spans, parallel children, ~3% errors, events), written as Jaeger, Zipkin or
-//! OTLP JSON. Same seed, same bytes. Pure Rust; depends on nothing else in the crate.
+//! OTLP JSON; and ECS log lines ([`synthesize_ecs_logs`]). Same seed, same bytes. Pure Rust; depends on nothing else in the crate.
 
 use std::fmt::Write;
 
@@ -416,6 +416,58 @@ fn otlp(spans: &[GenSpan], trace_id: &str) -> String {
         out.push_str("]}]}");
     }
     out.push_str("]}\n");
+    out
+}
+
+const LOG_MESSAGES: [&str; 8] = [
+    "request received",
+    "cache miss for key item:",
+    "charged order",
+    "query took ms:",
+    "retrying upstream call, attempt",
+    "user session refreshed",
+    "stock reserved for sku",
+    "response sent, bytes:",
+];
+
+/// `lines` ECS JSON log lines (ecs-logging style, dotted keys, about 210 bytes each): 12
+/// services, 10 lines per trace with a span id each, levels mostly info, one line in ten with no
+/// trace context. Same seed, same bytes.
+pub fn synthesize_ecs_logs(lines: usize, seed: u64) -> String {
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut out = String::with_capacity(lines * 215);
+    let start_ms: i64 = 1_714_564_800_000;
+    for i in 0..lines {
+        let ms = start_ms + (i as i64) / 4;
+        let (secs, milli) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+        let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+        let day = 1 + (secs - 1_714_521_600) / 86_400;
+        let roll = rng.next() % 100;
+        let level = match roll {
+            0..=2 => "error",
+            3..=9 => "warn",
+            10..=19 => "debug",
+            _ => "info",
+        };
+        let service = service((rng.next() % 12) as usize);
+        let message = LOG_MESSAGES.get((rng.next() % 8) as usize).copied().unwrap_or("");
+        let number = rng.next() % 1_000_000;
+        let _ = write!(
+            out,
+            "{{\"@timestamp\":\"2024-05-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z\",\"log.level\":\"{level}\",\"message\":\"{message} {number}\",\"service.name\":\"{service}\","
+        );
+        if i % 10 != 9 {
+            let trace = (i / 10) as u64;
+            let _ = write!(
+                out,
+                "\"trace.id\":\"{:016x}{:016x}\",\"span.id\":\"{:016x}\",",
+                seed.wrapping_mul(31) | 1,
+                trace,
+                (trace << 8) | (i % 10) as u64
+            );
+        }
+        out.push_str("\"ecs.version\":\"1.6.0\"}\n");
+    }
     out
 }
 

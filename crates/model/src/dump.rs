@@ -1,8 +1,10 @@
 //! A canonical, readable text dump of the model: spans in tree order with their attributes,
-//! events, links and warnings. Used for snapshot tests and the CLI. Depends only on `model`.
+//! events, links and warnings, then the trace's log lines in time order; log lines that found no
+//! loaded trace last. Used for snapshot tests and the CLI. Depends only on `model`.
 
+use super::logs::LogRecord;
 use super::strings::Interner;
-use super::time::format_duration;
+use super::time::{format_duration, format_timestamp_utc};
 use super::trace::{Dataset, KeyValue, Trace, Value};
 use std::fmt::Write;
 
@@ -26,7 +28,98 @@ pub fn dump_dataset(data: &Dataset) -> String {
             link.error_count
         );
     }
+    for group in &data.unmatched_logs {
+        out.push_str(&dump_unmatched_logs(&data.strings, group));
+        out.push('\n');
+    }
     out
+}
+
+/// The log lines of one trace id whose trace is not loaded (or of lines with no trace id), with
+/// times relative to the first line.
+pub fn dump_unmatched_logs(strings: &Interner, group: &Trace) -> String {
+    let mut out = String::new();
+    let base_ns = group.logs.iter().map(|l| l.time_ns).min().unwrap_or(0);
+    let id = if group.trace_id.is_empty() { "(none)".to_string() } else { group.trace_id.display(strings) };
+    let _ =
+        writeln!(out, "unmatched logs trace={id} lines={} from {}", group.logs.len(), format_timestamp_utc(base_ns));
+    write_logs(&mut out, strings, group, base_ns);
+    out
+}
+
+/// One line per log record, then the log resources and scopes.
+fn write_logs(out: &mut String, strings: &Interner, trace: &Trace, base_ns: i64) {
+    for log in &trace.logs {
+        write_log(out, strings, trace, log, base_ns);
+    }
+    for (i, resource) in trace.log_resources.iter().enumerate() {
+        let attrs = trace.attrs_of(resource.attrs);
+        let _ = writeln!(
+            out,
+            "  log-resource#{i} service={:?} {}",
+            strings.get(resource.service),
+            format_attrs(strings, trace, attrs)
+        );
+    }
+    for (i, scope) in trace.log_scopes.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  log-scope#{i} {:?} {:?} {}",
+            strings.get(scope.name),
+            strings.get(scope.version),
+            format_attrs(strings, trace, trace.attrs_of(scope.attrs))
+        );
+    }
+}
+
+/// `log +OFFSET SERVICE LEVEL[#N][("TEXT")] [span=ID[ (not in trace)]] BODY [{attrs}] …`
+fn write_log(out: &mut String, strings: &Interner, trace: &Trace, log: &LogRecord, base_ns: i64) {
+    let offset = log.time_ns.saturating_sub(base_ns);
+    let service = trace.log_resources.get(log.resource as usize).map_or("", |r| strings.get(r.service));
+    let level = log.level();
+    let _ = write!(out, "  log {}{} ", sign_of(offset), format_duration(offset));
+    if !service.is_empty() {
+        let _ = write!(out, "{service}: ");
+    }
+    out.push_str(level.as_str());
+    if log.severity != level.severity() {
+        let _ = write!(out, "#{}", log.severity);
+    }
+    if log.severity_text != super::StrId::EMPTY {
+        let _ = write!(out, "({:?})", strings.get(log.severity_text));
+    }
+    if let Some(span_id) = log.span_id {
+        let _ = write!(out, " span={}", span_id.display(strings));
+        if !log.has_span() && !trace.spans.is_empty() {
+            out.push_str(" (not in trace)");
+        }
+    }
+    out.push(' ');
+    write_value(out, strings, trace, log.body, 0);
+    let attrs = trace.attrs_of(log.attrs);
+    if !attrs.is_empty() {
+        out.push(' ');
+        write_attrs(out, strings, trace, attrs, 0);
+    }
+    if log.observed_ns != 0 && log.observed_ns != log.time_ns {
+        let delta = log.observed_ns.saturating_sub(log.time_ns);
+        let _ = write!(out, " observed={}{}", sign_of(delta), format_duration(delta));
+    }
+    if log.flags != 0 {
+        let _ = write!(out, " flags={}", log.flags);
+    }
+    if let Some(scope) = trace.log_scopes.get(log.scope as usize) {
+        let _ = write!(out, " scope={:?}", strings.get(scope.name));
+    }
+    out.push('\n');
+}
+
+fn sign_of(ns: i64) -> &'static str {
+    if ns >= 0 {
+        "+"
+    } else {
+        ""
+    }
 }
 
 pub fn dump_trace(strings: &Interner, trace: &Trace) -> String {
@@ -131,6 +224,12 @@ pub fn dump_trace(strings: &Interner, trace: &Trace) -> String {
             strings.get(scope.version),
             format_attrs(strings, trace, trace.attrs_of(scope.attrs))
         );
+    }
+    if !trace.logs.is_empty() {
+        let counts = super::logs::LogCounts::of_trace(trace);
+        let _ =
+            writeln!(out, "  logs lines={} at-span={} trace-only={}", counts.total(), counts.span, counts.trace_only);
+        write_logs(&mut out, strings, trace, trace.start_ns);
     }
     out
 }

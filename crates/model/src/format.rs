@@ -54,6 +54,19 @@ pub fn service_label(name: &str) -> &str {
     }
 }
 
+/// `part` of `total` as a percentage: `0%`, `0.4%`, `12%`, `100%`.
+pub fn percent(part: u64, total: u64) -> String {
+    if total == 0 || part == 0 {
+        return "0%".to_string();
+    }
+    let p = part as f64 * 100.0 / total as f64;
+    if p < 10.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
 /// A byte size in decimal units: `512 bytes`, `4.9 MB`, `1.2 GB`.
 pub fn bytes(n: f64) -> String {
     const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
@@ -89,6 +102,9 @@ mod tests {
         assert_eq!(counted(2_000, "call"), "2,000 calls");
         assert_eq!(counted(3, "match"), "3 matches");
         assert_eq!(plural(1, "span"), "span");
+        assert_eq!(percent(1, 250), "0.4%");
+        assert_eq!(percent(30, 250), "12%");
+        assert_eq!(percent(0, 0), "0%");
         assert_eq!(bytes(512.0), "512 bytes");
         assert_eq!(bytes(4_900_000.0), "4.9 MB");
         assert_eq!(bytes(1.2e9), "1.2 GB");

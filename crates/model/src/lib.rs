@@ -5,14 +5,17 @@
 pub mod dump;
 pub mod format;
 pub mod ids;
+pub mod logs;
 pub mod strings;
 pub mod time;
 pub mod trace;
 pub mod transfer;
 pub mod tree;
+pub mod url;
 pub mod warnings;
 
 pub use ids::{SpanId, TraceId};
+pub use logs::{Level, LogCounts, LogMatch, LogRecord, NO_SPAN};
 pub use strings::{Interner, StrId};
 pub use trace::{
     Dataset, DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanIdx,

@@ -69,6 +69,15 @@ impl Interner {
         StrId(id)
     }
 
+    /// Makes room for `strings` more strings of `bytes` bytes in all, so that a large import
+    /// does not grow (and re-hash) the table many times.
+    pub fn reserve(&mut self, strings: usize, bytes: usize) {
+        let Interner { buf, ranges, table, hasher } = self;
+        buf.reserve(bytes);
+        ranges.reserve(strings);
+        table.reserve(strings, |&other| hasher.hash_one(slice(buf, ranges, other)));
+    }
+
     /// The id of `s` if it was interned before.
     pub fn lookup(&self, s: &str) -> Option<StrId> {
         let hash = self.hasher.hash_one(s);

@@ -5,6 +5,7 @@
 //! Strings live in the dataset's [`Interner`]. Depends only on the other `model` modules.
 
 use super::ids::{SpanId, TraceId};
+use super::logs::LogRecord;
 use super::strings::{Interner, StrId};
 use super::warnings::Warning;
 
@@ -289,6 +290,12 @@ pub struct Trace {
     pub warnings: Vec<Warning>,
     /// Names of the files (or sources) this trace came from, in load order.
     pub sources: Vec<StrId>,
+    /// Log lines with this trace id, in time order once assembled (see [`super::logs`]).
+    pub logs: Vec<LogRecord>,
+    /// The processes or services that wrote the log lines (kept apart from the spans' ones).
+    pub log_resources: Vec<Resource>,
+    /// The loggers (instrumentation scopes) that wrote the log lines.
+    pub log_scopes: Vec<Scope>,
     /// Spans in the order of the tree: roots by start time, each followed by its subtree,
     /// children by start time. Filled by assembly.
     pub order: Vec<SpanIdx>,
@@ -312,6 +319,9 @@ impl Trace {
             links: Vec::new(),
             warnings: Vec::new(),
             sources: Vec::new(),
+            logs: Vec::new(),
+            log_resources: Vec::new(),
+            log_scopes: Vec::new(),
             order: Vec::new(),
             depth: Vec::new(),
             start_ns: 0,
@@ -390,6 +400,8 @@ impl Trace {
         let resource_off = pool_offset(&self.resources);
         let scope_off = pool_offset(&self.scopes);
         let span_off = pool_offset(&self.spans);
+        let log_resource_off = pool_offset(&self.log_resources);
+        let log_scope_off = pool_offset(&self.log_scopes);
 
         let shift_value = |v: &mut Value| match v {
             Value::Bytes(r) => *r = r.shifted(byte_off),
@@ -429,6 +441,22 @@ impl Trace {
                 *span = span.saturating_add(span_off);
             }
         }
+        for r in &mut other.log_resources {
+            r.attrs = r.attrs.shifted(attr_off);
+        }
+        for s in &mut other.log_scopes {
+            s.attrs = s.attrs.shifted(attr_off);
+        }
+        for log in &mut other.logs {
+            log.attrs = log.attrs.shifted(attr_off);
+            shift_value(&mut log.body);
+            log.resource = log.resource.saturating_add(log_resource_off);
+            if log.scope != u32::MAX {
+                log.scope = log.scope.saturating_add(log_scope_off);
+            }
+            // Span indices change with the spans: assembly resolves them again.
+            log.span = super::logs::NO_SPAN;
+        }
         let first = self.spans.len();
         self.spans.append(&mut other.spans);
         self.resources.append(&mut other.resources);
@@ -439,6 +467,9 @@ impl Trace {
         self.events.append(&mut other.events);
         self.links.append(&mut other.links);
         self.warnings.append(&mut other.warnings);
+        self.logs.append(&mut other.logs);
+        self.log_resources.append(&mut other.log_resources);
+        self.log_scopes.append(&mut other.log_scopes);
         for source in other.sources {
             if !self.sources.contains(&source) {
                 self.sources.push(source);
@@ -459,6 +490,9 @@ impl Trace {
             + self.events.capacity() * size_of::<Event>()
             + self.links.capacity() * size_of::<Link>()
             + self.warnings.capacity() * size_of::<Warning>()
+            + self.logs.capacity() * size_of::<LogRecord>()
+            + self.log_resources.capacity() * size_of::<Resource>()
+            + self.log_scopes.capacity() * size_of::<Scope>()
             + self.order.capacity() * 4
             + self.depth.capacity() * 4
     }
@@ -477,12 +511,17 @@ pub struct DependencyLink {
     pub error_count: u64,
 }
 
-/// Everything loaded: traces (sorted by start time), dependency links and the strings they share.
+/// Everything loaded: traces (sorted by start time), dependency links, log lines that found no
+/// loaded trace, and the strings they share.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     pub strings: Interner,
+    /// Traces with spans (and the log lines that carry their ids).
     pub traces: Vec<Trace>,
     pub dependencies: Vec<DependencyLink>,
+    /// Log lines whose trace is not loaded, or that carry no trace id: one trace without spans
+    /// per trace id (the empty text id for lines without one), sorted by trace id.
+    pub unmatched_logs: Vec<Trace>,
 }
 
 impl Dataset {
@@ -502,6 +541,8 @@ impl Dataset {
     pub fn heap_bytes(&self) -> usize {
         self.strings.heap_bytes()
             + self.traces.iter().map(Trace::heap_bytes).sum::<usize>()
+            + self.unmatched_logs.iter().map(Trace::heap_bytes).sum::<usize>()
+            + self.unmatched_logs.capacity() * std::mem::size_of::<Trace>()
             + self.dependencies.capacity() * std::mem::size_of::<DependencyLink>()
     }
 }

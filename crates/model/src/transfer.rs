@@ -8,6 +8,7 @@
 //! second copy of the whole encoding in its memory. Depends only on the other `model` modules.
 
 use super::ids::{SpanId, TraceId};
+use super::logs::LogRecord;
 use super::strings::{Interner, StrId};
 use super::trace::{
     DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanKind,
@@ -15,7 +16,8 @@ use super::trace::{
 };
 use super::warnings::{Warning, WarningKind};
 
-const MAGIC: &[u8; 8] = b"STRAND01";
+/// The layout's version: `02` added log lines (per trace: records, resources, scopes).
+const MAGIC: &[u8; 8] = b"STRAND02";
 
 /// How many bytes a decoder asks its source for at a time.
 pub const CHUNK: usize = 1 << 20;
@@ -63,7 +65,8 @@ pub fn encode_selected(strings: &Interner, traces: &[&Trace], dependencies: &[De
 
 fn encode_refs(strings: &Interner, traces: &[&Trace], dependencies: &[DependencyLink], notes: &[String]) -> Vec<u8> {
     let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
-    let mut w = Writer { out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140) };
+    let logs: usize = traces.iter().map(|t| t.logs.len()).sum();
+    let mut w = Writer { out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140 + logs * 100) };
     w.out.extend_from_slice(MAGIC);
     w.len(strings.len());
     for i in 0..strings.len() {
@@ -277,6 +280,41 @@ impl Writer {
         for &d in &t.depth {
             self.u32(d);
         }
+        self.len(t.logs.len());
+        for l in &t.logs {
+            self.log(l);
+        }
+        self.len(t.log_resources.len());
+        for r in &t.log_resources {
+            self.u32(r.service.0);
+            self.range(r.attrs);
+        }
+        self.len(t.log_scopes.len());
+        for s in &t.log_scopes {
+            self.u32(s.name.0);
+            self.u32(s.version.0);
+            self.range(s.attrs);
+        }
+    }
+    fn log(&mut self, l: &LogRecord) {
+        self.i64(l.time_ns);
+        self.i64(l.observed_ns);
+        match l.span_id {
+            None => self.u8(0),
+            Some(id) => {
+                self.u8(1);
+                self.span_id(id);
+            }
+        }
+        self.u32(l.span);
+        self.u8(l.severity);
+        self.u32(l.severity_text.0);
+        self.value(l.body);
+        self.range(l.attrs);
+        self.u32(l.resource);
+        self.u32(l.scope);
+        self.u32(l.flags);
+        self.u32(l.source.0);
     }
 }
 
@@ -548,104 +586,34 @@ impl Reader<'_> {
         t.sources = self.list(Self::str_id)?;
         t.order = self.list(Self::u32)?;
         t.depth = self.list(Self::u32)?;
+        t.logs = self.list(Self::log)?;
+        t.log_resources = self.list(|r| Ok(Resource { service: r.str_id()?, attrs: r.range()? }))?;
+        t.log_scopes = self.list(|r| Ok(Scope { name: r.str_id()?, version: r.str_id()?, attrs: r.range()? }))?;
         Ok(t)
+    }
+    fn log(&mut self) -> Result<LogRecord> {
+        let time_ns = self.i64()?;
+        let observed_ns = self.i64()?;
+        let span_id = match self.u8()? {
+            0 => None,
+            _ => Some(self.span_id()?),
+        };
+        Ok(LogRecord {
+            time_ns,
+            observed_ns,
+            span_id,
+            span: self.u32()?,
+            severity: self.u8()?,
+            severity_text: self.str_id()?,
+            body: self.value()?,
+            attrs: self.range()?,
+            resource: self.u32()?,
+            scope: self.u32()?,
+            flags: self.u32()?,
+            source: self.str_id()?,
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dump::dump_trace;
-
-    fn sample(strings: &mut Interner) -> Trace {
-        let mut t = Trace::new(TraceId::Hex(0xabc));
-        let mut root = Span::empty(SpanId::Hex(1));
-        root.name = strings.intern("GET /");
-        root.start_ns = 1_000;
-        root.duration_ns = 500;
-        root.attrs = Range32 { start: 0, len: 3 };
-        root.events = Range32 { start: 0, len: 1 };
-        root.kind = SpanKind::Server;
-        let mut child = Span::empty(SpanId::Text(strings.intern("span-2")));
-        child.parent_id = Some(SpanId::Hex(1));
-        child.parent = 0;
-        child.name = strings.intern("SELECT");
-        child.status = StatusCode::Error;
-        child.start_ns = 1_100;
-        child.duration_ns = 100;
-        child.links = Range32 { start: 0, len: 1 };
-        child.scope = 0;
-        t.spans = vec![root, child];
-        t.resources = vec![Resource { service: strings.intern("api"), attrs: Range32::EMPTY }];
-        t.scopes = vec![Scope { name: strings.intern("lib"), version: strings.intern("1.0"), attrs: Range32::EMPTY }];
-        t.attrs = vec![
-            KeyValue { key: strings.intern("http.status"), value: Value::Int(200) },
-            KeyValue { key: strings.intern("ratio"), value: Value::Double(0.25) },
-            KeyValue { key: strings.intern("list"), value: Value::Array(Range32 { start: 0, len: 2 }) },
-        ];
-        t.values = vec![Value::Bool(true), Value::Bytes(Range32 { start: 0, len: 2 })];
-        t.bytes = vec![0xde, 0xad];
-        t.events = vec![Event { time_ns: 1_200, name: strings.intern("retry"), attrs: Range32::EMPTY }];
-        t.links = vec![Link {
-            trace_id: TraceId::Text(strings.intern("other")),
-            span_id: SpanId::Hex(9),
-            kind: LinkKind::FollowsFrom,
-            attrs: Range32::EMPTY,
-        }];
-        t.warnings = vec![Warning::span(1, WarningKind::OutsideParent, "ends 1 µs after its parent")];
-        t.sources = vec![strings.intern("a.json")];
-        t.order = vec![0, 1];
-        t.depth = vec![0, 1];
-        t.start_ns = 1_000;
-        t.end_ns = 1_500;
-        t
-    }
-
-    #[test]
-    fn round_trips_into_another_interner() {
-        let mut worker = Interner::new();
-        let trace = sample(&mut worker);
-        let deps = vec![DependencyLink {
-            parent: worker.intern("api"),
-            child: worker.intern("db"),
-            call_count: 3,
-            error_count: 1,
-        }];
-        let bytes = encode(&worker, std::slice::from_ref(&trace), &deps, &["a note".to_string()]);
-
-        // The page's interner already has other strings, so every id moves.
-        let mut page = Interner::new();
-        page.intern("something else");
-        page.intern("SELECT");
-        // A source that hands out a few bytes at a time exercises the refills.
-        struct Dribble<'a>(&'a [u8]);
-        impl Source for Dribble<'_> {
-            fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
-                let n = max.min(self.0.len()).min(7);
-                out.extend_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                n
-            }
-        }
-        let decoded = decode(&mut Dribble(&bytes), &mut page).expect("decodes");
-        assert_eq!(decoded.traces.len(), 1);
-        assert_eq!(dump_trace(&page, &decoded.traces[0]), dump_trace(&worker, &trace));
-        assert_eq!(decoded.notes, vec!["a note".to_string()]);
-        assert_eq!(page.get(decoded.dependencies[0].child), "db");
-        assert_eq!(decoded.traces[0].spans[1].span_id, SpanId::Text(page.lookup("span-2").expect("interned")));
-        assert_eq!(decoded.traces[0].warnings, trace.warnings);
-    }
-
-    #[test]
-    fn truncated_or_foreign_bytes_are_errors() {
-        let mut worker = Interner::new();
-        let trace = sample(&mut worker);
-        let bytes = encode(&worker, &[trace], &[], &[]);
-        let mut page = Interner::new();
-        for cut in [0, 5, 8, 40, bytes.len() / 2, bytes.len() - 1] {
-            assert!(decode_slice(&bytes[..cut], &mut page).is_err(), "cut at {cut}");
-        }
-        assert!(decode_slice(b"NOTSTRAND", &mut page).is_err());
-        assert!(decode_slice(&bytes, &mut page).is_ok());
-    }
-}
+mod tests;

@@ -6,9 +6,9 @@
 
 use crate::route::{CompareSplit, Route};
 use crate::search::match_spans;
-use crate::service_map::{counted, format_thousands};
 use strand_analysis::compare::{compare_groups, DiffClass, PathDiff, Side, SideStats};
 use strand_analysis::selection::{slowest_split, window_split, SpanRef, TraceSplit};
+use strand_model::format::{counted, thousands as format_thousands};
 use strand_model::time::format_duration;
 use strand_model::{Dataset, StrId, TraceId};
 

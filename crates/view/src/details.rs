@@ -249,7 +249,7 @@ pub fn span_details(data: &Dataset, trace_index: usize, analysis: &TraceAnalysis
 }
 
 /// Attributes in the order the file gave them.
-fn attr_rows(strings: &Interner, trace: &Trace, attrs: &[KeyValue]) -> Vec<AttrRow> {
+pub(crate) fn attr_rows(strings: &Interner, trace: &Trace, attrs: &[KeyValue]) -> Vec<AttrRow> {
     attrs
         .iter()
         .map(|kv| {
@@ -278,7 +278,7 @@ fn span_label(strings: &Interner, trace: &Trace, index: u32) -> Option<String> {
 }
 
 /// `+12.3ms`, or `-1.00ms` before the reference point.
-fn signed_duration(ns: i64) -> String {
+pub(crate) fn signed_duration(ns: i64) -> String {
     if ns < 0 {
         format_duration(ns)
     } else {

@@ -2,12 +2,16 @@
 //! the browser (rows, labels, colours, geometry, the URL state). Depends on `model` and `analysis`.
 
 pub mod analytics;
+pub mod axis;
 pub mod charts;
 pub mod colors;
 pub mod compare;
 pub mod details;
 pub mod export;
 pub mod flame;
+pub mod layered;
+pub mod link_out;
+pub mod logs;
 pub mod map_groups;
 pub mod outliers;
 pub mod peers;

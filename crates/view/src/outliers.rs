@@ -6,10 +6,10 @@
 //! `analysis::{outliers, selection, stats}` and `view::search`.
 
 use crate::search::{fixed_keys, match_spans};
-use crate::service_map::counted;
 use strand_analysis::outliers::{rank_attributes, AttributeRanking, PairFilter, PairKey, RankOptions};
 use strand_analysis::selection::{same_operation_baseline, spans_where, SpanRef};
 use strand_analysis::stats::SpanFilter;
+use strand_model::format::counted;
 use strand_model::time::format_duration;
 use strand_model::Dataset;
 

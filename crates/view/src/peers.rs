@@ -4,9 +4,9 @@
 //! rules are `analysis::peers`. Depends on `model`, `analysis::{peers, selection, stats}`.
 
 use crate::charts::bucket_range_label;
-use crate::service_map::{counted, format_thousands};
 use strand_analysis::peers::{PeerIndex, PeerRank};
 use strand_analysis::selection::SpanRef;
+use strand_model::format::{counted, thousands as format_thousands};
 use strand_model::time::format_duration;
 use strand_model::{Dataset, SpanIdx};
 

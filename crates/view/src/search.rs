@@ -13,6 +13,8 @@
 //! | `>10ms`, `>=1.5s`, `<200us`, `duration>10ms`, `min:10ms`, `max:1s` | by duration (units `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`) |
 //! | `error`, `status:error`, `status:ok`, `status:unset` | by status |
 //! | `kind:server` (client, producer, consumer, internal, unspecified) | by span kind |
+//! | `log:TEXT` | with a log line whose message, fields, level text or logger contain the text (any case) |
+//! | `level:error` (trace, debug, info, warn, fatal), `level:>=warn`, `level:<info` | with a log line of that level (or in that range) |
 //!
 //! Double quotes keep spaces and operators inside one text term (`"a=b"` is text). A term that
 //! cannot be read (`>10xs`) is left out, and [`SearchResult::error`] says why.
@@ -25,7 +27,10 @@ mod matchers;
 
 use matchers::Matcher;
 use strand_analysis::tree::SpanTree;
-use strand_model::{Interner, SpanKind, StatusCode, Trace};
+use strand_model::time::{parse_duration_ns, BareNumber};
+use strand_model::{Interner, Level, SpanKind, StatusCode, Trace};
+
+mod logs;
 
 /// The outcome of a search in one trace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -81,8 +86,14 @@ pub fn match_spans(strings: &Interner, trace: &Trace, query: &str) -> (Vec<bool>
     let mut matchers: Vec<Matcher> = parsed.terms.iter().map(|t| Matcher::new(strings, trace, t)).collect();
     // Spans are tested in storage order, which reads the span and attribute pools front to
     // back (tree order jumps around in them).
-    let is_match =
-        trace.spans.iter().map(|span| matchers.iter_mut().all(|m| m.matches(strings, trace, span))).collect();
+    // Spans are tested in storage order, which reads the span and attribute pools front to back
+    // (tree order jumps around in them).
+    let is_match = trace
+        .spans
+        .iter()
+        .enumerate()
+        .map(|(i, span)| matchers.iter_mut().all(|m| m.matches(strings, trace, i, span)))
+        .collect();
     (is_match, error)
 }
 
@@ -156,6 +167,10 @@ enum Term {
         cmp: Cmp,
         value: f64,
     },
+    /// A log line of the span contains the text.
+    Log(String),
+    /// A log line of the span has this level (`None`: exactly), or one in the range.
+    Level(Option<Cmp>, Level),
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -213,7 +228,7 @@ fn tokenize(query: &str) -> Vec<Token> {
     tokens
 }
 
-const DURATION_EXAMPLE: &str = "use a number and a unit (ns, µs, ms, s, m), e.g. >10ms";
+const DURATION_EXAMPLE: &str = "use a number and a unit (ns, µs, ms, s, m, h, d), e.g. >10ms";
 
 fn parse_term(token: &Token) -> Result<Option<Term>, String> {
     let text = token.text.as_str();
@@ -257,6 +272,9 @@ fn parse_term(token: &Token) -> Result<Option<Term>, String> {
                 ))
                 }
             },
+            "log" | "logs" if value.is_empty() => return Err(needs_value("text to find in log lines")),
+            "log" | "logs" => Term::Log(value.to_lowercase()),
+            "level" | "lvl" => parse_level(value)?,
             "min" => Term::Duration(Cmp::Ge, parse_duration(value, text)?),
             "max" => Term::Duration(Cmp::Le, parse_duration(value, text)?),
             // Anything else (`http://host`, `ns:thing`) is text.
@@ -298,6 +316,7 @@ fn attribute_comparison(text: &str, plain: &str, eq: Option<usize>) -> Option<Te
 fn example(field: &str) -> &'static str {
     match field {
         "name" => "checkout",
+        "log" | "logs" => "timeout",
         _ => "payment",
     }
 }
@@ -308,6 +327,27 @@ fn parse_status(value: &str) -> Result<StatusCode, String> {
         "ok" => Ok(StatusCode::Ok),
         "unset" => Ok(StatusCode::Unset),
         _ => Err(format!("\"{value}\" is not a status: use status:error, status:ok or status:unset.")),
+    }
+}
+
+/// `error`, `>=warn`, `<info`: a level, or a comparison with one.
+fn parse_level(value: &str) -> Result<Term, String> {
+    let (cmp, name) = if let Some(rest) = value.strip_prefix(">=") {
+        (Some(Cmp::Ge), rest)
+    } else if let Some(rest) = value.strip_prefix("<=") {
+        (Some(Cmp::Le), rest)
+    } else if let Some(rest) = value.strip_prefix('>') {
+        (Some(Cmp::Gt), rest)
+    } else if let Some(rest) = value.strip_prefix('<') {
+        (Some(Cmp::Lt), rest)
+    } else {
+        (None, value)
+    };
+    match Level::parse(name) {
+        Some(level) if level != Level::Unspecified || cmp.is_none() => Ok(Term::Level(cmp, level)),
+        _ => Err(format!(
+            "\"{value}\" is not a log level: use level:trace, debug, info, warn, error or fatal, or a range such as level:>=warn."
+        )),
     }
 }
 
@@ -325,25 +365,7 @@ fn parse_duration(s: &str, term: &str) -> Result<i64, String> {
     if s.is_empty() {
         return Err(format!("\"{term}\" needs a duration: {DURATION_EXAMPLE}."));
     }
-    let number_len = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
-    let (number, unit) = s.split_at(number_len);
-    let not_a_duration = || format!("\"{s}\" is not a duration: {DURATION_EXAMPLE}.");
-    let value: f64 = number.parse().map_err(|_| not_a_duration())?;
-    let unit_ns: f64 = match unit.to_ascii_lowercase().as_str() {
-        "" => return Err(format!("\"{s}\" needs a unit: ns, µs, ms, s or m (e.g. {s}ms).")),
-        "ns" => 1.0,
-        "us" | "µs" | "μs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" | "min" => 60e9,
-        "h" => 3600e9,
-        _ => return Err(not_a_duration()),
-    };
-    let ns = (value * unit_ns).round();
-    if !ns.is_finite() || ns >= i64::MAX as f64 {
-        return Err(format!("\"{s}\" is longer than any span can be."));
-    }
-    Ok(ns as i64)
+    parse_duration_ns(s, BareNumber::NeedsUnit).map_err(|e| format!("{e}."))
 }
 
 #[cfg(test)]

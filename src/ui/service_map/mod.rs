@@ -13,12 +13,11 @@ use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::graph::{graph_from_links, service_graph, trace_service_graph, NodeKind, ServiceGraph};
 use strand_app::interaction::map::{initial_transform, wheel_factor, Pan};
+use strand_model::format::{percent as format_percent, thousands as format_thousands};
 use strand_model::time::format_duration;
 use strand_view::map_groups::{group_frames, service_namespaces, GroupFrame, MapGrouping};
 use strand_view::route::{Page, Route};
-use strand_view::service_map::{
-    self as map, format_percent, format_thousands, ErrorLevel, MapView, RouteKind, Scope, Transform,
-};
+use strand_view::service_map::{self as map, ErrorLevel, MapView, RouteKind, Scope, Transform};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;

@@ -209,5 +209,7 @@ fn pasted_text_is_checked_with_its_place() {
         crate::check_pasted(b"{\"a\": tru}"),
         Err("The text is not valid JSON at line 1, column 10: expected ident.".into())
     );
-    assert!(crate::check_pasted(br#"{"hello":"world"}"#).unwrap_err().contains("not a trace format Strand knows"));
+    assert!(crate::check_pasted(br#"{"hello":"world"}"#)
+        .unwrap_err()
+        .contains("not a trace or log format Strand knows"));
 }

@@ -18,6 +18,8 @@ pub(super) enum Matcher {
     Kind(SpanKind),
     Duration(Cmp, i64),
     Number(NumberMatcher),
+    /// Per span index: does one of its log lines match? (Worked out once per query.)
+    Spans(Vec<bool>),
 }
 
 impl Matcher {
@@ -33,10 +35,13 @@ impl Matcher {
             Term::Kind(kind) => Matcher::Kind(*kind),
             Term::Duration(cmp, ns) => Matcher::Duration(*cmp, *ns),
             Term::AttrCmp { key, cmp, value } => Matcher::Number(NumberMatcher::new(strings, trace, key, *cmp, *value)),
+            Term::Log(needle) => Matcher::Spans(super::logs::spans_with_text(strings, trace, needle)),
+            Term::Level(cmp, level) => Matcher::Spans(super::logs::spans_with_level(trace, *cmp, *level)),
         }
     }
 
-    pub(super) fn matches(&mut self, strings: &Interner, trace: &Trace, span: &Span) -> bool {
+    /// Does span `span` (at `index` in the trace) match?
+    pub(super) fn matches(&mut self, strings: &Interner, trace: &Trace, index: usize, span: &Span) -> bool {
         match self {
             Matcher::Text(m) => m.matches(strings, trace, span),
             Matcher::Attr(m) => m.matches(strings, trace, span),
@@ -46,6 +51,7 @@ impl Matcher {
             Matcher::Kind(kind) => span.kind == *kind,
             Matcher::Duration(cmp, ns) => cmp.holds(span.duration_ns, *ns),
             Matcher::Number(m) => m.matches(strings, trace, span),
+            Matcher::Spans(hits) => hits.get(index).copied().unwrap_or(false),
         }
     }
 }
@@ -255,7 +261,7 @@ impl TextValue {
 
 /// Does `haystack` contain `needle_lower` (already lowercase), ignoring case? Allocates only for
 /// non-ASCII haystacks.
-fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
+pub(super) fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
     if needle_lower.is_empty() {
         return true;
     }

@@ -28,11 +28,11 @@
 //! Building the groups is O(n) with one hash lookup per span; the row list stays O(n).
 
 use super::{bar_geometry, navigate, parent_row, Bar, Collapse, NavAction, NavKey, RowContext, MAX_EVENT_MARKS};
-use crate::service_map::format_thousands;
 use hashbrown::HashMap;
 use strand_analysis::critical_path::Segment;
 use strand_analysis::stats::percentile;
 use strand_analysis::tree::SpanTree;
+use strand_model::format::thousands as format_thousands;
 use strand_model::time::format_duration;
 use strand_model::{Span, SpanIdx, StatusCode, StrId, Trace, NO_PARENT};
 

@@ -1,0 +1,79 @@
+//! Elastic Common Schema log documents, as the ecs-logging libraries, Filebeat and Logstash write
+//! them (`@timestamp`, `log.level`, `message`, `trace.id`, `span.id`, `transaction.id`,
+//! `service.name`, …, nested or dotted), one per line, in a top-level array, or as the hits of
+//! an Elasticsearch / OpenSearch `_search` answer (`hits.hits[]._source`, or the hit's `fields`
+//! when `_source` is turned off). Fields are read by name like any JSON log line
+//! (`logs::record`); ECS's names come first. Depends on `model` and `formats::logs`.
+
+use crate::logs::json::Json;
+use crate::logs::read::{read_lines, read_values};
+use crate::logs::record::LogSink;
+use crate::{Format, ImportError, Imported};
+use strand_model::{Interner, StrId};
+
+pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
+    let mut empty_hits = 0usize;
+    let mut notes = if crate::detect::is_json_lines(bytes) {
+        read_lines(bytes, file, Format::Ecs, &mut |line| {
+            let value: Json = serde_json::from_str(line)?;
+            empty_hits += document(&mut sink, &value);
+            Ok(())
+        })?
+    } else {
+        read_values(bytes, file, Format::Ecs, &mut |value| empty_hits += document(&mut sink, &value))?;
+        Vec::new()
+    };
+    sink.repairs.notes("document", &mut notes);
+    if empty_hits > 0 {
+        notes.push(format!("{empty_hits} search hits had neither _source nor fields; skipped"));
+    }
+    Ok(sink.finish(notes))
+}
+
+/// One ECS document, a search hit, or a whole search answer; returns how many hits had nothing
+/// to read.
+fn document(sink: &mut LogSink, value: &Json) -> usize {
+    if let Some(hits) = value.get("hits") {
+        // A `_search` answer: `hits.hits` is the list (`hits` alone when given the inner object).
+        let list = match hits.get("hits") {
+            Some(Json::Array(list)) => list.as_slice(),
+            _ => match hits {
+                Json::Array(list) => list.as_slice(),
+                _ => &[],
+            },
+        };
+        return list.iter().map(|hit| self::hit(sink, hit)).sum();
+    }
+    if value.get("_source").is_some() || value.get("_index").is_some() {
+        return hit(sink, value);
+    }
+    sink.record(value, &[]);
+    0
+}
+
+fn hit(sink: &mut LogSink, hit: &Json) -> usize {
+    if let Some(source) = hit.get("_source").filter(|s| s.as_object().is_some()) {
+        sink.record(source, &[]);
+        return 0;
+    }
+    // `fields` holds every value as an array; one-element arrays are the value itself.
+    if let Some(Json::Object(members)) = hit.get("fields") {
+        let unwrapped: Vec<(std::borrow::Cow<str>, Json)> = members
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    Json::Array(items) if items.len() == 1 => items.first().cloned().unwrap_or(Json::Null),
+                    other => other.clone(),
+                };
+                (k.clone(), value)
+            })
+            .collect();
+        sink.record(&Json::Object(unwrapped), &[]);
+        return 0;
+    }
+    1
+}
+
+#[cfg(test)]
+mod tests;

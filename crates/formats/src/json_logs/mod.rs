@@ -1,0 +1,116 @@
+//! Plain JSON log lines, Fluentd and Fluent Bit records: any JSON object per line whose fields
+//! are recognised by name (see `logs::record::role_of`): a trace id as `trace_id`, `traceId`,
+//! `traceid`, `trace.id`, `dd.trace_id` (decimal) or a W3C `traceparent`, the same for span ids,
+//! a time in any common form (RFC 3339, epoch seconds/milliseconds/microseconds/nanoseconds,
+//! Fluent's `[seconds, nanoseconds]`), a level, a message.
+//!
+//! Layouts: JSON lines; Fluentd's `out_file` lines `TIME<TAB>TAG<TAB>{record}`; Fluent's event
+//! arrays `[time, {record}]` and Fluent Bit's `[[time, {metadata}], {record}]` (per line or in a
+//! top-level array); a top-level array of records (Fluent Bit's `format json`); objects written
+//! back to back (pretty-printed, as OpenTelemetry's console exporter does). A Docker/Kubernetes
+//! `log` (or `message`) field holding a JSON object has its fields read too.
+//! Depends on `model` and `formats::logs`.
+
+use crate::logs::json::Json;
+use crate::logs::read::{read_lines, read_values};
+use crate::logs::record::LogSink;
+use crate::{Format, ImportError, Imported};
+use std::borrow::Cow;
+use strand_model::{Interner, StrId};
+
+pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
+    let mut stray = 0usize;
+    let mut notes = if crate::detect::is_value_lines(bytes) || fluentd_line(first_line(bytes)).is_some() {
+        read_lines(bytes, file, Format::JsonLogs, &mut |line| {
+            if let Some((time, tag, record)) = fluentd_line(line) {
+                let record: Json = serde_json::from_str(record)?;
+                let (time, tag) = (Json::Str(Cow::Borrowed(time)), Json::Str(Cow::Borrowed(tag)));
+                sink.record(&record, &[&[("time", &time), ("fluentd.tag", &tag)]]);
+                return Ok(());
+            }
+            let value: Json = serde_json::from_str(line)?;
+            if !event(&mut sink, &value) {
+                sink.record(&value, &[]);
+            }
+            Ok(())
+        })?
+    } else {
+        // A time waiting for its record: Fluent's `[time, {record}]` read as array elements.
+        let mut pending: Option<Json<'static>> = None;
+        read_values(bytes, file, Format::JsonLogs, &mut |value| {
+            if event(&mut sink, &value) {
+                return;
+            }
+            match (&value, pending.take()) {
+                (Json::Object(_), Some(time)) => sink.record(&value, &[&[("time", &time)]]),
+                (Json::Object(_), None) => sink.record(&value, &[]),
+                (Json::Int(_) | Json::UInt(_) | Json::Float(_) | Json::Str(_), before) => {
+                    stray += usize::from(before.is_some());
+                    pending = Some(scalar_owned(&value));
+                }
+                (_, before) => {
+                    stray += 1 + usize::from(before.is_some());
+                }
+            }
+        })?;
+        stray += usize::from(pending.is_some());
+        Vec::new()
+    };
+    sink.repairs.notes("record", &mut notes);
+    if stray > 0 {
+        notes.push(format!("skipped {stray} values that were neither records nor the time of one"));
+    }
+    Ok(sink.finish(notes))
+}
+
+/// Fluent's `[time, {record}]` or `[[time, {metadata}], {record}]`: converted, `true`.
+fn event(sink: &mut LogSink, value: &Json) -> bool {
+    let Json::Array(parts) = value else { return false };
+    let [head, record @ Json::Object(_)] = parts.as_slice() else { return false };
+    match head {
+        Json::Array(inner) => match inner.as_slice() {
+            [time, meta @ Json::Object(_)] => sink.record(record, &[&[("time", time), ("fluent.metadata", meta)]]),
+            [time] => sink.record(record, &[&[("time", time)]]),
+            // EventTime written as `[seconds, nanoseconds]`.
+            [Json::Int(_), Json::Int(_)] => sink.record(record, &[&[("time", head)]]),
+            _ => return false,
+        },
+        time @ (Json::Int(_) | Json::UInt(_) | Json::Float(_) | Json::Str(_)) => {
+            sink.record(record, &[&[("time", time)]]);
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Fluentd's `out_file` line: `TIME<TAB>TAG<TAB>{json}`.
+fn fluentd_line(line: &str) -> Option<(&str, &str, &str)> {
+    let (time, rest) = line.split_once('\t')?;
+    let (tag, record) = rest.split_once('\t')?;
+    let time = time.trim();
+    (record.trim_start().starts_with('{') && !time.is_empty() && !time.starts_with(['{', '[', '"'])).then_some((
+        time,
+        tag.trim(),
+        record,
+    ))
+}
+
+fn first_line(bytes: &[u8]) -> &str {
+    let bytes = crate::detect::strip_bom(bytes);
+    let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    std::str::from_utf8(bytes.get(..end).unwrap_or(&[])).unwrap_or("")
+}
+
+fn scalar_owned(value: &Json) -> Json<'static> {
+    match value {
+        Json::Int(i) => Json::Int(*i),
+        Json::UInt(u) => Json::UInt(*u),
+        Json::Float(f) => Json::Float(*f),
+        Json::Str(s) => Json::Str(Cow::Owned(s.to_string())),
+        _ => Json::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,481 @@
+//! One schemaless log record (an ECS document, a JSON log line, a Fluent Bit record, a Loki line)
+//! into the model: nested objects are flattened to dotted keys (`{"log":{"level":"info"}}` is
+//! `log.level`), the fields with a known meaning are picked by name (see [`role_of`]), and the
+//! rest become attributes. Records are grouped into traces by trace id ([`LogSink`]).
+//! Depends on `model` and the other `logs` modules.
+
+use super::fields::{
+    epoch_float_ns, epoch_int_ns, log_span_id, log_trace_id, parse_time_text, severity_from_number, severity_from_text,
+    traceparent, LevelNumbers, TimeRead,
+};
+use super::json::Json;
+use super::roles::ROLES;
+pub use super::roles::{role_of, Role};
+use crate::builder::{push_attrs, push_values, TraceSet};
+use crate::Imported;
+use hashbrown::HashMap;
+use strand_model::{Interner, KeyValue, LogRecord, Range32, Resource, Scope, SpanId, StrId, Trace, TraceId, Value};
+
+/// Counts of what was repaired, for the load's notes.
+#[derive(Default, Debug)]
+pub struct Repairs {
+    pub no_time: usize,
+    pub unreadable_time: usize,
+    pub unzoned_time: usize,
+    pub embedded_json: usize,
+}
+
+impl Repairs {
+    pub fn notes(&self, what: &str, notes: &mut Vec<String>) {
+        let n = |count: usize| if count == 1 { format!("1 {what}") } else { format!("{count} {what}s") };
+        if self.no_time > 0 {
+            notes.push(format!("{} had no time; placed at the time of the {what} before", n(self.no_time)));
+        }
+        if self.unreadable_time > 0 {
+            notes.push(format!(
+                "{} had a time that could not be read (kept as an attribute); placed at the time of the {what} before",
+                n(self.unreadable_time)
+            ));
+        }
+        if self.unzoned_time > 0 {
+            notes.push(format!("{} had a time without a time zone; read as UTC", n(self.unzoned_time)));
+        }
+        if self.embedded_json > 0 {
+            notes.push(format!(
+                "{} carried a JSON object as its message text (Docker / Kubernetes); its fields were read too",
+                n(self.embedded_json)
+            ));
+        }
+    }
+}
+
+/// Log records of one document, grouped into traces without spans by trace id.
+pub struct LogSink<'s> {
+    pub strings: &'s mut Interner,
+    traces: TraceSet,
+    source: StrId,
+    /// Resource text (service and other resource attributes) -> resource number in the document.
+    resource_numbers: HashMap<String, u32>,
+    /// (resource number, trace position) -> index in that trace's `log_resources`.
+    resources: HashMap<(u32, usize), u32>,
+    /// (logger name, trace position) -> index in that trace's `log_scopes`.
+    scopes: HashMap<(StrId, usize), u32>,
+    /// The time of the last record, for records without a readable one.
+    last_time_ns: i64,
+    pub repairs: Repairs,
+    kv_scratch: Vec<KeyValue>,
+    /// The paths of the current record's fields, one after another.
+    paths: String,
+    /// The path being built while flattening.
+    current: String,
+    resource_key: String,
+    /// The last service-only resource: (trace position, service, index).
+    last_resource: Option<(usize, String, u32)>,
+}
+
+/// One field of a record, flattened: its path (in a shared buffer), value, layer (fields of
+/// higher layers win, see [`LogSink::record`]) and role, worked out once.
+#[derive(Clone, Copy)]
+struct Field<'j, 'a> {
+    start: u32,
+    end: u32,
+    value: &'j Json<'a>,
+    layer: u8,
+    role: Option<(Role, u8)>,
+}
+
+type Flat<'j, 'a> = Vec<Field<'j, 'a>>;
+
+impl<'s> LogSink<'s> {
+    pub fn new(source: StrId, strings: &'s mut Interner) -> LogSink<'s> {
+        LogSink::with_size_hint(source, strings, 0)
+    }
+
+    /// A sink for a document of `bytes` bytes: makes room in the interner for about one new
+    /// string (the message) per line of ~256 bytes.
+    pub fn with_size_hint(source: StrId, strings: &'s mut Interner, bytes: usize) -> LogSink<'s> {
+        strings.reserve(bytes / 256, bytes / 8);
+        LogSink {
+            strings,
+            traces: TraceSet::new(source),
+            source,
+            resource_numbers: HashMap::new(),
+            resources: HashMap::new(),
+            scopes: HashMap::new(),
+            last_time_ns: 0,
+            repairs: Repairs::default(),
+            kv_scratch: Vec::new(),
+            paths: String::new(),
+            current: String::new(),
+            resource_key: String::new(),
+            last_resource: None,
+        }
+    }
+
+    /// The imported log groups (one trace without spans per trace id), with `notes`.
+    pub fn finish(self, notes: Vec<String>) -> Imported {
+        let mut traces = self.traces.finish();
+        for trace in &mut traces {
+            trace.logs.shrink_to_fit();
+            trace.attrs.shrink_to_fit();
+            trace.values.shrink_to_fit();
+        }
+        Imported { traces, dependencies: Vec::new(), notes }
+    }
+
+    /// Converts one record. `extra` are layers of fields from outside the object, lowest first
+    /// (Loki's stream labels, then the entry's metadata; a Fluentd line's time and tag): for each
+    /// meaning, a field of a higher layer wins over one of a lower layer, and the object's own
+    /// fields win over all of them.
+    pub fn record(&mut self, object: &Json, extra: &[&[(&str, &Json)]]) {
+        let flat = self.flatten_all(object, extra, None);
+        // A message that is itself a JSON object (Docker's `log`, a `message` nobody decoded):
+        // its fields are read too.
+        match embedded(&flat) {
+            Some((outer, inner)) => {
+                self.repairs.embedded_json += 1;
+                // The inner fields come after the outer ones, which keep their places: the outer
+                // message (all of it now read) is left out.
+                let flat = self.flatten_all(object, extra, Some(&inner));
+                self.convert(&flat, Some(outer));
+            }
+            None => self.convert(&flat, None),
+        }
+    }
+
+    fn flatten_all<'j, 'a>(
+        &mut self,
+        object: &'j Json<'a>,
+        extra: &[&[(&str, &'j Json<'a>)]],
+        inner: Option<&'j Json<'a>>,
+    ) -> Flat<'j, 'a> {
+        let mut flat: Flat = Vec::with_capacity(16);
+        self.paths.clear();
+        let own_layer = u8::try_from(extra.len()).unwrap_or(u8::MAX);
+        let layers = extra.iter().enumerate().map(|(i, fields)| (u8::try_from(i).unwrap_or(u8::MAX), *fields));
+        let members = object.as_object().unwrap_or(&[]);
+        let own = members.iter().map(|(k, v)| (own_layer, k.as_ref(), v));
+        let inner = inner.and_then(Json::as_object).unwrap_or(&[]).iter();
+        let inner = inner.map(|(k, v)| (own_layer.saturating_add(1), k.as_ref(), v));
+        let fields = layers.flat_map(|(layer, fields)| fields.iter().map(move |&(k, v)| (layer, k, v)));
+        for (layer, key, value) in fields.chain(own).chain(inner) {
+            self.current.clear();
+            self.current.push_str(key);
+            flatten(&mut self.paths, &mut self.current, &mut flat, layer, value);
+        }
+        if object.as_object().is_none() {
+            // A bare value (a string line): it is the message.
+            self.current.clear();
+            self.current.push_str("message");
+            flatten(&mut self.paths, &mut self.current, &mut flat, own_layer, object);
+        }
+        flat
+    }
+
+    /// Converts the flattened fields; `skip` is a field to leave out (a message read as JSON).
+    fn convert(&mut self, flat: &Flat, skip: Option<usize>) {
+        let chosen = pick(flat);
+        let get = |role: Role| chosen.get(role.slot()).copied().flatten();
+        let mut record = LogRecord::empty(self.source);
+        let mut keep_time_attr = None;
+
+        // Time: an epoch number in any unit or a date-time text.
+        let time = get(Role::Time).map(|(i, _, v)| (i, read_time(v)));
+        match time {
+            Some((_, Some(TimeRead::Ok { ns, zoned }))) => {
+                record.time_ns = ns;
+                if !zoned {
+                    self.repairs.unzoned_time += 1;
+                }
+            }
+            Some((i, _)) => {
+                self.repairs.unreadable_time += 1;
+                keep_time_attr = Some(i);
+                record.time_ns = self.last_time_ns;
+            }
+            None => {
+                self.repairs.no_time += 1;
+                record.time_ns = self.last_time_ns;
+            }
+        }
+        if let Some((_, _, v)) = get(Role::Observed) {
+            if let Some(TimeRead::Ok { ns, .. }) = read_time(v) {
+                record.observed_ns = ns;
+                if time.is_none() {
+                    record.time_ns = ns;
+                    self.repairs.no_time = self.repairs.no_time.saturating_sub(1);
+                }
+            }
+        }
+        self.last_time_ns = record.time_ns;
+
+        if let Some((_, Role::Level(numbers), v)) = get(Role::Level(LevelNumbers::Guess)) {
+            match v {
+                Json::Int(n) => {
+                    record.severity = severity_from_number(*n, numbers);
+                    record.severity_text = self.strings.intern(&n.to_string());
+                }
+                other => {
+                    if let Some(text) = other.scalar_text() {
+                        record.severity = match text.trim().parse::<i64>() {
+                            Ok(n) => severity_from_number(n, numbers),
+                            Err(_) => severity_from_text(&text),
+                        };
+                        record.severity_text = intern(self.strings, &text);
+                    }
+                }
+            }
+        }
+
+        if let Some((_, _, Json::Int(n))) = get(Role::SeverityNumber) {
+            let number = severity_from_number(*n, LevelNumbers::Otlp);
+            if number != 0 {
+                record.severity = number;
+            }
+        }
+
+        // Ids: a trace id field, else `traceparent`; a span id field, else `traceparent`'s.
+        let mut trace_id = None;
+        if let Some((_, Role::TraceId(decimal), v)) = get(Role::TraceId(false)) {
+            trace_id = v.scalar_text().and_then(|t| log_trace_id(&t, decimal || is_number(v), self.strings));
+        }
+        if let Some((_, Role::SpanId(decimal), v)) = get(Role::SpanId(false)) {
+            record.span_id = v.scalar_text().and_then(|t| log_span_id(&t, decimal || is_number(v), self.strings));
+        }
+        if let Some((trace, span, flags)) =
+            get(Role::TraceParent).and_then(|(_, _, v)| v.as_str()).and_then(traceparent)
+        {
+            trace_id = trace_id.or(Some(TraceId::Hex(trace)));
+            record.span_id = record.span_id.or(Some(SpanId::Hex(span)));
+            record.flags = flags;
+        }
+        if let Some((_, _, v)) = get(Role::Flags) {
+            record.flags = v.scalar_text().and_then(|t| parse_flags(&t)).unwrap_or(record.flags);
+        }
+        let trace_pos = self.traces.position(trace_id.unwrap_or(TraceId::Text(StrId::EMPTY)));
+
+        record.resource = self.resource(trace_pos, flat, get(Role::Service));
+        if let Some((_, _, v)) = get(Role::Logger) {
+            if let Some(name) = v.scalar_text() {
+                record.scope = self.scope(trace_pos, &name);
+            }
+        }
+
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else { return };
+        if let Some((_, _, v)) = get(Role::Message) {
+            record.body = json_value(v, trace, self.strings);
+        }
+        // Everything else, in the record's order.
+        let mut attrs = std::mem::take(&mut self.kv_scratch);
+        for (i, field) in flat.iter().enumerate() {
+            let (value, path) = (field.value, self.paths.get(field.start as usize..field.end as usize).unwrap_or(""));
+            let used = chosen.iter().flatten().any(|&(j, _, _)| j == i);
+            let is_resource = matches!(field.role, Some((Role::ResourceAttr, _)));
+            if (used && keep_time_attr != Some(i)) || is_resource || skip == Some(i) {
+                continue;
+            }
+            let value = json_value(value, trace, self.strings);
+            let key = path.strip_prefix("attributes.").filter(|k| !k.is_empty()).unwrap_or(path);
+            attrs.push(KeyValue { key: self.strings.intern(key), value });
+        }
+        record.attrs = push_attrs(trace, &mut attrs);
+        self.kv_scratch = attrs;
+        trace.logs.push(record);
+    }
+
+    /// The index of the record's resource in its trace: service name plus the other resource
+    /// fields, deduplicated per document and per trace.
+    fn resource(&mut self, trace_pos: usize, flat: &Flat, service: Option<(usize, Role, &Json)>) -> u32 {
+        // The usual line: a service and nothing else, often the service of the line before.
+        let only_service = !flat.iter().any(|f| matches!(f.role, Some((Role::ResourceAttr, _))));
+        let text = service.and_then(|(_, _, v)| v.as_str());
+        if let (true, Some(text), Some((last_pos, last_text, idx))) = (only_service, text, &self.last_resource) {
+            if *last_pos == trace_pos && last_text == text {
+                return *idx;
+            }
+        }
+        let idx = self.resource_slow(trace_pos, flat, service);
+        if let (true, Some(text)) = (only_service, text) {
+            match &mut self.last_resource {
+                Some(last) => {
+                    last.0 = trace_pos;
+                    last.1.clear();
+                    last.1.push_str(text);
+                    last.2 = idx;
+                }
+                None => self.last_resource = Some((trace_pos, text.to_string(), idx)),
+            }
+        }
+        idx
+    }
+
+    fn resource_slow(&mut self, trace_pos: usize, flat: &Flat, service: Option<(usize, Role, &Json)>) -> u32 {
+        let service_text = service.and_then(|(_, _, v)| v.scalar_text()).unwrap_or_default();
+        self.resource_key.clear();
+        self.resource_key.push_str(&service_text);
+        let mut extras: Vec<(&str, &Json)> = Vec::new();
+        for field in flat {
+            let (value, path) = (field.value, self.paths.get(field.start as usize..field.end as usize).unwrap_or(""));
+            if matches!(field.role, Some((Role::ResourceAttr, _))) {
+                let key = path.strip_prefix("resource.attributes.").unwrap_or(path);
+                self.resource_key.push('\u{1}');
+                self.resource_key.push_str(key);
+                self.resource_key.push('=');
+                self.resource_key.push_str(&value.scalar_text().unwrap_or_default());
+                extras.push((key, value));
+            }
+        }
+        let next = u32::try_from(self.resource_numbers.len()).unwrap_or(u32::MAX);
+        let number = *self.resource_numbers.entry_ref(self.resource_key.as_str()).or_insert(next);
+        if let Some(&idx) = self.resources.get(&(number, trace_pos)) {
+            return idx;
+        }
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else { return 0 };
+        let service_id = intern(self.strings, &service_text);
+        // The service is the resource's own field; the attributes hold the rest (exports that
+        // need a `service.name` attribute add it).
+        let mut attrs = Vec::with_capacity(extras.len());
+        for (key, value) in extras {
+            let value = json_value(value, trace, self.strings);
+            attrs.push(KeyValue { key: self.strings.intern(key), value });
+        }
+        let attrs = push_attrs(trace, &mut attrs);
+        let idx = u32::try_from(trace.log_resources.len()).unwrap_or(u32::MAX);
+        trace.log_resources.push(Resource { service: service_id, attrs });
+        self.resources.insert((number, trace_pos), idx);
+        idx
+    }
+
+    fn scope(&mut self, trace_pos: usize, name: &str) -> u32 {
+        let name = self.strings.intern(name);
+        if let Some(&idx) = self.scopes.get(&(name, trace_pos)) {
+            return idx;
+        }
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else { return u32::MAX };
+        let idx = u32::try_from(trace.log_scopes.len()).unwrap_or(u32::MAX);
+        trace.log_scopes.push(Scope { name, version: StrId::EMPTY, attrs: Range32::EMPTY });
+        self.scopes.insert((name, trace_pos), idx);
+        idx
+    }
+}
+
+/// The message field (its index in `flat`) and its text parsed as a JSON object, if it is one.
+fn embedded(flat: &Flat) -> Option<(usize, Json<'static>)> {
+    let (index, _, value) = pick(flat).get(Role::Message.slot()).copied().flatten()?;
+    let text = value.as_str()?.trim();
+    if !(text.starts_with('{') && text.ends_with('}')) {
+        return None;
+    }
+    let parsed: Json = serde_json::from_str(text).ok()?;
+    // Borrowing from `text` would tie the record to the outer tree: own the strings.
+    Some(parsed.into_owned()).filter(|j| j.as_object().is_some()).map(|j| (index, j))
+}
+
+/// Per role slot: the chosen field `(index in flat, role, value)`.
+type Chosen<'j, 'a> = [Option<(usize, Role, &'j Json<'a>)>; ROLES];
+
+fn pick<'j, 'a>(flat: &Flat<'j, 'a>) -> Chosen<'j, 'a> {
+    let mut chosen: Chosen = [None; ROLES];
+    // Per slot: (layer, rank) of the field chosen so far.
+    let mut best = [(0u8, u8::MAX); ROLES];
+    for (i, field) in flat.iter().enumerate() {
+        let (value, layer) = (field.value, field.layer);
+        let Some((role, rank)) = field.role else { continue };
+        // A `null` field says nothing.
+        if matches!(value, Json::Null) || role == Role::ResourceAttr {
+            continue;
+        }
+        let slot = role.slot();
+        // A higher layer wins; within a layer a lower rank, and of equal ranks the later field.
+        if let (Some(best), Some(c)) = (best.get_mut(slot), chosen.get_mut(slot)) {
+            let wins = c.is_none() || layer > best.0 || (layer == best.0 && rank <= best.1);
+            if wins {
+                *best = (layer, rank);
+                *c = Some((i, role, value));
+            }
+        }
+    }
+    chosen
+}
+
+/// Appends the leaves of `value` to `flat` under the dotted path in `current` (nested object
+/// keys are added to it). Recursion is bounded by serde_json's nesting limit.
+fn flatten<'j, 'a>(paths: &mut String, current: &mut String, flat: &mut Flat<'j, 'a>, layer: u8, value: &'j Json<'a>) {
+    match value {
+        Json::Object(members) if !members.is_empty() => {
+            for (key, member) in members {
+                let len = current.len();
+                current.push('.');
+                current.push_str(key);
+                flatten(paths, current, flat, layer, member);
+                current.truncate(len);
+            }
+        }
+        _ => {
+            let start = u32::try_from(paths.len()).unwrap_or(u32::MAX);
+            paths.push_str(current);
+            let end = u32::try_from(paths.len()).unwrap_or(u32::MAX);
+            flat.push(Field { start, end, value, layer, role: role_of(current) });
+        }
+    }
+}
+
+fn read_time(value: &Json) -> Option<TimeRead> {
+    let ns = match value {
+        Json::Int(i) => epoch_int_ns(i128::from(*i)),
+        Json::UInt(u) => epoch_int_ns(i128::from(*u)),
+        Json::Float(f) => epoch_float_ns(*f),
+        Json::Str(s) => return Some(parse_time_text(s)),
+        // Fluent's EventTime as `[seconds, nanoseconds]`.
+        Json::Array(parts) => match parts.as_slice() {
+            [Json::Int(s), Json::Int(n)] => s.checked_mul(1_000_000_000).and_then(|s| s.checked_add(*n)),
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(ns.map_or(TimeRead::Unreadable, |ns| TimeRead::Ok { ns, zoned: true }))
+}
+
+fn is_number(value: &Json) -> bool {
+    matches!(value, Json::Int(_) | Json::UInt(_))
+}
+
+fn parse_flags(text: &str) -> Option<u32> {
+    let t = text.trim();
+    t.parse::<u32>().ok().or_else(|| u32::from_str_radix(t.strip_prefix("0x").unwrap_or(t), 16).ok())
+}
+
+fn intern(strings: &mut Interner, s: &str) -> StrId {
+    if s.is_empty() {
+        StrId::EMPTY
+    } else {
+        strings.intern(s)
+    }
+}
+
+/// A JSON value in the model: objects become maps (keys as they are), arrays arrays.
+/// Recursion is bounded by serde_json's nesting limit.
+pub fn json_value(value: &Json, trace: &mut Trace, strings: &mut Interner) -> Value {
+    match value {
+        Json::Null => Value::Empty,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Int(i) => Value::Int(*i),
+        Json::UInt(u) => Value::Double(*u as f64),
+        Json::Float(f) => Value::Double(*f),
+        Json::Str(s) => Value::Str(intern(strings, s)),
+        Json::Array(items) => {
+            let mut values: Vec<Value> = items.iter().map(|v| json_value(v, trace, strings)).collect();
+            Value::Array(push_values(trace, &mut values))
+        }
+        Json::Object(members) => {
+            let mut kvs: Vec<KeyValue> = members
+                .iter()
+                .map(|(k, v)| {
+                    let value = json_value(v, trace, strings);
+                    KeyValue { key: strings.intern(k), value }
+                })
+                .collect();
+            Value::Map(push_attrs(trace, &mut kvs))
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! What the fields of a schemaless log line mean, by name: the table of names Strand reads a
+//! time, level, message, ids, service, resource and logger from. Depends on `logs::fields`.
+
+use super::fields::LevelNumbers;
+
+/// What a field means. Within one role, a lower rank wins when a record has several fields
+/// for it (`@timestamp` over `time`); the others stay attributes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+    Time,
+    Observed,
+    Level(LevelNumbers),
+    /// OTLP's severity number beside a level text (which it refines).
+    SeverityNumber,
+    Message,
+    /// Trace id; `true` for Datadog's decimal ids.
+    TraceId(bool),
+    SpanId(bool),
+    TraceParent,
+    Flags,
+    Service,
+    /// Another resource attribute (`service.version`, `host.name`, …), kept under this key.
+    ResourceAttr,
+    Logger,
+}
+
+pub(crate) const ROLES: usize = 12;
+
+impl Role {
+    pub(crate) fn slot(self) -> usize {
+        match self {
+            Role::Time => 0,
+            Role::Observed => 1,
+            Role::Level(_) => 2,
+            Role::Message => 3,
+            Role::TraceId(_) => 4,
+            Role::SpanId(_) => 5,
+            Role::TraceParent => 6,
+            Role::Flags => 7,
+            Role::Service => 8,
+            Role::Logger => 9,
+            Role::ResourceAttr => 10,
+            Role::SeverityNumber => 11,
+        }
+    }
+}
+
+/// The role of a (flattened, dotted) key and its rank, by name in any case. The names are those
+/// of OpenTelemetry, Elastic Common Schema, Fluent Bit / Docker, Serilog (CLEF), Google Cloud
+/// Logging, Datadog, pino/bunyan, Python's logging and logfmt loggers.
+pub fn role_of(key: &str) -> Option<(Role, u8)> {
+    let mut buf = [0u8; 40];
+    let bytes = key.as_bytes();
+    let lower = buf.get_mut(..bytes.len())?;
+    lower.copy_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    if lower.starts_with(b"attributes.") {
+        // OpenTelemetry's console exporter nests a record's attributes under `attributes`: they
+        // are attributes, whatever their names (the prefix is dropped).
+        return None;
+    }
+    if let Some(rest) = lower.strip_prefix(b"resource.attributes.") {
+        // Python's ConsoleLogExporter nests the resource under `resource.attributes`.
+        return match rest {
+            b"service.name" => Some((Role::Service, 4)),
+            _ => Some((Role::ResourceAttr, 0)),
+        };
+    }
+    Some(match &*lower {
+        b"@timestamp" => (Role::Time, 0),
+        b"timestamp" => (Role::Time, 1),
+        b"time" => (Role::Time, 2),
+        b"ts" => (Role::Time, 3),
+        b"@t" => (Role::Time, 4),
+        b"date" => (Role::Time, 5),
+        b"datetime" => (Role::Time, 6),
+        b"asctime" => (Role::Time, 7),
+        b"eventtime" | b"event_time" => (Role::Time, 8),
+        b"timeunixnano" | b"time_unix_nano" => (Role::Time, 9),
+        b"observedtimestamp" | b"observed_timestamp" => (Role::Observed, 0),
+        b"observedtimeunixnano" | b"observed_time_unix_nano" => (Role::Observed, 1),
+        b"event.ingested" => (Role::Observed, 2),
+        b"log.level" => (Role::Level(LevelNumbers::Guess), 0),
+        b"level" => (Role::Level(LevelNumbers::Guess), 1),
+        b"severity_text" | b"severitytext" => (Role::Level(LevelNumbers::Guess), 2),
+        b"severity" => (Role::Level(LevelNumbers::Guess), 3),
+        b"levelname" | b"level_name" => (Role::Level(LevelNumbers::Guess), 4),
+        b"lvl" | b"loglevel" | b"log_level" => (Role::Level(LevelNumbers::Guess), 5),
+        b"@l" => (Role::Level(LevelNumbers::Guess), 6),
+        b"log.syslog.severity.name" => (Role::Level(LevelNumbers::Guess), 7),
+        b"detected_level" => (Role::Level(LevelNumbers::Guess), 8),
+        b"severity_number" | b"severitynumber" => (Role::SeverityNumber, 0),
+        b"log.syslog.severity.code" | b"priority" => (Role::Level(LevelNumbers::Syslog), 9),
+        b"message" => (Role::Message, 0),
+        b"msg" => (Role::Message, 1),
+        b"@m" => (Role::Message, 2),
+        b"body" => (Role::Message, 3),
+        b"log" => (Role::Message, 4),
+        b"short_message" => (Role::Message, 5),
+        b"text" => (Role::Message, 6),
+        b"line" => (Role::Message, 7),
+        b"@mt" => (Role::Message, 8),
+        b"event" => (Role::Message, 9),
+        b"trace.id" => (Role::TraceId(false), 0),
+        b"trace_id" | b"traceid" => (Role::TraceId(false), 1),
+        b"oteltraceid" | b"otel.trace_id" => (Role::TraceId(false), 2),
+        b"logging.googleapis.com/trace" => (Role::TraceId(false), 3),
+        b"x-b3-traceid" => (Role::TraceId(false), 4),
+        b"dd.trace_id" => (Role::TraceId(true), 5),
+        b"span.id" => (Role::SpanId(false), 0),
+        b"span_id" | b"spanid" => (Role::SpanId(false), 1),
+        b"otelspanid" | b"otel.span_id" => (Role::SpanId(false), 2),
+        b"logging.googleapis.com/spanid" => (Role::SpanId(false), 3),
+        b"x-b3-spanid" => (Role::SpanId(false), 4),
+        b"dd.span_id" => (Role::SpanId(true), 5),
+        b"traceparent" => (Role::TraceParent, 0),
+        b"trace_flags" | b"traceflags" | b"trace.flags" => (Role::Flags, 0),
+        b"service.name" => (Role::Service, 0),
+        b"service" => (Role::Service, 1),
+        b"service_name" | b"servicename" => (Role::Service, 2),
+        b"dd.service" => (Role::Service, 3),
+        b"otelservicename" => (Role::Service, 4),
+        b"app" | b"application" | b"app_name" | b"appname" => (Role::Service, 5),
+        b"service.version"
+        | b"service.namespace"
+        | b"service.environment"
+        | b"service.instance.id"
+        | b"deployment.environment"
+        | b"deployment.environment.name"
+        | b"host.name" => (Role::ResourceAttr, 0),
+        b"log.logger" => (Role::Logger, 0),
+        b"logger" | b"logger_name" | b"loggername" => (Role::Logger, 1),
+        b"otel.scope.name" => (Role::Logger, 2),
+        _ => return None,
+    })
+}

@@ -1,0 +1,117 @@
+//! The hand-over encoding: round trips into another interner, truncation and foreign bytes.
+
+use super::*;
+use crate::dump::dump_trace;
+
+fn sample(strings: &mut Interner) -> Trace {
+    let mut t = Trace::new(TraceId::Hex(0xabc));
+    let mut root = Span::empty(SpanId::Hex(1));
+    root.name = strings.intern("GET /");
+    root.start_ns = 1_000;
+    root.duration_ns = 500;
+    root.attrs = Range32 { start: 0, len: 3 };
+    root.events = Range32 { start: 0, len: 1 };
+    root.kind = SpanKind::Server;
+    let mut child = Span::empty(SpanId::Text(strings.intern("span-2")));
+    child.parent_id = Some(SpanId::Hex(1));
+    child.parent = 0;
+    child.name = strings.intern("SELECT");
+    child.status = StatusCode::Error;
+    child.start_ns = 1_100;
+    child.duration_ns = 100;
+    child.links = Range32 { start: 0, len: 1 };
+    child.scope = 0;
+    t.spans = vec![root, child];
+    t.resources = vec![Resource { service: strings.intern("api"), attrs: Range32::EMPTY }];
+    t.scopes = vec![Scope { name: strings.intern("lib"), version: strings.intern("1.0"), attrs: Range32::EMPTY }];
+    t.attrs = vec![
+        KeyValue { key: strings.intern("http.status"), value: Value::Int(200) },
+        KeyValue { key: strings.intern("ratio"), value: Value::Double(0.25) },
+        KeyValue { key: strings.intern("list"), value: Value::Array(Range32 { start: 0, len: 2 }) },
+    ];
+    t.values = vec![Value::Bool(true), Value::Bytes(Range32 { start: 0, len: 2 })];
+    t.bytes = vec![0xde, 0xad];
+    t.events = vec![Event { time_ns: 1_200, name: strings.intern("retry"), attrs: Range32::EMPTY }];
+    t.links = vec![Link {
+        trace_id: TraceId::Text(strings.intern("other")),
+        span_id: SpanId::Hex(9),
+        kind: LinkKind::FollowsFrom,
+        attrs: Range32::EMPTY,
+    }];
+    t.warnings = vec![Warning::span(1, WarningKind::OutsideParent, "ends 1 µs after its parent")];
+    t.sources = vec![strings.intern("a.json")];
+    t.order = vec![0, 1];
+    t.depth = vec![0, 1];
+    t.start_ns = 1_000;
+    t.end_ns = 1_500;
+    t.attrs.push(KeyValue { key: strings.intern("user"), value: Value::Str(strings.intern("ann")) });
+    let mut log = crate::LogRecord::empty(strings.intern("a.log"));
+    log.time_ns = 1_150;
+    log.observed_ns = 1_160;
+    log.span_id = Some(SpanId::Text(strings.intern("span-2")));
+    log.span = 1;
+    log.severity = 17;
+    log.severity_text = strings.intern("ERROR");
+    log.body = Value::Array(Range32 { start: 0, len: 1 });
+    log.attrs = Range32 { start: 3, len: 1 };
+    log.scope = 0;
+    log.flags = 1;
+    let mut bare = crate::LogRecord::empty(StrId::EMPTY);
+    bare.time_ns = 900;
+    bare.body = Value::Str(strings.intern("starting"));
+    t.logs = vec![bare, log];
+    t.log_resources = vec![Resource { service: strings.intern("db"), attrs: Range32 { start: 3, len: 1 } }];
+    t.log_scopes = vec![Scope { name: strings.intern("app.db"), version: StrId::EMPTY, attrs: Range32::EMPTY }];
+    t
+}
+
+#[test]
+fn round_trips_into_another_interner() {
+    let mut worker = Interner::new();
+    let trace = sample(&mut worker);
+    let deps = vec![DependencyLink {
+        parent: worker.intern("api"),
+        child: worker.intern("db"),
+        call_count: 3,
+        error_count: 1,
+    }];
+    let bytes = encode(&worker, std::slice::from_ref(&trace), &deps, &["a note".to_string()]);
+
+    // The page's interner already has other strings, so every id moves.
+    let mut page = Interner::new();
+    page.intern("something else");
+    page.intern("SELECT");
+    // A source that hands out a few bytes at a time exercises the refills.
+    struct Dribble<'a>(&'a [u8]);
+    impl Source for Dribble<'_> {
+        fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
+            let n = max.min(self.0.len()).min(7);
+            out.extend_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            n
+        }
+    }
+    let decoded = decode(&mut Dribble(&bytes), &mut page).expect("decodes");
+    assert_eq!(decoded.traces.len(), 1);
+    assert_eq!(dump_trace(&page, &decoded.traces[0]), dump_trace(&worker, &trace));
+    assert_eq!(decoded.notes, vec!["a note".to_string()]);
+    assert_eq!(page.get(decoded.dependencies[0].child), "db");
+    assert_eq!(decoded.traces[0].spans[1].span_id, SpanId::Text(page.lookup("span-2").expect("interned")));
+    assert_eq!(decoded.traces[0].warnings, trace.warnings);
+    assert_eq!(decoded.traces[0].logs.len(), 2);
+    assert_eq!(page.get(decoded.traces[0].logs[1].source), "a.log");
+    assert!(dump_trace(&page, &decoded.traces[0]).contains("log +150ns db: error(\"ERROR\") span=span-2 [true]"));
+}
+
+#[test]
+fn truncated_or_foreign_bytes_are_errors() {
+    let mut worker = Interner::new();
+    let trace = sample(&mut worker);
+    let bytes = encode(&worker, &[trace], &[], &[]);
+    let mut page = Interner::new();
+    for cut in [0, 5, 8, 40, bytes.len() / 2, bytes.len() - 1] {
+        assert!(decode_slice(&bytes[..cut], &mut page).is_err(), "cut at {cut}");
+    }
+    assert!(decode_slice(b"NOTSTRAND", &mut page).is_err());
+    assert!(decode_slice(&bytes, &mut page).is_ok());
+}

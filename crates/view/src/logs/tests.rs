@@ -1,0 +1,143 @@
+//! The log views on a small trace with lines at its spans, at the trace only, and unmatched.
+
+use super::*;
+use expect_test::{expect, Expect};
+use std::fmt::Write;
+use strand_formats::{load, AssembleOptions};
+
+const TRACE: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},
+  "scopeSpans":[{"spans":[
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /cart","kind":2,
+     "startTimeUnixNano":"1714564800000000000","endTimeUnixNano":"1714564800100000000"},
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000c1","parentSpanId":"eee19b7ec3c1b174",
+     "name":"SELECT","kind":3,"startTimeUnixNano":"1714564800010000000","endTimeUnixNano":"1714564800030000000"}]}]}]}"#;
+
+const LOGS: &str = r#"{"time":"2024-05-01T12:00:00.005Z","level":"info","msg":"cart requested","trace_id":"5b8efff798038103d269b633813fc60c","span_id":"eee19b7ec3c1b174","service":"cart","user":"ann"}
+{"time":"2024-05-01T12:00:00.020Z","level":"error","msg":"query failed","trace_id":"5b8efff798038103d269b633813fc60c","span_id":"00000000000000c1","service":"cart","db.statement":"SELECT 1","logger":"db"}
+{"time":"2024-05-01T12:00:00.025Z","level":"warn","msg":"retrying","trace_id":"5b8efff798038103d269b633813fc60c","span_id":"00000000000000c1","service":"db-proxy"}
+{"time":"2024-05-01T12:00:00.090Z","level":"debug","msg":"no span id","trace_id":"5b8efff798038103d269b633813fc60c"}
+{"time":"2024-05-01T11:59:59.000Z","level":"info","msg":"service started"}
+{"time":"2024-05-01T12:00:01.000Z","level":"error","msg":"other trace","trace_id":"0000000000000000000000000000abcd"}
+"#;
+
+/// The trace and lines above, loaded.
+pub(crate) fn data() -> Dataset {
+    let mut data = Dataset::new();
+    load(&mut data, TRACE.as_bytes(), "t.json", None, &AssembleOptions::default()).expect("trace");
+    load(&mut data, LOGS.as_bytes(), "app.log", None, &AssembleOptions::default()).expect("logs");
+    data
+}
+
+fn render(line: &LogLine) -> String {
+    let fields: Vec<String> = line.fields.iter().map(|f| format!("{}={}", f.key, f.value)).collect();
+    format!(
+        "{} {} {}[{}] {}: {:?} span={:?} logger={:?} {{{}}} ({})",
+        line.offset,
+        line.utc,
+        line.level.as_str(),
+        line.severity_text,
+        line.service,
+        line.message,
+        line.span_id,
+        line.logger,
+        fields.join(", "),
+        line.source
+    )
+}
+
+fn check_rows(filter: LogFilter, expect: Expect) {
+    let data = data();
+    let rows = trace_log_rows(&data.strings, &data.traces[0], &filter);
+    let mut out = format!(
+        "{} of {} lines; levels {:?}; services {:?}\n",
+        rows.rows.len(),
+        rows.total,
+        rows.by_level,
+        rows.services
+    );
+    for row in &rows.rows {
+        let _ = writeln!(out, "{} <- {:?}", render(&row.line), row.span_label);
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn a_span_lists_its_own_lines_with_offsets_from_its_start() {
+    let data = data();
+    let trace = &data.traces[0];
+    let lines: Vec<String> = span_logs(&data.strings, trace, 1).iter().map(render).collect();
+    expect![[r#"
+        [
+            "+10.0ms 2024-05-01 12:00:00.020 error[error] cart: \"query failed\" span=Some(\"00000000000000c1\") logger=\"db\" {db.statement=SELECT 1} (app.log)",
+            "+15.0ms 2024-05-01 12:00:00.025 warn[warn] db-proxy: \"retrying\" span=Some(\"00000000000000c1\") logger=\"\" {} (app.log)",
+        ]
+    "#]]
+    .assert_debug_eq(&lines);
+    assert!(span_logs(&data.strings, trace, 99).is_empty());
+    assert_eq!(log_summary(trace), LogSummary { lines: 4, at_span: 3, trace_only: 1, errors: 1, warnings: 1 });
+}
+
+#[test]
+fn the_logs_tab_filters_by_level_service_text_and_span() {
+    check_rows(
+        LogFilter::default(),
+        expect![[r#"
+            4 of 4 lines; levels [(Debug, 1), (Info, 1), (Warn, 1), (Error, 1)]; services ["cart", "db-proxy"]
+            +5.00ms 2024-05-01 12:00:00.005 info[info] cart: "cart requested" span=Some("eee19b7ec3c1b174") logger="" {user=ann} (app.log) <- Some("cart: GET /cart")
+            +20.0ms 2024-05-01 12:00:00.020 error[error] cart: "query failed" span=Some("00000000000000c1") logger="db" {db.statement=SELECT 1} (app.log) <- Some("cart: SELECT")
+            +25.0ms 2024-05-01 12:00:00.025 warn[warn] db-proxy: "retrying" span=Some("00000000000000c1") logger="" {} (app.log) <- Some("cart: SELECT")
+            +90.0ms 2024-05-01 12:00:00.090 debug[debug] : "no span id" span=None logger="" {} (app.log) <- None
+        "#]],
+    );
+    check_rows(
+        LogFilter { min_level: Level::Warn, ..LogFilter::default() },
+        expect![[r#"
+        2 of 4 lines; levels [(Debug, 1), (Info, 1), (Warn, 1), (Error, 1)]; services ["cart", "db-proxy"]
+        +20.0ms 2024-05-01 12:00:00.020 error[error] cart: "query failed" span=Some("00000000000000c1") logger="db" {db.statement=SELECT 1} (app.log) <- Some("cart: SELECT")
+        +25.0ms 2024-05-01 12:00:00.025 warn[warn] db-proxy: "retrying" span=Some("00000000000000c1") logger="" {} (app.log) <- Some("cart: SELECT")
+    "#]],
+    );
+    check_rows(
+        LogFilter { service: "CART".into(), text: "select".into(), ..LogFilter::default() },
+        expect![[r#"
+        1 of 4 lines; levels [(Debug, 1), (Info, 1), (Warn, 1), (Error, 1)]; services ["cart", "db-proxy"]
+        +20.0ms 2024-05-01 12:00:00.020 error[error] cart: "query failed" span=Some("00000000000000c1") logger="db" {db.statement=SELECT 1} (app.log) <- Some("cart: SELECT")
+    "#]],
+    );
+    check_rows(
+        LogFilter { span: Some(0), ..LogFilter::default() },
+        expect![[r#"
+        1 of 4 lines; levels [(Debug, 1), (Info, 1), (Warn, 1), (Error, 1)]; services ["cart", "db-proxy"]
+        +5.00ms 2024-05-01 12:00:00.005 info[info] cart: "cart requested" span=Some("eee19b7ec3c1b174") logger="" {user=ann} (app.log) <- Some("cart: GET /cart")
+    "#]],
+    );
+}
+
+#[test]
+fn unmatched_lines_say_why() {
+    let data = data();
+    let rows: Vec<String> = unmatched_logs(&data, &LogFilter::default())
+        .iter()
+        .map(|r| format!("{:?} {:?} {}", r.reason, r.trace_id, render(&r.line)))
+        .collect();
+    expect![[r#"
+        [
+            "NoTraceId None +0ns 2024-05-01 11:59:59.000 info[info] : \"service started\" span=None logger=\"\" {} (app.log)",
+            "TraceNotLoaded Some(\"000000000000abcd\") +2.00s 2024-05-01 12:00:01.000 error[error] : \"other trace\" span=None logger=\"\" {} (app.log)",
+        ]
+    "#]]
+    .assert_debug_eq(&rows);
+    assert_eq!(unmatched_logs(&data, &LogFilter { min_level: Level::Error, ..LogFilter::default() }).len(), 1);
+}
+
+#[test]
+fn lines_move_with_their_span_when_clock_skew_is_undone() {
+    let mut data = data();
+    let trace = &mut data.traces[0];
+    trace.spans[1].skew_ns = 5_000_000;
+    trace.spans[1].start_ns += 5_000_000;
+    let trace = &data.traces[0];
+    let line = &span_logs(&data.strings, trace, 1)[0];
+    assert_eq!(line.offset, "+10.0ms", "still 10 ms into its span");
+    assert_eq!(line.utc, "2024-05-01 12:00:00.025");
+}

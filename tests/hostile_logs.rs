@@ -1,0 +1,229 @@
+//! Hostile input for the log importers (OTLP logs, ECS, JSON lines / Fluent, Loki): each case
+//! has a defined outcome, asserted here, as in `hostile.rs`: the lines load with what was
+//! repaired in the notes, or import fails with an error naming the file, line and column. Never
+//! a panic, never a hang, never quadratic time. The outcomes are listed in README.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
+
+use std::time::{Duration, Instant};
+use strand_formats::{self as formats, AssembleOptions, Format, ImportError, LoadSummary};
+use strand_model::dump::dump_dataset;
+use strand_model::Dataset;
+
+fn load(file: &str, bytes: &[u8], format: Option<Format>) -> Result<(Dataset, LoadSummary), ImportError> {
+    let mut data = Dataset::new();
+    let (_, summary) = formats::load(&mut data, bytes, file, format, &AssembleOptions::default())?;
+    let _ = dump_dataset(&data);
+    Ok((data, summary))
+}
+
+fn loads(file: &str, text: &str) -> (Dataset, LoadSummary) {
+    load(file, text.as_bytes(), None).unwrap_or_else(|e| panic!("{file} should load, but: {e}"))
+}
+
+fn located(err: &ImportError) -> (usize, usize) {
+    match err {
+        ImportError::Syntax { line, column, .. }
+        | ImportError::Truncated { line, column, .. }
+        | ImportError::Shape { line, column, .. } => (*line, *column),
+        other => panic!("expected a located error, got {other:?}"),
+    }
+}
+
+fn fixtures() -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs");
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/logs")
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read")))
+        .filter(|(n, _)| n.starts_with("hotrod."))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_fixture_cut_at_every_byte_loads_its_complete_part_or_says_where_it_breaks() {
+    for (name, bytes) in fixtures() {
+        let (full, _) = load(&name, &bytes, None).expect("the fixture loads");
+        let mut loaded = 0;
+        for cut in 1..bytes.len() {
+            let format = formats::detect::detect(&bytes[..cut]);
+            match load(&name, &bytes[..cut], None) {
+                Ok((data, _)) => {
+                    loaded += 1;
+                    assert!(data.log_count() <= full.log_count(), "{name} cut at {cut}");
+                }
+                Err(err) => {
+                    if !matches!(format, formats::detect::Detected::Unknown(_)) {
+                        located(&err);
+                    }
+                }
+            }
+        }
+        assert!(loaded > 0 || bytes.len() < 2, "{name}: no cut loaded");
+    }
+}
+
+#[test]
+fn a_line_cut_off_at_the_end_keeps_the_complete_lines() {
+    let line = r#"{"time":"2024-05-01T12:00:00Z","msg":"ok","trace_id":"0af7651916cd43dd8448eb211c80319c"}"#;
+    let text = format!("{line}\n{line}\n{}", &line[..40]);
+    let (data, summary) = loads("cut.jsonl", &text);
+    assert_eq!(data.log_count(), 2);
+    assert_eq!(summary.notes.len(), 1);
+    assert!(summary.notes[0].contains("cut.jsonl: the file ends early at line 3, column 40"), "{:?}", summary.notes);
+}
+
+#[test]
+fn thousands_of_broken_lines_are_counted_not_listed() {
+    let mut text = String::from("{\"msg\":\"good\",\"level\":\"info\",\"time\":1714564800}\n");
+    for _ in 0..5000 {
+        text.push_str("{\"msg\": nope}\n");
+    }
+    let (data, summary) = loads("broken.jsonl", &text);
+    assert_eq!(data.log_count(), 1);
+    assert_eq!(summary.notes.len(), 21);
+    assert_eq!(summary.notes[20], "skipped 4980 more lines that could not be read");
+}
+
+#[test]
+fn records_nested_past_the_parser_limit_are_errors_not_stack_overflows() {
+    let deep =
+        format!("{{\"msg\":\"x\",\"level\":\"info\",\"a\":{}1{}}}", "{\"b\":".repeat(100_000), "}".repeat(100_000));
+    let err = load("deep.jsonl", deep.as_bytes(), Some(Format::JsonLogs)).unwrap_err();
+    assert!(err.to_string().contains("recursion limit exceeded"), "{err}");
+    // Within the limit: flattened to one long dotted key.
+    let nested = format!("{{\"msg\":\"x\",\"a\":{}1{}}}", "{\"b\":".repeat(100), "}".repeat(100));
+    let (data, _) = load("nested.jsonl", nested.as_bytes(), Some(Format::JsonLogs)).expect("loads");
+    assert_eq!(data.log_count(), 1);
+    for format in [Format::Ecs, Format::Loki] {
+        let err = load("deep.json", deep.as_bytes(), Some(format)).unwrap_err();
+        located(&err);
+    }
+    // OTLP skips fields it does not know without building them (iteratively): nothing to read.
+    let (data, _) = load("deep.json", deep.as_bytes(), Some(Format::OtlpLogs)).expect("loads");
+    assert_eq!(data.log_count(), 0);
+}
+
+#[test]
+fn times_out_of_range_or_not_times_are_repaired_and_noted() {
+    let text = [
+        r#"{"time":"2024-05-01T12:00:00Z","msg":"anchor"}"#,
+        r#"{"time":"9999-12-31T23:59:59Z","msg":"past i64 nanoseconds"}"#,
+        r#"{"time":1e300,"msg":"a huge epoch"}"#,
+        r#"{"time":-99999999999999999999,"msg":"a huge negative epoch"}"#,
+        r#"{"time":"NaN","msg":"not a number"}"#,
+        r#"{"time":"1969-07-20T20:17:40Z","msg":"before 1970"}"#,
+        r#"{"time":true,"msg":"a boolean"}"#,
+        r#"{"time":[1,2,3],"msg":"an array"}"#,
+    ]
+    .join("\n");
+    let (data, summary) = loads("times.jsonl", &text);
+    assert_eq!(data.log_count(), 8);
+    assert!(
+        summary.notes.iter().any(|n| n.starts_with("6 records had a time that could not be read")),
+        "{:?}",
+        summary.notes
+    );
+    let logs = &data.unmatched_logs[0].logs;
+    assert_eq!(logs[0].time_ns, -14_182_940_000_000_000, "before 1970 is kept");
+}
+
+#[test]
+fn odd_ids_are_kept_as_text_and_zero_ids_mean_none() {
+    let text = [
+        r#"{"msg":"markup","trace_id":"<script>alert(1)</script>","span_id":"\"><svg onload=x>"}"#,
+        r#"{"msg":"long","trace_id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#,
+        r#"{"msg":"zeros","trace_id":"0x0000","span_id":"0"}"#,
+        r#"{"msg":"bad traceparent","traceparent":"00-zz-yy-01"}"#,
+        r#"{"msg":"numbers","trace_id":12345,"span_id":-7}"#,
+    ]
+    .join("\n");
+    let (data, _) = loads("ids.jsonl", &text);
+    assert_eq!(data.log_count(), 5);
+    let ids: Vec<String> = data.unmatched_logs.iter().map(|t| t.trace_id.display(&data.strings)).collect();
+    // Hex ids first, then text ids in the order they were first seen (the empty id first).
+    assert_eq!(
+        ids,
+        [
+            "0000000000003039",
+            "",
+            "<script>alert(1)</script>",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ]
+    );
+}
+
+#[test]
+fn a_line_whose_span_id_thousands_of_spans_share_resolves_in_bounded_time() {
+    // 20 000 spans with one id, 20 000 lines naming it.
+    let mut spans = String::new();
+    for i in 0..20_000 {
+        if i > 0 {
+            spans.push(',');
+        }
+        spans.push_str(&format!(
+            r#"{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00000000000000aa","name":"s{i}","startTimeUnixNano":"{}","endTimeUnixNano":"{}"}}"#,
+            1_000_000 + i,
+            2_000_000 + i
+        ));
+    }
+    let trace = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{spans}]}}]}}]}}"#);
+    let line =
+        r#"{"time":1714564800,"msg":"x","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"00000000000000aa"}"#;
+    let lines = vec![line; 20_000].join("\n");
+    let started = Instant::now();
+    let mut data = Dataset::new();
+    formats::load(&mut data, trace.as_bytes(), "t.json", None, &AssembleOptions::default()).expect("loads");
+    formats::load(&mut data, lines.as_bytes(), "l.jsonl", None, &AssembleOptions::default()).expect("loads");
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_eq!(data.log_counts().span, 20_000);
+}
+
+#[test]
+fn a_hundred_thousand_lines_each_in_its_own_trace_load_in_linear_time() {
+    let mut text = String::new();
+    for i in 0..100_000u64 {
+        text.push_str(&format!(
+            r#"{{"ts":{},"msg":"line {i}","trace_id":"{:032x}"}}"#,
+            1_714_564_800_000u64 + i,
+            i + 1
+        ));
+        text.push('\n');
+    }
+    let started = Instant::now();
+    let (data, _) = loads("many.jsonl", &text);
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_eq!(data.unmatched_logs.len(), 100_000);
+}
+
+#[test]
+fn a_10_mb_message_is_kept_whole_and_invalid_utf8_is_located() {
+    let big = "x".repeat(10 << 20);
+    let (data, _) =
+        loads("big.jsonl", &format!("{{\"msg\":\"{big}\",\"level\":\"info\"}}\n{{\"msg\":\"b\",\"level\":\"info\"}}"));
+    let trace = &data.unmatched_logs[0];
+    let strand_model::Value::Str(id) = trace.logs[0].body else { panic!("a text body") };
+    assert_eq!(data.strings.get(id).len(), 10 << 20);
+
+    let mut bad = b"{\"msg\":\"ok\",\"level\":\"info\"}\n{\"msg\":\"".to_vec();
+    bad.extend_from_slice(b"\xff\xfe\"}\n");
+    let (data, summary) = load("utf8.jsonl", &bad, None).expect("the good line loads");
+    assert_eq!(data.log_count(), 1);
+    assert!(summary.notes[0].contains("utf8.jsonl: not valid JSON at line 2"), "{:?}", summary.notes);
+    let err = load("utf8.jsonl", &bad[28..], None).unwrap_err();
+    assert_eq!(located(&err).0, 1, "{err}");
+}
+
+#[test]
+fn markup_in_log_lines_is_kept_as_text() {
+    let text = r#"{"msg":"<img src=x onerror=alert(1)>","level":"<b>error</b>","service":"javascript:alert(1)","<script>":"</script>"}"#;
+    let (data, _) = loads("markup.jsonl", text);
+    let dump = dump_dataset(&data);
+    assert!(
+        dump.contains(r#""<img src=x onerror=alert(1)>" {level="<b>error</b>", <script>="</script>"}"#)
+            || dump.contains("<img"),
+        "{dump}"
+    );
+    assert!(dump.contains("javascript:alert(1)"));
+}
