@@ -4,7 +4,6 @@
 
 use super::store::Store;
 use strand_app::{NoticeGroup, Settings};
-use strand_view::route::Page;
 
 pub struct ShellState {
     pub settings: Settings,
@@ -20,7 +19,7 @@ pub fn snapshot(store: &Store) -> ShellState {
     ShellState {
         settings: app.settings.clone(),
         // Load reports stay with the trace list; errors and workspace notices show everywhere.
-        notices: app.notices.shown(app.route.page == Page::Traces),
+        notices: app.notices.shown(app.route.page),
         missing: app.missing_trace().map(str::to_string),
         restoring: app.restoring(),
         kept: app.kept().map(|k| k.describe()),

@@ -203,7 +203,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <span class="op">{ &summary.root_name }</span>
                 </h2>
                 <dl class="facts">
-                    <div><dt>{ "Start" }</dt><dd>{ &summary.start }</dd></div>
+                    <div><dt>{ "Start" }</dt><dd>{ &summary.start }<span class="zone">{ " " }{ strand_model::time::display_zone_label() }</span></dd></div>
                     <div><dt>{ "Duration" }</dt><dd>{ &summary.duration }</dd></div>
                     <div><dt>{ "Services" }</dt><dd>{ summary.services }</dd></div>
                     <div><dt>{ "Depth" }</dt><dd>{ summary.depth }</dd></div>

@@ -463,8 +463,8 @@ impl App {
                 self.generation += 1;
                 self.keep.dirty = true;
                 let text = crate::notice::loaded_text(file, format, &summary);
-                self.notices.push(NoticeKind::Loaded, text, summary.notes);
                 self.land();
+                self.notices.loaded(text, summary.notes, self.route.page);
             }
             Err(err) => self.notices.error(err, vec![crate::notice::NOTHING_LOST.to_string()]),
         }

@@ -3,6 +3,7 @@
 
 use strand_formats::{Format, LoadSummary};
 use strand_model::format::{counted, plural};
+use strand_view::route::Page;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum NoticeKind {
@@ -40,6 +41,9 @@ pub struct Notice {
     /// pause) share it, and fold into one summary when there are many.
     pub batch: u64,
     pub action: Option<NoticeAction>,
+    /// A load report made while the user was on another page than the trace list (dependency
+    /// links fetched from the map) is shown there too.
+    pub page: Option<Page>,
 }
 
 /// The notices shown, in order, with ids that never repeat.
@@ -70,7 +74,16 @@ impl Notices {
     pub fn push(&mut self, kind: NoticeKind, text: String, details: Vec<String>) -> u64 {
         self.next_id += 1;
         let (id, batch) = (self.next_id, self.batch);
-        self.list.push(Notice { id, kind, text, details, batch, action: None });
+        self.list.push(Notice { id, kind, text, details, batch, action: None, page: None });
+        id
+    }
+
+    /// A load report, shown on the trace list and on `page`, where the user was when it came.
+    pub fn loaded(&mut self, text: String, details: Vec<String>, page: Page) -> u64 {
+        let id = self.push(NoticeKind::Loaded, text, details);
+        if let Some(n) = self.list.last_mut() {
+            n.page = (page != Page::Traces).then_some(page);
+        }
         id
     }
 
@@ -112,12 +125,14 @@ impl Notices {
         self.list.clear();
     }
 
-    /// What to show on a page: everything on the trace list's page (`all`), elsewhere only what
-    /// is still worth reading there — errors and notices about the workspace; load reports stay
-    /// with the list they describe. Batches of [`FOLD_AT`] or more notices fold into a summary.
-    pub fn shown(&self, all: bool) -> Vec<NoticeGroup> {
+    /// What to show on `page`: everything on the trace list's page, elsewhere only what is still
+    /// worth reading there — errors, notices about the workspace, and load reports made on that
+    /// page; other load reports stay with the list they describe. Batches of [`FOLD_AT`] or more
+    /// notices fold into a summary.
+    pub fn shown(&self, page: Page) -> Vec<NoticeGroup> {
         let mut groups: Vec<NoticeGroup> = Vec::new();
-        let visible = self.list.iter().filter(|n| all || n.kind != NoticeKind::Loaded);
+        let visible =
+            self.list.iter().filter(|n| page == Page::Traces || n.kind != NoticeKind::Loaded || n.page == Some(page));
         let mut batch: Vec<&Notice> = Vec::new();
         for notice in visible {
             if batch.last().is_some_and(|last| last.batch != notice.batch) {
@@ -208,7 +223,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            describe(notices.shown(true)),
+            describe(notices.shown(Page::Traces)),
             [
                 "Loaded: a.json: loaded",
                 "Error: b.json: broken",
@@ -217,14 +232,19 @@ mod tests {
             ]
         );
         assert_eq!(
-            describe(notices.shown(false)),
+            describe(notices.shown(Page::Map)),
             ["Error: b.json: broken", "Error: g.json: broken", "Error: h.json: broken", "Workspace: Cleared"]
         );
         let batch = notices.list.get(5).map(|n| n.batch).unwrap();
         notices.dismiss_batch(batch);
         notices.withdraw(NoticeAction::UndoClear);
         assert!(notices.list.iter().all(|n| n.id != undo));
-        assert_eq!(describe(notices.shown(true)), ["Loaded: a.json: loaded", "Error: b.json: broken"]);
+        assert_eq!(describe(notices.shown(Page::Traces)), ["Loaded: a.json: loaded", "Error: b.json: broken"]);
+        // A report made on the map (dependency links fetched there) shows there and on the list.
+        notices.loaded("deps: 3 dependency links".into(), vec![], Page::Map);
+        assert_eq!(describe(notices.shown(Page::Map)), ["Error: b.json: broken", "Loaded: deps: 3 dependency links"]);
+        assert_eq!(describe(notices.shown(Page::Analytics)), ["Error: b.json: broken"]);
+        assert_eq!(describe(notices.shown(Page::Traces)).len(), 3);
     }
 
     #[test]
