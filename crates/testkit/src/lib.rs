@@ -96,3 +96,81 @@ pub fn span_named(data: &Dataset, trace: &Trace, name: &str) -> u32 {
         .find(|&i| trace.span(i).is_some_and(|s| data.strings.get(s.name) == name))
         .unwrap_or_else(|| panic!("no span named {name}"))
 }
+
+/// Asserts that `work` grows linearly with its size: it runs `work(n)` and `work(4 * n)` three
+/// times each, interleaved, and compares the fastest runs. Linear work takes ~4 times as long
+/// (a little more with caches and n log n sorts), quadratic work ~16 times; the bound of 8 sits
+/// between them. Time is the CPU time of the running thread (on Unix), so other tests and
+/// processes sharing the cores do not count; the fastest of three runs takes out the rest. `work(size)` builds its input
+/// (not measured) and returns the closure to time.
+///
+/// # Panics
+/// When the ratio is 8 or more.
+pub fn assert_linear<F: FnOnce()>(what: &str, n: usize, mut work: impl FnMut(usize) -> F) {
+    let mut best = [u64::MAX; 2];
+    for _ in 0..3 {
+        for (slot, size) in best.iter_mut().zip([n, 4 * n]) {
+            let run = work(size);
+            let started = thread_time_ns();
+            run();
+            *slot = (*slot).min(thread_time_ns().saturating_sub(started));
+        }
+    }
+    let [small, large] = best.map(std::time::Duration::from_nanos);
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+    eprintln!("{what}: {n} in {small:?}, {} in {large:?}, ratio {ratio:.2}", 4 * n);
+    assert!(
+        ratio < 8.0,
+        "{what}: {n} took {small:?}, {} took {large:?} (ratio {ratio:.2}; linear is ~4, quadratic ~16)",
+        4 * n
+    );
+}
+
+/// Nanoseconds of CPU time of this thread (`CLOCK_THREAD_CPUTIME_ID`).
+#[cfg(unix)]
+#[allow(unsafe_code)] // one libc call with a stack value it fills in
+fn thread_time_ns() -> u64 {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid, writable timespec for the duration of the call.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    u64::try_from(now.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(now.tv_nsec).unwrap_or(0)
+}
+
+/// Nanoseconds of wall time since the first call, where no thread clock is known.
+#[cfg(not(unix))]
+#[allow(clippy::disallowed_methods)] // native test support: it measures
+fn thread_time_ns() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    u64::try_from(START.get_or_init(std::time::Instant::now).elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Pairs of elements compared: quadratic in `n`.
+    fn quadratic(n: usize) -> impl FnOnce() {
+        let values: Vec<u64> = (0..n as u64).collect();
+        move || {
+            let mut equal = 0u64;
+            for a in &values {
+                for b in &values {
+                    equal += u64::from(std::hint::black_box(a) == b);
+                }
+            }
+            assert_eq!(equal, n as u64);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "quadratic ~16")]
+    fn quadratic_work_fails_the_linear_check() {
+        super::assert_linear("all pairs", 1500, quadratic);
+    }
+
+    #[test]
+    fn linear_work_passes_it() {
+        super::assert_linear("numbers written out", 50_000, |n| {
+            move || assert!((0..n).map(|i| std::hint::black_box(i.to_string()).len()).sum::<usize>() >= n)
+        });
+    }
+}
