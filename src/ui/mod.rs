@@ -14,6 +14,7 @@ pub use panic::show_banner as show_error_banner;
 mod analytics;
 mod charts;
 mod compare;
+mod compare_with;
 mod copy_link;
 mod details;
 mod download;
@@ -22,10 +23,15 @@ mod flame;
 mod help;
 mod hooks;
 mod json_tab;
+mod list_brush;
+mod list_picks;
 mod notices;
+mod outliers;
 mod palette;
+mod peers;
 pub mod perf;
 mod persist;
+mod scatter;
 mod search_bar;
 mod service_map;
 mod settings;
@@ -38,6 +44,7 @@ mod trace_page;
 mod trace_table;
 mod traces_view;
 mod url;
+mod warm;
 mod waterfall;
 
 /// Whether this instance of the module runs in the import worker (then there is no page).
@@ -48,6 +55,11 @@ pub fn in_worker() -> bool {
 /// The import worker's job handler (exported by `main.rs`).
 pub async fn run_worker_job(job: wasm_bindgen::JsValue) {
     worker::run_job(job).await;
+}
+
+/// One step of the import worker's warm-up (exported by `main.rs`); false when done.
+pub fn warm_worker(step: u32) -> bool {
+    worker::warm_up(step)
 }
 
 /// Entry point of the app: installs the panic banner and mounts the root component.

@@ -107,7 +107,6 @@ pub fn fraction_in(client_x: f64, left_px: f64, width_px: f64) -> f64 {
     ((client_x - left_px) / width_px.max(1.0)).clamp(0.0, 1.0)
 }
 
-/// The name column's width for a wanted width in a viewport `viewport_w` wide.
 /// When a few long spans squeeze the rest into slivers at the start of the time axis: most spans
 /// (four in five) are shorter than 0.5 % of the trace. Then the toolbar says how to zoom in.
 /// `durations_ns` are the spans' durations, `trace_ns` the trace's.
@@ -129,6 +128,7 @@ pub fn default_name_width(viewport_w: f64) -> f64 {
     (viewport_w * 0.4).clamp(DEFAULT_NAME_PX, 640.0)
 }
 
+/// The name column's width for a wanted width in a viewport `viewport_w` wide.
 pub fn name_width(wanted_px: f64, viewport_w: f64) -> f64 {
     wanted_px.clamp(MIN_NAME_PX, (viewport_w - MIN_TIMELINE_PX).max(MIN_NAME_PX))
 }

@@ -34,8 +34,8 @@ fn the_page_opens_with_the_kept_workspace_then_the_demo_waits_and_is_skipped() {
         vec![kept_copy(&[TRACE_A, TRACE_B])],
         expect![[r#"
               -> RestoreKept
-            > restored 2 traces, 2 spans (554 bytes)
-              notice Workspace: Restored 2 traces from your last session (554 bytes).
+            > restored 2 traces, 2 spans (558 bytes)
+              notice Workspace: Restored 2 traces from your last session (558 bytes).
                 Kept in this browser only. Forget deletes the kept copy; Settings turns keeping off.
               loaded: 2 traces, 2 spans (generation 1)
               route: ?demo&trace=000000000000000b
