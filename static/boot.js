@@ -3,6 +3,17 @@
 // no inline script). Trunk builds with `filehash = false` (Trunk.toml), so the names are fixed.
 import init from './strand.js';
 
+// The theme before the first paint (the app applies it again from the same setting): the stored
+// `theme=` line of Strand's settings, else the system's preference.
+try {
+  const line = (localStorage.getItem('strand.settings') || '').split('\n').find((l) => l.startsWith('theme='));
+  const theme = line ? line.slice(6).trim() : 'system';
+  const dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.setAttribute('data-theme', dark ? 'dark' : 'light');
+} catch (_) {
+  // Storage may be blocked; the app sets the theme when it starts.
+}
+
 function showStartupError(error) {
   const banner = document.getElementById('panic-banner');
   const text = 'Strand could not start: ' + (error && error.message ? error.message : String(error)) +

@@ -239,7 +239,7 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
                 html! {
                     <td {class} data-column={column.key()}>
                         <span class="swatch" style={format!("background:{}", strand_view::colors::service_color(&row.service))}></span>
-                        { text }
+                        { strand_model::format::service_label(&text) }
                     </td>
                 }
             } else {

@@ -6,9 +6,8 @@ use super::analytics::AnalyticsPage;
 use super::service_map::ServiceMapView;
 use super::sources::SourcesPanel;
 use super::store::Store;
-use super::trace_page::TracePage;
-use super::trace_table::TraceTable;
-use strand_app::{Action, NoticeKind};
+use super::traces_view::TracesView;
+use strand_app::Action;
 use strand_formats::demo::{DEMO_FILE_NAME, DEMO_TRACE_JSON};
 use strand_view::route::{Page, Route};
 use wasm_bindgen::JsCast;
@@ -24,17 +23,17 @@ pub fn app() -> Html {
     let file_input = use_node_ref();
     let dispatch = store.callback(|action: Action| action);
     // A snapshot of the core for this render.
-    let (route, notices, progress, skew_on, selected, collector) = {
+    let (route, progress, skew_on, selected, collector) = {
         let app = store.read();
         (
             app.route.clone(),
-            app.notices.list.clone(),
             app.progress().cloned(),
             app.options.adjust_clock_skew,
             app.selected_trace(),
             app.collector.clone(),
         )
     };
+    let workspace = super::shell_state::snapshot(&store);
     let data_handle = store.data();
 
     let load_demo = store.callback(|_: MouseEvent| Action::LoadBytes {
@@ -155,25 +154,7 @@ pub fn app() -> Html {
         }
     });
 
-    let notices = notices.iter().map(|n| {
-        let id = n.id;
-        let dismiss = {
-            let dispatch = dispatch.clone();
-            Callback::from(move |_: MouseEvent| dispatch.emit(Action::Dismiss(id)))
-        };
-        let class = match n.kind {
-            NoticeKind::Loaded => "notice notice-ok",
-            NoticeKind::Error => "notice notice-error",
-        };
-        let role = if n.kind == NoticeKind::Error { "alert" } else { "status" };
-        html! {
-            <div class={class} role={role}>
-                <span class="notice-text">{ &n.text }</span>
-                { for n.details.iter().map(|d| html! { <div class="notice-detail">{ d }</div> }) }
-                <button class="notice-close" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
-            </div>
-        }
-    });
+    super::settings::use_system_theme(workspace.settings.theme);
 
     html! {
         <div class={classes!("shell", (*dragging).then_some("dragging"))}
@@ -185,16 +166,21 @@ pub fn app() -> Html {
                     <nav class="pages" aria-label="Pages">{ for page_links }</nav>
                 }
                 <div class="actions">
-                    <button class="btn primary" onclick={open_picker}>{ "Open files…" }</button>
-                    <button class="btn" onclick={load_demo.clone()}>{ "Load demo trace" }</button>
+                    <button class="btn primary" onclick={open_picker.clone()}>{ "Open files…" }</button>
+                    // On the welcome page its twin is in the drop zone.
+                    if has_traces {
+                        <button class="btn demo-button" onclick={load_demo.clone()}>{ "Open the demo trace" }</button>
+                    }
                     <super::load_ui::PasteJson store={store.clone()} />
                     <label class="toggle" title="Shift spans on other hosts that lie outside their caller, as Jaeger and Zipkin do">
                         <input type="checkbox" checked={skew_on} onchange={toggle_skew} />
-                        { " adjust clock skew" }
+                        { " " }<span class="toggle-long">{ "adjust " }</span>{ "clock skew" }
                     </label>
                     if has_traces {
                         <button class="btn" onclick={clear_all}>{ "Clear all" }</button>
                     }
+                    <super::settings::SettingsButton store={store.clone()} settings={workspace.settings.clone()}
+                                                     kept={workspace.kept.clone()} keep_error={workspace.keep_error.clone()} />
                     <super::help::KeyboardHelp />
                     <input ref={file_input.clone()} type="file" multiple=true class="hidden-input" onchange={on_pick}
                            accept=".json,.jsonl,.txt,application/json" aria-label="Trace files" />
@@ -209,18 +195,14 @@ pub fn app() -> Html {
             </header>
             <SourcesPanel store={store.clone()} collector={collector} url={route.url.clone()} />
             <super::load_ui::LoadProgressBar progress={progress} store={store.clone()} />
-            <div class="notices">{ for notices }</div>
+            <super::notices::NoticeArea store={store.clone()} groups={workspace.notices.clone()} />
             if has_traces {
                 { match route.page {
                     Page::Traces => html! {
-                        <main class="workspace">
-                            <TraceTable data={data_handle.clone()} selected={selected} on_select={on_select_trace}
-                                        route={route.clone()} on_navigate={on_navigate.clone()} />
-                            if let Some(index) = selected {
-                                <TracePage data={data_handle.clone()} trace_index={index} route={route.clone()}
-                                           on_navigate={on_navigate.clone()} />
-                            }
-                        </main>
+                        <TracesView store={store.clone()} data={data_handle.clone()} selected={selected} route={route.clone()}
+                                    settings={workspace.settings.clone()} missing={workspace.missing.clone()}
+                                    on_select={on_select_trace} on_navigate={on_navigate.clone()}
+                                    on_open_files={open_picker.clone()} />
                     },
                     Page::Map => html! {
                         <main class="workspace page-map">
@@ -241,6 +223,12 @@ pub fn app() -> Html {
                 } }
             } else {
                 <main class="welcome">
+                    if workspace.restoring {
+                        <p class="restoring" role="status">{ "Restoring your last session…" }</p>
+                    } else if let Some(missing) = workspace.missing.clone() {
+                        <super::traces_view::MissingTrace trace={missing} loaded={0} on_open_files={open_picker.clone()}
+                                                          store={store.clone()} route={route.clone()} />
+                    }
                     <div class="dropzone" aria-label="Drop trace files here">
                         <p class="drop-title">{ "Drop trace files here" }</p>
                         <p>{ "Jaeger JSON, Zipkin v2 JSON, OTLP JSON and OTLP JSON lines — several at once. Nothing leaves your browser." }</p>

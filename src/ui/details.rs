@@ -123,6 +123,7 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
                     </span>
                     <span class="badge details-kind">{ d.kind.as_str() }</span>
                     <span class={classes!("badge", "details-status", status_class)}>{ d.status.as_str() }</span>
+                    <super::copy_link::CopyLink route={props.route.clone()} what="span" />
                 </div>
                 if !d.status_message.is_empty() {
                     <p class={classes!("details-status-message", status_class)}>{ &d.status_message }</p>
@@ -130,7 +131,7 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
             </header>
 
             <dl class="details-facts">
-                <div><dt>{ "Start" }</dt><dd title={d.start_utc.clone()}>{ &d.start_offset }</dd></div>
+                <div><dt>{ "Start" }</dt><dd title={d.started.clone()}>{ &d.start_offset }</dd></div>
                 <div><dt>{ "Duration" }</dt><dd>{ &d.duration }</dd></div>
                 <div><dt>{ "Self time" }</dt><dd>{ &d.self_time }</dd></div>
                 <div><dt>{ "Critical path" }</dt>
@@ -139,7 +140,7 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
                     </dd>
                 </div>
                 <div class="wide"><dt>{ "Share" }</dt><dd>{ share_line }</dd></div>
-                <div class="wide"><dt>{ "Started" }</dt><dd class="details-muted">{ &d.start_utc }</dd></div>
+                <div class="wide"><dt>{ "Started" }</dt><dd class="details-muted">{ &d.started }</dd></div>
             </dl>
 
             <super::peers::PeerPanel data={props.data.clone()} trace_index={props.trace_index} span={props.span}

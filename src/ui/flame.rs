@@ -316,6 +316,7 @@ fn draw(canvas: &HtmlCanvasElement, f: &Frame) {
         AXIS_HEIGHT_PX + f64::from(row.saturating_sub(f.viewport.first_row)) * ROW_HEIGHT_PX
             - (f.scroll_px - f64::from(f.viewport.first_row) * ROW_HEIGHT_PX)
     };
+    let palette = super::palette::canvas_palette();
     ctx.save();
     ctx.begin_path();
     ctx.rect(0.0, AXIS_HEIGHT_PX, width, f.height_px - AXIS_HEIGHT_PX);
@@ -333,24 +334,24 @@ fn draw(canvas: &HtmlCanvasElement, f: &Frame) {
         ctx.set_fill_style_str(&format!("hsl({}, {saturation}%, {lightness}%)", r.hue));
         ctx.fill_rect(r.x, y, w, h);
         if r.error {
-            ctx.set_stroke_style_str("#d92d20");
+            ctx.set_stroke_style_str(palette.error);
             ctx.set_line_width(1.5);
             ctx.stroke_rect(r.x + 0.75, y + 0.75, (w - 1.5).max(0.5), h - 1.5);
         }
         if !r.label.is_empty() {
-            ctx.set_fill_style_str("#1d2330");
+            ctx.set_fill_style_str(palette.bar_ink);
             let _ = ctx.fill_text(&r.label, r.x + 4.0, y + h / 2.0 + 0.5);
         }
     }
     if let Some(((row, x, w), error)) = f.selected_box {
         if row >= f.viewport.first_row && row < f.viewport.end_row {
             let y = row_y(row);
-            ctx.set_stroke_style_str("#1d2330");
+            ctx.set_stroke_style_str(palette.outline);
             ctx.set_line_width(2.0);
             ctx.stroke_rect(x + 1.0, y + 1.0, (w - 2.0).max(1.0), ROW_HEIGHT_PX - 2.0);
             // Keep the error mark visible inside the selection.
             if error && w > 8.0 {
-                ctx.set_stroke_style_str("#d92d20");
+                ctx.set_stroke_style_str(palette.error);
                 ctx.set_line_width(1.5);
                 ctx.stroke_rect(x + 2.75, y + 2.75, w - 5.5, ROW_HEIGHT_PX - 5.5);
             }
@@ -359,10 +360,10 @@ fn draw(canvas: &HtmlCanvasElement, f: &Frame) {
     ctx.restore();
 
     // The time axis, on top.
-    ctx.set_fill_style_str("#f0f2f6");
+    ctx.set_fill_style_str(palette.axis_bg);
     ctx.fill_rect(0.0, 0.0, width, AXIS_HEIGHT_PX);
-    ctx.set_fill_style_str("#475467");
-    ctx.set_stroke_style_str("#c5ccd8");
+    ctx.set_fill_style_str(palette.axis_ink);
+    ctx.set_stroke_style_str(palette.axis_line);
     ctx.set_line_width(1.0);
     for (x, label) in time_ticks(f.trace_start, f.viewport) {
         ctx.begin_path();

@@ -60,7 +60,7 @@ pub fn keyboard_help() -> Html {
             if *open {
                 <div class="help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onclick={toggle.clone()}>
                     <div class="help-card" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
-                        <h3>{ "Keyboard shortcuts" }</h3>
+                        <h2 class="help-title">{ "Keyboard shortcuts" }</h2>
                         <table>
                             { for KEYS.iter().map(|(k, what)| html! { <tr><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr> }) }
                         </table>

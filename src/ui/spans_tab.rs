@@ -152,7 +152,7 @@ pub fn view(props: &SpansTabProps) -> Html {
                                     aria-selected={selected.to_string()} {onclick}>
                                     <td class="service-cell" title={r.service.clone()}>
                                         <span class="swatch" style={format!("background:hsl({}, 62%, 52%)", r.hue)}></span>
-                                        { &r.service }
+                                        { strand_model::format::service_label(&r.service) }
                                     </td>
                                     <td class="name-cell" title={r.name.clone()}>{ &r.name }</td>
                                     <td class="kind-cell">{ r.kind }</td>

@@ -61,8 +61,11 @@ impl Store {
     /// The app for a page opened at `route`; call [`Store::start`] once the page is up.
     pub fn new(route: Route) -> Store {
         let saved = local_storage().and_then(|s| s.get_item(CONNECTION_KEY).ok().flatten());
-        let env = Env { page_origin: super::fetch::page_origin(), saved_connection: saved };
+        let saved_settings = local_storage().and_then(|s| s.get_item(strand_app::Settings::STORAGE_KEY).ok().flatten());
+        let env = Env { page_origin: super::fetch::page_origin(), saved_connection: saved, saved_settings };
         let (app, opening) = App::open(route, env);
+        super::settings::apply_theme(app.settings.theme);
+        let _ = super::settings::apply_time_zone(&app.settings.time_zone);
         let store = Store(Rc::new(Inner {
             app: RefCell::new(app),
             files: RefCell::new(BTreeMap::new()),
@@ -197,6 +200,17 @@ impl Store {
                         store.dispatch(Action::PlanFinished { request, finished });
                     });
                 }
+                Effect::SaveSettings(text) => {
+                    if let Some(storage) = local_storage() {
+                        let _ = storage.set_item(strand_app::Settings::STORAGE_KEY, &text);
+                    }
+                    let settings = self.read().settings.clone();
+                    super::settings::apply_theme(settings.theme);
+                    let _ = super::settings::apply_time_zone(&settings.time_zone);
+                }
+                Effect::RestoreKept => super::persist::restore(self),
+                Effect::KeepData => super::persist::keep(self),
+                Effect::ForgetKept => super::persist::forget(),
                 Effect::SaveConnection(value) => {
                     if let Some(storage) = local_storage() {
                         let _ = match value {

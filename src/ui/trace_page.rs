@@ -217,11 +217,11 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                 <super::compare_with::CompareWith data={props.data.clone()} trace_index={props.trace_index}
                                                   route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
                 <h2>
-                    <span class="service">{ &summary.root_service }</span>{ " " }
+                    <span class="service">{ strand_model::format::service_label(&summary.root_service) }</span>{ " " }
                     <span class="op">{ &summary.root_name }</span>
                 </h2>
                 <dl class="facts">
-                    <div><dt>{ "Start" }</dt><dd>{ &summary.start }</dd></div>
+                    <div><dt>{ "Start" }</dt><dd>{ &summary.start }<span class="zone">{ " " }{ strand_model::time::display_zone_label() }</span></dd></div>
                     <div><dt>{ "Duration" }</dt><dd>{ &summary.duration }</dd></div>
                     <div><dt>{ "Services" }</dt><dd>{ summary.services }</dd></div>
                     <div><dt>{ "Depth" }</dt><dd>{ summary.depth }</dd></div>
@@ -229,6 +229,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <div><dt>{ "Errors" }</dt><dd class={classes!((summary.errors > 0).then_some("has-errors"))}>{ summary.errors }</dd></div>
                     <div><dt>{ "Warnings" }</dt><dd class={classes!((summary.warnings > 0).then_some("has-warnings"))}>{ summary.warnings }</dd></div>
                     <div><dt>{ "Trace id" }</dt><dd class="mono">{ &summary.trace_id }</dd></div>
+                    <div><dt class="visually-hidden">{ "Link" }</dt><dd><super::copy_link::CopyLink route={Route { span: None, ..props.route.clone() }} what="trace" /></dd></div>
                 </dl>
                 if summary.warnings > 0 {
                     <div class="warnings" role="note">

@@ -80,7 +80,7 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
         };
         html! {
             <th class={classes!(column.numeric().then_some("num"))} aria-sort={sort.aria(column)}>
-                <button class="sort-button" {onclick}>{ column.label() }{ arrow }</button>
+                <button class="sort-button" {onclick}>{ column.header() }{ arrow }</button>
             </th>
         }
     });
@@ -170,7 +170,7 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                                     aria-selected={selected.to_string()}>
                                     { tick }
                                     <td class="root-cell">
-                                        <span class="service">{ &row.root_service }</span>{ " " }
+                                        <span class="service">{ strand_model::format::service_label(&row.root_service) }</span>{ " " }
                                         <span class="op">{ &row.root_name }</span>
                                     </td>
                                     <td>{ &row.start }</td>
@@ -186,7 +186,13 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                     </tbody>
                 </table>
                 if visible.is_empty() {
-                    <p class="muted list-empty">{ "No loaded trace matches this filter. Remove a filter above to see more." }</p>
+                    <p class="muted list-empty">{
+                        if !filter.is_empty() {
+                            "No loaded trace matches this filter. Remove a filter above to see more."
+                        } else {
+                            "No traces are loaded: what is loaded has no spans (dependency links show on the Service map)."
+                        }
+                    }</p>
                 }
             </section>
         </>

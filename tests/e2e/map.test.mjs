@@ -40,7 +40,7 @@ async function shown(page) {
       spans: Number(g.dataset.spans),
       errors: Number(g.dataset.errors),
       label: g.querySelector('.map-node-name')?.textContent,
-      detail: g.querySelector('.map-node-detail')?.textContent,
+      detail: g.querySelector('.map-node-detail')?.textContent.trim(),
     })),
     edges: [...document.querySelectorAll('.map-edge')].map((g) => ({
       edge: g.dataset.edge,

@@ -4,8 +4,10 @@
 
 use crate::collect::{Collector, CollectorCommand, RequestId};
 use crate::load::{FileKey, Input, JobId, LoadQueue, Phase, Progress};
-use crate::notice::{NoticeKind, Notices};
+use crate::notice::{NoticeAction, NoticeKind, Notices};
+use crate::persist::KeptMeta;
 use crate::plan::{Finished, Plan};
+use crate::settings::Settings;
 use strand_formats::AssembleOptions;
 use strand_model::{transfer, Dataset};
 use strand_view::route::Route;
@@ -21,6 +23,8 @@ pub struct Env {
     pub page_origin: String,
     /// The collector connection saved in local storage (`Connection::to_storage`), if any.
     pub saved_connection: Option<String>,
+    /// The settings saved in local storage (`Settings::serialize`), if any.
+    pub saved_settings: Option<String>,
 }
 
 /// Something the user asked for, or something an effect reports.
@@ -53,6 +57,14 @@ pub enum Action {
         details: Vec<String>,
     },
     Dismiss(u64),
+    /// Dismiss every notice (and with them an offer to undo Clear all).
+    DismissAll,
+    /// Dismiss the notices of one batch (a folded summary).
+    DismissBatch(u64),
+    /// A notice's button (Undo, Forget).
+    NoticeAction(NoticeAction),
+    /// Change the settings (theme, time zone, keeping data, the list folded).
+    SetSettings(Settings),
     SetClockSkew(bool),
     /// Open a URL, connect, search… (see [`CollectorCommand`]).
     Collector(CollectorCommand),
@@ -93,6 +105,19 @@ pub enum Action {
         request: RequestId,
         finished: Finished,
     },
+    /// The workspace kept in this browser was read back: its encoding and what was kept.
+    Restored {
+        payload: Box<dyn transfer::Source>,
+        meta: KeptMeta,
+    },
+    /// Nothing was kept (or keeping is not possible here); `error` says why it failed, if it did.
+    NothingRestored {
+        error: Option<String>,
+    },
+    /// The workspace was written to this browser.
+    Kept(KeptMeta),
+    /// Writing it failed (quota, private mode…).
+    KeepFailed(String),
 }
 
 /// Something for the browser side to do.
@@ -109,11 +134,23 @@ pub enum Effect {
     RunPlan { request: RequestId, plan: Plan, timeout_ms: u32 },
     /// Save (`Some`) or remove the collector connection in local storage.
     SaveConnection(Option<String>),
+    /// Save the settings (`Settings::serialize`) in local storage and apply them (theme, zone).
+    SaveSettings(String),
+    /// Read the workspace kept in this browser; answer with [`Action::Restored`] or
+    /// [`Action::NothingRestored`].
+    RestoreKept,
+    /// Write the workspace to this browser: the encoding is [`App::snapshot`], made when the
+    /// browser gets to it (after the load settled); answer with [`Action::Kept`] or
+    /// [`Action::KeepFailed`].
+    KeepData,
+    /// Delete the kept workspace.
+    ForgetKept,
 }
 
 pub struct App {
     data: Dataset,
-    /// Bumped by every change of `data`: views compare it to know when to recompute.
+    /// Bumped by every change of `data`, and of how times are shown (the time zone): views
+    /// compare it to know when to recompute.
     generation: u64,
     pub route: Route,
     /// Whether the last route change should add a history entry (false: replace it).
@@ -123,6 +160,9 @@ pub struct App {
     pub(crate) loads: LoadQueue,
     pub collector: Collector,
     pub(crate) env: Env,
+    pub settings: Settings,
+    /// The kept workspace, its restore and what Clear all can bring back (`workspace.rs`).
+    pub(crate) keep: crate::workspace::KeepState,
 }
 
 impl App {
@@ -130,6 +170,7 @@ impl App {
     /// a file, `?source=&base=` reconnects (with the saved auth header when it was saved for
     /// the same collector).
     pub fn open(route: Route, env: Env) -> (App, Vec<Effect>) {
+        let settings = env.saved_settings.as_deref().map(Settings::parse).unwrap_or_default();
         let mut app = App {
             data: Dataset::new(),
             generation: 0,
@@ -140,7 +181,13 @@ impl App {
             loads: LoadQueue::default(),
             collector: Collector::default(),
             env,
+            settings,
+            keep: Default::default(),
         };
+        if app.settings.keep_data {
+            // What the page opens with (the demo, `?url=`) waits for the kept workspace.
+            return app.open_restoring();
+        }
         let mut effects = Vec::new();
         if app.route.demo {
             effects.extend(app.apply(Action::LoadBytes {
@@ -158,6 +205,15 @@ impl App {
 
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    pub(crate) fn data_mut(&mut self) -> &mut Dataset {
+        &mut self.data
+    }
+
+    /// Marks the data (or how it is shown) as changed, so views recompute.
+    pub(crate) fn bump(&mut self) {
+        self.generation += 1;
     }
 
     /// What the progress bar shows.
@@ -199,8 +255,26 @@ impl App {
             }
             Action::Dismiss(id) => {
                 self.notices.dismiss(id);
+                self.drop_undo_unless_offered();
                 Vec::new()
             }
+            Action::DismissAll => {
+                self.notices.clear();
+                self.drop_undo_unless_offered();
+                Vec::new()
+            }
+            Action::DismissBatch(batch) => {
+                self.notices.dismiss_batch(batch);
+                self.drop_undo_unless_offered();
+                Vec::new()
+            }
+            Action::NoticeAction(NoticeAction::UndoClear) => self.undo_clear(),
+            Action::NoticeAction(NoticeAction::ForgetKept) => self.forget_kept(),
+            Action::SetSettings(settings) => self.set_settings(settings),
+            Action::Restored { mut payload, meta } => self.restored(&mut *payload, meta),
+            Action::NothingRestored { error } => self.nothing_restored(error),
+            Action::Kept(meta) => self.on_kept(meta),
+            Action::KeepFailed(error) => self.keep_failed(error),
             Action::SetClockSkew(on) => {
                 self.options.adjust_clock_skew = on;
                 strand_formats::reassemble_all(&mut self.data, &self.options);
@@ -256,6 +330,10 @@ impl App {
 
     /// Queues a job and starts it if nothing else is loading.
     pub(crate) fn submit(&mut self, name: String, input: Input) -> Vec<Effect> {
+        if self.loads.is_idle() {
+            self.notices.begin_batch();
+        }
+        self.forget_cleared();
         self.loads.submit(name, input);
         self.start_next()
     }
@@ -276,6 +354,7 @@ impl App {
             effects.push(Effect::ReleaseFile { key });
         }
         effects.extend(self.start_next());
+        // Written once the queue is empty, by the report of this job (see `report`).
         Some(running.name)
     }
 
@@ -308,12 +387,14 @@ impl App {
 
     fn clear_all(&mut self) -> Vec<Effect> {
         // A file still loading would otherwise land in the emptied workspace.
-        let effects = self.cancel_loading(false);
-        self.data = Dataset::new();
+        let mut effects = self.cancel_loading(false);
+        let data = std::mem::take(&mut self.data);
+        let route = self.route.clone();
         self.generation += 1;
         self.route = self.route.session();
         self.push_history = true;
         self.notices.clear();
+        effects.extend(self.offer_undo(data, route));
         effects
     }
 
@@ -350,6 +431,7 @@ impl App {
             Err(err) => Err(format!("{name}: {err}. This is a bug in Strand; please report it.")),
         };
         self.report(&name, result);
+        effects.extend(self.keep_if_settled());
         effects
     }
 
@@ -362,6 +444,7 @@ impl App {
         let name = self.end_job(job, &mut effects).unwrap_or_default();
         let result = strand_formats::load(&mut self.data, bytes, &name, None, &self.options).map_err(|e| e.to_string());
         self.report(&name, result);
+        effects.extend(self.keep_if_settled());
         effects
     }
 
@@ -370,6 +453,7 @@ impl App {
         if self.end_job(job, &mut effects).is_some() {
             self.notices.error(error, vec![crate::notice::NOTHING_LOST.to_string()]);
         }
+        effects.extend(self.keep_if_settled());
         effects
     }
 
@@ -377,13 +461,10 @@ impl App {
         match result {
             Ok((format, summary)) => {
                 self.generation += 1;
+                self.keep.dirty = true;
                 let text = crate::notice::loaded_text(file, format, &summary);
-                self.notices.push(NoticeKind::Loaded, text, summary.notes);
-                if self.selected_trace().is_none() {
-                    self.route.trace = self.data.traces.first().map(|t| t.trace_id.display(&self.data.strings));
-                    self.route.span = None;
-                    self.push_history = false;
-                }
+                self.land();
+                self.notices.loaded(text, summary.notes, self.route.page);
             }
             Err(err) => self.notices.error(err, vec![crate::notice::NOTHING_LOST.to_string()]),
         }

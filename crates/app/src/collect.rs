@@ -4,7 +4,6 @@
 //! the browser side runs.
 
 use crate::app::{App, Effect};
-use crate::notice::NoticeKind;
 use crate::plan::{self, Finished, Plan};
 use strand_sources::errors::{explain, Context, Target};
 use strand_sources::query::{clean_trace_id, route_trace_id};
@@ -187,6 +186,11 @@ fn form_error(app: &mut App, message: String) -> Vec<Effect> {
 }
 
 fn run(app: &mut App, purpose: Purpose, label: String, plan: Plan) -> Vec<Effect> {
+    // A request asked for when nothing is going on starts a batch of its own, so its failure
+    // does not fold into the notices of earlier loads.
+    if app.loads.is_idle() && app.collector.in_flight.is_empty() {
+        app.notices.begin_batch();
+    }
     app.collector.next_id += 1;
     let id = app.collector.next_id;
     let conn = app.collector.connection.as_ref().map(Connection::label).unwrap_or_default();
@@ -312,10 +316,10 @@ pub(crate) fn finished(app: &mut App, request: RequestId, finished: Finished) ->
     match (flight.purpose.clone(), finished) {
         (Purpose::Services, Finished::Names(names)) => {
             let label = conn.as_ref().map(Connection::label).unwrap_or_default();
-            app.notices.push(
-                NoticeKind::Loaded,
+            app.notices.loaded(
                 format!("{label}: connected, {}", strand_model::format::counted(names.len() as u64, "service")),
                 Vec::new(),
+                app.route.page,
             );
             app.collector.services = names;
             app.collector.status = Status::Connected;
@@ -344,10 +348,10 @@ pub(crate) fn finished(app: &mut App, request: RequestId, finished: Finished) ->
             None => Vec::new(),
         },
         (_, Finished::Empty(message)) => {
-            app.notices.push(
-                NoticeKind::Loaded,
+            app.notices.loaded(
                 format!("{}: {message}", flight.what),
                 vec!["Widen the time range or remove some filters.".to_string()],
+                app.route.page,
             );
             Vec::new()
         }

@@ -12,9 +12,14 @@ pub mod collect;
 pub mod interaction;
 pub mod load;
 pub mod notice;
+pub mod persist;
 pub mod plan;
+pub mod settings;
+mod workspace;
 
 pub use app::{Action, App, Effect, Env, MAX_FILE_BYTES};
 pub use collect::{CollectorCommand, Status};
 pub use load::{FileKey, Input, JobId, Phase, Progress};
-pub use notice::{Notice, NoticeKind};
+pub use notice::{Notice, NoticeAction, NoticeGroup, NoticeKind};
+pub use persist::KeptMeta;
+pub use settings::{Settings, Theme, TimeZone};

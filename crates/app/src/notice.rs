@@ -3,11 +3,32 @@
 
 use strand_formats::{Format, LoadSummary};
 use strand_model::format::{counted, plural};
+use strand_view::route::Page;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum NoticeKind {
     Loaded,
     Error,
+    /// About the workspace itself (restored, cleared, kept): shown on every page.
+    Workspace,
+}
+
+/// A button a notice offers besides dismissing it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum NoticeAction {
+    /// Bring back what Clear all removed.
+    UndoClear,
+    /// Delete the copy of the workspace kept in this browser.
+    ForgetKept,
+}
+
+impl NoticeAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeAction::UndoClear => "Undo",
+            NoticeAction::ForgetKept => "Forget",
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -16,6 +37,13 @@ pub struct Notice {
     pub kind: NoticeKind,
     pub text: String,
     pub details: Vec<String>,
+    /// Notices of one batch of loads (files dropped together, one after the other without a
+    /// pause) share it, and fold into one summary when there are many.
+    pub batch: u64,
+    pub action: Option<NoticeAction>,
+    /// A load report made while the user was on another page than the trace list (dependency
+    /// links fetched from the map) is shown there too.
+    pub page: Option<Page>,
 }
 
 /// The notices shown, in order, with ids that never repeat.
@@ -23,25 +51,117 @@ pub struct Notice {
 pub struct Notices {
     pub list: Vec<Notice>,
     next_id: u64,
+    batch: u64,
+}
+
+/// A batch with at least this many notices shows as one summary line (with the notices inside).
+pub const FOLD_AT: usize = 5;
+
+/// What the notice area shows: single notices, and summaries of big batches.
+#[derive(Clone, PartialEq, Debug)]
+pub enum NoticeGroup {
+    One(Notice),
+    /// `33 files: 31 loaded, 2 failed`, with the batch's notices to show on request.
+    Summary {
+        batch: u64,
+        text: String,
+        errors: usize,
+        notices: Vec<Notice>,
+    },
 }
 
 impl Notices {
-    pub fn push(&mut self, kind: NoticeKind, text: String, details: Vec<String>) {
+    pub fn push(&mut self, kind: NoticeKind, text: String, details: Vec<String>) -> u64 {
         self.next_id += 1;
-        self.list.push(Notice { id: self.next_id, kind, text, details });
+        let (id, batch) = (self.next_id, self.batch);
+        self.list.push(Notice { id, kind, text, details, batch, action: None, page: None });
+        id
+    }
+
+    /// A load report, shown on the trace list and on `page`, where the user was when it came.
+    pub fn loaded(&mut self, text: String, details: Vec<String>, page: Page) -> u64 {
+        let id = self.push(NoticeKind::Loaded, text, details);
+        if let Some(n) = self.list.last_mut() {
+            n.page = (page != Page::Traces).then_some(page);
+        }
+        id
     }
 
     pub fn error(&mut self, text: String, details: Vec<String>) {
         self.push(NoticeKind::Error, text, details);
     }
 
+    /// A notice about the workspace, in a batch of its own, with an optional button.
+    pub fn workspace(&mut self, text: String, details: Vec<String>, action: Option<NoticeAction>) -> u64 {
+        self.begin_batch();
+        let id = self.push(NoticeKind::Workspace, text, details);
+        if let Some(n) = self.list.last_mut() {
+            n.action = action;
+        }
+        self.begin_batch();
+        id
+    }
+
+    /// Notices pushed from now on belong to a new batch.
+    pub fn begin_batch(&mut self) {
+        self.batch += 1;
+    }
+
     pub fn dismiss(&mut self, id: u64) {
         self.list.retain(|n| n.id != id);
+    }
+
+    /// Dismisses every notice of `batch`.
+    pub fn dismiss_batch(&mut self, batch: u64) {
+        self.list.retain(|n| n.batch != batch);
+    }
+
+    /// Removes the notices offering `action` (it no longer applies).
+    pub fn withdraw(&mut self, action: NoticeAction) {
+        self.list.retain(|n| n.action != Some(action));
     }
 
     pub fn clear(&mut self) {
         self.list.clear();
     }
+
+    /// What to show on `page`: everything on the trace list's page, elsewhere only what is still
+    /// worth reading there — errors, notices about the workspace, and load reports made on that
+    /// page; other load reports stay with the list they describe. Batches of [`FOLD_AT`] or more
+    /// notices fold into a summary.
+    pub fn shown(&self, page: Page) -> Vec<NoticeGroup> {
+        let mut groups: Vec<NoticeGroup> = Vec::new();
+        let visible =
+            self.list.iter().filter(|n| page == Page::Traces || n.kind != NoticeKind::Loaded || n.page == Some(page));
+        let mut batch: Vec<&Notice> = Vec::new();
+        for notice in visible {
+            if batch.last().is_some_and(|last| last.batch != notice.batch) {
+                flush(&mut groups, std::mem::take(&mut batch));
+            }
+            batch.push(notice);
+        }
+        flush(&mut groups, batch);
+        groups
+    }
+}
+
+fn flush(groups: &mut Vec<NoticeGroup>, batch: Vec<&Notice>) {
+    if batch.len() < FOLD_AT {
+        groups.extend(batch.into_iter().map(|n| NoticeGroup::One(n.clone())));
+        return;
+    }
+    let errors = batch.iter().filter(|n| n.kind == NoticeKind::Error).count();
+    let loaded = batch.iter().filter(|n| n.kind == NoticeKind::Loaded).count();
+    let mut parts = Vec::new();
+    if loaded > 0 {
+        parts.push(format!("{loaded} loaded"));
+    }
+    if errors > 0 {
+        parts.push(format!("{errors} failed"));
+    }
+    let text = format!("{}: {}", counted(batch.len() as u64, "file"), parts.join(", "));
+    let id = batch.first().map_or(0, |n| n.batch);
+    groups.push(NoticeGroup::Summary { batch: id, text, errors, notices: batch.into_iter().cloned().collect() });
 }
 
 /// Said under every failed load: nothing is lost.
@@ -77,6 +197,55 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_batches_fold_into_a_summary_and_load_reports_stay_on_the_list_page() {
+        let mut notices = Notices::default();
+        notices.begin_batch();
+        notices.push(NoticeKind::Loaded, "a.json: loaded".into(), vec![]);
+        notices.error("b.json: broken".into(), vec![]);
+        notices.begin_batch();
+        for i in 0..31 {
+            notices.push(NoticeKind::Loaded, format!("f{i}.json: loaded"), vec![]);
+        }
+        notices.error("g.json: broken".into(), vec![]);
+        notices.error("h.json: broken".into(), vec![]);
+        let undo = notices.workspace("Cleared".into(), vec![], Some(NoticeAction::UndoClear));
+        let describe = |groups: Vec<NoticeGroup>| -> Vec<String> {
+            groups
+                .into_iter()
+                .map(|g| match g {
+                    NoticeGroup::One(n) => format!("{:?}: {}", n.kind, n.text),
+                    NoticeGroup::Summary { text, errors, notices, .. } => {
+                        format!("summary: {text} ({errors} errors, {} inside)", notices.len())
+                    }
+                })
+                .collect()
+        };
+        assert_eq!(
+            describe(notices.shown(Page::Traces)),
+            [
+                "Loaded: a.json: loaded",
+                "Error: b.json: broken",
+                "summary: 33 files: 31 loaded, 2 failed (2 errors, 33 inside)",
+                "Workspace: Cleared"
+            ]
+        );
+        assert_eq!(
+            describe(notices.shown(Page::Map)),
+            ["Error: b.json: broken", "Error: g.json: broken", "Error: h.json: broken", "Workspace: Cleared"]
+        );
+        let batch = notices.list.get(5).map(|n| n.batch).unwrap();
+        notices.dismiss_batch(batch);
+        notices.withdraw(NoticeAction::UndoClear);
+        assert!(notices.list.iter().all(|n| n.id != undo));
+        assert_eq!(describe(notices.shown(Page::Traces)), ["Loaded: a.json: loaded", "Error: b.json: broken"]);
+        // A report made on the map (dependency links fetched there) shows there and on the list.
+        notices.loaded("deps: 3 dependency links".into(), vec![], Page::Map);
+        assert_eq!(describe(notices.shown(Page::Map)), ["Error: b.json: broken", "Loaded: deps: 3 dependency links"]);
+        assert_eq!(describe(notices.shown(Page::Analytics)), ["Error: b.json: broken"]);
+        assert_eq!(describe(notices.shown(Page::Traces)).len(), 3);
+    }
 
     #[test]
     fn load_summaries_read_as_sentences() {

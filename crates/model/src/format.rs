@@ -45,6 +45,15 @@ pub fn plural(n: u64, noun: &str) -> String {
     format!("{noun}{}", if es { "es" } else { "s" })
 }
 
+/// A service's name as shown: spans without one say so instead of leaving a blank cell.
+pub fn service_label(name: &str) -> &str {
+    if name.is_empty() {
+        "(no service)"
+    } else {
+        name
+    }
+}
+
 /// `part` of `total` as a percentage: `0%`, `0.4%`, `12%`, `100%`.
 pub fn percent(part: u64, total: u64) -> String {
     if total == 0 || part == 0 {

@@ -77,14 +77,93 @@ pub fn parse_duration_ns(text: &str, bare: BareNumber) -> Result<i64, String> {
     Ok(ns as i64)
 }
 
-/// A Unix-epoch nanosecond timestamp as UTC `YYYY-MM-DD HH:MM:SS.mmm`.
+/// A Unix-epoch nanosecond timestamp as UTC `YYYY-MM-DD HH:MM:SS.mmm`. For times shown to a
+/// person use [`format_timestamp`], which follows the chosen time zone; this one is for files and
+/// protocols (exports, RFC 3339 queries, the CLI).
 pub fn format_timestamp_utc(ns: i64) -> String {
+    format_timestamp_at_offset(ns, 0)
+}
+
+/// A Unix-epoch nanosecond timestamp as wall-clock time `offset_s` seconds east of UTC:
+/// `YYYY-MM-DD HH:MM:SS.mmm`.
+pub fn format_timestamp_at_offset(ns: i64, offset_s: i32) -> String {
+    let ns = ns.saturating_add(i64::from(offset_s).saturating_mul(1_000_000_000));
     let secs = ns.div_euclid(1_000_000_000);
     let millis = ns.rem_euclid(1_000_000_000) / 1_000_000;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, mo, d) = civil_from_days(days);
     format!("{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}.{millis:03}", rem / 3600, (rem / 60) % 60, rem % 60)
+}
+
+/// An offset east of UTC as `+05:30`, `-08:00` (`+00:00` for UTC).
+pub fn format_offset(offset_s: i32) -> String {
+    let sign = if offset_s < 0 { '-' } else { '+' };
+    let minutes = offset_s.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// How the zone times are shown in finds its offset from UTC at an instant.
+#[derive(Clone)]
+pub enum ZoneOffset {
+    /// Always the same offset, in seconds east of UTC (UTC itself is `Fixed(0)`).
+    Fixed(i32),
+    /// An offset that depends on the instant (daylight saving time): given ms since the epoch,
+    /// the offset in seconds east of UTC. The browser supplies it (`Intl.DateTimeFormat`).
+    Lookup(std::rc::Rc<dyn Fn(i64) -> i32>),
+}
+
+/// The time zone absolute times are shown in, with the name shown next to them.
+#[derive(Clone)]
+pub struct DisplayZone {
+    /// `UTC`, or an IANA name such as `Europe/Berlin`.
+    pub label: String,
+    pub offset: ZoneOffset,
+}
+
+impl DisplayZone {
+    pub fn utc() -> DisplayZone {
+        DisplayZone { label: "UTC".to_string(), offset: ZoneOffset::Fixed(0) }
+    }
+
+    /// The offset in seconds east of UTC at `ns` since the epoch.
+    pub fn offset_at(&self, ns: i64) -> i32 {
+        match &self.offset {
+            ZoneOffset::Fixed(s) => *s,
+            ZoneOffset::Lookup(f) => f(ns.div_euclid(1_000_000)),
+        }
+    }
+}
+
+thread_local! {
+    static DISPLAY_ZONE: std::cell::RefCell<DisplayZone> = std::cell::RefCell::new(DisplayZone::utc());
+}
+
+/// Sets the zone every absolute time shown goes through (the app's time-zone setting). Views
+/// that cache formatted times must be recomputed after a change (the app core bumps its
+/// generation).
+pub fn set_display_zone(zone: DisplayZone) {
+    DISPLAY_ZONE.with(|z| *z.borrow_mut() = zone);
+}
+
+/// The name of the zone times are shown in: `UTC`, `Europe/Berlin`.
+pub fn display_zone_label() -> String {
+    DISPLAY_ZONE.with(|z| z.borrow().label.clone())
+}
+
+/// The one function every absolute time shown to a person goes through: `YYYY-MM-DD
+/// HH:MM:SS.mmm` in the display zone (see [`set_display_zone`]; UTC until set). Say which zone
+/// next to it, e.g. with [`display_zone_label`] in a column header.
+pub fn format_timestamp(ns: i64) -> String {
+    DISPLAY_ZONE.with(|z| {
+        let zone = z.borrow();
+        format_timestamp_at_offset(ns, zone.offset_at(ns))
+    })
+}
+
+/// [`format_timestamp`] followed by the zone's name: `2023-11-14 23:13:20.123 Europe/Berlin`.
+pub fn format_timestamp_zoned(ns: i64) -> String {
+    format!("{} {}", format_timestamp(ns), display_zone_label())
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -140,5 +219,30 @@ mod tests {
         assert_eq!(format_timestamp_utc(0), "1970-01-01 00:00:00.000");
         assert_eq!(format_timestamp_utc(1_700_000_000_123_000_000), "2023-11-14 22:13:20.123");
         assert_eq!(format_timestamp_utc(-1_000_000), "1969-12-31 23:59:59.999");
+    }
+
+    #[test]
+    fn timestamps_follow_an_offset_and_the_display_zone() {
+        let t = 1_700_000_000_123_000_000; // 2023-11-14 22:13:20.123 UTC
+        assert_eq!(format_timestamp_at_offset(t, 3600), "2023-11-14 23:13:20.123");
+        assert_eq!(format_timestamp_at_offset(t, 5 * 3600 + 1800), "2023-11-15 03:43:20.123");
+        assert_eq!(format_timestamp_at_offset(t, -8 * 3600), "2023-11-14 14:13:20.123");
+        assert_eq!(format_offset(19_800), "+05:30");
+        assert_eq!(format_offset(-28_800), "-08:00");
+        assert_eq!(format_offset(0), "+00:00");
+
+        assert_eq!(format_timestamp_zoned(t), "2023-11-14 22:13:20.123 UTC");
+        set_display_zone(DisplayZone { label: "Asia/Kolkata".into(), offset: ZoneOffset::Fixed(19_800) });
+        assert_eq!(format_timestamp_zoned(t), "2023-11-15 03:43:20.123 Asia/Kolkata");
+        // A zone with daylight saving time: the offset depends on the instant.
+        let berlin = |ms: i64| if ms >= 1_698_541_200_000 { 3600 } else { 7200 }; // 2023-10-29 01:00 UTC
+        set_display_zone(DisplayZone {
+            label: "Europe/Berlin".into(),
+            offset: ZoneOffset::Lookup(std::rc::Rc::new(berlin)),
+        });
+        assert_eq!(format_timestamp(1_698_541_199_000_000_000), "2023-10-29 02:59:59.000");
+        assert_eq!(format_timestamp(1_698_541_200_000_000_000), "2023-10-29 02:00:00.000");
+        assert_eq!(display_zone_label(), "Europe/Berlin");
+        set_display_zone(DisplayZone::utc());
     }
 }

@@ -64,11 +64,28 @@ pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLi
     encode_with(strings, traces, dependencies, notes, &[])
 }
 
+/// Encodes some of a dataset's traces (those kept across reloads) with its dependency links;
+/// decoded like any other encoding.
+pub fn encode_selected(strings: &Interner, traces: &[&Trace], dependencies: &[DependencyLink]) -> Vec<u8> {
+    encode_refs(strings, traces, dependencies, &[], &[])
+}
+
 /// [`encode`], plus `extra` bytes this module does not read (a split document's join facts),
 /// handed back as [`Decoded::extra`].
 pub fn encode_with(
     strings: &Interner,
     traces: &[Trace],
+    dependencies: &[DependencyLink],
+    notes: &[String],
+    extra: &[u8],
+) -> Vec<u8> {
+    let traces: Vec<&Trace> = traces.iter().collect();
+    encode_refs(strings, &traces, dependencies, notes, extra)
+}
+
+fn encode_refs(
+    strings: &Interner,
+    traces: &[&Trace],
     dependencies: &[DependencyLink],
     notes: &[String],
     extra: &[u8],

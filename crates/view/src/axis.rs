@@ -2,7 +2,7 @@
 //! waterfall's ruler, the flame graph), clock times (the scatter plot, the RED charts) and plain
 //! numbers and durations from 0 (chart y axes). Pure; depends on `model` only.
 
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{format_duration, format_timestamp};
 
 /// A tick on an axis of offsets from a trace's start.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,7 +193,7 @@ pub fn time_step(raw_ns: f64) -> i64 {
 
 /// A tick label precise enough for the step: `HH:MM:SS.mmm`, `HH:MM:SS`, `HH:MM` or the date.
 pub fn time_label(t_ns: i64, step_ns: i64) -> String {
-    let text = format_timestamp_utc(t_ns); // YYYY-MM-DD HH:MM:SS.mmm
+    let text = format_timestamp(t_ns); // YYYY-MM-DD HH:MM:SS.mmm, in the display zone
     let range = if step_ns < 1_000_000_000 {
         11..23
     } else if step_ns < 60_000_000_000 {

@@ -4,7 +4,7 @@
 
 use super::trace_view::TraceAnalysis;
 use strand_model::dump::value_text;
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{format_duration, format_timestamp_zoned};
 use strand_model::{Dataset, Interner, KeyValue, SpanId, SpanKind, StatusCode, Trace};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,8 +26,8 @@ pub struct SpanDetails {
     pub trace_id: String,
     /// Start relative to the trace's start, e.g. `+12.3ms`.
     pub start_offset: String,
-    /// Absolute start, `YYYY-MM-DD HH:MM:SS.mmm UTC`.
-    pub start_utc: String,
+    /// Absolute start in the display zone, `YYYY-MM-DD HH:MM:SS.mmm UTC`.
+    pub started: String,
     pub duration: String,
     pub self_time: String,
     pub critical_time: String,
@@ -229,7 +229,7 @@ pub fn span_details(data: &Dataset, trace_index: usize, analysis: &TraceAnalysis
         parent: span.has_parent().then_some(span.parent),
         trace_id: trace.trace_id.display(strings),
         start_offset: signed_duration(span.start_ns.saturating_sub(trace.start_ns)),
-        start_utc: format!("{} UTC", format_timestamp_utc(span.start_ns)),
+        started: format_timestamp_zoned(span.start_ns),
         duration: format_duration(span.duration_ns),
         self_time: format_duration(self_ns),
         critical_time: format_duration(critical_ns),
@@ -334,7 +334,7 @@ mod tests {
             d.parent,
             d.trace_id
         );
-        let _ = writeln!(out, "  start {} at {}", d.start_offset, d.start_utc);
+        let _ = writeln!(out, "  start {} at {}", d.start_offset, d.started);
         let _ = writeln!(
             out,
             "  duration {} ({}) self {} ({}) critical {} ({}) depth {} children {}",

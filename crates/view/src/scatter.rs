@@ -4,7 +4,7 @@
 
 use crate::axis::{nice_step_int as nice_step, time_label, time_step};
 use crate::trace_list::TraceSummary;
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{display_zone_label, format_duration, format_timestamp};
 
 /// The y scale of the plot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,8 +115,8 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
         plot.x_ticks.push(Tick { pos: x_of(t), label: time_label(t, step) });
         t = t.saturating_add(step);
     }
-    let day = format_timestamp_utc(t_min);
-    plot.x_caption = format!("start time (UTC) · {}", day.get(..10).unwrap_or(&day));
+    let day = format_timestamp(t_min);
+    plot.x_caption = format!("start time ({}) · {}", display_zone_label(), day.get(..10).unwrap_or(&day));
 
     // y: durations.
     let d_max = rows.iter().map(|r| r.duration_ns).max().unwrap_or(0).max(1);

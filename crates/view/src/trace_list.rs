@@ -9,7 +9,7 @@ use crate::route::{AttrMatch, Route};
 use crate::sort::{positions, KeyedColumn, Sort, SortColumn};
 use std::cmp::Ordering;
 use strand_model::dump::value_text;
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{display_zone_label, format_duration, format_timestamp};
 use strand_model::{Dataset, Interner, StatusCode, Trace};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,7 +41,7 @@ pub fn summarize(strings: &Interner, index: usize, trace: &Trace) -> TraceSummar
         trace_id: trace.trace_id.display(strings),
         root_service: root.map(|r| strings.get(trace.service_of(r)).to_string()).unwrap_or_default(),
         root_name: root.map(|r| strings.get(r.name).to_string()).unwrap_or_default(),
-        start: format_timestamp_utc(trace.start_ns),
+        start: format_timestamp(trace.start_ns),
         start_ns: trace.start_ns,
         duration: format_duration(trace.duration_ns()),
         duration_ns: trace.duration_ns(),
@@ -84,12 +84,21 @@ impl TraceColumn {
     pub fn label(self) -> &'static str {
         match self {
             TraceColumn::Root => "Root",
-            TraceColumn::Start => "Start (UTC)",
+            TraceColumn::Start => "Start",
             TraceColumn::Duration => "Duration",
             TraceColumn::Spans => "Spans",
             TraceColumn::Services => "Services",
             TraceColumn::Errors => "Errors",
             TraceColumn::Warnings => "Warnings",
+        }
+    }
+
+    /// The column's header: the label, and for the start time the zone it is shown in
+    /// (`Start (Europe/Berlin)`).
+    pub fn header(self) -> String {
+        match self {
+            TraceColumn::Start => format!("Start ({})", display_zone_label()),
+            other => other.label().to_string(),
         }
     }
 
@@ -194,10 +203,10 @@ impl ListFilter {
             chips.push(Chip { kind: ChipKind::Operation, label: format!("operation: {op}") });
         }
         if let Some((from, to)) = self.window {
-            let (a, b) = (format_timestamp_utc(from), format_timestamp_utc(to));
+            let (a, b) = (format_timestamp(from), format_timestamp(to));
             // The date once when both ends share it.
             let b = if a.get(..10) == b.get(..10) { b.get(11..).unwrap_or(&b).to_string() } else { b };
-            chips.push(Chip { kind: ChipKind::Window, label: format!("window: {a} – {b}") });
+            chips.push(Chip { kind: ChipKind::Window, label: format!("window: {a} – {b} {}", display_zone_label()) });
         }
         if let Some(r) = &self.resource {
             chips.push(Chip { kind: ChipKind::Resource, label: format!("{}: {}", r.key, r.value) });
@@ -403,7 +412,7 @@ mod tests {
         .assert_eq(&shown("?service=nope"));
         let start = rows[0].start_ns;
         expect_test::expect![[r#"
-            window: 2017-01-26 21:46:31.639 – 21:46:31.639
+            window: 2017-01-26 21:46:31.639 – 21:46:31.639 UTC
             service-x test-general-conversion-2 5.00µs
             service-x test-general-conversion-3 5.00µs"#]]
         .assert_eq(&shown(&format!("?window={}~{}", start, start + 1)));

@@ -447,7 +447,7 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         html! {
             <aside class="map-panel" aria-label="Selected service">
                 <div class="map-panel-head">
-                    <h3 class="map-panel-name" title={n.name.clone()}>{ n.name.clone() }</h3>
+                    <h2 class="map-panel-name" title={n.name.clone()}>{ n.name.clone() }</h2>
                     <button class="notice-close" aria-label="Close" title="Clear the selection" onclick={close}>{ "×" }</button>
                 </div>
                 <p class={classes!("map-kind", format!("kind-{}", n.kind.as_str()))}>
@@ -472,9 +472,9 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
                     <dd data-field="calls-out">{ format!("{} ({} errors)", format_thousands(n.calls_out), format_thousands(n.errors_out)) }</dd>
                 </dl>
                 { for show_traces }
-                <h4>{ format!("Callers ({callers})") }</h4>
+                <h3>{ format!("Callers ({callers})") }</h3>
                 if callers > 0 { { peer_rows(true) } } else { <p class="muted">{ "Nobody calls it here." }</p> }
-                <h4>{ format!("Callees ({callees})") }</h4>
+                <h3>{ format!("Callees ({callees})") }</h3>
                 if callees > 0 { { peer_rows(false) } } else { <p class="muted">{ "It calls no other service here." }</p> }
             </aside>
         }

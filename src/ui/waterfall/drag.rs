@@ -11,7 +11,7 @@ use yew::prelude::*;
 /// What the handlers need.
 pub(super) struct DragInputs {
     pub drag: UseStateHandle<Option<Drag>>,
-    pub name_px: UseStateHandle<f64>,
+    pub name_px: UseStateHandle<Option<f64>>,
     pub ruler: NodeRef,
     pub minimap: NodeRef,
     pub set_window: Rc<dyn Fn(TimeWindow)>,
@@ -95,7 +95,7 @@ pub(super) fn drag_handlers(d: DragInputs) -> DragHandlers {
             match current.moved(f64::from(e.client_x()), bounds, viewport_w) {
                 DragMove::Drag(next) => drag.set(Some(next)),
                 DragMove::Window(next) => set_window(next),
-                DragMove::NameWidth(px) => name_px.set(px),
+                DragMove::NameWidth(px) => name_px.set(Some(px)),
             }
         })
     };

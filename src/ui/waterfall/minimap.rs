@@ -20,7 +20,8 @@ pub(super) fn draw_minimap(canvas: &HtmlCanvasElement, map: &Minimap) {
     let width = map.columns as f64;
     let height = map.bands as f64 * band_px + f64::from(MINIMAP_ERROR_PX);
     ctx.clear_rect(0.0, 0.0, width, height);
-    ctx.set_fill_style_str("#3b5bdb");
+    let palette = crate::ui::palette::canvas_palette();
+    ctx.set_fill_style_str(palette.accent);
     for band in 0..map.bands {
         for column in 0..map.columns {
             let v = map.intensity_at(band, column);
@@ -31,7 +32,7 @@ pub(super) fn draw_minimap(canvas: &HtmlCanvasElement, map: &Minimap) {
         }
     }
     ctx.set_global_alpha(1.0);
-    ctx.set_fill_style_str("#d92d20");
+    ctx.set_fill_style_str(palette.error);
     let top = map.bands as f64 * band_px;
     for (column, &error) in map.errors.iter().enumerate() {
         if error {

@@ -21,7 +21,7 @@ use minimap::{draw_minimap, MINIMAP_BAND_PX, MINIMAP_ERROR_PX};
 use row::{render_row, RowFlags};
 use rows::{use_row_model, RowOptions};
 use std::rc::Rc;
-use strand_app::interaction::waterfall::{name_width, Drag, DEFAULT_NAME_PX};
+use strand_app::interaction::waterfall::{default_name_width, name_width, slivers_hint, Drag};
 use strand_model::time::format_duration;
 use strand_view::peers::slow_marker_title;
 use strand_view::search::SearchResult;
@@ -138,8 +138,17 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         }
     });
 
+    let slivers = use_memo((props.data.generation, props.trace_index), {
+        let data = props.data.clone();
+        move |&(_, index)| {
+            let data = data.borrow();
+            let trace = data.traces.get(index)?;
+            slivers_hint(trace.spans.iter().map(|s| s.duration_ns), trace.duration_ns())
+        }
+    });
     let zoom = use_state(|| None::<(TraceKey, TimeWindow)>);
-    let name_px = use_state(|| DEFAULT_NAME_PX);
+    // None until the user drags the splitter: then the width follows the viewport.
+    let name_px = use_state(|| None::<f64>);
     let drag = use_state(|| None::<Drag>);
     let scroll_ref = use_node_ref();
     // The viewport's size, from a ResizeObserver (no layout reads in handlers); a guess until
@@ -215,6 +224,17 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             }
         });
     }
+    // The viewport's height is a guess until it is measured: once it is (a page opened on a
+    // link), reveal the selection again with the real height.
+    {
+        let reveal = reveal.clone();
+        let selected = props.selected;
+        use_effect_with((measured.1 > 0.0, key), move |&(known, (_, index))| {
+            if let (true, Some(span)) = (known, selected) {
+                reveal(span, index, ScrollTo::Nearest, true);
+            }
+        });
+    }
     {
         let reveal = reveal.clone();
         use_effect_with((props.focus_match, key), move |&(focus, (_, index))| {
@@ -271,7 +291,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     };
     let zoomed = window != bounds;
     let (viewport_w, viewport_h) = viewport;
-    let name_w = name_width(*name_px, viewport_w);
+    let name_w = name_width(name_px.unwrap_or_else(|| default_name_width(viewport_w)), viewport_w);
     let timeline_w = (viewport_w - name_w).max(1.0);
     let range = rows_in_view(rows.len(), ROW_PX, viewport_h, *scroll_top.borrow(), OVERSCAN);
     *rendered_range.borrow_mut() = Some(range);
@@ -494,6 +514,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             format_duration(window.end_ns.saturating_sub(trace.start_ns)),
             format_duration(bounds.duration_ns())
         )
+    } else if let Some(hint) = *slivers {
+        hint.to_string()
     } else {
         "Drag across the ruler or the overview to zoom".to_string()
     };

@@ -97,7 +97,7 @@ pub(super) fn render_row(view: &RowView, flags: &RowFlags) -> Html {
                 if let Some(title) = &flags.slow {
                     <span class="wf-slow-mark" title={title.clone()} aria-label="above the p95 of its operation">{ "▲" }</span>
                 }
-                <span class="wf-service">{ &view.service }</span>
+                <span class="wf-service">{ strand_model::format::service_label(&view.service) }</span>
                 <span class="wf-span-name">{ &view.name }</span>
                 if let Some((group, count)) = flags.fold_handle {
                     <button class="wf-fold-toggle unfolded" tabindex="-1" data-group={group.to_string()}

@@ -7,7 +7,7 @@ use expect_test::{expect, Expect};
 use strand_formats::AssembleOptions;
 
 /// A worker's answer: the file imported and assembled on the side and encoded, as the worker does.
-struct Encoded(Vec<u8>, usize);
+pub(crate) struct Encoded(pub(crate) Vec<u8>, pub(crate) usize);
 
 impl transfer::Source for Encoded {
     fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
@@ -19,7 +19,7 @@ impl transfer::Source for Encoded {
     }
 }
 
-fn worker_result(job: JobId, bytes: &[u8], skew: bool) -> Action {
+pub(crate) fn worker_result(job: JobId, bytes: &[u8], skew: bool) -> Action {
     let mut strings = strand_model::Interner::new();
     let options = AssembleOptions { adjust_clock_skew: skew };
     let (format, imported) = strand_formats::import_assembled(bytes, "f", None, &mut strings, &options).unwrap();
@@ -27,9 +27,9 @@ fn worker_result(job: JobId, bytes: &[u8], skew: bool) -> Action {
     Action::Imported { job, format: format.name().to_string(), payload: Box::new(Encoded(encoded, 0)), skew }
 }
 
-const TRACE_A: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},
+pub(crate) const TRACE_A: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},
  "scopeSpans":[{"spans":[{"traceId":"0a","spanId":"01","name":"GET /cart","startTimeUnixNano":"1000","endTimeUnixNano":"5000"}]}]}]}"#;
-const TRACE_B: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pay"}}]},
+pub(crate) const TRACE_B: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pay"}}]},
  "scopeSpans":[{"spans":[{"traceId":"0b","spanId":"02","name":"POST /pay","startTimeUnixNano":"2000","endTimeUnixNano":"9000"}]}]}]}"#;
 
 fn describe(action: &Action) -> String {
@@ -41,6 +41,14 @@ fn describe(action: &Action) -> String {
         Action::Navigate { route, push } => format!("navigate {} push={push}", route.to_query()),
         Action::Notify { text, .. } => format!("notify {text}"),
         Action::Dismiss(id) => format!("dismiss {id}"),
+        Action::DismissAll => "dismiss all".into(),
+        Action::DismissBatch(b) => format!("dismiss batch {b}"),
+        Action::NoticeAction(a) => format!("notice button {}", a.label()),
+        Action::SetSettings(s) => format!("settings {}", s.serialize().trim_end().replace('\n', " ")),
+        Action::Restored { meta, .. } => format!("restored {}", meta.describe()),
+        Action::NothingRestored { error } => format!("nothing restored ({error:?})"),
+        Action::Kept(meta) => format!("kept {}", meta.describe()),
+        Action::KeepFailed(e) => format!("keep failed: {e}"),
         Action::SetClockSkew(on) => format!("clock skew {on}"),
         Action::Collector(c) => format!("collector {c:?}"),
         Action::ImportProgress { job, phase, done, total } => format!("progress job {job} {phase:?} {done}/{total}"),
@@ -92,7 +100,7 @@ pub(crate) fn render_state(app: &App) -> String {
     out
 }
 
-fn check_with(mut app: App, opened: Vec<Effect>, actions: Vec<Action>, expect: Expect) {
+pub(crate) fn check_with(mut app: App, opened: Vec<Effect>, actions: Vec<Action>, expect: Expect) {
     let mut out = String::new();
     for e in &opened {
         out.push_str(&format!("  -> {}\n", render_effect(e)));
@@ -107,8 +115,13 @@ fn check_with(mut app: App, opened: Vec<Effect>, actions: Vec<Action>, expect: E
     expect.assert_eq(&out);
 }
 
+/// An environment whose settings keep no data (the tests of keeping are in `workspace/tests.rs`).
+pub(crate) fn env_keeping_nothing() -> Env {
+    Env { saved_settings: Some("keep-data=off".into()), ..Env::default() }
+}
+
 fn check(actions: Vec<Action>, expect: Expect) {
-    let (app, opened) = App::open(Route::default(), Env::default());
+    let (app, opened) = App::open(Route::default(), env_keeping_nothing());
     check_with(app, opened, actions, expect);
 }
 
@@ -181,8 +194,11 @@ fn clear_all_cancels_the_load_in_flight_and_its_late_answer_is_ignored() {
               -> ReleaseFile { key: 4 }
               -> CancelImport { job: 2 }
               -> ReleaseFile { key: 3 }
+              notice Workspace: Cleared 1 trace.
             > worker done job 2 (skew true)
+              notice Workspace: Cleared 1 trace.
             > progress job 2 Parsing 0/0
+              notice Workspace: Cleared 1 trace.
         "#]],
     );
 }
@@ -280,7 +296,7 @@ fn bad_files_only_add_a_notice_and_the_queue_goes_on() {
 #[test]
 fn files_over_the_limit_are_refused_before_reading() {
     let route = Route { max_file_bytes: Some(1_000_000), ..Route::default() };
-    let (app, opened) = App::open(route, Env::default());
+    let (app, opened) = App::open(route, env_keeping_nothing());
     check_with(
         app,
         opened,
@@ -303,7 +319,7 @@ fn a_result_assembled_with_the_old_skew_setting_is_reassembled() {
         {"traceId":"0c","spanId":"01","name":"call","kind":3,"startTimeUnixNano":"1000","endTimeUnixNano":"2000"}]}]},
       {"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"b"}}]},"scopeSpans":[{"spans":[
         {"traceId":"0c","spanId":"02","parentSpanId":"01","name":"handle","kind":2,"startTimeUnixNano":"500","endTimeUnixNano":"900"}]}]}]}"#;
-    let (mut app, _) = App::open(Route::default(), Env::default());
+    let (mut app, _) = App::open(Route::default(), env_keeping_nothing());
     app.apply(Action::LoadBytes { name: "s".into(), bytes: skewed.as_bytes().to_vec() });
     app.apply(Action::SetClockSkew(false));
     // The worker started with skew on; the page now wants it off.
@@ -317,7 +333,7 @@ fn a_result_assembled_with_the_old_skew_setting_is_reassembled() {
 
 #[test]
 fn the_demo_loads_on_open() {
-    let (app, opened) = App::open(Route { demo: true, ..Route::default() }, Env::default());
+    let (app, opened) = App::open(Route { demo: true, ..Route::default() }, env_keeping_nothing());
     let rendered: Vec<String> = opened.iter().map(render_effect).collect();
     assert_eq!(rendered, ["import job 1 demo-checkout-trace.json from 55966 bytes (skew true)"]);
     assert_eq!(app.progress().map(|p| p.file.as_str()), Some("demo-checkout-trace.json"));

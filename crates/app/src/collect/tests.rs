@@ -92,7 +92,11 @@ const NOW_MS: i64 = 1_795_295_400_000;
 fn connecting_is_connected_only_when_the_collector_answers() {
     check_from(
         Route::default(),
-        Env { page_origin: "http://127.0.0.1:8080".into(), saved_connection: None },
+        Env {
+            page_origin: "http://127.0.0.1:8080".into(),
+            saved_connection: None,
+            saved_settings: Some("keep-data=off".into()),
+        },
         vec![
             connect(CollectorKind::Zipkin),
             Action::PlanFinished {
@@ -163,7 +167,7 @@ fn connecting_is_connected_only_when_the_collector_answers() {
 fn a_search_loads_what_it_found_and_says_when_nothing_was() {
     check_from(
         Route::default(),
-        Env::default(),
+        crate::app::tests::env_keeping_nothing(),
         vec![
             connect(CollectorKind::Jaeger),
             Action::PlanFinished { request: 1, finished: Finished::Names(vec!["frontend".into()]) },
@@ -232,7 +236,11 @@ fn the_address_reconnects_and_opens_a_url_with_the_saved_header() {
     let saved = strand_sources::Connection::new(CollectorKind::Tempo, "http://t:3200", "X-Scope-OrgID: team").unwrap();
     check_from(
         Route::parse("?source=tempo&base=http%3A%2F%2Ft%3A3200&url=https%3A%2F%2Fx.example%2Ft.json&timeout=500"),
-        Env { page_origin: "http://p".into(), saved_connection: Some(saved.to_storage()) },
+        Env {
+            page_origin: "http://p".into(),
+            saved_connection: Some(saved.to_storage()),
+            saved_settings: Some("keep-data=off".into()),
+        },
         vec![
             Action::PlanFinished {
                 request: 2,
@@ -284,7 +292,7 @@ fn the_address_reconnects_and_opens_a_url_with_the_saved_header() {
 
 #[test]
 fn opening_a_loaded_trace_by_id_selects_it_without_fetching() {
-    let (mut app, _) = App::open(Route::default(), Env::default());
+    let (mut app, _) = App::open(Route::default(), crate::app::tests::env_keeping_nothing());
     app.apply(connect(CollectorKind::Zipkin));
     app.apply(Action::LoadBytes { name: "demo".into(), bytes: strand_formats::demo::DEMO_TRACE_JSON.to_vec() });
     let bytes = strand_formats::demo::DEMO_TRACE_JSON.to_vec();

@@ -107,6 +107,27 @@ pub fn fraction_in(client_x: f64, left_px: f64, width_px: f64) -> f64 {
     ((client_x - left_px) / width_px.max(1.0)).clamp(0.0, 1.0)
 }
 
+/// When a few long spans squeeze the rest into slivers at the start of the time axis: most spans
+/// (four in five) are shorter than 0.5 % of the trace. Then the toolbar says how to zoom in.
+/// `durations_ns` are the spans' durations, `trace_ns` the trace's.
+pub fn slivers_hint(durations_ns: impl Iterator<Item = i64>, trace_ns: i64) -> Option<&'static str> {
+    let threshold = trace_ns / 200;
+    let (mut total, mut thin) = (0u64, 0u64);
+    for d in durations_ns {
+        total += 1;
+        thin += u64::from(d < threshold);
+    }
+    (total >= 5 && thin * 5 >= total * 4).then_some(
+        "Most spans are under 0.5% of this trace: drag across the overview or the ruler, or press +, to zoom in",
+    )
+}
+
+/// The name column's width before the user drags it: 40 % of the waterfall, at least
+/// [`DEFAULT_NAME_PX`] and at most 640 px, so deep spans keep their names on wide screens.
+pub fn default_name_width(viewport_w: f64) -> f64 {
+    (viewport_w * 0.4).clamp(DEFAULT_NAME_PX, 640.0)
+}
+
 /// The name column's width for a wanted width in a viewport `viewport_w` wide.
 pub fn name_width(wanted_px: f64, viewport_w: f64) -> f64 {
     wanted_px.clamp(MIN_NAME_PX, (viewport_w - MIN_TIMELINE_PX).max(MIN_NAME_PX))

@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use strand_analysis::stats::{DatasetStats, LatencySummary, RedBucket, RedSeries, SpanFilter};
 use strand_model::dump::value_text;
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{display_zone_label, format_duration, format_timestamp};
 use strand_model::{Dataset, SpanKind};
 
 /// Which table the page shows.
@@ -379,7 +379,7 @@ pub fn red_charts(series: &RedSeries, width: f64, height: f64) -> RedCharts {
 pub fn red_tooltip(bucket: &RedBucket) -> Vec<String> {
     let secs = bucket.end_ns.saturating_sub(bucket.start_ns) as f64 / 1e9;
     // Clock times, with the dates when the interval crosses midnight.
-    let (from, to) = (format_timestamp_utc(bucket.start_ns), format_timestamp_utc(bucket.end_ns));
+    let (from, to) = (format_timestamp(bucket.start_ns), format_timestamp(bucket.end_ns));
     let same_day = from.get(..10) == to.get(..10);
     let clock = |s: &str| {
         if same_day {
@@ -389,9 +389,10 @@ pub fn red_tooltip(bucket: &RedBucket) -> Vec<String> {
         }
     };
     let mut lines = vec![format!(
-        "{} – {} ({})",
+        "{} – {} {} ({})",
         clock(&from),
         clock(&to),
+        display_zone_label(),
         format_duration(bucket.end_ns.saturating_sub(bucket.start_ns))
     )];
     let rate = if secs > 0.0 { format!(" · {}", format_rate(bucket.count as f64 / secs)) } else { String::new() };

@@ -340,7 +340,7 @@ fn red_charts_and_tooltips() {
     assert_eq!(charts.duration.series.len(), 2);
     let first = series.buckets.first().expect("a bucket");
     expect![[r#"
-            14:03:27.500 – 14:03:27.616 (116ms)
+            14:03:27.500 – 14:03:27.616 UTC (116ms)
             25 spans · 216/s
             3 errors
             p50 28.2ms · p99 742ms"#]]

@@ -106,3 +106,18 @@ fn the_splitter_keeps_room_for_the_timeline() {
     assert_eq!(drag.moved(0.0, BOUNDS, 1200.0), DragMove::NameWidth(MIN_NAME_PX));
     assert_eq!(name_width(500.0, 300.0), MIN_NAME_PX, "a tiny viewport still shows names");
 }
+
+#[test]
+fn a_few_long_spans_that_squeeze_the_rest_into_slivers_get_a_zoom_hint() {
+    let minutes = 300_000_000_000; // 5 minutes
+    let mut durations = vec![minutes, minutes];
+    durations.extend(std::iter::repeat_n(2_000_000, 30)); // 2 ms each
+    assert!(slivers_hint(durations.iter().copied(), minutes).is_some());
+    // Evenly spread spans need no hint; neither do tiny traces.
+    let even: Vec<i64> = (1..=30).map(|i| i * 10_000_000).collect();
+    assert_eq!(slivers_hint(even.iter().copied(), 300_000_000), None);
+    assert_eq!(slivers_hint([minutes, 1, 1].into_iter(), minutes), None);
+    assert_eq!(default_name_width(1000.0), 400.0);
+    assert_eq!(default_name_width(600.0), DEFAULT_NAME_PX);
+    assert_eq!(default_name_width(3000.0), 640.0);
+}

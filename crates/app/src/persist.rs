@@ -1,0 +1,142 @@
+//! Keeping the workspace across reloads: what is kept (the dataset in `model::transfer`'s
+//! encoding, newest traces first up to the user's limit), what the browser stores next to it,
+//! and the words the app says about it. The browser side (`src/ui/persist.rs`) only writes and
+//! reads the bytes; every choice is made here and tested natively.
+
+use strand_model::format::{bytes, counted, thousands};
+use strand_model::{transfer, Dataset, Trace};
+
+/// What is saved: the encoding and what the settings and notices say about it.
+#[derive(Debug, PartialEq)]
+pub struct Snapshot {
+    pub bytes: Vec<u8>,
+    pub meta: KeptMeta,
+}
+
+/// What the browser keeps next to the encoding, and what the app knows of the kept copy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeptMeta {
+    /// Traces and spans in the kept copy.
+    pub traces: u64,
+    pub spans: u64,
+    /// Size of the encoding in bytes.
+    pub bytes: u64,
+    /// Traces left out because of the limit (the oldest by start time).
+    pub evicted: u64,
+    /// Whether the traces were assembled with clock-skew adjustment.
+    pub skew: bool,
+}
+
+impl KeptMeta {
+    /// The stored form: `traces spans bytes evicted skew`, numbers separated by spaces.
+    pub fn serialize(&self) -> String {
+        format!("{} {} {} {} {}", self.traces, self.spans, self.bytes, self.evicted, u8::from(self.skew))
+    }
+
+    pub fn parse(text: &str) -> Option<KeptMeta> {
+        let mut parts = text.split_ascii_whitespace().map(|p| p.parse::<u64>().ok());
+        let mut next = || parts.next().flatten();
+        Some(KeptMeta { traces: next()?, spans: next()?, bytes: next()?, evicted: next()?, skew: next()? == 1 })
+    }
+
+    /// `33 traces, 12,040 spans (4.1 MB)`.
+    pub fn describe(&self) -> String {
+        format!("{}, {} ({})", counted(self.traces, "trace"), counted(self.spans, "span"), bytes(self.bytes as f64))
+    }
+}
+
+/// Which traces to keep within `limit` bytes: the newest by start time, given each trace's start
+/// and its (estimated) share of the encoding. Returns their indices in ascending order. A trace
+/// that alone is larger than the limit is not kept; smaller, older ones still can be.
+pub fn choose_kept(traces: &[(i64, u64)], limit: u64) -> Vec<usize> {
+    let mut newest_first: Vec<usize> = (0..traces.len()).collect();
+    newest_first.sort_by_key(|&i| std::cmp::Reverse((traces.get(i).map_or(0, |t| t.0), i)));
+    let mut used = 0u64;
+    let mut kept = Vec::new();
+    for i in newest_first {
+        let size = traces.get(i).map_or(0, |t| t.1);
+        if used.saturating_add(size) <= limit {
+            used += size;
+            kept.push(i);
+        }
+    }
+    kept.sort_unstable();
+    kept
+}
+
+/// The snapshot of `data` to keep, within `limit` bytes. When everything does not fit, each
+/// trace's share of the encoding is estimated by its spans (plus a little for the trace itself),
+/// the newest traces that fit are kept, and the strings table is shared by what remains.
+pub fn snapshot(data: &Dataset, skew: bool, limit: u64) -> Snapshot {
+    let all: Vec<&Trace> = data.traces.iter().collect();
+    let whole = transfer::encode_selected(&data.strings, &all, &data.dependencies);
+    if whole.len() as u64 <= limit {
+        return finish(whole, &all, 0, skew);
+    }
+    let spans_total = data.span_count().max(1) as f64;
+    let per_span = whole.len() as f64 / spans_total;
+    let weights: Vec<(i64, u64)> =
+        data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
+    let kept: Vec<&Trace> = choose_kept(&weights, limit).into_iter().filter_map(|i| data.traces.get(i)).collect();
+    let evicted = (data.traces.len() - kept.len()) as u64;
+    let bytes = transfer::encode_selected(&data.strings, &kept, &data.dependencies);
+    finish(bytes, &kept, evicted, skew)
+}
+
+fn finish(bytes: Vec<u8>, traces: &[&Trace], evicted: u64, skew: bool) -> Snapshot {
+    let meta = KeptMeta {
+        traces: traces.len() as u64,
+        spans: traces.iter().map(|t| t.spans.len() as u64).sum(),
+        bytes: bytes.len() as u64,
+        evicted,
+        skew,
+    };
+    Snapshot { bytes, meta }
+}
+
+/// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`.
+pub fn restored_text(meta: &KeptMeta) -> String {
+    format!("Restored {} from your last session ({}).", counted(meta.traces, "trace"), bytes(meta.bytes as f64))
+}
+
+/// Said when the limit left traces out of the kept copy.
+pub fn evicted_text(meta: &KeptMeta, limit_mb: u32) -> String {
+    format!(
+        "Only the newest {} are kept in this browser: the {} oldest do not fit in the limit of {limit_mb} MB (Settings).",
+        counted(meta.traces, "trace"),
+        thousands(meta.evicted),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_traces_that_fit_are_kept() {
+        // (start, bytes)
+        let traces = [(10, 40), (30, 40), (20, 40), (40, 100), (5, 10)];
+        assert_eq!(choose_kept(&traces, 1_000), vec![0, 1, 2, 3, 4]);
+        // 100 bytes: the newest (40, 100 bytes) fills it.
+        assert_eq!(choose_kept(&traces, 100), vec![3]);
+        // 90: the newest is too big alone; then 30, 20 (80 bytes) and 5 (10 bytes) fit, 10 does not.
+        assert_eq!(choose_kept(&traces, 90), vec![1, 2, 4]);
+        assert_eq!(choose_kept(&traces, 0), Vec::<usize>::new());
+        assert_eq!(choose_kept(&[], 10), Vec::<usize>::new());
+        // Same start: the later index counts as newer, so the choice is deterministic.
+        assert_eq!(choose_kept(&[(1, 10), (1, 10)], 10), vec![1]);
+    }
+
+    #[test]
+    fn meta_round_trips_and_reads_as_words() {
+        let meta = KeptMeta { traces: 33, spans: 12_040, bytes: 4_100_000, evicted: 2, skew: true };
+        assert_eq!(KeptMeta::parse(&meta.serialize()), Some(meta.clone()));
+        assert_eq!(KeptMeta::parse("1 2 x"), None);
+        assert_eq!(meta.describe(), "33 traces, 12,040 spans (4.1 MB)");
+        assert_eq!(restored_text(&meta), "Restored 33 traces from your last session (4.1 MB).");
+        assert_eq!(
+            evicted_text(&meta, 200),
+            "Only the newest 33 traces are kept in this browser: the 2 oldest do not fit in the limit of 200 MB (Settings)."
+        );
+    }
+}
