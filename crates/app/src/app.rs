@@ -21,6 +21,9 @@ pub struct Env {
     pub page_origin: String,
     /// The collector connection saved in local storage (`Connection::to_storage`), if any.
     pub saved_connection: Option<String>,
+    /// The log link templates and the masking setting saved in local storage, if any.
+    pub saved_link_templates: Option<String>,
+    pub saved_mask: Option<String>,
 }
 
 /// Something the user asked for, or something an effect reports.
@@ -56,6 +59,10 @@ pub enum Action {
     SetClockSkew(bool),
     /// Open a URL, connect, search… (see [`CollectorCommand`]).
     Collector(CollectorCommand),
+    /// Replace the log link templates (`link_settings`).
+    SetLinkTemplates(Vec<strand_view::link_out::LinkTemplate>),
+    /// Choose what exports mask (`mask_settings`).
+    SetMask(crate::mask_settings::MaskSetting),
 
     // ---- facts ----
     /// The running job progressed.
@@ -109,6 +116,10 @@ pub enum Effect {
     RunPlan { request: RequestId, plan: Plan, timeout_ms: u32 },
     /// Save (`Some`) or remove the collector connection in local storage.
     SaveConnection(Option<String>),
+    /// Save (`Some`) or remove the log link templates in local storage (never the address).
+    SaveLinkTemplates(Option<String>),
+    /// Save the masking setting in local storage.
+    SaveMask(String),
 }
 
 pub struct App {
@@ -123,6 +134,9 @@ pub struct App {
     pub(crate) loads: LoadQueue,
     pub collector: Collector,
     pub(crate) env: Env,
+    /// Link-out templates to the user's log tool, and what exports mask.
+    pub links: crate::link_settings::LinkSettings,
+    pub mask: crate::mask_settings::MaskSetting,
 }
 
 impl App {
@@ -139,6 +153,12 @@ impl App {
             options: AssembleOptions::default(),
             loads: LoadQueue::default(),
             collector: Collector::default(),
+            links: env
+                .saved_link_templates
+                .as_deref()
+                .map(crate::link_settings::LinkSettings::parse)
+                .unwrap_or_default(),
+            mask: env.saved_mask.as_deref().map(crate::mask_settings::MaskSetting::parse).unwrap_or_default(),
             env,
         };
         let mut effects = Vec::new();
@@ -208,6 +228,8 @@ impl App {
                 Vec::new()
             }
             Action::Collector(command) => crate::collect::command(self, command),
+            Action::SetLinkTemplates(templates) => crate::link_settings::set(self, templates),
+            Action::SetMask(setting) => crate::mask_settings::set(self, setting),
             Action::ImportProgress { job, phase, done, total } => {
                 self.loads.progress(job, phase, done, total);
                 Vec::new()

@@ -92,7 +92,7 @@ const NOW_MS: i64 = 1_795_295_400_000;
 fn connecting_is_connected_only_when_the_collector_answers() {
     check_from(
         Route::default(),
-        Env { page_origin: "http://127.0.0.1:8080".into(), saved_connection: None },
+        Env { page_origin: "http://127.0.0.1:8080".into(), saved_connection: None, ..Env::default() },
         vec![
             connect(CollectorKind::Zipkin),
             Action::PlanFinished {
@@ -232,7 +232,7 @@ fn the_address_reconnects_and_opens_a_url_with_the_saved_header() {
     let saved = strand_sources::Connection::new(CollectorKind::Tempo, "http://t:3200", "X-Scope-OrgID: team").unwrap();
     check_from(
         Route::parse("?source=tempo&base=http%3A%2F%2Ft%3A3200&url=https%3A%2F%2Fx.example%2Ft.json&timeout=500"),
-        Env { page_origin: "http://p".into(), saved_connection: Some(saved.to_storage()) },
+        Env { page_origin: "http://p".into(), saved_connection: Some(saved.to_storage()), ..Env::default() },
         vec![
             Action::PlanFinished {
                 request: 2,
