@@ -11,10 +11,10 @@ use std::rc::Rc;
 use strand_analysis::stats::{dataset_stats, filtered_summary, red_series, span_metrics};
 use strand_model::time::format_duration;
 use strand_view::analytics::{
-    csv, prometheus, red_bucket_count, red_charts, red_tooltip, rows, table_order, Column, Level, RowFilter, Selection,
-    TableSort,
+    red_bucket_count, red_charts, red_tooltip, rows, table_order, Column, Level, RowFilter, Selection, TableSort,
 };
 use strand_view::charts::{format_rate, histogram_chart};
+use strand_view::export::stats::{csv, prometheus};
 use strand_view::route::{Page, Route};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;

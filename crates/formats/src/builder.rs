@@ -222,26 +222,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
     }
 }
 
-/// Hex digit values by byte; 0xFF for bytes that are not hex digits.
-// A const table: the indices are in range by construction (`clippy::indexing_slicing` cannot see it
-// in a const context, where `get_mut` is not available).
-#[allow(clippy::indexing_slicing)]
-pub const HEX_DIGITS: [u8; 256] = {
-    let mut table = [0xFF; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        table[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
-
 /// A map key, borrowed when it has no escapes.
 pub struct Key<'a>(pub Cow<'a, str>);
 

@@ -88,18 +88,53 @@ impl TraceId {
     }
 }
 
+/// Hex digit values by byte; 0xFF for bytes that are not hex digits.
+// A const table: the indices are in range by construction (`clippy::indexing_slicing` cannot see it
+// in a const context, where `get_mut` is not available).
+#[allow(clippy::indexing_slicing)]
+const HEX_DIGITS: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// 1 to 16 hex digits of either case as a number; `None` for anything else. The one hex parser:
+/// every importer's ids come through here (without a branch per digit, since nearly every id of
+/// a large file is hex).
 pub fn parse_hex_u64(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if s.is_empty() || s.len() > 16 {
         return None;
     }
-    u64::from_str_radix(s, 16).ok()
+    let mut v: u64 = 0;
+    let mut bad = 0u8;
+    for b in s.bytes() {
+        let digit = HEX_DIGITS.get(usize::from(b)).copied().unwrap_or(0xFF);
+        bad |= digit;
+        v = (v << 4) | u64::from(digit & 0x0F);
+    }
+    (bad & 0xF0 == 0).then_some(v)
 }
 
+/// 1 to 32 hex digits of either case as a number; `None` for anything else.
 pub fn parse_hex_u128(s: &str) -> Option<u128> {
-    if s.is_empty() || s.len() > 32 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if s.len() <= 16 {
+        return parse_hex_u64(s).map(u128::from);
+    }
+    if s.len() > 32 || !s.is_char_boundary(s.len() - 16) {
         return None;
     }
-    u128::from_str_radix(s, 16).ok()
+    let (high, low) = s.split_at(s.len() - 16);
+    Some((u128::from(parse_hex_u64(high)?) << 64) | u128::from(parse_hex_u64(low)?))
 }
 
 pub fn to_hex(bytes: &[u8]) -> String {
@@ -126,6 +161,21 @@ mod tests {
         assert_eq!(text.display(&s), "span-2_1");
         assert!(SpanId::parse("", &mut s).is_empty());
         assert!(matches!(SpanId::parse("00000000000000000001", &mut s), SpanId::Text(_)));
+    }
+
+    #[test]
+    fn one_hex_parser() {
+        assert_eq!(parse_hex_u64("ec2b4e0bcea566d"), Some(0x0ec2_b4e0_bcea_566d));
+        assert_eq!(parse_hex_u64("ABCDEF0123456789"), Some(0xabcd_ef01_2345_6789));
+        assert_eq!(parse_hex_u64(""), None);
+        assert_eq!(parse_hex_u64("12345678901234567"), None);
+        assert_eq!(parse_hex_u64("12g4"), None);
+        assert_eq!(parse_hex_u64("é"), None);
+        assert_eq!(parse_hex_u128("1"), Some(1));
+        assert_eq!(parse_hex_u128("df84e36b9e2ee3815d07f0867a5be1f"), Some(0x0df8_4e36_b9e2_ee38_15d0_7f08_67a5_be1f));
+        assert_eq!(parse_hex_u128("0df84e36b9e2ee3815d07f0867a5be1f0"), None);
+        assert_eq!(parse_hex_u128("df84e36b9e2ee3815d07f0867a5be1x"), None);
+        assert_eq!(parse_hex_u128("é0000000000000000"), None);
     }
 
     #[test]

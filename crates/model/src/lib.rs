@@ -11,6 +11,7 @@ pub mod time;
 pub mod trace;
 pub mod transfer;
 pub mod tree;
+pub mod url;
 pub mod warnings;
 
 pub use ids::{SpanId, TraceId};

@@ -1,4 +1,6 @@
-//! Formatting of integer-nanosecond times and durations for people. Depends on nothing.
+//! Integer-nanosecond times and durations for people: formatting, and the one duration grammar
+//! every input uses (the trace search, the analytics filter, the collector forms). Depends on
+//! nothing.
 
 /// A duration with a unit that keeps 3 significant digits: `850ns`, `12.3µs`, `4.56ms`, `1.20s`,
 /// `2m 05s`.
@@ -34,6 +36,45 @@ fn three_digits(v: f64) -> String {
     } else {
         format!("{v:.2}")
     }
+}
+
+/// What a number without a unit means in [`parse_duration_ns`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BareNumber {
+    /// Milliseconds (forms and filters: `p99>100` is 100 ms).
+    Millis,
+    /// An error that asks for a unit (the trace search, where a bare number is text).
+    NeedsUnit,
+}
+
+/// The duration grammar: a number (decimals allowed) and a unit — `ns`, `us`/`µs`, `ms`, `s`,
+/// `m`/`min`, `h`, `d`, in any case — such as `250ms`, `1.5s`, `2m`, `1h`. `Err` says what is
+/// wrong in words. Negative and out-of-range durations are errors.
+pub fn parse_duration_ns(text: &str, bare: BareNumber) -> Result<i64, String> {
+    const EXAMPLE: &str = "use a number and a unit (ns, µs, ms, s, m, h, d), e.g. 250ms or 1.5s";
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let not_a_duration = || format!("\"{text}\" is not a duration: {EXAMPLE}");
+    let value: f64 = number.parse().map_err(|_| not_a_duration())?;
+    let scale: f64 = match (unit.trim().to_ascii_lowercase().as_str(), bare) {
+        ("", BareNumber::Millis) | ("ms", _) => 1e6,
+        ("", BareNumber::NeedsUnit) => {
+            return Err(format!("\"{text}\" needs a unit: ns, µs, ms, s, m, h or d (e.g. {text}ms)"))
+        }
+        ("ns", _) => 1.0,
+        ("us" | "µs" | "μs", _) => 1e3,
+        ("s", _) => 1e9,
+        ("m" | "min", _) => 60e9,
+        ("h", _) => 3600e9,
+        ("d", _) => 86_400e9,
+        _ => return Err(not_a_duration()),
+    };
+    let ns = (value * scale).round();
+    if !ns.is_finite() || !(0.0..9.2e18).contains(&ns) {
+        return Err(format!("\"{text}\" is longer than any span can be"));
+    }
+    Ok(ns as i64)
 }
 
 /// A Unix-epoch nanosecond timestamp as UTC `YYYY-MM-DD HH:MM:SS.mmm`.
@@ -74,6 +115,24 @@ mod tests {
         assert_eq!(format_duration(125_000_000_000), "2m 05s");
         assert_eq!(format_duration(-5_000), "-5.00µs");
         assert_eq!(format_duration(i64::MIN), "-2562047h 47m 16s");
+    }
+
+    #[test]
+    fn one_duration_grammar() {
+        let ms = |t| parse_duration_ns(t, BareNumber::Millis);
+        assert_eq!(ms("250ms"), Ok(250_000_000));
+        assert_eq!(ms("1.5s"), Ok(1_500_000_000));
+        assert_eq!(ms("10us"), Ok(10_000));
+        assert_eq!(ms("10µs"), Ok(10_000));
+        assert_eq!(ms("2m"), Ok(120_000_000_000));
+        assert_eq!(ms("1h"), Ok(3_600_000_000_000));
+        assert_eq!(ms("2d"), Ok(172_800_000_000_000));
+        assert_eq!(ms("1H"), Ok(3_600_000_000_000), "any case");
+        assert_eq!(ms("7"), Ok(7_000_000), "a bare number is milliseconds here");
+        assert!(ms("10x").unwrap_err().contains("not a duration"));
+        assert!(ms("999999999999d").unwrap_err().contains("longer than any span"));
+        assert!(parse_duration_ns("7", BareNumber::NeedsUnit).unwrap_err().contains("needs a unit"));
+        assert_eq!(parse_duration_ns(" 3 s ", BareNumber::NeedsUnit), Ok(3_000_000_000));
     }
 
     #[test]

@@ -175,18 +175,7 @@ pub(crate) fn query_string(pairs: &[(&str, String)]) -> String {
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub(crate) fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(crate) use strand_model::url::encode_component as encode;
 
 /// The common handling of an answer: 2xx bodies go to `ok`, anything else becomes a failure
 /// carrying the server's own message.

@@ -104,28 +104,11 @@ impl SearchForm {
     }
 }
 
-/// `250ms`, `1.5s`, `2m`, `3h`, `2d`, `10us`/`10µs`, `500ns`; a bare number is milliseconds.
+/// A duration in the one grammar (`strand_model::time::parse_duration_ns`): `250ms`, `1.5s`,
+/// `2m`, `3h`, `2d`, `10us`/`10µs`, `500ns`; a bare number is milliseconds.
 pub fn parse_duration_ns(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let scale: f64 = match unit.trim() {
-        "ns" => 1.0,
-        "us" | "µs" => 1e3,
-        "" | "ms" => 1e6,
-        "s" => 1e9,
-        "m" => 60e9,
-        "h" => 3600e9,
-        "d" => 86_400e9,
-        _ => return Err(format!("\"{text}\" is not a duration (use e.g. 250ms, 1.5s, 2m, 1h)")),
-    };
-    let value: f64 =
-        number.parse().map_err(|_| format!("\"{text}\" is not a duration (use e.g. 250ms, 1.5s, 2m, 1h)"))?;
-    let ns = value * scale;
-    if !ns.is_finite() || !(0.0..=1e18).contains(&ns) {
-        return Err(format!("\"{text}\" is out of range"));
-    }
-    Ok(ns.round() as u64)
+    strand_model::time::parse_duration_ns(text, strand_model::time::BareNumber::Millis)
+        .map(|ns| u64::try_from(ns).unwrap_or(0))
 }
 
 /// A duration in the largest unit that keeps it whole, in Go's syntax (`1500ms`, `2s`, `10us`),

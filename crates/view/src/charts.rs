@@ -4,6 +4,7 @@
 //! testing for tooltips, and turning a brushed pixel range into a time window. Pure: no browser
 //! code, no DOM; depends on `model::time` and `analysis::stats` (histogram bounds) only.
 
+use crate::axis::{duration_ticks, linear_ticks, time_ticks};
 use strand_analysis::stats::{Histogram, HISTOGRAM_BOUNDS_NS};
 use strand_model::time::format_duration;
 
@@ -103,41 +104,6 @@ impl LogScale {
     }
 }
 
-/// The smallest of 1, 2, 5 times a power of ten (fractions included) that is at least `raw`;
-/// 1 for anything that is not a positive finite number.
-pub fn nice_step(raw: f64) -> f64 {
-    if !(raw.is_finite() && raw > 0.0) {
-        return 1.0;
-    }
-    let decade = 10f64.powf(raw.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        // A little slack so that 0.3 / 3 does not become 0.2 because of float error.
-        if m * decade >= raw * (1.0 - 1e-9) {
-            return m * decade;
-        }
-    }
-    10.0 * decade
-}
-
-/// Ticks from 0 to the first multiple of a nice step at or above `max`, about `target` of them.
-/// Returns the top of the axis and the tick values.
-pub fn linear_ticks(max: f64, target: usize) -> (f64, Vec<f64>) {
-    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
-    let step = nice_step(max / target.max(1) as f64);
-    let n = (max / step - 1e-9).ceil().max(1.0) as usize;
-    let top = n as f64 * step;
-    ((top), (0..=n).map(|i| i as f64 * step).collect())
-}
-
-/// Duration ticks from 0 ns: like [`linear_ticks`] on whole nanoseconds (at least 1 ns apart).
-pub fn duration_ticks(max_ns: i64, target: usize) -> (i64, Vec<i64>) {
-    let max_ns = max_ns.max(1);
-    let step = (nice_step(max_ns as f64 / target.max(1) as f64).round() as i64).max(1);
-    let n = (max_ns + step - 1) / step;
-    let n = n.max(1);
-    (n.saturating_mul(step), (0..=n).map(|i| i.saturating_mul(step)).collect())
-}
-
 /// A count or rate as people read it: `0`, `7`, `2.5`, `0.25`, `1.2k`, `3.4M`.
 pub fn format_number(v: f64) -> String {
     if !v.is_finite() {
@@ -178,37 +144,6 @@ pub fn rate_unit(max_per_s: f64) -> (f64, &'static str) {
 pub fn format_rate(per_s: f64) -> String {
     let (factor, suffix) = rate_unit(per_s);
     format!("{}{suffix}", format_number(per_s * factor))
-}
-
-/// Clock-time ticks across `start_ns..=end_ns` about `target` apart-ish, at round steps (1, 2,
-/// 5 × 10ⁿ ns below a second; 1, 2, 5, 10, 15, 30 s; minutes; hours; days). Labels say as much
-/// as the step needs: `HH:MM:SS.mmm`, `HH:MM:SS`, `HH:MM`, the date; below a millisecond they
-/// are offsets from `start_ns` (`+250µs`), since clock labels would all read the same.
-pub fn time_ticks(start_ns: i64, end_ns: i64, target: usize) -> Vec<(i64, String)> {
-    let span = end_ns.saturating_sub(start_ns);
-    if span <= 0 {
-        return vec![(start_ns, super::scatter::time_label(start_ns, 1_000_000))];
-    }
-    let step = super::scatter::time_step(span as f64 / target.max(1) as f64);
-    let mut out = Vec::new();
-    if step < 1_000_000 {
-        let mut t = 0i64;
-        while t <= span && out.len() < 100 {
-            let label = if t == 0 { "+0".to_string() } else { format!("+{}", format_duration(t)) };
-            out.push((start_ns.saturating_add(t), label));
-            t = t.saturating_add(step);
-        }
-        return out;
-    }
-    let mut t = start_ns.div_euclid(step).saturating_mul(step);
-    if t < start_ns {
-        t = t.saturating_add(step);
-    }
-    while t <= end_ns && out.len() < 100 {
-        out.push((t, super::scatter::time_label(t, step)));
-        t = t.saturating_add(step);
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,6 +498,7 @@ impl SeriesChart {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::axis::nice_step;
     use expect_test::{expect, Expect};
 
     fn ticks(ticks: &[Tick]) -> String {

@@ -10,7 +10,6 @@
 //! rectangle that counts them and shows the longest of them.
 
 use crate::colors::service_hue;
-use crate::scatter::nice_step;
 use strand_analysis::tree::SpanTree;
 use strand_model::time::format_duration;
 use strand_model::{Interner, StatusCode, Trace};
@@ -363,24 +362,15 @@ pub fn service_legend(strings: &Interner, trace: &Trace) -> Vec<(String, u32)> {
 /// Ticks of the time axis: x position and the offset from the trace start as a label, about one
 /// every 100 pixels.
 pub fn time_ticks(trace_start_ns: i64, viewport: &Viewport) -> Vec<(f64, String)> {
-    let window = viewport.end_ns.saturating_sub(viewport.start_ns);
-    if window <= 0 || viewport.width_px == 0 {
+    if viewport.end_ns <= viewport.start_ns || viewport.width_px == 0 {
         return Vec::new();
     }
-    let target = (f64::from(viewport.width_px) / 100.0).max(1.0);
-    let step = nice_step(window as f64 / target).max(1);
-    let first_offset = viewport.start_ns.saturating_sub(trace_start_ns);
-    let mut t = first_offset.div_euclid(step).saturating_mul(step);
-    if t < first_offset {
-        t = t.saturating_add(step);
-    }
-    let mut out = Vec::new();
-    while t <= viewport.end_ns.saturating_sub(trace_start_ns) && out.len() < 1000 {
-        let x = viewport.x_of(trace_start_ns.saturating_add(t));
-        out.push((x, format_duration(t)));
-        t = t.saturating_add(step);
-    }
-    out
+    let max_ticks = ((f64::from(viewport.width_px) / 100.0).floor() as usize).max(1);
+    let span = crate::axis::Span { start_ns: viewport.start_ns, end_ns: viewport.end_ns };
+    crate::axis::offset_ticks(span, trace_start_ns, max_ticks)
+        .into_iter()
+        .map(|t| (viewport.x_of(trace_start_ns.saturating_add(t.offset_ns)), t.label))
+        .collect()
 }
 
 /// The window after zooming by `factor` (below 1 zooms in) around the time at `anchor` (0..1

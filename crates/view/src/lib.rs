@@ -2,6 +2,7 @@
 //! the browser (rows, labels, colours, geometry, the URL state). Depends on `model` and `analysis`.
 
 pub mod analytics;
+pub mod axis;
 pub mod charts;
 pub mod colors;
 pub mod compare;

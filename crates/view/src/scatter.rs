@@ -2,6 +2,7 @@
 //! a linear or a logarithmic scale), with labelled axes; and the axis helpers other views share.
 //! Depends on `model` and `view::trace_list`.
 
+use crate::axis::{nice_step_int as nice_step, time_label, time_step};
 use crate::trace_list::TraceSummary;
 use strand_model::time::{format_duration, format_timestamp_utc};
 
@@ -176,78 +177,6 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
     dots.sort_by_key(|d| (d.selected, d.error, d.index));
     plot.dots = dots;
     plot
-}
-
-/// The smallest of 1, 2, 5, 10, 20, 50, ... that is at least `raw` (at least 1).
-pub fn nice_step(raw: f64) -> i64 {
-    let mut base: i64 = 1;
-    loop {
-        for m in [1, 2, 5] {
-            let step = base.saturating_mul(m);
-            if step as f64 >= raw || step == i64::MAX {
-                return step;
-            }
-        }
-        if base > i64::MAX / 10 {
-            return i64::MAX;
-        }
-        base *= 10;
-    }
-}
-
-/// A step for time ticks of at least `raw_ns`: round milliseconds, seconds, minutes, hours, days.
-pub(crate) fn time_step(raw_ns: f64) -> i64 {
-    const MS: i64 = 1_000_000;
-    const S: i64 = 1_000 * MS;
-    const STEPS: [i64; 25] = [
-        MS,
-        2 * MS,
-        5 * MS,
-        10 * MS,
-        20 * MS,
-        50 * MS,
-        100 * MS,
-        200 * MS,
-        500 * MS,
-        S,
-        2 * S,
-        5 * S,
-        10 * S,
-        15 * S,
-        30 * S,
-        60 * S,
-        120 * S,
-        300 * S,
-        600 * S,
-        900 * S,
-        1800 * S,
-        3600 * S,
-        3 * 3600 * S,
-        6 * 3600 * S,
-        86_400 * S,
-    ];
-    if raw_ns < MS as f64 {
-        return nice_step(raw_ns);
-    }
-    STEPS.iter().copied().find(|&s| s as f64 >= raw_ns).unwrap_or_else(|| {
-        let days = (raw_ns / (86_400 * S) as f64).ceil() as i64;
-        days.max(1).saturating_mul(86_400 * S)
-    })
-}
-
-/// A tick label precise enough for the step: `HH:MM:SS.mmm`, `HH:MM:SS`, `HH:MM` or the date.
-pub(crate) fn time_label(t_ns: i64, step_ns: i64) -> String {
-    let text = format_timestamp_utc(t_ns); // YYYY-MM-DD HH:MM:SS.mmm
-    let range = if step_ns < 1_000_000_000 {
-        11..23
-    } else if step_ns < 60_000_000_000 {
-        11..19
-    } else if step_ns < 86_400_000_000_000 {
-        11..16
-    } else {
-        0..10
-    };
-    text.get(range).unwrap_or(&text).to_string()
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod matchers;
 
 use matchers::Matcher;
 use strand_analysis::tree::SpanTree;
+use strand_model::time::{parse_duration_ns, BareNumber};
 use strand_model::{Interner, Level, SpanKind, StatusCode, Trace};
 
 pub mod help;
@@ -228,7 +229,7 @@ fn tokenize(query: &str) -> Vec<Token> {
     tokens
 }
 
-const DURATION_EXAMPLE: &str = "use a number and a unit (ns, µs, ms, s, m), e.g. >10ms";
+const DURATION_EXAMPLE: &str = "use a number and a unit (ns, µs, ms, s, m, h, d), e.g. >10ms";
 
 fn parse_term(token: &Token) -> Result<Option<Term>, String> {
     let text = token.text.as_str();
@@ -365,25 +366,7 @@ fn parse_duration(s: &str, term: &str) -> Result<i64, String> {
     if s.is_empty() {
         return Err(format!("\"{term}\" needs a duration: {DURATION_EXAMPLE}."));
     }
-    let number_len = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
-    let (number, unit) = s.split_at(number_len);
-    let not_a_duration = || format!("\"{s}\" is not a duration: {DURATION_EXAMPLE}.");
-    let value: f64 = number.parse().map_err(|_| not_a_duration())?;
-    let unit_ns: f64 = match unit.to_ascii_lowercase().as_str() {
-        "" => return Err(format!("\"{s}\" needs a unit: ns, µs, ms, s or m (e.g. {s}ms).")),
-        "ns" => 1.0,
-        "us" | "µs" | "μs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" | "min" => 60e9,
-        "h" => 3600e9,
-        _ => return Err(not_a_duration()),
-    };
-    let ns = (value * unit_ns).round();
-    if !ns.is_finite() || ns >= i64::MAX as f64 {
-        return Err(format!("\"{s}\" is longer than any span can be."));
-    }
-    Ok(ns as i64)
+    parse_duration_ns(s, BareNumber::NeedsUnit).map_err(|e| format!("{e}."))
 }
 
 #[cfg(test)]

@@ -203,84 +203,16 @@ impl TimeWindow {
 // The time ruler
 
 /// A tick of the time ruler.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Tick {
-    /// Position in the window, 0..=1.
-    pub fraction: f64,
-    /// Time since the trace's start.
-    pub offset_ns: i64,
-    pub label: String,
-}
-
-/// Round tick steps: 1-2-5 up to a second, then the steps clocks use, then 1-2-5 days.
-#[rustfmt::skip]
-const TICK_STEPS_NS: [i64; 42] = [
-    1, 2, 5, 10, 20, 50, 100, 200, 500,
-    1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
-    1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000, 100_000_000, 200_000_000, 500_000_000,
-    // 1s 2s 5s 10s 15s 30s
-    1_000_000_000, 2_000_000_000, 5_000_000_000, 10_000_000_000, 15_000_000_000, 30_000_000_000,
-    // 1m 2m 5m 10m 15m 30m
-    60_000_000_000, 120_000_000_000, 300_000_000_000, 600_000_000_000, 900_000_000_000, 1_800_000_000_000,
-    // 1h 2h 6h
-    3_600_000_000_000, 7_200_000_000_000, 21_600_000_000_000,
-];
-
-/// The smallest round step of at least `min_step_ns`.
-fn tick_step(min_step_ns: i64) -> i64 {
-    if let Some(&step) = TICK_STEPS_NS.iter().find(|&&s| s >= min_step_ns) {
-        return step;
-    }
-    const DAY_NS: i64 = 86_400_000_000_000;
-    let mut unit = DAY_NS;
-    loop {
-        for m in [1, 2, 5] {
-            let step = unit.saturating_mul(m);
-            if step >= min_step_ns || step == i64::MAX {
-                return step;
-            }
-        }
-        unit = unit.saturating_mul(10);
-    }
-}
+pub use crate::axis::Tick;
 
 /// Ticks at round offsets from `origin_ns` (the trace's start), at most `max_ticks` of them in
-/// `window`. Labels are offsets; when three significant digits cannot tell neighbours apart (deep
-/// zoom far from the start), the first tick carries the offset and the rest count from it.
+/// `window` (see [`crate::axis::offset_ticks`]).
 pub fn ruler_ticks(window: TimeWindow, origin_ns: i64, max_ticks: usize) -> Vec<Tick> {
-    let max_ticks = max_ticks.max(1);
-    let width = i128::from(window.duration_ns());
-    let min_step = (width + max_ticks as i128 - 1) / max_ticks as i128;
-    let step = i128::from(tick_step(i64::try_from(min_step).unwrap_or(i64::MAX)));
-    let origin = i128::from(origin_ns);
-    let from = i128::from(window.start_ns) - origin;
-    let to = i128::from(window.end_ns) - origin;
-    let mut k = from.div_euclid(step) + i128::from(from.rem_euclid(step) != 0);
-    let mut offsets = Vec::new();
-    while k * step <= to && offsets.len() <= max_ticks {
-        if let Ok(offset) = i64::try_from(k * step) {
-            offsets.push(offset);
-        }
-        k += 1;
-    }
-    let labels: Vec<String> = offsets.iter().map(|&o| format_duration(o)).collect();
-    let ambiguous = labels.windows(2).any(|pair| pair.first() == pair.get(1));
-    let first = offsets.first().copied().unwrap_or(0);
-    offsets
-        .iter()
-        .zip(labels)
-        .enumerate()
-        .map(|(i, (&offset_ns, label))| {
-            let label = if ambiguous && i > 0 {
-                format!("+{}", format_duration(offset_ns.saturating_sub(first)))
-            } else {
-                label
-            };
-            let time = i128::from(offset_ns) + origin;
-            let fraction = (time - i128::from(window.start_ns)) as f64 / width as f64;
-            Tick { fraction, offset_ns, label }
-        })
-        .collect()
+    crate::axis::offset_ticks(
+        crate::axis::Span { start_ns: window.start_ns, end_ns: window.end_ns },
+        origin_ns,
+        max_ticks,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

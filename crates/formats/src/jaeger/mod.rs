@@ -10,7 +10,7 @@
 //! (see the streaming section for how the result is kept that of a whole-document walk).
 //! Depends on `model` and `formats::builder`.
 
-use super::builder::{decode_base64, push_attrs, push_bytes, Key, LenientStr, Scalar, TraceSet, HEX_DIGITS};
+use super::builder::{decode_base64, push_attrs, push_bytes, Key, LenientStr, Scalar, TraceSet};
 use super::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};

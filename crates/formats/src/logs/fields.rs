@@ -305,9 +305,9 @@ pub fn traceparent(text: &str) -> Option<(u128, u64, u32)> {
     if version.len() != 2 || trace.len() != 32 || span.len() != 16 || flags.len() != 2 {
         return None;
     }
-    let trace = u128::from_str_radix(trace, 16).ok().filter(|v| *v != 0)?;
-    let span = u64::from_str_radix(span, 16).ok().filter(|v| *v != 0)?;
-    let flags = u32::from_str_radix(flags, 16).ok()?;
+    let trace = strand_model::ids::parse_hex_u128(trace).filter(|v| *v != 0)?;
+    let span = strand_model::ids::parse_hex_u64(span).filter(|v| *v != 0)?;
+    let flags = strand_model::ids::parse_hex_u64(flags).and_then(|f| u32::try_from(f).ok())?;
     Some((trace, span, flags))
 }
 

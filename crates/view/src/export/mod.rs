@@ -9,6 +9,7 @@
 //! | Zipkin v2 JSON | `zipkin` | a list of spans |
 //! | Jaeger JSON | `jaeger` | the query API's `{"data":[trace…]}` |
 //! | Chrome trace event JSON | `chrome` | for Perfetto UI and `chrome://tracing` |
+//! | CSV, Prometheus text | `stats` | the analytics numbers and span metrics |
 //!
 //! Every writer streams chunks of text to a callback (which may stop it), writes the file's own
 //! times (clock-skew shifts taken out again), and passes every attribute value through the mask
@@ -22,6 +23,7 @@ pub mod mask_preview;
 pub mod otlp;
 pub mod otlp_logs;
 pub mod scope;
+pub mod stats;
 pub mod zipkin;
 
 pub use mask_preview::{mask_preview, MaskPreview, MaskSample, RuleHits};

@@ -82,7 +82,7 @@ fn the_keys_a_query_fixes_are_not_ranked_and_a_baseline_query_replaces_the_defau
         expect![[r#"
             0 spans selected (nothing-matches-this >10xs)
             0 spans in the baseline (the other spans of the same operations)
-            error: "10xs" is not a duration: use a number and a unit (ns, µs, ms, s, m), e.g. >10ms.
+            error: "10xs" is not a duration: use a number and a unit (ns, µs, ms, s, m, h, d), e.g. 250ms or 1.5s.
             note: No span is selected.
         "#]],
     );

@@ -383,28 +383,28 @@ fn unreadable_terms_are_explained_and_left_out() {
         ">10xs",
         expect![[r#"
             (nothing searched)
-            error: "10xs" is not a duration: use a number and a unit (ns, µs, ms, s, m), e.g. >10ms.
+            error: "10xs" is not a duration: use a number and a unit (ns, µs, ms, s, m, h, d), e.g. 250ms or 1.5s.
         "#]],
     );
     check(
         SHOP,
         "render >10 status:bad kind:sideways =x key= service:",
         expect![[r#"
-                + GET /checkout
-                .   auth
-                .   POST /charge
-                .     charge
-                .       SELECT charges
-                *   render
-                error: "10" needs a unit: ns, µs, ms, s or m (e.g. 10ms). "bad" is not a status: use status:error, status:ok or status:unset. "sideways" is not a span kind: use server, client, producer, consumer, internal or unspecified. "=x" needs an attribute key before "=", e.g. http.route=/cart. "key=" needs a value after "=" (write key="" for an empty value). "service:" needs a service name after the colon, e.g. service:payment.
-            "#]],
+            + GET /checkout
+            .   auth
+            .   POST /charge
+            .     charge
+            .       SELECT charges
+            *   render
+            error: "10" needs a unit: ns, µs, ms, s, m, h or d (e.g. 10ms). "bad" is not a status: use status:error, status:ok or status:unset. "sideways" is not a span kind: use server, client, producer, consumer, internal or unspecified. "=x" needs an attribute key before "=", e.g. http.route=/cart. "key=" needs a value after "=" (write key="" for an empty value). "service:" needs a service name after the colon, e.g. service:payment.
+        "#]],
     );
     check(
         SHOP,
         "> min:",
         expect![[r#"
             (nothing searched)
-            error: ">" needs a duration: use a number and a unit (ns, µs, ms, s, m), e.g. >10ms. "min:" needs a duration: use a number and a unit (ns, µs, ms, s, m), e.g. >10ms.
+            error: ">" needs a duration: use a number and a unit (ns, µs, ms, s, m, h, d), e.g. >10ms. "min:" needs a duration: use a number and a unit (ns, µs, ms, s, m, h, d), e.g. >10ms.
         "#]],
     );
     // Unknown prefixes are plain text (URLs have colons).
