@@ -134,7 +134,7 @@ pub fn app() -> Html {
     }
 
     let data = data_handle.borrow();
-    let has_traces = !data.traces.is_empty() || !data.dependencies.is_empty();
+    let has_traces = !data.traces.is_empty() || !data.dependencies.is_empty() || !data.unmatched_logs.is_empty();
     let span_total = data.span_count();
     let trace_total = data.traces.len();
     drop(data);
@@ -176,6 +176,7 @@ pub fn app() -> Html {
     });
 
     html! {
+        <super::outbound::OutboundProvider store={store.clone()}>
         <div class={classes!("shell", (*dragging).then_some("dragging"))}
              ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <header class="topbar">
@@ -195,6 +196,7 @@ pub fn app() -> Html {
                     if has_traces {
                         <button class="btn" onclick={clear_all}>{ "Clear all" }</button>
                     }
+                    <super::outbound::LinkSettingsButton />
                     <super::help::KeyboardHelp />
                     <input ref={file_input.clone()} type="file" multiple=true class="hidden-input" onchange={on_pick}
                            accept=".json,.jsonl,.txt,application/json" aria-label="Trace files" />
@@ -214,6 +216,7 @@ pub fn app() -> Html {
                 { match route.page {
                     Page::Traces => html! {
                         <main class="workspace">
+                            <super::logs::UnmatchedLogs data={data_handle.clone()} />
                             <TraceTable data={data_handle.clone()} selected={selected} on_select={on_select_trace}
                                         route={route.clone()} on_navigate={on_navigate.clone()} />
                             if let Some(index) = selected {
@@ -253,6 +256,7 @@ pub fn app() -> Html {
             }
             <div class="drop-overlay" aria-hidden="true">{ "Drop to load" }</div>
         </div>
+        </super::outbound::OutboundProvider>
     }
 }
 

@@ -193,6 +193,10 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                             on_navigate={props.on_navigate.clone()} />
         },
         Tab::Json => html! { <JsonTab data={props.data.clone()} trace_index={props.trace_index} /> },
+        Tab::Logs => html! {
+            <super::logs::LogsTab data={props.data.clone()} trace_index={props.trace_index} route={props.route.clone()}
+                                  on_navigate={props.on_navigate.clone()} />
+        },
     };
 
     html! {
@@ -202,6 +206,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <span class="service">{ &summary.root_service }</span>{ " " }
                     <span class="op">{ &summary.root_name }</span>
                 </h2>
+                <super::export_menu::ExportMenu data={props.data.clone()} trace_index={props.trace_index} />
                 <dl class="facts">
                     <div><dt>{ "Start" }</dt><dd>{ &summary.start }</dd></div>
                     <div><dt>{ "Duration" }</dt><dd>{ &summary.duration }</dd></div>

@@ -22,7 +22,8 @@ pub fn decode_component(s: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(crate::ids::parse_hex_u64);
+            let hex =
+                bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(crate::ids::parse_hex_u64);
             if let Some(v) = hex.and_then(|v| u8::try_from(v).ok()) {
                 out.push(v);
                 i += 3;

@@ -730,6 +730,8 @@ mod tests {
     /// `event NAME AT LABEL` · `select NAME` · `nav KEY` (applies the action) · `minimap COLUMNS`
     /// · `view COUNT ROW_PX VIEWPORT SCROLL_TOP OVERSCAN` · `show COUNT ROW_PX VIEWPORT SCROLL_TOP
     /// ROW nearest|center` · `indent DEPTH NAME_PX`.
+    // One interpreter for the whole script language: a flat `match` over commands reads best whole.
+    #[allow(clippy::too_many_lines)]
     fn check(fixture: &str, script: &str, expect: Expect) {
         let mut data: Dataset = dataset(&[fixture]);
         let mut analysis = analyze(&data.traces[0]);
