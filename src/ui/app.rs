@@ -199,7 +199,7 @@ pub fn app() -> Html {
                     <super::outbound::LinkSettingsButton />
                     <super::help::KeyboardHelp />
                     <input ref={file_input.clone()} type="file" multiple=true class="hidden-input" onchange={on_pick}
-                           accept=".json,.jsonl,.txt,application/json" aria-label="Trace files" />
+                           accept=".json,.jsonl,.ndjson,.log,.txt,application/json" aria-label="Trace files" />
                 </div>
                 if has_traces {
                     <span class="totals">{ format!(

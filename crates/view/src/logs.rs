@@ -64,6 +64,22 @@ pub fn span_logs(strings: &Interner, trace: &Trace, span: u32) -> Vec<LogLine> {
         .collect()
 }
 
+/// The lines of span `span` that contain `text` in their message, fields, logger or service
+/// (any case, as the Logs tab's text filter and the search's `log:`), by time; an empty `text`
+/// keeps every line of the span.
+pub fn span_logs_matching(strings: &Interner, trace: &Trace, span: u32, text: &str) -> Vec<LogLine> {
+    let Some(start_ns) = trace.span(span).map(|s| s.start_ns) else { return Vec::new() };
+    let filter = LogFilter { span: Some(span), text: text.to_string(), ..LogFilter::default() };
+    let needle = text.to_lowercase();
+    trace
+        .logs
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| filter.keeps_record(strings, trace, l, &needle))
+        .map(|(i, l)| log_line(strings, trace, i, l, start_ns))
+        .collect()
+}
+
 /// What the Logs tab of a trace (or the unmatched list) shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogFilter {

@@ -74,6 +74,16 @@ fn a_span_lists_its_own_lines_with_offsets_from_its_start() {
     "#]]
     .assert_debug_eq(&lines);
     assert!(span_logs(&data.strings, trace, 99).is_empty());
+    // Searching within the span's lines: message, fields, logger and service, any case.
+    let matching = |text: &str| -> Vec<String> {
+        span_logs_matching(&data.strings, trace, 1, text).iter().map(|l| l.message.clone()).collect()
+    };
+    assert_eq!(matching(""), ["query failed", "retrying"]);
+    assert_eq!(matching("RETRY"), ["retrying"]);
+    assert_eq!(matching("select 1"), ["query failed"]);
+    assert_eq!(matching("db-proxy"), ["retrying"]);
+    assert!(matching("cart requested").is_empty(), "a line of another span");
+    assert!(span_logs_matching(&data.strings, trace, 99, "").is_empty());
     assert_eq!(log_summary(trace), LogSummary { lines: 4, at_span: 3, trace_only: 1, errors: 1, warnings: 1 });
 }
 
