@@ -5,6 +5,7 @@
 //!     cargo bench --bench analysis -- 100000         # one trace of N spans
 //!
 //! Prints a table and writes bench/out/native-analysis.json.
+#![allow(clippy::disallowed_methods)] // a benchmark measures time: native only
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use std::time::Instant;

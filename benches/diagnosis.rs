@@ -8,6 +8,7 @@
 //! user id of 5,000, a response size and a retry count as numbers, a feature flag), as an
 //! instrumented service would add: ranking costs per (span, attribute). Prints a table and writes
 //! bench/out/native-diagnosis.json.
+#![allow(clippy::disallowed_methods)] // a benchmark measures time: native only
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
 use std::time::Instant;

@@ -6,6 +6,8 @@
 //!     cargo bench --bench import -- 10000 100000 # chosen sizes
 //!
 //! Prints a table and writes bench/out/native-import.json.
+#![allow(clippy::disallowed_methods)]
+// a benchmark measures time: native only
 // Benchmark code: a failure should panic loudly. A counting global allocator needs
 // `unsafe impl GlobalAlloc`; it only forwards to `System`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, unsafe_code)]

@@ -12,6 +12,7 @@
 //! ```
 //!
 //! Prints a table and writes bench/out/native-logs.json.
+#![allow(clippy::disallowed_methods)] // a benchmark measures time: native only
 // Benchmark code: a failure should panic loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 // A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to `System`.

@@ -8,6 +8,7 @@
 use strand_formats::{self as formats, AssembleOptions, Format, ImportError};
 use strand_model::dump::dump_dataset;
 use strand_model::{Dataset, SpanId, Trace, Value, WarningKind, NO_PARENT};
+use strand_testkit::assert_linear;
 use strand_view::trace_view::analyze;
 
 /// Loads `bytes` as the app does, then runs what every trace page computes on each trace.
@@ -234,14 +235,12 @@ fn a_span_that_is_its_own_parent_becomes_a_root() {
     assert_eq!(trace.spans[span_named(&data, trace, "B") as usize].parent, a);
 }
 
-#[test]
-fn one_span_with_a_million_children_loads_in_linear_time() {
-    // Zipkin is the most compact: ~70 bytes a span, ~70 MB in all.
-    let n = 1_000_000u64;
+/// A Zipkin trace of one root with `n` children (~70 bytes a span).
+fn wide_zipkin(n: u64) -> String {
+    use std::fmt::Write;
     let mut doc = String::with_capacity(80 * n as usize);
     doc.push_str(r#"[{"traceId":"1","id":"1","name":"root","timestamp":1000,"duration":2000000,"localEndpoint":{"serviceName":"s"}}"#);
     for i in 0..n {
-        use std::fmt::Write;
         let _ = write!(
             doc,
             r#",{{"traceId":"1","id":"{:x}","parentId":"1","name":"c","timestamp":{},"duration":1}}"#,
@@ -250,7 +249,13 @@ fn one_span_with_a_million_children_loads_in_linear_time() {
         );
     }
     doc.push(']');
-    let data = loads("wide.json", &doc);
+    doc
+}
+
+#[test]
+fn one_span_with_a_million_children_loads_in_linear_time() {
+    let n = 1_000_000u64;
+    let data = loads("wide.json", &wide_zipkin(n));
     let trace = &data.traces[0];
     assert_eq!(trace.spans.len(), n as usize + 1);
     let root = span_named(&data, trace, "root");
@@ -258,38 +263,49 @@ fn one_span_with_a_million_children_loads_in_linear_time() {
     assert!(trace.depth.iter().all(|&d| d <= 1));
     let analysis = analyze(trace);
     assert_eq!(analysis.tree.children_of(root).len(), n as usize);
+    assert_linear("a span with n children, load and analysis", 50_000, |n| {
+        let doc = wide_zipkin(n as u64);
+        move || {
+            let data = loads("wide.json", &doc);
+            assert_eq!(analyze(&data.traces[0]).tree.children_of(0).len(), n);
+        }
+    });
+}
+
+/// `n` Zipkin spans sharing the span id 5, as `case` says: "different content", "all server
+/// halves", or "parents and children" (half share the id, half are children of it).
+fn same_id_doc(case: &str, n: usize) -> String {
+    use std::fmt::Write;
+    let kind = if case == "different content" { "" } else { r#""kind":"SERVER","# };
+    let mut doc = String::from("[");
+    for i in 0..n {
+        let sep = if i == 0 { "" } else { "," };
+        if case == "parents and children" && i >= n / 2 {
+            let _ = write!(
+                doc,
+                r#"{sep}{{"traceId":"1","id":"{:x}","parentId":"5","name":"c","timestamp":{},"duration":1,"localEndpoint":{{"serviceName":"b{i}"}}}}"#,
+                i + 100,
+                1000 + i
+            );
+        } else {
+            let _ = write!(
+                doc,
+                r#"{sep}{{"traceId":"1","id":"5",{kind}"name":"s{i}","timestamp":{},"duration":1,"localEndpoint":{{"serviceName":"a"}}}}"#,
+                1000 + i
+            );
+        }
+    }
+    doc.push(']');
+    doc
 }
 
 #[test]
 fn thousands_of_spans_sharing_one_id_assemble_in_linear_time() {
     // Each of these took seconds (quadratic) before assembly looked ids up instead of walking
-    // the group of spans sharing an id; 30 000 spans stay well under a second.
-    let n = 30_000;
-    use std::fmt::Write;
-    for (case, kind) in
-        [("different content", ""), ("all server halves", r#""kind":"SERVER","#), ("parents and children", "")]
-    {
-        let mut doc = String::from("[");
-        for i in 0..n {
-            let sep = if i == 0 { "" } else { "," };
-            if case == "parents and children" && i >= n / 2 {
-                let _ = write!(
-                    doc,
-                    r#"{sep}{{"traceId":"1","id":"{:x}","parentId":"5","name":"c","timestamp":{},"duration":1,"localEndpoint":{{"serviceName":"b{i}"}}}}"#,
-                    i + 100,
-                    1000 + i
-                );
-            } else {
-                let kind = if case == "parents and children" { r#""kind":"SERVER","# } else { kind };
-                let _ = write!(
-                    doc,
-                    r#"{sep}{{"traceId":"1","id":"5",{kind}"name":"s{i}","timestamp":{},"duration":1,"localEndpoint":{{"serviceName":"a"}}}}"#,
-                    1000 + i
-                );
-            }
-        }
-        doc.push(']');
-        let data = loads("same-id.json", &doc);
+    // the group of spans sharing an id.
+    for case in ["different content", "all server halves", "parents and children"] {
+        let n = 30_000;
+        let data = loads("same-id.json", &same_id_doc(case, n));
         let trace = &data.traces[0];
         assert_eq!(trace.spans.len(), n, "{case}");
         if case == "parents and children" {
@@ -300,6 +316,10 @@ fn thousands_of_spans_sharing_one_id_assemble_in_linear_time() {
         } else {
             assert!(has_warning(trace, WarningKind::DuplicateSpanId), "{case}: {:?}", kinds(trace));
         }
+        assert_linear(case, 7_500, |n| {
+            let doc = same_id_doc(case, n);
+            move || assert_eq!(loads("same-id.json", &doc).traces[0].spans.len(), n)
+        });
     }
 }
 

@@ -4,7 +4,6 @@
 //! a panic, never a hang, never quadratic time. The outcomes are listed in README.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
-use std::time::{Duration, Instant};
 use strand_formats::{self as formats, AssembleOptions, Format, ImportError, LoadSummary};
 use strand_model::dump::dump_dataset;
 use strand_model::Dataset;
@@ -154,11 +153,10 @@ fn odd_ids_are_kept_as_text_and_zero_ids_mean_none() {
     );
 }
 
-#[test]
-fn a_line_whose_span_id_thousands_of_spans_share_resolves_in_bounded_time() {
-    // 20 000 spans with one id, 20 000 lines naming it.
+/// `n` OTLP spans sharing one span id, and `n` log lines naming that id.
+fn shared_span_id(n: usize) -> (String, String) {
     let mut spans = String::new();
-    for i in 0..20_000 {
+    for i in 0..n {
         if i > 0 {
             spans.push(',');
         }
@@ -171,19 +169,29 @@ fn a_line_whose_span_id_thousands_of_spans_share_resolves_in_bounded_time() {
     let trace = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{spans}]}}]}}]}}"#);
     let line =
         r#"{"time":1714564800,"msg":"x","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"00000000000000aa"}"#;
-    let lines = vec![line; 20_000].join("\n");
-    let started = Instant::now();
+    (trace, vec![line; n].join("\n"))
+}
+
+fn load_both((trace, lines): &(String, String)) -> Dataset {
     let mut data = Dataset::new();
     formats::load(&mut data, trace.as_bytes(), "t.json", None, &AssembleOptions::default()).expect("loads");
     formats::load(&mut data, lines.as_bytes(), "l.jsonl", None, &AssembleOptions::default()).expect("loads");
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
-    assert_eq!(data.log_counts().span, 20_000);
+    data
 }
 
 #[test]
-fn a_hundred_thousand_lines_each_in_its_own_trace_load_in_linear_time() {
+fn a_line_whose_span_id_thousands_of_spans_share_resolves_in_linear_time() {
+    assert_eq!(load_both(&shared_span_id(20_000)).log_counts().span, 20_000);
+    strand_testkit::assert_linear("lines naming a span id n spans share", 5_000, |n| {
+        let input = shared_span_id(n);
+        move || assert_eq!(load_both(&input).log_counts().span, n)
+    });
+}
+
+/// `n` JSON log lines, each with a trace id of its own.
+fn lines_in_own_traces(n: u64) -> String {
     let mut text = String::new();
-    for i in 0..100_000u64 {
+    for i in 0..n {
         text.push_str(&format!(
             r#"{{"ts":{},"msg":"line {i}","trace_id":"{:032x}"}}"#,
             1_714_564_800_000u64 + i,
@@ -191,10 +199,17 @@ fn a_hundred_thousand_lines_each_in_its_own_trace_load_in_linear_time() {
         ));
         text.push('\n');
     }
-    let started = Instant::now();
-    let (data, _) = loads("many.jsonl", &text);
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    text
+}
+
+#[test]
+fn a_hundred_thousand_lines_each_in_its_own_trace_load_in_linear_time() {
+    let (data, _) = loads("many.jsonl", &lines_in_own_traces(100_000));
     assert_eq!(data.unmatched_logs.len(), 100_000);
+    strand_testkit::assert_linear("log lines in their own traces", 25_000, |n| {
+        let text = lines_in_own_traces(n as u64);
+        move || assert_eq!(loads("many.jsonl", &text).0.unmatched_logs.len(), n)
+    });
 }
 
 #[test]

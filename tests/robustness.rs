@@ -41,7 +41,6 @@ fn exercise(name: &str, bytes: &[u8]) -> usize {
                 let _ = dump_dataset(&data);
                 for (i, trace) in data.traces.iter().enumerate() {
                     assert_eq!(trace.order.len(), trace.spans.len(), "{name}: tree order covers every span");
-                    let _ = strand_view::span_list::span_rows(&data.strings, trace);
                     let _ = strand_view::span_list::warning_lines(&data.strings, trace, usize::MAX);
                     let _ = strand_view::trace_list::summarize(&data.strings, i, trace);
                     let filter = strand_view::logs::LogFilter::default();

@@ -147,3 +147,19 @@ fn py_zipkin_recording_converts_as_zipkin_does() {
     // 7 v1 spans: 2 RPCs reported by both sides (2 + 2), 2 local spans and the root.
     assert_eq!(check_against_zipkin("py_zipkin"), (1, 7));
 }
+
+/// A v1 span with `n` annotations, each from a service of its own (every one becomes a span).
+fn annotated_span(n: usize) -> String {
+    let annotations: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"timestamp":{},"value":"v","endpoint":{{"serviceName":"s{i}"}}}}"#, 1000 + i))
+        .collect();
+    format!(r#"[{{"traceId":"a","id":"1","annotations":[{}]}}]"#, annotations.join(","))
+}
+
+#[test]
+fn a_span_with_thousands_of_annotations_converts_in_linear_time() {
+    strand_testkit::assert_linear("a v1 span with n annotating services", 12_500, |n| {
+        let text = annotated_span(n);
+        move || assert_eq!(load(text.as_bytes(), "big.json").1.span_count(), n)
+    });
+}

@@ -158,11 +158,11 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
             let navigate = navigate.clone();
             let route = route.clone();
             Callback::from(move |_: MouseEvent| {
-                let next = TableSort::clicked(sort, column);
+                let next = strand_view::sort::clicked(sort, column);
                 navigate.emit((Route { sort: Some(next.key()), ..route.clone() }, false));
             })
         };
-        let aria = TableSort::aria(sort, column);
+        let aria = strand_view::sort::aria(sort, column);
         let arrow = match aria {
             "ascending" => " ▲",
             "descending" => " ▼",

@@ -100,26 +100,27 @@ pub fn view(props: &SpansTabProps) -> Html {
     let header = SpanColumn::ALL.iter().map(|&column| {
         let onclick = {
             let sort = sort.clone();
-            Callback::from(move |_: MouseEvent| sort.set(sort.clicked(column)))
+            Callback::from(move |_: MouseEvent| sort.set(strand_view::sort::cycled(*sort, column)))
         };
-        let arrow = match sort.aria(column) {
+        let arrow = match strand_view::sort::aria(*sort, column) {
             "ascending" => " ▲",
             "descending" => " ▼",
             _ => "",
         };
         html! {
             <th class={classes!(column.numeric().then_some("num"), format!("col-{}", column_class(column)))}
-                aria-sort={sort.aria(column)} data-column={column_class(column)}>
+                aria-sort={strand_view::sort::aria(*sort, column)} data-column={column_class(column)}>
                 <button class="sort-button" {onclick}>{ column.label() }{ arrow }</button>
             </th>
         }
     });
     let summary =
         if total == span_count { format!("{span_count} spans") } else { format!("{total} of {span_count} spans") };
-    let sorted_by = match sort.column {
+    let sorted_by = match *sort {
         None => "in tree order".to_string(),
-        Some(c) => {
-            format!("by {} ({})", c.label().to_lowercase(), if sort.descending { "largest first" } else { "ascending" })
+        Some(s) => {
+            let direction = if s.descending { "descending" } else { "ascending" };
+            format!("by {} ({direction})", s.column.label().to_lowercase())
         }
     };
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use strand_analysis::stats::trace_stats;
 use strand_view::spans_table::{group_choices, stats_rows, StatsColumn, StatsSort};
 use strand_view::trace_view::TraceAnalysis;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -52,9 +52,8 @@ pub fn view(props: &StatsTabProps) -> Html {
         let group = group.clone();
         let sort = sort.clone();
         Callback::from(move |e: Event| {
-            // `<select>`'s value, read without the HtmlSelectElement binding.
-            let value = e.target().and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok());
-            if let Some(value) = value.and_then(|v| v.as_string()) {
+            let value = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value());
+            if let Some(value) = value {
                 group.set(value);
                 sort.set(StatsSort::default());
             }
@@ -64,7 +63,7 @@ pub fn view(props: &StatsTabProps) -> Html {
     let header = StatsColumn::ALL.iter().map(|&column| {
         let onclick = {
             let sort = sort.clone();
-            Callback::from(move |_: MouseEvent| sort.set(sort.clicked(column)))
+            Callback::from(move |_: MouseEvent| sort.set(Some(strand_view::sort::clicked(*sort, column))))
         };
         let numeric = column != StatsColumn::Group;
         let label = if column == StatsColumn::Group {
@@ -72,13 +71,13 @@ pub fn view(props: &StatsTabProps) -> Html {
         } else {
             column.label().to_string()
         };
-        let arrow = match sort.aria(column) {
+        let arrow = match strand_view::sort::aria(*sort, column) {
             "ascending" => " ▲",
             "descending" => " ▼",
             _ => "",
         };
         html! {
-            <th class={classes!(numeric.then_some("num"))} aria-sort={sort.aria(column)}>
+            <th class={classes!(numeric.then_some("num"))} aria-sort={strand_view::sort::aria(*sort, column)}>
                 <button class="sort-button" {onclick}>{ label }{ arrow }</button>
             </th>
         }

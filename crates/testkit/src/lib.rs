@@ -96,3 +96,63 @@ pub fn span_named(data: &Dataset, trace: &Trace, name: &str) -> u32 {
         .find(|&i| trace.span(i).is_some_and(|s| data.strings.get(s.name) == name))
         .unwrap_or_else(|| panic!("no span named {name}"))
 }
+
+/// Asserts that `work` grows linearly with its size: it runs `work(n)` and `work(4 * n)` three
+/// times each, interleaved, and compares the fastest runs. Linear work takes ~4 times as long
+/// (a little more with caches and n log n sorts), quadratic work ~16 times; the bound of 8 sits
+/// between them, and taking the fastest of three runs keeps a busy machine from deciding the
+/// result. `work(size)` builds its input (not measured) and returns the closure to time.
+///
+/// # Panics
+/// When the ratio is 8 or more.
+#[allow(clippy::disallowed_methods)] // native test support: it measures
+pub fn assert_linear<F: FnOnce()>(what: &str, n: usize, mut work: impl FnMut(usize) -> F) {
+    let mut best = [std::time::Duration::MAX; 2];
+    for _ in 0..3 {
+        for (slot, size) in best.iter_mut().zip([n, 4 * n]) {
+            let run = work(size);
+            let started = std::time::Instant::now();
+            run();
+            *slot = (*slot).min(started.elapsed());
+        }
+    }
+    let ratio = best[1].as_secs_f64() / best[0].as_secs_f64().max(1e-9);
+    eprintln!("{what}: {n} in {:?}, {} in {:?}, ratio {ratio:.2}", best[0], 4 * n, best[1]);
+    assert!(
+        ratio < 8.0,
+        "{what}: {n} took {:?}, {} took {:?} (ratio {ratio:.2}; linear is ~4, quadratic ~16)",
+        best[0],
+        4 * n,
+        best[1]
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    /// Pairs of elements compared: quadratic in `n`.
+    fn quadratic(n: usize) -> impl FnOnce() {
+        let values: Vec<u64> = (0..n as u64).collect();
+        move || {
+            let mut equal = 0u64;
+            for a in &values {
+                for b in &values {
+                    equal += u64::from(std::hint::black_box(a) == b);
+                }
+            }
+            assert_eq!(equal, n as u64);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "quadratic ~16")]
+    fn quadratic_work_fails_the_linear_check() {
+        super::assert_linear("all pairs", 1500, quadratic);
+    }
+
+    #[test]
+    fn linear_work_passes_it() {
+        super::assert_linear("numbers written out", 50_000, |n| {
+            move || assert!((0..n).map(|i| std::hint::black_box(i.to_string()).len()).sum::<usize>() >= n)
+        });
+    }
+}

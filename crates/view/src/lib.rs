@@ -19,6 +19,7 @@ pub mod route;
 pub mod scatter;
 pub mod search;
 pub mod service_map;
+pub mod sort;
 pub mod span_list;
 pub mod spans_table;
 pub mod trace_list;

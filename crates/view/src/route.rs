@@ -275,17 +275,6 @@ impl AttrMatch {
     }
 }
 
-/// Splits a `sort` value such as `p99-desc` into its column key and whether it is descending;
-/// `None` unless it ends in `-asc` or `-desc`.
-pub fn split_sort(s: &str) -> Option<(&str, bool)> {
-    let (key, dir) = s.rsplit_once('-')?;
-    match dir {
-        "asc" => Some((key, false)),
-        "desc" => Some((key, true)),
-        _ => None,
-    }
-}
-
 pub use strand_model::url::{decode_component as decode, encode_component as encode};
 
 #[cfg(test)]

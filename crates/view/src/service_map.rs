@@ -846,6 +846,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // native test: prints a figure
     fn the_1238_service_sample_lays_out() {
         let Some(g) = large_sample() else {
             panic!("../shared/samples/jaeger-deps_dependency-graph-large.json is missing");

@@ -8,6 +8,7 @@
 //! interned string, so a million spans sort as integers.
 
 use crate::colors::service_hue;
+use crate::sort::{positions, Sort, SortColumn};
 use std::cmp::Ordering;
 use strand_analysis::stats::{GroupBy, GroupStats, TraceStats};
 use strand_analysis::tree::SpanTree;
@@ -60,41 +61,13 @@ impl SpanColumn {
     }
 }
 
-/// How the span table is sorted: `None` is tree order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct SpanSort {
-    pub column: Option<SpanColumn>,
-    pub descending: bool,
-}
+/// How the span table is sorted: `None` is tree order (a third click on a column returns to it,
+/// [`crate::sort::cycled`]).
+pub type SpanSort = Option<Sort<SpanColumn>>;
 
-impl SpanSort {
-    /// The sort after clicking `column`'s header: the same column flips (then returns to tree
-    /// order), another starts descending for numbers and ascending for text.
-    pub fn clicked(self, column: SpanColumn) -> SpanSort {
-        match self.column {
-            Some(c) if c == column => {
-                if self.descending == column.numeric() {
-                    SpanSort { column: Some(column), descending: !self.descending }
-                } else {
-                    SpanSort::default()
-                }
-            }
-            _ => SpanSort { column: Some(column), descending: column.numeric() },
-        }
-    }
-
-    /// The `aria-sort` of `column`'s header.
-    pub fn aria(self, column: SpanColumn) -> &'static str {
-        aria_sort(self.column == Some(column), self.descending)
-    }
-}
-
-/// `aria-sort` for a header: `none` unless it is the sorted column.
-pub fn aria_sort(sorted: bool, descending: bool) -> &'static str {
-    match (sorted, descending) {
-        (false, _) => "none",
-        (true, false) => "ascending",
-        (true, true) => "descending",
+impl SortColumn for SpanColumn {
+    fn numeric(self) -> bool {
+        SpanColumn::numeric(self)
     }
 }
 
@@ -136,7 +109,8 @@ pub fn span_order(
         };
         order.retain(|&i| trace.span(i).is_some_and(|s| matches(s.name) || matches(trace.service_of(s))));
     }
-    let Some(column) = sort.column else { return order };
+    let Some(sort) = sort else { return order };
+    let column = sort.column;
     let span_of = |i: u32| trace.span(i);
     let int_key = |i: u32| -> i64 {
         let Some(s) = span_of(i) else { return i64::MIN };
@@ -166,13 +140,8 @@ pub fn span_order(
         _ => order.iter().map(|&i| int_key(i)).collect(),
     };
     // Sort positions of the tree-ordered list: ties keep tree order.
-    let mut positions: Vec<u32> = (0..order.len() as u32).collect();
-    positions.sort_by(|&a, &b| {
-        let (ka, kb) = (keys.get(a as usize), keys.get(b as usize));
-        let by_key = if sort.descending { kb.cmp(&ka) } else { ka.cmp(&kb) };
-        by_key.then(a.cmp(&b))
-    });
-    positions.iter().filter_map(|&p| order.get(p as usize).copied()).collect()
+    let positions = positions(order.len(), sort, |a, b| keys.get(a).cmp(&keys.get(b)));
+    positions.iter().filter_map(|&p| order.get(p).copied()).collect()
 }
 
 /// A rank per interned string among `ids`: alphabetical, ignoring case, then exact.
@@ -348,33 +317,20 @@ impl StatsColumn {
 
 /// How the statistics table is sorted: `None` is the order of `trace_stats` (self total, largest
 /// first).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct StatsSort {
-    pub column: Option<StatsColumn>,
-    pub descending: bool,
-}
+pub type StatsSort = Option<Sort<StatsColumn>>;
 
-impl StatsSort {
-    /// The sort after clicking `column`: the same column flips, another starts descending for
-    /// numbers and ascending for the group.
-    pub fn clicked(self, column: StatsColumn) -> StatsSort {
-        match self.column {
-            Some(c) if c == column => StatsSort { column: Some(column), descending: !self.descending },
-            _ => StatsSort { column: Some(column), descending: column != StatsColumn::Group },
-        }
-    }
-
-    pub fn aria(self, column: StatsColumn) -> &'static str {
-        aria_sort(self.column == Some(column), self.descending)
+impl SortColumn for StatsColumn {
+    /// Every column but the group is a number.
+    fn numeric(self) -> bool {
+        self != StatsColumn::Group
     }
 }
 
 /// Positions of `groups` in display order; ties keep the order of `trace_stats`.
 pub fn stats_order(groups: &[GroupStats], sort: StatsSort) -> Vec<usize> {
-    let mut positions: Vec<usize> = (0..groups.len()).collect();
-    let Some(column) = sort.column else { return positions };
+    let Some(sort) = sort else { return (0..groups.len()).collect() };
     let cmp = |a: &GroupStats, b: &GroupStats| -> Ordering {
-        match column {
+        match sort.column {
             StatsColumn::Group => {
                 a.key.label().to_lowercase().cmp(&b.key.label().to_lowercase()).then_with(|| a.key.cmp(&b.key))
             }
@@ -388,14 +344,10 @@ pub fn stats_order(groups: &[GroupStats], sort: StatsSort) -> Vec<usize> {
             StatsColumn::SelfAvg => a.self_avg_ns.cmp(&b.self_avg_ns),
         }
     };
-    positions.sort_by(|&a, &b| match (groups.get(a), groups.get(b)) {
-        (Some(x), Some(y)) => {
-            let o = cmp(x, y);
-            (if sort.descending { o.reverse() } else { o }).then(a.cmp(&b))
-        }
-        _ => a.cmp(&b),
-    });
-    positions
+    positions(groups.len(), sort, |a, b| match (groups.get(a), groups.get(b)) {
+        (Some(x), Some(y)) => cmp(x, y),
+        _ => Ordering::Equal,
+    })
 }
 
 /// One row of the statistics table, as text.
@@ -446,6 +398,7 @@ pub fn stats_rows(stats: &TraceStats, sort: StatsSort) -> Vec<StatsRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sort::{aria, clicked, cycled};
     use expect_test::{expect, Expect};
     use strand_analysis::self_time::self_times;
     use strand_analysis::stats::trace_stats;
@@ -511,7 +464,7 @@ GET_/ api 1000..2000 server
 
     #[test]
     fn sorting_is_stable() {
-        let by = |column, descending| SpanSort { column: Some(column), descending };
+        let by = |column, descending| Some(Sort { column, descending });
         check(
             by(SpanColumn::Duration, true),
             "",
@@ -546,13 +499,13 @@ GET_/ api 1000..2000 server
                 api render [unspecified] +800ns 190ns self=190ns
             "#]],
         );
-        let s = SpanSort::default().clicked(SpanColumn::Duration);
+        let s = cycled(SpanSort::default(), SpanColumn::Duration);
         assert_eq!(s, by(SpanColumn::Duration, true));
-        assert_eq!(s.clicked(SpanColumn::Duration), by(SpanColumn::Duration, false));
-        assert_eq!(s.clicked(SpanColumn::Duration).clicked(SpanColumn::Duration), SpanSort::default());
-        assert_eq!(SpanSort::default().clicked(SpanColumn::Name), by(SpanColumn::Name, false));
-        assert_eq!(s.aria(SpanColumn::Duration), "descending");
-        assert_eq!(s.aria(SpanColumn::Name), "none");
+        assert_eq!(cycled(s, SpanColumn::Duration), by(SpanColumn::Duration, false));
+        assert_eq!(cycled(cycled(s, SpanColumn::Duration), SpanColumn::Duration), SpanSort::default());
+        assert_eq!(cycled(SpanSort::default(), SpanColumn::Name), by(SpanColumn::Name, false));
+        assert_eq!(aria(s, SpanColumn::Duration), "descending");
+        assert_eq!(aria(s, SpanColumn::Name), "none");
         assert_eq!(visible_rows(0.0, 100.0, 20.0, 1000, 5), (0, 11));
         assert_eq!(visible_rows(2000.0, 100.0, 20.0, 1000, 5), (95, 111));
         assert_eq!(visible_rows(1e9, 100.0, 20.0, 1000, 5), (1000, 1000));
@@ -589,7 +542,7 @@ GET_/ api 1000..2000 server
         );
         check_stats(
             "service",
-            StatsSort::default().clicked(StatsColumn::Count),
+            Some(clicked(StatsSort::default(), StatsColumn::Count)),
             expect![[r#"
                 api n=3 total=1.38µs avg=460ns min=190ns max=1.00µs self=490ns self_avg=163ns 41.2%
                 db n=2 total=650ns avg=325ns min=50ns max=600ns self=600ns self_avg=300ns 50.4%
@@ -598,7 +551,7 @@ GET_/ api 1000..2000 server
         );
         check_stats(
             "operation",
-            StatsSort::default().clicked(StatsColumn::Group),
+            Some(clicked(StatsSort::default(), StatsColumn::Group)),
             expect![[r#"
                 api: GET / n=1 total=1.00µs avg=1.00µs min=1.00µs max=1.00µs self=110ns self_avg=110ns 9.2%
                 api: Render n=1 total=190ns avg=190ns min=190ns max=190ns self=190ns self_avg=190ns 16.0%

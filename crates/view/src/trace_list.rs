@@ -6,6 +6,8 @@
 //! Depends on `model` and `view::route`.
 
 use crate::route::{AttrMatch, Route};
+use crate::sort::{positions, KeyedColumn, Sort, SortColumn};
+use std::cmp::Ordering;
 use strand_model::dump::value_text;
 use strand_model::time::{format_duration, format_timestamp_utc};
 use strand_model::{Dataset, Interner, StatusCode, Trace};
@@ -98,36 +100,24 @@ impl TraceColumn {
 }
 
 /// How the trace list is sorted. The default, start time ascending, is the dataset's own order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TraceSort {
-    pub column: TraceColumn,
-    pub descending: bool,
-}
+pub type TraceSort = Sort<TraceColumn>;
 
-impl Default for TraceSort {
+impl Default for Sort<TraceColumn> {
     fn default() -> Self {
-        TraceSort { column: TraceColumn::Start, descending: false }
+        Sort { column: TraceColumn::Start, descending: false }
     }
 }
 
-impl TraceSort {
-    /// The sort after clicking `column`'s header: the same column flips direction, another one
-    /// starts largest first for numbers and A to Z (earliest first) otherwise.
-    pub fn clicked(self, column: TraceColumn) -> TraceSort {
-        if self.column == column {
-            TraceSort { column, descending: !self.descending }
-        } else {
-            TraceSort { column, descending: column.numeric() }
-        }
+impl SortColumn for TraceColumn {
+    fn numeric(self) -> bool {
+        TraceColumn::numeric(self)
     }
+}
 
-    /// The `aria-sort` value of `column`'s header.
-    pub fn aria(self, column: TraceColumn) -> &'static str {
-        match (self.column == column, self.descending) {
-            (false, _) => "none",
-            (true, false) => "ascending",
-            (true, true) => "descending",
-        }
+impl KeyedColumn for TraceColumn {
+    const ALL: &'static [TraceColumn] = &TraceColumn::ALL;
+    fn key(self) -> &'static str {
+        TraceColumn::key(self)
     }
 }
 
@@ -146,19 +136,7 @@ impl TraceColumn {
     }
 }
 
-impl TraceSort {
-    /// Parses the route's `sort` (`duration-desc`, `start-asc`, ...); `None` for anything else.
-    pub fn parse(s: &str) -> Option<TraceSort> {
-        let (key, descending) = super::route::split_sort(s)?;
-        let column = TraceColumn::ALL.into_iter().find(|c| c.key() == key)?;
-        Some(TraceSort { column, descending })
-    }
-
-    /// The route's `sort` value of this sort.
-    pub fn key(self) -> String {
-        format!("{}-{}", self.column.key(), if self.descending { "desc" } else { "asc" })
-    }
-
+impl Sort<TraceColumn> {
     /// The sort the route asks for, or the default.
     pub fn from_route(route: &Route) -> TraceSort {
         route.sort.as_deref().and_then(TraceSort::parse).unwrap_or_default()
@@ -312,7 +290,6 @@ pub fn filter_rows(data: &Dataset, rows: &[TraceSummary], filter: &ListFilter) -
 
 /// Positions in `rows` in display order. Stable: ties keep the dataset's order (start time).
 pub fn sort_order(rows: &[TraceSummary], sort: TraceSort) -> Vec<usize> {
-    let mut positions: Vec<usize> = (0..rows.len()).collect();
     let cmp = |a: &TraceSummary, b: &TraceSummary| match sort.column {
         TraceColumn::Root => (a.root_service.to_lowercase(), a.root_name.to_lowercase())
             .cmp(&(b.root_service.to_lowercase(), b.root_name.to_lowercase()))
@@ -324,14 +301,10 @@ pub fn sort_order(rows: &[TraceSummary], sort: TraceSort) -> Vec<usize> {
         TraceColumn::Errors => a.errors.cmp(&b.errors),
         TraceColumn::Warnings => a.warnings.cmp(&b.warnings),
     };
-    positions.sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
-        (Some(x), Some(y)) => {
-            let o = cmp(x, y);
-            (if sort.descending { o.reverse() } else { o }).then(a.cmp(&b))
-        }
-        _ => a.cmp(&b),
-    });
-    positions
+    positions(rows.len(), sort, |a, b| match (rows.get(a), rows.get(b)) {
+        (Some(x), Some(y)) => cmp(x, y),
+        _ => Ordering::Equal,
+    })
 }
 
 #[cfg(test)]

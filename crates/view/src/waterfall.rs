@@ -730,8 +730,6 @@ mod tests {
     /// `event NAME AT LABEL` · `select NAME` · `nav KEY` (applies the action) · `minimap COLUMNS`
     /// · `view COUNT ROW_PX VIEWPORT SCROLL_TOP OVERSCAN` · `show COUNT ROW_PX VIEWPORT SCROLL_TOP
     /// ROW nearest|center` · `indent DEPTH NAME_PX`.
-    // One interpreter for the whole script language: a flat `match` over commands reads best whole.
-    #[allow(clippy::too_many_lines)]
     fn check(fixture: &str, script: &str, expect: Expect) {
         let mut data: Dataset = dataset(&[fixture]);
         let mut analysis = analyze(&data.traces[0]);
@@ -774,20 +772,8 @@ mod tests {
                     out.push_str(&format!("changed: {changed}\n"));
                 }
                 "keep" => {
-                    keep = (words.len() > 1).then(|| {
-                        let mut mask = vec![false; trace.spans.len()];
-                        for name in &words[1..] {
-                            let mut i = named(name);
-                            loop {
-                                mask[i as usize] = true;
-                                match parent_row(&trace.spans, i) {
-                                    Some(p) => i = p,
-                                    None => break,
-                                }
-                            }
-                        }
-                        mask
-                    });
+                    let names: Vec<SpanIdx> = words[1..].iter().map(|name| named(name)).collect();
+                    keep = (!names.is_empty()).then(|| keep_mask(&trace.spans, &names));
                 }
                 "window" => window = TimeWindow::new(num(1) as i64, num(2) as i64).clamp_to(bounds),
                 "zoom" => window = window.zoom(num(1), num(2), bounds),
@@ -816,30 +802,9 @@ mod tests {
                             out.push_str(&format!("{view:#?}\n"));
                             continue;
                         }
-                        let mut cells = [' '; 40];
-                        let mut paint = |bar: &Bar, c: char| {
-                            let a = (bar.left * 40.0).round() as usize;
-                            let b = ((bar.left + bar.width) * 40.0).round().max(a as f64 + 1.0) as usize;
-                            for cell in cells.iter_mut().take(b.min(40)).skip(a) {
-                                *cell = c;
-                            }
-                        };
-                        if let Some(bar) = &view.bar {
-                            paint(bar, '#');
-                        }
-                        for bar in &view.critical {
-                            paint(bar, '=');
-                        }
-                        for e in &view.events {
-                            paint(&Bar { left: e.fraction.min(0.99), width: 0.0 }, '|');
-                        }
+                        let cells = ascii_bar(&view);
                         let label = format!("{}{}", "  ".repeat(view.depth as usize), view.name);
-                        out.push_str(&format!(
-                            "{label:<16}[{}] {} self {}\n",
-                            cells.iter().collect::<String>(),
-                            view.duration,
-                            view.self_time
-                        ));
+                        out.push_str(&format!("{label:<16}[{cells}] {} self {}\n", view.duration, view.self_time));
                     }
                 }
                 "event" => {
@@ -861,17 +826,7 @@ mod tests {
                 }
                 "select" => selected = Some(named(arg(1))),
                 "nav" => {
-                    let key = match arg(1) {
-                        "up" => NavKey::Up,
-                        "down" => NavKey::Down,
-                        "left" => NavKey::Left,
-                        "right" => NavKey::Right,
-                        "home" => NavKey::Home,
-                        "end" => NavKey::End,
-                        "pageup" => NavKey::PageUp(arg(2).parse().unwrap()),
-                        "pagedown" => NavKey::PageDown(arg(2).parse().unwrap()),
-                        other => panic!("unknown key {other}"),
-                    };
+                    let key = nav_key(arg(1), words.get(2).copied());
                     let action = navigate(&rows, &analysis.tree, &trace.spans, &collapse, selected, key);
                     let text = match action {
                         NavAction::Select(s) => {
@@ -890,26 +845,7 @@ mod tests {
                     };
                     out.push_str(&format!("{text}\n"));
                 }
-                "minimap" => {
-                    let map = minimap(trace, &trace.depth, arg(1).parse().unwrap());
-                    out.push_str(&format!("bands {} × {} levels\n", map.bands, map.levels_per_band));
-                    const SHADES: [char; 5] = [' ', '.', ':', '+', '#'];
-                    for band in 0..map.bands {
-                        let line: String = (0..map.columns)
-                            .map(|c| {
-                                let v = map.intensity_at(band, c);
-                                if v <= 0.0 {
-                                    ' '
-                                } else {
-                                    SHADES[((v * 4.0).ceil() as usize).clamp(1, 4)]
-                                }
-                            })
-                            .collect();
-                        out.push_str(&format!("|{line}|\n"));
-                    }
-                    let errors: String = map.errors.iter().map(|&e| if e { '!' } else { ' ' }).collect();
-                    out.push_str(&format!("|{errors}|\n"));
-                }
+                "minimap" => out.push_str(&minimap_text(trace, arg(1).parse().unwrap())),
                 "view" => {
                     let range = rows_in_view(arg(1).parse().unwrap(), num(2), num(3), num(4), arg(5).parse().unwrap());
                     out.push_str(&format!("{range:?}\n"));
@@ -941,6 +877,83 @@ mod tests {
             }
         }
         expect.assert_eq(&out);
+    }
+
+    /// The rows kept by a `keep` command: the named spans and their ancestors.
+    fn keep_mask(spans: &[strand_model::Span], names: &[SpanIdx]) -> Vec<bool> {
+        let mut mask = vec![false; spans.len()];
+        for &name in names {
+            let mut i = name;
+            loop {
+                mask[i as usize] = true;
+                match parent_row(spans, i) {
+                    Some(p) => i = p,
+                    None => break,
+                }
+            }
+        }
+        mask
+    }
+
+    /// The key of a `nav` command (`pageup`/`pagedown` take a page size).
+    fn nav_key(name: &str, page: Option<&str>) -> NavKey {
+        let page = || page.and_then(|p| p.parse().ok()).unwrap_or(10);
+        match name {
+            "up" => NavKey::Up,
+            "down" => NavKey::Down,
+            "left" => NavKey::Left,
+            "right" => NavKey::Right,
+            "home" => NavKey::Home,
+            "end" => NavKey::End,
+            "pageup" => NavKey::PageUp(page()),
+            "pagedown" => NavKey::PageDown(page()),
+            other => panic!("unknown key {other}"),
+        }
+    }
+
+    /// A row's bar, critical-path segments and events as 40 ASCII cells.
+    fn ascii_bar(view: &RowView) -> String {
+        let mut cells = [' '; 40];
+        let mut paint = |bar: &Bar, c: char| {
+            let a = (bar.left * 40.0).round() as usize;
+            let b = ((bar.left + bar.width) * 40.0).round().max(a as f64 + 1.0) as usize;
+            for cell in cells.iter_mut().take(b.min(40)).skip(a) {
+                *cell = c;
+            }
+        };
+        if let Some(bar) = &view.bar {
+            paint(bar, '#');
+        }
+        for bar in &view.critical {
+            paint(bar, '=');
+        }
+        for e in &view.events {
+            paint(&Bar { left: e.fraction.min(0.99), width: 0.0 }, '|');
+        }
+        cells.iter().collect()
+    }
+
+    /// The minimap of `trace` drawn with shades, one text line per band, then the error marks.
+    fn minimap_text(trace: &strand_model::Trace, columns: usize) -> String {
+        const SHADES: [char; 5] = [' ', '.', ':', '+', '#'];
+        let map = minimap(trace, &trace.depth, columns);
+        let mut out = format!("bands {} × {} levels\n", map.bands, map.levels_per_band);
+        for band in 0..map.bands {
+            let line: String = (0..map.columns)
+                .map(|c| {
+                    let v = map.intensity_at(band, c);
+                    if v <= 0.0 {
+                        ' '
+                    } else {
+                        SHADES[((v * 4.0).ceil() as usize).clamp(1, 4)]
+                    }
+                })
+                .collect();
+            out.push_str(&format!("|{line}|\n"));
+        }
+        let errors: String = map.errors.iter().map(|&e| if e { '!' } else { ' ' }).collect();
+        out.push_str(&format!("|{errors}|\n"));
+        out
     }
 
     const SHOP: &str = "

@@ -187,10 +187,7 @@ pub fn table_order(rows: &[Row], sort: Option<TableSort>, filter: &RowFilter) ->
     let mut order: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| filter.matches(r)).map(|(i, _)| i).collect();
     if let Some(sort) = sort {
         order.sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
-            (Some(x), Some(y)) => {
-                let o = compare(x, y, sort.column);
-                (if sort.descending { o.reverse() } else { o }).then(a.cmp(&b))
-            }
+            (Some(x), Some(y)) => sort.directed(compare(x, y, sort.column)).then(a.cmp(&b)),
             _ => a.cmp(&b),
         });
     }

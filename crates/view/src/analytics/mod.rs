@@ -6,6 +6,7 @@
 
 use crate::charts::{format_rate, series_chart, Series, SeriesChart, SeriesStyle, YUnit};
 use crate::route::Route;
+use crate::sort::{KeyedColumn, Sort, SortColumn};
 
 mod filter;
 #[allow(unused_imports)]
@@ -219,40 +220,18 @@ pub fn rows(stats: &DatasetStats, level: Level) -> Vec<Row> {
 // Sorting
 
 /// How the table is sorted; in the route as `sort=<column key>-<asc|desc>`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TableSort {
-    pub column: Column,
-    pub descending: bool,
+pub type TableSort = Sort<Column>;
+
+impl SortColumn for Column {
+    fn numeric(self) -> bool {
+        Column::numeric(self)
+    }
 }
 
-impl TableSort {
-    /// Parses `p99-desc`, `service-asc`; `None` for anything else (e.g. a trace list sort).
-    pub fn parse(s: &str) -> Option<TableSort> {
-        let (key, descending) = super::route::split_sort(s)?;
-        let column = Column::ALL.into_iter().find(|c| c.key() == key)?;
-        Some(TableSort { column, descending })
-    }
-
-    pub fn key(self) -> String {
-        format!("{}-{}", self.column.key(), if self.descending { "desc" } else { "asc" })
-    }
-
-    /// The sort after clicking `column`: the same column flips, another starts largest first for
-    /// numbers and A to Z for text.
-    pub fn clicked(current: Option<TableSort>, column: Column) -> TableSort {
-        match current {
-            Some(s) if s.column == column => TableSort { column, descending: !s.descending },
-            _ => TableSort { column, descending: column.numeric() },
-        }
-    }
-
-    /// The `aria-sort` value of `column`'s header under `sort`.
-    pub fn aria(sort: Option<TableSort>, column: Column) -> &'static str {
-        match sort {
-            Some(s) if s.column == column && s.descending => "descending",
-            Some(s) if s.column == column => "ascending",
-            _ => "none",
-        }
+impl KeyedColumn for Column {
+    const ALL: &'static [Column] = &Column::ALL;
+    fn key(self) -> &'static str {
+        Column::key(self)
     }
 }
 

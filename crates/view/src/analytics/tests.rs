@@ -134,12 +134,12 @@ fn sort_keys_round_trip() {
     }
     assert_eq!(TableSort::parse("duration-desc"), None);
     assert_eq!(TableSort::parse("p99"), None);
-    let first = TableSort::clicked(None, Column::P99);
+    let first = crate::sort::clicked(None, Column::P99);
     assert!(first.descending);
-    assert!(!TableSort::clicked(Some(first), Column::P99).descending);
-    assert!(!TableSort::clicked(Some(first), Column::Service).descending);
-    assert_eq!(TableSort::aria(Some(first), Column::P99), "descending");
-    assert_eq!(TableSort::aria(Some(first), Column::Max), "none");
+    assert!(!crate::sort::clicked(Some(first), Column::P99).descending);
+    assert!(!crate::sort::clicked(Some(first), Column::Service).descending);
+    assert_eq!(crate::sort::aria(Some(first), Column::P99), "descending");
+    assert_eq!(crate::sort::aria(Some(first), Column::Max), "none");
 }
 
 #[test]

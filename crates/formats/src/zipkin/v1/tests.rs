@@ -359,9 +359,8 @@ fn mutated_and_hostile_v1_inputs() {
         .map(|i| format!(r#"{{"timestamp":{},"value":"v","endpoint":{{"serviceName":"s{i}"}}}}"#, 1000 + i))
         .collect();
     let big = format!(r#"[{{"traceId":"a","id":"1","annotations":[{}]}}]"#, annotations.join(","));
-    let started = std::time::Instant::now();
     let mut data = Dataset::new();
     crate::load(&mut data, big.as_bytes(), "big.json", None, &AssembleOptions::default()).expect("loads");
     assert_eq!(data.span_count(), 50_000);
-    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    // The time it takes grows linearly: tests/zipkin_v1.rs checks n against 4n.
 }
