@@ -160,7 +160,7 @@ fn export_dialog(props: &ExportDialogProps) -> Html {
                 <fieldset class="export-section">
                     <legend>{ "Masking" }</legend>
                     <MaskPicker id="export" />
-                    <MaskPreviewPanel data={props.data.clone()} {scope} />
+                    <MaskPreviewPanel data={props.data.clone()} {scope} format={*format} />
                 </fieldset>
                 <div class="dialog-actions export-actions">
                     <button type="button" class="btn primary export-download" onclick={download} disabled={!ready}>

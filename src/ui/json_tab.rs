@@ -105,7 +105,7 @@ pub fn view(props: &JsonTabProps) -> Html {
                 <details class="json-mask">
                     <summary>{ if masked { format!("Masking: {}", outbound.mask.mode.label()) } else { "Masking: off".to_string() } }</summary>
                     <MaskPicker id="json" />
-                    <MaskPreviewPanel data={props.data.clone()} scope={ExportScope::Trace(props.trace_index)} />
+                    <MaskPreviewPanel data={props.data.clone()} scope={ExportScope::Trace(props.trace_index)} format={ExportFormat::Otlp} />
                 </details>
                 <p class="json-note">
                     { "The trace as read, in OTLP JSON. Strand keeps the spans it read, not the file's bytes, so this is written back from them: ids, times, attributes, events, links, resources and scopes are as read. Jaeger references become links with opentracing.ref_type, and times are the file's, without the clock-skew shifts Strand applies for display." }

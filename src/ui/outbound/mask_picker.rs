@@ -6,7 +6,7 @@ use super::use_outbound;
 use crate::ui::store::DataHandle;
 use strand_app::mask_settings::{MaskMode, MaskSetting};
 use strand_view::export::mask::DEFAULT_RULES;
-use strand_view::export::{mask_preview, scope_traces, ExportScope};
+use strand_view::export::{mask_preview, scope_traces, ExportFormat, ExportScope, Parts};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -83,22 +83,24 @@ pub fn mask_picker(props: &MaskPickerProps) -> Html {
 pub struct MaskPreviewProps {
     pub data: DataHandle,
     pub scope: ExportScope,
+    /// The preview counts only what this format writes.
+    pub format: ExportFormat,
 }
 
 #[function_component(MaskPreviewPanel)]
 pub fn mask_preview_panel(props: &MaskPreviewProps) -> Html {
     let outbound = use_outbound();
     let spec = outbound.mask.mask().map(|m| m.spec());
-    let preview = use_memo((props.data.generation, props.scope, spec), {
+    let preview = use_memo((props.data.generation, props.scope, props.format, spec), {
         let data = props.data.clone();
-        move |(_, scope, spec)| {
+        move |(_, scope, format, spec)| {
             let mask = strand_view::export::mask::Mask::parse(spec.as_ref().ok()?).ok()?;
             if mask.is_empty() {
                 return None;
             }
             let data = data.borrow();
             let traces = scope_traces(&data, *scope);
-            Some(mask_preview(&data.strings, &traces, &mask, SAMPLES))
+            Some(mask_preview(&data.strings, &traces, &mask, Parts::written_by(*format), SAMPLES))
         }
     });
     let Some(preview) = preview.as_ref() else {

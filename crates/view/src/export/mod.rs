@@ -26,7 +26,7 @@ pub mod scope;
 pub mod stats;
 pub mod zipkin;
 
-pub use mask_preview::{mask_preview, MaskPreview, MaskSample, RuleHits};
+pub use mask_preview::{mask_preview, MaskPreview, MaskSample, Parts, RuleHits};
 pub use otlp::{
     download_name, download_style, otlp_json, preview, write_otlp_json, JsonStyle, Preview, PRETTY_DOWNLOAD_MAX_SPANS,
 };
