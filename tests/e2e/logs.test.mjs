@@ -95,6 +95,14 @@ test('log files join the traces: a notice counts their lines, the span shows its
   assert.ok(await page.locator('.wf-row .wf-log.level-error').count() >= 1);
   await screenshot(page, 'logs-span-details');
 
+  // The search language finds spans by their lines.
+  const query = page.locator('.search-bar input[type=search]');
+  await query.fill('level:error');
+  await page.waitForFunction(() => document.querySelector('.search-count')?.textContent === '2 matches');
+  await query.fill('log:declined');
+  await page.waitForFunction(() => document.querySelector('.search-count')?.textContent === '1 match');
+  await query.fill('');
+
   // The Logs tab lists the trace's lines; a row's span button opens that span.
   await logs.getByRole('button', { name: /in the Logs tab/ }).click();
   await page.waitForSelector('.logs-tab .log-row');
@@ -104,6 +112,7 @@ test('log files join the traces: a notice counts their lines, the span shows its
   await page.locator('.logs-tab .log-text-filter').fill('bank declined');
   await page.waitForFunction(() => document.querySelectorAll('.logs-tab .log-row').length >= 1
     && [...document.querySelectorAll('.logs-tab .log-row .log-message')].every((m) => /bank declined/.test(m.textContent)));
+  await screenshot(page, 'logs-tab');
   await rows.first().locator('.log-span').click();
   await page.waitForFunction(() => new URL(location.href).searchParams.get('view') !== 'logs'
     && new URL(location.href).searchParams.get('span') === '0c505417a2593d68');
