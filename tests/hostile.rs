@@ -577,21 +577,32 @@ fn markup_in_names_attributes_and_events_is_kept_as_text() {
 /// through the code its target exercises: it must load or fail with a located error.
 #[test]
 fn fuzz_regressions_stay_fixed() {
+    // Every input kept from fuzzing is replayed through the code its target exercises, and its
+    // outcome (what loaded, or the start of the error) must match `expected.txt`
+    // (`UPDATE_EXPECT=1 cargo test --test hostile` rewrites it; review the diff).
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-regressions");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    let mut files: Vec<std::path::PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let entries = std::fs::read_dir(&dir).expect("tests/fixtures/fuzz-regressions/ holds the inputs kept from fuzzing");
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .collect();
     files.sort();
+    assert!(!files.is_empty(), "no fuzz regression inputs in {}", dir.display());
+    let mut outcomes = String::new();
     for path in files {
         let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let Some((target, _)) = name.rsplit_once('-') else {
-            continue;
+            panic!("{name}: name it <target>-<n>.bin");
         };
         let bytes = std::fs::read(&path).expect("read regression input");
         let format = match target {
             "detect" => {
-                let _ = formats::detect::detect(formats::detect::strip_bom(&bytes));
+                let found = match formats::detect::detect(formats::detect::strip_bom(&bytes)) {
+                    formats::detect::Detected::Found(format) => format!("{format:?}"),
+                    formats::detect::Detected::Unknown(_) => "unknown".to_string(),
+                };
+                outcomes.push_str(&format!("{name}: detected {found}\n"));
                 continue;
             }
             "jaeger" => Some(Format::Jaeger),
@@ -606,13 +617,24 @@ fn fuzz_regressions_stay_fixed() {
             "load" => None,
             other => panic!("{name}: unknown fuzz target {other}"),
         };
-        match load_as(&name, &bytes, format) {
+        let outcome = match load_as(&name, &bytes, format) {
             Ok(mut data) => {
                 let _ = dump_dataset(&data);
                 formats::reassemble_all(&mut data, &AssembleOptions { adjust_clock_skew: false });
                 formats::reassemble_all(&mut data, &AssembleOptions::default());
+                for trace in &data.traces {
+                    let _ = analyze(trace);
+                }
+                format!("{} traces, {} spans, {} log lines", data.traces.len(), data.span_count(), data.log_count())
             }
-            Err(err) => assert!(err.to_string().starts_with(&name), "{err}"),
-        }
+            Err(err) => {
+                let text = err.to_string();
+                assert!(text.starts_with(&name), "{text}");
+                let first = text.lines().next().unwrap_or_default();
+                format!("error: {}", first.chars().take(100).collect::<String>())
+            }
+        };
+        outcomes.push_str(&format!("{name}: {outcome}\n"));
     }
+    expect_test::expect_file!["fixtures/fuzz-regressions/expected.txt"].assert_eq(&outcomes);
 }
