@@ -1,12 +1,25 @@
-// Browser benchmark: serves the release build (dist/), drives Debian's Chromium with
-// playwright-core, and for each size and format records what a user waits for, reading Strand's
-// own User Timing phases and measuring frames. The import worker reads, parses and encodes
-// (strand:read, strand:import, strand:encode: it posts its timings and the page records them as
-// measures); the page decodes and merges (strand:merge), then analyses (strand:analysis).
+// Browser benchmark (not a test): serves a release build (dist/, or STRAND_DIST), and for each size
+// and format measures, in a fresh headless Chromium per run, what a user waits for:
 //
-//   scripts/bench.sh [--sizes 1000,10000,100000,1000000] [--formats jaeger,zipkin,otlp] [--runs 3]
+//   file → rows   from the file input's `change` event to the first waterfall rows painted
+//                 (two animation frames after `.wf-row` appears)
+//   phases        Strand's own User Timing measures: strand:read / strand:import / strand:encode
+//                 (the import workers' time, summed over the parts of a split file),
+//                 strand:import-wall (first byte read to last part imported, wall clock),
+//                 strand:merge (decode + merge on the page, summed), strand:analysis
+//   floor         the browser's own fetch().arrayBuffer() + TextDecoder + JSON.parse of the
+//                 same bytes, in the same page, after Strand's load
+//   import/parse  strand:import-wall without reading, over JSON.parse: below 1 is faster
+//   long task     the longest task on the page between `change` and the painted rows
+//                 (PerformanceObserver "longtask"), and how many were over 200 ms
+//   frames        mean and p95 frame time while scrolling and zooming the waterfall
+//   memory        the page's WebAssembly memory after the load, and its ratio to the file
 //
-// Prints a table (medians of the runs) and writes bench/out/browser.json.
+//   scripts/bench.sh [--sizes 1000,10000,100000,1000000] [--formats jaeger,zipkin,otlp] [--runs 5]
+//                    [--query workers=2] [--no-frames]
+//
+// Prints one Markdown table (medians of the runs; the load average next to each row, since
+// other work on the machine moves every figure) and writes bench/out/browser.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -20,7 +33,9 @@ const opt = (name, fallback) => {
 };
 const sizes = opt('sizes', '1000,10000,100000,1000000').split(',').map(Number);
 const formats = opt('formats', 'jaeger,zipkin,otlp').split(',');
-const runs = Number(opt('runs', '3'));
+const runs = Number(opt('runs', '5'));
+const query = opt('query', '');
+const withFrames = !args.includes('--no-frames');
 const outDir = path.join(repoRoot, 'bench', 'out');
 fs.mkdirSync(outDir, { recursive: true });
 
@@ -35,6 +50,7 @@ const median = (xs) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return v.length ? v[Math.floor((v.length - 1) / 2)] : NaN;
 };
+const loadAverage = () => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
 // In the page: frame intervals while something changes once per frame.
 async function frames(page, action, count) {
@@ -62,66 +78,78 @@ async function frames(page, action, count) {
   }, { action, count });
 }
 
-async function measureOnce(browser, url, file, fileUrl) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  await page.addInitScript(() => {
-    addEventListener('TrunkApplicationStarted', (e) => { window.__strandWasm = e.detail.wasm; });
-  });
-  await page.goto(url);
-  await page.waitForSelector('.topbar .brand');
-  // The browser's own JSON.parse on the same bytes, in the same page, as the reference.
-  const reference = await page.evaluate(async (fileUrl) => {
-    const bytes = new Uint8Array(await (await fetch(fileUrl)).arrayBuffer());
-    const t0 = performance.now();
-    const text = new TextDecoder().decode(bytes);
-    const t1 = performance.now();
-    JSON.parse(text);
-    const t2 = performance.now();
-    return { decode: t1 - t0, parse: t2 - t1 };
-  }, fileUrl);
-  await page.evaluate(() => { if (window.gc) window.gc(); performance.clearMarks(); performance.clearMeasures(); });
-  const started = Date.now();
-  await page.setInputFiles('input[type=file]', file);
-  await page.waitForSelector('.wf-row', { timeout: 300_000 });
-  // Two frames: the rows are painted.
-  const paintedAt = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
-  const wall = Date.now() - started;
-  const phases = await page.evaluate(() => {
-    const m = (name) => performance.getEntriesByName(name, 'measure').reduce((a, e) => a + e.duration, 0);
-    const readStart = performance.getEntriesByName('strand:read:start', 'mark')[0]?.startTime ?? NaN;
-    return {
-      read: m('strand:read'), import: m('strand:import'), encode: m('strand:encode'), merge: m('strand:merge'),
-      analysis: m('strand:analysis'), readStart,
-    };
-  });
-  const firstPaint = paintedAt - phases.readStart;
-  // Expand all, from collapsed.
-  let expandAll = NaN;
-  const collapse = page.getByRole('button', { name: 'Collapse all' });
-  const expand = page.getByRole('button', { name: 'Expand all' });
-  if (await collapse.count() && await expand.count()) {
-    await collapse.first().click();
-    expandAll = await page.evaluate(() => new Promise((resolve) => {
-      const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Expand all');
+async function measureOnce(url, file, fileUrl) {
+  // A fresh browser (and profile) per run: nothing compiled or cached from an earlier run.
+  const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.addInitScript(() => {
+      addEventListener('TrunkApplicationStarted', (e) => { window.__strandWasm = e.detail.wasm; });
+      document.addEventListener('change', () => { window.__change = performance.now(); }, true);
+      window.__longTasks = [];
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+        }).observe({ type: 'longtask', buffered: true });
+      } catch { /* no long task API */ }
+    });
+    await page.goto(url + (query ? `?${query}` : ''));
+    await page.waitForSelector('.topbar .brand');
+    // A person needs a moment to pick a file: the file is chosen once the page and the import
+    // worker report their warm-up done (at most 3 s after the page opened).
+    await page.waitForFunction(
+      () => ['strand:warm:page', 'strand:warm:worker'].every((n) => performance.getEntriesByName(n).length),
+      null, { timeout: 3000 },
+    ).catch(() => {});
+    const warm = await page.evaluate(() => Object.fromEntries(['strand:warm:page', 'strand:warm:worker']
+      .map((n) => [n.split(':').pop(), performance.getEntriesByName(n)[0]?.duration ?? NaN])));
+    await page.setInputFiles('input[type=file]', file);
+    await page.waitForSelector('.wf-row', { timeout: 600_000 });
+    const paintedAt = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
+    // The whole file is in once the progress bar is gone (a split file paints its first rows earlier).
+    await page.waitForFunction(() => !document.querySelector('.load-progress'), null, { timeout: 600_000 });
+    const doneAt = await page.evaluate(() => performance.now());
+    const phases = await page.evaluate(() => {
+      const m = (name) => performance.getEntriesByName(name, 'measure').reduce((a, e) => a + e.duration, 0);
+      return {
+        read: m('strand:read'), import: m('strand:import'), importWall: m('strand:import-wall'), encode: m('strand:encode'),
+        merge: m('strand:merge'), analysis: m('strand:analysis'), parts: performance.getEntriesByName('strand:encode', 'measure').length,
+      };
+    });
+    const change = await page.evaluate(() => window.__change);
+    const longTasks = await page.evaluate(({ from, to }) => window.__longTasks.filter(([s]) => s >= from - 1 && s <= to), { from: change, to: doneAt });
+    let frameFigures = {};
+    if (withFrames) {
+      await page.focus('[role=treegrid]').catch(() => {});
+      const scroll = await frames(page, 'scroll', 120);
+      const zoom = await frames(page, 'zoom', 60);
+      frameFigures = { scrollMean: scroll.mean, scrollP95: scroll.p95, zoomMean: zoom.mean, zoomP95: zoom.p95 };
+    }
+    const memory = await page.evaluate(() => {
+      if (window.gc) window.gc();
+      return { wasm: window.__strandWasm?.memory?.buffer?.byteLength ?? NaN, heap: performance.memory?.usedJSHeapSize ?? NaN };
+    });
+    // The browser's own floor on the same bytes, in the same page.
+    const floor = await page.evaluate(async (fileUrl) => {
       const t0 = performance.now();
-      button.click();
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-    }));
-  }
-  await page.focus('[role=treegrid]').catch(() => {});
-  const scroll = await frames(page, 'scroll', 120);
-  const zoom = await frames(page, 'zoom', 60);
-  const memory = await page.evaluate(() => {
-    if (window.gc) window.gc();
+      const bytes = new Uint8Array(await (await fetch(fileUrl)).arrayBuffer());
+      const t1 = performance.now();
+      const text = new TextDecoder().decode(bytes);
+      const t2 = performance.now();
+      JSON.parse(text);
+      const t3 = performance.now();
+      return { fetch: t1 - t0, decode: t2 - t1, parse: t3 - t2 };
+    }, fileUrl);
+    const problems = await page.evaluate(() => (document.getElementById('panic-banner')?.hidden === false ? 'panic banner shown' : ''));
     return {
-      wasm: window.__strandWasm?.memory?.buffer?.byteLength ?? NaN,
-      heap: performance.memory?.usedJSHeapSize ?? NaN,
+      firstPaint: paintedAt - change, allLoaded: doneAt - change, ...phases, warmPage: warm.page, warmWorker: warm.worker,
+      longestTask: Math.max(0, ...longTasks.map((t) => t[1])), longTasksOver200: longTasks.filter((t) => t[1] > 200).length,
+      ...frameFigures, ...memory,
+      floor: floor.fetch + floor.decode + floor.parse, jsonParse: floor.parse, problems,
     };
-  });
-  const problems = await page.evaluate(() => document.getElementById('panic-banner')?.hidden === false ? 'panic banner shown' : '');
-  await context.close();
-  return { wall, firstPaint, ...phases, expandAll, scrollMean: scroll.mean, scrollP95: scroll.p95, zoomMean: zoom.mean, zoomP95: zoom.p95, ...memory, jsonParse: reference.parse, textDecode: reference.decode, problems };
+  } finally {
+    await browser.close();
+  }
 }
 
 function appSize() {
@@ -137,44 +165,49 @@ function appSize() {
 }
 
 const server = await serveStatic(distDir);
-// Another origin: the trace files need CORS to be fetched for the JSON.parse reference.
+// Another origin: the trace files need CORS to be fetched for the floor.
 const files = await serveStatic(outDir, { 'access-control-allow-origin': '*' });
-const browser = await launchBrowser(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const results = [];
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '-');
-console.log(['spans', 'format', 'MB', 'read ms', 'import ms', 'JSON.parse ms', 'encode ms', 'merge ms', 'analysis ms', 'file->paint ms', 'expand-all ms', 'scroll ms/frame (p95)', 'zoom ms/frame (p95)', 'wasm MB', 'JS heap MB', 'wasm/file'].join(' | '));
+const header = ['spans', 'format', 'file MB', 'file → rows ms', 'all in ms', 'read ms', 'import wall ms', 'JSON.parse ms',
+  'import / parse', 'encode ms', 'merge ms', 'floor ms', 'longest task ms', 'scroll ms/frame (p95)', 'zoom ms/frame (p95)',
+  'WASM MB', 'WASM / file', 'warm-up page / worker ms', 'load avg'];
+console.log(`| ${header.join(' | ')} |`);
+console.log(`|${header.map(() => '---').join('|')}|`);
 try {
   for (const n of sizes) {
     for (const format of formats) {
       const file = traceFile(format, n);
       const bytes = fs.statSync(file).size;
       const samples = [];
+      const loads = [];
       for (let r = 0; r < runs; r++) {
-        samples.push(await measureOnce(browser, server.url, file, files.url + path.basename(file)));
+        loads.push(loadAverage());
+        samples.push(await measureOnce(server.url, file, files.url + path.basename(file)));
       }
-      const row = { spans: n, format, bytes };
+      const row = { spans: n, format, bytes, load: loads };
       for (const key of Object.keys(samples[0])) {
         row[key] = key === 'problems' ? samples.map((s) => s.problems).filter(Boolean).join('; ') : median(samples.map((s) => s[key]));
       }
+      row.importWithoutRead = row.importWall > 0 ? row.importWall - (row.parts > 1 ? 0 : row.read) : row.import;
+      row.samples = samples;
       results.push(row);
-      console.log([
-        n, format, fmt(bytes / 1e6, 1), fmt(row.read), fmt(row.import), fmt(row.jsonParse), fmt(row.encode),
-        fmt(row.merge), fmt(row.analysis),
-        fmt(row.firstPaint), fmt(row.expandAll), `${fmt(row.scrollMean, 1)} (${fmt(row.scrollP95, 1)})`,
-        `${fmt(row.zoomMean, 1)} (${fmt(row.zoomP95, 1)})`, fmt(row.wasm / 1e6, 0), fmt(row.heap / 1e6, 0),
-        fmt(row.wasm / bytes, 2),
-      ].join(' | ') + (row.problems ? `  ${row.problems}` : ''));
+      console.log(`| ${[
+        n.toLocaleString('en'), format, fmt(bytes / 1e6, 1), fmt(row.firstPaint), fmt(row.allLoaded), fmt(row.read), fmt(row.importWall || row.import),
+        fmt(row.jsonParse), fmt(row.importWithoutRead / row.jsonParse, 2), fmt(row.encode), fmt(row.merge), fmt(row.floor),
+        `${fmt(row.longestTask)}${row.longTasksOver200 ? ` (${row.longTasksOver200} > 200)` : ''}`,
+        `${fmt(row.scrollMean, 1)} (${fmt(row.scrollP95, 1)})`, `${fmt(row.zoomMean, 1)} (${fmt(row.zoomP95, 1)})`,
+        fmt(row.wasm / 1e6, 0), fmt(row.wasm / bytes, 2), `${fmt(row.warmPage)} / ${fmt(row.warmWorker)}`,
+        `${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)}`,
+      ].join(' | ')} |${row.problems ? `  ${row.problems}` : ''}`);
     }
   }
 } finally {
-  await browser.close();
   await server.close();
   await files.close();
 }
 const size = appSize();
 console.log(`shipped app (wasm + js + css): ${(size.raw / 1e3).toFixed(0)} kB, ${(size.gz / 1e3).toFixed(0)} kB gzip`);
 const out = path.join(outDir, 'browser.json');
-const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-console.log(`load average at the end: ${load}`);
-fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), runs, load, app: size, results }, null, 1));
+fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), runs, query, dist: distDir, app: size, results }, null, 1));
 console.log(`wrote ${out}`);

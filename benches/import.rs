@@ -5,7 +5,8 @@
 //!     cargo bench --bench import                 # 10k, 100k, 1M
 //!     cargo bench --bench import -- 10000 100000 # chosen sizes
 //!
-//! Prints a table and writes bench/out/native-import.json.
+//! Times are medians over the runs (7 up to 10k spans, 5 up to 100k, 3 above). Prints a table and
+//! writes bench/out/native-import.json.
 #![allow(clippy::disallowed_methods)]
 // a benchmark measures time: native only
 // Benchmark code: a failure should panic loudly. A counting global allocator needs
@@ -31,6 +32,7 @@ struct Row {
     json_mb: f64,
     decode_s: f64,
     assemble_s: f64,
+    total_s: f64,
     model_bytes: usize,
     peak_extra_bytes: usize,
 }
@@ -46,15 +48,16 @@ fn main() {
             (SynthFormat::Otlp, Format::Otlp, "otlp"),
         ] {
             let json = synthesize(synth, n, 42);
-            let runs = if n >= 1_000_000 {
-                1
-            } else if n >= 100_000 {
+            let runs = if n > 100_000 {
                 3
+            } else if n > 10_000 {
+                5
             } else {
                 7
             };
-            let mut best_decode = f64::MAX;
-            let mut best_assemble = f64::MAX;
+            let mut decode = Vec::new();
+            let mut assemble = Vec::new();
+            let mut total = Vec::new();
             let mut model_bytes = 0;
             let mut peak_extra = 0;
             for _ in 0..runs {
@@ -68,8 +71,9 @@ fn main() {
                 formats::merge(&mut data, imported, &AssembleOptions::default());
                 let t2 = Instant::now();
                 assert_eq!(data.span_count(), n);
-                best_decode = best_decode.min((t1 - t0).as_secs_f64());
-                best_assemble = best_assemble.min((t2 - t1).as_secs_f64());
+                decode.push((t1 - t0).as_secs_f64());
+                assemble.push((t2 - t1).as_secs_f64());
+                total.push((t2 - t0).as_secs_f64());
                 model_bytes = CURRENT.load(Ordering::Relaxed).saturating_sub(before);
                 peak_extra = PEAK.load(Ordering::Relaxed).saturating_sub(before);
                 drop(data);
@@ -78,8 +82,9 @@ fn main() {
                 spans: n,
                 format: name,
                 json_mb: json.len() as f64 / 1e6,
-                decode_s: best_decode,
-                assemble_s: best_assemble,
+                decode_s: median(&mut decode),
+                assemble_s: median(&mut assemble),
+                total_s: median(&mut total),
                 model_bytes,
                 peak_extra_bytes: peak_extra,
             };
@@ -88,6 +93,11 @@ fn main() {
         }
     }
     write_json(&rows);
+}
+
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 fn print_row(r: &Row, header: bool) {
@@ -106,7 +116,6 @@ fn print_row(r: &Row, header: bool) {
             "model/JSON"
         );
     }
-    let total = r.decode_s + r.assemble_s;
     println!(
         "{:>9} {:>7} {:>9.1} {:>10.3} {:>9.0} {:>11.3} {:>9.3} {:>11.1} {:>10.0} {:>11.2}",
         r.spans,
@@ -115,7 +124,7 @@ fn print_row(r: &Row, header: bool) {
         r.decode_s,
         r.json_mb / r.decode_s,
         r.assemble_s,
-        total,
+        r.total_s,
         r.model_bytes as f64 / 1e6,
         r.model_bytes as f64 / r.spans as f64,
         r.model_bytes as f64 / (r.json_mb * 1e6),

@@ -20,6 +20,13 @@ pub async fn strand_worker_job(job: wasm_bindgen::JsValue) {
     strand::ui::run_worker_job(job).await;
 }
 
+/// One step of the import worker's warm-up (see `strand::ui::worker::warm_up`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn strand_worker_warm(step: u32) -> bool {
+    strand::ui::warm_worker(step)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!("Strand runs in the browser: build and serve it with scripts/run.sh (see README.md).");

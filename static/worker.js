@@ -2,9 +2,25 @@
 // WebAssembly module as the page (src/ui/worker.rs), which the page sends already compiled in
 // the first message, so nothing is fetched or compiled again. A module script with a fixed
 // name, like boot.js, so that a strict Content-Security-Policy works (worker-src 'self').
-import init, { strand_worker_job } from './strand.js';
+import init, { strand_worker_job, strand_worker_warm } from './strand.js';
 
 let ready = null;
+// Set when the first job arrives: the warm-up stops there (the job is what it prepares for).
+let busy = false;
+
+const message = (error) => (error && error.message ? error.message : String(error));
+
+// Runs the warm-up a step at a time, yielding between steps so that a job never waits for more
+// than one step; tells the page how long it took.
+async function warmUp() {
+  const t0 = performance.now();
+  let step = 0;
+  while (!busy && strand_worker_warm(step)) {
+    step += 1;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  self.postMessage({ type: 'warm', ms: performance.now() - t0, steps: step + 1, interrupted: busy });
+}
 
 self.onmessage = async (event) => {
   const msg = event.data;
@@ -13,16 +29,20 @@ self.onmessage = async (event) => {
     // Tell the page it can send files; if the module cannot start here, the page loads on
     // its main thread instead.
     ready.then(
-      () => self.postMessage({ type: 'ready' }),
-      (error) => self.postMessage({ type: 'crashed', error: error && error.message ? error.message : String(error) }),
+      () => {
+        self.postMessage({ type: 'ready' });
+        warmUp().catch(() => {});
+      },
+      (error) => self.postMessage({ type: 'crashed', error: message(error) }),
     );
     return;
   }
+  busy = true;
   try {
     await ready;
     await strand_worker_job(msg);
   } catch (error) {
     // The module trapped (a bug) or could not start: the page drops this worker.
-    self.postMessage({ type: 'crashed', id: msg && msg.id, error: error && error.message ? error.message : String(error) });
+    self.postMessage({ type: 'crashed', id: msg && msg.id, error: message(error) });
   }
 };

@@ -6,6 +6,7 @@
 
 use super::charts::{HistogramSvg, SeriesSvg};
 use super::hooks::use_element_size;
+use super::outliers::OutliersPanel;
 use super::store::DataHandle;
 use std::rc::Rc;
 use strand_analysis::stats::{dataset_stats, filtered_summary, red_series, span_metrics};
@@ -13,8 +14,10 @@ use strand_model::time::format_duration;
 use strand_view::analytics::{
     red_bucket_count, red_charts, red_tooltip, rows, table_order, Column, Level, RowFilter, Selection, TableSort,
 };
-use strand_view::charts::{format_rate, histogram_chart};
+use strand_view::charts::{bucket_durations, buckets_label, format_rate, histogram_chart};
+use strand_view::compare::{root_operations, slowest_route, DEFAULT_SLOWEST_PERCENT};
 use strand_view::export::stats::{csv, prometheus};
+use strand_view::outliers::SpanSelector;
 use strand_view::route::{Page, Route};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -67,6 +70,26 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
                 let series = red_series(&data, red_bucket_count(summary.count), f);
                 (summary, series)
             })
+        }
+    });
+
+    // Buckets brushed on the histogram, for the selection they were brushed on.
+    let hist_brush = use_state(|| None::<(Selection, (usize, usize))>);
+    let brushed = hist_brush.as_ref().filter(|(s, _)| *s == selection).map(|&(_, b)| b);
+    let on_hist_brush = {
+        let hist_brush = hist_brush.clone();
+        let selection = selection.clone();
+        Callback::from(move |buckets: (usize, usize)| hist_brush.set(Some((selection.clone(), buckets))))
+    };
+    // Root operations with at least two traces: their rows offer "slowest 10% vs the rest".
+    let roots = use_memo(generation, {
+        let data = props.data.clone();
+        move |_| {
+            root_operations(&data.borrow())
+                .into_iter()
+                .filter(|r| r.traces >= 2)
+                .map(|r| (r.service, r.operation))
+                .collect::<std::collections::BTreeSet<(String, String)>>()
         }
     });
 
@@ -224,12 +247,31 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
             }
         });
         let label = row_selection.title();
+        let compare = row
+            .operation
+            .as_ref()
+            .filter(|op| roots.contains(&(row.service.clone(), (*op).clone())))
+            .map(|op| {
+                let next = slowest_route(&route, Some((row.service.clone(), op.clone())), DEFAULT_SLOWEST_PERCENT);
+                let navigate = navigate.clone();
+                let onclick = Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    navigate.emit((next.clone(), true));
+                });
+                html! {
+                    <button class="btn small slowest-vs-rest" {onclick} aria-label={format!("Compare the slowest 10% of {label} with the rest")}
+                            title="Compare the slowest 10% of the traces with this root operation against the rest, path by path">
+                        { "Slowest 10% vs rest" }
+                    </button>
+                }
+            });
         html! {
             <tr class={classes!("analytics-row", selected.then_some("selected"))} aria-selected={selected.to_string()} tabindex="0"
                 data-service={row.service.clone()} data-operation={row.operation.clone()} data-kind={row.kind.map(|k| k.as_str())}
                 {onclick} {onkeydown}>
                 { for cells }
                 <td class="row-actions">
+                    { for compare }
                     <button class="btn small slowest-traces" onclick={on_slowest} title="Open the trace list filtered to this row, longest traces first"
                             aria-label={format!("Slowest traces of {label}")}>{ "Slowest traces" }</button>
                 </td>
@@ -243,6 +285,18 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
         format!("{} rows", table_rows.len())
     } else {
         format!("{} of {} rows", order.len(), table_rows.len())
+    };
+
+    // The outliers panel's scope (the selected row) and the histogram's brushed durations.
+    let scope =
+        selection.span_filter(&props.data.borrow(), &stats).filter(|_| !selection.is_all()).map(SpanSelector::Filter);
+    let brush_selector = brushed.map(|(first, last)| {
+        let (from_ns, to_ns) = bucket_durations(first, last);
+        SpanSelector::Durations { filter: strand_analysis::stats::SpanFilter::All, from_ns, to_ns }
+    });
+    let clear_brush = {
+        let hist_brush = hist_brush.clone();
+        Callback::from(move |_: MouseEvent| hist_brush.set(None))
     };
 
     // The detail panel.
@@ -279,8 +333,17 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
                     </div>
                     <div class="chart-row">
                         <figure class="chart-panel histogram-panel">
-                            <figcaption>{ "Latency histogram" }<span class="muted">{ " · spans per duration bucket, log scale" }</span></figcaption>
-                            <HistogramSvg chart={hist} label={format!("Latency histogram of {title}")} />
+                            <figcaption>
+                                { "Latency histogram" }<span class="muted">{ " · spans per duration bucket, log scale · drag to look into a range" }</span>
+                                if let Some((first, last)) = brushed {
+                                    <span class="chip hist-brush-chip">
+                                        <span class="chip-label">{ format!("brushed {}", buckets_label(first, last)) }</span>
+                                        <button class="chip-remove" aria-label="Clear the brushed range" title="Clear the brushed range" onclick={clear_brush.clone()}>{ "×" }</button>
+                                    </span>
+                                }
+                            </figcaption>
+                            <HistogramSvg chart={hist} label={format!("Latency histogram of {title}")}
+                                          on_brush={Some(on_hist_brush.clone())} {brushed} />
                         </figure>
                         <div class="red-panel">
                             <figure class="chart-panel">
@@ -297,6 +360,9 @@ pub fn analytics_page(props: &AnalyticsProps) -> Html {
                             </figure>
                         </div>
                     </div>
+                    <OutliersPanel data={props.data.clone()} scope={scope.clone()} scope_label={title.clone()}
+                                   offer_brush={true} brush={brush_selector.clone()} offer_all={false}
+                                   default_threshold={format_duration(summary.p90_ns)} />
                 </>
             }
         }

@@ -53,32 +53,83 @@ pub struct HistogramProps {
     pub chart: Rc<HistogramChart>,
     /// The accessible name of the chart.
     pub label: String,
+    /// Dragging across the bars selects the buckets from the first to the last touched; `None`
+    /// (the default) leaves the chart without a brush.
+    #[prop_or_default]
+    pub on_brush: Option<Callback<(usize, usize)>>,
+    /// The brushed buckets, drawn highlighted.
+    #[prop_or_default]
+    pub brushed: Option<(usize, usize)>,
 }
 
-/// The latency histogram: one bar per bucket, percentile markers, a tooltip per bar.
+/// The latency histogram: one bar per bucket, percentile markers, a tooltip per bar, and
+/// optionally a brush over whole buckets.
 #[function_component(HistogramSvg)]
 pub fn histogram_svg(props: &HistogramProps) -> Html {
     let chart = &props.chart;
     let frame = chart.frame;
     let svg = use_node_ref();
     let hover = use_state_eq(|| None::<usize>);
+    // Drag start and current x while brushing.
+    let drag = use_state_eq(|| None::<(f64, f64)>);
+    let onmousedown = {
+        let svg = svg.clone();
+        let drag = drag.clone();
+        let brushable = props.on_brush.is_some();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 || !brushable {
+                return;
+            }
+            e.prevent_default();
+            if let Some(x) = local_x(&svg, &e) {
+                drag.set(Some((x, x)));
+            }
+        })
+    };
     let onmousemove = {
         let svg = svg.clone();
         let hover = hover.clone();
+        let drag = drag.clone();
         let chart = chart.clone();
         Callback::from(move |e: MouseEvent| {
-            let bucket = local_x(&svg, &e).and_then(|x| chart.bar_at(x)).filter(|b| b.count > 0).map(|b| b.bucket);
+            let Some(x) = local_x(&svg, &e) else { return };
+            let bucket = chart.bar_at(x).filter(|b| b.count > 0).map(|b| b.bucket);
             hover.set(bucket);
+            if let Some((start, _)) = *drag {
+                drag.set(Some((start, x)));
+            }
+        })
+    };
+    let onmouseup = {
+        let svg = svg.clone();
+        let drag = drag.clone();
+        let chart = chart.clone();
+        let on_brush = props.on_brush.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some((start, _)) = *drag else { return };
+            drag.set(None);
+            let (Some(x), Some(on_brush)) = (local_x(&svg, &e), on_brush.as_ref()) else { return };
+            // A click selects the bucket under it.
+            if let Some(buckets) = chart.buckets_between(start, x) {
+                on_brush.emit(buckets);
+            }
         })
     };
     let onmouseleave = {
         let hover = hover.clone();
-        Callback::from(move |_: MouseEvent| hover.set(None))
+        let drag = drag.clone();
+        Callback::from(move |_: MouseEvent| {
+            hover.set(None);
+            drag.set(None);
+        })
     };
+    let dragged = drag.and_then(|(a, b)| chart.buckets_between(a, b));
+    let lit = dragged.or(props.brushed);
     let bars = chart.bars.iter().map(|b| {
         let hovered = *hover == Some(b.bucket);
+        let brushed = lit.is_some_and(|(first, last)| b.bucket >= first && b.bucket <= last);
         html! {
-            <rect class={classes!("hist-bar", hovered.then_some("hover"))} x={f1(b.x)} y={f1(b.y)} width={f1(b.w)} height={f1(b.h)}
+            <rect class={classes!("hist-bar", hovered.then_some("hover"), brushed.then_some("brushed"))} x={f1(b.x)} y={f1(b.y)} width={f1(b.w)} height={f1(b.h)}
                   data-bucket={b.bucket.to_string()} data-count={b.count.to_string()}>
                 <title>{ &b.title }</title>
             </rect>
@@ -98,7 +149,14 @@ pub fn histogram_svg(props: &HistogramProps) -> Html {
             </g>
         }
     });
-    let tooltip = hover.and_then(|bucket| chart.bars.iter().find(|b| b.bucket == bucket)).map(|b| {
+    let band = lit.and_then(|(first, last)| {
+        let x0 = chart.bars.iter().find(|b| b.bucket == first)?.x;
+        let end = chart.bars.iter().find(|b| b.bucket == last)?;
+        Some(html! {
+            <rect class="chart-brush hist-brush" x={f1(x0 - 0.5)} y={f1(frame.top)} width={f1(end.x + end.w - x0 + 1.0)} height={f1(frame.plot_height())} />
+        })
+    });
+    let tooltip = hover.filter(|_| drag.is_none()).and_then(|bucket| chart.bars.iter().find(|b| b.bucket == bucket)).map(|b| {
         let left = (b.x + b.w / 2.0).min(frame.width - 180.0).max(0.0);
         html! {
             <div class="chart-tooltip" role="status" style={format!("left:{left:.0}px;top:{:.0}px", (b.y - 34.0).max(0.0))}>
@@ -108,10 +166,12 @@ pub fn histogram_svg(props: &HistogramProps) -> Html {
     });
     html! {
         <div class="chart-box">
-            <svg ref={svg} class="chart histogram" width={format!("{:.0}", frame.width)} height={format!("{:.0}", frame.height)}
+            <svg ref={svg} class={classes!("chart", "histogram", props.on_brush.is_some().then_some("brushable"))}
+                 width={format!("{:.0}", frame.width)} height={format!("{:.0}", frame.height)}
                  viewBox={format!("0 0 {:.0} {:.0}", frame.width, frame.height)} role="img" aria-label={props.label.clone()}
-                 {onmousemove} {onmouseleave}>
+                 {onmousedown} {onmousemove} {onmouseup} {onmouseleave}>
                 { axes(&frame, &chart.x_ticks, &chart.y_ticks) }
+                { for band }
                 { for bars }
                 { for markers }
             </svg>

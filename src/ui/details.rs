@@ -142,6 +142,9 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
                 <div class="wide"><dt>{ "Started" }</dt><dd class="details-muted">{ &d.start_utc }</dd></div>
             </dl>
 
+            <super::peers::PeerPanel data={props.data.clone()} trace_index={props.trace_index} span={props.span}
+                                     route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
+
             <section class="details-section details-ids">
                 <h4>{ "Ids" }</h4>
                 <div class="id-row">

@@ -267,6 +267,14 @@ impl Importer {
             }
             return;
         }
+        if kind.as_deref() == Some("warm") {
+            if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+                let ms = get(data, "ms").as_f64().unwrap_or(0.0);
+                let end = perf.now();
+                measure(&perf, "strand:warm:worker", end - ms, end);
+            }
+            return;
+        }
         let job = get(data, "id").as_f64().unwrap_or(-1.0) as JobId;
         let Some((_, _, skew)) = self.state.borrow().current.filter(|(j, ..)| *j == job) else {
             return;

@@ -14,6 +14,7 @@ pub use panic::show_banner as show_error_banner;
 mod analytics;
 mod charts;
 mod compare;
+mod compare_with;
 mod details;
 mod download;
 mod export_menu;
@@ -22,9 +23,14 @@ mod flame;
 mod help;
 mod hooks;
 mod json_tab;
+mod list_brush;
+mod list_picks;
 mod logs;
 mod outbound;
+mod outliers;
+mod peers;
 pub mod perf;
+mod scatter;
 mod search_bar;
 mod service_map;
 mod sources;
@@ -34,6 +40,7 @@ mod store;
 mod trace_page;
 mod trace_table;
 mod url;
+mod warm;
 mod waterfall;
 
 /// Whether this instance of the module runs in the import worker (then there is no page).
@@ -44,6 +51,11 @@ pub fn in_worker() -> bool {
 /// The import worker's job handler (exported by `main.rs`).
 pub async fn run_worker_job(job: wasm_bindgen::JsValue) {
     worker::run_job(job).await;
+}
+
+/// One step of the import worker's warm-up (exported by `main.rs`); false when done.
+pub fn warm_worker(step: u32) -> bool {
+    worker::warm_up(step)
 }
 
 /// Entry point of the app: installs the panic banner and mounts the root component.

@@ -81,10 +81,25 @@ impl Store {
             draining: Cell::new(false),
         }));
         // Warm start: the import worker instantiates the module while the page renders, so the
-        // first file does not wait for it.
+        // first file does not wait for it; the page warms its own code once it has painted.
         *store.0.importer.borrow_mut() = Some(Importer::start(store.downgrade()));
         store.perform(opening);
+        super::warm::schedule(&store);
         store
+    }
+
+    /// A store over `app` that starts no worker and whose effects go nowhere: for rendering
+    /// views off-screen (the warm-up).
+    pub fn detached(app: App) -> Store {
+        Store(Rc::new(Inner {
+            app: RefCell::new(app),
+            files: RefCell::new(BTreeMap::new()),
+            next_file: Cell::new(0),
+            rerender: RefCell::new(None),
+            importer: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            draining: Cell::new(false),
+        }))
     }
 
     fn downgrade(&self) -> Weak<Inner> {
@@ -114,6 +129,7 @@ impl Store {
     /// its turn, and one dispatched while a component still reads the app (a callback holding
     /// the dataset) is applied on a fresh task.
     pub fn dispatch(&self, action: Action) {
+        super::warm::unmount();
         self.0.queue.borrow_mut().push_back(action);
         self.drain();
     }

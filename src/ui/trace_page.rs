@@ -70,13 +70,29 @@ pub fn trace_page(props: &TracePageProps) -> Html {
             find_span(&data.strings, trace, span.as_deref()?)
         }
     });
-    let warnings = use_memo(key, {
+    // The list of each warning is built (and put in the page) only while it is open: a trace can
+    // carry a warning per span, and their lines cost more than the rest of the first render.
+    let warnings_open = use_state(|| false);
+    let warning_count = summary.as_ref().as_ref().map_or(0, |s| s.warnings);
+    let list_open = warning_count <= 3 || *warnings_open;
+    let warnings = use_memo((key, list_open), {
         let data = props.data.clone();
-        move |&(_, index)| {
+        move |&((_, index), open)| {
             let data = data.borrow();
-            data.traces.get(index).map(|t| warning_lines(&data.strings, t, SHOWN_WARNINGS)).unwrap_or_default()
+            match data.traces.get(index) {
+                Some(t) if open => warning_lines(&data.strings, t, SHOWN_WARNINGS),
+                _ => Vec::new(),
+            }
         }
     });
+    let on_warnings_toggle = {
+        let warnings_open = warnings_open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
+                warnings_open.set(details.has_attribute("open"));
+            }
+        })
+    };
     let warning_kinds = use_memo(key, {
         let data = props.data.clone();
         move |&(_, index)| {
@@ -202,6 +218,8 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     html! {
         <section class="trace-page" aria-label="Trace">
             <div class="trace-header">
+                <super::compare_with::CompareWith data={props.data.clone()} trace_index={props.trace_index}
+                                                  route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
                 <h2>
                     <span class="service">{ &summary.root_service }</span>{ " " }
                     <span class="op">{ &summary.root_name }</span>
@@ -217,17 +235,19 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <div><dt>{ "Warnings" }</dt><dd class={classes!((summary.warnings > 0).then_some("has-warnings"))}>{ summary.warnings }</dd></div>
                     <div><dt>{ "Trace id" }</dt><dd class="mono">{ &summary.trace_id }</dd></div>
                 </dl>
-                if !warnings.is_empty() {
+                if summary.warnings > 0 {
                     <div class="warnings" role="note">
                         <span class="warnings-title">{ format!("{} import warning{} — what Strand repaired in this trace:", summary.warnings, if summary.warnings == 1 { "" } else { "s" }) }</span>
                         <ul class="warning-kinds">
                             { for warning_kinds.iter().map(|(code, text)| html! { <li data-kind={*code}><code>{ *code }</code>{ " " }{ text }</li> }) }
                         </ul>
-                        <details open={summary.warnings <= 3}>
+                        <details open={list_open} ontoggle={on_warnings_toggle}>
                             <summary>{ "each warning" }</summary>
-                            <ul class="warning-spans">{ for warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
-                            if summary.warnings > warnings.len() {
-                                <p class="muted">{ format!("… and {} more (strand-cli warnings lists them all)", summary.warnings - warnings.len()) }</p>
+                            if list_open {
+                                <ul class="warning-spans">{ for warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
+                                if summary.warnings > SHOWN_WARNINGS {
+                                    <p class="muted">{ format!("… and {} more (strand-cli warnings lists them all)", summary.warnings - SHOWN_WARNINGS) }</p>
+                                }
                             }
                         </details>
                     </div>

@@ -5,9 +5,13 @@
 //! geometry come from `view::trace_list` and `view::scatter`.
 
 use super::hooks::use_element_size;
+use super::list_brush::ListBrush;
+use super::list_picks::ListPicks;
+use super::scatter::ScatterPlot;
 use super::store::DataHandle;
+use std::rc::Rc;
 use strand_view::route::Route;
-use strand_view::scatter::{auto_scale, scatter, Scatter, YScale};
+use strand_view::scatter::{auto_scale, scatter, ScatterBrush, YScale};
 use strand_view::trace_list::{filter_rows, sort_order, summaries, ListFilter, TraceColumn, TraceSort, TraceSummary};
 use yew::prelude::*;
 
@@ -51,7 +55,15 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
     let (plot_width, _) = use_element_size(plot_box.clone());
     let scale = scale_choice.unwrap_or_else(|| auto_scale(&visible));
     let plot = (visible.len() >= 2 && plot_width > 0.0)
-        .then(|| scatter(&visible, props.selected, scale, plot_width, SCATTER_HEIGHT_PX));
+        .then(|| Rc::new(scatter(&visible, props.selected, scale, plot_width, SCATTER_HEIGHT_PX)));
+    // Traces ticked for comparison, and a rectangle brushed over the plot (see list_picks.rs,
+    // list_brush.rs).
+    let picked = use_state(Vec::<usize>::new);
+    let brush = use_state(|| None::<ScatterBrush>);
+    let on_brush = {
+        let brush = brush.clone();
+        Callback::from(move |b: Option<ScatterBrush>| brush.set(b))
+    };
 
     let header = TraceColumn::ALL.iter().map(|&column| {
         let onclick = {
@@ -129,15 +141,22 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                     </button>
                 </div>
                 <div class="scatter-box" ref={plot_box}>
-                    if let Some(plot) = plot.as_ref() {
-                        { scatter_svg(plot, &props.on_select) }
+                    if let Some(plot) = plot.clone() {
+                        <ScatterPlot {plot} rows={visible.clone()} on_select={props.on_select.clone()}
+                                     brush={(*brush).clone()} on_brush={on_brush.clone()} />
                     }
                 </div>
             </section>
+            if let Some(b) = (*brush).clone() {
+                <ListBrush data={props.data.clone()} brush={b} on_clear={let brush = brush.clone(); Callback::from(move |()| brush.set(None))}
+                           route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
+            }
+            <ListPicks data={props.data.clone()} picked={(*picked).clone()} on_clear={let picked = picked.clone(); Callback::from(move |()| picked.set(Vec::new()))}
+                       route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
             <section class="trace-list" aria-label="Loaded traces">
                 <table class="grid">
                     <thead>
-                        <tr>{ for header }<th>{ "Trace id" }</th></tr>
+                        <tr><th class="pick-col"><span class="visually-hidden">{ "Compare" }</span></th>{ for header }<th>{ "Trace id" }</th></tr>
                     </thead>
                     <tbody>
                         { for order.iter().filter_map(|&p| visible.get(p)).map(|row| {
@@ -145,9 +164,11 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
                             let on_select = props.on_select.clone();
                             let onclick = Callback::from(move |_: MouseEvent| on_select.emit(index));
                             let selected = props.selected == Some(row.index);
+                            let tick = pick_box(&picked, index);
                             html! {
                                 <tr key={row.index} class={classes!("trace-row", selected.then_some("selected"))} {onclick}
                                     aria-selected={selected.to_string()}>
+                                    { tick }
                                     <td class="root-cell">
                                         <span class="service">{ &row.root_service }</span>{ " " }
                                         <span class="op">{ &row.root_name }</span>
@@ -172,63 +193,26 @@ pub fn trace_table(props: &TraceTableProps) -> Html {
     }
 }
 
-fn scatter_svg(plot: &Scatter, on_select: &Callback<usize>) -> Html {
-    let (left, right, top, bottom) = (plot.plot_left(), plot.plot_right(), plot.plot_top(), plot.plot_bottom());
-    let y_ticks = plot.y_ticks.iter().map(|t| {
-        html! {
-            <g class="scatter-tick">
-                <line class="scatter-grid" x1={format!("{left:.1}")} x2={format!("{right:.1}")}
-                      y1={format!("{:.1}", t.pos)} y2={format!("{:.1}", t.pos)} />
-                <text class="scatter-label" x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", t.pos + 4.0)}
-                      text-anchor="end">{ &t.label }</text>
-            </g>
-        }
-    });
-    let x_ticks = plot.x_ticks.iter().map(|t| {
-        html! {
-            <g class="scatter-tick">
-                <line class="scatter-axis" x1={format!("{:.1}", t.pos)} x2={format!("{:.1}", t.pos)}
-                      y1={format!("{bottom:.1}")} y2={format!("{:.1}", bottom + 4.0)} />
-                <text class="scatter-label" x={format!("{:.1}", t.pos)} y={format!("{:.1}", bottom + 16.0)}
-                      text-anchor="middle">{ &t.label }</text>
-            </g>
-        }
-    });
-    let dots = plot.dots.iter().map(|d| {
-        let index = d.index;
-        let onclick = {
-            let on_select = on_select.clone();
-            Callback::from(move |_: MouseEvent| on_select.emit(index))
-        };
-        let onkeydown = {
-            let on_select = on_select.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    on_select.emit(index);
-                }
-            })
-        };
-        html! {
-            <circle key={index} class={classes!("scatter-dot", d.error.then_some("error"), d.selected.then_some("selected"))}
-                    cx={format!("{:.1}", d.cx)} cy={format!("{:.1}", d.cy)} r={if d.selected { "6" } else { "4.5" }}
-                    tabindex="0" role="button" aria-label={d.title.clone()} data-index={index.to_string()}
-                    {onclick} {onkeydown}>
-                <title>{ &d.title }</title>
-            </circle>
-        }
-    });
+/// The tick box of a row: at most two traces are ticked (a third replaces the second).
+fn pick_box(picked: &UseStateHandle<Vec<usize>>, index: usize) -> Html {
+    let checked = picked.contains(&index);
+    let onclick = Callback::from(|e: MouseEvent| e.stop_propagation());
+    let onchange = {
+        let picked = picked.clone();
+        Callback::from(move |_: Event| {
+            let mut next: Vec<usize> = (*picked).clone();
+            if let Some(at) = next.iter().position(|&p| p == index) {
+                next.remove(at);
+            } else {
+                next.truncate(1);
+                next.push(index);
+            }
+            picked.set(next);
+        })
+    };
     html! {
-        <svg class="scatter" width={format!("{:.0}", plot.width)} height={format!("{:.0}", plot.height)}
-             viewBox={format!("0 0 {:.0} {:.0}", plot.width, plot.height)} role="group"
-             aria-label="Scatter plot of trace duration against start time">
-            { for y_ticks }
-            <line class="scatter-axis" x1={format!("{left:.1}")} x2={format!("{right:.1}")}
-                  y1={format!("{bottom:.1}")} y2={format!("{bottom:.1}")} />
-            <line class="scatter-axis" x1={format!("{left:.1}")} x2={format!("{left:.1}")}
-                  y1={format!("{top:.1}")} y2={format!("{bottom:.1}")} />
-            { for x_ticks }
-            { for dots }
-        </svg>
+        <td class="pick-cell" {onclick}>
+            <input type="checkbox" class="pick-box" {checked} {onchange} aria-label="Tick to compare" title="Tick two traces to compare them" />
+        </td>
     }
 }

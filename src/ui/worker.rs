@@ -70,6 +70,34 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| "unknown browser error".to_string())
 }
 
+/// Spans per warm-up document: enough calls for WebAssembly's tier-up to compile the importers'
+/// per-span functions optimised, small enough that a step takes a few milliseconds once warm.
+const WARM_SPANS: usize = 1500;
+
+/// One step of the warm-up the worker runs when it starts, before any file: imports, assembles
+/// and encodes a small synthetic document (Jaeger, OTLP, Zipkin, then Jaeger and OTLP again), so
+/// the first real file runs compiled, optimised code instead of paying for lazy compilation.
+/// Returns whether there are more steps. `worker.js` yields between steps, so a file that
+/// arrives meanwhile waits at most one step.
+pub fn warm_up(step: u32) -> bool {
+    use strand_formats::synth::{synthesize, SynthFormat};
+    let format = match step {
+        0 | 3 => SynthFormat::Jaeger,
+        1 | 4 => SynthFormat::Otlp,
+        2 => SynthFormat::Zipkin,
+        _ => return false,
+    };
+    let json = synthesize(format, WARM_SPANS, u64::from(step) + 1);
+    let mut strings = Interner::new();
+    if let Ok((_, imported)) =
+        formats::import_assembled(json.as_bytes(), "warm-up", None, &mut strings, &AssembleOptions::default())
+    {
+        let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
+        std::hint::black_box(encoded.len());
+    }
+    step < 4
+}
+
 /// Runs one job and posts its result. Never panics on bad input: import errors become `error`
 /// messages. (A crash of the module itself is caught by `worker.js`.)
 pub async fn run_job(job: JsValue) {

@@ -98,13 +98,13 @@ test('collapsing a row hides its descendants; expand and collapse all', async ()
 test('the critical-path toggle draws the critical path on the bars', async () => {
   const page = await openWaterfall('demo');
   assert.equal(await page.locator('.wf-critical').count(), 0);
-  await page.getByLabel('Critical path').check();
+  await page.getByLabel('Critical path', { exact: true }).check();
   await page.waitForSelector('.wf-critical');
   assert.ok((await page.locator('.wf-critical').count()) > 3);
   // The root's bar carries critical segments.
   assert.ok((await page.locator('.wf-row').first().locator('.wf-critical').count()) >= 1);
   await screenshot(page, 'waterfall-critical-path');
-  await page.getByLabel('Critical path').uncheck();
+  await page.getByLabel('Critical path', { exact: true }).uncheck();
   assert.equal(await page.locator('.wf-critical').count(), 0);
   assert.deepEqual(page.problems, []);
   await page.close();

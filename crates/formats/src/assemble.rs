@@ -14,12 +14,11 @@
 //!
 //! Depends on `model` only.
 
-use hashbrown::HashMap;
 use strand_model::dump::format_attrs;
-use strand_model::time::format_duration;
 use strand_model::tree::SpanTree;
 use strand_model::{
-    Interner, ParentRelation, Span, SpanId, SpanIdx, SpanKind, StrId, Trace, Value, Warning, WarningKind, NO_PARENT,
+    Detail, IdMap, Interner, ParentRelation, Span, SpanId, SpanIdx, SpanKind, StrId, Trace, Value, Warning,
+    WarningKind, NO_PARENT,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,8 +36,11 @@ impl Default for AssembleOptions {
 /// Assembles one trace in place. See the module docs for what it does.
 pub fn assemble(trace: &mut Trace, strings: &Interner, options: &AssembleOptions) {
     undo_previous(trace);
-    drop_exact_duplicates(trace, strings);
-    resolve_parents(trace, strings);
+    let mut index = IdGroups::build(&trace.spans);
+    if drop_exact_duplicates(trace, strings, &index) {
+        index = IdGroups::build(&trace.spans);
+    }
+    resolve_parents(trace, strings, &index);
     cut_cycles(trace);
     let (mut order, mut depth) = tree_order(trace);
     if place_missing_starts(trace, &order) {
@@ -75,38 +77,100 @@ fn undo_previous(trace: &mut Trace) {
     }
 }
 
-/// Groups span indices by span id: `first[id]` and a `next` chain through the spans.
-struct IdIndex {
-    first: HashMap<SpanId, SpanIdx>,
+/// Spans grouped by span id, with what parent resolution asks of each group. Built with one
+/// hash-map entry per span, after which a span's group is an array look-up and a parent id costs
+/// one more hash look-up: id hashing was the largest part of assembly, above all in WebAssembly.
+struct IdGroups {
+    /// Span id → its group.
+    ids: IdMap<SpanId, u32>,
+    /// The group of each span.
+    group_of: Vec<u32>,
+    /// The next span of the same group, in file order.
     next: Vec<SpanIdx>,
+    groups: Vec<Group>,
 }
 
-impl IdIndex {
-    fn build(spans: &[Span]) -> IdIndex {
-        let mut first: HashMap<SpanId, SpanIdx> = HashMap::with_capacity(spans.len());
+#[derive(Clone, Copy)]
+struct Group {
+    len: u32,
+    /// The first two spans, in file order.
+    first: [SpanIdx; 2],
+    /// The first two callee halves (SERVER/CONSUMER or shared).
+    callee: [SpanIdx; 2],
+    /// The first span that is not a callee half.
+    first_caller: SpanIdx,
+    last: SpanIdx,
+}
+
+impl Group {
+    const EMPTY: Group =
+        Group { len: 0, first: [NO_PARENT; 2], callee: [NO_PARENT; 2], first_caller: NO_PARENT, last: NO_PARENT };
+}
+
+/// Keeps the first two indices put in `two`.
+fn keep_two(two: &mut [SpanIdx; 2], i: SpanIdx) {
+    if two[0] == NO_PARENT {
+        two[0] = i;
+    } else if two[1] == NO_PARENT {
+        two[1] = i;
+    }
+}
+
+impl IdGroups {
+    fn build(spans: &[Span]) -> IdGroups {
+        let mut ids: IdMap<SpanId, u32> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
+        let mut group_of = Vec::with_capacity(spans.len());
         let mut next = vec![NO_PARENT; spans.len()];
-        let mut last: HashMap<SpanId, SpanIdx> = HashMap::new();
+        let mut groups: Vec<Group> = Vec::new();
         for (i, span) in spans.iter().enumerate() {
             let i = i as SpanIdx;
-            match first.entry(span.span_id) {
-                hashbrown::hash_map::Entry::Vacant(v) => {
-                    v.insert(i);
-                }
-                hashbrown::hash_map::Entry::Occupied(o) => {
-                    // Duplicates are rare: chain them in file order.
-                    let prev = last.get(&span.span_id).copied().unwrap_or(*o.get());
-                    if let Some(slot) = next.get_mut(prev as usize) {
-                        *slot = i;
-                    }
-                    last.insert(span.span_id, i);
-                }
+            let g = *ids.entry(span.span_id).or_insert_with(|| {
+                groups.push(Group::EMPTY);
+                u32::try_from(groups.len() - 1).unwrap_or(u32::MAX)
+            });
+            group_of.push(g);
+            let Some(group) = groups.get_mut(g as usize) else { continue };
+            if let Some(slot) = next.get_mut(group.last as usize) {
+                *slot = i;
+            }
+            group.last = i;
+            group.len += 1;
+            keep_two(&mut group.first, i);
+            if is_callee_half(span) {
+                keep_two(&mut group.callee, i);
+            } else if group.first_caller == NO_PARENT {
+                group.first_caller = i;
             }
         }
-        IdIndex { first, next }
+        IdGroups { ids, group_of, next, groups }
     }
 
-    fn group(&self, id: SpanId) -> impl Iterator<Item = SpanIdx> + '_ {
-        let mut cur = self.first.get(&id).copied().unwrap_or(NO_PARENT);
+    /// The group of span `i`.
+    fn of_span(&self, i: usize) -> Option<(u32, &Group)> {
+        let g = *self.group_of.get(i)?;
+        Some((g, self.groups.get(g as usize)?))
+    }
+
+    /// The group of the spans with id `id`, if any span has it.
+    fn of_id(&self, id: SpanId) -> Option<(u32, &Group)> {
+        let g = *self.ids.get(&id)?;
+        Some((g, self.groups.get(g as usize)?))
+    }
+
+    /// The spans with id `id`, in file order.
+    fn with_id(&self, id: SpanId) -> impl Iterator<Item = SpanIdx> + '_ {
+        let first = self.of_id(id).map_or(NO_PARENT, |(_, group)| group.first[0]);
+        self.chain(first)
+    }
+
+    /// The spans of a group, in file order.
+    fn members<'a>(&'a self, group: &Group) -> impl Iterator<Item = SpanIdx> + 'a {
+        self.chain(group.first[0])
+    }
+
+    /// The spans from `first` on along `next`.
+    fn chain(&self, first: SpanIdx) -> impl Iterator<Item = SpanIdx> + '_ {
+        let mut cur = first;
         std::iter::from_fn(move || {
             if cur == NO_PARENT {
                 return None;
@@ -116,27 +180,20 @@ impl IdIndex {
             Some(out)
         })
     }
-
-    fn has_duplicates(&self, id: SpanId) -> bool {
-        self.group(id).nth(1).is_some()
-    }
 }
 
 /// How many earlier spans of the same id a span is compared with to find an exact copy.
 const MAX_DUPLICATE_CHECKS: usize = 64;
 
-fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner) {
-    let index = IdIndex::build(&trace.spans);
+fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner, index: &IdGroups) -> bool {
     let mut drop = vec![false; trace.spans.len()];
     let mut any = false;
     let mut notes: Vec<(SpanIdx, SpanIdx)> = Vec::new();
     for (i, span) in trace.spans.iter().enumerate() {
-        if !index.has_duplicates(span.span_id) {
-            continue;
-        }
+        let Some((_, group)) = index.of_span(i).filter(|(_, g)| g.len > 1) else { continue };
         // Bounded, so that thousands of different spans sharing one id stay linear (exact
         // copies, e.g. a file loaded twice, sit in small groups and are always found).
-        for earlier in index.group(span.span_id).take(MAX_DUPLICATE_CHECKS) {
+        for earlier in index.members(group).take(MAX_DUPLICATE_CHECKS) {
             if earlier as usize >= i {
                 break;
             }
@@ -155,7 +212,7 @@ fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner) {
         }
     }
     if !any {
-        return;
+        return false;
     }
     // Compact the spans and renumber warnings; pool entries of dropped spans stay unused.
     let mut new_index = vec![NO_PARENT; trace.spans.len()];
@@ -191,6 +248,7 @@ fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner) {
             format!("an identical copy of span {id} was dropped"),
         ));
     }
+    true
 }
 
 fn same_content(trace: &Trace, strings: &Interner, a: &Span, b: &Span) -> bool {
@@ -233,28 +291,20 @@ fn is_callee_half(span: &Span) -> bool {
     span.shared || matches!(span.kind, SpanKind::Server | SpanKind::Consumer)
 }
 
-fn resolve_parents(trace: &mut Trace, strings: &Interner) {
-    let index = IdIndex::build(&trace.spans);
+fn resolve_parents(trace: &mut Trace, strings: &Interner, index: &IdGroups) {
     let mut parents = vec![NO_PARENT; trace.spans.len()];
     let mut warnings: Vec<Warning> = Vec::new();
     let mut duplicate_flagged = vec![false; trace.spans.len()];
-    // The first caller half (not a callee half) of each id, and parents already picked per
-    // (parent id, child service): one lookup each instead of a walk over the id's group.
-    let mut first_caller: HashMap<SpanId, SpanIdx> = HashMap::new();
-    for (i, span) in trace.spans.iter().enumerate() {
-        if !is_callee_half(span) {
-            first_caller.entry(span.span_id).or_insert(i as SpanIdx);
-        }
-    }
-    let picker = ParentPicker::build(trace);
+    let picker = ParentPicker::build(trace, index);
 
     for (i, span) in trace.spans.iter().enumerate() {
         let idx = i as SpanIdx;
-        let shares_id = index.has_duplicates(span.span_id);
+        let Some((_, group)) = index.of_span(i) else { continue };
+        let shares_id = group.len > 1;
 
         // A callee half whose id is shared with a caller half hangs under that caller.
         if shares_id && is_callee_half(span) {
-            let caller = first_caller.get(&span.span_id).copied().filter(|&j| j != idx);
+            let caller = Some(group.first_caller).filter(|&j| j != idx && j != NO_PARENT);
             if let Some(caller) = caller {
                 if let Some(p) = parents.get_mut(i) {
                     *p = caller;
@@ -264,14 +314,11 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
         }
         if shares_id && !duplicate_flagged.get(i).copied().unwrap_or(true) {
             // Several spans carry this id and they are not a caller/callee pair: flag all but the first.
-            let group: Vec<SpanIdx> = index.group(span.span_id).collect();
-            let callers: Vec<SpanIdx> = group
-                .iter()
-                .copied()
-                .filter(|&j| trace.spans.get(j as usize).is_some_and(|s| !is_callee_half(s)))
-                .collect();
-            let callees = group.len() - callers.len();
-            let clash: &[SpanIdx] = if callees > 0 && callers.len() == 1 { &[] } else { &group };
+            let members: Vec<SpanIdx> = index.members(group).collect();
+            let callers =
+                members.iter().filter(|&&j| trace.spans.get(j as usize).is_some_and(|s| !is_callee_half(s))).count();
+            let callees = members.len() - callers;
+            let clash: &[SpanIdx] = if callees > 0 && callers == 1 { &[] } else { &members };
             for &j in clash.iter().skip(1) {
                 if let Some(f) = duplicate_flagged.get_mut(j as usize) {
                     *f = true;
@@ -285,7 +332,7 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
                     ),
                 ));
             }
-            for &j in &group {
+            for &j in &members {
                 if let Some(f) = duplicate_flagged.get_mut(j as usize) {
                     *f = true;
                 }
@@ -301,7 +348,7 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
             ));
             continue;
         }
-        match picker.pick(index.has_duplicates(parent_id), parent_id, trace.service_of(span), idx) {
+        match index.of_id(parent_id).and_then(|(g, group)| picker.pick(g, group, trace.service_of(span), idx)) {
             Some(p) => {
                 if let Some(slot) = parents.get_mut(i) {
                     *slot = p;
@@ -320,53 +367,38 @@ fn resolve_parents(trace: &mut Trace, strings: &Interner) {
     trace.warnings.extend(warnings);
 }
 
-/// Chooses which span of the id `parent_id` a child hangs under: a callee half in the child's own
-/// service first (children of an RPC run in the server), then any callee half, then the first span
-/// (callee halves count only when the id is shared). Built in one pass: for each id (and id and
-/// service) the first two spans in file order, the second for when the first is the child itself.
+/// Chooses which span of the parent's id group a child hangs under: a callee half in the child's
+/// own service first (children of an RPC run in the server), then any callee half, then the first
+/// span (callee halves count only when the id is shared). For each group (and group and service)
+/// the first two spans in file order are kept, the second for when the first is the child itself.
 struct ParentPicker {
-    first: HashMap<SpanId, [SpanIdx; 2]>,
-    callee: HashMap<SpanId, [SpanIdx; 2]>,
-    callee_in_service: HashMap<(SpanId, StrId), [SpanIdx; 2]>,
+    /// (group, service) → its first two callee halves; only for groups of more than one span.
+    callee_in_service: IdMap<(u32, StrId), [SpanIdx; 2]>,
 }
 
 impl ParentPicker {
-    fn build(trace: &Trace) -> ParentPicker {
-        fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, [SpanIdx; 2]>, key: K, i: SpanIdx) {
-            let slot = map.entry(key).or_insert([NO_PARENT; 2]);
-            if slot[0] == NO_PARENT {
-                slot[0] = i;
-            } else if slot[1] == NO_PARENT {
-                slot[1] = i;
-            }
-        }
-        let mut picker = ParentPicker {
-            first: HashMap::with_capacity(trace.spans.len()),
-            callee: HashMap::new(),
-            callee_in_service: HashMap::new(),
-        };
+    fn build(trace: &Trace, index: &IdGroups) -> ParentPicker {
+        let mut callee_in_service: IdMap<(u32, StrId), [SpanIdx; 2]> = IdMap::default();
         for (i, span) in trace.spans.iter().enumerate() {
-            let i = i as SpanIdx;
-            add(&mut picker.first, span.span_id, i);
-            if is_callee_half(span) {
-                add(&mut picker.callee, span.span_id, i);
-                add(&mut picker.callee_in_service, (span.span_id, trace.service_of(span)), i);
+            let Some((g, group)) = index.of_span(i) else { continue };
+            if group.len > 1 && is_callee_half(span) {
+                let slot = callee_in_service.entry((g, trace.service_of(span))).or_insert([NO_PARENT; 2]);
+                keep_two(slot, i as SpanIdx);
             }
         }
-        picker
+        ParentPicker { callee_in_service }
     }
 
-    fn pick(&self, shared: bool, parent_id: SpanId, child_service: StrId, child_idx: SpanIdx) -> Option<SpanIdx> {
+    fn pick(&self, g: u32, group: &Group, child_service: StrId, child_idx: SpanIdx) -> Option<SpanIdx> {
         let other = |two: Option<&[SpanIdx; 2]>| {
             two.and_then(|two| two.iter().copied().find(|&j| j != child_idx && j != NO_PARENT))
         };
-        let callee = if shared {
-            other(self.callee_in_service.get(&(parent_id, child_service)))
-                .or_else(|| other(self.callee.get(&parent_id)))
+        let callee = if group.len > 1 {
+            other(self.callee_in_service.get(&(g, child_service))).or_else(|| other(Some(&group.callee)))
         } else {
             None
         };
-        callee.or_else(|| other(self.first.get(&parent_id)))
+        callee.or_else(|| other(Some(&group.first)))
     }
 }
 
@@ -533,11 +565,7 @@ fn adjust_clock_skew(trace: &mut Trace, strings: &Interner, order: &[SpanIdx]) -
             if let Some(s) = shift.get_mut(i as usize) {
                 *s = own;
             }
-            warnings.push(Warning::span(
-                i,
-                WarningKind::ClockSkew,
-                format!("shifted by {} to undo clock skew against its parent on another host", format_duration(own)),
-            ));
+            warnings.push(Warning::span(i, WarningKind::ClockSkew, Detail::Shifted { by_ns: own }));
             adjusted_any = true;
         }
     }
@@ -572,17 +600,10 @@ fn flag_outside_parent(trace: &mut Trace) {
         let before = parent.start_ns.saturating_sub(span.start_ns);
         let after = span.end_ns().saturating_sub(parent.end_ns());
         if before > 0 || after > 0 {
-            let mut what = Vec::new();
-            if before > 0 {
-                what.push(format!("starts {} before", format_duration(before)));
-            }
-            if after > 0 {
-                what.push(format!("ends {} after", format_duration(after)));
-            }
             warnings.push(Warning::span(
                 i as SpanIdx,
                 WarningKind::OutsideParent,
-                format!("{} its parent", what.join(" and ")),
+                Detail::OutsideParent { before_ns: before.max(0), after_ns: after.max(0) },
             ));
         }
     }

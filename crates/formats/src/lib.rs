@@ -14,12 +14,14 @@ pub mod dependencies;
 pub mod detect;
 pub mod ecs;
 pub mod jaeger;
+pub mod join;
 pub mod json_logs;
 pub mod logs;
 pub mod loki;
 pub mod mesh;
 pub mod otlp;
 pub mod otlp_logs;
+pub mod split;
 pub mod synth;
 pub mod zipkin;
 
@@ -194,8 +196,22 @@ pub fn import(
             detect::Detected::Unknown(shape) => return Err(unknown_format(file, bytes, shape)),
         },
     };
+    let (format, mut imported) = import_with_importer(bytes, file, format, strings)?;
+    if let Some(note) = mesh::name_proxy_spans(&mut imported.traces, strings) {
+        imported.notes.push(note);
+    }
+    Ok((format, imported))
+}
+
+/// The format's importer alone (no proxy naming).
+fn import_with_importer(
+    bytes: &[u8],
+    file: &str,
+    format: Format,
+    strings: &mut Interner,
+) -> Result<(Format, Imported), ImportError> {
     let source = strings.intern(file);
-    let (format, mut imported) = match format {
+    Ok(match format {
         Format::Jaeger => (format, jaeger::import(bytes, file, source, strings)?),
         // One importer for both versions: it reads each span as what it is and says which it found.
         Format::Zipkin | Format::ZipkinV1 => zipkin::import(bytes, file, format, source, strings)?,
@@ -206,11 +222,30 @@ pub fn import(
         Format::Ecs => (format, ecs::import(bytes, file, source, strings)?),
         Format::JsonLogs => (format, json_logs::import(bytes, file, source, strings)?),
         Format::Loki => (format, loki::import(bytes, file, source, strings)?),
-    };
-    if let Some(note) = mesh::name_proxy_spans(&mut imported.traces, strings) {
-        imported.notes.push(note);
+    })
+}
+
+/// Imports one part of a split document ([`split`]): the importer records what the join needs
+/// ([`join::JoinFacts`]) and leaves what needs the whole document (proxy naming, notes with
+/// counts) to [`join::Joiner`]. The traces come unassembled. A format that does not split is
+/// imported whole, as its only part.
+pub fn import_part(
+    bytes: &[u8],
+    file: &str,
+    strings: &mut Interner,
+    spec: &split::PartSpec,
+) -> Result<(Format, Imported, join::JoinFacts), ImportError> {
+    let bytes = detect::strip_bom(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty { file: file.to_string() });
     }
-    Ok((format, imported))
+    let source = strings.intern(file);
+    let (imported, facts) = match spec.format {
+        Format::Jaeger => jaeger::import_part(bytes, file, source, strings, spec)?,
+        Format::Otlp | Format::OtlpLines => otlp::import_part(bytes, file, source, strings, spec)?,
+        other => (import_with_importer(bytes, file, other, strings)?.1, join::JoinFacts::default()),
+    };
+    Ok((spec.format, imported, facts))
 }
 
 fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError {

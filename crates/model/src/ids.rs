@@ -19,6 +19,58 @@ pub enum TraceId {
     Text(StrId),
 }
 
+/// A hasher for ids and small integer keys: one multiply per word, then the high half folded
+/// into the low half (hash tables on wasm32 take their bucket and tag bits from the low 32 bits).
+/// Span and trace ids are random or sequential numbers and need no more mixing; the default
+/// hasher's 128-bit folding has no fast instruction in WebAssembly and made assembly's id
+/// look-ups its largest cost there. Not for keys an attacker picks to collide (strings).
+#[derive(Default, Clone, Copy, Debug)]
+pub struct IdHasher(u64);
+
+impl IdHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            if let Some(dest) = word.get_mut(..chunk.len()) {
+                dest.copy_from_slice(chunk);
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn write_isize(&mut self, n: isize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// A hash map keyed by ids (or integers), with [`IdHasher`].
+pub type IdMap<K, V> = hashbrown::HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 impl SpanId {
     /// Parses hex (either case, 1-16 digits); otherwise interns the text as it is.
     pub fn parse(s: &str, strings: &mut Interner) -> SpanId {

@@ -14,11 +14,11 @@ pub mod tree;
 pub mod url;
 pub mod warnings;
 
-pub use ids::{SpanId, TraceId};
+pub use ids::{IdHasher, IdMap, SpanId, TraceId};
 pub use logs::{Level, LogCounts, LogMatch, LogRecord, NO_SPAN};
 pub use strings::{Interner, StrId};
 pub use trace::{
     Dataset, DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanIdx,
     SpanKind, StatusCode, Trace, Value, NO_PARENT,
 };
-pub use warnings::{Warning, WarningKind};
+pub use warnings::{Detail, Warning, WarningKind};

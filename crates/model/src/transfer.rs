@@ -11,13 +11,19 @@ use super::ids::{SpanId, TraceId};
 use super::logs::LogRecord;
 use super::strings::{Interner, StrId};
 use super::trace::{
-    DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, SpanKind,
-    StatusCode, Trace, Value,
+    DependencyLink, Event, KeyValue, Link, LinkKind, ParentRelation, Range32, Resource, Scope, Span, StatusCode, Trace,
+    Value,
 };
-use super::warnings::{Warning, WarningKind};
+use super::warnings::{Detail, Warning};
 
-/// The layout's version: `02` added log lines (per trace: records, resources, scopes).
-const MAGIC: &[u8; 8] = b"STRAND02";
+/// The layout's version: `02` added log lines (per trace: records, resources, scopes); `03`
+/// warning details as numbers (`Detail`) and the encoder's `extra` bytes.
+const MAGIC: &[u8; 8] = b"STRAND03";
+
+mod codes;
+mod source;
+use codes::{kind_code, warning_code, KINDS, WARNINGS};
+pub use source::{OwnedSource, SliceSource, Source};
 
 /// How many bytes a decoder asks its source for at a time.
 pub const CHUNK: usize = 1 << 20;
@@ -28,6 +34,8 @@ pub struct Decoded {
     pub traces: Vec<Trace>,
     pub dependencies: Vec<DependencyLink>,
     pub notes: Vec<String>,
+    /// What the encoder was given as `extra`.
+    pub extra: Vec<u8>,
 }
 
 /// Why an encoding could not be read back (a bug or a truncated message, never user data).
@@ -53,6 +61,18 @@ fn bad(what: &str) -> TransferError {
 
 /// Encodes traces, dependency links and notes whose string ids belong to `strings`.
 pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLink], notes: &[String]) -> Vec<u8> {
+    encode_with(strings, traces, dependencies, notes, &[])
+}
+
+/// [`encode`], plus `extra` bytes this module does not read (a split document's join facts),
+/// handed back as [`Decoded::extra`].
+pub fn encode_with(
+    strings: &Interner,
+    traces: &[Trace],
+    dependencies: &[DependencyLink],
+    notes: &[String],
+    extra: &[u8],
+) -> Vec<u8> {
     let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
     let logs: usize = traces.iter().map(|t| t.logs.len()).sum();
     let mut w = Writer { out: Vec::with_capacity(64 + strings.heap_bytes() + spans * 140 + logs * 100) };
@@ -72,6 +92,8 @@ pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLi
         w.u64(d.call_count);
         w.u64(d.error_count);
     }
+    w.len(extra.len());
+    w.out.extend_from_slice(extra);
     w.len(traces.len());
     for t in traces {
         w.trace(t);
@@ -255,7 +277,21 @@ impl Writer {
                 }
             }
             self.u8(warning_code(w.kind));
-            self.str(&w.detail);
+            match &w.detail {
+                Detail::Text(text) => {
+                    self.u8(0);
+                    self.str(text);
+                }
+                Detail::Shifted { by_ns } => {
+                    self.u8(1);
+                    self.i64(*by_ns);
+                }
+                Detail::OutsideParent { before_ns, after_ns } => {
+                    self.u8(2);
+                    self.i64(*before_ns);
+                    self.i64(*after_ns);
+                }
+            }
         }
         self.len(t.sources.len());
         for s in &t.sources {
@@ -307,67 +343,8 @@ impl Writer {
     }
 }
 
-const KINDS: [SpanKind; 6] = [
-    SpanKind::Unspecified,
-    SpanKind::Internal,
-    SpanKind::Server,
-    SpanKind::Client,
-    SpanKind::Producer,
-    SpanKind::Consumer,
-];
-
-const WARNINGS: [WarningKind; 17] = [
-    WarningKind::MissingStartTime,
-    WarningKind::MissingDuration,
-    WarningKind::NegativeDuration,
-    WarningKind::InvalidValue,
-    WarningKind::MissingService,
-    WarningKind::MissingSpanId,
-    WarningKind::MissingTraceId,
-    WarningKind::MergedFragment,
-    WarningKind::DuplicateDropped,
-    WarningKind::FromSource,
-    WarningKind::UnknownValue,
-    WarningKind::Orphan,
-    WarningKind::SelfParent,
-    WarningKind::Cycle,
-    WarningKind::DuplicateSpanId,
-    WarningKind::ClockSkew,
-    WarningKind::OutsideParent,
-];
-
-fn kind_code(kind: SpanKind) -> u8 {
-    KINDS.iter().position(|&k| k == kind).and_then(|i| u8::try_from(i).ok()).unwrap_or(0)
-}
-
-fn warning_code(kind: WarningKind) -> u8 {
-    WARNINGS.iter().position(|&k| k == kind).and_then(|i| u8::try_from(i).ok()).unwrap_or(u8::MAX)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding
-
-/// Where a decoder gets the encoded bytes from, a piece at a time.
-pub trait Source {
-    /// Appends up to `max` (at least one, unless the source is exhausted) more bytes to `out`
-    /// and returns how many it appended; 0 means the end.
-    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize;
-}
-
-/// A source over bytes already in memory.
-pub struct SliceSource<'a> {
-    pub bytes: &'a [u8],
-}
-
-impl Source for SliceSource<'_> {
-    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
-        let n = max.min(self.bytes.len());
-        let (head, tail) = self.bytes.split_at(n);
-        out.extend_from_slice(head);
-        self.bytes = tail;
-        n
-    }
-}
 
 /// Decodes an encoding made by [`encode`] from bytes in memory.
 pub fn decode_slice(bytes: &[u8], strings: &mut Interner) -> Result<Decoded> {
@@ -405,6 +382,7 @@ pub fn decode(source: &mut dyn Source, strings: &mut Interner) -> Result<Decoded
             error_count: r.u64()?,
         });
     }
+    decoded.extra = r.bytes_field()?.to_vec();
     let n = r.len()?;
     for _ in 0..n {
         decoded.traces.push(r.trace()?);
@@ -569,8 +547,13 @@ impl Reader<'_> {
                 _ => Some(r.u32()?),
             };
             let kind = WARNINGS.get(r.u8()? as usize).copied().ok_or_else(|| bad("unknown warning kind"))?;
-            let detail = String::from_utf8_lossy(r.bytes_field()?).into_owned();
-            Ok(Warning { span, kind, detail: detail.into_boxed_str() })
+            let detail = match r.u8()? {
+                0 => Detail::from(String::from_utf8_lossy(r.bytes_field()?).into_owned()),
+                1 => Detail::Shifted { by_ns: r.i64()? },
+                2 => Detail::OutsideParent { before_ns: r.i64()?, after_ns: r.i64()? },
+                _ => return Err(bad("unknown warning detail")),
+            };
+            Ok(Warning { span, kind, detail })
         })?;
         t.sources = self.list(Self::str_id)?;
         t.order = self.list(Self::u32)?;

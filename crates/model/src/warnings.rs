@@ -1,6 +1,7 @@
 //! Warnings: what import and assembly found wrong with the input and what they did about it.
 //! Parsing never fails on a usable document; it returns the model plus these. Depends on nothing.
 
+use super::time::format_duration;
 use super::trace::SpanIdx;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -127,17 +128,90 @@ pub struct Warning {
     /// The span it is about, or `None` for the whole trace.
     pub span: Option<SpanIdx>,
     pub kind: WarningKind,
-    /// A sentence for people: what was wrong and what was done.
-    pub detail: Box<str>,
+    /// What was wrong and what was done: a sentence for people (`to_string()`), kept as the
+    /// numbers it is made of where a trace can carry one per span.
+    pub detail: Detail,
 }
 
 impl Warning {
-    pub fn span(span: SpanIdx, kind: WarningKind, detail: impl Into<Box<str>>) -> Warning {
+    pub fn span(span: SpanIdx, kind: WarningKind, detail: impl Into<Detail>) -> Warning {
         Warning { span: Some(span), kind, detail: detail.into() }
     }
 
-    pub fn trace(kind: WarningKind, detail: impl Into<Box<str>>) -> Warning {
+    pub fn trace(kind: WarningKind, detail: impl Into<Detail>) -> Warning {
         Warning { span: None, kind, detail: detail.into() }
+    }
+}
+
+/// The detail of a warning. Assembly can flag every span of a trace (clock skew, children
+/// outside their parent), so those keep their numbers and are written out only when shown:
+/// formatting a million durations at import cost more than the rest of assembly.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Detail {
+    Text(Box<str>),
+    /// The span was shifted by this much to undo clock skew.
+    Shifted {
+        by_ns: i64,
+    },
+    /// The span starts this much before and ends this much after its parent (0: it does not).
+    OutsideParent {
+        before_ns: i64,
+        after_ns: i64,
+    },
+}
+
+impl Detail {
+    /// The text of a detail given as text (a source's own warnings always are).
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Detail::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Detail::Text(text) => f.write_str(text),
+            Detail::Shifted { by_ns } => write!(
+                f,
+                "shifted by {} to undo clock skew against its parent on another host",
+                format_duration(*by_ns)
+            ),
+            Detail::OutsideParent { before_ns, after_ns } => {
+                match (*before_ns > 0, *after_ns > 0) {
+                    (true, true) => write!(
+                        f,
+                        "starts {} before and ends {} after",
+                        format_duration(*before_ns),
+                        format_duration(*after_ns)
+                    )?,
+                    (true, false) => write!(f, "starts {} before", format_duration(*before_ns))?,
+                    (false, true) => write!(f, "ends {} after", format_duration(*after_ns))?,
+                    (false, false) => f.write_str("lies within")?,
+                }
+                f.write_str(" its parent")
+            }
+        }
+    }
+}
+
+impl From<String> for Detail {
+    fn from(text: String) -> Detail {
+        Detail::Text(text.into_boxed_str())
+    }
+}
+
+impl From<&str> for Detail {
+    fn from(text: &str) -> Detail {
+        Detail::Text(text.into())
+    }
+}
+
+impl From<Box<str>> for Detail {
+    fn from(text: Box<str>) -> Detail {
+        Detail::Text(text)
     }
 }
 
@@ -158,5 +232,24 @@ mod summary_tests {
         assert_eq!(WarningKind::ClockSkew.summary(2), "2 spans shifted to undo clock skew between hosts");
         assert_eq!(WarningKind::Orphan.summary(1), "1 span whose parent is not in the trace, shown as roots");
         assert_eq!(WarningKind::Cycle.summary(3), "3 parent links cut to break cycles");
+    }
+
+    #[test]
+    fn details_are_written_when_shown() {
+        let text = |d: Detail| d.to_string();
+        assert_eq!(text(Detail::from("as given")), "as given");
+        assert_eq!(
+            text(Detail::Shifted { by_ns: -95_000 }),
+            "shifted by -95.0µs to undo clock skew against its parent on another host"
+        );
+        assert_eq!(text(Detail::OutsideParent { before_ns: 0, after_ns: 40_000 }), "ends 40.0µs after its parent");
+        assert_eq!(
+            text(Detail::OutsideParent { before_ns: 2_000_000, after_ns: 0 }),
+            "starts 2.00ms before its parent"
+        );
+        assert_eq!(
+            text(Detail::OutsideParent { before_ns: 1_000, after_ns: 1_500 }),
+            "starts 1.00µs before and ends 1.50µs after its parent"
+        );
     }
 }

@@ -17,6 +17,8 @@
 //! is assembled (without clock-skew adjustment) like an imported one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test code: a failure should panic loudly
 
+pub mod bench_data;
+
 use strand_formats::assemble::{assemble, AssembleOptions};
 use strand_formats::builder::push_attrs;
 use strand_model::{

@@ -287,6 +287,37 @@ impl HistogramChart {
     pub fn bar_at(&self, x: f64) -> Option<&HistogramBar> {
         self.bars.iter().find(|b| x >= b.x - 0.5 && x < b.x + b.w + 0.5)
     }
+
+    /// The first and last bucket whose columns a brush from pixel `x0` to `x1` touches (in
+    /// either direction), or `None` when it touches none.
+    pub fn buckets_between(&self, x0: f64, x1: f64) -> Option<(usize, usize)> {
+        let (a, b) = if x0 <= x1 { (x0, x1) } else { (x1, x0) };
+        let mut touched = self.bars.iter().filter(|bar| bar.x + bar.w + 0.5 > a && bar.x - 0.5 <= b);
+        let first = touched.next()?.bucket;
+        let last = touched.next_back().map_or(first, |bar| bar.bucket);
+        Some((first, last))
+    }
+}
+
+/// The durations histogram buckets `first..=last` hold, both ends included: bucket `i` holds the
+/// durations above bound `i - 1` up to bound `i`; the first bucket reaches down to `i64::MIN`
+/// and the last (`+Inf`) up to `i64::MAX`.
+pub fn bucket_durations(first: usize, last: usize) -> (i64, i64) {
+    let (first, last) = (first.min(last), first.max(last));
+    let from = first.checked_sub(1).and_then(|p| HISTOGRAM_BOUNDS_NS.get(p)).map_or(i64::MIN, |b| b.saturating_add(1));
+    let to = HISTOGRAM_BOUNDS_NS.get(last).copied().unwrap_or(i64::MAX);
+    (from, to)
+}
+
+/// Buckets `first..=last` as a range of durations: `1.00ms – 5.00ms`, `≤ 1.00µs`, `> 100s`.
+pub fn buckets_label(first: usize, last: usize) -> String {
+    let (first, last) = (first.min(last), first.max(last));
+    match (first.checked_sub(1).and_then(|p| HISTOGRAM_BOUNDS_NS.get(p)), HISTOGRAM_BOUNDS_NS.get(last)) {
+        (None, Some(hi)) => format!("≤ {}", format_duration(*hi)),
+        (Some(lo), Some(hi)) => format!("{} – {}", format_duration(*lo), format_duration(*hi)),
+        (Some(lo), None) => format!("> {}", format_duration(*lo)),
+        (None, None) => "any duration".to_string(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -642,5 +673,29 @@ mod tests {
         );
         assert!(rate.series[0].area.as_deref().is_some_and(|a| a.ends_with('Z')));
         expect!["114:0/s 89:1/s 64:2/s 39:3/s 14:4/s"].assert_eq(&ticks(&rate.y_ticks));
+    }
+
+    #[test]
+    fn a_brush_on_the_histogram_selects_whole_buckets() {
+        // 1 ms to 2 ms: 3 spans; 5 ms to 10 ms: 1 span.
+        let histogram = Histogram::from_sorted(&[1_500_000, 1_600_000, 2_000_000, 7_000_000]);
+        let chart = histogram_chart(&histogram, &[], 400.0, 200.0);
+        let buckets: Vec<String> =
+            chart.bars.iter().map(|b| format!("{}:{:.0}-{:.0}", b.bucket, b.x, b.x + b.w)).collect();
+        expect!["9:66-124 10:125-182 11:183-259 12:260-317 13:318-376"].assert_eq(&buckets.join(" "));
+        assert_eq!(chart.buckets_between(150.0, 160.0), Some((10, 10)));
+        assert_eq!(chart.buckets_between(270.0, 150.0), Some((10, 12)));
+        assert_eq!(chart.buckets_between(0.0, 20.0), None);
+        assert_eq!(chart.buckets_between(500.0, 600.0), None);
+        let (from, to) = bucket_durations(10, 12);
+        assert_eq!((from, to), (1_000_001, 10_000_000));
+        // The selected range holds exactly what the bars counted.
+        let held = [1_500_000, 1_600_000, 2_000_000, 7_000_000].iter().filter(|&&d| d >= from && d <= to).count();
+        assert_eq!(held, 4);
+        assert_eq!(bucket_durations(0, 0), (i64::MIN, 1_000));
+        assert_eq!(bucket_durations(25, 24).1, i64::MAX);
+        assert_eq!(buckets_label(12, 10), "1.00ms – 10.0ms");
+        assert_eq!(buckets_label(0, 1), "≤ 2.00µs");
+        assert_eq!(buckets_label(25, 25), "> 1m 40s");
     }
 }

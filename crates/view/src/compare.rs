@@ -12,6 +12,9 @@ use strand_model::format::{counted, thousands as format_thousands};
 use strand_model::time::format_duration;
 use strand_model::{Dataset, StrId, TraceId};
 
+mod pick;
+pub use pick::*;
+
 /// What the page compares, resolved against the loaded traces.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompareTarget {
@@ -100,9 +103,20 @@ pub fn query_target(data: &Dataset, a: &str, b: Option<&str>) -> Result<CompareT
     Ok(CompareTarget { a: in_a, b: in_b, label_a, label_b })
 }
 
+/// A trace id short enough for a label: ids up to 16 characters as they are, longer ones (the
+/// 32 hex digits of W3C ids) cut to their first 12 with an ellipsis.
+pub fn short_id(id: &str) -> String {
+    if id.chars().count() <= 16 {
+        id.to_string()
+    } else {
+        let mut short: String = id.chars().take(12).collect();
+        short.push('…');
+        short
+    }
+}
+
 fn trace_label(data: &Dataset, id: TraceId) -> String {
-    let text = id.display(&data.strings);
-    let short: String = text.chars().take(12).collect();
+    let short = short_id(&id.display(&data.strings));
     let trace = data.traces.iter().find(|t| t.trace_id == id);
     let root = trace.and_then(|t| t.root().map(|r| (t, r)));
     match root {
@@ -309,11 +323,10 @@ pub fn node_spans(data: &Dataset, diff: &PathDiff, node: u32, side: Side, limit:
         .filter_map(|&r| {
             let (trace, span) = r.resolve(data)?;
             let trace_id = trace.trace_id.display(&data.strings);
-            let short: String = trace_id.chars().take(12).collect();
             Some(SpanLink {
                 span: r,
                 span_id: span.span_id.display(&data.strings),
-                label: format!("{} · trace {short}", format_duration(span.duration_ns)),
+                label: format!("{} · trace {}", format_duration(span.duration_ns), short_id(&trace_id)),
                 trace_id,
             })
         })

@@ -24,6 +24,10 @@ pub enum SpanSelector {
     /// A brush on the trace-list scatter: every span of the traces that start in
     /// `start_from_ns..=start_to_ns` and last `min_duration_ns..=max_duration_ns`.
     Traces { start_from_ns: i64, start_to_ns: i64, min_duration_ns: i64, max_duration_ns: i64 },
+    /// The spans of an analytics row: all, one service's, or one operation's.
+    Filter(SpanFilter),
+    /// The spans every one of these selects (an empty list selects nothing).
+    And(Vec<SpanSelector>),
 }
 
 /// The spans a selector chose.
@@ -58,13 +62,11 @@ pub fn select_spans(data: &Dataset, selector: &SpanSelector) -> Selected {
                     && span.duration_ns >= *from_ns
                     && span.duration_ns <= *to_ns
             });
-            let fixed = match filter {
-                SpanFilter::All => Vec::new(),
-                SpanFilter::Service(_) => vec!["service".to_string()],
-                SpanFilter::Operation { .. } => ["kind", "operation", "service"].map(str::to_string).to_vec(),
+            let description = match filter {
+                SpanFilter::All => durations_text(*from_ns, *to_ns),
+                _ => format!("{} {}", filter_text(data, filter), durations_text(*from_ns, *to_ns)),
             };
-            let description = format!("lasting {} to {}", format_duration(*from_ns), format_duration(*to_ns));
-            Selected { spans, fixed, description, error: None }
+            Selected { spans, fixed: filter_fixed(filter), description, error: None }
         }
         SpanSelector::Traces { start_from_ns, start_to_ns, min_duration_ns, max_duration_ns } => {
             let spans = spans_where(data, |trace, _| {
@@ -81,6 +83,66 @@ pub fn select_spans(data: &Dataset, selector: &SpanSelector) -> Selected {
             );
             Selected { spans, fixed: Vec::new(), description, error: None }
         }
+        SpanSelector::Filter(filter) => {
+            let spans = spans_where(data, |trace, span| filter.matches(trace.service_of(span), span));
+            Selected { spans, fixed: filter_fixed(filter), description: filter_text(data, filter), error: None }
+        }
+        SpanSelector::And(parts) => {
+            let mut chosen: Option<Selected> = None;
+            for part in parts {
+                let next = select_spans(data, part);
+                chosen = Some(match chosen {
+                    None => next,
+                    Some(mut so_far) => {
+                        // Both lists are in dataset order: keep what the next one has too.
+                        let mut theirs = next.spans.iter().peekable();
+                        so_far.spans.retain(|s| {
+                            while theirs.next_if(|t| *t < s).is_some() {}
+                            theirs.peek() == Some(&s)
+                        });
+                        so_far.fixed.extend(next.fixed);
+                        so_far.fixed.sort();
+                        so_far.fixed.dedup();
+                        if !next.description.is_empty() {
+                            so_far.description = format!("{}, {}", so_far.description, next.description);
+                        }
+                        so_far.error = so_far.error.or(next.error);
+                        so_far
+                    }
+                });
+            }
+            chosen.unwrap_or_default()
+        }
+    }
+}
+
+/// The keys an analytics row fixes for its spans.
+fn filter_fixed(filter: &SpanFilter) -> Vec<String> {
+    match filter {
+        SpanFilter::All => Vec::new(),
+        SpanFilter::Service(_) => vec!["service".to_string()],
+        SpanFilter::Operation { .. } => ["kind", "operation", "service"].map(str::to_string).to_vec(),
+    }
+}
+
+/// `all spans`, `the spans of cart`, `the spans of cart GET /cart [server]`.
+fn filter_text(data: &Dataset, filter: &SpanFilter) -> String {
+    match *filter {
+        SpanFilter::All => "all spans".to_string(),
+        SpanFilter::Service(s) => format!("the spans of {}", data.strings.get(s)),
+        SpanFilter::Operation { service, name, kind } => {
+            format!("the spans of {} {} [{}]", data.strings.get(service), data.strings.get(name), kind.as_str())
+        }
+    }
+}
+
+/// `lasting 1.00ms to 2.00ms`, `lasting at least 1.00s`, `lasting at most 1.00µs`.
+fn durations_text(from_ns: i64, to_ns: i64) -> String {
+    match (from_ns <= 0, to_ns == i64::MAX) {
+        (true, true) => "of any duration".to_string(),
+        (false, true) => format!("lasting at least {}", format_duration(from_ns)),
+        (true, false) => format!("lasting at most {}", format_duration(to_ns)),
+        (false, false) => format!("lasting {} to {}", format_duration(from_ns), format_duration(to_ns)),
     }
 }
 
@@ -147,16 +209,22 @@ pub struct OutliersView {
     pub selection: String,
     /// `1,024 spans in the baseline (the other spans of the same operations)`.
     pub baseline: String,
+    /// The pairs more common in the selection than in the baseline, most different first (pairs
+    /// as common or rarer set nothing apart and are left out).
     pub rows: Vec<OutlierRow>,
+    /// Whether a longer ranking could show more such pairs (the ranking was cut at its limit and
+    /// every pair in it was shown).
+    pub more: bool,
     /// Why there is nothing to show, when there is not.
     pub note: Option<String>,
 }
 
 pub fn outliers_view(result: &Outliers) -> OutliersView {
     let r = &result.ranking;
-    let rows = r
+    let rows: Vec<OutlierRow> = r
         .pairs
         .iter()
+        .filter(|p| p.difference() > 0.0)
         .map(|p| OutlierRow {
             key: p.key.clone(),
             value: p.value.clone(),
@@ -182,6 +250,7 @@ pub fn outliers_view(result: &Outliers) -> OutliersView {
     OutliersView {
         selection: format!("{} selected ({})", counted(r.selection, "span"), result.selection),
         baseline: format!("{} in the baseline ({})", counted(r.baseline, "span"), result.baseline),
+        more: (r.pairs.len() as u64) < r.distinct_pairs && rows.len() == r.pairs.len(),
         rows,
         note,
     }
@@ -239,6 +308,9 @@ pub fn add_term(query: &str, term: &str) -> String {
         format!("{query} {term}")
     }
 }
+
+mod panel;
+pub use panel::*;
 
 #[cfg(test)]
 mod tests;

@@ -88,11 +88,10 @@ pub fn peer_view(data: &Dataset, index: &PeerIndex, trace: usize, span: SpanIdx,
         .filter_map(|r| {
             let (t, s) = r.resolve(data)?;
             let trace_id = t.trace_id.display(&data.strings);
-            let short: String = trace_id.chars().take(12).collect();
             Some(PeerLink {
                 span: r,
                 span_id: s.span_id.display(&data.strings),
-                label: format!("{} · trace {short}", format_duration(s.duration_ns)),
+                label: format!("{} · trace {}", format_duration(s.duration_ns), crate::compare::short_id(&trace_id)),
                 trace_id,
                 is_this: r == this,
             })

@@ -52,9 +52,9 @@ impl Page {
 /// root operation whose traces are split is `service=` and `op=` (all traces when absent).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompareSplit {
-    /// `split=slowest-10`: the slowest 10% (A) against the rest (B).
+    /// `split=slowest-10`: the slowest 10% (B) against the rest (A, the baseline).
     Slowest { percent: u32 },
-    /// `split=window`: the traces that start in `window=` (A) against the others (B).
+    /// `split=window`: the traces that start in `window=` (B) against the others (A).
     Window,
 }
 

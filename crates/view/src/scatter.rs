@@ -179,6 +179,54 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
     plot
 }
 
+/// The traces a rectangle dragged over the plot holds, and the smallest ranges of start time
+/// and duration that hold exactly them (what the outliers panel's trace selector takes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScatterBrush {
+    /// Positions in `Dataset::traces`, ascending.
+    pub traces: Vec<usize>,
+    pub start_from_ns: i64,
+    pub start_to_ns: i64,
+    pub min_duration_ns: i64,
+    pub max_duration_ns: i64,
+}
+
+impl ScatterBrush {
+    /// `12 traces · 120ms to 2.00s`.
+    pub fn label(&self) -> String {
+        let n = self.traces.len();
+        format!(
+            "{n} trace{} · {} to {}",
+            if n == 1 { "" } else { "s" },
+            format_duration(self.min_duration_ns),
+            format_duration(self.max_duration_ns)
+        )
+    }
+}
+
+impl Scatter {
+    /// The dots inside the rectangle from `(x0, y0)` to `(x1, y1)` (pixels, corners in any
+    /// order), with the ranges of their rows (`rows` as given to [`scatter`]); `None` when the
+    /// rectangle holds no dot.
+    pub fn brush(&self, rows: &[TraceSummary], (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Option<ScatterBrush> {
+        let (left, right) = (x0.min(x1), x0.max(x1));
+        let (top, bottom) = (y0.min(y1), y0.max(y1));
+        let mut traces: Vec<usize> = self
+            .dots
+            .iter()
+            .filter(|d| d.cx >= left && d.cx <= right && d.cy >= top && d.cy <= bottom)
+            .map(|d| d.index)
+            .collect();
+        traces.sort_unstable();
+        let held: Vec<&TraceSummary> = rows.iter().filter(|r| traces.binary_search(&r.index).is_ok()).collect();
+        let start_from_ns = held.iter().map(|r| r.start_ns).min()?;
+        let start_to_ns = held.iter().map(|r| r.start_ns).max()?;
+        let min_duration_ns = held.iter().map(|r| r.duration_ns).min()?;
+        let max_duration_ns = held.iter().map(|r| r.duration_ns).max()?;
+        Some(ScatterBrush { traces, start_from_ns, start_to_ns, min_duration_ns, max_duration_ns })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +337,18 @@ mod tests {
         assert_eq!(nice_step(4.5e6), 5_000_000);
         assert_eq!(time_step(7e9), 10_000_000_000);
         assert_eq!(time_step(5e14), 6 * 86_400_000_000_000);
+    }
+
+    #[test]
+    fn a_rectangle_selects_the_dots_in_it() {
+        let rows = [row(0, 0, 120, 0), row(1, 1_000, 80, 0), row(2, 2_500, 300, 2)];
+        let plot = scatter(&rows, None, YScale::Linear, 400.0, 200.0);
+        // Dots at (76, 125), (194, 142) and (370, 52): a box around the first two.
+        let brush = plot.brush(&rows, (200.0, 100.0), (60.0, 150.0)).unwrap();
+        assert_eq!(brush.traces, [0, 1]);
+        assert_eq!((brush.min_duration_ns, brush.max_duration_ns), (80_000_000, 120_000_000));
+        assert_eq!(brush.start_to_ns - brush.start_from_ns, 1_000_000_000);
+        assert_eq!(brush.label(), "2 traces · 80.0ms to 120ms");
+        assert_eq!(plot.brush(&rows, (0.0, 0.0), (10.0, 10.0)), None);
     }
 }

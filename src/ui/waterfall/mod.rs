@@ -3,26 +3,35 @@
 //! rows in view are in the DOM, so a million spans scroll like forty. Everything it shows comes
 //! from `view::waterfall`; this component only keeps UI state and talks to the browser.
 
+mod drag;
+mod fold_row;
+mod keys;
 mod minimap;
 mod row;
+mod rows;
 mod toolbar;
 
 use super::hooks::use_element_size;
 use super::perf;
 use super::store::DataHandle;
+use drag::{drag_handlers, DragInputs};
+use fold_row::render_fold_row;
+use keys::{key_handler, KeyContext};
 use minimap::{draw_minimap, MINIMAP_BAND_PX, MINIMAP_ERROR_PX};
 use row::{render_row, RowFlags};
-use std::cell::RefCell;
+use rows::{use_row_model, RowOptions};
 use std::rc::Rc;
-use strand_app::interaction::waterfall::{key_command, name_width, Drag, DragMove, Edge, KeyCommand, DEFAULT_NAME_PX};
+use strand_app::interaction::waterfall::{name_width, Drag, DEFAULT_NAME_PX};
 use strand_model::time::format_duration;
+use strand_view::peers::slow_marker_title;
 use strand_view::search::SearchResult;
 use strand_view::trace_view::TraceAnalysis;
+use strand_view::waterfall::fold::{fold_row_view, row_for_span};
 use strand_view::waterfall::{
-    level_count, minimap, navigate, row_view, rows_in_view, ruler_ticks, scroll_top_for_row, visible_rows, Collapse,
-    CriticalIndex, Minimap, NavAction, RowContext, RowRange, ScrollTo, TimeWindow, MINIMAP_COLUMNS,
+    level_count, minimap, row_view, rows_in_view, ruler_ticks, scroll_top_for_row, CriticalIndex, Minimap, RowContext,
+    RowRange, ScrollTo, TimeWindow, MINIMAP_COLUMNS,
 };
-use toolbar::Toolbar;
+use toolbar::{Switch, Toolbar};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlCanvasElement};
 use yew::prelude::*;
@@ -65,15 +74,26 @@ impl<T> PartialEq for Same<T> {
     }
 }
 
+impl<T> Clone for Same<T> {
+    fn clone(&self) -> Self {
+        Same(self.0.clone())
+    }
+}
+
 pub(super) fn pct(fraction: f64) -> String {
     format!("{:.4}%", fraction * 100.0)
 }
 
 /// The span index a row element (or something inside it) stands for.
 fn span_of(target: Option<web_sys::EventTarget>, selector: &str) -> Option<u32> {
+    number_of(target, selector, "data-span-index")
+}
+
+/// A number attribute of the closest element matching `selector` around `target`.
+fn number_of(target: Option<web_sys::EventTarget>, selector: &str, attribute: &str) -> Option<u32> {
     let element = target?.dyn_into::<Element>().ok()?;
-    let row = element.closest(selector).ok()??;
-    row.get_attribute("data-span-index")?.parse().ok()
+    let found = element.closest(selector).ok()??;
+    found.get_attribute(attribute)?.parse().ok()
 }
 
 #[function_component(Waterfall)]
@@ -81,28 +101,23 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let key: TraceKey = (props.data.generation, props.trace_index);
     let force_update = use_force_update();
 
-    // Collapsed subtrees, per trace. Mutated in place (a million flags are not cloned per click);
-    // `collapse_version` tells the row list when to recompute.
-    let collapse = use_memo(key, {
+    // The switches of the toolbar (folding is on by default).
+    let show_critical = use_state(|| false);
+    let critical_only = use_state(|| false);
+    let show_slow = use_state(|| false);
+    let fold_on = use_state(|| true);
+    let options = RowOptions {
+        matches_only: props.matches_only.then(|| Same(props.search.clone())),
+        critical_only: *critical_only,
+        fold: *fold_on,
+    };
+    let model = use_row_model(&props.data, key, &props.analysis, options);
+    let (collapse, folds, rows, bump) =
+        (model.collapse.clone(), model.folds.clone(), model.rows.clone(), model.bump.clone());
+    // Spans above their operation's p95, when the marker is on (the peer index is shared).
+    let slow = use_memo((key, *show_slow), {
         let data = props.data.clone();
-        move |&(_, index)| {
-            let count = data.borrow().traces.get(index).map_or(0, |t| t.spans.len());
-            RefCell::new(Collapse::expanded(count))
-        }
-    });
-    let collapse_version = use_mut_ref(|| 0u64);
-    let version = *collapse_version.borrow();
-    let keep = props.matches_only.then(|| Same(props.search.clone()));
-    let rows = use_memo((key, version, keep), {
-        let analysis = props.analysis.clone();
-        let collapse = collapse.clone();
-        move |(_, _, keep)| {
-            perf::mark("strand:waterfall:rows:start");
-            let keep_mask = keep.as_ref().map(|s| s.0.keep.as_slice()).filter(|k| !k.is_empty());
-            let rows = visible_rows(&analysis.tree, &collapse.borrow(), keep_mask);
-            perf::measure_since("strand:waterfall:rows", "strand:waterfall:rows:start");
-            rows
-        }
+        move |&((_, index), on)| on.then(|| super::peers::peer_index(&data).above_p95(&data.borrow(), index))
     });
     let critical_index = use_memo(key, {
         let analysis = props.analysis.clone();
@@ -124,7 +139,6 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     });
 
     let zoom = use_state(|| None::<(TraceKey, TimeWindow)>);
-    let show_critical = use_state(|| false);
     let name_px = use_state(|| DEFAULT_NAME_PX);
     let drag = use_state(|| None::<Drag>);
     let scroll_ref = use_node_ref();
@@ -141,15 +155,8 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let minimap_ref = use_node_ref();
     let canvas_ref = use_node_ref();
 
-    let bump = {
-        let collapse_version = collapse_version.clone();
-        let force_update = force_update.clone();
-        Rc::new(move || {
-            *collapse_version.borrow_mut() += 1;
-            force_update.force_update();
-        })
-    };
-
+    // A selection the keyboard made: it may stand on a folded row without unfolding it.
+    let keyboard_select = use_mut_ref(|| None::<u32>);
     // Another trace starts at the top.
     {
         let scroll_ref = scroll_ref.clone();
@@ -177,13 +184,17 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     // for the render that puts the row in the list (the effect below).
     let reveal = {
         let collapse = collapse.clone();
+        let folds = folds.clone();
         let data = props.data.clone();
         let pending_scroll = pending_scroll.clone();
         let bump = bump.clone();
         let force_update = force_update.clone();
-        Rc::new(move |span: u32, index: usize, how: ScrollTo| {
-            let revealed =
-                data.borrow().traces.get(index).is_some_and(|t| collapse.borrow_mut().reveal(&t.spans, span));
+        Rc::new(move |span: u32, index: usize, how: ScrollTo, own_row: bool| {
+            let revealed = data.borrow().traces.get(index).is_some_and(|t| {
+                let expanded = collapse.borrow_mut().reveal(&t.spans, span);
+                let unfolded = folds.borrow_mut().reveal(&t.spans, span, own_row);
+                expanded || unfolded
+            });
             *pending_scroll.borrow_mut() = Some((span, how, 0));
             if revealed {
                 bump();
@@ -194,9 +205,13 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     };
     {
         let reveal = reveal.clone();
+        let keyboard_select = keyboard_select.clone();
         use_effect_with((props.selected, key), move |&(selected, (_, index))| {
+            // Selections from the details, the address, a click or the search unfold the group
+            // that hides the span; keyboard moves stand on folded rows (Right unfolds them).
+            let by_key = keyboard_select.borrow_mut().take();
             if let Some(span) = selected {
-                reveal(span, index, ScrollTo::Nearest);
+                reveal(span, index, ScrollTo::Nearest, by_key != Some(span));
             }
         });
     }
@@ -204,7 +219,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let reveal = reveal.clone();
         use_effect_with((props.focus_match, key), move |&(focus, (_, index))| {
             if let Some(span) = focus {
-                reveal(span, index, ScrollTo::Center);
+                reveal(span, index, ScrollTo::Center, true);
             }
         });
     }
@@ -215,10 +230,20 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let scroll_ref = scroll_ref.clone();
         let scroll_top = scroll_top.clone();
         let viewport_px = viewport.1;
+        let data = props.data.clone();
+        let folds = folds.clone();
+        let trace_index = props.trace_index;
         use_effect(move || {
             let pending = *pending_scroll.borrow();
             if let Some((span, how, attempts)) = pending {
-                match rows.iter().position(|&r| r == span) {
+                // The span's own row; on the last try, the folded row that holds it (the row
+                // list may be a render behind a reveal, and a folded row would be found too early).
+                let position = rows.iter().position(|&r| r == span).or_else(|| {
+                    let data = data.borrow();
+                    let trace = data.traces.get(trace_index).filter(|_| attempts >= 2)?;
+                    row_for_span(&rows, &trace.spans, &folds.borrow(), span)
+                });
+                match position {
                     Some(pos) => {
                         *pending_scroll.borrow_mut() = None;
                         let current = *scroll_top.borrow();
@@ -227,8 +252,7 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
                             element.set_scroll_top(top as i32);
                         }
                     }
-                    // The row list may be one render behind a reveal; after that, give up (the
-                    // span is filtered out by "matches only").
+                    // After that, give up (the span is filtered out by "matches only").
                     None if attempts < 2 => *pending_scroll.borrow_mut() = Some((span, how, attempts + 1)),
                     None => *pending_scroll.borrow_mut() = None,
                 }
@@ -280,10 +304,14 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
 
     let on_rows_click = {
         let collapse = collapse.clone();
+        let folds = folds.clone();
         let bump = bump.clone();
         let on_select = props.on_select.clone();
         Callback::from(move |e: MouseEvent| {
-            if let Some(span) = span_of(e.target(), ".wf-toggle") {
+            if let Some(group) = number_of(e.target(), ".wf-fold-toggle", "data-group") {
+                folds.borrow_mut().toggle(group);
+                bump();
+            } else if let Some(span) = span_of(e.target(), ".wf-toggle") {
                 collapse.borrow_mut().toggle(span);
                 bump();
             } else if let Some(span) = span_of(e.target(), ".wf-row") {
@@ -296,7 +324,10 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let bump = bump.clone();
         let analysis = props.analysis.clone();
         Callback::from(move |e: MouseEvent| {
-            if span_of(e.target(), ".wf-toggle").is_some() {
+            // Toggles and folded rows are not collapsed by a double click.
+            let on_fold = span_of(e.target(), ".wf-fold").is_some()
+                || number_of(e.target(), ".wf-fold-toggle", "data-group").is_some();
+            if on_fold || span_of(e.target(), ".wf-toggle").is_some() {
                 return;
             }
             if let Some(span) = span_of(e.target(), ".wf-row") {
@@ -308,58 +339,19 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         })
     };
 
-    let on_key = {
-        let collapse = collapse.clone();
-        let bump = bump.clone();
-        let rows = rows.clone();
-        let analysis = props.analysis.clone();
-        let data = props.data.clone();
-        let trace_index = props.trace_index;
-        let selected = props.selected;
-        let on_select = props.on_select.clone();
-        let set_window = set_window.clone();
-        let page_rows = ((viewport_h / ROW_PX).floor() as usize).saturating_sub(1).max(1);
-        Callback::from(move |e: KeyboardEvent| {
-            let modifier = e.ctrl_key() || e.meta_key() || e.alt_key();
-            let Some(command) = key_command(&e.key(), e.shift_key(), modifier, page_rows) else { return };
-            let nav = match command {
-                KeyCommand::Window(change) => {
-                    set_window(change.apply(window, bounds));
-                    None
-                }
-                KeyCommand::Open => {
-                    on_select.emit(selected.or_else(|| rows.first().copied()));
-                    None
-                }
-                KeyCommand::Close => {
-                    on_select.emit(None);
-                    None
-                }
-                KeyCommand::Nav(nav) => Some(nav),
-            };
-            e.prevent_default();
-            let Some(nav) = nav else { return };
-            let action = {
-                let data = data.borrow();
-                let Some(trace) = data.traces.get(trace_index) else {
-                    return;
-                };
-                navigate(&rows, &analysis.tree, &trace.spans, &collapse.borrow(), selected, nav)
-            };
-            match action {
-                NavAction::Select(span) => on_select.emit(Some(span)),
-                NavAction::Collapse(span) => {
-                    collapse.borrow_mut().set(span, true);
-                    bump();
-                }
-                NavAction::Expand(span) => {
-                    collapse.borrow_mut().set(span, false);
-                    bump();
-                }
-                NavAction::Nothing => {}
-            }
-        })
-    };
+    let on_key = key_handler(KeyContext {
+        data: props.data.clone(),
+        trace_index: props.trace_index,
+        analysis: props.analysis.clone(),
+        model: model.clone(),
+        selected: props.selected,
+        on_select: props.on_select.clone(),
+        keyboard_select: keyboard_select.clone(),
+        set_window: set_window.clone(),
+        window,
+        bounds,
+        page_rows: ((viewport_h / ROW_PX).floor() as usize).saturating_sub(1).max(1),
+    });
 
     let expand_all = {
         let collapse = collapse.clone();
@@ -395,90 +387,39 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             select.set_value("");
         })
     };
-    let toggle_critical = {
-        let show_critical = show_critical.clone();
-        Callback::from(move |_: Event| show_critical.set(!*show_critical))
+    let on_switch = {
+        let (show_critical, critical_only, show_slow, fold_on, folds) =
+            (show_critical.clone(), critical_only.clone(), show_slow.clone(), fold_on.clone(), folds.clone());
+        Callback::from(move |which: Switch| match which {
+            Switch::Critical => show_critical.set(!*show_critical),
+            Switch::CriticalOnly => critical_only.set(!*critical_only),
+            Switch::Slow => show_slow.set(!*show_slow),
+            Switch::Fold => {
+                // Switching folding on folds every group again, also those a click or a search
+                // opened: the switch means "fold the repeats", not "restore what was open".
+                if !*fold_on {
+                    folds.borrow_mut().fold_all();
+                }
+                fold_on.set(!*fold_on);
+            }
+        })
     };
     let reset_zoom = {
         let set_window = set_window.clone();
         Callback::from(move |_: MouseEvent| set_window(bounds))
     };
 
-    let start_drag = |element: &NodeRef| -> Option<(f64, f64)> {
-        let rect = element.cast::<Element>()?.get_bounding_client_rect();
-        Some((rect.left(), rect.width()))
-    };
-    // A press on the ruler or the minimap starts a selection to zoom to; `make` says which.
-    let select_down = |element: &NodeRef, make: fn(f64, f64, f64) -> Drag| {
-        let drag = drag.clone();
-        let element = element.clone();
-        Callback::from(move |e: MouseEvent| {
-            if e.button() != 0 {
-                return;
-            }
-            e.prevent_default();
-            if let Some((left_px, width_px)) = start_drag(&element) {
-                drag.set(Some(make(left_px, width_px, f64::from(e.client_x()))));
-            }
-        })
-    };
-    let on_ruler_down = select_down(&ruler_ref, Drag::ruler);
-    let on_minimap_down = select_down(&minimap_ref, Drag::minimap);
-    let window_down = |edge: Edge| {
-        let drag = drag.clone();
-        let minimap_ref = minimap_ref.clone();
-        Callback::from(move |e: MouseEvent| {
-            if e.button() != 0 {
-                return;
-            }
-            e.prevent_default();
-            e.stop_propagation();
-            if let Some((_, width_px)) = start_drag(&minimap_ref) {
-                drag.set(Some(Drag::MinimapWindow { width_px, start_x: f64::from(e.client_x()), window, edge }));
-            }
-        })
-    };
-    let on_splitter_down = {
-        let drag = drag.clone();
-        Callback::from(move |e: MouseEvent| {
-            if e.button() != 0 {
-                return;
-            }
-            e.prevent_default();
-            e.stop_propagation();
-            drag.set(Some(Drag::Splitter { start_x: f64::from(e.client_x()), start_px: name_w }));
-        })
-    };
-    let on_drag_move = {
-        let drag = drag.clone();
-        let set_window = set_window.clone();
-        let name_px = name_px.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some(current) = *drag else { return };
-            let x = f64::from(e.client_x());
-            if e.buttons() == 0 {
-                // The button was released outside the page.
-                drag.set(None);
-                return;
-            }
-            match current.moved(x, bounds, viewport_w) {
-                DragMove::Drag(next) => drag.set(Some(next)),
-                DragMove::Window(next) => set_window(next),
-                DragMove::NameWidth(px) => name_px.set(px),
-            }
-        })
-    };
-    let on_drag_end = {
-        let drag = drag.clone();
-        let set_window = set_window.clone();
-        Callback::from(move |_: MouseEvent| {
-            let Some(current) = *drag else { return };
-            drag.set(None);
-            if let Some(next) = current.released(window, bounds) {
-                set_window(next);
-            }
-        })
-    };
+    let handlers = drag_handlers(DragInputs {
+        drag: drag.clone(),
+        name_px: name_px.clone(),
+        ruler: ruler_ref.clone(),
+        minimap: minimap_ref.clone(),
+        set_window: set_window.clone(),
+        window,
+        bounds,
+        viewport_w,
+        name_w,
+    });
 
     // ---- rendering -----------------------------------------------------------------------
 
@@ -492,8 +433,10 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         min_bar: MIN_BAR_PX / timeline_w,
     };
     let visible = rows.get(range.first..range.end).unwrap_or(&[]);
+    let folds_now = folds.borrow();
+    let peers = slow.is_some().then(|| super::peers::peer_index(&props.data));
+    let search_keep = Some(props.search.keep.as_slice()).filter(|k| !k.is_empty());
     let row_html = visible.iter().enumerate().filter_map(|(k, &span)| {
-        let view = row_view(&ctx, span)?;
         let flags = RowFlags {
             position: range.first + k,
             top_px: range.first_top_px + k as f64 * ROW_PX,
@@ -502,9 +445,26 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             focused: props.focus_match == Some(span),
             critical: *show_critical,
             name_px: name_w,
+            slow: slow
+                .as_ref()
+                .as_ref()
+                .filter(|mask| mask.get(span as usize).copied().unwrap_or(false))
+                .and(peers.as_ref())
+                .and_then(|index| slow_marker_title(&data, index, props.trace_index, span)),
+            fold_handle: folds_now
+                .group_of(span)
+                .filter(|&g| {
+                    folds_now.enabled() && !folds_now.is_folded(g) && folds_now.members(g).first() == Some(&span)
+                })
+                .map(|g| (g, folds_now.group(g).map_or(0, |group| group.count))),
         };
+        if let Some(group) = folds_now.folded_row(span) {
+            return fold_row_view(&ctx, &folds_now, group, search_keep).map(|view| render_fold_row(&view, &flags));
+        }
+        let view = row_view(&ctx, span)?;
         Some(render_row(&view, &flags))
     });
+    let fold_groups = folds_now.groups().len();
 
     let ticks = ruler_ticks(window, trace.start_ns, ((timeline_w / TICK_SPACING_PX).floor() as usize).max(2));
     let tick_html = ticks.iter().map(|t| {
@@ -540,11 +500,12 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
 
     html! {
         <div class={classes!("waterfall", (*show_critical).then_some("critical-on"))} style={format!("--wf-name: {name_w:.0}px")}>
-            <Toolbar {expand_all} {collapse_all} {on_depth} {toggle_critical} {reset_zoom} {level_choices}
-                     show_critical={*show_critical} {zoomed} {window_label} rows={rows.len()} spans={span_count} />
+            <Toolbar {expand_all} {collapse_all} {on_depth} {on_switch} {reset_zoom} {level_choices}
+                     show_critical={*show_critical} critical_only={*critical_only} show_slow={*show_slow} fold={*fold_on}
+                     {fold_groups} {zoomed} {window_label} rows={rows.len()} spans={span_count} />
             <div class="wf-head">
                 <div class="wf-overview-label">{ "Overview" }</div>
-                <div class="wf-minimap" ref={minimap_ref.clone()} onmousedown={on_minimap_down}
+                <div class="wf-minimap" ref={minimap_ref.clone()} onmousedown={handlers.minimap_down}
                      title="The whole trace: drag to zoom into a range, drag the window to pan">
                     <canvas ref={canvas_ref} class="wf-minimap-canvas" width={minimap_columns.to_string()}
                             height={minimap_height.to_string()} aria-hidden="true"></canvas>
@@ -553,9 +514,9 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
                         <div class="wf-minimap-shade" style={format!("left: {}; right: 0", pct(window_left + window_width))}></div>
                         <div class="wf-minimap-window"
                              style={format!("left: {}; width: {}", pct(window_left), pct(window_width))}
-                             onmousedown={window_down(Edge::Move)}>
-                            <div class="wf-handle start" onmousedown={window_down(Edge::Start)}></div>
-                            <div class="wf-handle end" onmousedown={window_down(Edge::End)}></div>
+                             onmousedown={handlers.window_move}>
+                            <div class="wf-handle start" onmousedown={handlers.window_start}></div>
+                            <div class="wf-handle end" onmousedown={handlers.window_end}></div>
                         </div>
                     }
                     if let Some((left, width)) = minimap_selection {
@@ -566,10 +527,10 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
             <div class="wf-head wf-ruler-row">
                 <div class="wf-name-head">
                     { "Service · operation" }
-                    <div class="wf-splitter" onmousedown={on_splitter_down} title="Drag to resize"
+                    <div class="wf-splitter" onmousedown={handlers.splitter_down} title="Drag to resize"
                          role="separator" aria-orientation="vertical" aria-label="Resize the name column"></div>
                 </div>
-                <div class="wf-ruler" ref={ruler_ref} onmousedown={on_ruler_down} title="Drag to zoom into a time range">
+                <div class="wf-ruler" ref={ruler_ref} onmousedown={handlers.ruler_down} title="Drag to zoom into a time range">
                     { for tick_html }
                     if let Some((left, width)) = ruler_selection {
                         <div class="wf-selection" style={format!("left: {}; width: {}", pct(left), pct(width))}></div>
@@ -586,14 +547,24 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
                         { for row_html }
                     </div>
                     if rows.is_empty() {
-                        <p class="wf-empty">{ if props.matches_only { "No span matches the search." } else { "This trace has no spans." } }</p>
+                        <p class="wf-empty">{ empty_text(props.matches_only, *critical_only) }</p>
                     }
                 </div>
             </div>
             if drag.is_some() {
                 <div class="wf-drag-overlay" style={format!("cursor: {drag_cursor}")}
-                     onmousemove={on_drag_move} onmouseup={on_drag_end}></div>
+                     onmousemove={handlers.drag_move} onmouseup={handlers.drag_end}></div>
             }
         </div>
+    }
+}
+
+/// Why the waterfall has no rows.
+fn empty_text(matches_only: bool, critical_only: bool) -> &'static str {
+    match (matches_only, critical_only) {
+        (true, true) => "No span on the critical path matches the search.",
+        (true, false) => "No span matches the search.",
+        (false, true) => "No span has time on the critical path.",
+        (false, false) => "This trace has no spans.",
     }
 }

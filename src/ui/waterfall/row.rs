@@ -2,6 +2,7 @@
 //! timeline cell (bar, critical path, events, log marks, duration label), from a `RowView`.
 
 use super::pct;
+use strand_model::format::thousands as format_thousands;
 use strand_view::colors::service_color;
 use strand_view::waterfall::{indent_levels, label_place, LabelPlace, RowView, INDENT_PX};
 use yew::prelude::*;
@@ -16,6 +17,10 @@ pub(super) struct RowFlags {
     pub focused: bool,
     pub critical: bool,
     pub name_px: f64,
+    /// Above its operation's p95 (the marker's tooltip), when the marker is on.
+    pub slow: Option<String>,
+    /// The first member of an unfolded group: its group and member count (a button folds it).
+    pub fold_handle: Option<(u32, u32)>,
 }
 
 pub(super) fn render_row(view: &RowView, flags: &RowFlags) -> Html {
@@ -93,8 +98,18 @@ pub(super) fn render_row(view: &RowView, flags: &RowFlags) -> Html {
                 if view.error {
                     <span class="wf-error-mark" title="error" aria-label="error">{ "!" }</span>
                 }
+                if let Some(title) = &flags.slow {
+                    <span class="wf-slow-mark" title={title.clone()} aria-label="above the p95 of its operation">{ "▲" }</span>
+                }
                 <span class="wf-service">{ &view.service }</span>
                 <span class="wf-span-name">{ &view.name }</span>
+                if let Some((group, count)) = flags.fold_handle {
+                    <button class="wf-fold-toggle unfolded" tabindex="-1" data-group={group.to_string()}
+                            title={format!("Fold the {} repeated {} spans into one row", format_thousands(u64::from(count)), view.name)}
+                            aria-label={format!("Fold {} repeated spans", format_thousands(u64::from(count)))}>
+                        { format!("⊟ ×{}", format_thousands(u64::from(count))) }
+                    </button>
+                }
             </div>
             <div class="wf-timeline" role="gridcell">{ timeline }</div>
         </div>

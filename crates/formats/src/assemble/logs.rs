@@ -1,7 +1,7 @@
 //! Assembly's step for log lines: put them in time order and resolve each line's span id to a
 //! span of the trace. Depends on `model` and the span-id index of `assemble`.
 
-use super::IdIndex;
+use super::IdGroups;
 use strand_model::{LogRecord, SpanId, SpanIdx, StrId, Trace, NO_SPAN};
 
 /// Sorts the trace's log lines by time (stable: lines of the same instant keep their load
@@ -20,7 +20,7 @@ pub(super) fn resolve_logs(trace: &mut Trace) {
         }
         return;
     }
-    let index = IdIndex::build(&trace.spans);
+    let index = IdGroups::build(&trace.spans);
     let mut resolved = Vec::with_capacity(trace.logs.len());
     for log in &trace.logs {
         resolved.push(log.span_id.map_or(NO_SPAN, |id| pick(trace, &index, log, id)));
@@ -40,12 +40,12 @@ pub fn sort_logs(trace: &mut Trace) {
 /// How many spans with the same id a line's span is chosen among.
 const MAX_CANDIDATES: usize = 64;
 
-fn pick(trace: &Trace, index: &IdIndex, log: &LogRecord, id: SpanId) -> SpanIdx {
+fn pick(trace: &Trace, index: &IdGroups, log: &LogRecord, id: SpanId) -> SpanIdx {
     let service = trace.log_resources.get(log.resource as usize).map_or(StrId::EMPTY, |r| r.service);
     let mut best = NO_SPAN;
     let mut best_score = 0;
     // Real shared ids come in twos and threes; a hostile file's thousands are not all weighed.
-    for idx in index.group(id).take(MAX_CANDIDATES) {
+    for idx in index.with_id(id).take(MAX_CANDIDATES) {
         let Some(span) = trace.span(idx) else { continue };
         // The span's own clock: the line was written on the span's host, before any skew shift.
         let start = span.start_ns.saturating_sub(span.skew_ns);

@@ -30,6 +30,8 @@ pub(super) struct Decoder<'s, 'a> {
     pub(super) guess: bool,
     /// Set when the guess proved wrong: the document must be read again without guessing.
     pub(super) restart: bool,
+    /// Part mode: the document is one part of a split one.
+    pub(super) part: Option<PartHooks>,
 }
 
 impl<'s, 'a> Decoder<'s, 'a> {
@@ -52,6 +54,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
             spans_read: 0,
             guess,
             restart: false,
+            part: None,
         }
     }
 
@@ -61,14 +64,22 @@ impl<'s, 'a> Decoder<'s, 'a> {
         E::custom("the document must be read again in document order")
     }
 
-    pub(super) fn finish(self) -> Imported {
-        Imported { traces: self.traces.list, dependencies: Vec::new(), notes: self.notes }
+    pub(super) fn finish(self) -> (Imported, JoinFacts) {
+        let facts = self.part.map(|p| p.facts).unwrap_or_default();
+        (Imported { traces: self.traces.list, dependencies: Vec::new(), notes: self.notes }, facts)
+    }
+
+    /// Whether notes about the document as a whole are this import's to make (all parts of a
+    /// split document repeat its envelope; the first one speaks for it).
+    pub(super) fn envelope_notes(&self) -> bool {
+        self.part.as_ref().is_none_or(|p| p.first_part)
     }
 
     /// A document read whole (only when it is not an object).
     pub(super) fn document(&mut self, doc: DocDto<'a>) {
         let DocDto { data, errors, trace_id, spans, processes, warnings } = doc;
-        for note in errors.iter().flatten().filter_map(error_note) {
+        let envelope_notes = self.envelope_notes();
+        for note in errors.iter().flatten().filter_map(error_note).filter(|_| envelope_notes) {
             self.notes.push(note);
         }
         let (has_data, has_spans) = (data.is_some(), spans.is_some());
@@ -78,7 +89,7 @@ impl<'s, 'a> Decoder<'s, 'a> {
         if let Some(spans) = spans {
             self.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
         }
-        if !has_data && !has_spans && errors.is_none() {
+        if !has_data && !has_spans && errors.is_none() && self.envelope_notes() {
             self.notes.push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
         }
     }
@@ -147,6 +158,14 @@ impl<'s, 'a> Decoder<'s, 'a> {
             }
         }
         let warnings = warnings.iter().map(LenientStr::as_str).filter(|w| !w.is_empty());
+        if let Some(part) = self.part.as_mut().filter(|p| p.enclosing_trace) {
+            // Every part repeats the object: the join adds its warnings once.
+            let home_used = if home_used { home.map(|t| self.traces.position(t) as u32) } else { None };
+            let first = first.map(|t| self.traces.position(t) as u32);
+            part.facts.object =
+                Some(ObjectWarnings { warnings: warnings.map(str::to_string).collect(), home_used, first });
+            return;
+        }
         // Trace warnings go to the trace the object names, or else to that of its first span.
         let target = if home_used { home } else { first };
         match target {
@@ -314,6 +333,9 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         let idx = trace.spans.len();
         trace.spans.push(span);
+        if let Some(part) = self.part.as_mut().filter(|_| missing_id) {
+            part.facts.made_up_ids.push((trace_pos as u32, idx as u32));
+        }
         match resolved {
             Some((resource, problem)) => {
                 let warnings = std::mem::take(&mut self.span_warnings);
@@ -376,6 +398,9 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         if trace.trace_id.is_empty() && !self.missing_trace_warned {
             self.missing_trace_warned = true;
+            if let Some(part) = self.part.as_mut() {
+                part.facts.missing_trace_warning = Some((trace_pos as u32, trace.warnings.len() as u32));
+            }
             trace.warnings.push(Warning::trace(
                 WarningKind::MissingTraceId,
                 "spans without a trace id were gathered into this trace",
@@ -426,7 +451,11 @@ impl<'s, 'a> Decoder<'s, 'a> {
                             let problem = format!("process {key:?} could not be read; the span has no service");
                             return (self.unknown_resource(trace_pos), Some(problem));
                         };
-                        let idx = self.new_resource(trace_pos, process, &format!("process {key:?}"));
+                        let shared = match &self.part {
+                            Some(p) if p.enclosing_trace => Shared::Head(no as u32),
+                            _ => Shared::Own,
+                        };
+                        let idx = self.new_resource(trace_pos, process, &format!("process {key:?}"), shared);
                         self.resources.insert((trace_pos, no), idx);
                         idx
                     }
@@ -443,7 +472,8 @@ impl<'s, 'a> Decoder<'s, 'a> {
             if let Some(&(_, idx)) = seen.and_then(|seen| seen.iter().find(|(p, _)| *p == process)) {
                 return (idx, None);
             }
-            let idx = self.new_resource(trace_pos, &process, "inline process");
+            let shared = if self.part.is_some() { Shared::Inline(part::canonical(&process)) } else { Shared::Own };
+            let idx = self.new_resource(trace_pos, &process, "inline process", shared);
             self.inline
                 .entry(trace_pos)
                 .or_default()
@@ -460,10 +490,11 @@ impl<'s, 'a> Decoder<'s, 'a> {
         (self.unknown_resource(trace_pos), Some(problem))
     }
 
-    pub(super) fn new_resource(&mut self, trace_pos: usize, process: &ProcessDto, label: &str) -> u32 {
+    pub(super) fn new_resource(&mut self, trace_pos: usize, process: &ProcessDto, label: &str, shared: Shared) -> u32 {
         let Some(trace) = self.traces.list.get_mut(trace_pos) else {
             return 0;
         };
+        let warnings_before = trace.warnings.len() as u32;
         let tags = process.tags.as_deref().unwrap_or(&[]);
         let attrs = convert_tags(tags, "tag", trace, self.strings, &mut self.kv_scratch, &mut self.invalid);
         for detail in self.invalid.drain(..) {
@@ -471,6 +502,10 @@ impl<'s, 'a> Decoder<'s, 'a> {
         }
         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
         trace.resources.push(Resource { service: self.strings.intern(process.service_name.as_str()), attrs });
+        if let Some(part) = self.part.as_mut() {
+            let warnings = warnings_before..trace.warnings.len() as u32;
+            JoinFacts::record(&mut part.facts.resources, trace_pos, Made { key: shared, warnings, bare_values: 0 });
+        }
         idx
     }
 
@@ -483,6 +518,13 @@ impl<'s, 'a> Decoder<'s, 'a> {
         };
         let idx = u32::try_from(trace.resources.len()).unwrap_or(u32::MAX);
         trace.resources.push(Resource { service: StrId::EMPTY, attrs: Range32::EMPTY });
+        if let Some(part) = self.part.as_mut() {
+            JoinFacts::record(
+                &mut part.facts.resources,
+                trace_pos,
+                Made { key: Shared::Unknown, warnings: 0..0, bare_values: 0 },
+            );
+        }
         self.unknown.insert(trace_pos, idx);
         idx
     }

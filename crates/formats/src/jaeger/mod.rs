@@ -11,6 +11,8 @@
 //! Depends on `model` and `formats::builder`.
 
 use super::builder::{decode_base64, push_attrs, push_bytes, Key, LenientStr, Scalar, TraceSet};
+use super::join::{JoinFacts, Made, ObjectWarnings, Shared};
+use super::split::{Level, PartSpec};
 use super::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -25,6 +27,7 @@ use strand_model::{
 mod convert;
 mod decode;
 mod dto;
+mod part;
 mod seeds;
 
 #[allow(unused_imports)]
@@ -33,17 +36,45 @@ use convert::*;
 use decode::*;
 #[allow(unused_imports)]
 use dto::*;
+use part::PartHooks;
 #[allow(unused_imports)]
 use seeds::*;
+
 /// Imports one Jaeger JSON document.
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    import_with(bytes, file, source, strings, None).map(|(imported, _)| imported)
+}
+
+/// Imports one part of a split document (see `join`): what it made that other parts repeat is
+/// recorded in the facts instead of decided here.
+pub(crate) fn import_part(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    spec: &PartSpec,
+) -> Result<(Imported, JoinFacts), ImportError> {
+    let enclosing_trace = matches!(spec.level, Level::Jaeger { enclosing_trace: true });
+    let hooks = PartHooks { enclosing_trace, first_part: spec.index == 0, facts: JoinFacts::default() };
+    import_with(bytes, file, source, strings, Some(hooks))
+}
+
+fn import_with(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    part: Option<PartHooks>,
+) -> Result<(Imported, JoinFacts), ImportError> {
     let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
     let list = first == Some(b'[');
     let mut decoder = Decoder::new(source, strings, true);
+    decoder.part.clone_from(&part);
     let mut parsed = read(bytes, list, &mut decoder);
     if decoder.restart {
         // A guess failed (see the streaming section): read again, converting in document order.
         decoder = Decoder::new(source, decoder.strings, false);
+        decoder.part = part;
         parsed = read(bytes, list, &mut decoder);
     }
     parsed.map_err(|e| ImportError::from_json(file, Format::Jaeger, &e, 0))?;

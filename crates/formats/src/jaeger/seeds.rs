@@ -143,7 +143,8 @@ impl<'a> Visitor<'a> for DocSeed<'_, '_, 'a> {
             }
         }
         // The API's errors come first among the notes.
-        let error_notes: Vec<String> = errors.iter().flatten().filter_map(error_note).collect();
+        let error_notes: Vec<String> =
+            errors.iter().flatten().filter_map(error_note).filter(|_| decoder.envelope_notes()).collect();
         let at = notes_start.min(decoder.notes.len());
         decoder.notes.splice(at..at, error_notes);
         let has_spans = streamed.is_some() || spans.is_some();
@@ -152,7 +153,7 @@ impl<'a> Visitor<'a> for DocSeed<'_, '_, 'a> {
         } else if let Some(spans) = spans {
             decoder.trace_object(trace_id.as_str(), spans, processes.as_ref(), &warnings.0);
         }
-        if !has_data && !has_spans && errors.is_none() {
+        if !has_data && !has_spans && errors.is_none() && decoder.envelope_notes() {
             decoder.notes.push("the document has neither \"data\" nor \"spans\": it holds no Jaeger traces".into());
         }
         Ok(())

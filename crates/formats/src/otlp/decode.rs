@@ -36,6 +36,8 @@ pub(super) struct Decoder<'s> {
     pub(super) bare_values: usize,
     /// Whether the document's keys are protobuf field names (`resource_spans`, …).
     pub(super) proto_names: bool,
+    /// Part mode: the document is one part of a split one.
+    pub(super) part: Option<PartHooks>,
 }
 
 impl<'s> Decoder<'s> {
@@ -61,6 +63,7 @@ impl<'s> Decoder<'s> {
             restart: false,
             bare_values: 0,
             proto_names: false,
+            part: None,
         }
     }
 
@@ -70,27 +73,19 @@ impl<'s> Decoder<'s> {
         E::custom("the document must be read again in document order")
     }
 
-    pub(super) fn finish(self, mut notes: Vec<String>) -> Imported {
-        if self.proto_names {
-            notes.push(
-                "the file uses protobuf field names (resource_spans, start_time_unix_nano, …) instead of \
-                 OTLP/JSON's lowerCamelCase; read as OTLP JSON, as protobuf's JSON mapping allows"
-                    .to_string(),
-            );
-        }
-        if self.bare_values > 0 {
-            notes.push(format!(
-                "{} attribute value{} {} bare JSON value{} instead of AnyValue objects ({{\"stringValue\": …}}); \
-                 read as {} JSON type{}",
-                self.bare_values,
-                if self.bare_values == 1 { "" } else { "s" },
-                if self.bare_values == 1 { "was a" } else { "were" },
-                if self.bare_values == 1 { "" } else { "s" },
-                if self.bare_values == 1 { "its" } else { "their" },
-                if self.bare_values == 1 { "" } else { "s" },
-            ));
-        }
-        Imported { traces: self.traces.list, dependencies: Vec::new(), notes }
+    pub(super) fn finish(self, mut notes: Vec<String>) -> (Imported, JoinFacts) {
+        let facts = match self.part {
+            // The join adds the document's notes, over all parts.
+            Some(mut part) => {
+                part.facts.bare_values = self.bare_values as u64;
+                part.facts
+            }
+            None => {
+                notes.extend(document_notes(self.proto_names, self.bare_values as u64));
+                JoinFacts::default()
+            }
+        };
+        (Imported { traces: self.traces.list, dependencies: Vec::new(), notes }, facts)
     }
 
     pub(super) fn next_resource_no(&mut self) -> usize {
@@ -175,7 +170,8 @@ impl<'s> Decoder<'s> {
         let scope_idx = self.scope_index(trace_pos, scope, scope_no);
 
         let mut warnings: Vec<(WarningKind, String)> = Vec::new();
-        let span_id = if dto.span_id.as_str().is_empty() {
+        let made_up_id = dto.span_id.as_str().is_empty();
+        let span_id = if made_up_id {
             self.missing_ids += 1;
             warnings.push((WarningKind::MissingSpanId, "the span has no span id; it was given a synthetic one".into()));
             SpanId::Text(self.strings.intern(&format!("(no id #{})", self.missing_ids)))
@@ -256,12 +252,18 @@ impl<'s> Decoder<'s> {
         span.links = strand_model::Range32::from_bounds(link_start, trace.links.len());
         let idx = trace.spans.len() as u32;
         trace.spans.push(span);
+        if let Some(part) = self.part.as_mut().filter(|_| made_up_id) {
+            part.facts.made_up_ids.push((trace_pos as u32, idx));
+        }
         for (kind, detail) in warnings {
             trace.warnings.push(Warning::span(idx, kind, detail));
         }
         // Only this decoder adds this warning, and only to the one trace of spans without an id.
         if trace_id.is_empty() && !self.missing_trace_warned {
             self.missing_trace_warned = true;
+            if let Some(part) = self.part.as_mut() {
+                part.facts.missing_trace_warning = Some((trace_pos as u32, trace.warnings.len() as u32));
+            }
             trace.warnings.push(Warning::trace(
                 WarningKind::MissingTraceId,
                 "spans without a trace id were gathered into this trace",
@@ -279,7 +281,7 @@ impl<'s> Decoder<'s> {
         let idx = match self.resources.get(&key) {
             Some(&idx) => idx,
             None => {
-                let idx = self.new_resource(trace_pos, dto);
+                let idx = self.new_resource(trace_pos, dto, resource_no);
                 self.resources.insert(key, idx);
                 idx
             }
@@ -288,12 +290,14 @@ impl<'s> Decoder<'s> {
         idx
     }
 
-    pub(super) fn new_resource(&mut self, trace_pos: usize, dto: &ResourceDto) -> u32 {
+    pub(super) fn new_resource(&mut self, trace_pos: usize, dto: &ResourceDto, resource_no: usize) -> u32 {
         let service_key = self.service_name;
         let Some(trace) = self.traces.list.get_mut(trace_pos) else {
             return 0;
         };
-        self.bare_values += count_bare(&dto.attributes);
+        let warnings_before = trace.warnings.len() as u32;
+        let bare = count_bare(&dto.attributes);
+        self.bare_values += bare;
         let attrs = convert_attrs(&dto.attributes, trace, self.strings, &mut self.kv_scratch);
         let service = trace
             .attrs_of(attrs)
@@ -312,6 +316,11 @@ impl<'s> Decoder<'s> {
                 "a resource has no service.name attribute; its spans are shown without a service",
             ));
         }
+        if let Some(part) = self.part.as_mut() {
+            let key = if resource_no < part.shared_resources { Shared::Head(resource_no as u32) } else { Shared::Own };
+            let made = Made { key, warnings: warnings_before..trace.warnings.len() as u32, bare_values: bare as u32 };
+            JoinFacts::record(&mut part.facts.resources, trace_pos, made);
+        }
         idx
     }
 
@@ -328,7 +337,8 @@ impl<'s> Decoder<'s> {
                 let Some(trace) = self.traces.list.get_mut(trace_pos) else {
                     return u32::MAX;
                 };
-                self.bare_values += count_bare(&dto.attributes);
+                let bare = count_bare(&dto.attributes);
+                self.bare_values += bare;
                 let attrs = convert_attrs(&dto.attributes, trace, self.strings, &mut self.kv_scratch);
                 let idx = trace.scopes.len() as u32;
                 trace.scopes.push(Scope {
@@ -337,6 +347,12 @@ impl<'s> Decoder<'s> {
                     attrs,
                 });
                 self.scopes.insert(key, idx);
+                if let Some(part) = self.part.as_mut() {
+                    let shared =
+                        if scope_no < part.shared_scopes { Shared::Head(scope_no as u32) } else { Shared::Own };
+                    let made = Made { key: shared, warnings: 0..0, bare_values: bare as u32 };
+                    JoinFacts::record(&mut part.facts.scopes, trace_pos, made);
+                }
                 idx
             }
         };

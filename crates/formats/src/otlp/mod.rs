@@ -9,6 +9,7 @@
 //! JSON lines are read a line at a time. Depends on `model` and `formats::builder`.
 
 use super::builder::{decode_base64, push_attrs, push_bytes, push_values, Key, LenientStr, Scalar, TraceSet};
+use super::join::{JoinFacts, Made, Shared};
 use super::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -22,6 +23,7 @@ use strand_model::{
 mod convert;
 mod decode;
 mod dto;
+mod part;
 mod seeds;
 
 #[allow(unused_imports)]
@@ -30,15 +32,30 @@ pub(crate) use convert::*;
 pub(crate) use decode::*;
 #[allow(unused_imports)]
 pub(crate) use dto::*;
+use part::PartHooks;
+pub(crate) use part::{document_notes, import_part};
 #[allow(unused_imports)]
 pub(crate) use seeds::*;
+
 /// Imports one OTLP JSON document.
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    import_with(bytes, file, source, strings, None).map(|(imported, _)| imported)
+}
+
+fn import_with(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    part: Option<PartHooks>,
+) -> Result<(Imported, JoinFacts), ImportError> {
     let mut decoder = Decoder::new(source, strings, true);
+    decoder.part.clone_from(&part);
     let mut parsed = read(bytes, &mut decoder);
     if decoder.restart {
         // A guess failed (see the streaming section): read again, converting in document order.
         decoder = Decoder::new(source, decoder.strings, false);
+        decoder.part = part;
         parsed = read(bytes, &mut decoder);
     }
     parsed.map_err(|e| ImportError::from_json(file, Format::Otlp, &e, 0))?;
@@ -70,10 +87,22 @@ fn stream<'de, R: serde_json::de::Read<'de>>(
 /// Each line is read whole before it is converted (a line that breaks halfway must leave no
 /// spans behind); lines are short, so their DTOs stay small.
 /// How many unreadable lines of a JSON lines file get a note of their own.
-const MAX_LINE_NOTES: usize = 20;
+pub(crate) const MAX_LINE_NOTES: usize = 20;
 
 pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
+    import_lines_with(bytes, file, source, strings, None).map(|(imported, _)| imported)
+}
+
+fn import_lines_with(
+    bytes: &[u8],
+    file: &str,
+    source: StrId,
+    strings: &mut Interner,
+    part: Option<PartHooks>,
+) -> Result<(Imported, JoinFacts), ImportError> {
+    let first_line = part.as_ref().map_or(0, |p| p.first_line);
     let mut decoder = Decoder::new(source, strings, false);
+    decoder.part = part;
     let mut notes = Vec::new();
     let mut first_error = None;
     let mut good_lines = 0usize;
@@ -98,7 +127,7 @@ pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Inter
                 // Each skipped line is named up to a point; past it they are counted (a
                 // pretty-printed document read as lines would otherwise give a note per line).
                 if skipped <= MAX_LINE_NOTES {
-                    let err = ImportError::from_json(file, Format::OtlpLines, &e, line_no);
+                    let err = ImportError::from_json(file, Format::OtlpLines, &e, first_line + line_no);
                     if skipped <= MAX_LINE_NOTES {
                         notes.push(format!("skipped a line that could not be read: {err}"));
                     }
@@ -107,13 +136,19 @@ pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Inter
             }
         }
     }
-    if skipped > MAX_LINE_NOTES {
-        notes.push(format!("skipped {} more lines that could not be read", skipped - MAX_LINE_NOTES));
-    }
-    if good_lines == 0 {
+    if good_lines == 0 && decoder.part.is_none() {
         if let Some(err) = first_error {
             return Err(err);
         }
+    }
+    if let Some(part) = decoder.part.as_mut() {
+        // Whether any line of the whole document was usable, only the join knows.
+        part.facts.good_lines = good_lines as u64;
+        // The join names the document's first skipped lines and counts the rest.
+        part.facts.skipped_notes = std::mem::take(&mut notes);
+        part.facts.skipped = skipped as u64;
+    } else if skipped > MAX_LINE_NOTES {
+        notes.push(format!("skipped {} more lines that could not be read", skipped - MAX_LINE_NOTES));
     }
     decoder.proto_names = uses_proto_names(bytes);
     Ok(decoder.finish(notes))
@@ -122,7 +157,7 @@ pub fn import_lines(bytes: &[u8], file: &str, source: StrId, strings: &mut Inter
 /// Whether the document spells its keys as protobuf field names (`resource_spans`,
 /// `start_time_unix_nano`, …), which protobuf's JSON mapping accepts besides lowerCamelCase.
 /// Looks at the first 64 KiB: files come from one writer, so the first spans tell.
-fn uses_proto_names(bytes: &[u8]) -> bool {
+pub(crate) fn uses_proto_names(bytes: &[u8]) -> bool {
     const KEYS: [&[u8]; 4] = [b"\"resource_spans\"", b"\"scope_spans\"", b"\"start_time_unix_nano\"", b"\"span_id\""];
     let head = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or(bytes);
     KEYS.iter().any(|key| head.windows(key.len()).any(|w| w == *key))

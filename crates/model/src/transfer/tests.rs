@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::dump::dump_trace;
+use crate::{SpanKind, WarningKind};
 
 fn sample(strings: &mut Interner) -> Trace {
     let mut t = Trace::new(TraceId::Hex(0xabc));
@@ -38,7 +39,11 @@ fn sample(strings: &mut Interner) -> Trace {
         kind: LinkKind::FollowsFrom,
         attrs: Range32::EMPTY,
     }];
-    t.warnings = vec![Warning::span(1, WarningKind::OutsideParent, "ends 1 µs after its parent")];
+    t.warnings = vec![
+        Warning::span(1, WarningKind::OutsideParent, "ends 1 µs after its parent"),
+        Warning::span(1, WarningKind::OutsideParent, Detail::OutsideParent { before_ns: 3, after_ns: 0 }),
+        Warning::span(1, WarningKind::ClockSkew, Detail::Shifted { by_ns: -7 }),
+    ];
     t.sources = vec![strings.intern("a.json")];
     t.order = vec![0, 1];
     t.depth = vec![0, 1];

@@ -5,7 +5,7 @@ use strand_testkit::dataset;
 
 /// Five checkouts (the last two slow in the database, the very last also calling a cache) and
 /// one health check. Times start at 1 ms (a zero start reads as a missing one).
-fn shop() -> Dataset {
+pub(super) fn shop() -> Dataset {
     dataset(&[
         "GET_/checkout web 1000000..11000000 server\n  SELECT db 2000000..4000000 client",
         "GET_/checkout web 2000000..13000000 server\n  SELECT db 3000000..5000000 client",
@@ -59,8 +59,8 @@ fn two_traces_by_id() {
         "?page=compare&a=0000000000000001&b=0000000000000005",
         |_, _| {},
         expect![[r#"
-            A: trace 000000000000 web: GET /checkout (10.0ms) [0]
-            B: trace 000000000000 web: GET /checkout (45.0ms) [4]
+            A: trace 0000000000000001 web: GET /checkout (10.0ms) [0]
+            B: trace 0000000000000005 web: GET /checkout (45.0ms) [4]
             ▾ web: GET /checkout  [slower] A 1 × 10.0ms (p90 10.0ms) | B 1 × 45.0ms (p90 45.0ms) | +35.0ms (+350%)
               · db: SELECT  [slower] A 1 × 2.00ms (p90 2.00ms) | B 1 × 34.0ms (p90 34.0ms) | +32.0ms (+1600%)
               · cache: GET  [only-b] A 0 × – (p90 –) | B 1 × 1.00ms (p90 1.00ms) | only in B
@@ -150,10 +150,10 @@ fn a_time_window_against_the_others_and_unchanged_subtrees_collapse() {
         "?a=0000000000000001&b=0000000000000002",
         |diff, collapse| collapse.collapse_unchanged(diff),
         expect![[r#"
-        A: trace 000000000000 s: a (4.00µs) [0]
-        B: trace 000000000000 s: a (4.00µs) [1]
-        ▸ +1 s: a  [same] A 1 × 4.00µs (p90 4.00µs) | B 1 × 4.00µs (p90 4.00µs) | ±0ns (±0%)
-    "#]],
+            A: trace 0000000000000001 s: a (4.00µs) [0]
+            B: trace 0000000000000002 s: a (4.00µs) [1]
+            ▸ +1 s: a  [same] A 1 × 4.00µs (p90 4.00µs) | B 1 × 4.00µs (p90 4.00µs) | ±0ns (±0%)
+        "#]],
     );
 }
 
@@ -165,9 +165,9 @@ fn a_node_lists_both_sides_spans_slowest_first() {
     let (b, total_b) = node_spans(&data, &diff, 1, Side::B, 10);
     let (a, total_a) = node_spans(&data, &diff, 1, Side::A, 2);
     let labels = |links: &[SpanLink]| links.iter().map(|l| l.label.clone()).collect::<Vec<_>>();
-    assert_eq!(labels(&b), ["34.0ms · trace 000000000000", "30.0ms · trace 000000000000"]);
+    assert_eq!(labels(&b), ["34.0ms · trace 0000000000000005", "30.0ms · trace 0000000000000004"]);
     assert_eq!((total_a, total_b), (3, 2));
-    assert_eq!(labels(&a), ["2.00ms · trace 000000000000", "2.00ms · trace 000000000000"]);
+    assert_eq!(labels(&a), ["2.00ms · trace 0000000000000001", "2.00ms · trace 0000000000000002"]);
     let route = span_route(
         &b[0],
         &Route { page: Page::Compare, other: vec![("demo".into(), String::new())], ..Route::default() },

@@ -93,7 +93,7 @@ fn write_trace(
         .warnings
         .iter()
         .filter(|x| x.span.is_none() && x.kind == WarningKind::FromSource)
-        .map(|x| &*x.detail)
+        .filter_map(|x| x.detail.as_text())
         .collect();
     write_warnings(w, &warnings);
     w.end_object();
@@ -181,7 +181,7 @@ fn write_span(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, index: usize, span: 
         .warnings
         .iter()
         .filter(|x| x.span == u32::try_from(index).ok() && x.kind == WarningKind::FromSource)
-        .map(|x| &*x.detail)
+        .filter_map(|x| x.detail.as_text())
         .collect();
     write_warnings(w, &warnings);
     w.end_object();

@@ -35,9 +35,9 @@ fn details_say_where_a_span_stands_with_a_histogram_and_the_slowest_peers() {
          0.30 2.00ms – 5.00ms: 3 spans
         *0.50 5.00ms – 10.0ms: 5 spans
          1.00 10.0ms – 20.0ms: 10 spans
-        20.0ms · trace 000000000000
-        19.0ms · trace 000000000000
-        18.0ms · trace 000000000000
+        20.0ms · trace 0000000000000001
+        19.0ms · trace 0000000000000002
+        18.0ms · trace 0000000000000001
     "#]]
     .assert_eq(&format!("{}\n{}\n{}\n", view.text, bars.join("\n"), slowest.join("\n")));
     let top = peer_view(&data, &index, 0, 10, 1).unwrap();

@@ -285,6 +285,10 @@ pub struct FoldRowView {
     pub service: String,
     pub name: String,
     pub count: u32,
+    /// `×1,000`.
+    pub count_label: String,
+    /// `total 2.30s, p50 2.10ms, max 40.0ms`.
+    pub stats: String,
     /// `SELECT stock ×1,000 — total 2.30s, p50 2.10ms, max 40.0ms`.
     pub label: String,
     pub errors: u32,
@@ -311,13 +315,14 @@ pub fn fold_row_view(
     let &first = members.first()?;
     let service = ctx.strings.get(g.service).to_string();
     let name = ctx.strings.get(g.name).to_string();
-    let label = format!(
-        "{name} ×{} — total {}, p50 {}, max {}",
-        format_thousands(u64::from(g.count)),
+    let count_label = format!("×{}", format_thousands(u64::from(g.count)));
+    let stats = format!(
+        "total {}, p50 {}, max {}",
         format_duration(g.total_ns),
         format_duration(g.p50_ns),
         format_duration(g.max_ns)
     );
+    let label = format!("{name} {count_label} — {stats}");
     let with_matches = search_keep
         .map_or(0, |keep| members.iter().filter(|&&m| keep.get(m as usize).copied().unwrap_or(false)).count() as u32);
     // A member on the critical path holds it from its first to its last own segment (the
@@ -356,6 +361,8 @@ pub fn fold_row_view(
         service,
         name,
         count: g.count,
+        count_label,
+        stats,
         label,
         errors: g.errors,
         with_matches,

@@ -1,0 +1,129 @@
+//! The page's warm-up: once the page has painted, and before any file is chosen, the code a first
+//! file runs on the page is run once on a small synthetic trace, off-screen: the core decodes and
+//! merges a worker encoding, and the trace list and trace page render into a detached element.
+//!
+//! Why: Chromium compiles WebAssembly lazily, a function at a time on its first call, and
+//! optimises it only after it has run a while. Without this, the first file's merge and first
+//! render ran a few hundred never-called functions and paid ~70 ms of compilation on the main
+//! thread (plus background compilation competing for the same cores) while the user waited.
+//! The import worker warms its own code the same way (`worker::warm_up`).
+
+use super::store::Store;
+use super::trace_page::TracePage;
+use super::trace_table::TraceTable;
+use std::cell::RefCell;
+use strand_app::{Action, App, Effect, Env};
+use strand_formats::synth::{synthesize, SynthFormat};
+use strand_formats::AssembleOptions;
+use strand_model::{transfer, Interner};
+use strand_view::route::Route;
+use yew::prelude::*;
+
+/// Spans of the warm-up trace: every code path of a first render, few enough to be quick.
+const WARM_SPANS: usize = 300;
+
+thread_local! {
+    /// The warm-up page while it is in the document.
+    static MOUNTED: RefCell<Option<(yew::AppHandle<WarmPage>, web_sys::Element)>> = const { RefCell::new(None) };
+}
+
+/// Starts the warm-up after the page's first paint, unless something is loading already (the
+/// real thing warms up the same code then).
+pub fn schedule(store: &Store) {
+    let store = store.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        // Two timer turns: the first paint of the page comes before the warm-up.
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        if store.read().progress().is_some() || !store.read().data().traces.is_empty() {
+            return;
+        }
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let start = perf.as_ref().map_or(0.0, |p| p.now());
+        if mount().is_none() {
+            return;
+        }
+        // Yew renders on its scheduler; the next turn lays out the hidden page, then it goes.
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        if let Some(root) = MOUNTED.with(|m| m.borrow().as_ref().map(|(_, root)| root.clone())) {
+            // Style and layout now (the first layout of the trace page was ~100 ms cold).
+            let _ = root.get_bounding_client_rect();
+        }
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        unmount();
+        if let Some(perf) = perf {
+            super::importer::measure(&perf, "strand:warm:page", start, perf.now());
+        }
+    });
+}
+
+/// Renders the warm-up page into a hidden element of the document: laid out (fonts, styles)
+/// but never seen, inert and hidden from assistive technology.
+fn mount() -> Option<()> {
+    let (store, route) = warm_core()?;
+    let document = web_sys::window()?.document()?;
+    let root = document.create_element("div").ok()?;
+    root.set_class_name("warm-up");
+    let _ = root.set_attribute("aria-hidden", "true");
+    let _ = root.set_attribute("inert", "");
+    let _ = root.set_attribute(
+        "style",
+        "position:fixed;left:-20000px;top:0;width:1400px;height:900px;overflow:hidden;visibility:hidden;pointer-events:none",
+    );
+    document.body()?.append_child(&root).ok()?;
+    let handle = yew::Renderer::<WarmPage>::with_root_and_props(root.clone(), WarmProps { store, route }).render();
+    MOUNTED.with(|m| *m.borrow_mut() = Some((handle, root)));
+    Some(())
+}
+
+/// Takes the warm-up page out of the document, if it is there. Called before any action is
+/// applied, so the warm-up page never stands beside a real one.
+pub fn unmount() {
+    if let Some((handle, root)) = MOUNTED.with(|m| m.borrow_mut().take()) {
+        handle.destroy();
+        root.remove();
+    }
+}
+
+/// A core that has merged a small synthetic trace as the import worker would hand it over, and
+/// the route that shows that trace.
+fn warm_core() -> Option<(Store, Route)> {
+    let json = synthesize(SynthFormat::Jaeger, WARM_SPANS, 7);
+    let mut worker_strings = Interner::new();
+    let options = AssembleOptions::default();
+    let (format, imported) =
+        strand_formats::import_assembled(json.as_bytes(), "warm-up", None, &mut worker_strings, &options).ok()?;
+    let encoded = transfer::encode(&worker_strings, &imported.traces, &imported.dependencies, &imported.notes);
+    let (mut app, _) = App::open(Route::default(), Env::default());
+    let job = app.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: Vec::new() }).into_iter().find_map(
+        |effect| match effect {
+            Effect::Import { job, .. } => Some(job),
+            _ => None,
+        },
+    )?;
+    let payload = Box::new(transfer::OwnedSource::new(encoded));
+    app.apply(Action::Imported { job, format: format.name().to_string(), payload, skew: true });
+    let route = app.route.clone();
+    Some((Store::detached(app), route))
+}
+
+#[derive(Properties, PartialEq)]
+struct WarmProps {
+    store: Store,
+    route: Route,
+}
+
+/// What the traces page shows for the warm-up trace: the list and the trace page.
+#[function_component(WarmPage)]
+fn warm_page(props: &WarmProps) -> Html {
+    let data = props.store.data();
+    let noop_select = Callback::from(|_: usize| {});
+    let noop_navigate = Callback::from(|_: (Route, bool)| {});
+    html! {
+        <main class="workspace">
+            <TraceTable data={data.clone()} selected={Some(0)} on_select={noop_select}
+                        route={props.route.clone()} on_navigate={noop_navigate.clone()} />
+            <TracePage data={data} trace_index={0} route={props.route.clone()} on_navigate={noop_navigate} />
+        </main>
+    }
+}
