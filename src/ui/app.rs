@@ -133,7 +133,7 @@ pub fn app() -> Html {
     }
 
     let data = data_handle.borrow();
-    let has_traces = !data.traces.is_empty() || !data.dependencies.is_empty();
+    let has_traces = !data.traces.is_empty() || !data.dependencies.is_empty() || !data.unmatched_logs.is_empty();
     let span_total = data.span_count();
     let trace_total = data.traces.len();
     drop(data);
@@ -157,6 +157,7 @@ pub fn app() -> Html {
     super::settings::use_system_theme(workspace.settings.theme);
 
     html! {
+        <super::outbound::OutboundProvider store={store.clone()}>
         <div class={classes!("shell", (*dragging).then_some("dragging"))}
              ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <header class="topbar">
@@ -181,9 +182,10 @@ pub fn app() -> Html {
                     }
                     <super::settings::SettingsButton store={store.clone()} settings={workspace.settings.clone()}
                                                      kept={workspace.kept.clone()} keep_error={workspace.keep_error.clone()} />
+                    <super::outbound::LinkSettingsButton />
                     <super::help::KeyboardHelp />
                     <input ref={file_input.clone()} type="file" multiple=true class="hidden-input" onchange={on_pick}
-                           accept=".json,.jsonl,.txt,application/json" aria-label="Trace files" />
+                           accept=".json,.jsonl,.ndjson,.log,.txt,application/json" aria-label="Trace files" />
                 </div>
                 if has_traces {
                     <span class="totals">{ format!(
@@ -241,6 +243,7 @@ pub fn app() -> Html {
             }
             <div class="drop-overlay" aria-hidden="true">{ "Drop to load" }</div>
         </div>
+        </super::outbound::OutboundProvider>
     }
 }
 

@@ -213,6 +213,9 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
                 </section>
             }
 
+            <super::logs::SpanLogs data={props.data.clone()} trace_index={props.trace_index} span={props.span}
+                                   route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
+
             if !d.links.is_empty() {
                 <section class="details-section">
                     <h4>{ "Links" }<span class="details-count">{ d.links.len() }</span></h4>
@@ -236,7 +239,7 @@ pub fn span_details(props: &SpanDetailsProps) -> Html {
     }
 }
 
-fn attr_table(rows: &[AttrRow], empty: &'static str) -> Html {
+pub(crate) fn attr_table(rows: &[AttrRow], empty: &'static str) -> Html {
     if rows.is_empty() {
         return if empty.is_empty() {
             html! {}

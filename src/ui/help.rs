@@ -1,4 +1,5 @@
-//! The keyboard help overlay: "?" opens it anywhere outside text fields, Escape closes it.
+//! The keyboard help overlay: "?" opens it anywhere outside text fields, Escape closes it. It
+//! lists the shortcuts and the search terms (`view::search::help`).
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -63,6 +64,12 @@ pub fn keyboard_help() -> Html {
                         <h2 class="help-title">{ "Keyboard shortcuts" }</h2>
                         <table>
                             { for KEYS.iter().map(|(k, what)| html! { <tr><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr> }) }
+                        </table>
+                        <h3>{ "Search terms" }</h3>
+                        <table class="help-search">
+                            { for strand_view::search::help::TERMS.iter().map(|(term, what)| html! {
+                                <tr><td><code>{ *term }</code></td><td>{ *what }</td></tr>
+                            }) }
                         </table>
                         <button class="btn" onclick={toggle}>{ "Close" }</button>
                     </div>

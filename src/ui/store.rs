@@ -14,6 +14,9 @@ use yew::Callback;
 
 /// Where the collector connection is kept between visits (never in the address).
 const CONNECTION_KEY: &str = "strand.connection";
+/// Where the log link templates and the masking setting are kept (never in the address).
+const LINK_TEMPLATES_KEY: &str = "strand.link-templates";
+const MASK_KEY: &str = "strand.mask";
 
 /// The shared app. Cloning shares it; equality is identity.
 #[derive(Clone)]
@@ -62,7 +65,13 @@ impl Store {
     pub fn new(route: Route) -> Store {
         let saved = local_storage().and_then(|s| s.get_item(CONNECTION_KEY).ok().flatten());
         let saved_settings = local_storage().and_then(|s| s.get_item(strand_app::Settings::STORAGE_KEY).ok().flatten());
-        let env = Env { page_origin: super::fetch::page_origin(), saved_connection: saved, saved_settings };
+        let env = Env {
+            page_origin: super::fetch::page_origin(),
+            saved_connection: saved,
+            saved_settings,
+            saved_link_templates: stored(LINK_TEMPLATES_KEY),
+            saved_mask: stored(MASK_KEY),
+        };
         let (app, opening) = App::open(route, env);
         super::settings::apply_theme(app.settings.theme);
         let _ = super::settings::apply_time_zone(&app.settings.time_zone);
@@ -211,16 +220,26 @@ impl Store {
                 Effect::RestoreKept => super::persist::restore(self),
                 Effect::KeepData => super::persist::keep(self),
                 Effect::ForgetKept => super::persist::forget(),
-                Effect::SaveConnection(value) => {
-                    if let Some(storage) = local_storage() {
-                        let _ = match value {
-                            Some(text) => storage.set_item(CONNECTION_KEY, &text),
-                            None => storage.remove_item(CONNECTION_KEY),
-                        };
-                    }
-                }
+                Effect::SaveConnection(value) => store_item(CONNECTION_KEY, value.as_deref()),
+                Effect::SaveLinkTemplates(value) => store_item(LINK_TEMPLATES_KEY, value.as_deref()),
+                Effect::SaveMask(value) => store_item(MASK_KEY, Some(&value)),
             }
         }
+    }
+}
+
+/// The value kept in local storage under `key`, if any.
+fn stored(key: &str) -> Option<String> {
+    local_storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Keeps (`Some`) or removes a value in local storage; a browser that refuses keeps nothing.
+fn store_item(key: &str, value: Option<&str>) {
+    if let Some(storage) = local_storage() {
+        let _ = match value {
+            Some(text) => storage.set_item(key, text),
+            None => storage.remove_item(key),
+        };
     }
 }
 

@@ -209,6 +209,10 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                             on_navigate={props.on_navigate.clone()} />
         },
         Tab::Json => html! { <JsonTab data={props.data.clone()} trace_index={props.trace_index} /> },
+        Tab::Logs => html! {
+            <super::logs::LogsTab data={props.data.clone()} trace_index={props.trace_index} route={props.route.clone()}
+                                  on_navigate={props.on_navigate.clone()} />
+        },
     };
 
     html! {
@@ -220,6 +224,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <span class="service">{ strand_model::format::service_label(&summary.root_service) }</span>{ " " }
                     <span class="op">{ &summary.root_name }</span>
                 </h2>
+                <super::export_menu::ExportMenu data={props.data.clone()} trace_index={props.trace_index} />
                 <dl class="facts">
                     <div><dt>{ "Start" }</dt><dd>{ &summary.start }<span class="zone">{ " " }{ strand_model::time::display_zone_label() }</span></dd></div>
                     <div><dt>{ "Duration" }</dt><dd>{ &summary.duration }</dd></div>

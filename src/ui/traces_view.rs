@@ -122,6 +122,7 @@ pub fn traces_view(props: &TracesViewProps) -> Html {
             </div>
             if !collapsed {
                 <div class="list-panel" id="trace-list-panel">
+                    <super::logs::UnmatchedLogs data={props.data.clone()} />
                     <TraceTable data={props.data.clone()} selected={props.selected} on_select={props.on_select.clone()}
                                 route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
                 </div>

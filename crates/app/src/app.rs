@@ -25,6 +25,9 @@ pub struct Env {
     pub saved_connection: Option<String>,
     /// The settings saved in local storage (`Settings::serialize`), if any.
     pub saved_settings: Option<String>,
+    /// The log link templates and the masking setting saved in local storage, if any.
+    pub saved_link_templates: Option<String>,
+    pub saved_mask: Option<String>,
 }
 
 /// Something the user asked for, or something an effect reports.
@@ -68,6 +71,10 @@ pub enum Action {
     SetClockSkew(bool),
     /// Open a URL, connect, search… (see [`CollectorCommand`]).
     Collector(CollectorCommand),
+    /// Replace the log link templates (`link_settings`).
+    SetLinkTemplates(Vec<strand_view::link_out::LinkTemplate>),
+    /// Choose what exports mask (`mask_settings`).
+    SetMask(crate::mask_settings::MaskSetting),
 
     // ---- facts ----
     /// The running job progressed.
@@ -145,6 +152,10 @@ pub enum Effect {
     KeepData,
     /// Delete the kept workspace.
     ForgetKept,
+    /// Save (`Some`) or remove the log link templates in local storage (never the address).
+    SaveLinkTemplates(Option<String>),
+    /// Save the masking setting in local storage.
+    SaveMask(String),
 }
 
 pub struct App {
@@ -163,6 +174,9 @@ pub struct App {
     pub settings: Settings,
     /// The kept workspace, its restore and what Clear all can bring back (`workspace.rs`).
     pub(crate) keep: crate::workspace::KeepState,
+    /// Link-out templates to the user's log tool, and what exports mask.
+    pub links: crate::link_settings::LinkSettings,
+    pub mask: crate::mask_settings::MaskSetting,
 }
 
 impl App {
@@ -180,6 +194,12 @@ impl App {
             options: AssembleOptions::default(),
             loads: LoadQueue::default(),
             collector: Collector::default(),
+            links: env
+                .saved_link_templates
+                .as_deref()
+                .map(crate::link_settings::LinkSettings::parse)
+                .unwrap_or_default(),
+            mask: env.saved_mask.as_deref().map(crate::mask_settings::MaskSetting::parse).unwrap_or_default(),
             env,
             settings,
             keep: Default::default(),
@@ -282,6 +302,8 @@ impl App {
                 Vec::new()
             }
             Action::Collector(command) => crate::collect::command(self, command),
+            Action::SetLinkTemplates(templates) => crate::link_settings::set(self, templates),
+            Action::SetMask(setting) => crate::mask_settings::set(self, setting),
             Action::ImportProgress { job, phase, done, total } => {
                 self.loads.progress(job, phase, done, total);
                 Vec::new()

@@ -10,7 +10,9 @@
 mod app;
 pub mod collect;
 pub mod interaction;
+pub mod link_settings;
 pub mod load;
+pub mod mask_settings;
 pub mod notice;
 pub mod persist;
 pub mod plan;

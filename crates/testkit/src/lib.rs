@@ -101,13 +101,13 @@ pub fn span_named(data: &Dataset, trace: &Trace, name: &str) -> u32 {
 
 /// Asserts that `work` grows linearly with its size: it runs `work(n)` and `work(4 * n)` three
 /// times each, interleaved, and compares the fastest runs. Linear work takes ~4 times as long
-/// (a little more with caches and n log n sorts), quadratic work ~16 times; the bound of 8 sits
+/// (a little more with caches and n log n sorts), quadratic work ~16 times; the bound of 10 sits
 /// between them. Time is the CPU time of the running thread (on Unix), so other tests and
 /// processes sharing the cores do not count; the fastest of three runs takes out the rest. `work(size)` builds its input
 /// (not measured) and returns the closure to time.
 ///
 /// # Panics
-/// When the ratio is 8 or more.
+/// When the ratio is 10 or more.
 pub fn assert_linear<F: FnOnce()>(what: &str, n: usize, mut work: impl FnMut(usize) -> F) {
     let mut best = [u64::MAX; 2];
     for _ in 0..3 {

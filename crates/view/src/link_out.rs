@@ -19,6 +19,25 @@ use super::details::is_web_url;
 use strand_model::time::format_timestamp_utc;
 use strand_model::{Interner, Trace};
 
+/// Templates to start from, as the settings dialog offers them: `(name, template, what to change)`.
+pub const EXAMPLES: [(&str, &str, &str); 3] = [
+    (
+        "Kibana: trace",
+        "https://kibana.example.com/app/discover#/?_g=(time:(from:'{start_iso}',to:'{end_iso}'))&_a=(query:(language:kuery,query:'trace.id:\"{trace_id}\"'))",
+        "Kibana Discover, lines of the trace in the span's time range (ECS trace.id); change the host, and add the data view (index pattern) with _a=(dataSource:(dataViewId:'…'),…) if it is not the default.",
+    ),
+    (
+        "Loki: trace",
+        "https://grafana.example.com/explore?schemaVersion=1&panes={{\"strand\":{{\"datasource\":\"loki\",\"queries\":[{{\"refId\":\"A\",\"expr\":\"{{service_name=\\\"{service}\\\"}} |= \\\"{trace_id}\\\"\"}}],\"range\":{{\"from\":\"{start}\",\"to\":\"{end}\"}}}}}}",
+        "Grafana Explore with Loki: the service's lines that mention the trace id, in the span's time range; change the host and the data source uid (loki).",
+    ),
+    (
+        "Kibana: span",
+        "https://kibana.example.com/app/discover#/?_g=(time:(from:'{start_iso}',to:'{end_iso}'))&_a=(query:(language:kuery,query:'span.id:\"{span_id}\"'))",
+        "Kibana Discover, the lines of this very span (ECS span.id).",
+    ),
+];
+
 /// A named template, as set in the settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkTemplate {
@@ -168,6 +187,18 @@ mod tests {
             Some("http://kibana/app/discover#/?_g=(time:(from:'2024-05-01T12%3A00%3A00.000Z',to:'2024-05-01T12%3A00%3A00.250Z'))&q=span.id:eee19b7ec3c1b174&s=cart%20%26%20co")
         );
         assert_eq!(expand("https://x/{start_ns}", &context()).as_deref(), Some("https://x/1714564800000000000"));
+    }
+
+    #[test]
+    fn the_examples_are_good_templates() {
+        for (name, template, _) in EXAMPLES {
+            assert_eq!(check_template(template), Ok(()), "{name}");
+        }
+        let (_, loki, _) = EXAMPLES[1];
+        assert_eq!(
+            expand(loki, &context()).as_deref(),
+            Some("https://grafana.example.com/explore?schemaVersion=1&panes={\"strand\":{\"datasource\":\"loki\",\"queries\":[{\"refId\":\"A\",\"expr\":\"{service_name=\\\"cart%20%26%20co\\\"} |= \\\"5b8efff798038103d269b633813fc60c\\\"\"}],\"range\":{\"from\":\"1714564800000\",\"to\":\"1714564800250\"}}}")
+        );
     }
 
     #[test]

@@ -6,6 +6,15 @@
 //! skew, its lines move with it (they were written on the same host), so a line stays inside its
 //! span. Lines of no span, or of spans not shifted, keep the file's time.
 
+mod index;
+mod order;
+
+pub use index::SpanLogIndex;
+pub use order::{
+    log_order, log_row, unmatched_breakdown, unmatched_order, unmatched_row, unmatched_summary, LogOrder,
+    UnmatchedOrder,
+};
+
 use super::details::{attr_rows, signed_duration, AttrRow};
 use strand_model::dump::value_text;
 use strand_model::time::format_timestamp_utc;
@@ -55,6 +64,22 @@ pub fn span_logs(strings: &Interner, trace: &Trace, span: u32) -> Vec<LogLine> {
         .collect()
 }
 
+/// The lines of span `span` that contain `text` in their message, fields, logger or service
+/// (any case, as the Logs tab's text filter and the search's `log:`), by time; an empty `text`
+/// keeps every line of the span.
+pub fn span_logs_matching(strings: &Interner, trace: &Trace, span: u32, text: &str) -> Vec<LogLine> {
+    let Some(start_ns) = trace.span(span).map(|s| s.start_ns) else { return Vec::new() };
+    let filter = LogFilter { span: Some(span), text: text.to_string(), ..LogFilter::default() };
+    let needle = text.to_lowercase();
+    trace
+        .logs
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| filter.keeps_record(strings, trace, l, &needle))
+        .map(|(i, l)| log_line(strings, trace, i, l, start_ns))
+        .collect()
+}
+
 /// What the Logs tab of a trace (or the unmatched list) shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogFilter {
@@ -66,30 +91,6 @@ pub struct LogFilter {
     pub text: String,
     /// Only the lines of this span.
     pub span: Option<u32>,
-}
-
-impl LogFilter {
-    fn keeps(&self, log: &LogRecord, line: &LogLine) -> bool {
-        if self.min_level != Level::Unspecified && log.level() < self.min_level {
-            return false;
-        }
-        if self.span.is_some() && line.span != self.span {
-            return false;
-        }
-        if !self.service.is_empty() && !line.service.eq_ignore_ascii_case(&self.service) {
-            return false;
-        }
-        if self.text.is_empty() {
-            return true;
-        }
-        let needle = self.text.to_lowercase();
-        let has = |s: &str| s.to_lowercase().contains(&needle);
-        has(&line.message)
-            || has(&line.service)
-            || has(&line.logger)
-            || has(&line.severity_text)
-            || line.fields.iter().any(|f| has(&f.key) || has(&f.value))
-    }
 }
 
 /// The Logs tab of a trace: the rows that pass the filter and what the filter chooses from.
@@ -111,31 +112,12 @@ pub struct LogRow {
     pub span_label: Option<String>,
 }
 
-/// The rows of a trace's Logs tab, by time, offsets from the trace's start.
+/// The rows of a trace's Logs tab, by time, offsets from the trace's start. (The app builds
+/// only the rows in view: [`log_order`], then [`log_row`].)
 pub fn trace_log_rows(strings: &Interner, trace: &Trace, filter: &LogFilter) -> LogRows {
-    let mut by_level = [0usize; 7];
-    let mut services: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
-    for (i, log) in trace.logs.iter().enumerate() {
-        if let Some(slot) = Level::ALL.iter().position(|l| *l == log.level()).and_then(|p| by_level.get_mut(p)) {
-            *slot += 1;
-        }
-        let service = trace.log_resources.get(log.resource as usize).map_or("", |r| strings.get(r.service));
-        if !service.is_empty() && !services.iter().any(|s| s == service) {
-            services.push(service.to_string());
-        }
-        let line = log_line(strings, trace, i, log, trace.start_ns);
-        if filter.keeps(log, &line) {
-            let span_label = line
-                .span
-                .and_then(|s| trace.span(s))
-                .map(|span| format!("{}: {}", strings.get(trace.service_of(span)), strings.get(span.name)));
-            rows.push(LogRow { line, span_label });
-        }
-    }
-    services.sort();
-    let by_level = Level::ALL.iter().copied().zip(by_level).filter(|(_, n)| *n > 0).collect();
-    LogRows { rows, total: trace.logs.len(), by_level, services }
+    let order = log_order(strings, trace, filter);
+    let rows = order.lines.iter().filter_map(|&i| log_row(strings, trace, i)).collect();
+    LogRows { rows, total: order.total, by_level: order.by_level, services: order.services }
 }
 
 /// Why a line found no loaded trace.
@@ -156,26 +138,10 @@ pub struct UnmatchedRow {
 }
 
 /// The lines that found no loaded trace, by time (offsets from the first of them), filtered.
+/// (The app builds only the rows in view: [`unmatched_order`], then [`unmatched_row`].)
 pub fn unmatched_logs(data: &Dataset, filter: &LogFilter) -> Vec<UnmatchedRow> {
-    let strings = &data.strings;
-    let first_ns = data.unmatched_logs.iter().flat_map(|g| g.logs.iter().map(|l| l.time_ns)).min().unwrap_or(0);
-    let mut rows: Vec<UnmatchedRow> = Vec::new();
-    for group in &data.unmatched_logs {
-        let (reason, trace_id) = if group.trace_id.is_empty() {
-            (Unmatched::NoTraceId, None)
-        } else {
-            (Unmatched::TraceNotLoaded, Some(group.trace_id.display(strings)))
-        };
-        for (i, log) in group.logs.iter().enumerate() {
-            let line = log_line(strings, group, i, log, first_ns);
-            if filter.keeps(log, &line) {
-                rows.push(UnmatchedRow { line, reason, trace_id: trace_id.clone() });
-            }
-        }
-    }
-    // Groups are by trace id: put everything in time order (stable, so ties keep load order).
-    rows.sort_by_key(|r| r.line.time_ns);
-    rows
+    let order = unmatched_order(data, filter);
+    order.lines.iter().filter_map(|&at| unmatched_row(data, order.first_ns, at)).collect()
 }
 
 /// How a trace's lines are spread, for a tab's label or a list column.

@@ -30,7 +30,8 @@ use strand_analysis::tree::SpanTree;
 use strand_model::time::{parse_duration_ns, BareNumber};
 use strand_model::{Interner, Level, SpanKind, StatusCode, Trace};
 
-mod logs;
+pub mod help;
+pub(crate) mod logs;
 
 /// The outcome of a search in one trace.
 #[derive(Clone, Debug, Default, PartialEq)]

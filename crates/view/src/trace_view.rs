@@ -1,5 +1,6 @@
 //! What the trace page computes once per trace and shares between its views: the span tree,
-//! self times and the critical path. Depends on `model` and `analysis`.
+//! self times, the critical path and the log lines per span. Depends on `model`, `analysis` and
+//! `view::logs`.
 
 use strand_analysis::critical_path::{critical_path, critical_time_per_span, Segment};
 use strand_analysis::self_time::self_times;
@@ -16,6 +17,8 @@ pub struct TraceAnalysis {
     pub critical: Vec<Segment>,
     /// Time on the critical path per span index.
     pub critical_ns: Vec<i64>,
+    /// The trace's log lines per span (the waterfall's log marks).
+    pub span_logs: crate::logs::SpanLogIndex,
 }
 
 pub fn analyze(trace: &Trace) -> TraceAnalysis {
@@ -23,7 +26,8 @@ pub fn analyze(trace: &Trace) -> TraceAnalysis {
     let self_ns = self_times(trace, &tree);
     let critical = critical_path(trace, &tree);
     let critical_ns = critical_time_per_span(&critical, trace.spans.len());
-    TraceAnalysis { tree, self_ns, critical, critical_ns }
+    let span_logs = crate::logs::SpanLogIndex::build(trace);
+    TraceAnalysis { tree, self_ns, critical, critical_ns, span_logs }
 }
 
 /// The views of the trace page.
@@ -37,10 +41,12 @@ pub enum Tab {
     /// The service map of this trace alone.
     Map,
     Json,
+    /// The trace's log lines.
+    Logs,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Waterfall, Tab::Flame, Tab::Statistics, Tab::Spans, Tab::Map, Tab::Json];
+    pub const ALL: [Tab; 7] = [Tab::Waterfall, Tab::Flame, Tab::Statistics, Tab::Spans, Tab::Logs, Tab::Map, Tab::Json];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -50,6 +56,7 @@ impl Tab {
             Tab::Spans => "spans",
             Tab::Map => "map",
             Tab::Json => "json",
+            Tab::Logs => "logs",
         }
     }
 
@@ -61,6 +68,7 @@ impl Tab {
             Tab::Spans => "Spans",
             Tab::Map => "Service map",
             Tab::Json => "JSON",
+            Tab::Logs => "Logs",
         }
     }
 

@@ -5,6 +5,7 @@
 //! everything here is tested natively. Depends on `model`, `analysis` and `view::trace_view`.
 
 pub mod fold;
+pub mod log_marks;
 
 use crate::trace_view::TraceAnalysis;
 use strand_analysis::critical_path::Segment;
@@ -325,6 +326,8 @@ pub struct RowView {
     /// Critical-path segments of this span, in window fractions.
     pub critical: Vec<Bar>,
     pub events: Vec<EventMark>,
+    /// The span's log lines, as marks (`log_marks`).
+    pub logs: Vec<log_marks::LogMark>,
     /// A tooltip with the numbers.
     pub title: String,
 }
@@ -414,6 +417,7 @@ pub fn row_view(ctx: &RowContext<'_>, span_idx: SpanIdx) -> Option<RowView> {
         bar: bar_geometry(ctx.window, span.start_ns, span.end_ns(), ctx.min_bar),
         critical,
         events,
+        logs: log_marks::log_marks(ctx.strings, trace, &ctx.analysis.span_logs, span_idx, ctx.window),
         title,
     })
 }
@@ -1252,6 +1256,7 @@ checkout frontend 1000..2000 server
                         },
                     ],
                     events: [],
+                    logs: [],
                     title: "cart: cart\nduration 450ns · self 40ns · starts at 150ns\non the critical path for 40ns",
                 }
             "#]],

@@ -1,5 +1,5 @@
 //! One waterfall row: the name cell (indent, toggle, colour, service and operation) and the
-//! timeline cell (bar, critical path, events, duration label), from a `RowView`.
+//! timeline cell (bar, critical path, events, log marks, duration label), from a `RowView`.
 
 use super::pct;
 use strand_model::format::thousands as format_thousands;
@@ -70,6 +70,10 @@ pub(super) fn render_row(view: &RowView, flags: &RowFlags) -> Html {
                     }
                     { for view.events.iter().map(|e| html! {
                         <div class="wf-event" style={format!("left: {}", pct(e.fraction))} title={e.label.clone()}></div>
+                    }) }
+                    { for view.logs.iter().map(|l| html! {
+                        <div class={classes!("wf-log", format!("level-{}", l.level.as_str()))} style={format!("left: {}", pct(l.fraction))}
+                             title={l.label.clone()} data-lines={l.lines.to_string()}></div>
                     }) }
                     <span class={classes!("wf-label", inside.then_some("inside"))} style={label_style}>{ label_text }</span>
                 </>

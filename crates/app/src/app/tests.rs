@@ -51,6 +51,8 @@ fn describe(action: &Action) -> String {
         Action::KeepFailed(e) => format!("keep failed: {e}"),
         Action::SetClockSkew(on) => format!("clock skew {on}"),
         Action::Collector(c) => format!("collector {c:?}"),
+        Action::SetLinkTemplates(t) => format!("link templates {t:?}"),
+        Action::SetMask(m) => format!("mask {m:?}"),
         Action::ImportProgress { job, phase, done, total } => format!("progress job {job} {phase:?} {done}/{total}"),
         Action::Imported { job, skew, .. } => format!("worker done job {job} (skew {skew})"),
         Action::ImportHere { job, bytes } => format!("import here job {job} ({} bytes)", bytes.len()),

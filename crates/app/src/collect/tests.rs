@@ -96,6 +96,7 @@ fn connecting_is_connected_only_when_the_collector_answers() {
             page_origin: "http://127.0.0.1:8080".into(),
             saved_connection: None,
             saved_settings: Some("keep-data=off".into()),
+            ..Env::default()
         },
         vec![
             connect(CollectorKind::Zipkin),
@@ -240,6 +241,7 @@ fn the_address_reconnects_and_opens_a_url_with_the_saved_header() {
             page_origin: "http://p".into(),
             saved_connection: Some(saved.to_storage()),
             saved_settings: Some("keep-data=off".into()),
+            ..Env::default()
         },
         vec![
             Action::PlanFinished {

@@ -3,7 +3,7 @@
 //! the same function. Depends on `model` and the other `export` modules.
 
 use super::mask::Mask;
-use super::Ctx;
+use super::{Ctx, ExportFormat};
 use strand_model::dump::value_text;
 use strand_model::time::format_timestamp_utc;
 use strand_model::{Interner, KeyValue, Trace, Value};
@@ -33,12 +33,53 @@ pub struct MaskSample {
     pub after: String,
 }
 
-/// What `mask` changes in `traces` (spans, resources, scopes, events, links, log lines and their
-/// bodies, as the exports write them); at most `max_samples` examples.
-pub fn mask_preview(strings: &Interner, traces: &[&Trace], mask: &Mask, max_samples: usize) -> MaskPreview {
+/// The parts of a trace whose values a format writes (and so masks): the preview counts only
+/// what leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    pub resources: bool,
+    pub scopes: bool,
+    /// Span attributes.
+    pub spans: bool,
+    pub events: bool,
+    pub links: bool,
+    /// Log lines (bodies and attributes) and their resources.
+    pub logs: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts { resources: true, scopes: true, spans: true, events: true, links: true, logs: true };
+
+    /// What `format` writes (README's table of losses says the same in words).
+    pub fn written_by(format: ExportFormat) -> Parts {
+        let spans_only = Parts { logs: false, ..Parts::ALL };
+        match format {
+            ExportFormat::Otlp => spans_only,
+            ExportFormat::OtlpLogs => {
+                Parts { resources: false, scopes: false, spans: false, events: false, links: false, logs: true }
+            }
+            // Resources travel as the local endpoint (addresses and port), events without attributes.
+            ExportFormat::Zipkin => Parts { scopes: false, events: false, links: false, ..spans_only },
+            // Links become references without their attributes.
+            ExportFormat::Jaeger => Parts { scopes: false, links: false, ..spans_only },
+            ExportFormat::Chrome => Parts { resources: false, scopes: false, links: false, ..Parts::ALL },
+        }
+    }
+}
+
+/// What `mask` changes in the `parts` of `traces` (spans, resources, scopes, events, links, log
+/// lines and their bodies, as the exports write them); at most `max_samples` examples.
+pub fn mask_preview(
+    strings: &Interner,
+    traces: &[&Trace],
+    mask: &Mask,
+    parts: Parts,
+    max_samples: usize,
+) -> MaskPreview {
     let ctx = Ctx { strings, mask };
     let mut walk = Walk {
         ctx: &ctx,
+        parts,
         preview: MaskPreview {
             rules: mask.rules().iter().map(|r| RuleHits { rule: r.text.clone(), values: 0 }).collect(),
             ..MaskPreview::default()
@@ -56,6 +97,7 @@ pub fn mask_preview(strings: &Interner, traces: &[&Trace], mask: &Mask, max_samp
 
 struct Walk<'c, 'a> {
     ctx: &'c Ctx<'a>,
+    parts: Parts,
     preview: MaskPreview,
     max_samples: usize,
 }
@@ -63,23 +105,37 @@ struct Walk<'c, 'a> {
 impl Walk<'_, '_> {
     fn trace(&mut self, trace: &Trace) {
         let strings = self.ctx.strings;
-        for r in &trace.resources {
-            self.attrs(trace, trace.attrs_of(r.attrs), || format!("resource of {}", strings.get(r.service)));
+        let parts = self.parts;
+        if parts.resources {
+            for r in &trace.resources {
+                self.attrs(trace, trace.attrs_of(r.attrs), || format!("resource of {}", strings.get(r.service)));
+            }
         }
-        for s in &trace.scopes {
-            self.attrs(trace, trace.attrs_of(s.attrs), || format!("scope {}", strings.get(s.name)));
+        if parts.scopes {
+            for s in &trace.scopes {
+                self.attrs(trace, trace.attrs_of(s.attrs), || format!("scope {}", strings.get(s.name)));
+            }
         }
         for span in &trace.spans {
             let place = || format!("span {}: {}", strings.get(trace.service_of(span)), strings.get(span.name));
-            self.attrs(trace, trace.attrs_of(span.attrs), place);
-            for e in trace.events_of(span) {
-                self.attrs(trace, trace.attrs_of(e.attrs), || {
-                    format!("event {:?} of {}", strings.get(e.name), place())
-                });
+            if parts.spans {
+                self.attrs(trace, trace.attrs_of(span.attrs), place);
             }
-            for l in trace.links_of(span) {
-                self.attrs(trace, trace.attrs_of(l.attrs), || format!("link of {}", place()));
+            if parts.events {
+                for e in trace.events_of(span) {
+                    self.attrs(trace, trace.attrs_of(e.attrs), || {
+                        format!("event {:?} of {}", strings.get(e.name), place())
+                    });
+                }
             }
+            if parts.links {
+                for l in trace.links_of(span) {
+                    self.attrs(trace, trace.attrs_of(l.attrs), || format!("link of {}", place()));
+                }
+            }
+        }
+        if !parts.logs {
+            return;
         }
         for r in &trace.log_resources {
             self.attrs(trace, trace.attrs_of(r.attrs), || format!("log resource of {}", strings.get(r.service)));

@@ -22,13 +22,15 @@ pub mod mask;
 pub mod mask_preview;
 pub mod otlp;
 pub mod otlp_logs;
+pub mod scope;
 pub mod stats;
 pub mod zipkin;
 
-pub use mask_preview::{mask_preview, MaskPreview, MaskSample, RuleHits};
+pub use mask_preview::{mask_preview, MaskPreview, MaskSample, Parts, RuleHits};
 pub use otlp::{
     download_name, download_style, otlp_json, preview, write_otlp_json, JsonStyle, Preview, PRETTY_DOWNLOAD_MAX_SPANS,
 };
+pub use scope::{contents, scope_file_name, scope_traces, text_preview, ExportScope};
 
 use mask::{Mask, Masked, MASKED};
 use strand_model::dump::value_text;

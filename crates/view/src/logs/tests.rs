@@ -74,6 +74,16 @@ fn a_span_lists_its_own_lines_with_offsets_from_its_start() {
     "#]]
     .assert_debug_eq(&lines);
     assert!(span_logs(&data.strings, trace, 99).is_empty());
+    // Searching within the span's lines: message, fields, logger and service, any case.
+    let matching = |text: &str| -> Vec<String> {
+        span_logs_matching(&data.strings, trace, 1, text).iter().map(|l| l.message.clone()).collect()
+    };
+    assert_eq!(matching(""), ["query failed", "retrying"]);
+    assert_eq!(matching("RETRY"), ["retrying"]);
+    assert_eq!(matching("select 1"), ["query failed"]);
+    assert_eq!(matching("db-proxy"), ["retrying"]);
+    assert!(matching("cart requested").is_empty(), "a line of another span");
+    assert!(span_logs_matching(&data.strings, trace, 99, "").is_empty());
     assert_eq!(log_summary(trace), LogSummary { lines: 4, at_span: 3, trace_only: 1, errors: 1, warnings: 1 });
 }
 
@@ -140,4 +150,54 @@ fn lines_move_with_their_span_when_clock_skew_is_undone() {
     let line = &span_logs(&data.strings, trace, 1)[0];
     assert_eq!(line.offset, "+10.0ms", "still 10 ms into its span");
     assert_eq!(line.utc, "2024-05-01 12:00:00.025");
+}
+
+#[test]
+fn the_app_builds_only_the_rows_in_view_from_an_order_of_indices() {
+    let data = data();
+    let trace = &data.traces[0];
+    for filter in [
+        LogFilter::default(),
+        LogFilter { min_level: Level::Warn, ..LogFilter::default() },
+        LogFilter { text: "DB-PROXY".into(), ..LogFilter::default() },
+        LogFilter { text: "ann".into(), ..LogFilter::default() },
+        LogFilter { span: Some(1), ..LogFilter::default() },
+    ] {
+        let order = log_order(&data.strings, trace, &filter);
+        let rows: Vec<LogRow> = order.lines.iter().filter_map(|&i| log_row(&data.strings, trace, i)).collect();
+        assert_eq!(rows, trace_log_rows(&data.strings, trace, &filter).rows, "{filter:?}");
+    }
+    let order = log_order(&data.strings, trace, &LogFilter { text: "db-proxy".into(), ..LogFilter::default() });
+    assert_eq!(order.lines, vec![2], "the service is searched too");
+    assert_eq!(log_row(&data.strings, trace, 99), None);
+}
+
+#[test]
+fn the_unmatched_list_counts_why_lines_are_there() {
+    let data = data();
+    let order = unmatched_order(&data, &LogFilter::default());
+    assert_eq!((order.total, order.no_trace_id, order.trace_not_loaded, order.traces_not_loaded), (2, 1, 1, 1));
+    expect![[r#"1 line without a trace id · 1 line of 1 trace not loaded"#]].assert_eq(&unmatched_breakdown(&order));
+    let reasons: Vec<String> = order
+        .lines
+        .iter()
+        .filter_map(|&at| unmatched_row(&data, order.first_ns, at))
+        .map(|r| r.reason_text())
+        .collect();
+    assert_eq!(reasons, ["no trace id", "trace 000000000000abcd not loaded"]);
+    assert_eq!(unmatched_summary(&data).as_deref(), Some("2 log lines match no loaded trace"));
+    assert_eq!(unmatched_summary(&Dataset::new()), None);
+    assert_eq!(unmatched_row(&data, 0, (9, 0)), None);
+}
+
+#[test]
+fn the_span_index_lists_each_spans_lines_in_time_order() {
+    let data = data();
+    let trace = &data.traces[0];
+    let index = SpanLogIndex::build(trace);
+    assert_eq!(index.of(0), &[0]);
+    assert_eq!(index.of(1), &[1, 2]);
+    assert_eq!(index.of(2), &[] as &[u32]);
+    assert_eq!(index.len(), 3, "the line without a span id is at no span");
+    assert!(SpanLogIndex::build(&strand_model::Trace::new(trace.trace_id)).is_empty());
 }

@@ -40,7 +40,7 @@ fn spans_where(trace: &Trace, mut keep: impl FnMut(&LogRecord) -> bool) -> Vec<b
     hits
 }
 
-fn line_contains(strings: &Interner, trace: &Trace, log: &LogRecord, needle: &str) -> bool {
+pub(crate) fn line_contains(strings: &Interner, trace: &Trace, log: &LogRecord, needle: &str) -> bool {
     let text = |value: Value| match value {
         Value::Str(id) => contains_ignore_case(strings.get(id), needle),
         Value::Empty => false,

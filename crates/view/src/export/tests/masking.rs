@@ -2,7 +2,7 @@
 
 use super::roundtrip::hotrod_with_logs;
 use crate::export::mask::Mask;
-use crate::export::mask_preview::mask_preview;
+use crate::export::mask_preview::{mask_preview, Parts};
 use crate::export::{export, ExportFormat, ExportOptions, JsonStyle};
 use expect_test::expect;
 use strand_model::Trace;
@@ -36,7 +36,7 @@ fn the_preview_counts_per_rule_and_shows_examples() {
     let data = hotrod_with_logs();
     let traces: Vec<&Trace> = data.traces.iter().chain(&data.unmatched_logs).collect();
     let mask = Mask::parse("*.email,literals:db.statement,query:url.full,ip:*,-client.address").expect("rules");
-    let preview = mask_preview(&data.strings, &traces, &mask, 6);
+    let preview = mask_preview(&data.strings, &traces, &mask, Parts::ALL, 6);
     let mut out = format!("{} values\n", preview.values);
     for hits in &preview.rules {
         out.push_str(&format!("  {}: {}\n", hits.rule, hits.values));
@@ -59,5 +59,17 @@ fn the_preview_counts_per_rule_and_shows_examples() {
           span route: GET /route | network.peer.address | 127.0.0.1 -> ***
     "#]]
     .assert_eq(&out);
-    assert_eq!(mask_preview(&data.strings, &traces, &Mask::none(), 6).values, 0);
+    assert_eq!(mask_preview(&data.strings, &traces, &Mask::none(), Parts::ALL, 6).values, 0);
+
+    // Per format, only what the format writes: the span formats count no log line, OTLP logs
+    // no span; together OTLP and OTLP logs cover everything.
+    let count = |format: ExportFormat| mask_preview(&data.strings, &traces, &mask, Parts::written_by(format), 6);
+    let (spans, logs) = (count(ExportFormat::Otlp), count(ExportFormat::OtlpLogs));
+    assert_eq!(spans.values + logs.values, preview.values);
+    assert!(logs.samples.iter().all(|s| s.place.starts_with("log ")), "{:?}", logs.samples);
+    for format in [ExportFormat::Otlp, ExportFormat::Zipkin, ExportFormat::Jaeger] {
+        assert!(count(format).samples.iter().all(|s| !s.place.starts_with("log ")), "{format:?}");
+    }
+    assert!(count(ExportFormat::Zipkin).values <= spans.values);
+    assert!(count(ExportFormat::Chrome).values <= preview.values);
 }

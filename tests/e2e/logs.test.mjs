@@ -1,0 +1,179 @@
+// End-to-end: log files beside their traces (tests/fixtures/shop-logs, written by the real
+// instrumented services of tests/otel): loading them, the span's lines in its details with a
+// search within them, log marks on waterfall rows, the Logs tab, the unmatched lines, a link-out
+// template, and the Export dialog (masking preview, a download in each format).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveStatic, launchBrowser, newPage, screenshot, repoRoot } from './harness.mjs';
+
+const fixture = (name) => path.join(repoRoot, 'tests', 'fixtures', 'shop-logs', name);
+const TRACE = 'd0e089e0eac823ae8e8b233a0d43f524'; // checkout 0: the payment failed once
+const SPAN = '12b8d7513f0951ad'; // the frontend span that wrote "checkout 0 started" and the 502
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Goes to `query` as back/forward would (the app reads the address on popstate). */
+async function navigate(page, query) {
+  await page.evaluate((q) => {
+    history.pushState(null, '', q);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, query);
+}
+
+/** The app with the shop's traces and both of its log files loaded. */
+async function openWithLogs(viewport) {
+  const page = await newPage(browser, viewport);
+  await page.goto(server.url);
+  await page.waitForSelector('.topbar .brand');
+  await page.setInputFiles('input[type=file]', [
+    fixture('shop.ecs.jsonl'),
+    fixture('shop.otlp.jsonl'),
+    fixture('shop.otlp-logs.jsonl'),
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('.notice').length >= 3, null, { timeout: 30_000 });
+  await page.waitForSelector('.load-progress', { state: 'detached' });
+  return page;
+}
+
+test('log files join the traces: a notice counts their lines, the span shows its lines', async () => {
+  const page = await openWithLogs({ width: 1600, height: 1000 });
+  const notices = await page.$$eval('.notice', (ns) => ns.map((n) => n.textContent));
+  assert.ok(notices.some((n) => /shop\.ecs\.jsonl: .* — 51 log lines/.test(n)), notices.join('\n'));
+  assert.ok(notices.some((n) => /shop\.otlp-logs\.jsonl: .* — \d+ log lines/.test(n)), notices.join('\n'));
+
+  // Lines that match no loaded trace are reachable from the traces page.
+  const unmatched = page.locator('.unmatched-link');
+  await unmatched.waitFor();
+  assert.match(await unmatched.innerText(), /10/);
+  await unmatched.click();
+  await page.waitForSelector('.unmatched-dialog .log-row');
+  assert.match(await page.locator('.unmatched-dialog').innerText(), /frontend listening on port/);
+  await page.locator('.unmatched-dialog [aria-label=Close]').click();
+
+  // The span's details list its lines: offset, level, message, fields.
+  await navigate(page, `?trace=${TRACE}&span=${SPAN}`);
+  const panel = page.locator('aside.span-details');
+  await panel.waitFor();
+  const logs = panel.locator('.details-logs');
+  await logs.locator('.span-log-line').first().waitFor();
+  const messages = await logs.locator('.span-log-line .log-message').allInnerTexts();
+  assert.ok(messages.includes('checkout 0 started'), messages.join('\n'));
+  assert.ok(messages.some((m) => /payment attempt 1 failed with 502/.test(m)), messages.join('\n'));
+  const failed = logs.locator('.span-log-line', { hasText: 'failed with 502' }).first();
+  assert.equal(await failed.getAttribute('data-level'), 'error');
+  assert.equal(await failed.locator('.log-level').innerText(), 'error');
+  assert.match(await failed.locator('.log-offset').innerText(), /^\+/);
+  await failed.locator('.log-fields summary').click();
+  assert.match(await failed.locator('.log-fields').innerText(), /field/);
+
+  // Search within the span's lines.
+  const search = logs.getByLabel("Search the span's log lines");
+  await search.fill('502');
+  await page.waitForFunction(() => [...document.querySelectorAll('.details-logs .span-log-line .log-message')]
+    .every((m) => m.textContent.includes('502')));
+  assert.ok((await logs.locator('.span-log-line').count()) >= 1);
+  await search.fill('no line says this');
+  await logs.getByText('No line of this span contains the text.').waitFor();
+  await search.fill('');
+
+  // The waterfall marks the lines on the span's bar.
+  const marks = page.locator('.wf-row .wf-log');
+  assert.ok((await marks.count()) >= 1);
+  assert.ok(await page.locator('.wf-row .wf-log.level-error').count() >= 1);
+  await screenshot(page, 'logs-span-details');
+
+  // The search language finds spans by their lines.
+  const query = page.locator('.search-bar input[type=search]');
+  await query.fill('level:error');
+  await page.waitForFunction(() => document.querySelector('.search-count')?.textContent === '2 matches');
+  await query.fill('log:declined');
+  await page.waitForFunction(() => document.querySelector('.search-count')?.textContent === '1 match');
+  await query.fill('');
+
+  // The Logs tab lists the trace's lines; a row's span button opens that span.
+  await logs.getByRole('button', { name: /in the Logs tab/ }).click();
+  await page.waitForSelector('.logs-tab .log-row');
+  assert.equal(new URL(page.url()).searchParams.get('view'), 'logs');
+  const rows = page.locator('.logs-tab .log-row');
+  assert.ok((await rows.count()) >= 5);
+  await page.locator('.logs-tab .log-text-filter').fill('bank declined');
+  await page.waitForFunction(() => document.querySelectorAll('.logs-tab .log-row').length >= 1
+    && [...document.querySelectorAll('.logs-tab .log-row .log-message')].every((m) => /bank declined/.test(m.textContent)));
+  await screenshot(page, 'logs-tab');
+  await rows.first().locator('.log-span').click();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('view') !== 'logs'
+    && new URL(location.href).searchParams.get('span') === '0c505417a2593d68');
+  assert.deepEqual(page.problems, []);
+});
+
+test('a link-out template becomes a link from the span to the log tool', async () => {
+  const page = await openWithLogs();
+  await navigate(page, `?trace=${TRACE}&span=${SPAN}`);
+  const panel = page.locator('aside.span-details');
+  await panel.locator('.details-logs').waitFor();
+  await panel.getByRole('button', { name: 'Set up links to your log tool…' }).click();
+  const dialog = page.locator('.link-settings');
+  await dialog.waitFor();
+  await dialog.getByLabel('Link name').first().fill('My logs');
+  await dialog.getByLabel('URL template').first().fill('https://logs.example.com/search?trace={trace_id}&span={span_id}&service={service}');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const link = panel.locator('.details-logs a.link-out', { hasText: 'My logs' });
+  await link.waitFor();
+  assert.equal(await link.getAttribute('href'), `https://logs.example.com/search?trace=${TRACE}&span=${SPAN}&service=frontend`);
+  assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+  // Kept in local storage, never in the address.
+  assert.doesNotMatch(page.url(), /logs\.example\.com/);
+  assert.match(await page.evaluate(() => JSON.stringify({ ...localStorage })), /logs\.example\.com/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the Export dialog previews the masking and downloads each format', async () => {
+  const page = await openWithLogs();
+  await navigate(page, `?trace=${TRACE}`);
+  await page.locator('button.export-button').click();
+  const dialog = page.locator('.export-dialog');
+  await dialog.waitFor();
+
+  // The default rules: the preview says what they change before anything is written.
+  await dialog.getByLabel('Default rules (secrets and personal data)').check();
+  await dialog.locator('.mask-preview .mask-total').waitFor();
+  assert.match(await dialog.locator('.mask-total').innerText(), /masked|Nothing here matches/);
+
+  const expected = { chrome: 'chrome-trace.json', zipkin: 'zipkin.json', jaeger: 'jaeger.json', otlp: 'otlp.json' };
+  for (const [format, extension] of Object.entries(expected)) {
+    await dialog.locator(`input[name=export-format][value=${format}]`).check();
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.locator('button.export-download').click()]);
+    assert.equal(download.suggestedFilename(), `trace-${TRACE}.${extension}`);
+    const saved = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    if (format === 'chrome') {
+      const events = Array.isArray(saved) ? saved : saved.traceEvents;
+      assert.ok(events.some((e) => e.ph === 'X' || e.ph === 'b'), 'span events');
+    } else if (format === 'zipkin') {
+      assert.ok(saved.length > 0 && saved.every((s) => s.traceId === TRACE));
+    } else if (format === 'jaeger') {
+      assert.equal(saved.data[0].traceID, TRACE);
+    } else {
+      assert.ok(saved.resourceSpans.length > 0);
+    }
+  }
+  await dialog.locator('input[name=export-format][value=otlp-logs]').check();
+  const [logsDownload] = await Promise.all([page.waitForEvent('download'), dialog.locator('button.export-download').click()]);
+  const logsSaved = JSON.parse(fs.readFileSync(await logsDownload.path(), 'utf8'));
+  assert.ok(logsSaved.resourceLogs.length > 0);
+  await screenshot(page, 'logs-export-dialog');
+  assert.deepEqual(page.problems, []);
+});
