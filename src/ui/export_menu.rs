@@ -34,7 +34,7 @@ pub fn export_menu(props: &ExportMenuProps) -> Html {
     };
     html! {
         <>
-            <button type="button" class="btn export-button" onclick={toggle} aria-expanded={open.to_string()}
+            <button type="button" class="btn small export-button" onclick={toggle} aria-expanded={open.to_string()}
                     title="Download this trace (or everything loaded) as OTLP, Zipkin, Jaeger or Chrome trace JSON, masked if you like">
                 { "Export…" }
             </button>

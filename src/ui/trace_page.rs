@@ -218,13 +218,16 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     html! {
         <section class="trace-page" aria-label="Trace">
             <div class="trace-header">
-                <super::compare_with::CompareWith data={props.data.clone()} trace_index={props.trace_index}
-                                                  route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
+                <div class="trace-actions">
+                    <super::export_menu::ExportMenu data={props.data.clone()} trace_index={props.trace_index} />
+                    <super::compare_with::CompareWith data={props.data.clone()} trace_index={props.trace_index}
+                                                      route={props.route.clone()} on_navigate={props.on_navigate.clone()} />
+                    <super::copy_link::CopyLink route={Route { span: None, ..props.route.clone() }} what="trace" />
+                </div>
                 <h2>
                     <span class="service">{ strand_model::format::service_label(&summary.root_service) }</span>{ " " }
                     <span class="op">{ &summary.root_name }</span>
                 </h2>
-                <super::export_menu::ExportMenu data={props.data.clone()} trace_index={props.trace_index} />
                 <dl class="facts">
                     <div><dt>{ "Start" }</dt><dd>{ &summary.start }<span class="zone">{ " " }{ strand_model::time::display_zone_label() }</span></dd></div>
                     <div><dt>{ "Duration" }</dt><dd>{ &summary.duration }</dd></div>
@@ -234,7 +237,6 @@ pub fn trace_page(props: &TracePageProps) -> Html {
                     <div><dt>{ "Errors" }</dt><dd class={classes!((summary.errors > 0).then_some("has-errors"))}>{ summary.errors }</dd></div>
                     <div><dt>{ "Warnings" }</dt><dd class={classes!((summary.warnings > 0).then_some("has-warnings"))}>{ summary.warnings }</dd></div>
                     <div><dt>{ "Trace id" }</dt><dd class="mono">{ &summary.trace_id }</dd></div>
-                    <div><dt class="visually-hidden">{ "Link" }</dt><dd><super::copy_link::CopyLink route={Route { span: None, ..props.route.clone() }} what="trace" /></dd></div>
                 </dl>
                 if summary.warnings > 0 {
                     <div class="warnings" role="note">

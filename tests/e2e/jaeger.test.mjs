@@ -315,7 +315,8 @@ async function exercise(base, api) {
   }
 
   const rows = () => page.$$eval('tr.trace-row', (trs) => trs.map((tr) => {
-    const c = [...tr.cells].map((td) => td.textContent.trim());
+    // The cells after the compare tick: root, start, duration, spans, services, errors, warnings, id.
+    const c = [...tr.cells].filter((td) => !td.classList.contains('pick-cell')).map((td) => td.textContent.trim());
     return { spans: Number(c[3]), services: Number(c[4]), errors: Number(c[5]), id: c[7] };
   }));
   const clear = async () => {
@@ -499,6 +500,9 @@ async function exercise(base, api) {
   assert.equal(ownTrace.spans, details.spans);
   await page.waitForFunction((id) => location.search.includes(`trace=${id}`), errorTrace);
   await page.waitForSelector('.wf-row');
+  // Every span a row: repeated sibling calls fold by default.
+  await page.getByLabel('Fold repeats').uncheck();
+  await page.waitForFunction((n) => Number(document.querySelector('.wf-scroll')?.getAttribute('aria-rowcount')) === n, details.spans);
   assert.equal(Number(await page.locator('.wf-scroll').getAttribute('aria-rowcount')), details.spans, 'one row per span');
   const rowServices = new Set((await page.locator('.wf-row .wf-service').allInnerTexts()).map((s) => s.trim()));
   assert.deepEqual([...rowServices].sort(), details.services);

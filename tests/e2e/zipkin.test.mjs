@@ -153,6 +153,9 @@ test('Strand searches a real Zipkin, opens a trace, and its waterfall and servic
   await page.press('input[name=trace-id]', 'Enter');
   await page.waitForFunction((id) => location.search.includes(`trace=${id}`), errorTrace);
   await page.waitForSelector('.wf-row');
+  // Every span a row: repeated sibling calls fold by default.
+  await page.getByLabel('Fold repeats').uncheck();
+  await page.waitForFunction((n) => Number(document.querySelector('.wf-scroll')?.getAttribute('aria-rowcount')) === n, details.spans);
   assert.equal(Number(await page.locator('.wf-scroll').getAttribute('aria-rowcount')), details.spans, 'one row per span');
   const rowServices = new Set((await page.locator('.wf-row .wf-service').allInnerTexts()).map((s) => s.trim()));
   assert.deepEqual([...rowServices].sort(), details.services);
