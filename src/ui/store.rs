@@ -63,27 +63,17 @@ impl DataHandle {
 impl Store {
     /// The app for a page opened at `route`; call [`Store::start`] once the page is up.
     pub fn new(route: Route) -> Store {
-        let saved = local_storage().and_then(|s| s.get_item(CONNECTION_KEY).ok().flatten());
-        let saved_settings = local_storage().and_then(|s| s.get_item(strand_app::Settings::STORAGE_KEY).ok().flatten());
         let env = Env {
             page_origin: super::fetch::page_origin(),
-            saved_connection: saved,
-            saved_settings,
+            saved_connection: stored(CONNECTION_KEY),
+            saved_settings: stored(strand_app::Settings::STORAGE_KEY),
             saved_link_templates: stored(LINK_TEMPLATES_KEY),
             saved_mask: stored(MASK_KEY),
         };
         let (app, opening) = App::open(route, env);
         super::settings::apply_theme(app.settings.theme);
         let _ = super::settings::apply_time_zone(&app.settings.time_zone);
-        let store = Store(Rc::new(Inner {
-            app: RefCell::new(app),
-            files: RefCell::new(BTreeMap::new()),
-            next_file: Cell::new(0),
-            rerender: RefCell::new(None),
-            importer: RefCell::new(None),
-            queue: RefCell::new(VecDeque::new()),
-            draining: Cell::new(false),
-        }));
+        let store = Store::detached(app);
         // Warm start: the import worker instantiates the module while the page renders, so the
         // first file does not wait for it; the page warms its own code once it has painted.
         *store.0.importer.borrow_mut() = Some(Importer::start(store.downgrade()));
@@ -93,7 +83,7 @@ impl Store {
     }
 
     /// A store over `app` that starts no worker and whose effects go nowhere: for rendering
-    /// views off-screen (the warm-up).
+    /// views off-screen (the warm-up), and the start of [`Store::new`].
     pub fn detached(app: App) -> Store {
         Store(Rc::new(Inner {
             app: RefCell::new(app),
@@ -210,9 +200,7 @@ impl Store {
                     });
                 }
                 Effect::SaveSettings(text) => {
-                    if let Some(storage) = local_storage() {
-                        let _ = storage.set_item(strand_app::Settings::STORAGE_KEY, &text);
-                    }
+                    store_item(strand_app::Settings::STORAGE_KEY, Some(&text));
                     let settings = self.read().settings.clone();
                     super::settings::apply_theme(settings.theme);
                     let _ = super::settings::apply_time_zone(&settings.time_zone);

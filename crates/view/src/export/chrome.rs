@@ -156,7 +156,7 @@ pub(crate) fn write(
         for &idx in &trace.order {
             let Some(span) = trace.span(idx) else { continue };
             write_span(&mut w, ctx, &layout, t, trace, idx, span, &mut flows);
-            if w.out.len() >= chunk_bytes && !emit(std::mem::take(&mut w.out)) {
+            if !w.flush_over(chunk_bytes, emit) {
                 return false;
             }
         }
@@ -177,10 +177,7 @@ pub(crate) fn write(
     w.string(&traces.iter().map(|t| t.trace_id.display(ctx.strings)).collect::<Vec<_>>().join(","));
     w.end_object();
     w.end_object();
-    if style == JsonStyle::Pretty {
-        w.out.push('\n');
-    }
-    emit(std::mem::take(&mut w.out))
+    w.finish(emit)
 }
 
 fn write_metadata(w: &mut JsonWriter, strings: &Interner, layout: &Layout) {

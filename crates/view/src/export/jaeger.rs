@@ -44,10 +44,7 @@ pub(crate) fn write(
     w.key("errors");
     w.raw("null");
     w.end_object();
-    if style == JsonStyle::Pretty {
-        w.out.push('\n');
-    }
-    emit(std::mem::take(&mut w.out))
+    w.finish(emit)
 }
 
 fn write_trace(
@@ -65,7 +62,7 @@ fn write_trace(
     w.begin_array();
     for (i, span) in trace.spans.iter().enumerate() {
         write_span(w, ctx, trace, i, span);
-        if w.out.len() >= chunk_bytes && !emit(std::mem::take(&mut w.out)) {
+        if !w.flush_over(chunk_bytes, emit) {
             return false;
         }
     }

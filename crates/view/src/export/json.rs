@@ -20,6 +20,20 @@ impl JsonWriter {
         JsonWriter { out: String::new(), style, open: Vec::new(), after_key: false }
     }
 
+    /// Hands what is written so far to `emit` once it holds `chunk_bytes`; `false` if `emit`
+    /// asked to stop.
+    pub(crate) fn flush_over(&mut self, chunk_bytes: usize, emit: &mut dyn FnMut(String) -> bool) -> bool {
+        self.out.len() < chunk_bytes || emit(std::mem::take(&mut self.out))
+    }
+
+    /// Ends the document (a newline after indented output) and hands the rest to `emit`.
+    pub(crate) fn finish(&mut self, emit: &mut dyn FnMut(String) -> bool) -> bool {
+        if self.style == JsonStyle::Pretty {
+            self.out.push('\n');
+        }
+        emit(std::mem::take(&mut self.out))
+    }
+
     /// Separator and indentation before a member or element.
     pub(crate) fn before_item(&mut self) {
         if self.after_key {

@@ -82,10 +82,7 @@ pub(crate) fn write_traces(
     }
     w.end_array();
     w.end_object();
-    if style == JsonStyle::Pretty {
-        w.out.push('\n');
-    }
-    emit(std::mem::take(&mut w.out))
+    w.finish(emit)
 }
 
 /// The `resourceSpans` of one trace; `false` if `emit` asked to stop.
@@ -151,7 +148,7 @@ fn write_trace(
                 for &idx in &group.spans {
                     let Some(span) = trace.span(idx) else { continue };
                     write_span(w, ctx, trace, span, ref_type_key);
-                    if w.out.len() >= chunk_bytes && !emit(std::mem::take(&mut w.out)) {
+                    if !w.flush_over(chunk_bytes, emit) {
                         return false;
                     }
                 }

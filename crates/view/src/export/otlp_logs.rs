@@ -81,7 +81,7 @@ pub(crate) fn write(
                 w.begin_array();
                 for log in logs {
                     record(&mut w, ctx, trace, log);
-                    if w.out.len() >= chunk_bytes && !emit(std::mem::take(&mut w.out)) {
+                    if !w.flush_over(chunk_bytes, emit) {
                         return false;
                     }
                 }
@@ -94,10 +94,7 @@ pub(crate) fn write(
     }
     w.end_array();
     w.end_object();
-    if style == JsonStyle::Pretty {
-        w.out.push('\n');
-    }
-    emit(std::mem::take(&mut w.out))
+    w.finish(emit)
 }
 
 fn record(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, log: &LogRecord) {

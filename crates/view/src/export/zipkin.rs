@@ -24,16 +24,13 @@ pub(crate) fn write(
     for trace in traces {
         for span in &trace.spans {
             write_span(&mut w, ctx, trace, span);
-            if w.out.len() >= chunk_bytes && !emit(std::mem::take(&mut w.out)) {
+            if !w.flush_over(chunk_bytes, emit) {
                 return false;
             }
         }
     }
     w.end_array();
-    if style == JsonStyle::Pretty {
-        w.out.push('\n');
-    }
-    emit(std::mem::take(&mut w.out))
+    w.finish(emit)
 }
 
 /// 16 hex digits for 64-bit ids, 32 for longer ones, text ids as they are.
