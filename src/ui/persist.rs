@@ -45,14 +45,18 @@ pub fn keep(store: &Store) {
         gloo::timers::future::TimeoutFuture::new(SETTLE_MS).await;
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
-        let snapshot = store.read().snapshot();
+        // The encoding goes to JavaScript memory a megabyte at a time, so the module's memory
+        // (which never shrinks) grows by a piece rather than by the whole encoding.
+        let pieces = js_sys::Array::new();
+        let meta = store.read().snapshot_to(&mut |piece| {
+            pieces.push(&Uint8Array::from(piece));
+        });
         if let Some(perf) = perf.as_ref() {
             super::importer::measure(perf, "strand:keep-encode", start, perf.now());
         }
-        let result = write(&snapshot.bytes, &snapshot.meta).await;
-        drop(snapshot.bytes);
+        let result = write(joined(&pieces, meta.bytes), &meta).await;
         store.dispatch(match result {
-            Ok(()) => Action::Kept(snapshot.meta),
+            Ok(()) => Action::Kept(meta),
             Err(error) => Action::KeepFailed(error),
         });
         if let Some(perf) = perf {
@@ -91,12 +95,22 @@ async fn read() -> Result<Option<(Uint8Array, KeptMeta)>, String> {
     }
 }
 
-async fn write(bytes: &[u8], meta: &KeptMeta) -> Result<(), String> {
+/// The pieces in one array of `len` bytes (the stored record holds one).
+fn joined(pieces: &js_sys::Array, len: u64) -> Uint8Array {
+    let array = Uint8Array::new_with_length(u32::try_from(len).unwrap_or(u32::MAX));
+    let mut offset = 0u32;
+    for piece in pieces.iter() {
+        let piece = Uint8Array::new(&piece);
+        array.set(&piece, offset);
+        offset = offset.saturating_add(piece.length());
+    }
+    array
+}
+
+async fn write(array: Uint8Array, meta: &KeptMeta) -> Result<(), String> {
     let db = open().await?;
     let record = Object::new();
-    // One copy into JavaScript memory; IndexedDB clones it into storage.
-    let array = Uint8Array::new_with_length(u32::try_from(bytes.len()).unwrap_or(u32::MAX));
-    array.copy_from(bytes);
+    // IndexedDB clones the array into storage.
     Reflect::set(&record, &"bytes".into(), &array).map_err(describe)?;
     Reflect::set(&record, &"meta".into(), &JsValue::from_str(&meta.serialize())).map_err(describe)?;
     let result = async {

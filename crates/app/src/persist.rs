@@ -64,34 +64,36 @@ pub fn choose_kept(traces: &[(i64, u64)], limit: u64) -> Vec<usize> {
     kept
 }
 
-/// The snapshot of `data` to keep, within `limit` bytes. When everything does not fit, each
-/// trace's share of the encoding is estimated by its spans (plus a little for the trace itself),
-/// the newest traces that fit are kept, and the strings table is shared by what remains.
+/// The snapshot of `data` to keep, within `limit` bytes, in one vector ([`snapshot_to`]
+/// collected; the tests read it back).
 pub fn snapshot(data: &Dataset, skew: bool, limit: u64) -> Snapshot {
-    let all: Vec<&Trace> = data.traces.iter().collect();
-    let whole = transfer::encode_selected(&data.strings, &all, &data.dependencies);
-    if whole.len() as u64 <= limit {
-        return finish(whole, &all, 0, skew);
-    }
-    let spans_total = data.span_count().max(1) as f64;
-    let per_span = whole.len() as f64 / spans_total;
-    let weights: Vec<(i64, u64)> =
-        data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
-    let kept: Vec<&Trace> = choose_kept(&weights, limit).into_iter().filter_map(|i| data.traces.get(i)).collect();
-    let evicted = (data.traces.len() - kept.len()) as u64;
-    let bytes = transfer::encode_selected(&data.strings, &kept, &data.dependencies);
-    finish(bytes, &kept, evicted, skew)
+    let mut bytes = Vec::new();
+    let meta = snapshot_to(data, skew, limit, &mut |piece| bytes.extend_from_slice(piece));
+    Snapshot { bytes, meta }
 }
 
-fn finish(bytes: Vec<u8>, traces: &[&Trace], evicted: u64, skew: bool) -> Snapshot {
-    let meta = KeptMeta {
-        traces: traces.len() as u64,
-        spans: traces.iter().map(|t| t.spans.len() as u64).sum(),
-        bytes: bytes.len() as u64,
-        evicted,
-        skew,
+/// Hands the snapshot of `data` to keep, within `limit` bytes, to `sink` in pieces of about a
+/// megabyte (`transfer::encode_selected_to`), so keeping a workspace never holds its whole
+/// encoding in memory, and says what it holds. A first pass only counts the bytes: when
+/// everything does not fit, each trace's share of the encoding is estimated by its spans (plus
+/// a little for the trace itself), the newest traces that fit are kept, and the strings table
+/// is shared by what remains.
+pub fn snapshot_to(data: &Dataset, skew: bool, limit: u64, sink: &mut dyn FnMut(&[u8])) -> KeptMeta {
+    let all: Vec<&Trace> = data.traces.iter().collect();
+    let whole = transfer::encode_selected_to(&data.strings, &all, &data.dependencies, &mut |_| {});
+    let (kept, evicted) = if whole <= limit {
+        (all, 0)
+    } else {
+        let spans_total = data.span_count().max(1) as f64;
+        let per_span = whole as f64 / spans_total;
+        let weights: Vec<(i64, u64)> =
+            data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
+        let kept: Vec<&Trace> = choose_kept(&weights, limit).into_iter().filter_map(|i| data.traces.get(i)).collect();
+        let evicted = (data.traces.len() - kept.len()) as u64;
+        (kept, evicted)
     };
-    Snapshot { bytes, meta }
+    let bytes = transfer::encode_selected_to(&data.strings, &kept, &data.dependencies, sink);
+    KeptMeta { traces: kept.len() as u64, spans: kept.iter().map(|t| t.spans.len() as u64).sum(), bytes, evicted, skew }
 }
 
 /// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`.

@@ -74,6 +74,12 @@ impl App {
         persist::snapshot(self.data(), self.options.adjust_clock_skew, self.settings.keep_limit_bytes())
     }
 
+    /// The snapshot for [`Effect::KeepData`] handed to `sink` in pieces (what the browser does,
+    /// so the whole encoding is never in its memory at once); returns what it holds.
+    pub fn snapshot_to(&self, sink: &mut dyn FnMut(&[u8])) -> KeptMeta {
+        persist::snapshot_to(self.data(), self.options.adjust_clock_skew, self.settings.keep_limit_bytes(), sink)
+    }
+
     /// After data arrived: select the first trace when the address names none, and show the
     /// service map when only dependency links are loaded (there is no trace to list).
     pub(crate) fn land(&mut self) {

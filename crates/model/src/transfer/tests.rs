@@ -109,6 +109,41 @@ fn round_trips_into_another_interner() {
 }
 
 #[test]
+fn pieces_for_a_sink_join_to_the_whole_encoding() {
+    let mut strings = Interner::new();
+    let first = sample(&mut strings);
+    let mut second = sample(&mut strings);
+    second.trace_id = TraceId::Text(strings.intern("trace-2"));
+    let deps = vec![DependencyLink {
+        parent: strings.intern("api"),
+        child: strings.intern("db"),
+        call_count: 1,
+        error_count: 0,
+    }];
+    let traces = [&first, &second];
+    let whole = encode_selected(&strings, &traces, &deps);
+    for chunk in [1, 16, 200, SINK_CHUNK] {
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let total = encode::encode_selected_chunked(&strings, &traces, &deps, chunk, &mut |p| pieces.push(p.to_vec()));
+        assert_eq!(pieces.concat(), whole, "chunk {chunk}");
+        assert_eq!(total, whole.len() as u64);
+        assert!(pieces.iter().all(|p| !p.is_empty()));
+        // Small chunks: at least a piece per string and per span (a big trace is never one
+        // piece); one megabyte: this small encoding in one.
+        if chunk == 1 {
+            assert!(pieces.len() >= strings.len() + first.spans.len() + second.spans.len(), "{} pieces", pieces.len());
+        }
+        if chunk == SINK_CHUNK {
+            assert_eq!(pieces.len(), 1);
+        }
+    }
+    // No traces: the strings and the counts still arrive, in the one piece.
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    encode_selected_to(&strings, &[], &deps, &mut |p| pieces.push(p.to_vec()));
+    assert_eq!(pieces, vec![encode_selected(&strings, &[], &deps)]);
+}
+
+#[test]
 fn truncated_or_foreign_bytes_are_errors() {
     let mut worker = Interner::new();
     let trace = sample(&mut worker);
