@@ -1,10 +1,11 @@
 // End-to-end: log files beside their traces (tests/fixtures/shop-logs, written by the real
 // instrumented services of tests/otel): loading them, the span's lines in its details with a
 // search within them, log marks on waterfall rows, the Logs tab, the unmatched lines, a link-out
-// template, and the Export dialog (masking preview, a download in each format).
+// template followed to a stand-in log tool, and the Export dialog (masking preview, a download in each format).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { serveStatic, launchBrowser, newPage, screenshot, repoRoot } from './harness.mjs';
 
@@ -119,26 +120,70 @@ test('log files join the traces: a notice counts their lines, the span shows its
   assert.deepEqual(page.problems, []);
 });
 
-test('a link-out template becomes a link from the span to the log tool', async () => {
-  const page = await openWithLogs();
-  await navigate(page, `?trace=${TRACE}&span=${SPAN}`);
-  const panel = page.locator('aside.span-details');
-  await panel.locator('.details-logs').waitFor();
-  await panel.getByRole('button', { name: 'Set up links to your log tool…' }).click();
-  const dialog = page.locator('.link-settings');
-  await dialog.waitFor();
-  await dialog.getByLabel('Link name').first().fill('My logs');
-  await dialog.getByLabel('URL template').first().fill('https://logs.example.com/search?trace={trace_id}&span={span_id}&service={service}');
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await dialog.waitFor({ state: 'detached' });
-  const link = panel.locator('.details-logs a.link-out', { hasText: 'My logs' });
-  await link.waitFor();
-  assert.equal(await link.getAttribute('href'), `https://logs.example.com/search?trace=${TRACE}&span=${SPAN}&service=frontend`);
-  assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
-  // Kept in local storage, never in the address.
-  assert.doesNotMatch(page.url(), /logs\.example\.com/);
-  assert.match(await page.evaluate(() => JSON.stringify({ ...localStorage })), /logs\.example\.com/);
-  assert.deepEqual(page.problems, []);
+/** A stand-in for the user's log tool (Kibana, Grafana…): a local server that records the
+ * requests it gets and answers with a page naming what it was asked for. */
+async function logTool() {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    requests.push(new URL(req.url, 'http://log.tool'));
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>Log tool</title><h1>lines of ${new URL(req.url, 'http://x').searchParams.get('trace')}</h1>`);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    requests,
+    origin: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+test('a link-out template becomes a link from the span to the log tool, and following it opens the tool', async () => {
+  const tool = await logTool();
+  try {
+    const page = await openWithLogs();
+    await navigate(page, `?trace=${TRACE}&span=${SPAN}`);
+    const panel = page.locator('aside.span-details');
+    await panel.locator('.details-logs').waitFor();
+    await panel.getByRole('button', { name: 'Set up links to your log tool…' }).click();
+    const dialog = page.locator('.link-settings');
+    await dialog.waitFor();
+    await dialog.getByLabel('Link name').first().fill('My logs');
+    const template = `${tool.origin}/search?trace={trace_id}&span={span_id}&service={service}&from={start}&to={end}`;
+    await dialog.getByLabel('URL template').first().fill(template);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const link = panel.locator('.details-logs a.link-out', { hasText: 'My logs' });
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    assert.ok(href.startsWith(`${tool.origin}/search?trace=${TRACE}&span=${SPAN}&service=frontend&from=`), href);
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    assert.equal(await link.getAttribute('target'), '_blank');
+    // Kept in local storage, never in the address.
+    assert.doesNotMatch(page.url(), /127\.0\.0\.1:\d+\/search/);
+    assert.ok((await page.evaluate(() => JSON.stringify({ ...localStorage }))).includes(`${tool.origin}/search`));
+
+    // Follow it as a user does: a new tab opens on the log tool with the span's ids and times.
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await tab.waitForLoadState();
+    assert.equal(await tab.locator('h1').textContent(), `lines of ${TRACE}`);
+    const searches = tool.requests.filter((r) => r.pathname === '/search'); // not the favicon
+    assert.equal(searches.length, 1);
+    const asked = searches[0];
+    assert.equal(asked.searchParams.get('trace'), TRACE);
+    assert.equal(asked.searchParams.get('span'), SPAN);
+    assert.equal(asked.searchParams.get('service'), 'frontend');
+    // {start} and {end}: the span's window in epoch milliseconds, a real time of the shop's run.
+    const from = Number(asked.searchParams.get('from'));
+    const to = Number(asked.searchParams.get('to'));
+    assert.ok(Number.isInteger(from) && Number.isInteger(to) && from <= to, `${from}..${to}`);
+    assert.ok(from > Date.parse('2020-01-01') && from < Date.now(), `${from}`);
+    // noopener: the tool's tab cannot reach back into Strand's page.
+    assert.equal(await tab.evaluate(() => window.opener), null);
+    await tab.close();
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await tool.close();
+  }
 });
 
 test('the Export dialog previews the masking and downloads each format', async () => {
