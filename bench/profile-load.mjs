@@ -67,6 +67,7 @@ try {
   await page.waitForSelector('.wf-row', { timeout: 600_000 });
   const { profile } = await cdp.send('Profiler.stop');
   printProfile(profile);
+  fs.writeFileSync(path.join(repoRoot, 'bench', 'out', 'profile-load.cpuprofile'), JSON.stringify(profile));
   const [change, painted] = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r([window.__change, performance.now()])))));
   const buffer = await browser.stopTracing();
   const out = path.join(repoRoot, 'bench', 'out', 'profile-load.json');

@@ -465,7 +465,7 @@ impl<'a> Builder<'a> {
         };
         let mut named: Vec<(String, usize, NodeAcc)> =
             accs.into_iter().enumerate().map(|(i, acc)| (name(&acc.name), i, acc)).collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
+        strand_model::order::sort_by(&mut named, |a, b| a.0.cmp(&b.0));
         let mut new_index = vec![0usize; named.len()];
         for (new, (_, old, _)) in named.iter().enumerate() {
             if let Some(slot) = new_index.get_mut(*old) {
@@ -504,7 +504,7 @@ impl<'a> Builder<'a> {
             })
             .collect();
         // Nodes are sorted by (unique) name, so index order is name order.
-        edges.sort_unstable_by_key(|e| (e.from, e.to));
+        strand_model::order::sort_by_key(&mut edges, |e| (e.from, e.to));
         ServiceGraph { nodes, edges }
     }
 }

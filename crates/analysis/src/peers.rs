@@ -201,7 +201,7 @@ impl PeerIndex {
             found.select_nth_unstable_by(n - 1, by_rank);
             found.truncate(n);
         }
-        found.sort_unstable_by(by_rank);
+        strand_model::order::sort_by(&mut found, by_rank);
         found.truncate(n);
         found.into_iter().map(|(_, r)| r).collect()
     }

@@ -122,7 +122,7 @@ fn candidates(data: &Dataset, root: Option<(StrId, StrId)>) -> Vec<usize> {
 pub fn slowest_split(data: &Dataset, root: Option<(StrId, StrId)>, percent: f64) -> TraceSplit {
     let mut traces = candidates(data, root);
     let duration = |t: usize| data.traces.get(t).map_or(0, Trace::duration_ns);
-    traces.sort_by(|&x, &y| duration(y).cmp(&duration(x)).then(x.cmp(&y)));
+    strand_model::order::sort_by(&mut traces, |&x, &y| duration(y).cmp(&duration(x)).then(x.cmp(&y)));
     let percent = if percent.is_finite() { percent.clamp(0.0, 100.0) } else { 0.0 };
     // In millionths of a percent, so that the count is exact in integers (10% of 30 is 3).
     let micro = (percent * 1e6).round() as u128;

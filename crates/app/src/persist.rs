@@ -50,7 +50,7 @@ impl KeptMeta {
 /// that alone is larger than the limit is not kept; smaller, older ones still can be.
 pub fn choose_kept(traces: &[(i64, u64)], limit: u64) -> Vec<usize> {
     let mut newest_first: Vec<usize> = (0..traces.len()).collect();
-    newest_first.sort_by_key(|&i| std::cmp::Reverse((traces.get(i).map_or(0, |t| t.0), i)));
+    strand_model::order::sort_by_key(&mut newest_first, |&i| std::cmp::Reverse((traces.get(i).map_or(0, |t| t.0), i)));
     let mut used = 0u64;
     let mut kept = Vec::new();
     for i in newest_first {

@@ -110,7 +110,7 @@ async fn fetch_traces(fetch: &impl Fetch, conn: &Connection, found: &[sources::T
         .buffer_unordered(TEMPO_PARALLEL)
         .collect()
         .await;
-    answers.sort_by_key(|(i, _)| *i);
+    strand_model::order::sort_by_key(&mut answers, |(i, _)| *i);
     let mut documents = Vec::new();
     let mut failures = Vec::new();
     for (_, (outcome, url)) in answers {

@@ -6,6 +6,7 @@ pub mod dump;
 pub mod format;
 pub mod ids;
 pub mod logs;
+pub mod order;
 pub mod strings;
 pub mod time;
 pub mod trace;

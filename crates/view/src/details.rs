@@ -178,7 +178,7 @@ pub fn span_details(data: &Dataset, trace_index: usize, analysis: &TraceAnalysis
         })
         .collect();
     // By time: files do not always list events in order. The sort is stable, so ties keep theirs.
-    events.sort_by_key(|e| e.offset_ns);
+    strand_model::order::sort_by_key(&mut events, |e| e.offset_ns);
     let links = trace
         .links_of(span)
         .iter()

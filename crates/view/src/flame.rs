@@ -64,7 +64,7 @@ impl FlameIndex {
             let (a, b) =
                 (offsets.get(d).copied().unwrap_or(0) as usize, offsets.get(d + 1).copied().unwrap_or(0) as usize);
             if let Some(row) = spans.get_mut(a..b) {
-                row.sort_unstable_by_key(key);
+                strand_model::order::sort_by_key(row, key);
             }
         }
         FlameIndex { offsets, spans }

@@ -186,7 +186,7 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)], s: &Spacing) 
     // Shelf packing: biggest components first, rows no wider than the widest component or a
     // roughly square drawing, whichever is wider.
     let mut order: Vec<usize> = (0..laid.len()).collect();
-    order.sort_by(|&a, &b| {
+    strand_model::order::sort_by(&mut order, |&a, &b| {
         let size = |c: usize| laid.get(c).map_or((0.0, 0.0), |c| (c.height, c.width));
         let ((ha, wa), (hb, wb)) = (size(a), size(b));
         hb.total_cmp(&ha).then(wb.total_cmp(&wa)).then(a.cmp(&b))

@@ -174,7 +174,7 @@ pub fn scatter(rows: &[TraceSummary], selected: Option<usize>, scale: YScale, wi
             ),
         })
         .collect();
-    dots.sort_by_key(|d| (d.selected, d.error, d.index));
+    strand_model::order::sort_by_key(&mut dots, |d| (d.selected, d.error, d.index));
     plot.dots = dots;
     plot
 }

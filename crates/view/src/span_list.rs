@@ -14,7 +14,7 @@ pub fn warning_lines(strings: &Interner, trace: &Trace, limit: usize) -> Vec<Str
         }
     }
     let mut warnings: Vec<_> = trace.warnings.iter().collect();
-    warnings.sort_by_key(|w| {
+    strand_model::order::sort_by_key(&mut warnings, |w| {
         (w.span.map_or(0, |s| position.get(s as usize).copied().unwrap_or(usize::MAX).saturating_add(1)), w.kind)
     });
     warnings

@@ -276,7 +276,7 @@ pub struct CriticalIndex {
 impl CriticalIndex {
     pub fn new(segments: &[Segment]) -> CriticalIndex {
         let mut segments = segments.to_vec();
-        segments.sort_unstable_by_key(|s| (s.span, s.start_ns, s.end_ns));
+        strand_model::order::sort_by_key(&mut segments, |s| (s.span, s.start_ns, s.end_ns));
         CriticalIndex { segments }
     }
 
@@ -378,7 +378,7 @@ pub fn row_view(ctx: &RowContext<'_>, span_idx: SpanIdx) -> Option<RowView> {
             ),
         })
         .collect();
-    events.sort_by(|a, b| a.fraction.total_cmp(&b.fraction));
+    strand_model::order::sort_by(&mut events, |a, b| a.fraction.total_cmp(&b.fraction));
     // Ticks closer than a thousandth of the width would draw as one: keep the first of each.
     events.dedup_by(|b, a| (b.fraction - a.fraction).abs() < 0.001);
     events.truncate(MAX_EVENT_MARKS);

@@ -418,7 +418,7 @@ pub fn service_map_view(props: &ServiceMapProps) -> Html {
         let peer_rows = |callers: bool| {
             let mut rows: Vec<(usize, &map::EdgeView)> =
                 view.edges.iter().filter(|e| if callers { e.to == i } else { e.from == i && e.to != i }).map(|e| (if callers { e.from } else { e.to }, e)).collect();
-            rows.sort_by_key(|row| std::cmp::Reverse(row.1.calls));
+            strand_model::order::sort_by_key(&mut rows, |row| std::cmp::Reverse(row.1.calls));
             let rows = rows.into_iter().map(|(peer, e)| {
                 let peer_name = view.nodes.get(peer).map_or(String::new(), |p| p.name.clone());
                 let navigate_select = navigate_select.clone();

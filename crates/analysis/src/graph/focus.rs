@@ -23,8 +23,8 @@ pub fn neighbours(graph: &ServiceGraph, node: usize) -> Neighbours {
         }
     }
     let calls = |i: &usize| std::cmp::Reverse(graph.edges.get(*i).map_or(0, |e| e.calls));
-    n.callers.sort_by_key(calls);
-    n.callees.sort_by_key(calls);
+    strand_model::order::sort_by_key(&mut n.callers, calls);
+    strand_model::order::sort_by_key(&mut n.callees, calls);
     n
 }
 

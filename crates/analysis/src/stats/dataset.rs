@@ -187,7 +187,7 @@ pub fn dataset_stats(data: &Dataset) -> DatasetStats {
     for op in &mut ops {
         op.durations.sort_unstable();
     }
-    ops.sort_by(|a, b| {
+    strand_model::order::sort_by(&mut ops, |a, b| {
         (strings.get(a.service), strings.get(a.name), a.kind).cmp(&(
             strings.get(b.service),
             strings.get(b.name),

@@ -122,7 +122,7 @@ pub fn trace_stats(strings: &Interner, trace: &Trace, tree: &SpanTree, group_by:
         })
         .collect();
     // Different typed attribute values can read the same ("200" and 200): merge those.
-    named.sort_by(|a, b| a.0.cmp(&b.0));
+    strand_model::order::sort_by(&mut named, |a, b| a.0.cmp(&b.0));
     let mut merged: Vec<(GroupKey, Acc)> = Vec::with_capacity(named.len());
     for (key, acc) in named {
         match merged.last_mut() {
@@ -132,7 +132,9 @@ pub fn trace_stats(strings: &Interner, trace: &Trace, tree: &SpanTree, group_by:
     }
 
     let mut out: Vec<GroupStats> = merged.into_iter().map(|(key, acc)| acc.finish(key, self_total_ns)).collect();
-    out.sort_by(|a, b| b.self_total_ns.cmp(&a.self_total_ns).then_with(|| a.key.cmp(&b.key)));
+    strand_model::order::sort_by(&mut out, |a, b| {
+        b.self_total_ns.cmp(&a.self_total_ns).then_with(|| a.key.cmp(&b.key))
+    });
     TraceStats { span_count: trace.spans.len() as u64, self_total_ns, groups: out }
 }
 

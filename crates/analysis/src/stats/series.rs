@@ -178,7 +178,7 @@ pub fn span_metrics(data: &Dataset) -> Vec<SpanMetric> {
             }
         }
     }
-    metrics.sort_by(|a, b| {
+    strand_model::order::sort_by(&mut metrics, |a, b| {
         let (ka, kb) = (a.0, b.0);
         (strings.get(ka.0), strings.get(ka.1), ka.2, ka.3).cmp(&(strings.get(kb.0), strings.get(kb.1), kb.2, kb.3))
     });

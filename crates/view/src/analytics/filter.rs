@@ -186,7 +186,7 @@ pub(super) fn parse_term(word: &str) -> Result<Term, String> {
 pub fn table_order(rows: &[Row], sort: Option<TableSort>, filter: &RowFilter) -> Vec<usize> {
     let mut order: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| filter.matches(r)).map(|(i, _)| i).collect();
     if let Some(sort) = sort {
-        order.sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
+        strand_model::order::sort_by(&mut order, |&a, &b| match (rows.get(a), rows.get(b)) {
             (Some(x), Some(y)) => sort.directed(compare(x, y, sort.column)).then(a.cmp(&b)),
             _ => a.cmp(&b),
         });

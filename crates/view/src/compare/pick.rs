@@ -58,7 +58,7 @@ pub fn compare_with_choices(data: &Dataset, trace: usize) -> Vec<TraceChoice> {
         }
     }
     let duration = |c: &TraceChoice| data.traces.get(c.index).map_or(0, Trace::duration_ns);
-    same.sort_by(|x, y| duration(x).cmp(&duration(y)).then(x.index.cmp(&y.index)));
+    strand_model::order::sort_by(&mut same, |x, y| duration(x).cmp(&duration(y)).then(x.index.cmp(&y.index)));
     same.extend(other);
     same
 }
@@ -95,7 +95,7 @@ pub fn root_operations(data: &Dataset) -> Vec<RootOperation> {
             RootOperation { service, operation, traces, label }
         })
         .collect();
-    out.sort_by(|x, y| {
+    strand_model::order::sort_by(&mut out, |x, y| {
         y.traces.cmp(&x.traces).then_with(|| (&x.service, &x.operation).cmp(&(&y.service, &y.operation)))
     });
     out

@@ -70,7 +70,7 @@ impl Layout {
         }
         // By process, then start, longer first (a parent before a child starting with it), then
         // tree order (the sort is stable).
-        spans.sort_by_key(|&(pid, start, end, _, _)| (pid, start, std::cmp::Reverse(end)));
+        strand_model::order::sort_by_key(&mut spans, |&(pid, start, end, _, _)| (pid, start, std::cmp::Reverse(end)));
         let mut places: Vec<Vec<Place>> =
             traces.iter().map(|t| vec![Place::Async { pid: 0, id: 0 }; t.spans.len()]).collect();
         let mut lanes: Vec<u32> = vec![0; services.len()];

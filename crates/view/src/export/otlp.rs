@@ -236,7 +236,7 @@ fn groups_of_resource(trace: &Trace, resource_no: usize) -> Vec<Group> {
         .filter(|&i| trace.span(i).is_some_and(|s| s.resource as usize == resource_no))
         .collect();
     // Stable: spans keep their file order within a scope.
-    spans.sort_by_key(|&i| trace.span(i).map_or(u32::MAX, |s| s.scope));
+    strand_model::order::sort_by_key(&mut spans, |&i| trace.span(i).map_or(u32::MAX, |s| s.scope));
     let mut groups: Vec<Group> = Vec::new();
     for idx in spans {
         let scope = trace.span(idx).map_or(u32::MAX, |s| s.scope);

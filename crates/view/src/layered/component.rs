@@ -186,7 +186,7 @@ fn order_layers(n: usize, layering: &Layering, g: &DummyGraph) -> (Vec<Vec<usize
     let mut ranks: Vec<Vec<usize>> = vec![Vec::new(); layering.count];
     let mut seen = vec![false; g.total];
     let mut roots: Vec<usize> = (0..n).filter(|&v| layering.pred_count.get(v) == Some(&0)).collect();
-    roots.sort_by_key(|&v| (layering.layer.get(v).copied().unwrap_or(0), v));
+    strand_model::order::sort_by_key(&mut roots, |&v| (layering.layer.get(v).copied().unwrap_or(0), v));
     let mut stack: Vec<usize> = Vec::new();
     for root in roots.into_iter().chain(0..g.total) {
         if seen.get(root) != Some(&false) {

@@ -106,7 +106,7 @@ pub(super) fn reorder(ranks: &mut [Vec<usize>], l: usize, pos: &mut [usize], adj
             (key, here, v)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    strand_model::order::sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     for (i, (_, _, v)) in keyed.into_iter().enumerate() {
         if let Some(slot) = rank.get_mut(i) {
             *slot = v;

@@ -127,7 +127,7 @@ pub fn unmatched_order(data: &Dataset, filter: &LogFilter) -> UnmatchedOrder {
         }
     }
     // Groups are by trace id: put everything in time order (stable, so ties keep load order).
-    keyed.sort_by_key(|&(t, _, _)| t);
+    strand_model::order::sort_by_key(&mut keyed, |&(t, _, _)| t);
     order.lines = keyed.into_iter().map(|(_, g, i)| (g, i)).collect();
     order.by_level = levels_with_lines(levels);
     order.services.sort();
