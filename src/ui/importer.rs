@@ -17,6 +17,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// From this size of the worker's encoding (about 25k spans) the page paints "merging" before
+/// it merges; smaller ones merge at once, which saves a render and a task on every small file.
+const PAINT_MERGING_FROM_BYTES: u32 = 4 << 20;
 /// After a file this large (bytes), the worker is replaced to give its memory back.
 const RECYCLE_AFTER_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -320,27 +323,38 @@ impl Importer {
         let payload = get(data, "payload");
         let format = get(data, "format").as_string().unwrap_or_default();
         self.job_ended();
+        let small = payload.dyn_ref::<js_sys::ArrayBuffer>().is_some_and(|b| b.byte_length() < PAINT_MERGING_FROM_BYTES);
+        if small {
+            // Merged in a few milliseconds: no "merging" frame, no extra render and task.
+            self.merge(job, skew, format, payload);
+            return;
+        }
         self.dispatch(Action::ImportProgress { job, phase: Phase::Merging, done: 0.0, total: 0.0 });
         let this = self.clone();
         // Let the page paint "merging" before the core takes the main thread.
         wasm_bindgen_futures::spawn_local(async move {
             yield_to_browser().await;
-            let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
-                Ok(buffer) => Action::Imported {
-                    job,
-                    format,
-                    payload: Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 }),
-                    skew,
-                },
-                Err(_) => Action::ImportFailed { job, error: "the import worker returned no data".to_string() },
-            };
-            let perf = web_sys::window().and_then(|w| w.performance());
-            let start = perf.as_ref().map_or(0.0, |p| p.now());
-            this.dispatch(action);
-            if let Some(perf) = perf {
-                measure(&perf, "strand:merge", start, perf.now());
-            }
+            this.merge(job, skew, format, payload);
         });
+    }
+
+    /// Hands the worker's encoding to the core, which decodes and merges it.
+    fn merge(&self, job: JobId, skew: bool, format: String, payload: JsValue) {
+        let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
+            Ok(buffer) => Action::Imported {
+                job,
+                format,
+                payload: Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 }),
+                skew,
+            },
+            Err(_) => Action::ImportFailed { job, error: "the import worker returned no data".to_string() },
+        };
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let start = perf.as_ref().map_or(0.0, |p| p.now());
+        self.dispatch(action);
+        if let Some(perf) = perf {
+            measure(&perf, "strand:merge", start, perf.now());
+        }
     }
 
     /// Main-thread fallback: read the job's bytes, then let the core import them.

@@ -1,6 +1,7 @@
 // End-to-end: loading files through the import worker — several at once, a bad one among them,
 // pasting JSON, the progress bar, the size guard, cancelling, and a big file that loads while
-// the page keeps reacting (counted in frames and key presses, not timed).
+// the page keeps reacting (counted in frames and key presses, not timed); no worker at all, and
+// a worker that dies on a file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -151,5 +152,56 @@ test('a big file loads in the worker while the page keeps reacting; cancel stops
   assert.match((await noticeTexts(page)).at(-1), /Loading synth-150000\.otlp\.json was cancelled/);
   assert.equal(await page.locator('.load-progress').count(), 0);
   assert.match(await page.textContent('.totals'), /1 trace · 150,000 spans/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('without a worker (worker.js not served) files load on the main thread, with the same result', async () => {
+  const page = await newPage(browser);
+  await page.route('**/worker.js', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  const warnings = [];
+  page.on('console', (msg) => { if (msg.type() === 'warning') warnings.push(msg.text()); });
+  await page.goto(server.url);
+  await page.waitForSelector('.topbar .brand');
+  await page.setInputFiles('input[type=file]', [sample('otlp_hotrod-full-trace.json'), sample('zipkin-v2_skew.json')]);
+  await page.waitForFunction(() => document.querySelectorAll('.notice-ok').length >= 2 && !document.querySelector('.load-progress'));
+  const notices = await noticeTexts(page);
+  assert.match(notices.join('\n'), /otlp_hotrod-full-trace\.json: OTLP JSON/);
+  assert.match(notices.join('\n'), /zipkin-v2_skew\.json: Zipkin v2 JSON — 4 spans/);
+  await page.waitForSelector('.wf-row');
+  assert.ok(warnings.some((w) => /import worker did not start.*main thread/.test(w)), warnings.join('\n'));
+  // The only console error is the browser's own line about the missing script.
+  assert.deepEqual(page.problems.filter((p) => !/Failed to load resource|worker\.js/i.test(p)), []);
+});
+
+test('a worker that dies on a file: that file gets a clear error, a new worker loads the next', async () => {
+  const page = await newPage(browser);
+  // The first worker the page starts answers the first file with a crash (as a trap in the
+  // module would); the replacement is the real worker.
+  let served = 0;
+  await page.route('**/worker.js', async (route) => {
+    served += 1;
+    if (served > 1) return route.continue();
+    await route.fulfill({
+      status: 200,
+      contentType: 'text/javascript',
+      body: `self.onmessage = (e) => {
+        if (e.data && e.data.type === 'init') { self.postMessage({ type: 'ready' }); return; }
+        self.postMessage({ type: 'crashed', id: e.data.id, error: 'RuntimeError: unreachable' });
+      };`,
+    });
+  });
+  await page.goto(server.url);
+  await page.waitForSelector('.topbar .brand');
+  await page.setInputFiles('input[type=file]', sample('zipkin-v2_skew.json'));
+  await page.waitForSelector('.notice-error');
+  const error = (await noticeTexts(page)).at(-1);
+  assert.match(error, /zipkin-v2_skew\.json: the import stopped unexpectedly \(RuntimeError: unreachable\)/);
+  assert.match(error, /please report it/);
+  // The next file goes to a fresh, real worker and loads.
+  await page.setInputFiles('input[type=file]', sample('otlp_hotrod-full-trace.json'));
+  await page.waitForSelector('.notice-ok');
+  assert.match((await noticeTexts(page)).join('\n'), /otlp_hotrod-full-trace\.json: OTLP JSON/);
+  await page.waitForSelector('.wf-row');
+  assert.equal(served, 2, 'the crashed worker was replaced once');
   assert.deepEqual(page.problems, []);
 });
