@@ -323,7 +323,8 @@ impl Importer {
         let payload = get(data, "payload");
         let format = get(data, "format").as_string().unwrap_or_default();
         self.job_ended();
-        let small = payload.dyn_ref::<js_sys::ArrayBuffer>().is_some_and(|b| b.byte_length() < PAINT_MERGING_FROM_BYTES);
+        let small =
+            payload.dyn_ref::<js_sys::ArrayBuffer>().is_some_and(|b| b.byte_length() < PAINT_MERGING_FROM_BYTES);
         if small {
             // Merged in a few milliseconds: no "merging" frame, no extra render and task.
             self.merge(job, skew, format, payload);

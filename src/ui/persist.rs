@@ -1,6 +1,6 @@
 //! The workspace kept in this browser, in IndexedDB: one record (`strand` database, `workspace`
-//! store, key `dataset`) holding the `model::transfer` encoding as a `Uint8Array` and the core's
-//! `KeptMeta` as text. The core decides when to write, what to keep and what to say; this file
+//! store, key `dataset`) holding the `model::transfer` encoding as a `Blob` (records written by
+//! earlier versions hold a `Uint8Array`, still read) and the core's `KeptMeta` as text. The core decides when to write, what to keep and what to say; this file
 //! only moves bytes and reports back with actions. Writing waits for the page to settle after a
 //! load and is measured as the User Timing measure `strand:keep` (encoding `strand:keep-encode`);
 //! reading as `strand:restore`.
@@ -46,15 +46,25 @@ pub fn keep(store: &Store) {
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
         // The encoding goes to JavaScript memory a megabyte at a time, so the module's memory
-        // (which never shrinks) grows by a piece rather than by the whole encoding.
+        // (which never shrinks) grows by a piece rather than by the whole encoding; the pieces
+        // become one Blob, which IndexedDB stores without copying it on the page's thread.
         let pieces = js_sys::Array::new();
-        let meta = store.read().snapshot_to(&mut |piece| {
-            pieces.push(&Uint8Array::from(piece));
-        });
+        let meta = store.read().snapshot_to(
+            &mut |piece| {
+                pieces.push(&Uint8Array::from(piece));
+            },
+            &mut || pieces.set_length(0),
+        );
         if let Some(perf) = perf.as_ref() {
             super::importer::measure(perf, "strand:keep-encode", start, perf.now());
         }
-        let result = write(joined(&pieces, meta.bytes), &meta).await;
+        let result = match web_sys::Blob::new_with_u8_array_sequence(&pieces) {
+            Ok(blob) => {
+                pieces.set_length(0);
+                write(&blob, &meta).await
+            }
+            Err(e) => Err(describe(e)),
+        };
         store.dispatch(match result {
             Ok(()) => Action::Kept(meta),
             Err(error) => Action::KeepFailed(error),
@@ -88,30 +98,24 @@ async fn read() -> Result<Option<(Uint8Array, KeptMeta)>, String> {
         return Ok(None);
     }
     let meta = Reflect::get(&value, &"meta".into()).ok().and_then(|m| m.as_string()).and_then(|m| KeptMeta::parse(&m));
-    let bytes = Reflect::get(&value, &"bytes".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok());
+    let stored = Reflect::get(&value, &"bytes".into()).unwrap_or(JsValue::UNDEFINED);
+    let bytes = match stored.dyn_into::<web_sys::Blob>() {
+        Ok(blob) => {
+            let buffer = JsFuture::from(blob.array_buffer()).await.map_err(describe)?;
+            Some(Uint8Array::new(&buffer))
+        }
+        Err(stored) => stored.dyn_into::<Uint8Array>().ok(),
+    };
     match (bytes, meta) {
         (Some(bytes), Some(meta)) => Ok(Some((bytes, meta))),
         _ => Err("the kept record has an unknown shape".to_string()),
     }
 }
 
-/// The pieces in one array of `len` bytes (the stored record holds one).
-fn joined(pieces: &js_sys::Array, len: u64) -> Uint8Array {
-    let array = Uint8Array::new_with_length(u32::try_from(len).unwrap_or(u32::MAX));
-    let mut offset = 0u32;
-    for piece in pieces.iter() {
-        let piece = Uint8Array::new(&piece);
-        array.set(&piece, offset);
-        offset = offset.saturating_add(piece.length());
-    }
-    array
-}
-
-async fn write(array: Uint8Array, meta: &KeptMeta) -> Result<(), String> {
+async fn write(blob: &web_sys::Blob, meta: &KeptMeta) -> Result<(), String> {
     let db = open().await?;
     let record = Object::new();
-    // IndexedDB clones the array into storage.
-    Reflect::set(&record, &"bytes".into(), &array).map_err(describe)?;
+    Reflect::set(&record, &"bytes".into(), blob).map_err(describe)?;
     Reflect::set(&record, &"meta".into(), &JsValue::from_str(&meta.serialize())).map_err(describe)?;
     let result = async {
         let (tx, objects) = transaction(&db, IdbTransactionMode::Readwrite)?;

@@ -67,33 +67,47 @@ pub fn choose_kept(traces: &[(i64, u64)], limit: u64) -> Vec<usize> {
 /// The snapshot of `data` to keep, within `limit` bytes, in one vector ([`snapshot_to`]
 /// collected; the tests read it back).
 pub fn snapshot(data: &Dataset, skew: bool, limit: u64) -> Snapshot {
-    let mut bytes = Vec::new();
-    let meta = snapshot_to(data, skew, limit, &mut |piece| bytes.extend_from_slice(piece));
-    Snapshot { bytes, meta }
+    let bytes = std::cell::RefCell::new(Vec::new());
+    let meta = snapshot_to(data, skew, limit, &mut |piece| bytes.borrow_mut().extend_from_slice(piece), &mut || {
+        bytes.borrow_mut().clear()
+    });
+    Snapshot { bytes: bytes.into_inner(), meta }
 }
 
 /// Hands the snapshot of `data` to keep, within `limit` bytes, to `sink` in pieces of about a
 /// megabyte (`transfer::encode_selected_to`), so keeping a workspace never holds its whole
-/// encoding in memory, and says what it holds. A first pass only counts the bytes: when
-/// everything does not fit, each trace's share of the encoding is estimated by its spans (plus
-/// a little for the trace itself), the newest traces that fit are kept, and the strings table
-/// is shared by what remains.
-pub fn snapshot_to(data: &Dataset, skew: bool, limit: u64, sink: &mut dyn FnMut(&[u8])) -> KeptMeta {
+/// encoding in memory, and says what it holds. Everything is written once; only when that
+/// turns out larger than the limit does `restart` tell the sink to drop what it got, and the
+/// newest traces that fit are written instead (each trace's share of the encoding estimated by
+/// its spans plus a little for the trace itself; the strings table is shared by what remains).
+pub fn snapshot_to(
+    data: &Dataset,
+    skew: bool,
+    limit: u64,
+    sink: &mut dyn FnMut(&[u8]),
+    restart: &mut dyn FnMut(),
+) -> KeptMeta {
     let all: Vec<&Trace> = data.traces.iter().collect();
-    let whole = transfer::encode_selected_to(&data.strings, &all, &data.dependencies, &mut |_| {});
-    let (kept, evicted) = if whole <= limit {
-        (all, 0)
-    } else {
-        let spans_total = data.span_count().max(1) as f64;
-        let per_span = whole as f64 / spans_total;
-        let weights: Vec<(i64, u64)> =
-            data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
-        let kept: Vec<&Trace> = choose_kept(&weights, limit).into_iter().filter_map(|i| data.traces.get(i)).collect();
-        let evicted = (data.traces.len() - kept.len()) as u64;
-        (kept, evicted)
+    let whole = transfer::encode_selected_to(&data.strings, &all, &data.dependencies, sink);
+    let meta = |kept: &[&Trace], bytes: u64, evicted: u64| KeptMeta {
+        traces: kept.len() as u64,
+        spans: kept.iter().map(|t| t.spans.len() as u64).sum(),
+        bytes,
+        evicted,
+        skew,
     };
+    if whole <= limit {
+        return meta(&all, whole, 0);
+    }
+    restart();
+    let spans_total = data.span_count().max(1) as f64;
+    let per_span = whole as f64 / spans_total;
+    let weights: Vec<(i64, u64)> =
+        data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
+    let kept: Vec<&Trace> = choose_kept(&weights, limit).into_iter().filter_map(|i| data.traces.get(i)).collect();
+    let evicted = (data.traces.len() - kept.len()) as u64;
     let bytes = transfer::encode_selected_to(&data.strings, &kept, &data.dependencies, sink);
-    KeptMeta { traces: kept.len() as u64, spans: kept.iter().map(|t| t.spans.len() as u64).sum(), bytes, evicted, skew }
+    meta(&kept, bytes, evicted)
 }
 
 /// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`.
@@ -127,6 +141,47 @@ mod tests {
         assert_eq!(choose_kept(&[], 10), Vec::<usize>::new());
         // Same start: the later index counts as newer, so the choice is deterministic.
         assert_eq!(choose_kept(&[(1, 10), (1, 10)], 10), vec![1]);
+    }
+
+    #[test]
+    fn over_the_limit_the_sink_restarts_once_and_gets_the_newest_traces() {
+        use strand_formats::synth::{synthesize, SynthFormat};
+        let mut data = Dataset::default();
+        for seed in 1..=4 {
+            let doc = synthesize(SynthFormat::Otlp, 40, seed);
+            strand_formats::load(&mut data, doc.as_bytes(), "synth.json", None, &Default::default()).expect("loads");
+        }
+        let whole = snapshot(&data, true, u64::MAX);
+        assert_eq!(whole.meta.evicted, 0);
+        assert_eq!(whole.meta.bytes, whole.bytes.len() as u64);
+        let traces = data.traces.len() as u64;
+        assert!(traces >= 3, "{traces} traces");
+
+        // Room for about half: everything is written once, dropped, then the newest are.
+        let limit = whole.meta.bytes / 2;
+        let pieces = std::cell::RefCell::new(Vec::<u8>::new());
+        let mut restarts = 0;
+        let meta = snapshot_to(&data, true, limit, &mut |p| pieces.borrow_mut().extend_from_slice(p), &mut || {
+            restarts += 1;
+            pieces.borrow_mut().clear();
+        });
+        let bytes = pieces.into_inner();
+        assert_eq!(restarts, 1);
+        assert!(meta.evicted >= 1 && meta.traces + meta.evicted == traces, "{meta:?}");
+        assert!(meta.bytes <= limit && meta.bytes == bytes.len() as u64, "{meta:?}");
+        assert_eq!(snapshot(&data, true, limit), Snapshot { bytes: bytes.clone(), meta: meta.clone() });
+        // What was written reads back as the newest traces.
+        let mut strings = strand_model::Interner::new();
+        let decoded = transfer::decode_slice(&bytes, &mut strings).expect("decodes");
+        assert_eq!(decoded.traces.len() as u64, meta.traces);
+        let oldest_kept = decoded.traces.iter().map(|t| t.start_ns).min().unwrap_or(0);
+        let evicted_newer = data.traces.iter().filter(|t| t.start_ns > oldest_kept).count() as u64;
+        assert!(evicted_newer < meta.traces, "the kept traces are the newest");
+
+        // Within the limit: no restart.
+        let mut restarts = 0;
+        snapshot_to(&data, true, u64::MAX, &mut |_| {}, &mut || restarts += 1);
+        assert_eq!(restarts, 0);
     }
 
     #[test]

@@ -75,9 +75,11 @@ impl App {
     }
 
     /// The snapshot for [`Effect::KeepData`] handed to `sink` in pieces (what the browser does,
-    /// so the whole encoding is never in its memory at once); returns what it holds.
-    pub fn snapshot_to(&self, sink: &mut dyn FnMut(&[u8])) -> KeptMeta {
-        persist::snapshot_to(self.data(), self.options.adjust_clock_skew, self.settings.keep_limit_bytes(), sink)
+    /// so the whole encoding is never in its memory at once); `restart` means "drop the pieces
+    /// so far" (the limit left traces out). Returns what it holds.
+    pub fn snapshot_to(&self, sink: &mut dyn FnMut(&[u8]), restart: &mut dyn FnMut()) -> KeptMeta {
+        let limit = self.settings.keep_limit_bytes();
+        persist::snapshot_to(self.data(), self.options.adjust_clock_skew, limit, sink, restart)
     }
 
     /// After data arrived: select the first trace when the address names none, and show the
