@@ -49,7 +49,36 @@ struct State {
     current: Option<(JobId, u64, bool)>,
 }
 
-/// Cloning shares it.
+/// The import workers, one per job the core lets run at once (`App::import_workers`: the cores
+/// less one, or `workers=`); each job goes to a free one. Cloning shares them.
+#[derive(Clone)]
+pub struct Pool {
+    lanes: Rc<Vec<Importer>>,
+}
+
+impl Pool {
+    /// Starts `lanes` workers right away (at least one).
+    pub fn start(store: &Weak<Inner>, lanes: usize) -> Pool {
+        Pool { lanes: Rc::new((0..lanes.max(1)).map(|_| Importer::start(store.clone())).collect()) }
+    }
+
+    /// Runs `job` in a free worker (the core never starts more jobs than there are workers).
+    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) {
+        let lane = self.lanes.iter().find(|lane| lane.is_free()).or_else(|| self.lanes.first());
+        if let Some(lane) = lane {
+            lane.import(store, job, name, input, skew);
+        }
+    }
+
+    /// Stops the worker that is on `job`, if any, and starts a fresh one in its place.
+    pub fn cancel(&self, job: JobId) {
+        for lane in self.lanes.iter() {
+            lane.cancel(job);
+        }
+    }
+}
+
+/// One import worker and the job it is on. Cloning shares it.
 #[derive(Clone)]
 pub struct Importer {
     state: Rc<RefCell<State>>,
@@ -66,6 +95,12 @@ impl Importer {
 
     fn store(&self) -> Option<Store> {
         Store::upgrade(&self.store)
+    }
+
+    /// Whether it is on no job (nor holding one until its worker is ready).
+    fn is_free(&self) -> bool {
+        let state = self.state.borrow();
+        state.current.is_none() && state.waiting.is_none()
     }
 
     fn dispatch(&self, action: Action) {

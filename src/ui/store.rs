@@ -3,7 +3,7 @@
 //! import worker, `importer`), run a request plan (`fetch`), save the connection — then asks the
 //! root component to render again. Components read snapshots and dispatch; they never decide.
 
-use super::importer::Importer;
+use super::importer::Pool;
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::{Rc, Weak};
@@ -28,7 +28,7 @@ pub(super) struct Inner {
     files: RefCell<BTreeMap<FileKey, web_sys::File>>,
     next_file: Cell<FileKey>,
     rerender: RefCell<Option<Callback<()>>>,
-    importer: RefCell<Option<Importer>>,
+    importer: RefCell<Option<Pool>>,
     /// Actions waiting to be applied, in order (see [`Store::dispatch`]).
     queue: RefCell<VecDeque<Action>>,
     draining: Cell<bool>,
@@ -69,14 +69,16 @@ impl Store {
             saved_settings: stored(strand_app::Settings::STORAGE_KEY),
             saved_link_templates: stored(LINK_TEMPLATES_KEY),
             saved_mask: stored(MASK_KEY),
+            cores: web_sys::window().map_or(0, |w| w.navigator().hardware_concurrency() as u32),
         };
         let (app, opening) = App::open(route, env);
         super::settings::apply_theme(app.settings.theme);
         let _ = super::settings::apply_time_zone(&app.settings.time_zone);
         let store = Store::detached(app);
-        // Warm start: the import worker instantiates the module while the page renders, so the
-        // first file does not wait for it; the page warms its own code once it has painted.
-        *store.0.importer.borrow_mut() = Some(Importer::start(store.downgrade()));
+        // Warm start: the import workers instantiate the module while the page renders, so the
+        // first file does not wait for them; the page warms its own code once it has painted.
+        let lanes = store.read().import_workers();
+        *store.0.importer.borrow_mut() = Some(Pool::start(&store.downgrade(), lanes));
         store.perform(opening);
         super::warm::schedule(&store);
         store

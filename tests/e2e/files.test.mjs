@@ -65,6 +65,45 @@ test('several files at once load in order; a bad one in the middle only adds an 
   assert.deepEqual(page.problems, []);
 });
 
+test('with several workers (workers=3) files load side by side and land as one after another would', async () => {
+  const files = [
+    sample('otlp_hotrod-full-trace.json'),
+    tempFile('broken.json', '{"resourceSpans": [ {"resource": '),
+    sample('zipkin-v2_yelp.json'),
+    sample('jaeger-ui_genai-trace.json'),
+    bigFile(20_000),
+  ];
+  const load = async (query) => {
+    const page = await newPage(browser);
+    let workers = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/worker.js')) workers += 1; });
+    await page.goto(server.url + query);
+    await page.waitForSelector('.topbar .brand');
+    await page.setInputFiles('input[type=file]', files);
+    // Five files' notices fold into one that counts them.
+    await page.waitForFunction(() => /5 files: 4 loaded, 1 failed/.test(document.querySelector('.notices')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.waitForSelector('.load-progress', { state: 'detached' });
+    await page.waitForSelector('.wf-row');
+    const result = {
+      notices: await noticeTexts(page),
+      totals: await page.textContent('.totals'),
+      traces: await page.$$eval('.trace-table tbody tr, [role=row]', (rows) => rows.length),
+      url: new URL(page.url()).searchParams.get('trace'),
+      problems: page.problems,
+    };
+    await page.close();
+    return { result, workers };
+  };
+  const one = await load('');
+  const three = await load('?workers=3');
+  assert.equal(three.workers, 3, 'three workers started with the page');
+  assert.deepEqual(three.result, one.result);
+  // In the order the files were given, the broken one in its place.
+  assert.match(one.result.notices.join('\n'), /hotrod-full-trace\.json: OTLP JSON — 40 spans in 1 new trace×broken\.json: the file ends early.*×zipkin-v2_yelp\.json: .*×jaeger-ui_genai-trace\.json: .*×synth-20000\.otlp\.json: OTLP JSON — 20,000 spans/);
+  assert.match(one.result.totals, /4 traces · 20,113 spans/);
+  assert.deepEqual(one.result.problems, []);
+});
+
 test('JSON pasted in the dialog or on the page loads; text fields keep their paste', async () => {
   const page = await open();
   const json = fs.readFileSync(sample('zipkin-v2_yelp.json'), 'utf8');

@@ -28,7 +28,14 @@ pub struct Env {
     /// The log link templates and the masking setting saved in local storage, if any.
     pub saved_link_templates: Option<String>,
     pub saved_mask: Option<String>,
+    /// The machine's logical cores (`navigator.hardwareConcurrency`; 0 when unknown): files load
+    /// in `cores - 1` workers side by side (at least one, at most [`MAX_WORKERS`]) unless the
+    /// address says `workers=`.
+    pub cores: u32,
 }
+
+/// The most import workers that load files side by side.
+pub const MAX_WORKERS: u32 = 8;
 
 /// Something the user asked for, or something an effect reports.
 pub enum Action {
@@ -127,6 +134,24 @@ pub enum Action {
     KeepFailed(String),
 }
 
+impl Action {
+    /// The load job this answer ends, if it is one.
+    fn ends_job(&self) -> Option<JobId> {
+        match self {
+            Action::Imported { job, .. }
+            | Action::ImportHere { job, .. }
+            | Action::ImportFailed { job, .. }
+            | Action::ImportCrashed { job, .. } => Some(*job),
+            _ => None,
+        }
+    }
+}
+
+/// How many jobs load side by side: `workers=` from the address, else the cores less one.
+fn workers(route: &Route, env: &Env) -> u32 {
+    route.workers.unwrap_or(env.cores.saturating_sub(1)).clamp(1, MAX_WORKERS)
+}
+
 /// Something for the browser side to do.
 #[derive(Debug, PartialEq)]
 pub enum Effect {
@@ -169,6 +194,9 @@ pub struct App {
     pub notices: Notices,
     pub options: AssembleOptions,
     pub(crate) loads: LoadQueue,
+    /// Answers of jobs that finished before an older running job: merged, in submission order,
+    /// once they are the oldest (so loading side by side gives what one after another gives).
+    parked: Vec<(JobId, Action)>,
     pub collector: Collector,
     pub(crate) env: Env,
     pub settings: Settings,
@@ -185,6 +213,7 @@ impl App {
     /// the same collector).
     pub fn open(route: Route, env: Env) -> (App, Vec<Effect>) {
         let settings = env.saved_settings.as_deref().map(Settings::parse).unwrap_or_default();
+        let slots = workers(&route, &env) as usize;
         let mut app = App {
             data: Dataset::new(),
             generation: 0,
@@ -192,7 +221,8 @@ impl App {
             push_history: false,
             notices: Notices::default(),
             options: AssembleOptions::default(),
-            loads: LoadQueue::default(),
+            loads: LoadQueue::with_slots(slots),
+            parked: Vec::new(),
             collector: Collector::default(),
             links: env
                 .saved_link_templates
@@ -252,6 +282,11 @@ impl App {
         self.route.timeout_ms.unwrap_or(crate::collect::DEFAULT_TIMEOUT_MS)
     }
 
+    /// How many import workers the browser side starts: as many as jobs may run at once.
+    pub fn import_workers(&self) -> usize {
+        self.loads.slots()
+    }
+
     /// The largest file this tab loads: 1 GB, or less with `?max-file-mb=`.
     pub fn max_file_bytes(&self) -> u64 {
         self.route.max_file_bytes.map_or(MAX_FILE_BYTES, |b| b.min(MAX_FILE_BYTES))
@@ -259,6 +294,24 @@ impl App {
 
     /// Applies `action` and returns what the browser side must do.
     pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        let Some(job) = action.ends_job() else { return self.apply_now(action) };
+        if self.loads.running(job).is_some() && !self.loads.is_oldest(job) {
+            self.parked.push((job, action));
+            // Its worker is free: the next waiting job can start there.
+            self.loads.answered(job);
+            return self.start_next();
+        }
+        let mut effects = self.apply_now(action);
+        // The job that ended may have been the one the next parked answer waited for.
+        while let Some(oldest) = self.loads.oldest() {
+            let Some(at) = self.parked.iter().position(|(j, _)| *j == oldest) else { break };
+            let (_, parked) = self.parked.remove(at);
+            effects.extend(self.apply_now(parked));
+        }
+        effects
+    }
+
+    fn apply_now(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::LoadFile { key, name, size } => self.load_file(key, name, size),
             Action::LoadBytes { name, bytes } => self.submit(name, Input::Bytes(bytes)),
@@ -361,12 +414,11 @@ impl App {
     }
 
     fn start_next(&mut self) -> Vec<Effect> {
-        match self.loads.start_next(self.options.adjust_clock_skew) {
-            Some((running, input)) => {
-                vec![Effect::Import { job: running.id, name: running.name, input, skew: running.skew }]
-            }
-            None => Vec::new(),
-        }
+        let started = self.loads.start_next(self.options.adjust_clock_skew);
+        started
+            .into_iter()
+            .map(|(running, input)| Effect::Import { job: running.id, name: running.name, input, skew: running.skew })
+            .collect()
     }
 
     /// Ends `job` (if it is the running one) and starts the next; returns its name.
@@ -382,27 +434,28 @@ impl App {
 
     fn cancel_loading(&mut self, tell: bool) -> Vec<Effect> {
         let cancelled = self.loads.cancel_all();
+        self.parked.clear();
         let mut effects = Vec::new();
         for job in &cancelled.waiting {
             if let Input::File { key, .. } = job.input {
                 effects.push(Effect::ReleaseFile { key });
             }
         }
-        if let Some(running) = &cancelled.running {
+        for running in &cancelled.running {
             effects.push(Effect::CancelImport { job: running.id });
             if let Some(key) = running.file {
                 effects.push(Effect::ReleaseFile { key });
             }
-            if tell {
-                let more = match cancelled.waiting.len() {
-                    0 => String::new(),
-                    n => format!(" ({n} more {} not loaded)", strand_model::format::plural(n as u64, "file")),
-                };
-                self.notices.error(
-                    format!("Loading {} was cancelled{more}.", running.name),
-                    vec!["Nothing from it was loaded; what was loaded before is still here.".to_string()],
-                );
-            }
+        }
+        if let (Some(first), true) = (cancelled.running.first(), tell) {
+            let more = match cancelled.waiting.len() + cancelled.running.len() - 1 {
+                0 => String::new(),
+                n => format!(" ({n} more {} not loaded)", strand_model::format::plural(n as u64, "file")),
+            };
+            self.notices.error(
+                format!("Loading {} was cancelled{more}.", first.name),
+                vec!["Nothing from it was loaded; what was loaded before is still here.".to_string()],
+            );
         }
         effects
     }

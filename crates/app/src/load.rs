@@ -1,7 +1,10 @@
-//! The load queue: files, pasted text and fetched documents wait here and are imported one after
-//! another, each as a job with its own id. The queue decides what starts next and what a late
-//! answer belongs to; the browser side only runs what it is told (read a file, import in the
-//! worker) and reports back. A cancelled job's answer, when it still comes, is ignored.
+//! The load queue: files, pasted text and fetched documents wait here and are imported, each as
+//! a job with its own id, up to `slots` at a time (one import worker each). The queue decides
+//! what starts next and what a late answer belongs to; the browser side only runs what it is
+//! told (read a file, import in a worker) and reports back. Jobs that run side by side still end
+//! in the order they were submitted: the app merges an answer only once it is the oldest
+//! running job's ([`LoadQueue::is_oldest`]), so the result is the same as one after another. A
+//! cancelled job's answer, when it still comes, is ignored.
 
 use std::collections::VecDeque;
 
@@ -102,12 +105,17 @@ pub struct Running {
     /// The browser file it reads, if any (released when the job ends).
     pub file: Option<FileKey>,
     pub progress: Progress,
+    /// Its answer came and waits for an older job: its worker is free for the next job.
+    pub answered: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LoadQueue {
     waiting: VecDeque<Job>,
-    running: Option<Running>,
+    /// The running jobs, oldest first.
+    running: Vec<Running>,
+    /// How many jobs may run at once (at least 1).
+    slots: usize,
     next_id: JobId,
     /// Position in the current batch (jobs started since the queue was last empty) and its size.
     position: usize,
@@ -117,11 +125,34 @@ pub struct LoadQueue {
 /// What [`LoadQueue::cancel_all`] stopped.
 #[derive(Debug, PartialEq)]
 pub struct Cancelled {
-    pub running: Option<Running>,
+    /// Oldest first.
+    pub running: Vec<Running>,
     pub waiting: Vec<Job>,
 }
 
+impl Default for LoadQueue {
+    fn default() -> LoadQueue {
+        LoadQueue::with_slots(1)
+    }
+}
+
 impl LoadQueue {
+    /// A queue that runs up to `slots` jobs at once (0 counts as 1).
+    pub fn with_slots(slots: usize) -> LoadQueue {
+        LoadQueue {
+            waiting: VecDeque::new(),
+            running: Vec::new(),
+            slots: slots.max(1),
+            next_id: 0,
+            position: 0,
+            count: 0,
+        }
+    }
+
+    pub fn slots(&self) -> usize {
+        self.slots
+    }
+
     /// Adds a job; it starts when the jobs before it are done.
     pub fn submit(&mut self, name: String, input: Input) -> JobId {
         self.next_id += 1;
@@ -130,51 +161,70 @@ impl LoadQueue {
         self.next_id
     }
 
-    /// Starts the next job if none is running: returns it (now running) with its input.
-    pub fn start_next(&mut self, skew: bool) -> Option<(Running, Input)> {
-        if self.running.is_some() {
-            return None;
+    /// Starts waiting jobs while a slot is free: returns them (now running) with their inputs.
+    pub fn start_next(&mut self, skew: bool) -> Vec<(Running, Input)> {
+        let mut started = Vec::new();
+        while self.running.iter().filter(|r| !r.answered).count() < self.slots {
+            let Some(job) = self.waiting.pop_front() else { break };
+            self.position += 1;
+            let file = match job.input {
+                Input::File { key, .. } => Some(key),
+                Input::Bytes(_) => None,
+            };
+            let running = Running {
+                id: job.id,
+                name: job.name.clone(),
+                skew,
+                file,
+                progress: Progress {
+                    file: job.name,
+                    phase: Phase::Reading,
+                    done: 0.0,
+                    total: job.input.size() as f64,
+                    position: self.position,
+                    count: self.count,
+                },
+                answered: false,
+            };
+            self.running.push(running.clone());
+            started.push((running, job.input));
         }
-        let Some(job) = self.waiting.pop_front() else {
+        if self.is_idle() {
             self.position = 0;
             self.count = 0;
-            return None;
-        };
-        self.position += 1;
-        let file = match job.input {
-            Input::File { key, .. } => Some(key),
-            Input::Bytes(_) => None,
-        };
-        let running = Running {
-            id: job.id,
-            name: job.name.clone(),
-            skew,
-            file,
-            progress: Progress {
-                file: job.name,
-                phase: Phase::Reading,
-                done: 0.0,
-                total: job.input.size() as f64,
-                position: self.position,
-                count: self.count,
-            },
-        };
-        self.running = Some(running.clone());
-        Some((running, job.input))
+        }
+        started
     }
 
-    /// The running job, if `id` is it (answers for anything else are stale).
+    /// The running job `id`, if it runs (answers for anything else are stale).
     pub fn running(&self, id: JobId) -> Option<&Running> {
-        self.running.as_ref().filter(|r| r.id == id)
+        self.running.iter().find(|r| r.id == id)
+    }
+
+    /// Notes that `id`'s answer came (it waits for an older job): its slot is free.
+    pub fn answered(&mut self, id: JobId) {
+        if let Some(r) = self.running.iter_mut().find(|r| r.id == id) {
+            r.answered = true;
+        }
+    }
+
+    /// Whether `id` is the oldest running job: the one whose answer may be merged now.
+    pub fn is_oldest(&self, id: JobId) -> bool {
+        self.running.first().is_some_and(|r| r.id == id)
+    }
+
+    /// The oldest running job's id.
+    pub fn oldest(&self) -> Option<JobId> {
+        self.running.first().map(|r| r.id)
     }
 
     pub fn is_idle(&self) -> bool {
-        self.running.is_none() && self.waiting.is_empty()
+        self.running.is_empty() && self.waiting.is_empty()
     }
 
-    /// Records progress of the running job; false if `id` is not running.
+    /// Records progress of a running job; false if `id` is not running.
     pub fn progress(&mut self, id: JobId, phase: Phase, done: f64, total: f64) -> bool {
-        match self.running.as_mut().filter(|r| r.id == id) {
+        match self.running.iter_mut().find(|r| r.id == id) {
             Some(r) => {
                 r.progress.phase = phase;
                 r.progress.done = done;
@@ -185,26 +235,23 @@ impl LoadQueue {
         }
     }
 
-    /// Ends the running job if `id` is it, and returns it.
+    /// Ends the running job `id` and returns it.
     pub fn finish(&mut self, id: JobId) -> Option<Running> {
-        if self.running.as_ref().is_some_and(|r| r.id == id) {
-            self.running.take()
-        } else {
-            None
-        }
+        let at = self.running.iter().position(|r| r.id == id)?;
+        Some(self.running.remove(at))
     }
 
     /// Stops everything: the running job and every waiting one.
     pub fn cancel_all(&mut self) -> Cancelled {
-        let running = self.running.take();
+        let running = std::mem::take(&mut self.running);
         let waiting = self.waiting.drain(..).collect();
         self.position = 0;
         self.count = 0;
         Cancelled { running, waiting }
     }
 
-    /// What the progress bar shows.
+    /// What the progress bar shows: the oldest running job (the next to land).
     pub fn progress_view(&self) -> Option<&Progress> {
-        self.running.as_ref().map(|r| &r.progress)
+        self.running.first().map(|r| &r.progress)
     }
 }

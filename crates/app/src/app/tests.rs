@@ -161,6 +161,163 @@ fn files_load_one_after_another_and_the_first_trace_is_selected() {
     );
 }
 
+/// With `workers=3`, three files load side by side; answers that come before an older job's
+/// wait for it, so the notices and the data are what one after another gives (the test above).
+#[test]
+fn files_load_side_by_side_and_land_in_the_order_they_were_given() {
+    let (app, opened) = App::open(Route::parse("?workers=3"), env_keeping_nothing());
+    check_with(
+        app,
+        opened,
+        vec![
+            Action::LoadFile { key: 7, name: "a.json".into(), size: 300 },
+            Action::LoadBytes { name: "pasted JSON".into(), bytes: TRACE_B.as_bytes().to_vec() },
+            Action::LoadBytes { name: "broken".into(), bytes: b"{".to_vec() },
+            Action::LoadBytes { name: "fourth".into(), bytes: TRACE_B.as_bytes().to_vec() },
+            // The third and the second answer first: they wait for the first.
+            Action::ImportFailed { job: 3, error: "broken: not JSON".into() },
+            worker_result(2, TRACE_B.as_bytes(), true),
+            worker_result(1, TRACE_A.as_bytes(), true),
+            worker_result(4, TRACE_B.as_bytes(), true),
+        ],
+        expect![[r#"
+            > load file #7 a.json (300 bytes)
+              -> import job 1 a.json from file #7 (300 bytes) (skew true)
+              progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?workers=3
+            > load bytes pasted JSON (233 bytes)
+              -> import job 2 pasted JSON from 233 bytes (skew true)
+              progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?workers=3
+            > load bytes broken (1 bytes)
+              -> import job 3 broken from 1 bytes (skew true)
+              progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?workers=3
+            > load bytes fourth (233 bytes)
+              progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?workers=3
+            > failed job 3: broken: not JSON
+              -> import job 4 fourth from 233 bytes (skew true)
+              progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?workers=3
+            > worker done job 2 (skew true)
+              progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?workers=3
+            > worker done job 1 (skew true)
+              -> ReleaseFile { key: 7 }
+              progress: fourth Reading 0 bytes of 233 bytes… (file 4 of 4)
+              notice Loaded: a.json: OTLP JSON — 1 span in 1 new trace
+              notice Loaded: pasted JSON: OTLP JSON — 1 span in 1 new trace
+              notice Error: broken: not JSON
+                Nothing from this file was loaded; what was loaded before is still here.
+              loaded: 2 traces, 2 spans (generation 2)
+              route: ?workers=3&trace=000000000000000a
+            > worker done job 4 (skew true)
+              notice Loaded: a.json: OTLP JSON — 1 span in 1 new trace
+              notice Loaded: pasted JSON: OTLP JSON — 1 span in 1 new trace
+              notice Error: broken: not JSON
+                Nothing from this file was loaded; what was loaded before is still here.
+              notice Loaded: fourth: OTLP JSON — 1 span in 0 new traces, 1 merged into loaded traces
+              loaded: 2 traces, 2 spans (generation 3)
+              route: ?workers=3&trace=000000000000000a
+        "#]],
+    );
+}
+
+/// Whatever order the workers answer in, the data and the notices are those of loading the
+/// files one after another (three samples that merge into each other: same trace ids).
+#[test]
+fn side_by_side_equals_one_after_another_for_every_answer_order() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    let mut docs: Vec<Vec<u8>> = ["zipkin-v2_skew.json", "otlp_hotrod-full-trace.json"]
+        .iter()
+        .map(|name| std::fs::read(dir.join(name)).expect("../shared/samples exists beside the repository"))
+        .collect();
+    docs.push(TRACE_A.as_bytes().to_vec());
+    docs.push(TRACE_B.as_bytes().to_vec());
+    let run = |workers: &str, order: &[usize]| {
+        let (mut app, _) = App::open(Route::parse(workers), env_keeping_nothing());
+        for (i, doc) in docs.iter().enumerate() {
+            app.apply(Action::LoadBytes { name: format!("doc {i}"), bytes: doc.clone() });
+        }
+        for &i in order {
+            let job = u32::try_from(i + 1).unwrap();
+            app.apply(worker_result(job, &docs[i], true));
+        }
+        let notices: Vec<String> = app.notices.list.iter().map(|n| n.text.clone()).collect();
+        (strand_model::dump::dump_dataset(app.data()), notices)
+    };
+    let sequential: Vec<usize> = (0..docs.len()).collect();
+    let expected = run("", &sequential);
+    assert!(expected.0.contains("span"), "{}", expected.0);
+    // Every order of the answers with as many workers as files.
+    let mut order = sequential.clone();
+    let mut orders = 0;
+    permutations(&mut order, 0, &mut |o| {
+        orders += 1;
+        assert_eq!(run(&format!("?workers={}", docs.len()), o), expected, "answers in order {o:?}");
+    });
+    assert_eq!(orders, (1..=docs.len()).product::<usize>());
+}
+
+fn permutations(items: &mut [usize], k: usize, visit: &mut dyn FnMut(&[usize])) {
+    if k == items.len() {
+        visit(items);
+        return;
+    }
+    for i in k..items.len() {
+        items.swap(k, i);
+        permutations(items, k + 1, visit);
+        items.swap(k, i);
+    }
+}
+
+/// Cancel with several running: every worker stops, and late answers are ignored.
+#[test]
+fn cancel_stops_every_job_running_side_by_side() {
+    let (app, opened) = App::open(Route::parse("?workers=2"), env_keeping_nothing());
+    check_with(
+        app,
+        opened,
+        vec![
+            Action::LoadBytes { name: "one".into(), bytes: TRACE_A.as_bytes().to_vec() },
+            Action::LoadBytes { name: "two".into(), bytes: TRACE_B.as_bytes().to_vec() },
+            Action::LoadBytes { name: "three".into(), bytes: TRACE_B.as_bytes().to_vec() },
+            worker_result(2, TRACE_B.as_bytes(), true),
+            Action::CancelLoading,
+            worker_result(1, TRACE_A.as_bytes(), true),
+        ],
+        expect![[r#"
+            > load bytes one (234 bytes)
+              -> import job 1 one from 234 bytes (skew true)
+              progress: one Reading 0 bytes of 234 bytes…
+              route: ?workers=2
+            > load bytes two (233 bytes)
+              -> import job 2 two from 233 bytes (skew true)
+              progress: one Reading 0 bytes of 234 bytes…
+              route: ?workers=2
+            > load bytes three (233 bytes)
+              progress: one Reading 0 bytes of 234 bytes…
+              route: ?workers=2
+            > worker done job 2 (skew true)
+              -> import job 3 three from 233 bytes (skew true)
+              progress: one Reading 0 bytes of 234 bytes…
+              route: ?workers=2
+            > cancel loading
+              -> CancelImport { job: 1 }
+              -> CancelImport { job: 2 }
+              -> CancelImport { job: 3 }
+              notice Error: Loading one was cancelled (2 more files not loaded).
+                Nothing from it was loaded; what was loaded before is still here.
+              route: ?workers=2
+            > worker done job 1 (skew true)
+              notice Error: Loading one was cancelled (2 more files not loaded).
+                Nothing from it was loaded; what was loaded before is still here.
+              route: ?workers=2
+        "#]],
+    );
+}
+
 #[test]
 fn clear_all_cancels_the_load_in_flight_and_its_late_answer_is_ignored() {
     check(
