@@ -11,7 +11,8 @@
 //! cargo bench --bench logs -- 100000            # chosen sizes
 //! ```
 //!
-//! Prints a table and writes bench/out/native-logs.json.
+//! Times are medians over the runs (7 up to 10k lines, 5 up to 100k, 3 above), as in the trace
+//! import benchmark. Prints a table and writes bench/out/native-logs.json.
 #![allow(clippy::disallowed_methods)] // a benchmark measures time: native only
 // Benchmark code: a failure should panic loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -52,24 +53,26 @@ fn main() {
     let mut rows = Vec::new();
     for &n in &sizes {
         let text = synthesize_ecs_logs(n, 42);
-        let runs = if n >= 1_000_000 {
-            1
-        } else if n >= 100_000 {
+        // As the trace import benchmark: 7 runs up to 10k lines, 5 up to 100k, 3 above.
+        let runs = if n > 100_000 {
             3
+        } else if n > 10_000 {
+            5
         } else {
             7
         };
+        let mut times: [Vec<f64>; 5] = Default::default();
         let mut row = Row {
             lines: n,
             file_mb: text.len() as f64 / 1e6,
-            decode_s: f64::MAX,
-            merge_s: f64::MAX,
+            decode_s: 0.0,
+            merge_s: 0.0,
             model_bytes: 0,
             peak_extra_bytes: 0,
-            worker_import_s: f64::MAX,
-            encode_s: f64::MAX,
+            worker_import_s: 0.0,
+            encode_s: 0.0,
             encoded_bytes: 0,
-            page_merge_s: f64::MAX,
+            page_merge_s: 0.0,
             page_model_bytes: 0,
         };
         for _ in 0..runs {
@@ -85,8 +88,8 @@ fn main() {
             let t2 = Instant::now();
             assert_eq!(format, Format::Ecs);
             assert_eq!(data.log_count(), n);
-            row.decode_s = row.decode_s.min((t1 - t0).as_secs_f64());
-            row.merge_s = row.merge_s.min((t2 - t1).as_secs_f64());
+            times[0].push((t1 - t0).as_secs_f64());
+            times[1].push((t2 - t1).as_secs_f64());
             row.model_bytes = CURRENT.load(Ordering::Relaxed).saturating_sub(before);
             row.peak_extra_bytes = PEAK.load(Ordering::Relaxed).saturating_sub(before);
             drop(data);
@@ -112,16 +115,24 @@ fn main() {
             row.encoded_bytes = encoded.len();
             drop(encoded);
             assert_eq!(page.log_count(), n);
-            row.worker_import_s = row.worker_import_s.min((t1 - t0).as_secs_f64());
-            row.encode_s = row.encode_s.min((t2 - t1).as_secs_f64());
-            row.page_merge_s = row.page_merge_s.min((t3 - t2).as_secs_f64());
+            times[2].push((t1 - t0).as_secs_f64());
+            times[3].push((t2 - t1).as_secs_f64());
+            times[4].push((t3 - t2).as_secs_f64());
             row.page_model_bytes = CURRENT.load(Ordering::Relaxed).saturating_sub(before);
             drop(page);
         }
+        let [decode, merge, worker_import, encode, page_merge] = times.each_mut().map(|t| median(t));
+        (row.decode_s, row.merge_s, row.worker_import_s, row.encode_s, row.page_merge_s) =
+            (decode, merge, worker_import, encode, page_merge);
         print_row(&row, rows.is_empty());
         rows.push(row);
     }
     write_json(&rows);
+}
+
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 fn print_row(r: &Row, header: bool) {

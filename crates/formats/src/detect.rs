@@ -240,25 +240,32 @@ fn is_lines_of(bytes: &[u8], next_starts: &[u8]) -> bool {
     }
 }
 
-/// The first `\n`, eight bytes at a time: a 100 MB single-line document is searched end to end,
-/// and WebAssembly has no vectorised byte search.
+/// The first `\n` (see [`find_byte`]).
 pub(crate) fn find_newline(bytes: &[u8]) -> Option<usize> {
+    find_byte(bytes, b'\n')
+}
+
+/// The first `byte`, eight bytes at a time: a 100 MB single-line document is searched end to end,
+/// and WebAssembly has no vectorised byte search.
+pub(crate) fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES * u64::from(b'\n');
+    let pattern = ONES * u64::from(byte);
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word) ^ pattern;
-        // A zero byte in `x` is a newline in the chunk.
-        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-            return chunk.iter().position(|&b| b == b'\n').map(|i| offset + i);
+        // A zero byte in `x` is `byte` in the chunk; the lowest bit set is the first of them (a
+        // borrow only carries past a zero byte).
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            return Some(offset + found.trailing_zeros() as usize / 8);
         }
         offset += 8;
     }
-    chunks.remainder().iter().position(|&b| b == b'\n').map(|i| offset + i)
+    chunks.remainder().iter().position(|&b| b == byte).map(|i| offset + i)
 }
 
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -484,6 +491,19 @@ mod tests {
         check("\u{feff}{\"resourceSpans\":[]}", "otlp");
         check(r#"{"hello":{"x":[1,2,{"y":"}"}]},"world":1}"#, r#"unknown object ["hello", "world"]"#);
         check("", "unknown empty []");
+        // Bytes next to the one sought, and several of it in one chunk: the first is found.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in (0..40).cycle().take(2000) {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    [b'"', b'!', b'#', 0xA2, 0, b'a', b'b', b'c'][(seed % 8) as usize]
+                })
+                .collect();
+            assert_eq!(find_byte(&bytes, b'"'), bytes.iter().position(|&b| b == b'"'), "{bytes:?}");
+        }
         for n in 0..20 {
             let text = format!("{}\n{{\"resourceSpans\":[]}}", " ".repeat(n));
             assert_eq!(find_newline(text.as_bytes()), Some(n));

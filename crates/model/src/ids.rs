@@ -164,6 +164,12 @@ const HEX_DIGITS: [u8; 256] = {
 /// every importer's ids come through here (without a branch per digit, since nearly every id of
 /// a large file is hex).
 pub fn parse_hex_u64(s: &str) -> Option<u64> {
+    // The usual width, sixteen digits, eight at a time.
+    if let Some((high, low)) = s.as_bytes().split_first_chunk::<8>() {
+        if let Ok(low) = <[u8; 8]>::try_from(low) {
+            return Some((u64::from(hex8(*high)?) << 32) | u64::from(hex8(low)?));
+        }
+    }
     if s.is_empty() || s.len() > 16 {
         return None;
     }
@@ -175,6 +181,34 @@ pub fn parse_hex_u64(s: &str) -> Option<u64> {
         v = (v << 4) | u64::from(digit & 0x0F);
     }
     (bad & 0xF0 == 0).then_some(v)
+}
+
+/// Eight hex digits of either case, first digit first, as a number, all eight at once (the bytes
+/// as lanes of a `u64`); `None` when one is not a hex digit.
+fn hex8(digits: [u8; 8]) -> Option<u32> {
+    const fn splat(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    const HIGH: u64 = splat(0x80);
+    let x = u64::from_le_bytes(digits);
+    if x & HIGH != 0 {
+        return None;
+    }
+    // Per byte (all below 0x80, so that no sum leaves its byte): bit 7 set when it is >= `lo`.
+    let at_least = |v: u64, lo: u8| v.wrapping_add(splat(0x80 - lo)) & HIGH;
+    // Letters in lower case; the digits' bytes already have the 0x20 bit.
+    let lower = x | splat(0x20);
+    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+    let letter = at_least(lower, b'a') & !at_least(lower, b'f' + 1);
+    if digit | letter != HIGH {
+        return None;
+    }
+    // A digit's value is its low four bits, plus 9 for a letter (bit 6 set).
+    let nibbles = (x & splat(0x0F)) + ((x >> 6) & splat(0x01)) * 9;
+    // Pairs of digits into bytes, bytes into 16-bit halves, halves into the number.
+    let bytes = ((nibbles << 4) | (nibbles >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let halves = ((bytes << 8) | (bytes >> 16)) & 0x0000_FFFF_0000_FFFF;
+    u32::try_from(((halves << 16) | (halves >> 32)) & 0xFFFF_FFFF).ok()
 }
 
 /// 1 to 32 hex digits of either case as a number; `None` for anything else.
@@ -228,6 +262,44 @@ mod tests {
         assert_eq!(parse_hex_u128("0df84e36b9e2ee3815d07f0867a5be1f0"), None);
         assert_eq!(parse_hex_u128("df84e36b9e2ee3815d07f0867a5be1x"), None);
         assert_eq!(parse_hex_u128("é0000000000000000"), None);
+    }
+
+    /// The digit at a time reading, for comparison.
+    fn hex_by_digit(bytes: &[u8]) -> Option<u64> {
+        bytes.iter().try_fold(0u64, |v, &b| {
+            (HEX_DIGITS[usize::from(b)] < 16).then(|| (v << 4) | u64::from(HEX_DIGITS[usize::from(b)]))
+        })
+    }
+
+    #[test]
+    fn eight_digits_at_once_read_as_one_at_a_time() {
+        let base = *b"0123456789abcdef";
+        for pos in 0..16 {
+            for b in 0..=255u8 {
+                let mut bytes = base;
+                bytes[pos] = b;
+                let (high, low) = bytes.split_at(8);
+                let at_once = hex8(high.try_into().unwrap())
+                    .zip(hex8(low.try_into().unwrap()))
+                    .map(|(h, l)| (u64::from(h) << 32) | u64::from(l));
+                assert_eq!(at_once, hex_by_digit(&bytes), "{bytes:?}");
+            }
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits: Vec<u8> = seed
+                .to_le_bytes()
+                .iter()
+                .map(|b| b"0123456789abcdefABCDEF/:@`Gg\x00\x7f\xff"[usize::from(*b) % 31])
+                .collect();
+            assert_eq!(hex8(digits.clone().try_into().unwrap()).map(u64::from), hex_by_digit(&digits), "{digits:?}");
+        }
+        assert_eq!(parse_hex_u64("FEDCBA9876543210"), Some(0xfedc_ba98_7654_3210));
+        assert_eq!(parse_hex_u64("fedcba987654321g"), None);
+        assert_eq!(parse_hex_u128("0af7651916cd43dd8448eb211c80319c"), Some(0x0af7_6519_16cd_43dd_8448_eb21_1c80_319c));
     }
 
     #[test]

@@ -16,8 +16,10 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
     let mut empty_hits = 0usize;
     let mut notes = if crate::detect::is_json_lines(bytes) {
         read_lines(bytes, file, Format::Ecs, &mut |line| {
-            let value: Json = serde_json::from_str(line)?;
-            empty_hits += document(&mut sink, &value);
+            // A plain document is converted as it is read; a search hit or answer is read whole.
+            if let Some(value) = sink.record_line(line, &["hits", "_source", "_index"])? {
+                empty_hits += document(&mut sink, &value);
+            }
             Ok(())
         })?
     } else {

@@ -29,9 +29,11 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
                 sink.record(&record, &[&[("time", &time), ("fluentd.tag", &tag)]]);
                 return Ok(());
             }
-            let value: Json = serde_json::from_str(line)?;
-            if !event(&mut sink, &value) {
-                sink.record(&value, &[]);
+            // An object is converted as it is read; any other value is returned whole.
+            if let Some(value) = sink.record_line(line, &[])? {
+                if !event(&mut sink, &value) {
+                    sink.record(&value, &[]);
+                }
             }
             Ok(())
         })?

@@ -91,11 +91,12 @@ pub enum TimeRead {
 /// the zone), or a decimal epoch number in seconds, milliseconds, microseconds or nanoseconds.
 pub fn parse_time_text(text: &str) -> TimeRead {
     let text = text.trim();
-    if let Some(ns) = epoch_text_ns(text) {
-        return TimeRead::Ok { ns, zoned: true };
+    // No text reads both ways (a date has a `-` after four digits, an epoch number does not).
+    if let Some((ns, zoned)) = parse_rfc3339(text) {
+        return TimeRead::Ok { ns, zoned };
     }
-    match parse_rfc3339(text) {
-        Some((ns, zoned)) => TimeRead::Ok { ns, zoned },
+    match epoch_text_ns(text) {
+        Some(ns) => TimeRead::Ok { ns, zoned: true },
         None => TimeRead::Unreadable,
     }
 }
@@ -270,6 +271,12 @@ fn all_zero(text: &str) -> bool {
 /// at most 20 digits is read as a decimal 64-bit number). `None` for an empty or all-zero id
 /// (what OpenTelemetry writes when no span is current).
 pub fn log_trace_id(text: &str, decimal: bool, strings: &mut Interner) -> Option<TraceId> {
+    if !(decimal && text.len() <= 20) {
+        // The usual id, hex digits only: nothing to trim or strip.
+        if let Some(v) = strand_model::ids::parse_hex_u128(text) {
+            return (v != 0).then_some(TraceId::Hex(v));
+        }
+    }
     let text = id_text(text);
     if text.is_empty() || all_zero(text) {
         return None;
@@ -284,6 +291,11 @@ pub fn log_trace_id(text: &str, decimal: bool, strings: &mut Interner) -> Option
 
 /// A span id from a log field; see [`log_trace_id`].
 pub fn log_span_id(text: &str, decimal: bool, strings: &mut Interner) -> Option<SpanId> {
+    if !(decimal && text.len() <= 20) {
+        if let Some(v) = strand_model::ids::parse_hex_u64(text) {
+            return (v != 0).then_some(SpanId::Hex(v));
+        }
+    }
     let text = id_text(text);
     if text.is_empty() || all_zero(text) {
         return None;

@@ -1,7 +1,8 @@
-//! A borrowed JSON tree for one log record: log lines have no schema, so each record is read
-//! whole, but into vectors of borrowed strings (no maps, no copies of unescaped text), which is
-//! several times cheaper than `serde_json::Value`. Only one record (a line, an array element,
-//! a search hit) is held at a time. Depth is bounded by serde_json's recursion limit (128).
+//! A borrowed JSON tree for one log record: log lines have no schema, so a record that is not
+//! flattened as it is read (a JSON line is, see `logs::flat`) is read whole, but into vectors of
+//! borrowed strings (no maps, no copies of unescaped text), which is several times cheaper than
+//! `serde_json::Value`. Only one record (a line read whole, an array element, a search
+//! hit) is held at a time. Depth is bounded by serde_json's recursion limit (128).
 //! Depends on nothing outside `formats`.
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -84,7 +85,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
     }
 }
 
-struct JsonVisitor;
+pub(crate) struct JsonVisitor;
 
 impl<'de> Visitor<'de> for JsonVisitor {
     type Value = Json<'de>;

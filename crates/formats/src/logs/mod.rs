@@ -10,10 +10,12 @@
 //! whose 128-bit id ends in those 64 bits, when no trace has exactly that id.
 
 pub mod fields;
+pub(crate) mod flat;
 pub mod json;
 pub mod read;
 pub mod record;
 pub mod roles;
+pub(crate) mod scan;
 
 use hashbrown::HashMap;
 use strand_model::{Dataset, Trace, TraceId};

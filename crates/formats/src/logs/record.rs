@@ -8,12 +8,16 @@ use super::fields::{
     epoch_float_ns, epoch_int_ns, log_span_id, log_trace_id, parse_time_text, severity_from_number, severity_from_text,
     traceparent, LevelNumbers, TimeRead,
 };
+use super::flat::{Field, Flat, LineSeed, Paths};
 use super::json::Json;
 use super::roles::ROLES;
 pub use super::roles::{role_of, Role};
+use super::scan::plain_line;
 use crate::builder::{push_attrs, push_values, TraceSet};
 use crate::Imported;
 use hashbrown::HashMap;
+use serde::de::DeserializeSeed;
+use std::borrow::Cow;
 use strand_model::{Interner, KeyValue, LogRecord, Range32, Resource, Scope, SpanId, StrId, Trace, TraceId, Value};
 
 /// Counts of what was repaired, for the load's notes.
@@ -54,9 +58,14 @@ pub struct LogSink<'s> {
     pub strings: &'s mut Interner,
     traces: TraceSet,
     source: StrId,
-    /// Resource text (service and other resource attributes) -> resource number in the document.
-    resource_numbers: HashMap<String, u32>,
-    /// (resource number, trace position) -> index in that trace's `log_resources`.
+    /// Resource text (service and other resource attributes) -> (resource number in the
+    /// document, interned service).
+    resource_numbers: HashMap<String, (u32, StrId)>,
+    /// Per trace position: the resource numbers of the trace's first [`FEW_RESOURCES`]
+    /// resources, by index in its `log_resources`.
+    trace_resources: Vec<Vec<u32>>,
+    /// (resource number, trace position) -> index in that trace's `log_resources`, for the
+    /// resources of a trace after its first [`FEW_RESOURCES`].
     resources: HashMap<(u32, usize), u32>,
     /// (logger name, trace position) -> index in that trace's `log_scopes`.
     scopes: HashMap<(StrId, usize), u32>,
@@ -64,27 +73,36 @@ pub struct LogSink<'s> {
     last_time_ns: i64,
     pub repairs: Repairs,
     kv_scratch: Vec<KeyValue>,
-    /// The paths of the current record's fields, one after another.
-    paths: String,
-    /// The path being built while flattening.
-    current: String,
+    paths: Paths,
+    /// The field list of the record before, emptied, for the next one.
+    spare: Flat<'static, 'static>,
     resource_key: String,
     /// The last service-only resource: (trace position, service, index).
     last_resource: Option<(usize, String, u32)>,
+    sizes: Sizes,
+    /// Level texts met first, with how they are read: (text, numbering, severity, interned text).
+    levels: Vec<(String, LevelNumbers, u8, StrId)>,
 }
 
-/// One field of a record, flattened: its path (in a shared buffer), value, layer (fields of
-/// higher layers win, see [`LogSink::record`]) and role, worked out once.
-#[derive(Clone, Copy)]
-struct Field<'j, 'a> {
-    start: u32,
-    end: u32,
-    value: &'j Json<'a>,
-    layer: u8,
-    role: Option<(Role, u8)>,
+/// How many records, attributes and resources the traces of the document have so far: a new
+/// trace's lists start at the typical size, not growing from one through every power of two.
+#[derive(Default)]
+struct Sizes {
+    logs: usize,
+    attrs: usize,
+    resources: usize,
 }
 
-type Flat<'j, 'a> = Vec<Field<'j, 'a>>;
+/// The average of `total` over `traces`, rounded up, at most 64.
+fn typical(total: usize, traces: usize) -> usize {
+    total.div_ceil(traces.max(1)).min(64)
+}
+
+/// How many level texts [`LogSink::level`] remembers.
+const LEVELS: usize = 8;
+
+/// How many resources of a trace are found by a look through its list rather than in a map.
+const FEW_RESOURCES: usize = 16;
 
 impl<'s> LogSink<'s> {
     pub fn new(source: StrId, strings: &'s mut Interner) -> LogSink<'s> {
@@ -100,15 +118,18 @@ impl<'s> LogSink<'s> {
             traces: TraceSet::new(source),
             source,
             resource_numbers: HashMap::new(),
+            trace_resources: Vec::new(),
             resources: HashMap::new(),
             scopes: HashMap::new(),
             last_time_ns: 0,
             repairs: Repairs::default(),
             kv_scratch: Vec::new(),
-            paths: String::new(),
-            current: String::new(),
+            paths: Paths::default(),
+            spare: Vec::new(),
             resource_key: String::new(),
             last_resource: None,
+            levels: Vec::new(),
+            sizes: Sizes::default(),
         }
     }
 
@@ -128,54 +149,89 @@ impl<'s> LogSink<'s> {
     /// meaning, a field of a higher layer wins over one of a lower layer, and the object's own
     /// fields win over all of them.
     pub fn record(&mut self, object: &Json, extra: &[&[(&str, &Json)]]) {
-        let flat = self.flatten_all(object, extra, None);
-        // A message that is itself a JSON object (Docker's `log`, a `message` nobody decoded):
-        // its fields are read too.
-        match embedded(&flat) {
-            Some((outer, inner)) => {
-                self.repairs.embedded_json += 1;
-                // The inner fields come after the outer ones, which keep their places: the outer
-                // message (all of it now read) is left out.
-                let flat = self.flatten_all(object, extra, Some(&inner));
-                self.convert(&flat, Some(outer));
+        let own_layer = u8::try_from(extra.len()).unwrap_or(u8::MAX);
+        let mut inner = None;
+        let mut flat = self.flatten_all(object, extra, own_layer);
+        let (chosen, skip) = self.embedded(&mut flat, &mut inner, own_layer);
+        self.convert(&flat, &chosen, skip);
+        self.spare = recycle(flat);
+    }
+
+    /// Reads and converts one JSON line, flattened while it is parsed (by `logs::scan` when it is
+    /// plain, else by serde_json): no tree is built. A line that is not an object, or one with a
+    /// top-level key in `whole` (read again as a tree), is returned for the caller to read; the
+    /// error is serde_json's, as if the line had been read as a [`Json`].
+    pub fn record_line<'l>(&mut self, line: &'l str, whole: &[&str]) -> Result<Option<Json<'l>>, serde_json::Error> {
+        let mut inner = None;
+        let mut flat: Flat = recycle(std::mem::take(&mut self.spare));
+        if !plain_line(line, &mut self.paths, &mut flat, whole) {
+            let mut stopped = false;
+            let mut de = serde_json::Deserializer::from_str(line);
+            let seed = LineSeed { paths: &mut self.paths, flat: &mut flat, whole, stopped: &mut stopped };
+            match seed.deserialize(&mut de) {
+                Ok(None) => de.end()?,
+                Ok(Some(value)) => return de.end().map(|()| Some(value)),
+                Err(_) if stopped => return serde_json::from_str(line).map(Some),
+                Err(e) => return Err(e),
             }
-            None => self.convert(&flat, None),
         }
+        let (chosen, skip) = self.embedded(&mut flat, &mut inner, 0);
+        self.convert(&flat, &chosen, skip);
+        self.spare = recycle(flat);
+        Ok(None)
     }
 
     fn flatten_all<'j, 'a>(
         &mut self,
         object: &'j Json<'a>,
         extra: &[&[(&str, &'j Json<'a>)]],
-        inner: Option<&'j Json<'a>>,
+        own_layer: u8,
     ) -> Flat<'j, 'a> {
-        let mut flat: Flat = Vec::with_capacity(16);
-        self.paths.clear();
-        let own_layer = u8::try_from(extra.len()).unwrap_or(u8::MAX);
+        let mut flat: Flat = recycle(std::mem::take(&mut self.spare));
         let layers = extra.iter().enumerate().map(|(i, fields)| (u8::try_from(i).unwrap_or(u8::MAX), *fields));
         let members = object.as_object().unwrap_or(&[]);
         let own = members.iter().map(|(k, v)| (own_layer, k.as_ref(), v));
-        let inner = inner.and_then(Json::as_object).unwrap_or(&[]).iter();
-        let inner = inner.map(|(k, v)| (own_layer.saturating_add(1), k.as_ref(), v));
         let fields = layers.flat_map(|(layer, fields)| fields.iter().map(move |&(k, v)| (layer, k, v)));
-        for (layer, key, value) in fields.chain(own).chain(inner) {
-            self.current.clear();
-            self.current.push_str(key);
-            flatten(&mut self.paths, &mut self.current, &mut flat, layer, value);
+        for (layer, key, value) in fields.chain(own) {
+            self.paths.start(key);
+            self.paths.flatten(&mut flat, layer, value);
         }
         if object.as_object().is_none() {
             // A bare value (a string line): it is the message.
-            self.current.clear();
-            self.current.push_str("message");
-            flatten(&mut self.paths, &mut self.current, &mut flat, own_layer, object);
+            self.paths.start("message");
+            self.paths.flatten(&mut flat, own_layer, object);
         }
         flat
     }
 
-    /// Converts the flattened fields; `skip` is a field to leave out (a message read as JSON).
-    fn convert(&mut self, flat: &Flat, skip: Option<usize>) {
+    /// The fields chosen for each role. A message that is itself a JSON object (Docker's `log`, a
+    /// `message` nobody decoded) has its fields read too, kept in `inner`: they come after the
+    /// record's own fields (of layer `own_layer`), which keep their places, and the message
+    /// field (all of it now read) is returned, to be left out.
+    fn embedded<'j, 'a>(
+        &mut self,
+        flat: &mut Flat<'j, 'a>,
+        inner: &'j mut Option<Json<'static>>,
+        own_layer: u8,
+    ) -> (Chosen, Option<usize>) {
         let chosen = pick(flat);
-        let get = |role: Role| chosen.get(role.slot()).copied().flatten();
+        let Some((outer, json)) = embedded_object(flat, &chosen) else { return (chosen, None) };
+        self.repairs.embedded_json += 1;
+        let json: &'j Json<'a> = inner.insert(json);
+        for (key, value) in json.as_object().unwrap_or(&[]) {
+            self.paths.start(key);
+            self.paths.flatten(flat, own_layer.saturating_add(1), value);
+        }
+        (pick(flat), Some(outer))
+    }
+
+    /// Converts the flattened fields, `chosen` for their roles; `skip` is a field to leave out
+    /// (a message read as JSON).
+    fn convert(&mut self, flat: &Flat, chosen: &Chosen, skip: Option<usize>) {
+        let get = |role: Role| {
+            let (i, role) = chosen.get(role.slot()).copied().flatten()?;
+            flat.get(i).map(|field| (i, role, &*field.value))
+        };
         let mut record = LogRecord::empty(self.source);
         let mut keep_time_attr = None;
 
@@ -217,11 +273,7 @@ impl<'s> LogSink<'s> {
                 }
                 other => {
                     if let Some(text) = other.scalar_text() {
-                        record.severity = match text.trim().parse::<i64>() {
-                            Ok(n) => severity_from_number(n, numbers),
-                            Err(_) => severity_from_text(&text),
-                        };
-                        record.severity_text = intern(self.strings, &text);
+                        (record.severity, record.severity_text) = self.level(&text, numbers);
                     }
                 }
             }
@@ -261,26 +313,53 @@ impl<'s> LogSink<'s> {
             }
         }
 
+        let traces = self.traces.list.len();
         let Some(trace) = self.traces.list.get_mut(trace_pos) else { return };
         if let Some((_, _, v)) = get(Role::Message) {
             record.body = json_value(v, trace, self.strings);
         }
         // Everything else, in the record's order.
         let mut attrs = std::mem::take(&mut self.kv_scratch);
+        // The chosen fields of the first 64, as bits.
+        let used_bits = chosen.iter().flatten().fold(0u64, |bits, &(j, _)| if j < 64 { bits | 1 << j } else { bits });
         for (i, field) in flat.iter().enumerate() {
-            let (value, path) = (field.value, self.paths.get(field.start as usize..field.end as usize).unwrap_or(""));
-            let used = chosen.iter().flatten().any(|&(j, _, _)| j == i);
+            let used = if i < 64 { used_bits >> i & 1 == 1 } else { chosen.iter().flatten().any(|&(j, _)| j == i) };
             let is_resource = matches!(field.role, Some((Role::ResourceAttr, _)));
             if (used && keep_time_attr != Some(i)) || is_resource || skip == Some(i) {
                 continue;
             }
-            let value = json_value(value, trace, self.strings);
-            let key = path.strip_prefix("attributes.").filter(|k| !k.is_empty()).unwrap_or(path);
-            attrs.push(KeyValue { key: self.strings.intern(key), value });
+            let value = match &*field.value {
+                Json::Str(text) => Value::Str(self.paths.text(i, text, self.strings)),
+                other => json_value(other, trace, self.strings),
+            };
+            attrs.push(KeyValue { key: self.paths.key(i, self.strings), value });
         }
+        if trace.logs.capacity() == 0 {
+            trace.logs.reserve(typical(self.sizes.logs, traces));
+            trace.attrs.reserve(typical(self.sizes.attrs, traces));
+        }
+        self.sizes.logs += 1;
+        self.sizes.attrs += attrs.len();
         record.attrs = push_attrs(trace, &mut attrs);
         self.kv_scratch = attrs;
         trace.logs.push(record);
+    }
+
+    /// The severity and interned text of a level written as text (the few of a file are
+    /// remembered).
+    fn level(&mut self, text: &str, numbers: LevelNumbers) -> (u8, StrId) {
+        if let Some(&(_, _, severity, id)) = self.levels.iter().find(|(t, n, _, _)| t == text && *n == numbers) {
+            return (severity, id);
+        }
+        let severity = match text.trim().parse::<i64>() {
+            Ok(n) => severity_from_number(n, numbers),
+            Err(_) => severity_from_text(text),
+        };
+        let id = intern(self.strings, text);
+        if self.levels.len() < LEVELS {
+            self.levels.push((text.to_string(), numbers, severity, id));
+        }
+        (severity, id)
     }
 
     /// The index of the record's resource in its trace: service name plus the other resource
@@ -314,8 +393,8 @@ impl<'s> LogSink<'s> {
         self.resource_key.clear();
         self.resource_key.push_str(&service_text);
         let mut extras: Vec<(&str, &Json)> = Vec::new();
-        for field in flat {
-            let (value, path) = (field.value, self.paths.get(field.start as usize..field.end as usize).unwrap_or(""));
+        for (i, field) in flat.iter().enumerate() {
+            let (value, path) = (&*field.value, self.paths.of(i));
             if matches!(field.role, Some((Role::ResourceAttr, _))) {
                 let key = path.strip_prefix("resource.attributes.").unwrap_or(path);
                 self.resource_key.push('\u{1}');
@@ -325,13 +404,33 @@ impl<'s> LogSink<'s> {
                 extras.push((key, value));
             }
         }
-        let next = u32::try_from(self.resource_numbers.len()).unwrap_or(u32::MAX);
-        let number = *self.resource_numbers.entry_ref(self.resource_key.as_str()).or_insert(next);
-        if let Some(&idx) = self.resources.get(&(number, trace_pos)) {
-            return idx;
+        let (number, service_id) = match self.resource_numbers.get(self.resource_key.as_str()) {
+            Some(&known) => known,
+            None => {
+                let number = u32::try_from(self.resource_numbers.len()).unwrap_or(u32::MAX);
+                let service_id = intern(self.strings, &service_text);
+                self.resource_numbers.insert(self.resource_key.clone(), (number, service_id));
+                (number, service_id)
+            }
+        };
+        if self.trace_resources.len() <= trace_pos {
+            self.trace_resources.resize_with(trace_pos + 1, Vec::new);
         }
+        let Some(few) = self.trace_resources.get_mut(trace_pos) else { return 0 };
+        if let Some(idx) = few.iter().position(|&n| n == number) {
+            return u32::try_from(idx).unwrap_or(u32::MAX);
+        }
+        if !self.resources.is_empty() {
+            if let Some(&idx) = self.resources.get(&(number, trace_pos)) {
+                return idx;
+            }
+        }
+        let traces = self.traces.list.len();
         let Some(trace) = self.traces.list.get_mut(trace_pos) else { return 0 };
-        let service_id = intern(self.strings, &service_text);
+        if trace.log_resources.capacity() == 0 {
+            trace.log_resources.reserve(typical(self.sizes.resources, traces));
+        }
+        self.sizes.resources += 1;
         // The service is the resource's own field; the attributes hold the rest (exports that
         // need a `service.name` attribute add it).
         let mut attrs = Vec::with_capacity(extras.len());
@@ -341,8 +440,13 @@ impl<'s> LogSink<'s> {
         }
         let attrs = push_attrs(trace, &mut attrs);
         let idx = u32::try_from(trace.log_resources.len()).unwrap_or(u32::MAX);
+        if few.len() < FEW_RESOURCES && few.len() == trace.log_resources.len() {
+            few.reserve(8);
+            few.push(number);
+        } else {
+            self.resources.insert((number, trace_pos), idx);
+        }
         trace.log_resources.push(Resource { service: service_id, attrs });
-        self.resources.insert((number, trace_pos), idx);
         idx
     }
 
@@ -360,9 +464,9 @@ impl<'s> LogSink<'s> {
 }
 
 /// The message field (its index in `flat`) and its text parsed as a JSON object, if it is one.
-fn embedded(flat: &Flat) -> Option<(usize, Json<'static>)> {
-    let (index, _, value) = pick(flat).get(Role::Message.slot()).copied().flatten()?;
-    let text = value.as_str()?.trim();
+fn embedded_object(flat: &Flat, chosen: &Chosen) -> Option<(usize, Json<'static>)> {
+    let (index, _) = chosen.get(Role::Message.slot()).copied().flatten()?;
+    let text = flat.get(index)?.value.as_str()?.trim();
     if !(text.starts_with('{') && text.ends_with('}')) {
         return None;
     }
@@ -371,15 +475,24 @@ fn embedded(flat: &Flat) -> Option<(usize, Json<'static>)> {
     Some(parsed.into_owned()).filter(|j| j.as_object().is_some()).map(|j| (index, j))
 }
 
-/// Per role slot: the chosen field `(index in flat, role, value)`.
-type Chosen<'j, 'a> = [Option<(usize, Role, &'j Json<'a>)>; ROLES];
+/// `flat` emptied, to hold another record's fields: collecting an empty vector into one of a type
+/// of the same size keeps its allocation, and the borrows of the record before are gone.
+fn recycle<'j, 'a>(mut flat: Flat) -> Flat<'j, 'a> {
+    flat.clear();
+    flat.into_iter()
+        .map(|field| Field { value: Cow::Owned(Json::Null), layer: field.layer, role: field.role })
+        .collect()
+}
 
-fn pick<'j, 'a>(flat: &Flat<'j, 'a>) -> Chosen<'j, 'a> {
+/// Per role slot: the chosen field `(index in flat, role)`.
+type Chosen = [Option<(usize, Role)>; ROLES];
+
+fn pick(flat: &Flat) -> Chosen {
     let mut chosen: Chosen = [None; ROLES];
     // Per slot: (layer, rank) of the field chosen so far.
     let mut best = [(0u8, u8::MAX); ROLES];
     for (i, field) in flat.iter().enumerate() {
-        let (value, layer) = (field.value, field.layer);
+        let (value, layer) = (&*field.value, field.layer);
         let Some((role, rank)) = field.role else { continue };
         // A `null` field says nothing.
         if matches!(value, Json::Null) || role == Role::ResourceAttr {
@@ -391,33 +504,11 @@ fn pick<'j, 'a>(flat: &Flat<'j, 'a>) -> Chosen<'j, 'a> {
             let wins = c.is_none() || layer > best.0 || (layer == best.0 && rank <= best.1);
             if wins {
                 *best = (layer, rank);
-                *c = Some((i, role, value));
+                *c = Some((i, role));
             }
         }
     }
     chosen
-}
-
-/// Appends the leaves of `value` to `flat` under the dotted path in `current` (nested object
-/// keys are added to it). Recursion is bounded by serde_json's nesting limit.
-fn flatten<'j, 'a>(paths: &mut String, current: &mut String, flat: &mut Flat<'j, 'a>, layer: u8, value: &'j Json<'a>) {
-    match value {
-        Json::Object(members) if !members.is_empty() => {
-            for (key, member) in members {
-                let len = current.len();
-                current.push('.');
-                current.push_str(key);
-                flatten(paths, current, flat, layer, member);
-                current.truncate(len);
-            }
-        }
-        _ => {
-            let start = u32::try_from(paths.len()).unwrap_or(u32::MAX);
-            paths.push_str(current);
-            let end = u32::try_from(paths.len()).unwrap_or(u32::MAX);
-            flat.push(Field { start, end, value, layer, role: role_of(current) });
-        }
-    }
 }
 
 fn read_time(value: &Json) -> Option<TimeRead> {
