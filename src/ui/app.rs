@@ -98,7 +98,7 @@ pub fn app() -> Html {
     };
     let on_navigate = {
         let dispatch = dispatch.clone();
-        Callback::from(move |(route, push)| dispatch.emit(Action::Navigate { route, push }))
+        Callback::from(move |(route, push)| dispatch.emit(Action::Navigate { route: Box::new(route), push }))
     };
     let on_select_trace = {
         let dispatch = dispatch.clone();
@@ -115,7 +115,7 @@ pub fn app() -> Html {
                 search: String::new(),
                 ..route.clone()
             };
-            dispatch.emit(Action::Navigate { route: next, push: true });
+            dispatch.emit(Action::Navigate { route: Box::new(next), push: true });
         })
     };
     super::url::use_url_sync(&route, store.read().push_history, dispatch.clone());
@@ -145,7 +145,7 @@ pub fn app() -> Html {
             let dispatch = dispatch.clone();
             let route = route.clone();
             Callback::from(move |_: MouseEvent| {
-                dispatch.emit(Action::Navigate { route: Route { page, ..route.clone() }, push: true })
+                dispatch.emit(Action::Navigate { route: Box::new(Route { page, ..route.clone() }), push: true })
             })
         };
         html! {

@@ -158,7 +158,7 @@ pub struct MissingTraceProps {
 pub fn missing_trace(props: &MissingTraceProps) -> Html {
     let show_loaded = {
         let route = Route { trace: None, span: None, ..props.route.clone() };
-        props.store.callback(move |_: MouseEvent| Action::Navigate { route: route.clone(), push: true })
+        props.store.callback(move |_: MouseEvent| Action::Navigate { route: Box::new(route.clone()), push: true })
     };
     html! {
         <section class="missing-trace" role="alert" aria-labelledby="missing-trace-title">

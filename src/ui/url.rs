@@ -36,7 +36,7 @@ pub fn use_url_sync(route: &Route, push: bool, dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
         let listener = web_sys::window().map(|window| {
             EventListener::new(&window, "popstate", move |_| {
-                dispatch.emit(Action::Navigate { route: current_route(), push: false });
+                dispatch.emit(Action::Navigate { route: Box::new(current_route()), push: false });
             })
         });
         move || drop(listener)

@@ -57,7 +57,8 @@ pub enum Action {
     ClearAll,
     /// Go to another view; `push` adds a history entry.
     Navigate {
-        route: Route,
+        /// Boxed: a route is the largest thing an action carries.
+        route: Box<Route>,
         push: bool,
     },
     /// Show a message; nothing loaded changes.
@@ -318,7 +319,7 @@ impl App {
             Action::CancelLoading => self.cancel_loading(true),
             Action::ClearAll => self.clear_all(),
             Action::Navigate { route, push } => {
-                self.route = route;
+                self.route = *route;
                 self.push_history = push;
                 Vec::new()
             }

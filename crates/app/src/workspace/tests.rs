@@ -80,11 +80,11 @@ fn clear_all_can_be_undone_until_the_next_load() {
     app.apply(Action::LoadBytes { name: "a".into(), bytes: TRACE_A.as_bytes().to_vec() });
     app.apply(worker_result(1, TRACE_A.as_bytes(), true));
     app.apply(Action::Navigate {
-        route: Route {
+        route: Box::new(Route {
             trace: Some("000000000000000a".into()),
             span: Some("0000000000000001".into()),
             ..Route::default()
-        },
+        }),
         push: true,
     });
     check_with(
