@@ -75,6 +75,8 @@ pub fn decode(source: &mut dyn Source, strings: &mut Interner) -> Result<Decoded
     }
     let n = r.len()?;
     let mut map = Vec::with_capacity(n.min(1 << 24));
+    // The table and the id list grow once, not by doubling (each doubling holds old and new).
+    strings.reserve(n.min(1 << 24), 0);
     for _ in 0..n {
         let bytes = r.bytes_field()?;
         let s = std::str::from_utf8(bytes).map_err(|_| bad("a string is not UTF-8"))?;
