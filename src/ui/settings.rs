@@ -267,9 +267,13 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
         })
     };
     let forget = props.store.callback(|_: MouseEvent| Action::NoticeAction(strand_app::NoticeAction::ForgetKept));
-    let named = match &s.time_zone {
-        TimeZone::Named(name) => name.clone(),
-        _ => String::new(),
+    // The name field shows what the user last typed, not an echo of the applied setting: the
+    // setting arrives in a later render, and writing it into the field then would overwrite
+    // anything typed in between (a refused name would then show no error).
+    let named = match (&s.time_zone, zone_text.is_empty()) {
+        (_, false) => (*zone_text).clone(),
+        (TimeZone::Named(name), true) => name.clone(),
+        (_, true) => String::new(),
     };
     html! {
         <>

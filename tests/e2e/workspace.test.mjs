@@ -250,18 +250,12 @@ test('the time zone changes every absolute time shown, and its name is shown wit
   await page.locator('input.zone-name').evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
   await page.waitForFunction(() => document.querySelector('.trace-list th:nth-child(3)')?.textContent.startsWith('Start (America/New_York)'));
   assert.equal((await shownTimes(page)).row, '2026-08-19 05:40:04.504');
-  // An unknown zone is refused with a message, and the shown times stay.
-  // (In about one full run in three the first change event after New York shows no error;
-  // not diagnosed yet, see the notes of issue 18. The user's second try shows it, as here.)
+  // An unknown zone is refused with a message, and the shown times stay. (The field keeps what
+  // was typed: the applied New York setting arriving late must not overwrite it.)
   await page.fill('input.zone-name', 'Mars/Olympus');
-  const refused = async () => {
-    await page.locator('input.zone-name').evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
-    return page.waitForSelector('.settings-error', { timeout: 3000 }).then(() => true, () => false);
-  };
-  if (!(await refused())) {
-    await page.fill('input.zone-name', 'Mars/Olympus');
-    assert.ok(await refused(), 'an unknown zone is refused with a message');
-  }
+  await page.locator('input.zone-name').evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await page.waitForSelector('.settings-error', { timeout: 5000 });
+  assert.equal(await page.inputValue('input.zone-name'), 'Mars/Olympus');
   assert.equal((await shownTimes(page)).row, '2026-08-19 05:40:04.504');
   await page.reload();
   await page.waitForSelector('.span-details');
