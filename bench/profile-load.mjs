@@ -1,6 +1,6 @@
 // Where the time of one cold load goes (not a test, not the benchmark): opens the page in a
 // fresh Chromium, picks FILE once the warm-up is done, and records a Chromium trace from the
-// file's change event to the first painted waterfall rows. Prints the page's main-thread tasks
+// file's change event to the first painted waterfall rows (timed as bench/browser.mjs does). Prints the page's main-thread tasks
 // over 4 ms in that window, each with its biggest child events, and the idle gaps between them;
 // writes the raw trace to bench/out/profile-load.json (open it in chrome://tracing or Perfetto).
 //
@@ -50,6 +50,19 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.addInitScript(() => {
     document.addEventListener('change', () => { window.__change = performance.now(); performance.mark('profile:change'); }, true);
+    // As in browser.mjs: the first row seen by an observer, timed after the frame that paints it
+    // (no polling from Playwright inside the recorded window).
+    const rows = new MutationObserver(() => {
+      if (window.__change === undefined || !document.querySelector('.wf-row')) return;
+      rows.disconnect();
+      performance.mark('profile:rows-in-dom');
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => { window.__rowsPainted = performance.now(); performance.mark('profile:rows-painted'); };
+        channel.port2.postMessage(null);
+      });
+    });
+    addEventListener('DOMContentLoaded', () => rows.observe(document.body, { childList: true, subtree: true }));
   });
   await page.goto(server.url);
   await page.waitForFunction(
@@ -64,11 +77,11 @@ try {
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
   await page.setInputFiles('input[type=file]', file);
-  await page.waitForSelector('.wf-row', { timeout: 600_000 });
+  await page.waitForFunction(() => window.__rowsPainted !== undefined, null, { timeout: 600_000, polling: 250 });
   const { profile } = await cdp.send('Profiler.stop');
   printProfile(profile);
   fs.writeFileSync(path.join(repoRoot, 'bench', 'out', 'profile-load.cpuprofile'), JSON.stringify(profile));
-  const [change, painted] = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r([window.__change, performance.now()])))));
+  const [change, painted] = await page.evaluate(() => [window.__change, window.__rowsPainted]);
   const buffer = await browser.stopTracing();
   const out = path.join(repoRoot, 'bench', 'out', 'profile-load.json');
   fs.writeFileSync(out, buffer);

@@ -3,8 +3,10 @@
 //! encoding (`model::transfer`) that the core decodes and merges. The worker is started when the
 //! page opens (so its module is instantiated before the first file) and kept between files; it
 //! is replaced after a cancel, after a crash, and after a large file (WebAssembly memory never
-//! shrinks, so a fresh worker gives the memory back). Without workers (blocked by a policy, no
-//! `worker.js` where the app is served) jobs are read here and imported on the main thread.
+//! shrinks, so a fresh worker gives the memory back). Small files (up to
+//! `strand_app::PAGE_IMPORT_KB`) skip the worker: the round trip costs more than their import.
+//! Without workers (blocked by a policy, no `worker.js` where the app is served) every job is
+//! read here and imported on the main thread.
 //! Which job runs when is the core's decision (`strand_app::load`); this module only runs it.
 
 use super::store::{Inner, Store};
@@ -62,8 +64,17 @@ impl Pool {
         Pool { lanes: Rc::new((0..lanes.max(1)).map(|_| Importer::start(store.clone())).collect()) }
     }
 
-    /// Runs `job` in a free worker (the core never starts more jobs than there are workers).
-    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) {
+    /// Runs `job` on the page (`here`, a small file) or in a free worker (the core never starts
+    /// more jobs than there are workers).
+    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool, here: bool) {
+        if here {
+            if let Some(lane) = self.lanes.first() {
+                if let Some(pending) = lane.pending(store, job, name, input, skew) {
+                    lane.import_here(pending);
+                }
+            }
+            return;
+        }
         let lane = self.lanes.iter().find(|lane| lane.is_free()).or_else(|| self.lanes.first());
         if let Some(lane) = lane {
             lane.import(store, job, name, input, skew);
@@ -109,21 +120,26 @@ impl Importer {
         }
     }
 
-    /// Runs `job`: in the worker, or here when there is none.
-    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) {
-        let size = input.size();
+    /// The job with its browser file, or `None` (and the job fails) if the file is gone.
+    fn pending(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) -> Option<Pending> {
         let file = match &input {
-            // The worker reads the file itself.
+            // The worker (or the page, for a small file) reads the file itself.
             Input::File { key, .. } => match store.file(*key) {
                 Some(file) => Some(file),
                 None => {
                     self.defer(Action::ImportFailed { job, error: format!("{name}: the file is no longer available") });
-                    return;
+                    return None;
                 }
             },
             Input::Bytes(_) => None,
         };
-        let pending = Pending { job, name, input, file, skew };
+        Some(Pending { job, name, input, file, skew })
+    }
+
+    /// Runs `job`: in the worker, or here when there is none.
+    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) {
+        let size = input.size();
+        let Some(pending) = self.pending(store, job, name, input, skew) else { return };
         if self.state.borrow().unavailable {
             self.import_here(pending);
             return;
@@ -393,7 +409,8 @@ impl Importer {
         }
     }
 
-    /// Main-thread fallback: read the job's bytes, then let the core import them.
+    /// Import on the page: read the job's bytes, then let the core import them. For small files
+    /// (the core's choice, `Effect::Import::here`) and when no worker can run.
     fn import_here(&self, pending: Pending) {
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {

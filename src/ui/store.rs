@@ -178,11 +178,11 @@ impl Store {
     fn perform(&self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Import { job, name, input, skew } => {
+                Effect::Import { job, name, input, skew, here } => {
                     super::perf::mark("strand:read:start");
                     let importer = self.0.importer.borrow();
                     if let Some(importer) = importer.as_ref() {
-                        importer.import(self, job, name, input, skew);
+                        importer.import(self, job, name, input, skew, here);
                     }
                 }
                 Effect::CancelImport { job } => {

@@ -21,6 +21,8 @@ use yew::prelude::*;
 
 /// Spans of the warm-up trace: every code path of a first render, few enough to be quick.
 const WARM_SPANS: usize = 300;
+/// Spans of each small file imported on the page in the warm-up (one per format).
+const WARM_SMALL_SPANS: usize = 60;
 
 thread_local! {
     /// The warm-up page while it is in the document.
@@ -103,6 +105,20 @@ fn warm_core() -> Option<(Store, Route)> {
     )?;
     let payload = Box::new(transfer::OwnedSource::new(encoded));
     app.apply(Action::Imported { job, format: format.name().to_string(), payload, skew: true });
+    // Small files are imported on the page (`Effect::Import::here`): run that path once per
+    // format too, so a first small file does not compile the importers on the main thread.
+    // (A core of its own: the warm-up page shows the trace above.)
+    let (mut small, _) = App::open(Route::default(), Env::default());
+    for (n, format) in [SynthFormat::Jaeger, SynthFormat::Otlp, SynthFormat::Zipkin].into_iter().enumerate() {
+        let bytes = synthesize(format, WARM_SMALL_SPANS, 11 + n as u64).into_bytes();
+        let effects = small.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: bytes.clone() });
+        if let Some(job) = effects.into_iter().find_map(|effect| match effect {
+            Effect::Import { job, .. } => Some(job),
+            _ => None,
+        }) {
+            small.apply(Action::ImportHere { job, bytes });
+        }
+    }
     let route = app.route.clone();
     Some((Store::detached(app), route))
 }

@@ -1,7 +1,7 @@
-// End-to-end: loading files through the import worker — several at once, a bad one among them,
-// pasting JSON, the progress bar, the size guard, cancelling, and a big file that loads while
-// the page keeps reacting (counted in frames and key presses, not timed); no worker at all, and
-// a worker that dies on a file.
+// End-to-end: loading files (small ones on the page, larger ones in the import workers) —
+// several at once, a bad one among them, pasting JSON, the progress bar, the size guard,
+// cancelling, and a big file that loads while the page keeps reacting (counted in frames and
+// key presses, not timed); no worker at all, and a worker that dies on a file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -94,10 +94,14 @@ test('with several workers (workers=3) files load side by side and land as one a
     await page.close();
     return { result, workers };
   };
-  const one = await load('');
-  const three = await load('?workers=3');
+  // `page-import=0`: every file goes to a worker (by default the small ones load on the page).
+  const one = await load('?page-import=0');
+  const three = await load('?workers=3&page-import=0');
   assert.equal(three.workers, 3, 'three workers started with the page');
   assert.deepEqual(three.result, one.result);
+  // The default: the four small files are imported on the page, the big one in a worker.
+  const mixed = await load('');
+  assert.deepEqual(mixed.result, one.result);
   // In the order the files were given, the broken one in its place.
   assert.match(one.result.notices.join('\n'), /hotrod-full-trace\.json: OTLP JSON — 40 spans in 1 new trace×broken\.json: the file ends early.*×zipkin-v2_yelp\.json: .*×jaeger-ui_genai-trace\.json: .*×synth-20000\.otlp\.json: OTLP JSON — 20,000 spans/);
   assert.match(one.result.totals, /4 traces · 20,113 spans/);
@@ -199,7 +203,8 @@ test('without a worker (worker.js not served) files load on the main thread, wit
   await page.route('**/worker.js', (route) => route.fulfill({ status: 404, body: 'not here' }));
   const warnings = [];
   page.on('console', (msg) => { if (msg.type() === 'warning') warnings.push(msg.text()); });
-  await page.goto(server.url);
+  // Every file is meant for a worker (small ones would be imported on the page anyway).
+  await page.goto(server.url + '?page-import=0');
   await page.waitForSelector('.topbar .brand');
   await page.setInputFiles('input[type=file]', [sample('otlp_hotrod-full-trace.json'), sample('zipkin-v2_skew.json')]);
   await page.waitForFunction(() => document.querySelectorAll('.notice-ok').length >= 2 && !document.querySelector('.load-progress'));
@@ -229,7 +234,8 @@ test('a worker that dies on a file: that file gets a clear error, a new worker l
       };`,
     });
   });
-  await page.goto(server.url);
+  // Every file goes to a worker (small ones would be imported on the page).
+  await page.goto(server.url + '?page-import=0');
   await page.waitForSelector('.topbar .brand');
   await page.setInputFiles('input[type=file]', sample('zipkin-v2_skew.json'));
   await page.waitForSelector('.notice-error');

@@ -110,6 +110,9 @@ pub struct Route {
     /// `workers=`: how many import workers load files side by side (default: the machine's
     /// cores less one, at least one).
     pub workers: Option<u32>,
+    /// `page-import=`: files up to this many kB are imported on the page itself rather than in
+    /// a worker (0: every file goes to a worker); the default is the core's.
+    pub page_import_kb: Option<u32>,
     /// Trace list filter on a resource attribute (`resource=k8s.namespace.name=shop`).
     pub resource: Option<AttrMatch>,
     /// How the service map groups its services (`group=namespace`).
@@ -153,6 +156,7 @@ impl Route {
                         value.parse::<f64>().ok().filter(|mb| *mb > 0.0 && mb.is_finite()).map(|mb| (mb * 1e6) as u64)
                 }
                 "workers" => route.workers = value.parse().ok().filter(|&n| n > 0),
+                "page-import" => route.page_import_kb = value.parse().ok(),
                 "resource" if AttrMatch::parse(&value).is_some() => route.resource = AttrMatch::parse(&value),
                 "group" if MapGrouping::parse(&value).is_some() => route.group = MapGrouping::parse(&value),
                 "a" if !value.is_empty() => route.a = Some(value),
@@ -175,6 +179,7 @@ impl Route {
             timeout_ms: self.timeout_ms,
             max_file_bytes: self.max_file_bytes,
             workers: self.workers,
+            page_import_kb: self.page_import_kb,
             other: self.other.clone(),
             ..Route::default()
         }
@@ -199,6 +204,9 @@ impl Route {
         }
         if let Some(n) = self.workers {
             parts.push(format!("workers={n}"));
+        }
+        if let Some(kb) = self.page_import_kb {
+            parts.push(format!("page-import={kb}"));
         }
         parts.extend(self.other.iter().map(|(k, v)| {
             if v.is_empty() {
@@ -315,18 +323,19 @@ mod tests {
     #[test]
     fn session_parameters_are_typed_and_survive_page_jumps() {
         let route = Route::parse(
-            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3&page=map&service=a",
+            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3&page-import=0&page=map&service=a",
         );
         assert_eq!(route.url.as_deref(), Some("https://x/t.json"));
         assert_eq!((route.source.as_deref(), route.base.as_deref()), (Some("zipkin"), Some("http://z:9411")));
         assert_eq!((route.timeout_ms, route.max_file_bytes), (Some(500), Some(2_000_000)));
         assert_eq!(Route::parse("?max-file-mb=0.01").max_file_bytes, Some(10_000));
         assert_eq!((route.workers, Route::parse("?workers=0").workers), (Some(3), None));
+        assert_eq!((route.page_import_kb, Route::parse("?page-import=x").page_import_kb), (Some(0), None));
         assert!(route.other.is_empty());
         let jump = route.session();
         assert_eq!(
             jump.to_query(),
-            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3"
+            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3&page-import=0"
         );
         assert_eq!(Route::parse(&route.to_query()), route);
         assert_eq!(Route::parse("?timeout=0&max-file-mb=x").timeout_ms, None);

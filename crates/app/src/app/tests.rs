@@ -64,12 +64,13 @@ fn describe(action: &Action) -> String {
 
 fn render_effect(effect: &Effect) -> String {
     match effect {
-        Effect::Import { job, name, input, skew } => {
+        Effect::Import { job, name, input, skew, here } => {
             let input = match input {
                 Input::File { key, size } => format!("file #{key} ({size} bytes)"),
                 Input::Bytes(b) => format!("{} bytes", b.len()),
             };
-            format!("import job {job} {name} from {input} (skew {skew})")
+            let place = if *here { " on the page" } else { "" };
+            format!("import job {job} {name} from {input}{place} (skew {skew})")
         }
         other => format!("{other:?}"),
     }
@@ -122,8 +123,9 @@ pub(crate) fn env_keeping_nothing() -> Env {
     Env { saved_settings: Some("keep-data=off".into()), ..Env::default() }
 }
 
+/// Every file goes to a worker (`page-import=0`): the scripts answer as the worker would.
 fn check(actions: Vec<Action>, expect: Expect) {
-    let (app, opened) = App::open(Route::default(), env_keeping_nothing());
+    let (app, opened) = App::open(Route::parse("?page-import=0"), env_keeping_nothing());
     check_with(app, opened, actions, expect);
 }
 
@@ -141,22 +143,25 @@ fn files_load_one_after_another_and_the_first_trace_is_selected() {
             > load file #7 a.json (300 bytes)
               -> import job 1 a.json from file #7 (300 bytes) (skew true)
               progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?page-import=0
             > load bytes pasted JSON (233 bytes)
               progress: a.json Reading 0 bytes of 300 bytes…
+              route: ?page-import=0
             > progress job 1 Reading 150/300
               progress: a.json Reading 150 bytes of 300 bytes…
+              route: ?page-import=0
             > worker done job 1 (skew true)
               -> ReleaseFile { key: 7 }
               -> import job 2 pasted JSON from 233 bytes (skew true)
               progress: pasted JSON Reading 0 bytes of 233 bytes… (file 2 of 2)
               notice Loaded: a.json: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
             > worker done job 2 (skew true)
               notice Loaded: a.json: OTLP JSON — 1 span in 1 new trace
               notice Loaded: pasted JSON: OTLP JSON — 1 span in 1 new trace
               loaded: 2 traces, 2 spans (generation 2)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
         "#]],
     );
 }
@@ -165,7 +170,7 @@ fn files_load_one_after_another_and_the_first_trace_is_selected() {
 /// wait for it, so the notices and the data are what one after another gives (the test above).
 #[test]
 fn files_load_side_by_side_and_land_in_the_order_they_were_given() {
-    let (app, opened) = App::open(Route::parse("?workers=3"), env_keeping_nothing());
+    let (app, opened) = App::open(Route::parse("?workers=3&page-import=0"), env_keeping_nothing());
     check_with(
         app,
         opened,
@@ -184,25 +189,25 @@ fn files_load_side_by_side_and_land_in_the_order_they_were_given() {
             > load file #7 a.json (300 bytes)
               -> import job 1 a.json from file #7 (300 bytes) (skew true)
               progress: a.json Reading 0 bytes of 300 bytes…
-              route: ?workers=3
+              route: ?workers=3&page-import=0
             > load bytes pasted JSON (233 bytes)
               -> import job 2 pasted JSON from 233 bytes (skew true)
               progress: a.json Reading 0 bytes of 300 bytes…
-              route: ?workers=3
+              route: ?workers=3&page-import=0
             > load bytes broken (1 bytes)
               -> import job 3 broken from 1 bytes (skew true)
               progress: a.json Reading 0 bytes of 300 bytes…
-              route: ?workers=3
+              route: ?workers=3&page-import=0
             > load bytes fourth (233 bytes)
               progress: a.json Reading 0 bytes of 300 bytes…
-              route: ?workers=3
+              route: ?workers=3&page-import=0
             > failed job 3: broken: not JSON
               -> import job 4 fourth from 233 bytes (skew true)
               progress: a.json Reading 0 bytes of 300 bytes…
-              route: ?workers=3
+              route: ?workers=3&page-import=0
             > worker done job 2 (skew true)
               progress: a.json Reading 0 bytes of 300 bytes…
-              route: ?workers=3
+              route: ?workers=3&page-import=0
             > worker done job 1 (skew true)
               -> ReleaseFile { key: 7 }
               progress: fourth Reading 0 bytes of 233 bytes… (file 4 of 4)
@@ -211,7 +216,7 @@ fn files_load_side_by_side_and_land_in_the_order_they_were_given() {
               notice Error: broken: not JSON
                 Nothing from this file was loaded; what was loaded before is still here.
               loaded: 2 traces, 2 spans (generation 2)
-              route: ?workers=3&trace=000000000000000a
+              route: ?workers=3&page-import=0&trace=000000000000000a
             > worker done job 4 (skew true)
               notice Loaded: a.json: OTLP JSON — 1 span in 1 new trace
               notice Loaded: pasted JSON: OTLP JSON — 1 span in 1 new trace
@@ -219,7 +224,7 @@ fn files_load_side_by_side_and_land_in_the_order_they_were_given() {
                 Nothing from this file was loaded; what was loaded before is still here.
               notice Loaded: fourth: OTLP JSON — 1 span in 0 new traces, 1 merged into loaded traces
               loaded: 2 traces, 2 spans (generation 3)
-              route: ?workers=3&trace=000000000000000a
+              route: ?workers=3&page-import=0&trace=000000000000000a
         "#]],
     );
 }
@@ -275,7 +280,7 @@ fn permutations(items: &mut [usize], k: usize, visit: &mut dyn FnMut(&[usize])) 
 /// Cancel with several running: every worker stops, and late answers are ignored.
 #[test]
 fn cancel_stops_every_job_running_side_by_side() {
-    let (app, opened) = App::open(Route::parse("?workers=2"), env_keeping_nothing());
+    let (app, opened) = App::open(Route::parse("?workers=2&page-import=0"), env_keeping_nothing());
     check_with(
         app,
         opened,
@@ -291,29 +296,29 @@ fn cancel_stops_every_job_running_side_by_side() {
             > load bytes one (234 bytes)
               -> import job 1 one from 234 bytes (skew true)
               progress: one Reading 0 bytes of 234 bytes…
-              route: ?workers=2
+              route: ?workers=2&page-import=0
             > load bytes two (233 bytes)
               -> import job 2 two from 233 bytes (skew true)
               progress: one Reading 0 bytes of 234 bytes…
-              route: ?workers=2
+              route: ?workers=2&page-import=0
             > load bytes three (233 bytes)
               progress: one Reading 0 bytes of 234 bytes…
-              route: ?workers=2
+              route: ?workers=2&page-import=0
             > worker done job 2 (skew true)
               -> import job 3 three from 233 bytes (skew true)
               progress: one Reading 0 bytes of 234 bytes…
-              route: ?workers=2
+              route: ?workers=2&page-import=0
             > cancel loading
               -> CancelImport { job: 1 }
               -> CancelImport { job: 2 }
               -> CancelImport { job: 3 }
               notice Error: Loading one was cancelled (2 more files not loaded).
                 Nothing from it was loaded; what was loaded before is still here.
-              route: ?workers=2
+              route: ?workers=2&page-import=0
             > worker done job 1 (skew true)
               notice Error: Loading one was cancelled (2 more files not loaded).
                 Nothing from it was loaded; what was loaded before is still here.
-              route: ?workers=2
+              route: ?workers=2&page-import=0
         "#]],
     );
 }
@@ -334,30 +339,34 @@ fn clear_all_cancels_the_load_in_flight_and_its_late_answer_is_ignored() {
             > load bytes a (234 bytes)
               -> import job 1 a from 234 bytes (skew true)
               progress: a Reading 0 bytes of 234 bytes…
+              route: ?page-import=0
             > worker done job 1 (skew true)
               notice Loaded: a: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
             > load file #3 big.json (5000000 bytes)
               -> import job 2 big.json from file #3 (5000000 bytes) (skew true)
               progress: big.json Reading 0 bytes of 5.0 MB…
               notice Loaded: a: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
             > load file #4 next.json (10 bytes)
               progress: big.json Reading 0 bytes of 5.0 MB…
               notice Loaded: a: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
             > clear all
               -> ReleaseFile { key: 4 }
               -> CancelImport { job: 2 }
               -> ReleaseFile { key: 3 }
               notice Workspace: Cleared 1 trace.
+              route: ?page-import=0 (push)
             > worker done job 2 (skew true)
               notice Workspace: Cleared 1 trace.
+              route: ?page-import=0 (push)
             > progress job 2 Parsing 0/0
               notice Workspace: Cleared 1 trace.
+              route: ?page-import=0 (push)
         "#]],
     );
 }
@@ -376,21 +385,22 @@ fn cancel_says_what_was_not_loaded_and_keeps_what_was() {
             > load bytes a (234 bytes)
               -> import job 1 a from 234 bytes (skew true)
               progress: a Reading 0 bytes of 234 bytes…
+              route: ?page-import=0
             > worker done job 1 (skew true)
               notice Loaded: a: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
             > load file #1 x.json (10 bytes)
               -> import job 2 x.json from file #1 (10 bytes) (skew true)
               progress: x.json Reading 0 bytes of 10 bytes…
               notice Loaded: a: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
             > load file #2 y.json (10 bytes)
               progress: x.json Reading 0 bytes of 10 bytes…
               notice Loaded: a: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
             > cancel loading
               -> ReleaseFile { key: 2 }
               -> CancelImport { job: 2 }
@@ -399,7 +409,7 @@ fn cancel_says_what_was_not_loaded_and_keeps_what_was() {
               notice Error: Loading x.json was cancelled (1 more file not loaded).
                 Nothing from it was loaded; what was loaded before is still here.
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000a
+              route: ?page-import=0&trace=000000000000000a
         "#]],
     );
 }
@@ -419,19 +429,22 @@ fn bad_files_only_add_a_notice_and_the_queue_goes_on() {
             > load bytes bad.json (4 bytes)
               -> import job 1 bad.json from 4 bytes (skew true)
               progress: bad.json Reading 0 bytes of 4 bytes…
+              route: ?page-import=0
             > load bytes b.json (233 bytes)
               progress: bad.json Reading 0 bytes of 4 bytes…
+              route: ?page-import=0
             > failed job 1: bad.json: not valid JSON at line 1, column 1
               -> import job 2 b.json from 233 bytes (skew true)
               progress: b.json Reading 0 bytes of 233 bytes… (file 2 of 2)
               notice Error: bad.json: not valid JSON at line 1, column 1
                 Nothing from this file was loaded; what was loaded before is still here.
+              route: ?page-import=0
             > import here job 2 (233 bytes)
               notice Error: bad.json: not valid JSON at line 1, column 1
                 Nothing from this file was loaded; what was loaded before is still here.
               notice Loaded: b.json: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000b
+              route: ?page-import=0&trace=000000000000000b
             > load bytes c.json (234 bytes)
               -> import job 3 c.json from 234 bytes (skew true)
               progress: c.json Reading 0 bytes of 234 bytes…
@@ -439,7 +452,7 @@ fn bad_files_only_add_a_notice_and_the_queue_goes_on() {
                 Nothing from this file was loaded; what was loaded before is still here.
               notice Loaded: b.json: OTLP JSON — 1 span in 1 new trace
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000b
+              route: ?page-import=0&trace=000000000000000b
             > crashed job 3: unreachable executed
               notice Error: bad.json: not valid JSON at line 1, column 1
                 Nothing from this file was loaded; what was loaded before is still here.
@@ -447,7 +460,7 @@ fn bad_files_only_add_a_notice_and_the_queue_goes_on() {
               notice Error: c.json: the import stopped unexpectedly (unreachable executed). This is a bug in Strand; please report it with the file if you can.
                 Nothing from this file was loaded; what was loaded before is still here.
               loaded: 1 traces, 1 spans (generation 1)
-              route: ?trace=000000000000000b
+              route: ?page-import=0&trace=000000000000000b
         "#]],
     );
 }
@@ -491,9 +504,40 @@ fn a_result_assembled_with_the_old_skew_setting_is_reassembled() {
 }
 
 #[test]
+fn small_files_are_imported_on_the_page_and_larger_ones_in_a_worker() {
+    let imports = |query: &str, sizes: &[u64]| -> Vec<String> {
+        let (mut app, _) = App::open(Route::parse(query), env_keeping_nothing());
+        let mut out = Vec::new();
+        for (n, &size) in sizes.iter().enumerate() {
+            let name = format!("f{n}");
+            out.extend(app.apply(Action::LoadFile { key: n as u32, name, size }).iter().map(render_effect));
+            // Each answered at once, so the next one starts.
+            app.apply(Action::ImportFailed { job: n as u32 + 1, error: "x".into() });
+        }
+        out
+    };
+    let limit = u64::from(PAGE_IMPORT_KB) * 1024;
+    expect![[r#"
+        [
+            "import job 1 f0 from file #0 (500000 bytes) on the page (skew true)",
+            "import job 2 f1 from file #1 (2097152 bytes) on the page (skew true)",
+            "import job 3 f2 from file #2 (2097153 bytes) (skew true)",
+        ]
+    "#]]
+    .assert_debug_eq(&imports("", &[500_000, limit, limit + 1]));
+    expect![[r#"
+        [
+            "import job 1 f0 from file #0 (300 bytes) (skew true)",
+            "import job 1 f0 from file #0 (200000 bytes) on the page (skew true)",
+        ]
+    "#]]
+    .assert_debug_eq(&[imports("?page-import=0", &[300]), imports("?page-import=200", &[200_000])].concat());
+}
+
+#[test]
 fn the_demo_loads_on_open() {
     let (app, opened) = App::open(Route { demo: true, ..Route::default() }, env_keeping_nothing());
     let rendered: Vec<String> = opened.iter().map(render_effect).collect();
-    assert_eq!(rendered, ["import job 1 demo-checkout-trace.json from 55966 bytes (skew true)"]);
+    assert_eq!(rendered, ["import job 1 demo-checkout-trace.json from 55966 bytes on the page (skew true)"]);
     assert_eq!(app.progress().map(|p| p.file.as_str()), Some("demo-checkout-trace.json"));
 }

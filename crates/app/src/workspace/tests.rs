@@ -57,7 +57,7 @@ fn nothing_kept_opens_the_demo_and_keeps_it_once_the_load_settled() {
         expect![[r#"
               -> RestoreKept
             > nothing restored (None)
-              -> import job 1 demo-checkout-trace.json from 55966 bytes (skew true)
+              -> import job 1 demo-checkout-trace.json from 55966 bytes on the page (skew true)
               progress: demo-checkout-trace.json Reading 0 bytes of 56.0 kB…
               route: ?demo
             > worker done job 1 (skew true)
@@ -109,7 +109,7 @@ fn clear_all_can_be_undone_until_the_next_load() {
               -> ForgetKept
               notice Workspace: Cleared 1 trace.
             > load bytes b (233 bytes)
-              -> import job 2 b from 233 bytes (skew true)
+              -> import job 2 b from 233 bytes on the page (skew true)
               progress: b Reading 0 bytes of 233 bytes…
             > notice button Undo
               progress: b Reading 0 bytes of 233 bytes…
