@@ -6,8 +6,9 @@ use web_sys::{Element, ResizeObserver, ResizeObserverEntry};
 use yew::prelude::*;
 
 /// The size of an element (its client width and height in CSS pixels), kept up to date with a
-/// `ResizeObserver`. Follows the element if the `NodeRef` comes to point at another one (or at
-/// one only after the first render).
+/// `ResizeObserver`; `(0, 0)` until the observer's first report, which comes before the element's
+/// first frame is painted. Follows the element if the `NodeRef` comes to point at another one (or
+/// at one only after the first render).
 #[hook]
 pub fn use_element_size(node: NodeRef) -> (f64, f64) {
     type Observed = (Element, ResizeObserver, Closure<dyn FnMut(js_sys::Array)>);
@@ -28,8 +29,11 @@ pub fn use_element_size(node: NodeRef) -> (f64, f64) {
                     obs.disconnect();
                 }
                 if let Some(el) = current {
+                    // No measure here: reading the size now would force a style and layout pass
+                    // in the middle of rendering (~15 ms on a first trace page). The observer
+                    // reports the size when it starts observing, after the next layout and
+                    // before that frame is painted, so the first painted frame has it.
                     let measure = |el: &Element| (f64::from(el.client_width()), f64::from(el.client_height()));
-                    size.set(measure(&el));
                     let size = size.clone();
                     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
                         if let Ok(entry) = entries.get(0).dyn_into::<ResizeObserverEntry>() {

@@ -164,7 +164,11 @@ pub struct SettingsButtonProps {
 pub fn settings_button(props: &SettingsButtonProps) -> Html {
     let open = use_state(|| false);
     let zone_error = use_state(|| None::<String>);
-    let zone_text = use_state(String::new);
+    // What the user typed in the zone name field (`None`: nothing yet, the field shows the
+    // setting). Kept on every keystroke: Yew puts an input's value back to what the render
+    // says whenever the component renders, and this component renders whenever what is kept
+    // changes, so a field showing only the applied setting lost what was being typed.
+    let zone_text = use_state(|| None::<String>);
     let zones = use_memo((), |_| known_zones());
     let set = {
         let store = props.store.clone();
@@ -215,7 +219,7 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
             zone_error.set(None);
             let zone = match select.value().as_str() {
                 "local" => TimeZone::Local,
-                "named" => match TimeZone::parse(&zone_text) {
+                "named" => match TimeZone::parse(zone_text.as_deref().unwrap_or_default()) {
                     Some(TimeZone::Named(name)) => TimeZone::Named(name),
                     _ => TimeZone::Named(local_zone_name()),
                 },
@@ -232,7 +236,7 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let text = input.value();
-            zone_text.set(text.clone());
+            zone_text.set(Some(text.clone()));
             match TimeZone::parse(&text) {
                 Some(zone @ TimeZone::Named(_)) => {
                     let known = apply_time_zone(&zone);
@@ -267,13 +271,18 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
         })
     };
     let forget = props.store.callback(|_: MouseEvent| Action::NoticeAction(strand_app::NoticeAction::ForgetKept));
-    // The name field shows what the user last typed, not an echo of the applied setting: the
-    // setting arrives in a later render, and writing it into the field then would overwrite
-    // anything typed in between (a refused name would then show no error).
-    let named = match (&s.time_zone, zone_text.is_empty()) {
-        (_, false) => (*zone_text).clone(),
-        (TimeZone::Named(name), true) => name.clone(),
-        (_, true) => String::new(),
+    let named = match (&s.time_zone, zone_text.as_ref()) {
+        (_, Some(typed)) => typed.clone(),
+        (TimeZone::Named(name), None) => name.clone(),
+        (_, None) => String::new(),
+    };
+    let on_zone_typed = {
+        let zone_text = zone_text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                zone_text.set(Some(input.value()));
+            }
+        })
     };
     html! {
         <>
@@ -297,7 +306,7 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
                         </label>
                         if zone_kind == "named" {
                             <label class="settings-row">{ "Zone " }
-                                <input class="zone-name" type="text" list="strand-zones" value={named} onchange={on_zone_name}
+                                <input class="zone-name" type="text" list="strand-zones" value={named} oninput={on_zone_typed} onchange={on_zone_name}
                                        placeholder="Europe/Berlin" aria-label="Time zone name" spellcheck="false" />
                             </label>
                             <datalist id="strand-zones">{ for zones.iter().map(|z| html! { <option value={z.clone()} /> }) }</datalist>
