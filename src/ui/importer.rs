@@ -67,17 +67,9 @@ impl Pool {
     /// Runs `job` on the page (`here`, a small file) or in a free worker (the core never starts
     /// more jobs than there are workers).
     pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool, here: bool) {
-        if here {
-            if let Some(lane) = self.lanes.first() {
-                if let Some(pending) = lane.pending(store, job, name, input, skew) {
-                    lane.import_here(pending);
-                }
-            }
-            return;
-        }
         let lane = self.lanes.iter().find(|lane| lane.is_free()).or_else(|| self.lanes.first());
         if let Some(lane) = lane {
-            lane.import(store, job, name, input, skew);
+            lane.import(store, job, name, input, skew, here);
         }
     }
 
@@ -120,27 +112,23 @@ impl Importer {
         }
     }
 
-    /// The job with its browser file, or `None` (and the job fails) if the file is gone.
-    fn pending(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) -> Option<Pending> {
+    /// Runs `job`: here when the core says so (`here`, a small file) or when no worker can
+    /// run, else in the worker.
+    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool, here: bool) {
+        let size = input.size();
         let file = match &input {
             // The worker (or the page, for a small file) reads the file itself.
             Input::File { key, .. } => match store.file(*key) {
                 Some(file) => Some(file),
                 None => {
                     self.defer(Action::ImportFailed { job, error: format!("{name}: the file is no longer available") });
-                    return None;
+                    return;
                 }
             },
             Input::Bytes(_) => None,
         };
-        Some(Pending { job, name, input, file, skew })
-    }
-
-    /// Runs `job`: in the worker, or here when there is none.
-    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool) {
-        let size = input.size();
-        let Some(pending) = self.pending(store, job, name, input, skew) else { return };
-        if self.state.borrow().unavailable {
+        let pending = Pending { job, name, input, file, skew };
+        if here || self.state.borrow().unavailable {
             self.import_here(pending);
             return;
         }

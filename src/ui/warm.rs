@@ -97,12 +97,7 @@ fn warm_core() -> Option<(Store, Route)> {
         strand_formats::import_assembled(json.as_bytes(), "warm-up", None, &mut worker_strings, &options).ok()?;
     let encoded = transfer::encode(&worker_strings, &imported.traces, &imported.dependencies, &imported.notes);
     let (mut app, _) = App::open(Route::default(), Env::default());
-    let job = app.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: Vec::new() }).into_iter().find_map(
-        |effect| match effect {
-            Effect::Import { job, .. } => Some(job),
-            _ => None,
-        },
-    )?;
+    let job = started_job(app.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: Vec::new() }))?;
     let payload = Box::new(transfer::OwnedSource::new(encoded));
     app.apply(Action::Imported { job, format: format.name().to_string(), payload, skew: true });
     // Small files are imported on the page (`Effect::Import::here`): run that path once per
@@ -111,16 +106,22 @@ fn warm_core() -> Option<(Store, Route)> {
     let (mut small, _) = App::open(Route::default(), Env::default());
     for (n, format) in [SynthFormat::Jaeger, SynthFormat::Otlp, SynthFormat::Zipkin].into_iter().enumerate() {
         let bytes = synthesize(format, WARM_SMALL_SPANS, 11 + n as u64).into_bytes();
-        let effects = small.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: bytes.clone() });
-        if let Some(job) = effects.into_iter().find_map(|effect| match effect {
-            Effect::Import { job, .. } => Some(job),
-            _ => None,
-        }) {
+        if let Some(job) =
+            started_job(small.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: bytes.clone() }))
+        {
             small.apply(Action::ImportHere { job, bytes });
         }
     }
     let route = app.route.clone();
     Some((Store::detached(app), route))
+}
+
+/// The job a load started, from the core's effects.
+fn started_job(effects: Vec<Effect>) -> Option<strand_app::JobId> {
+    effects.into_iter().find_map(|effect| match effect {
+        Effect::Import { job, .. } => Some(job),
+        _ => None,
+    })
 }
 
 #[derive(Properties, PartialEq)]
