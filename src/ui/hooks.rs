@@ -57,3 +57,29 @@ pub fn use_element_size(node: NodeRef) -> (f64, f64) {
     });
     *size
 }
+
+/// What a text field shows: the text the user typed since `applied` last changed, else `applied`,
+/// and the `oninput` handler that keeps the typed text.
+///
+/// Yew writes an `<input>`'s `value` back to what the render says on every render of its
+/// component, so a field whose `value` is only the applied setting loses what is being typed
+/// whenever anything else re-renders the component before the change event (a notice, keeping
+/// finishing, a search result). A refused text stays shown until the applied value changes.
+#[hook]
+pub fn use_draft(applied: &str) -> (AttrValue, Callback<InputEvent>) {
+    // (the applied value the text was typed over, the typed text)
+    let draft = use_state(|| None::<(String, String)>);
+    let shown = match &*draft {
+        Some((over, typed)) if over == applied => AttrValue::from(typed.clone()),
+        _ => AttrValue::from(applied.to_string()),
+    };
+    let oninput = {
+        let applied = applied.to_string();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                draft.set(Some((applied.clone(), input.value())));
+            }
+        })
+    };
+    (shown, oninput)
+}

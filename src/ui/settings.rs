@@ -3,6 +3,7 @@
 //! time zone (`model::time::set_display_zone` with offsets from `Intl.DateTimeFormat`). What the
 //! settings are and how they are stored is `strand_app::settings`.
 
+use super::hooks::use_draft;
 use super::store::Store;
 use js_sys::{Array, Date, Object, Reflect};
 use std::cell::RefCell;
@@ -164,11 +165,14 @@ pub struct SettingsButtonProps {
 pub fn settings_button(props: &SettingsButtonProps) -> Html {
     let open = use_state(|| false);
     let zone_error = use_state(|| None::<String>);
-    // What the user typed in the zone name field (`None`: nothing yet, the field shows the
-    // setting). Kept on every keystroke: Yew puts an input's value back to what the render
-    // says whenever the component renders, and this component renders whenever what is kept
-    // changes, so a field showing only the applied setting lost what was being typed.
-    let zone_text = use_state(|| None::<String>);
+    // The zone name and keep-limit fields keep what is typed (`use_draft`): this component
+    // renders again whenever what is kept changes, mid-typing.
+    let applied_zone = match &props.settings.time_zone {
+        TimeZone::Named(name) => name.as_str(),
+        _ => "",
+    };
+    let (zone_text, on_zone_typed) = use_draft(applied_zone);
+    let (limit_text, on_limit_typed) = use_draft(&props.settings.keep_limit_mb.to_string());
     let zones = use_memo((), |_| known_zones());
     let set = {
         let store = props.store.clone();
@@ -219,7 +223,7 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
             zone_error.set(None);
             let zone = match select.value().as_str() {
                 "local" => TimeZone::Local,
-                "named" => match TimeZone::parse(zone_text.as_deref().unwrap_or_default()) {
+                "named" => match TimeZone::parse(&zone_text) {
                     Some(TimeZone::Named(name)) => TimeZone::Named(name),
                     _ => TimeZone::Named(local_zone_name()),
                 },
@@ -231,12 +235,10 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
     let on_zone_name = {
         let set = set.clone();
         let s = s.clone();
-        let zone_text = zone_text.clone();
         let zone_error = zone_error.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let text = input.value();
-            zone_text.set(Some(text.clone()));
             match TimeZone::parse(&text) {
                 Some(zone @ TimeZone::Named(_)) => {
                     let known = apply_time_zone(&zone);
@@ -271,19 +273,6 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
         })
     };
     let forget = props.store.callback(|_: MouseEvent| Action::NoticeAction(strand_app::NoticeAction::ForgetKept));
-    let named = match (&s.time_zone, zone_text.as_ref()) {
-        (_, Some(typed)) => typed.clone(),
-        (TimeZone::Named(name), None) => name.clone(),
-        (_, None) => String::new(),
-    };
-    let on_zone_typed = {
-        let zone_text = zone_text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                zone_text.set(Some(input.value()));
-            }
-        })
-    };
     html! {
         <>
             <button class="btn settings-button" onclick={toggle} aria-haspopup="dialog" aria-expanded={open.to_string()}
@@ -306,7 +295,7 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
                         </label>
                         if zone_kind == "named" {
                             <label class="settings-row">{ "Zone " }
-                                <input class="zone-name" type="text" list="strand-zones" value={named} oninput={on_zone_typed} onchange={on_zone_name}
+                                <input class="zone-name" type="text" list="strand-zones" value={zone_text} oninput={on_zone_typed} onchange={on_zone_name}
                                        placeholder="Europe/Berlin" aria-label="Time zone name" spellcheck="false" />
                             </label>
                             <datalist id="strand-zones">{ for zones.iter().map(|z| html! { <option value={z.clone()} /> }) }</datalist>
@@ -323,7 +312,7 @@ pub fn settings_button(props: &SettingsButtonProps) -> Html {
                         </label>
                         <label class="settings-row">{ "Keep at most " }
                             <input type="number" class="keep-limit" min="1" max={strand_app::settings::MAX_KEEP_LIMIT_MB.to_string()}
-                                   value={s.keep_limit_mb.to_string()} onchange={on_limit} aria-label="Limit in MB" />
+                                   value={limit_text} oninput={on_limit_typed} onchange={on_limit} aria-label="Limit in MB" />
                             { " MB (the oldest traces beyond it are not kept)" }
                         </label>
                         <p class="settings-kept">

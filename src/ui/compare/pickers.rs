@@ -3,6 +3,7 @@
 //! the others. Every choice is a new address (`view::compare::{traces_route, slowest_route,
 //! window_route, mode_route}`), so back and links work.
 
+use crate::ui::hooks::use_draft;
 use crate::ui::store::DataHandle;
 use strand_view::compare::{
     mode_route, root_operations, slowest_route, trace_choices, traces_route, window_label, window_route, CompareMode,
@@ -37,6 +38,12 @@ pub(super) fn compare_pickers(props: &PickerProps) -> Html {
     });
     let route = &props.route;
     let mode = CompareMode::of(route);
+    let percent = match route.split {
+        Some(CompareSplit::Slowest { percent }) => percent,
+        _ => DEFAULT_SLOWEST_PERCENT,
+    };
+    // The percent field keeps what is typed until it is applied (`use_draft`).
+    let (percent_text, on_percent_typed) = use_draft(&percent.to_string());
 
     let modes = CompareMode::ALL.iter().map(|&m| {
         let onclick = {
@@ -127,10 +134,6 @@ pub(super) fn compare_pickers(props: &PickerProps) -> Html {
                 </label>
             };
             if mode == CompareMode::Slowest {
-                let percent = match route.split {
-                    Some(CompareSplit::Slowest { percent }) => percent,
-                    _ => DEFAULT_SLOWEST_PERCENT,
-                };
                 let on_percent = {
                     let on_navigate = props.on_navigate.clone();
                     let route = route.clone();
@@ -150,8 +153,8 @@ pub(super) fn compare_pickers(props: &PickerProps) -> Html {
                         <label class="compare-pick">
                             <span class="side-tag side-b">{ "B" }</span>
                             { "the slowest " }
-                            <input type="number" class="compare-percent" min="1" max="100" step="1" value={percent.to_string()}
-                                   aria-label="Slowest share in percent" onchange={on_percent} />
+                            <input type="number" class="compare-percent" min="1" max="100" step="1" value={percent_text}
+                                   aria-label="Slowest share in percent" oninput={on_percent_typed} onchange={on_percent} />
                             { "%" }
                         </label>
                         <span class="compare-pick"><span class="side-tag side-a">{ "A" }</span>{ "the rest" }</span>

@@ -8,6 +8,7 @@
 
 mod pairs;
 
+use super::hooks::use_draft;
 use super::store::DataHandle;
 use pairs::PairList;
 use std::rc::Rc;
@@ -57,6 +58,20 @@ pub fn outliers_panel(props: &OutliersProps) -> Html {
     let refine = use_state(String::new);
     let baseline = use_state(|| PanelBaseline::SameOperations);
     let limit = use_state(|| FIRST_PAIRS);
+    // The text fields keep what is typed until it is applied (`use_draft`).
+    let (slower_text, on_slower_typed) = use_draft(match &*pick {
+        PanelPick::SlowerThan(t) => t,
+        _ => &props.default_threshold,
+    });
+    let (query_text, on_query_typed) = use_draft(match &*pick {
+        PanelPick::Query(q) => q,
+        _ => "",
+    });
+    let (refine_text, on_refine_typed) = use_draft(&refine);
+    let (baseline_text, on_baseline_typed) = use_draft(match &*baseline {
+        PanelBaseline::Query(q) => q,
+        PanelBaseline::SameOperations => "",
+    });
     // A new brush is what the user wants to look into.
     {
         let pick = pick.clone();
@@ -122,12 +137,12 @@ pub fn outliers_panel(props: &OutliersProps) -> Html {
         })
     };
     let pick_input = match &*pick {
-        PanelPick::SlowerThan(t) => html! {
-            <input class="outliers-text" type="text" value={t.clone()} onchange={on_text} aria-label="Slower than"
+        PanelPick::SlowerThan(_) => html! {
+            <input class="outliers-text" type="text" value={slower_text} oninput={on_slower_typed} onchange={on_text} aria-label="Slower than"
                    placeholder="250ms" title="A duration (ns, µs, ms, s, m); >=, < and <= work too" size="10" />
         },
-        PanelPick::Query(q) => html! {
-            <input class="outliers-text wide" type="search" value={q.clone()} onchange={on_text} aria-label="Spans matching"
+        PanelPick::Query(_) => html! {
+            <input class="outliers-text wide" type="search" value={query_text} oninput={on_query_typed} onchange={on_text} aria-label="Spans matching"
                    placeholder="service:inventory >20ms, error, http.route=/cart" title="The trace search language; Enter applies it" />
         },
         PanelPick::Brush if props.brush.is_none() => html! {
@@ -200,8 +215,8 @@ pub fn outliers_panel(props: &OutliersProps) -> Html {
             </div>
             <div class="outliers-controls">
                 <label class="outliers-label" for="outliers-refine">{ "and" }</label>
-                <input id="outliers-refine" class="outliers-text wide outliers-refine" type="search" value={(*refine).clone()}
-                       onchange={on_refine} aria-label="And matching" placeholder="click a pair below to add it here" />
+                <input id="outliers-refine" class="outliers-text wide outliers-refine" type="search" value={refine_text}
+                       oninput={on_refine_typed} onchange={on_refine} aria-label="And matching" placeholder="click a pair below to add it here" />
                 if !refine.is_empty() {
                     <button class="btn small" onclick={clear_refine}>{ "Clear" }</button>
                 }
@@ -218,8 +233,8 @@ pub fn outliers_panel(props: &OutliersProps) -> Html {
                            onchange={set_baseline(PanelBaseline::Query(baseline_query.clone().unwrap_or_default()))} />
                     { " spans matching " }
                 </label>
-                <input class="outliers-text" type="search" value={baseline_query.clone().unwrap_or_default()}
-                       onchange={on_baseline_query} aria-label="Baseline query" placeholder="a search query"
+                <input class="outliers-text" type="search" value={baseline_text}
+                       oninput={on_baseline_typed} onchange={on_baseline_query} aria-label="Baseline query" placeholder="a search query"
                        disabled={baseline_query.is_none()} />
             </div>
             { body }
