@@ -69,6 +69,8 @@ try {
     () => ['strand:warm:page', 'strand:warm:worker'].every((n) => performance.getEntriesByName(n).length),
     null, { timeout: 5000 },
   ).catch(() => {});
+  // A second of idle time before the file, as bench/browser.mjs (`SETTLE=0` picks it at once).
+  await page.waitForTimeout(Number(process.env.SETTLE ?? 1000));
   await browser.startTracing(page, {
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink.user_timing', 'toplevel', 'v8.execute'],
   });

@@ -1,5 +1,5 @@
 //! The page's warm-up: once the page has painted, and before any file is chosen, the code a first
-//! file runs on the page is run once on a small synthetic trace, off-screen: the core decodes and
+//! file runs on the page is run a few times on a small synthetic trace, off-screen: the core decodes and
 //! merges a worker encoding, and the trace list and trace page render into a detached element.
 //!
 //! Why: Chromium compiles WebAssembly lazily, a function at a time on its first call, and
@@ -23,6 +23,12 @@ use yew::prelude::*;
 const WARM_SPANS: usize = 300;
 /// Spans of each small file imported on the page in the warm-up (one per format).
 const WARM_SMALL_SPANS: usize = 60;
+/// How many times the warm-up imports and renders. One run compiles the code (Liftoff); a few
+/// more make Chromium optimise the hottest functions before a file is chosen. Measured with a
+/// second of idle time before the file (`bench/browser.mjs`, medians of 7): 1 round 93 / 169 ms
+/// to the first rows of 1k / 10k spans, 4 rounds 79 / 140 ms; each round is ~100 ms of idle
+/// page time in small tasks.
+const WARM_ROUNDS: usize = 4;
 
 thread_local! {
     /// The warm-up page while it is in the document.
@@ -37,22 +43,22 @@ pub fn schedule(store: &Store) {
         // Two timer turns: the first paint of the page comes before the warm-up.
         gloo::timers::future::TimeoutFuture::new(0).await;
         gloo::timers::future::TimeoutFuture::new(0).await;
-        if store.read().progress().is_some() || !store.read().data().traces.is_empty() {
-            return;
-        }
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
-        if mount().is_none() {
-            return;
+        for _ in 0..WARM_ROUNDS {
+            // A file chosen meanwhile is the real thing: stop.
+            if store.read().progress().is_some() || !store.read().data().traces.is_empty() || mount().is_none() {
+                return;
+            }
+            // Yew renders on its scheduler; the next turn lays out the hidden page, then it goes.
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            if let Some(root) = MOUNTED.with(|m| m.borrow().as_ref().map(|(_, root)| root.clone())) {
+                // Style and layout now (the first layout of the trace page was ~100 ms cold).
+                let _ = root.get_bounding_client_rect();
+            }
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            unmount();
         }
-        // Yew renders on its scheduler; the next turn lays out the hidden page, then it goes.
-        gloo::timers::future::TimeoutFuture::new(0).await;
-        if let Some(root) = MOUNTED.with(|m| m.borrow().as_ref().map(|(_, root)| root.clone())) {
-            // Style and layout now (the first layout of the trace page was ~100 ms cold).
-            let _ = root.get_bounding_client_rect();
-        }
-        gloo::timers::future::TimeoutFuture::new(0).await;
-        unmount();
         if let Some(perf) = perf {
             super::importer::measure(&perf, "strand:warm:page", start, perf.now());
         }

@@ -171,9 +171,12 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let scroll_ref = scroll_ref.clone();
         let scroll_top = scroll_top.clone();
         use_effect_with(key, move |_| {
-            *scroll_top.borrow_mut() = 0.0;
-            if let Some(element) = scroll_ref.cast::<Element>() {
-                element.set_scroll_top(0);
+            // Only when scrolled: setting scrollTop lays the page out at once, and a new
+            // waterfall (the first trace) is at the top already.
+            if std::mem::take(&mut *scroll_top.borrow_mut()) != 0.0 {
+                if let Some(element) = scroll_ref.cast::<Element>() {
+                    element.set_scroll_top(0);
+                }
             }
         });
     }
