@@ -27,11 +27,11 @@ struct LinkDto<'a> {
 
 pub fn import(bytes: &[u8], file: &str, strings: &mut Interner) -> Result<Imported, ImportError> {
     let err = |e: serde_json::Error| ImportError::from_json(file, Format::Dependencies, &e, 0);
-    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
-    let links: Vec<LinkDto> = if first == Some(b'[') {
-        serde_json::from_slice(bytes).map_err(err)?
+    let text = crate::utf8::text(bytes, file, 0)?;
+    let links: Vec<LinkDto> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(text).map_err(err)?
     } else {
-        serde_json::from_slice::<Wrapped>(bytes).map_err(err)?.data.unwrap_or_default()
+        serde_json::from_str::<Wrapped>(text).map_err(err)?.data.unwrap_or_default()
     };
     let dependencies = links
         .iter()

@@ -23,6 +23,7 @@ pub mod otlp;
 pub mod otlp_logs;
 pub mod split;
 pub mod synth;
+mod utf8;
 pub mod zipkin;
 
 pub use assemble::AssembleOptions;
@@ -196,7 +197,11 @@ pub fn import(
             detect::Detected::Unknown(shape) => return Err(unknown_format(file, bytes, shape)),
         },
     };
-    let (format, mut imported) = import_with_importer(bytes, file, format, strings)?;
+    let (format, mut imported) = utf8::replacing_bad_text(
+        bytes,
+        |bytes| import_with_importer(bytes, file, format, strings),
+        |(_, imported)| &mut imported.notes,
+    )?;
     if let Some(note) = mesh::name_proxy_spans(&mut imported.traces, strings) {
         imported.notes.push(note);
     }
@@ -240,11 +245,15 @@ pub fn import_part(
         return Err(ImportError::Empty { file: file.to_string() });
     }
     let source = strings.intern(file);
-    let (imported, facts) = match spec.format {
-        Format::Jaeger => jaeger::import_part(bytes, file, source, strings, spec)?,
-        Format::Otlp | Format::OtlpLines => otlp::import_part(bytes, file, source, strings, spec)?,
-        other => (import_with_importer(bytes, file, other, strings)?.1, join::JoinFacts::default()),
-    };
+    let (imported, facts) = utf8::replacing_bad_text(
+        bytes,
+        |bytes| match spec.format {
+            Format::Jaeger => jaeger::import_part(bytes, file, source, strings, spec),
+            Format::Otlp | Format::OtlpLines => otlp::import_part(bytes, file, source, strings, spec),
+            other => Ok((import_with_importer(bytes, file, other, strings)?.1, join::JoinFacts::default())),
+        },
+        |(imported, _)| &mut imported.notes,
+    )?;
     Ok((spec.format, imported, facts))
 }
 
@@ -268,7 +277,10 @@ fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError
     // A document that is not JSON (or ends early, or nests too deeply) is reported as such,
     // where it breaks: detection only saw its start.
     // (Read as a stream of values, so that JSON lines are not "trailing characters".)
-    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    // (As text, bad UTF-8 replaced: it is not what is wrong here, and serde_json's byte reader
+    // would be compiled in for this alone.)
+    let text = String::from_utf8_lossy(bytes);
+    let mut values = serde_json::Deserializer::from_str(&text).into_iter::<serde::de::IgnoredAny>();
     if let Some(Err(err)) = values.find(Result::is_err) {
         return ImportError::from_json(file, Format::Otlp, &err, 0);
     }
@@ -286,7 +298,9 @@ fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError
 /// says what is wrong, where, in words for the paste dialog (which keeps the text to fix).
 pub fn check_pasted(bytes: &[u8]) -> Result<(), String> {
     let bytes = detect::strip_bom(bytes);
-    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    // Pasted text comes from a JavaScript string: it is UTF-8.
+    let text = String::from_utf8_lossy(bytes);
+    let mut values = serde_json::Deserializer::from_str(&text).into_iter::<serde::de::IgnoredAny>();
     if let Some(Err(e)) = values.find(Result::is_err) {
         let (line, column) = (e.line(), e.column());
         return Err(match e.classify() {

@@ -68,26 +68,23 @@ fn import_with(
 ) -> Result<(Imported, JoinFacts), ImportError> {
     let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
     let list = first == Some(b'[');
+    let text = crate::utf8::text(bytes, file, 0)?;
     let mut decoder = Decoder::new(source, strings, true);
     decoder.part.clone_from(&part);
-    let mut parsed = read(bytes, list, &mut decoder);
+    let mut parsed = read(text, list, &mut decoder);
     if decoder.restart {
         // A guess failed (see the streaming section): read again, converting in document order.
         decoder = Decoder::new(source, decoder.strings, false);
         decoder.part = part;
-        parsed = read(bytes, list, &mut decoder);
+        parsed = read(text, list, &mut decoder);
     }
     parsed.map_err(|e| ImportError::from_json(file, Format::Jaeger, &e, 0))?;
     Ok(decoder.finish())
 }
 
-fn read<'a>(bytes: &'a [u8], list: bool, decoder: &mut Decoder<'_, 'a>) -> Result<(), serde_json::Error> {
-    // Checks UTF-8 once for the whole document (much faster than per string), then parses the
-    // text; a document that is not UTF-8 goes through the byte parser, which says where it breaks.
-    match std::str::from_utf8(bytes) {
-        Ok(text) => stream(serde_json::Deserializer::from_str(text), list, decoder),
-        Err(_) => stream(serde_json::Deserializer::from_slice(bytes), list, decoder),
-    }
+/// UTF-8 was checked once for the whole document (`utf8::text`, much faster than per string).
+fn read<'a>(text: &'a str, list: bool, decoder: &mut Decoder<'_, 'a>) -> Result<(), serde_json::Error> {
+    stream(serde_json::Deserializer::from_str(text), list, decoder)
 }
 
 /// Decodes one whole document into `decoder`, converting spans as they are read.

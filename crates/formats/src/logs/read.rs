@@ -5,7 +5,7 @@
 
 use super::json::Json;
 use crate::{Format, ImportError};
-use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use std::fmt;
 
 /// How many unreadable lines of a file get a note of their own; the rest are counted.
@@ -28,16 +28,17 @@ pub fn read_lines(
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let result = match std::str::from_utf8(raw) {
-            Ok(text) => line(text.trim_end_matches('\r')),
-            Err(_) => Err(utf8_error(raw)),
+        let result = match crate::utf8::text(raw, file, line_no) {
+            Ok(text) => {
+                line(text.trim_end_matches('\r')).map_err(|e| ImportError::from_json(file, format, &e, line_no))
+            }
+            Err(err) => Err(err),
         };
         match result {
             Ok(()) => good += 1,
-            Err(e) => {
+            Err(err) => {
                 skipped += 1;
                 if skipped <= MAX_LINE_NOTES {
-                    let err = ImportError::from_json(file, format, &e, line_no);
                     notes.push(format!("skipped a line that could not be read: {err}"));
                     first_error.get_or_insert(err);
                 }
@@ -77,32 +78,16 @@ pub fn read_values(bytes: &[u8], file: &str, format: Format, each: &mut dyn FnMu
     let bytes = crate::detect::strip_bom(bytes);
     let located = |e: serde_json::Error| ImportError::from_json(file, format, &e, 0);
     let starts_with_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-    match std::str::from_utf8(bytes) {
-        Ok(text) if starts_with_array => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            ElementSeed { each }.deserialize(&mut de).map_err(located)?;
-            de.end().map_err(located)
+    let text = crate::utf8::text(bytes, file, 0)?;
+    if starts_with_array {
+        let mut de = serde_json::Deserializer::from_str(text);
+        ElementSeed { each }.deserialize(&mut de).map_err(located)?;
+        de.end().map_err(located)
+    } else {
+        for value in serde_json::Deserializer::from_str(text).into_iter::<Json>() {
+            each(value.map_err(located)?);
         }
-        Ok(text) => {
-            for value in serde_json::Deserializer::from_str(text).into_iter::<Json>() {
-                each(value.map_err(located)?);
-            }
-            Ok(())
-        }
-        Err(_) => Err(located(utf8_error(bytes))),
-    }
-}
-
-/// Where the bytes stop being UTF-8, as serde_json says it (reading strings checks them; skipping
-/// does not). Text that serde_json reads without complaint still is not UTF-8: the error is then
-/// at its start.
-fn utf8_error(bytes: &[u8]) -> serde_json::Error {
-    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<Json>();
-    match values.find_map(Result::err) {
-        Some(e) => e,
-        None => <serde_json::Error as de::Error>::custom(
-            "the text is not valid UTF-8 (Strand reads UTF-8 files; convert the file, e.g. with iconv)",
-        ),
+        Ok(())
     }
 }
 

@@ -49,14 +49,15 @@ fn import_with(
     strings: &mut Interner,
     part: Option<PartHooks>,
 ) -> Result<(Imported, JoinFacts), ImportError> {
+    let text = crate::utf8::text(bytes, file, 0)?;
     let mut decoder = Decoder::new(source, strings, true);
     decoder.part.clone_from(&part);
-    let mut parsed = read(bytes, &mut decoder);
+    let mut parsed = read(text, &mut decoder);
     if decoder.restart {
         // A guess failed (see the streaming section): read again, converting in document order.
         decoder = Decoder::new(source, decoder.strings, false);
         decoder.part = part;
-        parsed = read(bytes, &mut decoder);
+        parsed = read(text, &mut decoder);
     }
     parsed.map_err(|e| ImportError::from_json(file, Format::Otlp, &e, 0))?;
     decoder.proto_names = uses_proto_names(bytes);
@@ -64,13 +65,9 @@ fn import_with(
 }
 
 /// Decodes one whole document into `decoder`, converting spans as they are read.
-fn read(bytes: &[u8], decoder: &mut Decoder) -> Result<(), serde_json::Error> {
-    // Validating UTF-8 once lets serde_json skip validating every string; invalid input goes
-    // through the byte reader, which reports where the bad byte is.
-    match std::str::from_utf8(bytes) {
-        Ok(text) => stream(serde_json::Deserializer::from_str(text), decoder),
-        Err(_) => stream(serde_json::Deserializer::from_slice(bytes), decoder),
-    }
+/// UTF-8 was checked once (`utf8::text`), so serde_json does not check every string.
+fn read(text: &str, decoder: &mut Decoder) -> Result<(), serde_json::Error> {
+    stream(serde_json::Deserializer::from_str(text), decoder)
 }
 
 fn stream<'de, R: serde_json::de::Read<'de>>(
@@ -113,21 +110,23 @@ fn import_lines_with(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let parsed = match text.and_then(|t| line_text(t, bytes, line)) {
-            Some(line) => serde_json::from_str::<TracesData>(line),
-            None => serde_json::from_slice::<TracesData>(line),
-        };
+        let at = first_line + line_no;
+        let parsed =
+            match text.and_then(|t| line_text(t, bytes, line)).map_or_else(|| crate::utf8::text(line, file, at), Ok) {
+                Ok(line) => serde_json::from_str::<TracesData>(line)
+                    .map_err(|e| ImportError::from_json(file, Format::OtlpLines, &e, at)),
+                Err(err) => Err(err),
+            };
         match parsed {
             Ok(doc) => {
                 decoder.document(doc);
                 good_lines += 1;
             }
-            Err(e) => {
+            Err(err) => {
                 skipped += 1;
                 // Each skipped line is named up to a point; past it they are counted (a
                 // pretty-printed document read as lines would otherwise give a note per line).
                 if skipped <= MAX_LINE_NOTES {
-                    let err = ImportError::from_json(file, Format::OtlpLines, &e, first_line + line_no);
                     if skipped <= MAX_LINE_NOTES {
                         notes.push(format!("skipped a line that could not be read: {err}"));
                     }

@@ -82,10 +82,7 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
         })?
     } else {
         let bytes = crate::detect::strip_bom(bytes);
-        let doc = match std::str::from_utf8(bytes) {
-            Ok(text) => serde_json::from_str::<LogsData>(text),
-            Err(_) => serde_json::from_slice::<LogsData>(bytes),
-        };
+        let doc = serde_json::from_str::<LogsData>(crate::utf8::text(bytes, file, 0)?);
         decoder.document(doc.map_err(|e| ImportError::from_json(file, Format::OtlpLogs, &e, 0))?);
         Vec::new()
     };

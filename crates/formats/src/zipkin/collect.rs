@@ -268,16 +268,12 @@ pub(super) fn top_level(bytes: &[u8]) -> TopLevel {
     }
 }
 
-pub(super) fn parse(bytes: &[u8], collector: &mut Collector) -> Result<TopLevel, serde_json::Error> {
+/// UTF-8 was checked once (`utf8::text`), so serde_json does not check every string.
+pub(super) fn parse(text: &str, collector: &mut Collector) -> Result<TopLevel, serde_json::Error> {
     // Real spans take 300-1000 bytes of JSON: reserve for the common case up front.
-    collector.records.reserve(bytes.len() / 600);
-    let top = top_level(bytes);
-    // Validating UTF-8 once lets serde_json skip validating every string; invalid input goes
-    // through the byte reader, which reports where the bad byte is.
-    match std::str::from_utf8(bytes) {
-        Ok(text) => parse_with(serde_json::Deserializer::from_str(text), top, collector)?,
-        Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes), top, collector)?,
-    }
+    collector.records.reserve(text.len() / 600);
+    let top = top_level(text.as_bytes());
+    parse_with(serde_json::Deserializer::from_str(text), top, collector)?;
     Ok(top)
 }
 

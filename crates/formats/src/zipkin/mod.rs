@@ -56,8 +56,9 @@ pub fn import(
     source: StrId,
     strings: &mut Interner,
 ) -> Result<(Format, Imported), ImportError> {
+    let text = crate::utf8::text(bytes, file, 0)?;
     let mut collector = Collector::new(strings);
-    let top = parse(bytes, &mut collector).map_err(|e| ImportError::from_json(file, format, &e, 0))?;
+    let top = parse(text, &mut collector).map_err(|e| ImportError::from_json(file, format, &e, 0))?;
     let v1_stats = collector.v1;
     let v2_spans = collector.v2_spans;
     merge_fragments(&mut collector);
