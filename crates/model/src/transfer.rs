@@ -119,24 +119,131 @@ struct Reader<'s> {
 /// reserve gigabytes before the reader notices the data ends.
 const MAX_RESERVE: usize = 1 << 22;
 
+/// The most bytes one fixed-layout item can take (a span: 105; a log line: 78).
+const MAX_ITEM: usize = 128;
+
 impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8]> {
+    /// Makes `n` bytes available from `pos`, or as many as the source still has.
+    fn fill(&mut self, n: usize) {
         if self.buf.len() - self.pos < n {
             self.buf.drain(..self.pos);
             self.pos = 0;
             while self.buf.len() < n {
                 let want = CHUNK.max(n - self.buf.len());
                 if self.source.read_more(&mut self.buf, want) == 0 {
-                    return Err(bad("it ends early"));
+                    break;
                 }
             }
         }
-        let start = self.pos;
-        self.pos += n;
-        self.buf.get(start..start + n).ok_or_else(|| bad("it ends early"))
     }
+    fn take(&mut self, n: usize) -> Result<&[u8]> {
+        self.fill(n);
+        let start = self.pos;
+        let bytes = self.buf.get(start..start + n).ok_or_else(|| bad("it ends early"))?;
+        self.pos += n;
+        Ok(bytes)
+    }
+    /// Reads one item of at most [`MAX_ITEM`] bytes through a [`Cursor`] over the buffered
+    /// bytes: one refill check per item instead of one per field (the page decodes a million
+    /// spans in one go, and this is most of it).
+    fn item<T>(&mut self, read: impl FnOnce(&mut Cursor<'_>) -> Result<T>) -> Result<T> {
+        self.fill(MAX_ITEM);
+        let mut cursor = Cursor { bytes: self.buf.get(self.pos..).unwrap_or(&[]), at: 0, map: &self.map };
+        let item = read(&mut cursor)?;
+        self.pos += cursor.at;
+        Ok(item)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        self.item(|c| c.u8())
+    }
+    fn u32(&mut self) -> Result<u32> {
+        self.item(|c| c.u32())
+    }
+    fn u64(&mut self) -> Result<u64> {
+        self.item(|c| c.u64())
+    }
+    fn i64(&mut self) -> Result<i64> {
+        self.item(|c| c.i64())
+    }
+    fn len(&mut self) -> Result<usize> {
+        Ok(self.u32()? as usize)
+    }
+    fn bytes_field(&mut self) -> Result<&[u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+    fn str_id(&mut self) -> Result<StrId> {
+        self.item(|c| c.str_id())
+    }
+    /// A list of items read through a [`Cursor`], pre-sized from its count.
+    fn list<T>(&mut self, mut read: impl FnMut(&mut Cursor<'_>) -> Result<T>) -> Result<Vec<T>> {
+        let n = self.len()?;
+        let mut out = Vec::with_capacity(n.min(MAX_RESERVE));
+        for _ in 0..n {
+            out.push(self.item(&mut read)?);
+        }
+        Ok(out)
+    }
+    fn trace(&mut self) -> Result<Trace> {
+        let mut t = Trace::new(self.item(|c| c.trace_id())?);
+        t.start_ns = self.i64()?;
+        t.end_ns = self.i64()?;
+        t.spans = self.list(|c| c.span())?;
+        t.resources = self.list(|r| Ok(Resource { service: r.str_id()?, attrs: r.range()? }))?;
+        t.scopes = self.list(|r| Ok(Scope { name: r.str_id()?, version: r.str_id()?, attrs: r.range()? }))?;
+        t.attrs = self.list(|r| Ok(KeyValue { key: r.str_id()?, value: r.value()? }))?;
+        t.values = self.list(|c| c.value())?;
+        t.bytes = self.bytes_field()?.to_vec();
+        t.events = self.list(|r| Ok(Event { time_ns: r.i64()?, name: r.str_id()?, attrs: r.range()? }))?;
+        t.links = self.list(|r| {
+            let trace_id = r.trace_id()?;
+            let span_id = r.span_id()?;
+            let kind = match r.u8()? {
+                0 => LinkKind::Link,
+                1 => LinkKind::ChildOf,
+                2 => LinkKind::FollowsFrom,
+                _ => return Err(bad("unknown link kind")),
+            };
+            Ok(Link { trace_id, span_id, kind, attrs: r.range()? })
+        })?;
+        let n = self.len()?;
+        t.warnings.reserve(n.min(MAX_RESERVE));
+        for _ in 0..n {
+            // Not one fixed-layout item: a detail can be a text of any length.
+            let span = match self.u8()? {
+                0 => None,
+                _ => Some(self.u32()?),
+            };
+            let kind = WARNINGS.get(self.u8()? as usize).copied().ok_or_else(|| bad("unknown warning kind"))?;
+            let detail = match self.u8()? {
+                0 => Detail::from(String::from_utf8_lossy(self.bytes_field()?).into_owned()),
+                1 => Detail::Shifted { by_ns: self.i64()? },
+                2 => Detail::OutsideParent { before_ns: self.i64()?, after_ns: self.i64()? },
+                _ => return Err(bad("unknown warning detail")),
+            };
+            t.warnings.push(Warning { span, kind, detail });
+        }
+        t.sources = self.list(|c| c.str_id())?;
+        t.order = self.list(|c| c.u32())?;
+        t.depth = self.list(|c| c.u32())?;
+        t.logs = self.list(|c| c.log())?;
+        t.log_resources = self.list(|r| Ok(Resource { service: r.str_id()?, attrs: r.range()? }))?;
+        t.log_scopes = self.list(|r| Ok(Scope { name: r.str_id()?, version: r.str_id()?, attrs: r.range()? }))?;
+        Ok(t)
+    }
+}
+
+/// Reads fixed-layout fields from bytes already buffered (see [`Reader::item`]).
+struct Cursor<'b> {
+    bytes: &'b [u8],
+    at: usize,
+    map: &'b [StrId],
+}
+
+impl Cursor<'_> {
     fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let bytes = self.take(N)?;
+        let bytes = self.bytes.get(self.at..self.at + N).ok_or_else(|| bad("it ends early"))?;
+        self.at += N;
         let mut out = [0u8; N];
         out.copy_from_slice(bytes);
         Ok(out)
@@ -152,13 +259,6 @@ impl Reader<'_> {
     }
     fn i64(&mut self) -> Result<i64> {
         Ok(i64::from_le_bytes(self.array()?))
-    }
-    fn len(&mut self) -> Result<usize> {
-        Ok(self.u32()? as usize)
-    }
-    fn bytes_field(&mut self) -> Result<&[u8]> {
-        let n = self.len()?;
-        self.take(n)
     }
     fn str_id(&mut self) -> Result<StrId> {
         let i = self.u32()?;
@@ -226,59 +326,6 @@ impl Reader<'_> {
             links: self.range()?,
             shared: self.u8()? != 0,
         })
-    }
-    /// A list of `read` items, pre-sized from its count.
-    fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
-        let n = self.len()?;
-        let mut out = Vec::with_capacity(n.min(MAX_RESERVE));
-        for _ in 0..n {
-            out.push(read(self)?);
-        }
-        Ok(out)
-    }
-    fn trace(&mut self) -> Result<Trace> {
-        let mut t = Trace::new(self.trace_id()?);
-        t.start_ns = self.i64()?;
-        t.end_ns = self.i64()?;
-        t.spans = self.list(Self::span)?;
-        t.resources = self.list(|r| Ok(Resource { service: r.str_id()?, attrs: r.range()? }))?;
-        t.scopes = self.list(|r| Ok(Scope { name: r.str_id()?, version: r.str_id()?, attrs: r.range()? }))?;
-        t.attrs = self.list(|r| Ok(KeyValue { key: r.str_id()?, value: r.value()? }))?;
-        t.values = self.list(Self::value)?;
-        t.bytes = self.bytes_field()?.to_vec();
-        t.events = self.list(|r| Ok(Event { time_ns: r.i64()?, name: r.str_id()?, attrs: r.range()? }))?;
-        t.links = self.list(|r| {
-            let trace_id = r.trace_id()?;
-            let span_id = r.span_id()?;
-            let kind = match r.u8()? {
-                0 => LinkKind::Link,
-                1 => LinkKind::ChildOf,
-                2 => LinkKind::FollowsFrom,
-                _ => return Err(bad("unknown link kind")),
-            };
-            Ok(Link { trace_id, span_id, kind, attrs: r.range()? })
-        })?;
-        t.warnings = self.list(|r| {
-            let span = match r.u8()? {
-                0 => None,
-                _ => Some(r.u32()?),
-            };
-            let kind = WARNINGS.get(r.u8()? as usize).copied().ok_or_else(|| bad("unknown warning kind"))?;
-            let detail = match r.u8()? {
-                0 => Detail::from(String::from_utf8_lossy(r.bytes_field()?).into_owned()),
-                1 => Detail::Shifted { by_ns: r.i64()? },
-                2 => Detail::OutsideParent { before_ns: r.i64()?, after_ns: r.i64()? },
-                _ => return Err(bad("unknown warning detail")),
-            };
-            Ok(Warning { span, kind, detail })
-        })?;
-        t.sources = self.list(Self::str_id)?;
-        t.order = self.list(Self::u32)?;
-        t.depth = self.list(Self::u32)?;
-        t.logs = self.list(Self::log)?;
-        t.log_resources = self.list(|r| Ok(Resource { service: r.str_id()?, attrs: r.range()? }))?;
-        t.log_scopes = self.list(|r| Ok(Scope { name: r.str_id()?, version: r.str_id()?, attrs: r.range()? }))?;
-        Ok(t)
     }
     fn log(&mut self) -> Result<LogRecord> {
         let time_ns = self.i64()?;
