@@ -17,7 +17,7 @@ pub use order::{
 
 use super::details::{attr_rows, signed_duration, AttrRow};
 use strand_model::dump::value_text;
-use strand_model::time::format_timestamp_utc;
+use strand_model::time::format_timestamp;
 use strand_model::{Dataset, Interner, Level, LogRecord, Trace, Value};
 
 /// One log line.
@@ -30,8 +30,9 @@ pub struct LogLine {
     /// Time since the reference point (the span's or the trace's start), e.g. `+12.3ms`.
     pub offset: String,
     pub offset_ns: i64,
-    /// `YYYY-MM-DD HH:MM:SS.mmm` UTC.
-    pub utc: String,
+    /// `YYYY-MM-DD HH:MM:SS.mmm` in the display zone (the time-zone setting), like every
+    /// absolute time shown; the views name the zone next to it.
+    pub time: String,
     pub level: Level,
     /// The level as the file wrote it (`WARNING`, `30`); empty when it gave none.
     pub severity_text: String,
@@ -193,7 +194,7 @@ fn log_line(strings: &Interner, trace: &Trace, index: usize, log: &LogRecord, re
         time_ns,
         offset: signed_duration(offset_ns),
         offset_ns,
-        utc: format_timestamp_utc(time_ns),
+        time: format_timestamp(time_ns),
         level: log.level(),
         severity_text: strings.get(log.severity_text).to_string(),
         message: message_text(strings, trace, log),

@@ -5,6 +5,7 @@
 
 use super::{fields, level_badge, FilterBar, VirtualRows};
 use crate::ui::store::DataHandle;
+use strand_model::time::display_zone_label;
 use strand_view::logs::{unmatched_breakdown, unmatched_order, unmatched_row, unmatched_summary, LogFilter};
 use yew::prelude::*;
 
@@ -78,7 +79,7 @@ fn unmatched_list(props: &UnmatchedListProps) -> Html {
                 Some(html! {
                     <div key={format!("{}-{}", at.0, at.1)} role="listitem" class={classes!("log-row", "unmatched-row", is_selected.then_some("selected"))}
                          data-level={line.level.as_str()} aria-selected={is_selected.to_string()} {onclick}>
-                        <span class="log-time mono">{ &line.utc }</span>
+                        <span class="log-time mono">{ &line.time }</span>
                         { level_badge(line) }
                         <span class="log-service" title={line.service.clone()}>{ &line.service }</span>
                         <span class="log-message" title={line.message.clone()}>{ &line.message }</span>
@@ -97,7 +98,7 @@ fn unmatched_list(props: &UnmatchedListProps) -> Html {
             <section class="log-detail" aria-label="Log line">
                 <div class="log-detail-head">
                     { level_badge(line) }
-                    <span class="mono">{ &line.utc }</span>
+                    <span class="mono">{ format!("{} {}", line.time, display_zone_label()) }</span>
                     if !line.service.is_empty() { <span class="log-detail-service">{ &line.service }</span> }
                     <span class="log-reason">{ row.reason_text() }</span>
                 </div>
@@ -133,7 +134,7 @@ fn unmatched_list(props: &UnmatchedListProps) -> Html {
                 <FilterBar filter={(*filter).clone()} on_change={on_filter} by_level={order.by_level.clone()}
                            services={order.services.clone()} shown={order.lines.len()} total={order.total} />
                 <div class="log-head unmatched-head" aria-hidden="true">
-                    <span>{ "time (UTC)" }</span><span>{ "level" }</span><span>{ "service" }</span><span>{ "message" }</span><span>{ "why here" }</span>
+                    <span>{ format!("time ({})", display_zone_label()) }</span><span>{ "level" }</span><span>{ "service" }</span><span>{ "message" }</span><span>{ "why here" }</span>
                 </div>
                 <VirtualRows count={order.lines.len()} {render} label="Log lines that match no loaded trace" keep_in_view={keep_in_view} />
                 { detail.unwrap_or_default() }

@@ -33,7 +33,7 @@ fn render(line: &LogLine) -> String {
     format!(
         "{} {} {}[{}] {}: {:?} span={:?} logger={:?} {{{}}} ({})",
         line.offset,
-        line.utc,
+        line.time,
         line.level.as_str(),
         line.severity_text,
         line.service,
@@ -149,7 +149,19 @@ fn lines_move_with_their_span_when_clock_skew_is_undone() {
     let trace = &data.traces[0];
     let line = &span_logs(&data.strings, trace, 1)[0];
     assert_eq!(line.offset, "+10.0ms", "still 10 ms into its span");
-    assert_eq!(line.utc, "2024-05-01 12:00:00.025");
+    assert_eq!(line.time, "2024-05-01 12:00:00.025");
+}
+
+#[test]
+fn line_times_follow_the_time_zone_setting() {
+    use strand_model::time::{set_display_zone, DisplayZone, ZoneOffset};
+    let data = data();
+    let trace = &data.traces[0];
+    set_display_zone(DisplayZone { label: "Asia/Kolkata".to_string(), offset: ZoneOffset::Fixed(5 * 3600 + 1800) });
+    let shifted = span_logs(&data.strings, trace, 1)[0].time.clone();
+    set_display_zone(DisplayZone::utc());
+    assert_eq!(shifted, "2024-05-01 17:30:00.020");
+    assert_eq!(span_logs(&data.strings, trace, 1)[0].time, "2024-05-01 12:00:00.020");
 }
 
 #[test]
