@@ -24,10 +24,11 @@ const WARM_SPANS: usize = 300;
 /// Spans of each small file imported on the page in the warm-up (one per format).
 const WARM_SMALL_SPANS: usize = 60;
 /// How many times the warm-up imports and renders. One run compiles the code (Liftoff); a few
-/// more make Chromium optimise the hottest functions before a file is chosen. Measured with a
-/// second of idle time before the file (`bench/browser.mjs`, medians of 7): 1 round 93 / 169 ms
-/// to the first rows of 1k / 10k spans, 4 rounds 79 / 140 ms; each round is ~100 ms of idle
-/// page time in small tasks.
+/// more make Chromium optimise the hottest functions before a file is chosen. Only the first
+/// round is laid out in the document; the others render into a detached element. Measured with
+/// a second of idle time before the file (`bench/browser.mjs`, medians of 7): 1 round 93 / 169
+/// ms to the first rows of 1k / 10k spans, 4 rounds 65 / 118 ms; the warm-up then takes
+/// ~360-380 ms of idle page time (~190 ms with one round), in small tasks.
 const WARM_ROUNDS: usize = 4;
 
 thread_local! {
@@ -45,16 +46,22 @@ pub fn schedule(store: &Store) {
         gloo::timers::future::TimeoutFuture::new(0).await;
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
-        for _ in 0..WARM_ROUNDS {
+        for round in 0..WARM_ROUNDS {
             // A file chosen meanwhile is the real thing: stop.
-            if store.read().progress().is_some() || !store.read().data().traces.is_empty() || mount().is_none() {
+            let in_document = round == 0;
+            if store.read().progress().is_some()
+                || !store.read().data().traces.is_empty()
+                || mount(in_document).is_none()
+            {
                 return;
             }
             // Yew renders on its scheduler; the next turn lays out the hidden page, then it goes.
             gloo::timers::future::TimeoutFuture::new(0).await;
             if let Some(root) = MOUNTED.with(|m| m.borrow().as_ref().map(|(_, root)| root.clone())) {
                 // Style and layout now (the first layout of the trace page was ~100 ms cold).
-                let _ = root.get_bounding_client_rect();
+                if in_document {
+                    let _ = root.get_bounding_client_rect();
+                }
             }
             gloo::timers::future::TimeoutFuture::new(0).await;
             unmount();
@@ -65,9 +72,11 @@ pub fn schedule(store: &Store) {
     });
 }
 
-/// Renders the warm-up page into a hidden element of the document: laid out (fonts, styles)
-/// but never seen, inert and hidden from assistive technology.
-fn mount() -> Option<()> {
+/// Renders the warm-up page into a hidden element: in the document (`in_document`, the first
+/// round), laid out (fonts, styles) but never seen, inert and hidden from assistive technology;
+/// else into a detached element, which runs the same code with no layout and leaves nothing in
+/// the document (a page just opened has no second trace list or waterfall in it for long).
+fn mount(in_document: bool) -> Option<()> {
     let (store, route) = warm_core()?;
     let document = web_sys::window()?.document()?;
     let root = document.create_element("div").ok()?;
@@ -78,7 +87,9 @@ fn mount() -> Option<()> {
         "style",
         "position:fixed;left:-20000px;top:0;width:1400px;height:900px;overflow:hidden;visibility:hidden;pointer-events:none",
     );
-    document.body()?.append_child(&root).ok()?;
+    if in_document {
+        document.body()?.append_child(&root).ok()?;
+    }
     let handle = yew::Renderer::<WarmPage>::with_root_and_props(root.clone(), WarmProps { store, route }).render();
     MOUNTED.with(|m| *m.borrow_mut() = Some((handle, root)));
     Some(())
