@@ -32,7 +32,7 @@ const WARM_SMALL_SPANS: usize = 60;
 const WARM_ROUNDS: usize = 4;
 
 thread_local! {
-    /// The warm-up page while it is in the document.
+    /// The warm-up page while it is mounted (in the document or detached).
     static MOUNTED: RefCell<Option<(yew::AppHandle<WarmPage>, web_sys::Element)>> = const { RefCell::new(None) };
 }
 
@@ -95,7 +95,7 @@ fn mount(in_document: bool) -> Option<()> {
     Some(())
 }
 
-/// Takes the warm-up page out of the document, if it is there. Called before any action is
+/// Takes the warm-up page down (and out of the document), if it is up. Called before any action is
 /// applied, so the warm-up page never stands beside a real one.
 pub fn unmount() {
     if let Some((handle, root)) = MOUNTED.with(|m| m.borrow_mut().take()) {
