@@ -73,19 +73,26 @@ fn describe(e: &JsValue) -> String {
 /// Spans per warm-up document: enough calls for WebAssembly's tier-up to compile the importers'
 /// per-span functions optimised, small enough that a step takes a few milliseconds once warm.
 const WARM_SPANS: usize = 1500;
+/// Warm-up steps, the formats in turn. 5 left the importers partly unoptimised: a 10k-span
+/// Jaeger file imported in 35-37 ms against 26-27 ms after 12 steps (`bench/browser.mjs`,
+/// medians of 7, run in turn); 24 steps gained nothing more. 12 take ~200-230 ms of the worker's
+/// time after it starts.
+const WARM_STEPS: u32 = 12;
 
 /// One step of the warm-up the worker runs when it starts, before any file: imports, assembles
-/// and encodes a small synthetic document (Jaeger, OTLP, Zipkin, then Jaeger and OTLP again), so
+/// and encodes a small synthetic document (Jaeger, OTLP, Zipkin, in turn), so
 /// the first real file runs compiled, optimised code instead of paying for lazy compilation.
 /// Returns whether there are more steps. `worker.js` yields between steps, so a file that
 /// arrives meanwhile waits at most one step.
 pub fn warm_up(step: u32) -> bool {
     use strand_formats::synth::{synthesize, SynthFormat};
-    let format = match step {
-        0 | 3 => SynthFormat::Jaeger,
-        1 | 4 => SynthFormat::Otlp,
-        2 => SynthFormat::Zipkin,
-        _ => return false,
+    if step >= WARM_STEPS {
+        return false;
+    }
+    let format = match step % 3 {
+        0 => SynthFormat::Jaeger,
+        1 => SynthFormat::Otlp,
+        _ => SynthFormat::Zipkin,
     };
     let json = synthesize(format, WARM_SPANS, u64::from(step) + 1);
     let mut strings = Interner::new();
@@ -95,7 +102,7 @@ pub fn warm_up(step: u32) -> bool {
         let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
         std::hint::black_box(encoded.len());
     }
-    step < 4
+    step + 1 < WARM_STEPS
 }
 
 /// Runs one job and posts its result. Never panics on bad input: import errors become `error`
