@@ -17,7 +17,7 @@ pub use order::{
 
 use super::details::{attr_rows, signed_duration, AttrRow};
 use strand_model::dump::value_text;
-use strand_model::time::format_timestamp;
+use strand_model::time::{display_zone_label, format_timestamp};
 use strand_model::{Dataset, Interner, Level, LogRecord, Trace, Value};
 
 /// One log line.
@@ -51,6 +51,13 @@ pub struct LogLine {
     pub span_id: Option<String>,
     /// The file it came from.
     pub source: String,
+}
+
+impl LogLine {
+    /// [`LogLine::time`] followed by the zone's name: `2024-05-01 17:30:00.020 Asia/Kolkata`.
+    pub fn time_zoned(&self) -> String {
+        format!("{} {}", self.time, display_zone_label())
+    }
 }
 
 /// The lines of span `span` of `trace`, by time, with offsets from the span's start.

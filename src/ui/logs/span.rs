@@ -5,7 +5,6 @@
 use super::{fields, level_badge};
 use crate::ui::outbound::LinkOuts;
 use crate::ui::store::DataHandle;
-use strand_model::time::display_zone_label;
 use strand_view::link_out::LinkContext;
 use strand_view::logs::span_logs_matching;
 use strand_view::route::Route;
@@ -71,7 +70,7 @@ pub fn span_logs_section(props: &SpanLogsProps) -> Html {
                     { for lines.iter().take(SHOWN_LINES).map(|line| html! {
                         <li class="span-log-line" data-level={line.level.as_str()}>
                             <div class="span-log-head">
-                                <span class="log-offset mono" title={format!("{} {}", line.time, display_zone_label())}>{ &line.offset }</span>
+                                <span class="log-offset mono" title={line.time_zoned()}>{ &line.offset }</span>
                                 { level_badge(line) }
                                 <span class="log-message">{ &line.message }</span>
                             </div>

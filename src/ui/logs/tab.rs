@@ -6,7 +6,6 @@
 use super::{fields, level_badge, FilterBar, VirtualRows};
 use crate::ui::outbound::LinkOuts;
 use crate::ui::store::DataHandle;
-use strand_model::time::display_zone_label;
 use strand_view::link_out::LinkContext;
 use strand_view::logs::{log_order, log_row, LogFilter, LogRow};
 use strand_view::route::Route;
@@ -144,7 +143,7 @@ fn render_row(
     html! {
         <div key={index} role="listitem" class={classes!("log-row", selected.then_some("selected"))}
              data-level={line.level.as_str()} aria-selected={selected.to_string()} {onclick}>
-            <span class="log-offset mono" title={format!("{} {}", line.time, display_zone_label())}>{ &line.offset }</span>
+            <span class="log-offset mono" title={line.time_zoned()}>{ &line.offset }</span>
             { level_badge(line) }
             <span class="log-service" title={line.service.clone()}>{ &line.service }</span>
             <span class="log-message" title={line.message.clone()}>{ &line.message }</span>
@@ -176,7 +175,7 @@ pub(super) fn line_detail(
         <section class="log-detail" aria-label="Log line">
             <div class="log-detail-head">
                 { level_badge(line) }
-                <span class="mono">{ format!("{} {}", line.time, display_zone_label()) }</span>
+                <span class="mono">{ line.time_zoned() }</span>
                 <span class="muted">{ format!("({} into the trace)", line.offset) }</span>
                 if !line.service.is_empty() { <span class="log-detail-service">{ &line.service }</span> }
                 { span }

@@ -98,7 +98,7 @@ fn unmatched_list(props: &UnmatchedListProps) -> Html {
             <section class="log-detail" aria-label="Log line">
                 <div class="log-detail-head">
                     { level_badge(line) }
-                    <span class="mono">{ format!("{} {}", line.time, display_zone_label()) }</span>
+                    <span class="mono">{ line.time_zoned() }</span>
                     if !line.service.is_empty() { <span class="log-detail-service">{ &line.service }</span> }
                     <span class="log-reason">{ row.reason_text() }</span>
                 </div>

@@ -28,12 +28,9 @@ pub fn read_lines(
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let result = match crate::utf8::text(raw, file, line_no) {
-            Ok(text) => {
-                line(text.trim_end_matches('\r')).map_err(|e| ImportError::from_json(file, format, &e, line_no))
-            }
-            Err(err) => Err(err),
-        };
+        let result = crate::utf8::text(raw, file, line_no).and_then(|text| {
+            line(text.trim_end_matches('\r')).map_err(|e| ImportError::from_json(file, format, &e, line_no))
+        });
         match result {
             Ok(()) => good += 1,
             Err(err) => {

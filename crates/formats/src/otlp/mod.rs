@@ -111,12 +111,13 @@ fn import_lines_with(
             continue;
         }
         let at = first_line + line_no;
-        let parsed =
-            match text.and_then(|t| line_text(t, bytes, line)).map_or_else(|| crate::utf8::text(line, file, at), Ok) {
-                Ok(line) => serde_json::from_str::<TracesData>(line)
-                    .map_err(|e| ImportError::from_json(file, Format::OtlpLines, &e, at)),
-                Err(err) => Err(err),
-            };
+        let parsed = text
+            .and_then(|t| line_text(t, bytes, line))
+            .map_or_else(|| crate::utf8::text(line, file, at), Ok)
+            .and_then(|line| {
+                serde_json::from_str::<TracesData>(line)
+                    .map_err(|e| ImportError::from_json(file, Format::OtlpLines, &e, at))
+            });
         match parsed {
             Ok(doc) => {
                 decoder.document(doc);
@@ -127,9 +128,7 @@ fn import_lines_with(
                 // Each skipped line is named up to a point; past it they are counted (a
                 // pretty-printed document read as lines would otherwise give a note per line).
                 if skipped <= MAX_LINE_NOTES {
-                    if skipped <= MAX_LINE_NOTES {
-                        notes.push(format!("skipped a line that could not be read: {err}"));
-                    }
+                    notes.push(format!("skipped a line that could not be read: {err}"));
                     first_error.get_or_insert(err);
                 }
             }

@@ -158,9 +158,11 @@ fn line_times_follow_the_time_zone_setting() {
     let data = data();
     let trace = &data.traces[0];
     set_display_zone(DisplayZone { label: "Asia/Kolkata".to_string(), offset: ZoneOffset::Fixed(5 * 3600 + 1800) });
-    let shifted = span_logs(&data.strings, trace, 1)[0].time.clone();
+    let line = span_logs(&data.strings, trace, 1)[0].clone();
+    let zoned = line.time_zoned();
     set_display_zone(DisplayZone::utc());
-    assert_eq!(shifted, "2024-05-01 17:30:00.020");
+    assert_eq!(line.time, "2024-05-01 17:30:00.020");
+    assert_eq!(zoned, "2024-05-01 17:30:00.020 Asia/Kolkata");
     assert_eq!(span_logs(&data.strings, trace, 1)[0].time, "2024-05-01 12:00:00.020");
 }
 
