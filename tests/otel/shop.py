@@ -59,10 +59,18 @@ SCENARIO = os.environ.get("SHOP_SCENARIO", "")
 WAREHOUSES = ["us-east", "us-west", "eu-west"]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(n):
+    """`n` distinct free ports. The sockets stay bound until all are chosen: a port chosen and
+    released one at a time can be handed out again, and two services then race for it (one
+    exits with "Address already in use" while the other answers its health check)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 # ---------------------------------------------------------------- one service process
@@ -357,8 +365,7 @@ class Bank(BaseHTTPRequestHandler):
 # ---------------------------------------------------------------- driver
 def run(out_dir, sink, sink_url, n_requests, details=False, logs=False):
     import urllib.request
-    ports = {s: free_port() for s in SERVICES}
-    ports["bank"] = free_port()
+    ports = dict(zip(list(SERVICES) + ["bank"], free_ports(len(SERVICES) + 1)))
     bank = HTTPServer(("127.0.0.1", ports["bank"]), Bank)
     threading.Thread(target=bank.serve_forever, daemon=True).start()
     if out_dir:
@@ -374,6 +381,9 @@ def run(out_dir, sink, sink_url, n_requests, details=False, logs=False):
     try:
         for s in SERVICES:
             wait_for(f"http://127.0.0.1:{ports[s]}/__flush")
+        dead = [s for s, p in zip(SERVICES, procs) if p.poll() is not None]
+        if dead:
+            raise SystemExit(f"these services did not start: {', '.join(dead)}")
         results = []
         for n in range(n_requests):
             try:
