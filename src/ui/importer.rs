@@ -380,17 +380,21 @@ impl Importer {
 
     /// Hands the worker's encoding to the core, which decodes and merges it.
     fn merge(&self, job: JobId, skew: bool, format: String, payload: JsValue) {
-        let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
-            Ok(buffer) => Action::Imported {
-                job,
-                format,
-                payload: Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 }),
-                skew,
-            },
-            Err(_) => Action::ImportFailed { job, error: "the import worker returned no data".to_string() },
-        };
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
+        let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
+            Ok(buffer) => {
+                // The decoded model takes at least as many bytes as its encoding.
+                super::memory::make_room(buffer.byte_length() as usize);
+                Action::Imported {
+                    job,
+                    format,
+                    payload: Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 }),
+                    skew,
+                }
+            }
+            Err(_) => Action::ImportFailed { job, error: "the import worker returned no data".to_string() },
+        };
         self.dispatch(action);
         if let Some(perf) = perf {
             measure(&perf, "strand:merge", start, perf.now());

@@ -6,6 +6,7 @@
 pub mod app;
 mod importer;
 mod load_ui;
+mod memory;
 mod panic;
 mod worker;
 

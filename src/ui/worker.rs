@@ -70,31 +70,34 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| "unknown browser error".to_string())
 }
 
-/// Spans per warm-up document: enough calls for WebAssembly's tier-up to compile the importers'
+/// Spans (or log lines) per warm-up document: enough calls for WebAssembly's tier-up to compile the importers'
 /// per-span functions optimised, small enough that a step takes a few milliseconds once warm.
 const WARM_SPANS: usize = 1500;
-/// Warm-up steps, the formats in turn. 5 left the importers partly unoptimised: a 10k-span
-/// Jaeger file imported in 35-37 ms against 26-27 ms after 12 steps (`bench/browser.mjs`,
-/// medians of 7, run in turn); 24 steps gained nothing more. 12 take ~200-230 ms of the worker's
-/// time after it starts.
-const WARM_STEPS: u32 = 12;
+/// Warm-up steps, the formats in turn (Jaeger, OTLP, Zipkin, ECS log lines). 5 trace steps left
+/// the importers partly unoptimised: a 10k-span Jaeger file imported in 35-37 ms against 26-27
+/// ms after 12 (`bench/browser.mjs`, medians of 7, run in turn); 24 gained nothing more. Log
+/// lines share little code with the trace formats: without a step of their own, the first 100k
+/// ECS lines imported in 147-160 ms against 124-130 ms after (the worker's job in Node's V8, on
+/// the same module). 16 steps take ~300-350 ms of the worker's time after it starts (12: ~230).
+const WARM_STEPS: u32 = 16;
 
 /// One step of the warm-up the worker runs when it starts, before any file: imports, assembles
-/// and encodes a small synthetic document (Jaeger, OTLP, Zipkin, in turn), so
-/// the first real file runs compiled, optimised code instead of paying for lazy compilation.
-/// Returns whether there are more steps. `worker.js` yields between steps, so a file that
-/// arrives meanwhile waits at most one step.
+/// and encodes a small synthetic document (the formats in turn), so the first real file runs
+/// compiled, optimised code instead of paying for lazy compilation. Returns whether there are
+/// more steps. `worker.js` yields between steps, so a file that arrives meanwhile waits at most
+/// one step.
 pub fn warm_up(step: u32) -> bool {
-    use strand_formats::synth::{synthesize, SynthFormat};
+    use strand_formats::synth::{synthesize, synthesize_ecs_logs, SynthFormat};
     if step >= WARM_STEPS {
         return false;
     }
-    let format = match step % 3 {
-        0 => SynthFormat::Jaeger,
-        1 => SynthFormat::Otlp,
-        _ => SynthFormat::Zipkin,
+    let seed = u64::from(step) + 1;
+    let json = match step % 4 {
+        0 => synthesize(SynthFormat::Jaeger, WARM_SPANS, seed),
+        1 => synthesize(SynthFormat::Otlp, WARM_SPANS, seed),
+        2 => synthesize(SynthFormat::Zipkin, WARM_SPANS, seed),
+        _ => synthesize_ecs_logs(WARM_SPANS, seed),
     };
-    let json = synthesize(format, WARM_SPANS, u64::from(step) + 1);
     let mut strings = Interner::new();
     if let Ok((_, imported)) =
         formats::import_assembled(json.as_bytes(), "warm-up", None, &mut strings, &AssembleOptions::default())
@@ -124,6 +127,7 @@ pub async fn run_job(job: JsValue) {
     };
     let t1 = now();
     progress(id, "parse", 0.0, bytes.len() as f64);
+    super::memory::make_room(bytes.len());
     let mut strings = Interner::new();
     let result = formats::import_assembled(&bytes, &name, None, &mut strings, &options);
     drop(bytes);

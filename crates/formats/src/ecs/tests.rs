@@ -82,3 +82,44 @@ fn an_elasticsearch_search_answer() {
         "#]],
     );
 }
+
+#[test]
+fn a_trace_with_many_services_keeps_one_resource_each() {
+    // 18 services, each writing twice (past the few a trace's list is searched for), then one
+    // of them with a host name (another resource), and both again.
+    let line = |ms: usize, service: &str, host: Option<&str>| {
+        let host = host.map_or(String::new(), |h| format!(r#","host":{{"name":"{h}"}}"#));
+        format!(
+            r#"{{"@timestamp":"2024-05-01T12:00:00.{ms:03}Z","message":"m{ms}","service.name":"{service}","trace.id":"5b8efff798038103d269b633813fc60c"{host}}}"#
+        )
+    };
+    let mut text = String::new();
+    let services: Vec<String> = (0..18).map(|i| format!("s{i}")).collect();
+    let mut ms = 0;
+    for round in 0..2 {
+        for i in 0..18 {
+            let service = services.get(if round == 0 { i } else { 17 - i }).map_or("", String::as_str);
+            text.push_str(&line(ms, service, None));
+            text.push('\n');
+            ms += 1;
+        }
+    }
+    for host in [Some("h1"), None, Some("h1"), None] {
+        text.push_str(&line(ms, "s3", host));
+        text.push('\n');
+        ms += 1;
+    }
+    let dump = load_logs(Format::Ecs, &[TRACE, &text]);
+    let resources: Vec<&str> = dump.lines().filter(|l| l.trim_start().starts_with("log-resource#")).collect();
+    let mut expect: Vec<String> = (0..18).map(|i| format!("  log-resource#{i} service=\"s{i}\" {{}}")).collect();
+    expect.push("  log-resource#18 service=\"s3\" {host.name=\"h1\"}".to_string());
+    assert_eq!(resources, expect, "{dump}");
+    // Every line names its own service.
+    let services_of_lines: Vec<&str> =
+        dump.lines().filter_map(|l| l.trim_start().strip_prefix("log +")).filter_map(|l| l.split(' ').nth(1)).collect();
+    let mut written: Vec<String> =
+        (0..18).map(|i| format!("s{i}")).chain((0..18).rev().map(|i| format!("s{i}"))).collect();
+    written.extend(std::iter::repeat_n("s3".to_string(), 4));
+    let written: Vec<String> = written.into_iter().map(|s| format!("{s}:")).collect();
+    assert_eq!(services_of_lines, written, "{dump}");
+}

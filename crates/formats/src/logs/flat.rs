@@ -10,6 +10,7 @@
 use super::json::{Json, JsonVisitor};
 use super::roles::{role_of, Role};
 use crate::builder::Key;
+use crate::detect::same_bytes;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -71,7 +72,7 @@ impl Paths {
             return strings.intern(text);
         };
         match &mut known.text {
-            Some((last, id)) if last == text => *id,
+            Some((last, id)) if same_bytes(last.as_bytes(), text.as_bytes()) => *id,
             Some((last, id)) => {
                 *id = strings.intern(text);
                 last.clear();
@@ -137,7 +138,7 @@ impl Paths {
 /// already there.
 fn place(known: &mut Vec<Known>, position: usize, path: &str) -> Option<(Role, u8)> {
     match known.get_mut(position) {
-        Some(known) if known.path == path => known.role,
+        Some(known) if same_bytes(known.path.as_bytes(), path.as_bytes()) => known.role,
         Some(known) => {
             known.path.clear();
             known.path.push_str(path);

@@ -14,6 +14,7 @@ use super::roles::ROLES;
 pub use super::roles::{role_of, Role};
 use super::scan::plain_line;
 use crate::builder::{push_attrs, push_values, TraceSet};
+use crate::detect::same_bytes;
 use crate::Imported;
 use hashbrown::HashMap;
 use serde::de::DeserializeSeed;
@@ -77,8 +78,11 @@ pub struct LogSink<'s> {
     /// The field list of the record before, emptied, for the next one.
     spare: Flat<'static, 'static>,
     resource_key: String,
-    /// The last service-only resource: (trace position, service, index).
-    last_resource: Option<(usize, String, u32)>,
+    /// (service, trace position) -> index in that trace's `log_resources` of the resource with
+    /// that service and no other field, for those after a trace's first [`FEW_RESOURCES`].
+    service_resources: HashMap<(StrId, usize), u32>,
+    /// Service names met first, interned.
+    services: Vec<(String, StrId)>,
     sizes: Sizes,
     /// Level texts met first, with how they are read: (text, numbering, severity, interned text).
     levels: Vec<(String, LevelNumbers, u8, StrId)>,
@@ -104,6 +108,9 @@ const LEVELS: usize = 8;
 /// How many resources of a trace are found by a look through its list rather than in a map.
 const FEW_RESOURCES: usize = 16;
 
+/// How many service names [`LogSink::service`] remembers.
+const SERVICES: usize = 32;
+
 impl<'s> LogSink<'s> {
     pub fn new(source: StrId, strings: &'s mut Interner) -> LogSink<'s> {
         LogSink::with_size_hint(source, strings, 0)
@@ -127,7 +134,8 @@ impl<'s> LogSink<'s> {
             paths: Paths::default(),
             spare: Vec::new(),
             resource_key: String::new(),
-            last_resource: None,
+            service_resources: HashMap::new(),
+            services: Vec::new(),
             levels: Vec::new(),
             sizes: Sizes::default(),
         }
@@ -348,7 +356,9 @@ impl<'s> LogSink<'s> {
     /// The severity and interned text of a level written as text (the few of a file are
     /// remembered).
     fn level(&mut self, text: &str, numbers: LevelNumbers) -> (u8, StrId) {
-        if let Some(&(_, _, severity, id)) = self.levels.iter().find(|(t, n, _, _)| t == text && *n == numbers) {
+        if let Some(&(_, _, severity, id)) =
+            self.levels.iter().find(|(t, n, _, _)| *n == numbers && same_bytes(t.as_bytes(), text.as_bytes()))
+        {
             return (severity, id);
         }
         let severity = match text.trim().parse::<i64>() {
@@ -365,27 +375,47 @@ impl<'s> LogSink<'s> {
     /// The index of the record's resource in its trace: service name plus the other resource
     /// fields, deduplicated per document and per trace.
     fn resource(&mut self, trace_pos: usize, flat: &Flat, service: Option<(usize, Role, &Json)>) -> u32 {
-        // The usual line: a service and nothing else, often the service of the line before.
-        let only_service = !flat.iter().any(|f| matches!(f.role, Some((Role::ResourceAttr, _))));
-        let text = service.and_then(|(_, _, v)| v.as_str());
-        if let (true, Some(text), Some((last_pos, last_text, idx))) = (only_service, text, &self.last_resource) {
-            if *last_pos == trace_pos && last_text == text {
-                return *idx;
+        if flat.iter().any(|f| matches!(f.role, Some((Role::ResourceAttr, _)))) {
+            return self.resource_slow(trace_pos, flat, service);
+        }
+        // The usual line: a service and nothing else. Such a resource is the trace's one with
+        // that service and no attributes (any other has attributes): found among the trace's
+        // first few resources, or in a map for the rest.
+        let text = service.and_then(|(_, _, v)| v.scalar_text()).unwrap_or_default();
+        let service = self.service(&text);
+        let traces = self.traces.list.len();
+        let Some(trace) = self.traces.list.get_mut(trace_pos) else { return 0 };
+        let same = |r: &Resource| r.service == service && r.attrs.is_empty();
+        if let Some(idx) = trace.log_resources.iter().take(FEW_RESOURCES).position(same) {
+            return u32::try_from(idx).unwrap_or(u32::MAX);
+        }
+        if trace.log_resources.len() > FEW_RESOURCES {
+            if let Some(&idx) = self.service_resources.get(&(service, trace_pos)) {
+                return idx;
             }
         }
-        let idx = self.resource_slow(trace_pos, flat, service);
-        if let (true, Some(text)) = (only_service, text) {
-            match &mut self.last_resource {
-                Some(last) => {
-                    last.0 = trace_pos;
-                    last.1.clear();
-                    last.1.push_str(text);
-                    last.2 = idx;
-                }
-                None => self.last_resource = Some((trace_pos, text.to_string(), idx)),
-            }
+        if trace.log_resources.capacity() == 0 {
+            trace.log_resources.reserve(typical(self.sizes.resources, traces));
         }
+        self.sizes.resources += 1;
+        let idx = u32::try_from(trace.log_resources.len()).unwrap_or(u32::MAX);
+        if trace.log_resources.len() >= FEW_RESOURCES {
+            self.service_resources.insert((service, trace_pos), idx);
+        }
+        trace.log_resources.push(Resource { service, attrs: Range32::EMPTY });
         idx
+    }
+
+    /// The interned service name (the few of a file are remembered).
+    fn service(&mut self, text: &str) -> StrId {
+        if let Some(&(_, id)) = self.services.iter().find(|(t, _)| same_bytes(t.as_bytes(), text.as_bytes())) {
+            return id;
+        }
+        let id = intern(self.strings, text);
+        if self.services.len() < SERVICES {
+            self.services.push((text.to_string(), id));
+        }
+        id
     }
 
     fn resource_slow(&mut self, trace_pos: usize, flat: &Flat, service: Option<(usize, Role, &Json)>) -> u32 {
