@@ -64,11 +64,22 @@ pub fn use_element_size(node: NodeRef) -> (f64, f64) {
 /// Yew writes an `<input>`'s `value` back to what the render says on every render of its
 /// component, so a field whose `value` is only the applied setting loses what is being typed
 /// whenever anything else re-renders the component before the change event (a notice, keeping
-/// finishing, a search result). A refused text stays shown until the applied value changes.
+/// finishing, a search result). A refused text stays shown until the applied value changes;
+/// then it is dropped.
 #[hook]
 pub fn use_draft(applied: &str) -> (AttrValue, Callback<InputEvent>) {
     // (the applied value the text was typed over, the typed text)
     let draft = use_state(|| None::<(String, String)>);
+    {
+        // A text typed over an earlier applied value is dropped once the value changes, so it
+        // does not come back if the value later returns to what it was.
+        let draft = draft.clone();
+        use_effect_with(applied.to_string(), move |applied| {
+            if draft.as_ref().is_some_and(|(over, _)| over != applied) {
+                draft.set(None);
+            }
+        });
+    }
     let shown = match &*draft {
         Some((over, typed)) if over == applied => AttrValue::from(typed.clone()),
         _ => AttrValue::from(applied.to_string()),
