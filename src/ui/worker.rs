@@ -70,8 +70,9 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| "unknown browser error".to_string())
 }
 
-/// Spans (or log lines) per warm-up document: enough calls for WebAssembly's tier-up to compile the importers'
-/// per-span functions optimised, small enough that a step takes a few milliseconds once warm.
+/// Spans (or log lines) per warm-up document: enough calls for WebAssembly's tier-up to compile
+/// the importers' per-item functions optimised, small enough that a step takes a few
+/// milliseconds once warm.
 const WARM_SPANS: usize = 1500;
 /// Warm-up steps, the formats in turn (Jaeger, OTLP, Zipkin, ECS log lines). 5 trace steps left
 /// the importers partly unoptimised: a 10k-span Jaeger file imported in 35-37 ms against 26-27

@@ -59,11 +59,13 @@ pub struct LogSink<'s> {
     pub strings: &'s mut Interner,
     traces: TraceSet,
     source: StrId,
-    /// Resource text (service and other resource attributes) -> (resource number in the
-    /// document, interned service).
+    /// For resources with attributes besides the service (see [`LogSink::resource`]; a
+    /// service-only one is found by its service): resource text (service and the other
+    /// resource attributes) -> (resource number in the document, interned service).
     resource_numbers: HashMap<String, (u32, StrId)>,
     /// Per trace position: the resource numbers of the trace's first [`FEW_RESOURCES`]
-    /// resources, by index in its `log_resources`.
+    /// resources, by index in its `log_resources`, while all of them have attributes (a
+    /// service-only resource ends the list; the map below takes the rest).
     trace_resources: Vec<Vec<u32>>,
     /// (resource number, trace position) -> index in that trace's `log_resources`, for the
     /// resources of a trace after its first [`FEW_RESOURCES`].
