@@ -1,8 +1,10 @@
 // Where the time of one cold load goes (not a test, not the benchmark): opens the page in a
 // fresh Chromium, picks FILE once the warm-up is done, and records a Chromium trace from the
-// file's change event to the first painted waterfall rows (timed as bench/browser.mjs does). Prints the page's main-thread tasks
-// over 4 ms in that window, each with its biggest child events, and the idle gaps between them;
+// file's change event to the first painted waterfall rows (timed as bench/browser.mjs does).
+// Prints the page's main-thread tasks over 4 ms in that window, each with its biggest child
+// events, and the idle gaps between them;
 // writes the raw trace to bench/out/profile-load.json (open it in chrome://tracing or Perfetto).
+// Then the import worker's top functions by self time (from the same trace).
 //
 //   node bench/profile-load.mjs FILE          (STRAND_DIST selects the build, like browser.mjs)
 import fs from 'node:fs';
@@ -44,6 +46,40 @@ function printProfile(profile) {
   for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${ms.toFixed(1).padStart(7)}  ${name.slice(0, 150)}`);
 }
 
+// The import workers' sampled profiles from the trace: its `ProfileChunk` events, one profile per
+// thread (emitted on V8's profiler thread, so a worker's is told from the page's by its
+// functions). Prints each worker's top self times.
+function printWorkerProfiles(events) {
+  const profiles = new Map();
+  for (const e of events) {
+    if (e.name !== 'ProfileChunk') continue;
+    const key = `${e.pid}:${e.id}`;
+    if (!profiles.has(key)) profiles.set(key, { nodes: new Map(), samples: [], deltas: [] });
+    const p = profiles.get(key);
+    const cpu = e.args.data.cpuProfile || {};
+    for (const n of cpu.nodes || []) p.nodes.set(n.id, n);
+    p.samples.push(...(cpu.samples || []));
+    p.deltas.push(...(e.args.data.timeDeltas || []));
+  }
+  for (const p of profiles.values()) {
+    const names = [...p.nodes.values()].map((n) => n.callFrame.functionName);
+    if (!names.some((n) => /strand_worker_job|ui::worker::run_job/.test(n))) continue;
+    const self = new Map();
+    let total = 0;
+    p.samples.forEach((id, i) => {
+      const name = p.nodes.get(id)?.callFrame.functionName || '(program)';
+      if (name === '(idle)') return;
+      const ms = (p.deltas[i + 1] || 0) / 1000;
+      total += ms;
+      self.set(name, (self.get(name) || 0) + ms);
+    });
+    console.log(`\nimport worker, ${total.toFixed(0)} ms sampled; self ms:`);
+    for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+      console.log(`  ${ms.toFixed(1).padStart(7)}  ${name.replace(/::h[0-9a-f]{16}$/, '').slice(0, 150)}`);
+    }
+  }
+}
+
 const server = await serveStatic(process.env.STRAND_DIST || undefined);
 const browser = await launchBrowser([]);
 try {
@@ -72,7 +108,10 @@ try {
   // A second of idle time before the file, as bench/browser.mjs (`SETTLE=0` picks it at once).
   await page.waitForTimeout(Number(process.env.SETTLE ?? 1000));
   await browser.startTracing(page, {
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink.user_timing', 'toplevel', 'v8.execute'],
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink.user_timing', 'toplevel', 'v8.execute',
+      // Sampled CPU profiles of every thread, the import worker's too (CDP's Profiler only
+      // reaches the page).
+      'disabled-by-default-v8.cpu_profiler'],
   });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -119,6 +158,7 @@ try {
       last = task.ts + task.dur;
     }
   }
+  printWorkerProfiles(events);
 } finally {
   await browser.close();
   await server.close();
