@@ -245,21 +245,37 @@ pub(crate) fn find_newline(bytes: &[u8]) -> Option<usize> {
     find_byte(bytes, b'\n')
 }
 
-/// The first `byte`, eight bytes at a time: a 100 MB single-line document is searched end to end,
-/// and WebAssembly has no vectorised byte search.
+// Eight bytes at a time: WebAssembly has no vectorised byte search or compare (its `memcmp` is
+// a loop over single bytes), so the byte scans of large documents and of every log line work on
+// 64-bit words.
+
+/// 0x01 in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// An eight-byte chunk as a word, first byte lowest.
+fn word(chunk: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    u64::from_le_bytes(word)
+}
+
+/// The high bit set in each byte of `x` below `n` (at most 0x80), and possibly in bytes after
+/// such a byte (a borrow carries only past a byte below `n`): zero exactly when no byte is below
+/// `n`, and its lowest set bit marks the first such byte.
+fn bytes_below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS
+}
+
+/// The first `byte`: a 100 MB single-line document is searched end to end.
 pub(crate) fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     let pattern = ONES * u64::from(byte);
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        // A zero byte in `x` is `byte` in the chunk; the lowest bit set is the first of them (a
-        // borrow only carries past a zero byte).
-        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        // A zero byte of `word ^ pattern` is `byte` in the chunk.
+        let found = bytes_below(word(chunk) ^ pattern, 1);
         if found != 0 {
             return Some(offset + found.trailing_zeros() as usize / 8);
         }
@@ -268,21 +284,30 @@ pub(crate) fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     chunks.remainder().iter().position(|&b| b == byte).map(|i| offset + i)
 }
 
-/// Whether `a` and `b` hold the same bytes, compared eight at a time: WebAssembly's `memcmp` is
-/// a loop over single bytes, and the log importers compare a few short texts per field of every
-/// line (a field's path with the one at its position in the line before, a service name).
+/// Whether `bytes` hold a byte below 0x20 or a backslash, with no early exit: whether a log line
+/// can be read by the small scanner (`logs::scan`), checked for every line (a byte at a time, a
+/// tenth of a line's import in the browser).
+pub(crate) fn has_escape_or_control(bytes: &[u8]) -> bool {
+    let backslashes = ONES * u64::from(b'\\');
+    let mut found = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = word(chunk);
+        found |= bytes_below(x, 0x20) | bytes_below(x ^ backslashes, 1);
+    }
+    found != 0 || chunks.remainder().iter().any(|&b| b < 0x20 || b == b'\\')
+}
+
+/// Whether `a` and `b` hold the same bytes: the log importers compare a few short texts per
+/// field of every line (a field's path with the one at its position in the line before, a
+/// service name).
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
     let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (p, q) in (&mut x).zip(&mut y) {
-        let (mut u, mut v) = ([0u8; 8], [0u8; 8]);
-        u.copy_from_slice(p);
-        v.copy_from_slice(q);
-        if u64::from_le_bytes(u) != u64::from_le_bytes(v) {
-            return false;
-        }
+    if (&mut x).zip(&mut y).any(|(p, q)| word(p) != word(q)) {
+        return false;
     }
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
@@ -487,6 +512,30 @@ mod tests {
             Detected::Unknown(shape) => format!("unknown {} {:?}", shape.top, shape.keys),
         };
         assert_eq!(got, expected, "input: {input}");
+    }
+
+    #[test]
+    fn finds_every_control_byte_and_backslash_at_every_position() {
+        // Every byte value at every position of lines of 1 to 20 bytes, among plain text,
+        // against a byte at a time.
+        for len in 1..=20 {
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    let mut line = vec![b'a'; len];
+                    if let Some(b) = line.get_mut(at) {
+                        *b = byte;
+                    }
+                    let expect = line.iter().any(|&b| b < 0x20 || b == b'\\');
+                    assert_eq!(has_escape_or_control(&line), expect, "byte {byte:#x} at {at} of {len}");
+                }
+            }
+        }
+        // Neighbours that could borrow: 0x20 after 0x1f, 0x80 and above around them.
+        for line in [[0x1f, 0x20, 0x21, 0x80, 0xff, 0x5b, 0x5d, 0x5c], [0x7f, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]]
+        {
+            let expect = line.iter().any(|&b| b < 0x20 || b == b'\\');
+            assert_eq!(has_escape_or_control(&line), expect, "{line:x?}");
+        }
     }
 
     #[test]

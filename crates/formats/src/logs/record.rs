@@ -104,6 +104,18 @@ fn typical(total: usize, traces: usize) -> usize {
     total.div_ceil(traces.max(1)).min(64)
 }
 
+/// Appends a resource to the trace's log resources, whose list starts at the typical size of the
+/// document's traces (`traces` of them so far), and returns its index.
+fn push_resource(trace: &mut Trace, resource: Resource, sizes: &mut Sizes, traces: usize) -> u32 {
+    if trace.log_resources.capacity() == 0 {
+        trace.log_resources.reserve(typical(sizes.resources, traces));
+    }
+    sizes.resources += 1;
+    let idx = u32::try_from(trace.log_resources.len()).unwrap_or(u32::MAX);
+    trace.log_resources.push(resource);
+    idx
+}
+
 /// How many level texts [`LogSink::level`] remembers.
 const LEVELS: usize = 8;
 
@@ -398,15 +410,10 @@ impl<'s> LogSink<'s> {
                 return idx;
             }
         }
-        if trace.log_resources.capacity() == 0 {
-            trace.log_resources.reserve(typical(self.sizes.resources, traces));
-        }
-        self.sizes.resources += 1;
-        let idx = u32::try_from(trace.log_resources.len()).unwrap_or(u32::MAX);
-        if trace.log_resources.len() >= FEW_RESOURCES {
+        let idx = push_resource(trace, Resource { service, attrs: Range32::EMPTY }, &mut self.sizes, traces);
+        if idx as usize >= FEW_RESOURCES {
             self.service_resources.insert((service, trace_pos), idx);
         }
-        trace.log_resources.push(Resource { service, attrs: Range32::EMPTY });
         idx
     }
 
@@ -461,10 +468,6 @@ impl<'s> LogSink<'s> {
         }
         let traces = self.traces.list.len();
         let Some(trace) = self.traces.list.get_mut(trace_pos) else { return 0 };
-        if trace.log_resources.capacity() == 0 {
-            trace.log_resources.reserve(typical(self.sizes.resources, traces));
-        }
-        self.sizes.resources += 1;
         // The service is the resource's own field; the attributes hold the rest (exports that
         // need a `service.name` attribute add it).
         let mut attrs = Vec::with_capacity(extras.len());
@@ -473,14 +476,13 @@ impl<'s> LogSink<'s> {
             attrs.push(KeyValue { key: self.strings.intern(key), value });
         }
         let attrs = push_attrs(trace, &mut attrs);
-        let idx = u32::try_from(trace.log_resources.len()).unwrap_or(u32::MAX);
-        if few.len() < FEW_RESOURCES && few.len() == trace.log_resources.len() {
+        let idx = push_resource(trace, Resource { service: service_id, attrs }, &mut self.sizes, traces);
+        if few.len() < FEW_RESOURCES && few.len() == idx as usize {
             few.reserve(8);
             few.push(number);
         } else {
             self.resources.insert((number, trace_pos), idx);
         }
-        trace.log_resources.push(Resource { service: service_id, attrs });
         idx
     }
 

@@ -7,6 +7,7 @@
 
 use super::flat::{Flat, Paths};
 use super::json::Json;
+use crate::detect::has_escape_or_control;
 use std::borrow::Cow;
 
 /// Nesting deeper than this is left to serde_json (whose limit is 128).
@@ -27,30 +28,6 @@ pub(crate) fn plain_line<'a>(line: &'a str, paths: &mut Paths, flat: &mut Flat<'
         flat.clear();
     }
     read
-}
-
-/// Whether `bytes` hold a byte below 0x20 or a backslash, eight bytes at a time with no early
-/// exit: WebAssembly has no vector instructions here, and a byte at a time was a tenth of a log
-/// line's import in the browser.
-fn has_escape_or_control(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    const BACKSLASHES: u64 = ONES * b'\\' as u64;
-    let mut found = 0u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // The high bit of a byte is set by the subtraction only when the byte was below 0x20
-        // (or a lower byte borrowed from it, which needs a lower byte below 0x20 too); `!x`
-        // leaves out bytes of 0x80 and above. The same on `x ^ BACKSLASHES` finds a zero byte.
-        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
-        let y = x ^ BACKSLASHES;
-        let backslash = y.wrapping_sub(ONES) & !y & HIGHS;
-        found |= below | backslash;
-    }
-    found != 0 || chunks.remainder().iter().any(|&b| b < 0x20 || b == b'\\')
 }
 
 /// A line being read: `pos` is the next byte.
@@ -247,29 +224,5 @@ mod tests {
         let deep = format!("{}1{}", r#"{"a":"#.repeat(70), "}".repeat(70));
         assert_eq!(plain(&deep), None);
         assert!(by_serde(&deep).is_some());
-    }
-
-    #[test]
-    fn finds_every_control_byte_and_backslash_at_every_position() {
-        // Every byte value at every position of lines of 1 to 20 bytes, among plain text,
-        // against a byte at a time.
-        for len in 1..=20 {
-            for at in 0..len {
-                for byte in 0..=255u8 {
-                    let mut line = vec![b'a'; len];
-                    if let Some(b) = line.get_mut(at) {
-                        *b = byte;
-                    }
-                    let expect = line.iter().any(|&b| b < 0x20 || b == b'\\');
-                    assert_eq!(has_escape_or_control(&line), expect, "byte {byte:#x} at {at} of {len}");
-                }
-            }
-        }
-        // Neighbours that could borrow: 0x20 after 0x1f, 0x80 and above around them.
-        for line in [[0x1f, 0x20, 0x21, 0x80, 0xff, 0x5b, 0x5d, 0x5c], [0x7f, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]]
-        {
-            let expect = line.iter().any(|&b| b < 0x20 || b == b'\\');
-            assert_eq!(has_escape_or_control(&line), expect, "{line:x?}");
-        }
     }
 }
