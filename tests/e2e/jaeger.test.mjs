@@ -403,6 +403,8 @@ async function exercise(base, api) {
   let found = await search({ service: 'frontend' });
   checkFound(found, matching({ service: 'frontend' }), 'service');
   sameIds(found.rows.map((r) => r.id), all);
+  // The plot is drawn once its box has a size (a frame after the panel shows), not with the rows.
+  await page.waitForSelector('.scatter-panel svg.scatter');
   assert.equal(await page.locator('.scatter-panel .scatter-dot').count(), all.length);
   assert.equal(await page.locator('.scatter-panel .scatter-dot.error').count(),
     Object.values(expected.trace_details).filter((t) => t.errors > 0).length, 'traces with errors are marked in the scatter plot');

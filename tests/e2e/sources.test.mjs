@@ -185,6 +185,8 @@ test('a fake Tempo: TraceQL from the form, search summaries fetched by id and lo
   assert.equal(q.get('q'), '{ resource.service.name = "frontend" && traceDuration <= 2s }');
   assert.equal(seen.filter((u) => u.startsWith('/tempo/api/v2/traces/')).length, 3);
   assert.match(await page.locator('.notice-ok').last().innerText(), /tempo 127\.0\.0\.1:\d+: search frontend \(3 of 3 traces\): OTLP JSON lines — 51 spans in 3 new traces/);
+  // The plot is drawn once its box has a size (a frame after the panel shows), not with the rows.
+  await page.waitForSelector('.scatter-panel svg.scatter');
   assert.equal(await page.locator('.scatter-panel .scatter-dot').count(), 3);
   // The auth header never reaches the address; kind and base do.
   assert.match(page.url(), /source=tempo&base=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Ftempo/);

@@ -141,6 +141,8 @@ test('Strand searches a real Zipkin, opens a trace, and its waterfall and servic
   await page.waitForFunction((n) => document.querySelectorAll('tr.trace-row').length === n, traceIds.length, { timeout: 20_000 });
   const loaded = await page.locator('.notice-ok').last().innerText();
   assert.match(loaded, new RegExp(`zipkin 127\\.0\\.0\\.1:\\d+: search frontend: Zipkin v2 JSON — ${expected.spans} spans in ${traceIds.length} new traces`));
+  // The plot is drawn once its box has a size (a frame after the panel shows), not with the rows.
+  await page.waitForSelector('.scatter-panel svg.scatter');
   assert.equal(await page.locator('.scatter-panel .scatter-dot').count(), traceIds.length);
   assert.equal(await page.locator('.scatter-panel .scatter-dot.error').count(),
     Object.values(expected.trace_details).filter((t) => t.errors > 0).length, 'traces with errors are marked in the scatter plot');
