@@ -17,7 +17,9 @@
 //                 same bytes, in the same page, after Strand's load
 //   import/parse  strand:import-wall without reading, over JSON.parse: below 1 is faster
 //   long task     the longest task on the page between `change` and the painted rows
-//                 (PerformanceObserver "longtask"), and how many were over 200 ms
+//                 (PerformanceObserver "longtask"), and how many were over 200 ms; the longest
+//                 task until the progress bar is gone (keeping's write can start in that window).
+//                 BENCH_LONG_TASKS=1 prints every task over 50 ms with its start after `change`
 //   frames        mean and p95 frame time while scrolling and zooming the waterfall
 //   memory        the page's WebAssembly memory after the load, and its ratio to the file
 //
@@ -158,6 +160,10 @@ async function measureOnce(url, file, fileUrl) {
     });
     const change = await page.evaluate(() => window.__change);
     const longTasks = await page.evaluate(({ from, to }) => window.__longTasks.filter(([s]) => s >= from - 1 && s <= to), { from: change, to: doneAt });
+    if (process.env.BENCH_LONG_TASKS) {
+      const rowsAt = await page.evaluate(() => window.__rowsPainted ?? null);
+      console.error(`long tasks (start after change, ms): ${longTasks.filter((t) => t[1] > 50).map(([s, d]) => `+${(s - change).toFixed(0)}:${d.toFixed(0)}`).join(' ')}; done at +${(doneAt - change).toFixed(0)}`);
+    }
     let frameFigures = {};
     if (withFrames && !/\.jsonl$/.test(file)) {
       await page.focus('[role=treegrid]').catch(() => {});

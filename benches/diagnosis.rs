@@ -109,6 +109,24 @@ fn fold_rows(rows: &mut Vec<Row>) {
         seconds: build_s,
         note: format!("{} groups holding {members} spans", folds.groups().len()),
     });
+    // A synthetic service trace (many distinct parent/service/name keys): the waterfall's
+    // first render of a 1M-span file builds this.
+    let mut synth = strand_model::Dataset::new();
+    let json = strand_formats::synth::synthesize(strand_formats::synth::SynthFormat::Jaeger, 1_000_000, 42);
+    let options = strand_formats::AssembleOptions::default();
+    if strand_formats::load(&mut synth, json.as_bytes(), "synth", None, &options).is_ok() {
+        if let Some(t) = synth.traces.iter().max_by_key(|t| t.spans.len()) {
+            let synth_analysis = analyze(t);
+            let (s, f) = best_of(3, || Folds::build(t, &synth_analysis.tree, None, FOLD_MIN_SIBLINGS));
+            let members: usize = f.groups().iter().map(|g| g.count as usize).sum();
+            rows.push(Row {
+                name: "fold groups (1M-span synthetic Jaeger)",
+                spans: t.spans.len(),
+                seconds: s,
+                note: format!("{} groups holding {members} spans", f.groups().len()),
+            });
+        }
+    }
     let (plain_s, plain) = best_of(3, || visible_rows(&analysis.tree, &collapse, None));
     let (folded_s, folded) = best_of(3, || visible_rows_folded(&analysis.tree, &collapse, None, &folds));
     rows.push(Row { name: "rows without folding", spans, seconds: plain_s, note: format!("{} rows", plain.len()) });

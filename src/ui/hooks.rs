@@ -94,3 +94,49 @@ pub fn use_draft(applied: &str) -> (AttrValue, Callback<InputEvent>) {
     };
     (shown, oninput)
 }
+
+/// From this many spans a trace's whole-trace values (analysis, summary, folds, minimap) are
+/// computed on tasks of their own after the render that first needs them
+/// ([`use_deferred_memo`]), so opening a million-span trace is several tasks under 200 ms
+/// instead of one long one. Smaller traces compute them during the render, as before (no extra
+/// render, no extra task).
+pub const DEFER_FROM_SPANS: usize = 200_000;
+
+/// A memo of `compute(&key)`. During the render when `defer` is false; when it is true, on a
+/// fresh task after this render (each deferred memo on its own task), returning `None` until
+/// the value is there and rendering again then. A value is kept until the key changes.
+#[hook]
+pub fn use_deferred_memo<K, T, F>(key: K, defer: bool, compute: F) -> Option<std::rc::Rc<T>>
+where
+    K: PartialEq + Clone + 'static,
+    T: 'static,
+    F: FnOnce(&K) -> T + 'static,
+{
+    use std::rc::Rc;
+    let slot = use_mut_ref(|| None::<(K, Rc<T>)>);
+    let scheduled = use_mut_ref(|| None::<K>);
+    let force = use_force_update();
+    let cached = slot.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, value)| value.clone());
+    if cached.is_some() {
+        return cached;
+    }
+    if !defer {
+        let value = Rc::new(compute(&key));
+        *slot.borrow_mut() = Some((key, value.clone()));
+        return Some(value);
+    }
+    if scheduled.borrow().as_ref() != Some(&key) {
+        *scheduled.borrow_mut() = Some(key.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            // A newer key may have been scheduled meanwhile: then this one is not wanted.
+            if scheduled.borrow().as_ref() != Some(&key) {
+                return;
+            }
+            let value = Rc::new(compute(&key));
+            *slot.borrow_mut() = Some((key, value));
+            force.force_update();
+        });
+    }
+    None
+}

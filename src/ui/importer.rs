@@ -378,26 +378,29 @@ impl Importer {
         });
     }
 
-    /// Hands the worker's encoding to the core, which decodes and merges it.
+    /// Hands the worker's encoding to the core, which decodes and merges it: at once, or a
+    /// slice per task for a large one (`Effect::ContinueImport`, performed by the store, which
+    /// ends the `strand:merge` measure when the last slice lands).
     fn merge(&self, job: JobId, skew: bool, format: String, payload: JsValue) {
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let start = perf.as_ref().map_or(0.0, |p| p.now());
+        super::perf::mark("strand:merge:start");
         let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
             Ok(buffer) => {
+                let size = buffer.byte_length();
                 // The decoded model takes at least as many bytes as its encoding.
-                super::memory::make_room(buffer.byte_length() as usize);
+                super::memory::make_room(size as usize);
                 Action::Imported {
                     job,
                     format,
                     payload: Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 }),
+                    size: u64::from(size),
                     skew,
                 }
             }
             Err(_) => Action::ImportFailed { job, error: "the import worker returned no data".to_string() },
         };
         self.dispatch(action);
-        if let Some(perf) = perf {
-            measure(&perf, "strand:merge", start, perf.now());
+        if let Some(store) = self.store() {
+            super::perf::merge_landed(&store);
         }
     }
 
@@ -451,7 +454,7 @@ fn describe_js_error(e: &JsValue) -> String {
 }
 
 /// Resolves on a fresh task, after the browser had a chance to render.
-async fn yield_to_browser() {
+pub(super) async fn yield_to_browser() {
     gloo::timers::future::TimeoutFuture::new(0).await;
 }
 

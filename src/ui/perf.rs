@@ -14,3 +14,12 @@ pub fn measure_since(name: &str, start: &str) {
         let _ = perf.measure_with_start_mark_and_end_mark(name, start, &end);
     }
 }
+
+/// Ends the `strand:merge` measure (begun when a worker's encoding was handed to the core) once
+/// the core has decoded and merged all of it; while it is still decoding slices, nothing.
+pub fn merge_landed(store: &super::store::Store) {
+    let decoding = store.try_read().is_none_or(|app| app.is_decoding());
+    if !decoding {
+        measure_since("strand:merge", "strand:merge:start");
+    }
+}

@@ -58,6 +58,9 @@ pub fn keep(store: &Store) {
         if let Some(perf) = perf.as_ref() {
             super::importer::measure(perf, "strand:keep-encode", start, perf.now());
         }
+        // Joining the pieces into a Blob copies them all once more: on a task of its own, so a
+        // million-span workspace is two tasks under 200 ms rather than one over it.
+        super::importer::yield_to_browser().await;
         let result = match web_sys::Blob::new_with_u8_array_sequence(&pieces) {
             Ok(blob) => {
                 pieces.set_length(0);

@@ -116,6 +116,11 @@ impl Store {
         self.0.app.borrow()
     }
 
+    /// The app, unless an action is being applied right now.
+    pub fn try_read(&self) -> Option<Ref<'_, App>> {
+        self.0.app.try_borrow().ok()
+    }
+
     pub fn data(&self) -> DataHandle {
         DataHandle { store: self.clone(), generation: self.read().generation() }
     }
@@ -184,6 +189,16 @@ impl Store {
                     if let Some(importer) = importer.as_ref() {
                         importer.import(self, job, name, input, skew, here);
                     }
+                }
+                Effect::ContinueImport { job } => {
+                    // The next slice of a large encoding, on a fresh task: the page renders the
+                    // progress and handles input in between.
+                    let store = self.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        super::importer::yield_to_browser().await;
+                        store.dispatch(Action::DecodeMore { job });
+                        super::perf::merge_landed(&store);
+                    });
                 }
                 Effect::CancelImport { job } => {
                     if let Some(importer) = self.0.importer.borrow().as_ref() {

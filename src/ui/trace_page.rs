@@ -4,6 +4,7 @@
 
 use super::details::SpanDetails;
 use super::flame::FlameGraph;
+use super::hooks::{use_deferred_memo, DEFER_FROM_SPANS};
 use super::json_tab::JsonTab;
 use super::search_bar::SearchBar;
 use super::service_map::ServiceMapView;
@@ -34,7 +35,10 @@ pub struct TracePageProps {
 #[function_component(TracePage)]
 pub fn trace_page(props: &TracePageProps) -> Html {
     let key = (props.data.generation, props.trace_index);
-    let analysis = use_memo(key, {
+    // A large trace's analysis and summary come on tasks of their own (`use_deferred_memo`).
+    let span_count = props.data.borrow().traces.get(props.trace_index).map_or(0, |t| t.spans.len());
+    let defer = span_count >= DEFER_FROM_SPANS;
+    let analysis = use_deferred_memo(key, defer, {
         let data = props.data.clone();
         move |&(_, index)| {
             super::perf::mark("strand:analysis:start");
@@ -42,18 +46,20 @@ pub fn trace_page(props: &TracePageProps) -> Html {
             super::perf::measure_since("strand:analysis", "strand:analysis:start");
             result
         }
-    });
-    let summary = use_memo(key, {
+    })
+    .and_then(|a| (*a).clone());
+    let summary = use_deferred_memo(key, defer, {
         let data = props.data.clone();
         move |&(_, index)| {
             let data = data.borrow();
             data.traces.get(index).map(|t| summarize(&data.strings, index, t))
         }
     });
-    let search_result = use_memo((key, props.route.search.clone()), {
+    let summary = summary.as_deref().and_then(Option::as_ref);
+    let search_result = use_memo((key, props.route.search.clone(), analysis.is_some()), {
         let data = props.data.clone();
         let analysis = analysis.clone();
-        move |((_, index), query)| {
+        move |((_, index), query, _)| {
             let data = data.borrow();
             match (data.traces.get(*index), analysis.as_ref()) {
                 (Some(trace), Some(a)) => search(&data.strings, trace, &a.tree, query),
@@ -73,7 +79,9 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     // The list of each warning is built (and put in the page) only while it is open: a trace can
     // carry a warning per span, and their lines cost more than the rest of the first render.
     let warnings_open = use_state(|| false);
-    let warning_count = summary.as_ref().as_ref().map_or(0, |s| s.warnings);
+    // From the trace, not the summary: a large trace's summary comes a task later, and its
+    // warnings (possibly one per span) must not be listed meanwhile.
+    let warning_count = props.data.borrow().traces.get(props.trace_index).map_or(0, |t| t.warnings.len());
     let list_open = warning_count <= 3 || *warnings_open;
     let warnings = use_memo((key, list_open), {
         let data = props.data.clone();
@@ -108,7 +116,12 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     });
     let matches_only = use_state(|| false);
     let current_match = use_state(|| None::<usize>);
-    let (Some(analysis_rc), Some(summary)) = (analysis.as_ref().as_ref(), summary.as_ref().as_ref()) else {
+    let (Some(analysis_rc), Some(summary)) = (analysis.as_ref(), summary) else {
+        if defer {
+            return html! {
+                <p class="booting" role="status">{ format!("Preparing the trace's {} spans…", strand_model::format::thousands(span_count as u64)) }</p>
+            };
+        }
         return html! {};
     };
     let analysis_rc = analysis_rc.clone();

@@ -115,8 +115,9 @@ fn warm_core() -> Option<(Store, Route)> {
     let encoded = transfer::encode(&worker_strings, &imported.traces, &imported.dependencies, &imported.notes);
     let (mut app, _) = App::open(Route::default(), Env::default());
     let job = started_job(app.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: Vec::new() }))?;
+    let size = encoded.len() as u64;
     let payload = Box::new(transfer::OwnedSource::new(encoded));
-    app.apply(Action::Imported { job, format: format.name().to_string(), payload, skew: true });
+    app.apply(Action::Imported { job, format: format.name().to_string(), payload, size, skew: true });
     // Small files are imported on the page (`Effect::Import::here`): run that path once per
     // format too, so a first small file does not compile the importers on the main thread.
     // (A core of its own: the warm-up page shows the trace above.)

@@ -99,13 +99,18 @@ pub enum Action {
         done: f64,
         total: f64,
     },
-    /// The import worker finished `job`: its encoding (`model::transfer`) to decode and merge,
-    /// made with clock-skew adjustment `skew`, in the format named `format`.
+    /// The import worker finished `job`: its encoding (`model::transfer`, `size` bytes) to
+    /// decode and merge, made with clock-skew adjustment `skew`, in the format named `format`.
     Imported {
         job: JobId,
         format: String,
         payload: Box<dyn transfer::Source>,
+        size: u64,
         skew: bool,
+    },
+    /// Decode the next slice of `job`'s encoding (asked for by [`Effect::ContinueImport`]).
+    DecodeMore {
+        job: JobId,
     },
     /// No worker could take `job`: here are its bytes; import them here.
     ImportHere {
@@ -147,6 +152,7 @@ impl Action {
     fn ends_job(&self) -> Option<JobId> {
         match self {
             Action::Imported { job, .. }
+            | Action::DecodeMore { job }
             | Action::ImportHere { job, .. }
             | Action::ImportFailed { job, .. }
             | Action::ImportCrashed { job, .. } => Some(*job),
@@ -168,6 +174,9 @@ pub enum Effect {
     /// `here`: import it on the page (a small file, see [`PAGE_IMPORT_KB`]): read it and answer
     /// with [`Action::ImportHere`] without a worker.
     Import { job: JobId, name: String, input: Input, skew: bool, here: bool },
+    /// Let the browser render and handle input, then answer with [`Action::DecodeMore`]: `job`'s
+    /// encoding is decoded a slice per task (`handover`).
+    ContinueImport { job: JobId },
     /// Stop importing `job`; a late answer for it will be ignored anyway.
     CancelImport { job: JobId },
     /// The browser may forget the file `key`.
@@ -215,6 +224,10 @@ pub struct App {
     /// Link-out templates to the user's log tool, and what exports mask.
     pub links: crate::link_settings::LinkSettings,
     pub mask: crate::mask_settings::MaskSetting,
+    /// The worker's encoding being decoded, a slice per action (`handover`).
+    pub(crate) decoding: Option<crate::handover::Decoding>,
+    /// Bytes decoded per step ([`crate::DECODE_STEP_BYTES`]; tests take smaller steps).
+    pub(crate) decode_step: usize,
 }
 
 impl App {
@@ -243,6 +256,8 @@ impl App {
             env,
             settings,
             keep: Default::default(),
+            decoding: None,
+            decode_step: crate::handover::DECODE_STEP_BYTES,
         };
         if app.settings.keep_data {
             // What the page opens with (the demo, `?url=`) waits for the kept workspace.
@@ -371,9 +386,10 @@ impl App {
                 self.loads.progress(job, phase, done, total);
                 Vec::new()
             }
-            Action::Imported { job, format, mut payload, skew } => {
-                self.merge_encoded(job, &format, &mut *payload, skew)
+            Action::Imported { job, format, payload, size, skew } => {
+                self.merge_encoded(job, format, payload, size, skew)
             }
+            Action::DecodeMore { job } => self.decode_more(job),
             Action::ImportHere { job, bytes } => self.import_here(job, &bytes),
             Action::ImportFailed { job, error } => self.job_failed(job, error),
             Action::ImportCrashed { job, detail } => {
@@ -423,7 +439,7 @@ impl App {
         self.start_next()
     }
 
-    fn start_next(&mut self) -> Vec<Effect> {
+    pub(crate) fn start_next(&mut self) -> Vec<Effect> {
         let started = self.loads.start_next(self.options.adjust_clock_skew);
         let here_up_to = u64::from(self.route.page_import_kb.unwrap_or(PAGE_IMPORT_KB)) * 1024;
         started
@@ -436,7 +452,7 @@ impl App {
     }
 
     /// Ends `job` (if it is the running one) and starts the next; returns its name.
-    fn end_job(&mut self, job: JobId, effects: &mut Vec<Effect>) -> Option<String> {
+    pub(crate) fn end_job(&mut self, job: JobId, effects: &mut Vec<Effect>) -> Option<String> {
         let running = self.loads.finish(job)?;
         if let Some(key) = running.file {
             effects.push(Effect::ReleaseFile { key });
@@ -449,6 +465,7 @@ impl App {
     fn cancel_loading(&mut self, tell: bool) -> Vec<Effect> {
         let cancelled = self.loads.cancel_all();
         self.parked.clear();
+        self.decoding = None;
         let mut effects = Vec::new();
         for job in &cancelled.waiting {
             if let Input::File { key, .. } = job.input {
@@ -487,43 +504,6 @@ impl App {
         effects
     }
 
-    /// Decodes what the import worker sent and merges it. Traces it assembled are kept as they
-    /// are unless the clock-skew setting changed meanwhile.
-    fn merge_encoded(
-        &mut self,
-        job: JobId,
-        format: &str,
-        payload: &mut dyn transfer::Source,
-        skew: bool,
-    ) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        if self.loads.running(job).is_none() {
-            return effects; // cancelled meanwhile
-        }
-        let decoded = transfer::decode(payload, &mut self.data.strings);
-        let name = self.end_job(job, &mut effects).unwrap_or_default();
-        let result = match decoded {
-            Ok(decoded) => {
-                let imported = strand_formats::Imported {
-                    traces: decoded.traces,
-                    dependencies: decoded.dependencies,
-                    notes: decoded.notes,
-                };
-                let summary = if skew == self.options.adjust_clock_skew {
-                    strand_formats::merge_assembled(&mut self.data, imported, &self.options)
-                } else {
-                    strand_formats::merge(&mut self.data, imported, &self.options)
-                };
-                let format = strand_formats::Format::parse(format).unwrap_or(strand_formats::Format::Otlp);
-                Ok((format, summary))
-            }
-            Err(err) => Err(format!("{name}: {err}. This is a bug in Strand; please report it.")),
-        };
-        self.report(&name, result);
-        effects.extend(self.keep_if_settled());
-        effects
-    }
-
     /// The main-thread fallback: import and merge here.
     fn import_here(&mut self, job: JobId, bytes: &[u8]) -> Vec<Effect> {
         let mut effects = Vec::new();
@@ -546,7 +526,11 @@ impl App {
         effects
     }
 
-    fn report(&mut self, file: &str, result: Result<(strand_formats::Format, strand_formats::LoadSummary), String>) {
+    pub(crate) fn report(
+        &mut self,
+        file: &str,
+        result: Result<(strand_formats::Format, strand_formats::LoadSummary), String>,
+    ) {
         match result {
             Ok((format, summary)) => {
                 self.generation += 1;

@@ -9,6 +9,7 @@
 
 mod app;
 pub mod collect;
+mod handover;
 pub mod interaction;
 pub mod link_settings;
 pub mod load;
@@ -21,6 +22,7 @@ mod workspace;
 
 pub use app::{Action, App, Effect, Env, MAX_FILE_BYTES};
 pub use collect::{CollectorCommand, Status};
+pub use handover::DECODE_STEP_BYTES;
 pub use load::{FileKey, Input, JobId, Phase, Progress};
 pub use notice::{Notice, NoticeAction, NoticeGroup, NoticeKind};
 pub use persist::KeptMeta;

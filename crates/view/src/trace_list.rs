@@ -10,7 +10,7 @@ use crate::sort::{positions, KeyedColumn, Sort, SortColumn};
 use std::cmp::Ordering;
 use strand_model::dump::value_text;
 use strand_model::time::{display_zone_label, format_duration, format_timestamp};
-use strand_model::{Dataset, Interner, StatusCode, Trace};
+use strand_model::{Dataset, Interner, StatusCode, StrId, Trace};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceSummary {
@@ -33,7 +33,21 @@ pub struct TraceSummary {
 
 pub fn summarize(strings: &Interner, index: usize, trace: &Trace) -> TraceSummary {
     let root = trace.root();
-    let mut services: Vec<_> = trace.spans.iter().map(|s| trace.service_of(s)).collect();
+    // Distinct services: those of the resources spans use (a trace has few resources and can
+    // have a million spans: no per-span list to sort).
+    let mut used = vec![false; trace.resources.len()];
+    let mut no_resource = false;
+    for span in &trace.spans {
+        match used.get_mut(span.resource as usize) {
+            Some(flag) => *flag = true,
+            None => no_resource = true,
+        }
+    }
+    let mut services: Vec<StrId> =
+        trace.resources.iter().zip(&used).filter(|(_, &u)| u).map(|(r, _)| r.service).collect();
+    if no_resource {
+        services.push(StrId::EMPTY);
+    }
     services.sort_unstable();
     services.dedup();
     TraceSummary {
@@ -336,6 +350,23 @@ mod tests {
         assert_eq!(row.roots, 1);
         assert_eq!(row.duration, "1.16s");
         assert_eq!(row.start, "2026-11-02 14:03:27.500");
+    }
+
+    /// Services are counted over the resources spans use: two resources of one service count
+    /// once, an unused resource not at all, and a span without a resource as the empty service.
+    #[test]
+    fn services_count_the_distinct_services_spans_use() {
+        let mut data = Dataset::new();
+        load(&mut data, strand_formats::demo::DEMO_TRACE_JSON, "demo.json", None, &AssembleOptions::default())
+            .expect("the demo trace loads");
+        let mut trace = data.traces[0].clone();
+        let first = trace.resources[trace.spans[0].resource as usize];
+        trace.resources.push(strand_model::Resource { service: data.strings.intern("unused"), attrs: first.attrs });
+        trace.resources.push(first);
+        trace.spans[1].resource = (trace.resources.len() - 1) as u32;
+        assert_eq!(summarize(&data.strings, 0, &trace).services, 9);
+        trace.spans[2].resource = u32::MAX;
+        assert_eq!(summarize(&data.strings, 0, &trace).services, 10);
     }
 
     /// The trace list of several samples sorted by `sort`: one line per row.

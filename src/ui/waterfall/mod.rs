@@ -287,6 +287,10 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let Some(trace) = data.traces.get(props.trace_index) else {
         return html! { <div class="waterfall" ref={scroll_ref}></div> };
     };
+    if !model.ready {
+        let text = format!("Grouping the {} spans…", strand_model::format::thousands(trace.spans.len() as u64));
+        return html! { <div class="waterfall" ref={scroll_ref}><p class="booting" role="status">{ text }</p></div> };
+    }
     let bounds = TimeWindow::of_trace(trace);
     let window = match *zoom {
         Some((k, w)) if k == key => w.clamp_to(bounds),

@@ -5,6 +5,7 @@
 //! `view::waterfall` and `view::waterfall::fold`.
 
 use super::{perf, Same, TraceKey};
+use crate::ui::hooks::{use_deferred_memo, DEFER_FROM_SPANS};
 use crate::ui::store::DataHandle;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -31,6 +32,8 @@ pub(super) struct RowModel {
     pub rows: Rc<Vec<u32>>,
     /// Recompute the rows after collapse or fold state changed, and render again.
     pub bump: Rc<dyn Fn()>,
+    /// False while a large trace's fold groups are still being computed (`rows` is empty then).
+    pub ready: bool,
 }
 
 #[hook]
@@ -63,7 +66,10 @@ pub(super) fn use_row_model(
         }
     });
     // Fold groups among the rows the filter keeps; rebuilt (all folded) when the filter changes.
-    let folds = use_memo((key, Same(keep.clone())), {
+    // A large trace's come on a task of their own (`use_deferred_memo`); until then the model
+    // is not `ready` and the waterfall shows that it is preparing.
+    let defer = data.borrow().traces.get(key.1).is_some_and(|t| t.spans.len() >= DEFER_FROM_SPANS);
+    let folds = use_deferred_memo((key, Same(keep.clone())), defer, {
         let data = data.clone();
         let analysis = analysis.clone();
         move |((_, index), keep)| {
@@ -77,16 +83,21 @@ pub(super) fn use_row_model(
             RefCell::new(folds)
         }
     });
+    let ready = folds.is_some();
+    let folds = folds.unwrap_or_else(|| Rc::new(RefCell::new(Folds::none(0))));
     if folds.borrow().enabled() != options.fold {
         folds.borrow_mut().set_enabled(options.fold);
     }
     let current = *version.borrow();
-    let rows = use_memo((key, current, Same(keep.clone()), Same(folds.clone()), options.fold), {
+    let rows = use_memo((key, current, Same(keep.clone()), Same(folds.clone()), options.fold, ready), {
         let analysis = analysis.clone();
         let collapse = collapse.clone();
         let folds = folds.clone();
         let keep = keep.clone();
         move |_| {
+            if !ready {
+                return Vec::new();
+            }
             perf::mark("strand:waterfall:rows:start");
             let rows = visible_rows_folded(&analysis.tree, &collapse.borrow(), keep.as_deref(), &folds.borrow());
             perf::measure_since("strand:waterfall:rows", "strand:waterfall:rows:start");
@@ -97,5 +108,5 @@ pub(super) fn use_row_model(
         *version.borrow_mut() += 1;
         force_update.force_update();
     });
-    RowModel { collapse, folds, rows, bump }
+    RowModel { collapse, folds, rows, bump, ready }
 }

@@ -24,7 +24,8 @@ pub(crate) fn worker_result(job: JobId, bytes: &[u8], skew: bool) -> Action {
     let options = AssembleOptions { adjust_clock_skew: skew };
     let (format, imported) = strand_formats::import_assembled(bytes, "f", None, &mut strings, &options).unwrap();
     let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
-    Action::Imported { job, format: format.name().to_string(), payload: Box::new(Encoded(encoded, 0)), skew }
+    let size = encoded.len() as u64;
+    Action::Imported { job, format: format.name().to_string(), payload: Box::new(Encoded(encoded, 0)), size, skew }
 }
 
 pub(crate) const TRACE_A: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},
@@ -55,6 +56,7 @@ fn describe(action: &Action) -> String {
         Action::SetMask(m) => format!("mask {m:?}"),
         Action::ImportProgress { job, phase, done, total } => format!("progress job {job} {phase:?} {done}/{total}"),
         Action::Imported { job, skew, .. } => format!("worker done job {job} (skew {skew})"),
+        Action::DecodeMore { job } => format!("decode more of job {job}"),
         Action::ImportHere { job, bytes } => format!("import here job {job} ({} bytes)", bytes.len()),
         Action::ImportFailed { job, error } => format!("failed job {job}: {error}"),
         Action::ImportCrashed { job, detail } => format!("crashed job {job}: {detail}"),

@@ -43,3 +43,17 @@ impl Source for OwnedSource {
         n
     }
 }
+
+/// A borrowed source reads from what it borrows (so [`super::decode`] can take `&mut dyn Source`).
+impl<S: Source + ?Sized> Source for &mut S {
+    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
+        (**self).read_more(out, max)
+    }
+}
+
+/// A boxed source reads from its box (the page hands the core a `Box<dyn Source>`).
+impl<S: Source + ?Sized> Source for Box<S> {
+    fn read_more(&mut self, out: &mut Vec<u8>, max: usize) -> usize {
+        (**self).read_more(out, max)
+    }
+}

@@ -2,6 +2,10 @@
 
 use super::*;
 use crate::dump::dump_trace;
+use crate::ids::{SpanId, TraceId};
+use crate::strings::{Interner, StrId};
+use crate::trace::{Event, KeyValue, Link, LinkKind, Range32, Resource, Scope, Span, StatusCode, Value};
+use crate::warnings::{Detail, Warning};
 use crate::{SpanKind, WarningKind};
 
 fn sample(strings: &mut Interner) -> Trace {
@@ -154,4 +158,75 @@ fn truncated_or_foreign_bytes_are_errors() {
     }
     assert!(decode_slice(b"NOTSTRAND", &mut page).is_err());
     assert!(decode_slice(&bytes, &mut page).is_ok());
+}
+
+/// Decodes `bytes` in steps of `budget` bytes into a fresh interner: the dumps of its traces,
+/// its notes and dependencies, and how many steps it took.
+fn decode_in_steps(bytes: &[u8], budget: usize) -> (Vec<String>, Vec<String>, usize, usize) {
+    let mut page = Interner::new();
+    page.intern("already here");
+    let mut decoder = Decoder::new(SliceSource { bytes });
+    let mut steps = 0;
+    let decoded = loop {
+        steps += 1;
+        if let Some(decoded) = decoder.step(&mut page, budget).expect("decodes") {
+            break decoded;
+        }
+        assert!(steps <= bytes.len(), "no progress at budget {budget}");
+    };
+    assert_eq!(decoder.consumed(), bytes.len() as u64, "budget {budget}");
+    let dumps = decoded.traces.iter().map(|t| dump_trace(&page, t)).collect();
+    (dumps, decoded.notes, decoded.dependencies.len(), steps)
+}
+
+#[test]
+fn decoding_in_steps_gives_what_one_call_gives_at_every_budget() {
+    let mut worker = Interner::new();
+    let first = sample(&mut worker);
+    let mut second = sample(&mut worker);
+    second.trace_id = TraceId::Text(worker.intern("trace-2"));
+    second.spans.truncate(1);
+    let deps = vec![DependencyLink {
+        parent: worker.intern("api"),
+        child: worker.intern("db"),
+        call_count: 2,
+        error_count: 0,
+    }];
+    let notes = ["one note".to_string(), "two".to_string()];
+    let bytes = encode(&worker, &[first, second], &deps, &notes);
+    let whole = decode_in_steps(&bytes, usize::MAX);
+    assert_eq!(whole.3, 1, "an unlimited budget is one step");
+    assert_eq!(whole.0.len(), 2);
+    for budget in 1..=bytes.len() + 1 {
+        let stepped = decode_in_steps(&bytes, budget);
+        assert_eq!((&stepped.0, &stepped.1, stepped.2), (&whole.0, &whole.1, whole.2), "budget {budget}");
+        if budget == 1 {
+            // A step reads at least one item, and no more once the budget is spent.
+            assert!(stepped.3 > worker.len() + 4, "{} steps", stepped.3);
+        }
+    }
+}
+
+#[test]
+fn a_decoder_stepped_over_a_truncated_encoding_fails_and_stays_failed() {
+    let mut worker = Interner::new();
+    let trace = sample(&mut worker);
+    let bytes = encode(&worker, &[trace], &[], &[]);
+    for cut in [0, 9, bytes.len() / 3, bytes.len() - 1] {
+        let mut page = Interner::new();
+        let mut decoder = Decoder::new(SliceSource { bytes: &bytes[..cut] });
+        let error = loop {
+            match decoder.step(&mut page, 16) {
+                Ok(Some(_)) => panic!("decoded a cut at {cut}"),
+                Ok(None) => continue,
+                Err(error) => break error,
+            }
+        };
+        assert!(error.0.contains("ends early") || error.0.contains("header"), "{error} at cut {cut}");
+    }
+    // Read to the end, a decoder has nothing more to give.
+    let mut page = Interner::new();
+    let mut decoder = Decoder::new(SliceSource { bytes: &bytes });
+    assert!(decoder.step(&mut page, usize::MAX).expect("decodes").is_some());
+    assert!(decoder.step(&mut page, usize::MAX).is_err());
 }

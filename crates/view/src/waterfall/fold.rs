@@ -83,15 +83,33 @@ impl Folds {
     pub fn build(trace: &Trace, tree: &SpanTree, keep: Option<&[bool]>, min_siblings: usize) -> Folds {
         let n = trace.spans.len();
         let kept = |i: SpanIdx| keep.is_none_or(|k| k.get(i as usize).copied().unwrap_or(false));
+        let min = min_siblings.max(2);
+        let parent_of = |span: &strand_model::Span| if (span.parent as usize) < n { span.parent } else { NO_PARENT };
+        // Kept children per parent (roots at `n`): a group's members share a parent, so only
+        // the children of a parent with `min` kept children can form one. Most parents have
+        // fewer, and their children never reach the hash map below.
+        let mut children = vec![0u32; n + 1];
+        for (i, span) in trace.spans.iter().enumerate() {
+            if kept(i as SpanIdx) {
+                let parent = parent_of(span);
+                if let Some(c) = children.get_mut(if parent == NO_PARENT { n } else { parent as usize }) {
+                    *c += 1;
+                }
+            }
+        }
+        let enough = |parent: SpanIdx| {
+            let at = if parent == NO_PARENT { n } else { parent as usize };
+            children.get(at).is_some_and(|&c| c as usize >= min)
+        };
         // Candidates: (parent, service, name) → id, counted over the kept spans.
         let mut ids: HashMap<(SpanIdx, StrId, StrId), u32> = HashMap::new();
         let mut candidate = vec![NO_GROUP; n];
         let mut sizes: Vec<u32> = Vec::new();
         for (i, span) in trace.spans.iter().enumerate() {
-            if !kept(i as SpanIdx) {
+            let parent = parent_of(span);
+            if !kept(i as SpanIdx) || !enough(parent) {
                 continue;
             }
-            let parent = if (span.parent as usize) < n { span.parent } else { NO_PARENT };
             let next = u32::try_from(sizes.len()).unwrap_or(NO_GROUP);
             let id = *ids.entry((parent, trace.service_of(span), span.name)).or_insert(next);
             if id == next {
@@ -111,7 +129,7 @@ impl Folds {
         let mut members_of: Vec<Vec<SpanIdx>> = Vec::new();
         for &i in &tree.preorder {
             let c = candidate.get(i as usize).copied().unwrap_or(NO_GROUP);
-            if sizes.get(c as usize).is_none_or(|&s| (s as usize) < min_siblings.max(2)) {
+            if sizes.get(c as usize).is_none_or(|&s| (s as usize) < min) {
                 continue;
             }
             let Some(slot) = group_id.get_mut(c as usize) else { continue };

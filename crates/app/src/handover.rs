@@ -1,0 +1,103 @@
+//! Taking over what an import worker parsed: its encoding (`model::transfer`) is decoded into
+//! the dataset's interner a slice at a time ([`DECODE_STEP_BYTES`]), each slice one
+//! [`crate::Action::DecodeMore`] that the browser side dispatches on a fresh task
+//! ([`Effect::ContinueImport`]), so a million-span file never holds the page for one long task;
+//! the decoded traces are merged once the encoding is complete. While a file's encoding is being
+//! decoded, its worker is free and the next file starts there.
+
+use crate::app::{App, Effect};
+use crate::load::{JobId, Phase};
+use strand_model::transfer::{self, Decoder};
+
+/// How many bytes of an encoding one step decodes: about 40–50 ms in Chromium on the machine of
+/// README's figures (the page decodes ~350 MB/s), far below the 200 ms that makes a long task.
+/// Most files' encodings are smaller and are merged at once.
+pub const DECODE_STEP_BYTES: usize = 16 << 20;
+
+/// A worker's encoding being decoded.
+pub(crate) struct Decoding {
+    job: JobId,
+    format: String,
+    skew: bool,
+    size: u64,
+    decoder: Decoder<'static>,
+}
+
+impl App {
+    /// Starts decoding what the import worker sent for `job` (`size` bytes), and goes on as far
+    /// as one step goes.
+    pub(crate) fn merge_encoded(
+        &mut self,
+        job: JobId,
+        format: String,
+        payload: Box<dyn transfer::Source>,
+        size: u64,
+        skew: bool,
+    ) -> Vec<Effect> {
+        if self.loads.running(job).is_none() {
+            return Vec::new(); // cancelled meanwhile
+        }
+        self.decoding = Some(Decoding { job, format, skew, size, decoder: Decoder::new(payload) });
+        let mut effects = self.decode_more(job);
+        if self.decoding.is_some() {
+            // The worker is done with this file: the next one starts there while the page decodes.
+            self.loads.answered(job);
+            effects.extend(self.start_next());
+        }
+        effects
+    }
+
+    /// Decodes one more step of `job`'s encoding; merges it once complete. Traces the worker
+    /// assembled are kept as they are unless the clock-skew setting changed meanwhile.
+    pub(crate) fn decode_more(&mut self, job: JobId) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let Some(mut decoding) = self.decoding.take_if(|d| d.job == job) else {
+            return effects; // cancelled, or a late step of a job that ended
+        };
+        if self.loads.running(job).is_none() {
+            return effects;
+        }
+        let budget = self.decode_step;
+        let step = decoding.decoder.step(&mut self.data_mut().strings, budget);
+        let decoded = match step {
+            Ok(None) => {
+                let done = decoding.decoder.consumed() as f64;
+                self.loads.progress(job, Phase::Merging, done, decoding.size as f64);
+                self.decoding = Some(decoding);
+                return vec![Effect::ContinueImport { job }];
+            }
+            Ok(Some(decoded)) => Ok(decoded),
+            Err(err) => Err(err),
+        };
+        let name = self.end_job(job, &mut effects).unwrap_or_default();
+        let result = match decoded {
+            Ok(decoded) => {
+                let imported = strand_formats::Imported {
+                    traces: decoded.traces,
+                    dependencies: decoded.dependencies,
+                    notes: decoded.notes,
+                };
+                let options = self.options;
+                let summary = if decoding.skew == options.adjust_clock_skew {
+                    strand_formats::merge_assembled(self.data_mut(), imported, &options)
+                } else {
+                    strand_formats::merge(self.data_mut(), imported, &options)
+                };
+                let format = strand_formats::Format::parse(&decoding.format).unwrap_or(strand_formats::Format::Otlp);
+                Ok((format, summary))
+            }
+            Err(err) => Err(format!("{name}: {err}. This is a bug in Strand; please report it.")),
+        };
+        self.report(&name, result);
+        effects.extend(self.keep_if_settled());
+        effects
+    }
+
+    /// Whether a worker's encoding is being decoded (the page is busy merging a file).
+    pub fn is_decoding(&self) -> bool {
+        self.decoding.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests;
