@@ -161,7 +161,6 @@ async function measureOnce(url, file, fileUrl) {
     const change = await page.evaluate(() => window.__change);
     const longTasks = await page.evaluate(({ from, to }) => window.__longTasks.filter(([s]) => s >= from - 1 && s <= to), { from: change, to: doneAt });
     if (process.env.BENCH_LONG_TASKS) {
-      const rowsAt = await page.evaluate(() => window.__rowsPainted ?? null);
       console.error(`long tasks (start after change, ms): ${longTasks.filter((t) => t[1] > 50).map(([s, d]) => `+${(s - change).toFixed(0)}:${d.toFixed(0)}`).join(' ')}; done at +${(doneAt - change).toFixed(0)}`);
     }
     let frameFigures = {};

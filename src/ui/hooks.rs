@@ -102,6 +102,22 @@ pub fn use_draft(applied: &str) -> (AttrValue, Callback<InputEvent>) {
 /// render, no extra task).
 pub const DEFER_FROM_SPANS: usize = 200_000;
 
+thread_local! {
+    /// [`DEFER_FROM_SPANS`], or the page's `defer-spans=` (tests defer small traces).
+    static DEFER_FROM: std::cell::Cell<usize> = const { std::cell::Cell::new(DEFER_FROM_SPANS) };
+}
+
+/// Sets the deferral threshold from the address the page was opened with.
+pub fn set_defer_from(spans: Option<u32>) {
+    DEFER_FROM.with(|d| d.set(spans.map_or(DEFER_FROM_SPANS, |n| n as usize)));
+}
+
+/// Whether trace `index` is large enough that its whole-trace values are deferred.
+pub fn defers(data: &super::store::DataHandle, index: usize) -> bool {
+    let from = DEFER_FROM.with(std::cell::Cell::get);
+    data.borrow().traces.get(index).is_some_and(|t| t.spans.len() >= from)
+}
+
 /// A memo of `compute(&key)`. During the render when `defer` is false; when it is true, on a
 /// fresh task after this render (each deferred memo on its own task), returning `None` until
 /// the value is there and rendering again then. A value is kept until the key changes.
@@ -128,7 +144,7 @@ where
     if scheduled.borrow().as_ref() != Some(&key) {
         *scheduled.borrow_mut() = Some(key.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            gloo::timers::future::TimeoutFuture::new(0).await;
+            super::yield_to_browser().await;
             // A newer key may have been scheduled meanwhile: then this one is not wanted.
             if scheduled.borrow().as_ref() != Some(&key) {
                 return;

@@ -373,7 +373,7 @@ impl Importer {
         let this = self.clone();
         // Let the page paint "merging" before the core takes the main thread.
         wasm_bindgen_futures::spawn_local(async move {
-            yield_to_browser().await;
+            super::yield_to_browser().await;
             this.merge(job, skew, format, payload);
         });
     }
@@ -451,11 +451,6 @@ fn describe_js_error(e: &JsValue) -> String {
         .map(|err| String::from(err.message()))
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "unknown browser error (the file may be too large for this tab)".to_string())
-}
-
-/// Resolves on a fresh task, after the browser had a chance to render.
-pub(super) async fn yield_to_browser() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
 /// The worker's phase durations as User Timing measures on the page, ending now, so profilers

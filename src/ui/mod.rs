@@ -51,6 +51,12 @@ mod url;
 mod warm;
 mod waterfall;
 
+/// Resolves on a fresh task (a zero-delay timer), after the browser had a chance to render and
+/// handle input.
+pub(crate) async fn yield_to_browser() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
 /// Whether this instance of the module runs in the import worker (then there is no page).
 pub fn in_worker() -> bool {
     worker::in_worker()

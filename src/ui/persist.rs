@@ -60,7 +60,7 @@ pub fn keep(store: &Store) {
         }
         // Joining the pieces into a Blob copies them all once more: on a task of its own, so a
         // million-span workspace is two tasks under 200 ms rather than one over it.
-        super::importer::yield_to_browser().await;
+        super::yield_to_browser().await;
         let result = match web_sys::Blob::new_with_u8_array_sequence(&pieces) {
             Ok(blob) => {
                 pieces.set_length(0);

@@ -71,6 +71,7 @@ impl Store {
             saved_mask: stored(MASK_KEY),
             cores: web_sys::window().map_or(0, |w| w.navigator().hardware_concurrency() as u32),
         };
+        super::hooks::set_defer_from(route.defer_spans);
         let (app, opening) = App::open(route, env);
         super::settings::apply_theme(app.settings.theme);
         let _ = super::settings::apply_time_zone(&app.settings.time_zone);
@@ -195,7 +196,7 @@ impl Store {
                     // progress and handles input in between.
                     let store = self.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        super::importer::yield_to_browser().await;
+                        super::yield_to_browser().await;
                         store.dispatch(Action::DecodeMore { job });
                         super::perf::merge_landed(&store);
                     });

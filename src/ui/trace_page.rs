@@ -4,7 +4,7 @@
 
 use super::details::SpanDetails;
 use super::flame::FlameGraph;
-use super::hooks::{use_deferred_memo, DEFER_FROM_SPANS};
+use super::hooks::{defers, use_deferred_memo};
 use super::json_tab::JsonTab;
 use super::search_bar::SearchBar;
 use super::service_map::ServiceMapView;
@@ -36,8 +36,7 @@ pub struct TracePageProps {
 pub fn trace_page(props: &TracePageProps) -> Html {
     let key = (props.data.generation, props.trace_index);
     // A large trace's analysis and summary come on tasks of their own (`use_deferred_memo`).
-    let span_count = props.data.borrow().traces.get(props.trace_index).map_or(0, |t| t.spans.len());
-    let defer = span_count >= DEFER_FROM_SPANS;
+    let defer = defers(&props.data, props.trace_index);
     let analysis = use_deferred_memo(key, defer, {
         let data = props.data.clone();
         move |&(_, index)| {
@@ -118,8 +117,9 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     let current_match = use_state(|| None::<usize>);
     let (Some(analysis_rc), Some(summary)) = (analysis.as_ref(), summary) else {
         if defer {
+            let spans = props.data.borrow().traces.get(props.trace_index).map_or(0, |t| t.spans.len());
             return html! {
-                <p class="booting" role="status">{ format!("Preparing the trace's {} spans…", strand_model::format::thousands(span_count as u64)) }</p>
+                <p class="booting" role="status">{ format!("Preparing the trace's {} spans…", strand_model::format::thousands(spans as u64)) }</p>
             };
         }
         return html! {};

@@ -42,8 +42,8 @@ pub fn schedule(store: &Store) {
     let store = store.clone();
     wasm_bindgen_futures::spawn_local(async move {
         // Two timer turns: the first paint of the page comes before the warm-up.
-        gloo::timers::future::TimeoutFuture::new(0).await;
-        gloo::timers::future::TimeoutFuture::new(0).await;
+        super::yield_to_browser().await;
+        super::yield_to_browser().await;
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
         for round in 0..WARM_ROUNDS {
@@ -56,14 +56,14 @@ pub fn schedule(store: &Store) {
                 return;
             }
             // Yew renders on its scheduler; the next turn lays out the hidden page, then it goes.
-            gloo::timers::future::TimeoutFuture::new(0).await;
+            super::yield_to_browser().await;
             if let Some(root) = MOUNTED.with(|m| m.borrow().as_ref().map(|(_, root)| root.clone())) {
                 // Style and layout now (the first layout of the trace page was ~100 ms cold).
                 if in_document {
                     let _ = root.get_bounding_client_rect();
                 }
             }
-            gloo::timers::future::TimeoutFuture::new(0).await;
+            super::yield_to_browser().await;
             unmount();
         }
         if let Some(perf) = perf {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, artifactsDir } from './harness.mjs';
+import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, artifactsDir, sample } from './harness.mjs';
 
 let server;
 let browser;
@@ -200,4 +200,54 @@ test('a 100k-span trace keeps only the rows in view in the DOM', async () => {
   assert.ok(measures >= 1, 'the row-list computation is measured with the User Timing API');
   assert.deepEqual(page.problems, []);
   await page.close();
+});
+
+// A trace at or above the deferral size (200,000 spans; `defer-spans=` lowers it) gets its
+// analysis, summary and fold groups on tasks of their own after a first render that says so.
+// The page it ends with must be the one a small trace gets at once: same header, same folded
+// rows, the overview drawn, and a click selects the same span.
+test('a deferred trace (defer-spans=) ends as the same waterfall, overview and selection', async () => {
+  const open = async (query) => {
+    const page = await newPage(browser);
+    // Every status text the page shows while it prepares, seen by an observer from the start.
+    await page.addInitScript(() => {
+      window.__statuses = [];
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('[role=status]')) window.__statuses.push(el.textContent);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    await page.goto(server.url + query);
+    await page.waitForSelector('.topbar .brand');
+    await page.setInputFiles('input[type=file]', sample('otlp_hotrod-full-trace.json'));
+    await page.waitForSelector('.wf-row');
+    await page.waitForTimeout(300);
+    const overviewPixels = await page.evaluate(() => {
+      const canvas = document.querySelector('.wf-minimap canvas');
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let drawn = 0;
+      for (let i = 3; i < data.length; i += 4) drawn += data[i] > 0 ? 1 : 0;
+      return drawn;
+    });
+    await page.locator('.wf-row').nth(4).click();
+    await page.waitForSelector('aside.span-details');
+    const seen = {
+      header: await page.locator('.trace-header').innerText(),
+      rows: await page.locator('.wf-scroll').innerText(),
+      count: await page.locator('.wf-count').innerText(),
+      details: await page.locator('aside.span-details .details-name').innerText(),
+      search: new URL(page.url()).searchParams.get('span'),
+      overviewPixels,
+    };
+    const statuses = await page.evaluate(() => window.__statuses.join(' | '));
+    await page.close();
+    return { seen, statuses };
+  };
+  const plain = await open('');
+  const deferred = await open('?defer-spans=10');
+  assert.match(deferred.statuses, /Preparing the trace's 40 spans/);
+  assert.match(deferred.statuses, /Grouping the 40 spans/);
+  assert.doesNotMatch(plain.statuses, /Preparing|Grouping/);
+  assert.ok(plain.seen.overviewPixels > 0, 'the overview is drawn');
+  assert.match(plain.seen.count, /of 40 rows/);
+  assert.deepEqual(deferred.seen, plain.seen);
 });

@@ -34,9 +34,7 @@ impl App {
         size: u64,
         skew: bool,
     ) -> Vec<Effect> {
-        if self.loads.running(job).is_none() {
-            return Vec::new(); // cancelled meanwhile
-        }
+        // A cancelled job's decoding is dropped by the first step.
         self.decoding = Some(Decoding { job, format, skew, size, decoder: Decoder::new(payload) });
         let mut effects = self.decode_more(job);
         if self.decoding.is_some() {
@@ -58,31 +56,16 @@ impl App {
             return effects;
         }
         let budget = self.decode_step;
-        let step = decoding.decoder.step(&mut self.data_mut().strings, budget);
-        let decoded = match step {
-            Ok(None) => {
-                let done = decoding.decoder.consumed() as f64;
-                self.loads.progress(job, Phase::Merging, done, decoding.size as f64);
-                self.decoding = Some(decoding);
-                return vec![Effect::ContinueImport { job }];
-            }
-            Ok(Some(decoded)) => Ok(decoded),
-            Err(err) => Err(err),
+        let Some(decoded) = decoding.decoder.step(&mut self.data_mut().strings, budget).transpose() else {
+            let done = decoding.decoder.consumed() as f64;
+            self.loads.progress(job, Phase::Merging, done, decoding.size as f64);
+            self.decoding = Some(decoding);
+            return vec![Effect::ContinueImport { job }];
         };
         let name = self.end_job(job, &mut effects).unwrap_or_default();
         let result = match decoded {
             Ok(decoded) => {
-                let imported = strand_formats::Imported {
-                    traces: decoded.traces,
-                    dependencies: decoded.dependencies,
-                    notes: decoded.notes,
-                };
-                let options = self.options;
-                let summary = if decoding.skew == options.adjust_clock_skew {
-                    strand_formats::merge_assembled(self.data_mut(), imported, &options)
-                } else {
-                    strand_formats::merge(self.data_mut(), imported, &options)
-                };
+                let summary = self.merge_decoded(decoded, decoding.skew);
                 let format = strand_formats::Format::parse(&decoding.format).unwrap_or(strand_formats::Format::Otlp);
                 Ok((format, summary))
             }
@@ -91,6 +74,22 @@ impl App {
         self.report(&name, result);
         effects.extend(self.keep_if_settled());
         effects
+    }
+
+    /// Merges decoded traces (a worker's file, or the kept workspace) assembled with clock-skew
+    /// adjustment `skew`: kept as assembled unless the setting is different now.
+    pub(crate) fn merge_decoded(&mut self, decoded: transfer::Decoded, skew: bool) -> strand_formats::LoadSummary {
+        let imported = strand_formats::Imported {
+            traces: decoded.traces,
+            dependencies: decoded.dependencies,
+            notes: decoded.notes,
+        };
+        let options = self.options;
+        if skew == options.adjust_clock_skew {
+            strand_formats::merge_assembled(self.data_mut(), imported, &options)
+        } else {
+            strand_formats::merge(self.data_mut(), imported, &options)
+        }
     }
 
     /// Whether a worker's encoding is being decoded (the page is busy merging a file).

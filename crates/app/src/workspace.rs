@@ -112,21 +112,12 @@ impl App {
     pub(crate) fn restored(&mut self, payload: &mut dyn transfer::Source, meta: KeptMeta) -> Vec<Effect> {
         self.keep.restoring = false;
         let mut effects = Vec::new();
-        let mut data = std::mem::take(self.data_mut());
-        let decoded = transfer::decode(payload, &mut data.strings);
+        let decoded = transfer::decode(payload, &mut self.data_mut().strings);
         match decoded {
-            Ok(decoded) => {
-                let imported = strand_formats::Imported {
-                    traces: decoded.traces,
-                    dependencies: decoded.dependencies,
-                    notes: Vec::new(),
-                };
-                if meta.skew == self.options.adjust_clock_skew {
-                    strand_formats::merge_assembled(&mut data, imported, &self.options);
-                } else {
-                    strand_formats::merge(&mut data, imported, &self.options);
-                }
-                *self.data_mut() = data;
+            Ok(mut decoded) => {
+                // A kept encoding carries no notes (`encode_selected`); none are said again.
+                decoded.notes.clear();
+                self.merge_decoded(decoded, meta.skew);
                 self.keep.kept = Some(meta.clone());
                 self.notices.workspace(
                     persist::restored_text(&meta),
@@ -137,7 +128,6 @@ impl App {
                 self.land();
             }
             Err(err) => {
-                *self.data_mut() = data;
                 self.notices.error(
                     format!("The workspace kept from your last session could not be read ({}); it was deleted.", err.0),
                     vec!["Open the files again to load them.".to_string()],

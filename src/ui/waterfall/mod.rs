@@ -22,6 +22,7 @@ use row::{render_row, RowFlags};
 use rows::{use_row_model, RowOptions};
 use std::rc::Rc;
 use strand_app::interaction::waterfall::{default_name_width, name_width, slivers_hint, Drag};
+use strand_model::format::thousands;
 use strand_model::time::format_duration;
 use strand_view::peers::slow_marker_title;
 use strand_view::search::SearchResult;
@@ -256,7 +257,12 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
         let data = props.data.clone();
         let folds = folds.clone();
         let trace_index = props.trace_index;
+        let ready = model.ready;
         use_effect(move || {
+            // A large trace's fold groups are still coming: its rows are not there to try yet.
+            if !ready {
+                return;
+            }
             let pending = *pending_scroll.borrow();
             if let Some((span, how, attempts)) = pending {
                 // The span's own row; on the last try, the folded row that holds it (the row
@@ -287,10 +293,6 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let Some(trace) = data.traces.get(props.trace_index) else {
         return html! { <div class="waterfall" ref={scroll_ref}></div> };
     };
-    if !model.ready {
-        let text = format!("Grouping the {} spans…", strand_model::format::thousands(trace.spans.len() as u64));
-        return html! { <div class="waterfall" ref={scroll_ref}><p class="booting" role="status">{ text }</p></div> };
-    }
     let bounds = TimeWindow::of_trace(trace);
     let window = match *zoom {
         Some((k, w)) if k == key => w.clamp_to(bounds),
@@ -575,7 +577,10 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
                     <div class="wf-spacer" style={format!("height: {:.0}px", range.content_px)}>
                         { for row_html }
                     </div>
-                    if rows.is_empty() {
+                    if !model.ready {
+                        // A large trace's fold groups come on the next task (`RowModel::ready`).
+                        <p class="wf-empty" role="status">{ format!("Grouping the {} spans…", thousands(span_count as u64)) }</p>
+                    } else if rows.is_empty() {
                         <p class="wf-empty">{ empty_text(props.matches_only, *critical_only) }</p>
                     }
                 </div>

@@ -5,7 +5,7 @@
 //! `view::waterfall` and `view::waterfall::fold`.
 
 use super::{perf, Same, TraceKey};
-use crate::ui::hooks::{use_deferred_memo, DEFER_FROM_SPANS};
+use crate::ui::hooks::{defers, use_deferred_memo};
 use crate::ui::store::DataHandle;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -68,8 +68,7 @@ pub(super) fn use_row_model(
     // Fold groups among the rows the filter keeps; rebuilt (all folded) when the filter changes.
     // A large trace's come on a task of their own (`use_deferred_memo`); until then the model
     // is not `ready` and the waterfall shows that it is preparing.
-    let defer = data.borrow().traces.get(key.1).is_some_and(|t| t.spans.len() >= DEFER_FROM_SPANS);
-    let folds = use_deferred_memo((key, Same(keep.clone())), defer, {
+    let folds = use_deferred_memo((key, Same(keep.clone())), defers(data, key.1), {
         let data = data.clone();
         let analysis = analysis.clone();
         move |((_, index), keep)| {

@@ -102,16 +102,15 @@ impl<'s> Decoder<'s> {
                     self.stage = Stage::Strings;
                 }
                 Stage::Strings => {
-                    let mut n = self.left.unwrap_or(0);
-                    while n > 0 && self.r.consumed() < stop {
-                        let bytes = self.r.bytes_field()?;
-                        let s = std::str::from_utf8(bytes).map_err(|_| bad("a string is not UTF-8"))?;
-                        let id = strings.intern(s);
-                        self.r.map.push(id);
-                        n -= 1;
-                    }
-                    self.left = Some(n);
-                    if n > 0 {
+                    // The id map is out of the reader while it grows (strings are not mapped).
+                    let mut map = std::mem::take(&mut self.r.map);
+                    let read = |r: &mut Reader<'_>| {
+                        let s = std::str::from_utf8(r.bytes_field()?).map_err(|_| bad("a string is not UTF-8"))?;
+                        Ok(strings.intern(s))
+                    };
+                    let complete = self.r.part(&mut map, &mut self.left, stop, read);
+                    self.r.map = map;
+                    if !complete? {
                         return Ok(None);
                     }
                     self.next(Stage::Notes);
@@ -363,6 +362,12 @@ impl Cursor<'_> {
             _ => Err(bad("unknown span id tag")),
         }
     }
+    fn optional_span_id(&mut self) -> Result<Option<SpanId>> {
+        match self.u8()? {
+            0 => Ok(None),
+            _ => Ok(Some(self.span_id()?)),
+        }
+    }
     fn trace_id(&mut self) -> Result<TraceId> {
         match self.u8()? {
             0 => Ok(TraceId::Hex(u128::from_le_bytes(self.array()?))),
@@ -410,10 +415,7 @@ impl Cursor<'_> {
     }
     fn span(&mut self) -> Result<Span> {
         let span_id = self.span_id()?;
-        let parent_id = match self.u8()? {
-            0 => None,
-            _ => Some(self.span_id()?),
-        };
+        let parent_id = self.optional_span_id()?;
         Ok(Span {
             span_id,
             parent_id,
@@ -444,10 +446,7 @@ impl Cursor<'_> {
     fn log(&mut self) -> Result<LogRecord> {
         let time_ns = self.i64()?;
         let observed_ns = self.i64()?;
-        let span_id = match self.u8()? {
-            0 => None,
-            _ => Some(self.span_id()?),
-        };
+        let span_id = self.optional_span_id()?;
         Ok(LogRecord {
             time_ns,
             observed_ns,

@@ -88,19 +88,14 @@ impl Folds {
         // Kept children per parent (roots at `n`): a group's members share a parent, so only
         // the children of a parent with `min` kept children can form one. Most parents have
         // fewer, and their children never reach the hash map below.
+        let slot = |parent: SpanIdx| if parent == NO_PARENT { n } else { parent as usize };
         let mut children = vec![0u32; n + 1];
-        for (i, span) in trace.spans.iter().enumerate() {
-            if kept(i as SpanIdx) {
-                let parent = parent_of(span);
-                if let Some(c) = children.get_mut(if parent == NO_PARENT { n } else { parent as usize }) {
-                    *c += 1;
-                }
+        for (_, span) in trace.spans.iter().enumerate().filter(|&(i, _)| kept(i as SpanIdx)) {
+            if let Some(c) = children.get_mut(slot(parent_of(span))) {
+                *c += 1;
             }
         }
-        let enough = |parent: SpanIdx| {
-            let at = if parent == NO_PARENT { n } else { parent as usize };
-            children.get(at).is_some_and(|&c| c as usize >= min)
-        };
+        let enough = |parent: SpanIdx| children.get(slot(parent)).is_some_and(|&c| c as usize >= min);
         // Candidates: (parent, service, name) → id, counted over the kept spans.
         let mut ids: HashMap<(SpanIdx, StrId, StrId), u32> = HashMap::new();
         let mut candidate = vec![NO_GROUP; n];
