@@ -19,7 +19,8 @@
 //   long task     the longest task on the page between `change` and the painted rows
 //                 (PerformanceObserver "longtask"), and how many were over 200 ms; the longest
 //                 task until the progress bar is gone (keeping's write can start in that window).
-//                 BENCH_LONG_TASKS=1 prints every task over 50 ms with its start after `change`
+//                 BENCH_LONG_TASKS=1 prints every task over 50 ms with its start after `change`,
+//                 then waits for keeping's write and prints the tasks after the window too
 //   frames        mean and p95 frame time while scrolling and zooming the waterfall
 //   memory        the page's WebAssembly memory after the load, and its ratio to the file
 //
@@ -43,6 +44,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { serveStatic, launchBrowser, repoRoot, distDir } from '../tests/e2e/harness.mjs';
+import { watchLongTasks } from './long-tasks.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -119,13 +121,8 @@ async function measureOnce(url, file, fileUrl) {
         });
       });
       addEventListener('DOMContentLoaded', () => rows.observe(document.body, { childList: true, subtree: true }));
-      window.__longTasks = [];
-      try {
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
-        }).observe({ type: 'longtask', buffered: true });
-      } catch { /* no long task API */ }
     });
+    await watchLongTasks(page);
     await page.goto(url + (query ? `?${query}` : ''));
     await page.waitForSelector('.topbar .brand');
     // A person needs a moment to pick a file: the file is chosen once the page and the import
@@ -161,7 +158,12 @@ async function measureOnce(url, file, fileUrl) {
     const change = await page.evaluate(() => window.__change);
     const longTasks = await page.evaluate(({ from, to }) => window.__longTasks.filter(([s]) => s >= from - 1 && s <= to), { from: change, to: doneAt });
     if (process.env.BENCH_LONG_TASKS) {
-      console.error(`long tasks (start after change, ms): ${longTasks.filter((t) => t[1] > 50).map(([s, d]) => `+${(s - change).toFixed(0)}:${d.toFixed(0)}`).join(' ')}; done at +${(doneAt - change).toFixed(0)}`);
+      // Keeping's write comes after the window: wait for it and print its tasks too.
+      await page.waitForFunction(() => performance.getEntriesByName('strand:keep', 'measure').length, null, { timeout: 30_000 }).catch(() => {});
+      const after = await page.evaluate((to) => window.__longTasks.filter(([s]) => s > to), doneAt);
+      const keep = await page.evaluate(() => performance.getEntriesByName('strand:keep', 'measure')[0]?.duration ?? NaN);
+      const list = (tasks) => tasks.filter((t) => t[1] > 50).map(([s, d]) => `+${(s - change).toFixed(0)}:${d.toFixed(0)}`).join(' ');
+      console.error(`long tasks (start after change, ms): ${list(longTasks)}; done at +${(doneAt - change).toFixed(0)}; after it: ${list(after)} (keeping's write ${keep.toFixed(0)} ms in all)`);
     }
     let frameFigures = {};
     if (withFrames && !/\.jsonl$/.test(file)) {

@@ -3,13 +3,16 @@
 // the encode and write times (User Timing `strand:keep-encode`, `strand:keep`: encode + write,
 // measured from the start of the write, after the load settled), the stored bytes, then reloads
 // and reports the restore (`strand:restore`: read + decode + merge) and the time from navigation
-// until the waterfall shows. Medians of the runs.
+// until the waterfall shows, and the longest task of the page while writing (from the load's
+// settling to the end of the write) and while restoring (from the restore's start to the waterfall).
+// Medians of the runs; STRAND_DIST picks the build.
 //
 //   node bench/keep.mjs [--spans 100000] [--runs 3]
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { serveStatic, launchBrowser, repoRoot } from '../tests/e2e/harness.mjs';
+import { watchLongTasks } from './long-tasks.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -33,28 +36,35 @@ const results = [];
 for (let run = 0; run < runs; run++) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
+  await watchLongTasks(page);
   await page.goto(server.url);
   await page.waitForSelector('.dropzone');
   await page.setInputFiles('input[type=file]', file);
   await page.waitForFunction(() => performance.getEntriesByName('strand:keep').length > 0, null, { timeout: 300_000 });
   const saved = await page.evaluate(async () => {
     const m = (name) => performance.getEntriesByName(name).at(-1)?.duration;
+    const keep = performance.getEntriesByName('strand:keep').at(-1);
+    const writeTask = Math.max(0, ...window.__longTasks.filter(([s]) => s >= keep.startTime && s <= keep.startTime + keep.duration).map(([, d]) => d));
     const bytes = await new Promise((resolve, reject) => {
       const open = indexedDB.open('strand', 1);
       open.onerror = () => reject(open.error);
       open.onsuccess = () => {
         const get = open.result.transaction('workspace').objectStore('workspace').get('dataset');
-        get.onsuccess = () => { resolve(get.result?.bytes?.length ?? 0); open.result.close(); };
+        // A Blob (an older record: a Uint8Array).
+        get.onsuccess = () => { const b = get.result?.bytes; resolve(b?.size ?? b?.length ?? 0); open.result.close(); };
         get.onerror = () => reject(get.error);
       };
     });
-    return { encodeMs: m('strand:keep-encode'), keepMs: m('strand:keep'), bytes };
+    return { encodeMs: m('strand:keep-encode'), keepMs: m('strand:keep'), bytes, writeTaskMs: writeTask };
   });
   await page.reload();
   await page.waitForSelector('.wf-row', { timeout: 300_000 });
   const restored = await page.evaluate(() => ({
     restoreMs: performance.getEntriesByName('strand:restore').at(-1)?.duration,
     shownMs: performance.now(),
+    // From the start of the restore (the app's own start before it is not the restore's).
+    restoreTaskMs: Math.max(0, ...window.__longTasks
+      .filter(([s]) => s >= (performance.getEntriesByName('strand:restore').at(-1)?.startTime ?? 0)).map(([, d]) => d)),
   }));
   results.push({ ...saved, ...restored });
   await context.close();
@@ -70,6 +80,7 @@ const summary = {
   spans, runs, fileMB: +(fileBytes / 1e6).toFixed(1), storedMB: +(median('bytes') / 1e6).toFixed(1),
   encodeMs: Math.round(median('encodeMs')), keepMs: Math.round(median('keepMs')),
   restoreMs: Math.round(median('restoreMs')), reloadToWaterfallMs: Math.round(median('shownMs')),
+  longestTaskWritingMs: Math.round(median('writeTaskMs')), longestTaskRestoringMs: Math.round(median('restoreTaskMs')),
 };
 console.log(JSON.stringify(summary));
 fs.writeFileSync(path.join(outDir, 'keep.json'), JSON.stringify({ summary, results }, null, 2));

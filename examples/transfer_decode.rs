@@ -1,4 +1,5 @@
-//! How long the page's decode of a worker's hand-over takes, natively (not a test):
+//! How long the worker's encode and the page's decode of a hand-over take, natively, and the
+//! encode in pieces that keeping the workspace does (not a test):
 //!   cargo run --release --example transfer_decode -- [SPANS] [RUNS]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::disallowed_methods)]
 
@@ -17,7 +18,7 @@ fn main() {
         strand_formats::import_assembled(doc.as_bytes(), "synth.json", None, &mut worker, &AssembleOptions::default())
             .expect("imports");
     let bytes = transfer::encode(&worker, &imported.traces, &imported.dependencies, &imported.notes);
-    let mut times: Vec<f64> = (0..runs)
+    let times: Vec<f64> = (0..runs)
         .map(|_| {
             let mut strings = Interner::new();
             let t0 = Instant::now();
@@ -27,11 +28,37 @@ fn main() {
             t
         })
         .collect();
-    times.sort_by(f64::total_cmp);
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[runs / 2] * 1e3
+    };
+    let decode = median(times);
+    let encode = median(
+        (0..runs)
+            .map(|_| {
+                let t0 = Instant::now();
+                let out = transfer::encode(&worker, &imported.traces, &imported.dependencies, &imported.notes);
+                let t = t0.elapsed().as_secs_f64();
+                std::hint::black_box(out);
+                t
+            })
+            .collect(),
+    );
+    let refs: Vec<&strand_model::Trace> = imported.traces.iter().collect();
+    let pieces = median(
+        (0..runs)
+            .map(|_| {
+                let mut total = 0usize;
+                let t0 = Instant::now();
+                transfer::encode_selected_to(&worker, &refs, &imported.dependencies, &mut |p| total += p.len());
+                let t = t0.elapsed().as_secs_f64();
+                std::hint::black_box(total);
+                t
+            })
+            .collect(),
+    );
     println!(
-        "{spans} spans, encoding {:.1} MB: decode median {:.1} ms ({} runs)",
+        "{spans} spans, encoding {:.1} MB: encode median {encode:.1} ms, in pieces {pieces:.1} ms, decode {decode:.1} ms ({runs} runs)",
         bytes.len() as f64 / 1e6,
-        times[runs / 2] * 1e3,
-        runs
     );
 }

@@ -126,7 +126,7 @@ pub fn app() -> Html {
             let data = data.borrow();
             let mut names: Vec<&str> =
                 data.traces.iter().flat_map(|t| t.resources.iter().map(|r| data.strings.get(r.service))).collect();
-            names.sort_unstable();
+            strand_model::order::sort(&mut names);
             names.dedup();
             strand_view::colors::assign_services(names);
         });

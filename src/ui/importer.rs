@@ -386,8 +386,9 @@ impl Importer {
         let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
             Ok(buffer) => {
                 let size = buffer.byte_length();
-                // The decoded model takes at least as many bytes as its encoding.
-                super::memory::make_room(size as usize);
+                // The decoded model takes at least as many bytes as its encoding; room for one
+                // step at a time (growing by hundreds of MB at once took ~90 ms in one task).
+                super::memory::make_room((size as usize).min(strand_app::STEP_BYTES));
                 Action::Imported {
                     job,
                     format,

@@ -15,6 +15,14 @@ pub fn measure_since(name: &str, start: &str) {
     }
 }
 
+/// Ends the `strand:restore` measure (begun when the kept workspace is asked for) once the
+/// core has decoded and merged all of it; while it is still decoding slices, nothing.
+pub fn restore_landed(store: &super::store::Store) {
+    if store.try_read().is_some_and(|app| !app.restoring()) {
+        measure_since("strand:restore", "strand:restore:start");
+    }
+}
+
 /// Ends the `strand:merge` measure (begun when a worker's encoding was handed to the core) once
 /// the core has decoded and merged all of it; while it is still decoding slices, nothing.
 pub fn merge_landed(store: &super::store::Store) {

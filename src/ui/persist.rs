@@ -3,12 +3,12 @@
 //! earlier versions hold a `Uint8Array`, still read) and the core's `KeptMeta` as text. The core decides when to write, what to keep and what to say; this file
 //! only moves bytes and reports back with actions. Writing waits for the page to settle after a
 //! load and is measured as the User Timing measure `strand:keep` (encoding `strand:keep-encode`);
-//! reading as `strand:restore`.
+//! reading, decoding and merging (over several tasks for a large one) as `strand:restore`.
 
 use super::importer::JsSource;
 use super::store::Store;
 use js_sys::{Object, Promise, Reflect, Uint8Array};
-use strand_app::{Action, KeptMeta};
+use strand_app::{Action, KeepStep, KeptMeta};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -24,52 +24,74 @@ const SETTLE_MS: u32 = 400;
 pub fn restore(store: &Store) {
     let store = store.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let start = perf.as_ref().map_or(0.0, |p| p.now());
+        super::perf::mark("strand:restore:start");
         let action = match read().await {
-            Ok(Some((array, meta))) => Action::Restored { payload: Box::new(JsSource { array, offset: 0 }), meta },
+            Ok(Some((array, meta))) => {
+                super::memory::make_room((array.length() as usize).min(strand_app::STEP_BYTES));
+                Action::Restored { payload: Box::new(JsSource { array, offset: 0 }), meta }
+            }
             Ok(None) => Action::NothingRestored { error: None },
             Err(error) => Action::NothingRestored { error: Some(error) },
         };
         store.dispatch(action);
-        if let Some(perf) = perf {
-            super::importer::measure(&perf, "strand:restore", start, perf.now());
-        }
+        super::perf::restore_landed(&store);
     });
 }
 
-/// Writes the workspace once the page settled.
+/// Writes the workspace once the page settled, a slice of its encoding per task
+/// (`App::keep_step`), so keeping a million spans is never one long task.
 pub fn keep(store: &Store) {
     let store = store.clone();
     wasm_bindgen_futures::spawn_local(async move {
         gloo::timers::future::TimeoutFuture::new(SETTLE_MS).await;
         let perf = web_sys::window().and_then(|w| w.performance());
         let start = perf.as_ref().map_or(0.0, |p| p.now());
-        // The encoding goes to JavaScript memory a megabyte at a time, so the module's memory
-        // (which never shrinks) grows by a piece rather than by the whole encoding; the pieces
-        // become one Blob, which IndexedDB stores without copying it on the page's thread.
+        let mut keeping = store.read().start_keeping();
+        // Each step's encoding goes to JavaScript memory a megabyte at a time, so the module's
+        // memory (which never shrinks) grows by a piece rather than by the whole encoding; the
+        // step's pieces become one Blob, and the steps' Blobs one Blob that refers to them
+        // (IndexedDB stores it without copying it on the page's thread).
+        let steps = js_sys::Array::new();
         let pieces = js_sys::Array::new();
-        let meta = store.read().snapshot_to(
-            &mut |piece| {
-                pieces.push(&Uint8Array::from(piece));
-            },
-            &mut || pieces.set_length(0),
-        );
+        let outcome = loop {
+            let step = store.read().keep_step(
+                &mut keeping,
+                &mut |piece| {
+                    pieces.push(&Uint8Array::from(piece));
+                },
+                &mut || {
+                    pieces.set_length(0);
+                    steps.set_length(0);
+                },
+            );
+            match web_sys::Blob::new_with_u8_array_sequence(&pieces) {
+                Ok(blob) => {
+                    steps.push(&blob);
+                }
+                Err(e) => break Err(describe(e)),
+            }
+            pieces.set_length(0);
+            match step {
+                KeepStep::More => super::yield_to_browser().await,
+                KeepStep::Done(meta) => break Ok(meta),
+                KeepStep::Dropped => return,
+            }
+        };
         if let Some(perf) = perf.as_ref() {
             super::importer::measure(perf, "strand:keep-encode", start, perf.now());
         }
-        // Joining the pieces into a Blob copies them all once more: on a task of its own, so a
-        // million-span workspace is two tasks under 200 ms rather than one over it.
-        super::yield_to_browser().await;
-        let result = match web_sys::Blob::new_with_u8_array_sequence(&pieces) {
-            Ok(blob) => {
-                pieces.set_length(0);
-                write(&blob, &meta).await
-            }
-            Err(e) => Err(describe(e)),
+        let result = match outcome {
+            Ok(meta) => match web_sys::Blob::new_with_blob_sequence(&steps) {
+                Ok(blob) => {
+                    steps.set_length(0);
+                    write(&blob, &meta).await.map(|()| meta)
+                }
+                Err(e) => Err(describe(e)),
+            },
+            Err(error) => Err(error),
         };
         store.dispatch(match result {
-            Ok(()) => Action::Kept(meta),
+            Ok(meta) => Action::Kept(meta),
             Err(error) => Action::KeepFailed(error),
         });
         if let Some(perf) = perf {

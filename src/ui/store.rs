@@ -197,6 +197,7 @@ impl Store {
                     let store = self.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         super::yield_to_browser().await;
+                        super::memory::make_room(strand_app::STEP_BYTES);
                         store.dispatch(Action::DecodeMore { job });
                         super::perf::merge_landed(&store);
                     });
@@ -224,6 +225,15 @@ impl Store {
                     let _ = super::settings::apply_time_zone(&settings.time_zone);
                 }
                 Effect::RestoreKept => super::persist::restore(self),
+                Effect::ContinueRestore => {
+                    let store = self.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        super::yield_to_browser().await;
+                        super::memory::make_room(strand_app::STEP_BYTES);
+                        store.dispatch(Action::RestoreMore);
+                        super::perf::restore_landed(&store);
+                    });
+                }
                 Effect::KeepData => super::persist::keep(self),
                 Effect::ForgetKept => super::persist::forget(),
                 Effect::SaveConnection(value) => store_item(CONNECTION_KEY, value.as_deref()),

@@ -13,11 +13,12 @@ use super::stats_tab::StatsTab;
 use super::store::DataHandle;
 use super::waterfall::Waterfall;
 use std::rc::Rc;
+use strand_analysis::tree::SpanTree;
 use strand_view::route::Route;
 use strand_view::search::search;
 use strand_view::span_list::warning_lines;
 use strand_view::trace_list::summarize;
-use strand_view::trace_view::{analyze, find_span, Tab};
+use strand_view::trace_view::{analyze_with, find_span, Tab};
 use yew::prelude::*;
 
 /// At most this many warnings are listed one by one (`strand-cli warnings` lists them all).
@@ -37,11 +38,21 @@ pub fn trace_page(props: &TracePageProps) -> Html {
     let key = (props.data.generation, props.trace_index);
     // A large trace's analysis and summary come on tasks of their own (`use_deferred_memo`).
     let defer = defers(&props.data, props.trace_index);
-    let analysis = use_deferred_memo(key, defer, {
+    // Deferred, the tree and the rest of the analysis are two tasks (at 1M spans ~100 and ~50 ms
+    // in Chromium, one task of ~150 ms together).
+    let tree = use_deferred_memo(key, defer, {
         let data = props.data.clone();
         move |&(_, index)| {
             super::perf::mark("strand:analysis:start");
-            let result = data.borrow().traces.get(index).map(|t| Rc::new(analyze(t)));
+            data.borrow().traces.get(index).map(SpanTree::build)
+        }
+    });
+    let tree_ready = tree.as_ref().is_some_and(|t| t.is_some());
+    let analysis = use_deferred_memo((key, tree_ready), defer, {
+        let data = props.data.clone();
+        move |&((_, index), _)| {
+            let tree = tree.as_deref().and_then(Option::as_ref)?.clone();
+            let result = data.borrow().traces.get(index).map(|t| Rc::new(analyze_with(t, tree)));
             super::perf::measure_since("strand:analysis", "strand:analysis:start");
             result
         }

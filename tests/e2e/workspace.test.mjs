@@ -116,6 +116,38 @@ test('a reload restores the workspace and the selected span, scrolled into view'
   await context.close();
 });
 
+test('a workspace kept and restored a kilobyte per task (step-kb=1) is the one kept and restored at once', async () => {
+  // What the kept copy holds and what a reload shows, with the default step (one step for
+  // these files) and with steps of 1 kB (dozens of tasks each way).
+  const keepAndRestore = async (query) => {
+    const { context, page } = await freshPage();
+    await open(page, query);
+    await loadFiles(page, [HOTROD, 'zipkin-v2_yelp.json']);
+    await waitKept(page);
+    await page.click('button.settings-button');
+    const kept = await page.textContent('.settings-kept');
+    await page.click('.settings-panel button:has-text("Close")');
+    await page.reload();
+    await page.waitForSelector('.notice-workspace');
+    await page.waitForSelector('.wf-row');
+    const restored = {
+      notice: (await page.locator('.notice-workspace').innerText()).split('\n')[0],
+      traces: await page.locator('tr.trace-row').allInnerTexts(),
+      rows: await page.getAttribute('[role=treegrid]', 'aria-rowcount'),
+    };
+    assert.deepEqual(page.problems, []);
+    await context.close();
+    return { kept, restored };
+  };
+  const whole = await keepAndRestore('');
+  const stepped = await keepAndRestore('?step-kb=1');
+  assert.match(whole.kept, /Kept now: 2 traces, 56 spans \(([\d.]+) kB\)/);
+  const size = Number(/\(([\d.]+) kB\)/.exec(whole.kept)[1]);
+  assert.ok(size > 10, `the kept copy (${size} kB) takes several 1 kB steps`);
+  assert.deepEqual(stepped, whole);
+  assert.match(stepped.restored.notice, /Restored 2 traces from your last session/);
+});
+
 test('a link to a trace that is not loaded says so and opens its file', async () => {
   const { context, page } = await freshPage();
   await open(page, `?trace=${HOTROD_TRACE}&span=deadbeef00000001`);

@@ -137,6 +137,8 @@ pub enum Action {
         payload: Box<dyn transfer::Source>,
         meta: KeptMeta,
     },
+    /// Decode the next slice of the kept workspace (asked for by [`Effect::ContinueRestore`]).
+    RestoreMore,
     /// Nothing was kept (or keeping is not possible here); `error` says why it failed, if it did.
     NothingRestored {
         error: Option<String>,
@@ -190,6 +192,9 @@ pub enum Effect {
     /// Read the workspace kept in this browser; answer with [`Action::Restored`] or
     /// [`Action::NothingRestored`].
     RestoreKept,
+    /// Let the browser render and handle input, then answer with [`Action::RestoreMore`]: the
+    /// kept workspace is decoded a slice per task, like a worker's file.
+    ContinueRestore,
     /// Write the workspace to this browser: the encoding is [`App::snapshot`], made when the
     /// browser gets to it (after the load settled); answer with [`Action::Kept`] or
     /// [`Action::KeepFailed`].
@@ -226,8 +231,9 @@ pub struct App {
     pub mask: crate::mask_settings::MaskSetting,
     /// The worker's encoding being decoded, a slice per action (`handover`).
     pub(crate) decoding: Option<crate::handover::Decoding>,
-    /// Bytes decoded per step ([`crate::DECODE_STEP_BYTES`]; tests take smaller steps).
-    pub(crate) decode_step: usize,
+    /// Bytes decoded or encoded per step ([`crate::STEP_BYTES`], or `step-kb=` from the
+    /// address; tests take smaller steps).
+    pub(crate) step_bytes: usize,
 }
 
 impl App {
@@ -237,6 +243,7 @@ impl App {
     pub fn open(route: Route, env: Env) -> (App, Vec<Effect>) {
         let settings = env.saved_settings.as_deref().map(Settings::parse).unwrap_or_default();
         let slots = workers(&route, &env) as usize;
+        let step_bytes = crate::handover::step_bytes(&route);
         let mut app = App {
             data: Dataset::new(),
             generation: 0,
@@ -257,7 +264,7 @@ impl App {
             settings,
             keep: Default::default(),
             decoding: None,
-            decode_step: crate::handover::DECODE_STEP_BYTES,
+            step_bytes,
         };
         if app.settings.keep_data {
             // What the page opens with (the demo, `?url=`) waits for the kept workspace.
@@ -369,7 +376,8 @@ impl App {
             Action::NoticeAction(NoticeAction::UndoClear) => self.undo_clear(),
             Action::NoticeAction(NoticeAction::ForgetKept) => self.forget_kept(),
             Action::SetSettings(settings) => self.set_settings(settings),
-            Action::Restored { mut payload, meta } => self.restored(&mut *payload, meta),
+            Action::Restored { payload, meta } => self.restored(payload, meta),
+            Action::RestoreMore => self.restore_more(),
             Action::NothingRestored { error } => self.nothing_restored(error),
             Action::Kept(meta) => self.on_kept(meta),
             Action::KeepFailed(error) => self.keep_failed(error),
@@ -494,6 +502,10 @@ impl App {
     fn clear_all(&mut self) -> Vec<Effect> {
         // A file still loading would otherwise land in the emptied workspace.
         let mut effects = self.cancel_loading(false);
+        // So would the rest of a kept workspace being restored; its strings are in the old data.
+        if self.keep.decoding.take().is_some() {
+            self.keep.restoring = false;
+        }
         let data = std::mem::take(&mut self.data);
         let route = self.route.clone();
         self.generation += 1;

@@ -1,5 +1,5 @@
 //! Taking over what an import worker parsed: its encoding (`model::transfer`) is decoded into
-//! the dataset's interner a slice at a time ([`DECODE_STEP_BYTES`]), each slice one
+//! the dataset's interner a slice at a time ([`STEP_BYTES`]), each slice one
 //! [`crate::Action::DecodeMore`] that the browser side dispatches on a fresh task
 //! ([`Effect::ContinueImport`]), so a million-span file never holds the page for one long task;
 //! the decoded traces are merged once the encoding is complete. While a file's encoding is being
@@ -9,10 +9,16 @@ use crate::app::{App, Effect};
 use crate::load::{JobId, Phase};
 use strand_model::transfer::{self, Decoder};
 
-/// How many bytes of an encoding one step decodes: about 40–50 ms in Chromium on the machine of
-/// README's figures (the page decodes ~350 MB/s), far below the 200 ms that makes a long task.
-/// Most files' encodings are smaller and are merged at once.
-pub const DECODE_STEP_BYTES: usize = 16 << 20;
+/// How many bytes of an encoding one step decodes (a worker's file, the kept workspace) or
+/// encodes (keeping the workspace): about 40–50 ms in Chromium on the machine of README's
+/// figures (the page decodes ~350 MB/s), far below the 200 ms that makes a long task. Most
+/// encodings are smaller and are done in one step.
+pub const STEP_BYTES: usize = 16 << 20;
+
+/// The step size: `step-kb=` from the address (tests), else [`STEP_BYTES`].
+pub(crate) fn step_bytes(route: &strand_view::route::Route) -> usize {
+    route.step_kb.map_or(STEP_BYTES, |kb| (kb as usize).saturating_mul(1024).max(1))
+}
 
 /// A worker's encoding being decoded.
 pub(crate) struct Decoding {
@@ -55,7 +61,7 @@ impl App {
         if self.loads.running(job).is_none() {
             return effects;
         }
-        let budget = self.decode_step;
+        let budget = self.step_bytes;
         let Some(decoded) = decoding.decoder.step(&mut self.data_mut().strings, budget).transpose() else {
             let done = decoding.decoder.consumed() as f64;
             self.loads.progress(job, Phase::Merging, done, decoding.size as f64);

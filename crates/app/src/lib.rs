@@ -22,8 +22,9 @@ mod workspace;
 
 pub use app::{Action, App, Effect, Env, MAX_FILE_BYTES};
 pub use collect::{CollectorCommand, Status};
-pub use handover::DECODE_STEP_BYTES;
+pub use handover::STEP_BYTES;
 pub use load::{FileKey, Input, JobId, Phase, Progress};
 pub use notice::{Notice, NoticeAction, NoticeGroup, NoticeKind};
-pub use persist::KeptMeta;
+pub use persist::{Keeping, KeptMeta};
 pub use settings::{Settings, Theme, TimeZone};
+pub use workspace::KeepStep;

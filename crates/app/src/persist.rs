@@ -75,11 +75,8 @@ pub fn snapshot(data: &Dataset, skew: bool, limit: u64) -> Snapshot {
 }
 
 /// Hands the snapshot of `data` to keep, within `limit` bytes, to `sink` in pieces of about a
-/// megabyte (`transfer::encode_selected_to`), so keeping a workspace never holds its whole
-/// encoding in memory, and says what it holds. Everything is written once; only when that
-/// turns out larger than the limit does `restart` tell the sink to drop what it got, and the
-/// newest traces that fit are written instead (each trace's share of the encoding estimated by
-/// its spans plus a little for the trace itself; the strings table is shared by what remains).
+/// megabyte, in one go ([`Keeping`] stepped to its end), and says what it holds; `restart`
+/// tells the sink to drop what it got (the limit left traces out).
 pub fn snapshot_to(
     data: &Dataset,
     skew: bool,
@@ -87,27 +84,68 @@ pub fn snapshot_to(
     sink: &mut dyn FnMut(&[u8]),
     restart: &mut dyn FnMut(),
 ) -> KeptMeta {
-    let all: Vec<&Trace> = data.traces.iter().collect();
-    let whole = transfer::encode_selected_to(&data.strings, &all, &data.dependencies, sink);
-    let meta = |kept: &[&Trace], bytes: u64, evicted: u64| KeptMeta {
-        traces: kept.len() as u64,
-        spans: kept.iter().map(|t| t.spans.len() as u64).sum(),
-        bytes,
-        evicted,
-        skew,
-    };
-    if whole <= limit {
-        return meta(&all, whole, 0);
+    let mut keeping = Keeping::new(skew, limit, 0);
+    loop {
+        if let Some(meta) = keeping.step(data, u64::MAX, sink, restart) {
+            return meta;
+        }
     }
-    restart();
-    let spans_total = data.span_count().max(1) as f64;
-    let per_span = whole as f64 / spans_total;
-    let weights: Vec<(i64, u64)> =
-        data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
-    let kept: Vec<&Trace> = choose_kept(&weights, limit).into_iter().filter_map(|i| data.traces.get(i)).collect();
-    let evicted = (data.traces.len() - kept.len()) as u64;
-    let bytes = transfer::encode_selected_to(&data.strings, &kept, &data.dependencies, sink);
-    meta(&kept, bytes, evicted)
+}
+
+/// A snapshot being written a slice at a time (`transfer::Encoder`), so keeping a large
+/// workspace is several short tasks: each [`Keeping::step`] hands about `budget` bytes to its
+/// sink. Everything is written once; only when that turns out larger than the limit does
+/// `restart` tell the sink to drop what it got, and the newest traces that fit are written
+/// instead (each trace's share of the encoding estimated by its spans plus a little for the
+/// trace itself; the strings table is shared by what remains).
+/// Every step must see the same data: the app starts a new `Keeping` when its generation moved.
+#[derive(Debug)]
+pub struct Keeping {
+    encoder: transfer::Encoder,
+    /// The traces being written: `None` all of them, else the kept ones' indices.
+    kept: Option<Vec<usize>>,
+    skew: bool,
+    limit: u64,
+    /// The app's generation the steps were started on.
+    pub(crate) generation: u64,
+}
+
+impl Keeping {
+    pub(crate) fn new(skew: bool, limit: u64, generation: u64) -> Keeping {
+        Keeping { encoder: transfer::Encoder::default(), kept: None, skew, limit, generation }
+    }
+
+    /// Writes about `budget` more bytes; returns what the snapshot holds once it is complete.
+    pub fn step(
+        &mut self,
+        data: &Dataset,
+        budget: u64,
+        sink: &mut dyn FnMut(&[u8]),
+        restart: &mut dyn FnMut(),
+    ) -> Option<KeptMeta> {
+        let traces: Vec<&Trace> = match &self.kept {
+            None => data.traces.iter().collect(),
+            Some(kept) => kept.iter().filter_map(|&i| data.traces.get(i)).collect(),
+        };
+        let done = self.encoder.step(&data.strings, &traces, &data.dependencies, budget, sink);
+        let total = self.encoder.total();
+        if done && self.kept.is_none() && total > self.limit {
+            restart();
+            let per_span = total.max(1) as f64 / data.span_count().max(1) as f64;
+            let weights: Vec<(i64, u64)> =
+                data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
+            self.kept = Some(choose_kept(&weights, self.limit));
+            self.encoder = transfer::Encoder::default();
+            return None;
+        }
+        done.then(|| KeptMeta {
+            traces: traces.len() as u64,
+            spans: traces.iter().map(|t| t.spans.len() as u64).sum(),
+            bytes: total,
+            evicted: (data.traces.len() - traces.len()) as u64,
+            skew: self.skew,
+        })
+    }
 }
 
 /// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`.

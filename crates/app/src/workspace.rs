@@ -6,11 +6,23 @@
 use crate::app::{App, Effect};
 use crate::collect::CollectorCommand;
 use crate::notice::NoticeAction;
-use crate::persist::{self, KeptMeta, Snapshot};
+use crate::persist::{self, Keeping, KeptMeta, Snapshot};
 use crate::settings::Settings;
 use strand_model::format::counted;
-use strand_model::{transfer, Dataset};
+use strand_model::transfer::{self, Decoder};
+use strand_model::Dataset;
 use strand_view::route::{Page, Route};
+
+/// What one step of keeping the workspace came to.
+#[derive(Debug, PartialEq)]
+pub enum KeepStep {
+    /// More to write: step again on a later task.
+    More,
+    /// Written; store the pieces and answer [`crate::Action::Kept`] with this.
+    Done(KeptMeta),
+    /// Nothing to keep any more: drop the pieces and write nothing.
+    Dropped,
+}
 
 /// What the app knows of the kept copy and of what Clear all removed.
 #[derive(Default)]
@@ -27,6 +39,8 @@ pub(crate) struct KeepState {
     pub(crate) error: Option<String>,
     /// What Clear all removed, until the next load or until its notice is dismissed.
     pub(crate) cleared: Option<Box<(Dataset, Route)>>,
+    /// The kept workspace being decoded, a slice per [`crate::Action::RestoreMore`].
+    pub(crate) decoding: Option<Box<(Decoder<'static>, KeptMeta)>>,
 }
 
 impl App {
@@ -74,12 +88,31 @@ impl App {
         persist::snapshot(self.data(), self.options.adjust_clock_skew, self.settings.keep_limit_bytes())
     }
 
-    /// The snapshot for [`Effect::KeepData`] handed to `sink` in pieces (what the browser does,
-    /// so the whole encoding is never in its memory at once); `restart` means "drop the pieces
-    /// so far" (the limit left traces out). Returns what it holds.
-    pub fn snapshot_to(&self, sink: &mut dyn FnMut(&[u8]), restart: &mut dyn FnMut()) -> KeptMeta {
-        let limit = self.settings.keep_limit_bytes();
-        persist::snapshot_to(self.data(), self.options.adjust_clock_skew, limit, sink, restart)
+    /// Starts writing the snapshot for [`Effect::KeepData`] a slice at a time (what the
+    /// browser does: [`App::keep_step`] on task after task, so a large workspace is never one
+    /// long task, nor its whole encoding in memory at once).
+    pub fn start_keeping(&self) -> Keeping {
+        Keeping::new(self.options.adjust_clock_skew, self.settings.keep_limit_bytes(), self.generation())
+    }
+
+    /// Writes one step's bytes ([`crate::STEP_BYTES`]) more of the snapshot `keeping` writes, to `sink`; `restart`
+    /// means "drop the pieces so far" (the data changed since the last step, or the limit left
+    /// traces out). Every step writes the data as it is now: when its generation moved, the
+    /// snapshot starts over. Nothing is left to write when keeping was turned off or the data
+    /// cleared meanwhile (the core said so with [`Effect::ForgetKept`] or says nothing).
+    pub fn keep_step(&self, keeping: &mut Keeping, sink: &mut dyn FnMut(&[u8]), restart: &mut dyn FnMut()) -> KeepStep {
+        let data = self.data();
+        if !self.settings.keep_data || (data.traces.is_empty() && data.dependencies.is_empty()) {
+            return KeepStep::Dropped;
+        }
+        if keeping.generation != self.generation() {
+            restart();
+            *keeping = self.start_keeping();
+        }
+        match keeping.step(data, self.step_bytes as u64, sink, restart) {
+            Some(meta) => KeepStep::Done(meta),
+            None => KeepStep::More,
+        }
     }
 
     /// After data arrived: select the first trace when the address names none, and show the
@@ -109,10 +142,26 @@ impl App {
         vec![Effect::KeepData]
     }
 
-    pub(crate) fn restored(&mut self, payload: &mut dyn transfer::Source, meta: KeptMeta) -> Vec<Effect> {
+    /// Starts decoding the kept workspace the browser read back, and goes on as far as one
+    /// step goes (`handover`'s step size: a large workspace is restored over several tasks).
+    pub(crate) fn restored(&mut self, payload: Box<dyn transfer::Source>, meta: KeptMeta) -> Vec<Effect> {
+        self.keep.decoding = Some(Box::new((Decoder::new(payload), meta)));
+        self.restore_more()
+    }
+
+    /// Decodes one more step of the kept workspace; merges it once complete.
+    pub(crate) fn restore_more(&mut self) -> Vec<Effect> {
+        let Some(mut decoding) = self.keep.decoding.take() else {
+            return Vec::new(); // cleared meanwhile
+        };
+        let budget = self.step_bytes;
+        let Some(decoded) = decoding.0.step(&mut self.data_mut().strings, budget).transpose() else {
+            self.keep.decoding = Some(decoding);
+            return vec![Effect::ContinueRestore];
+        };
+        let meta = decoding.1;
         self.keep.restoring = false;
         let mut effects = Vec::new();
-        let decoded = transfer::decode(payload, &mut self.data_mut().strings);
         match decoded {
             Ok(mut decoded) => {
                 // A kept encoding carries no notes (`encode_selected`); none are said again.

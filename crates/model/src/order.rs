@@ -22,6 +22,12 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     sort_dyn(items, &|a: &T, b: &T| key(a).cmp(&key(b)));
 }
 
+/// Sorts `items` in their own order (like `slice::sort`, which is also what
+/// `sort_unstable` gives for items whose equal ones cannot be told apart).
+pub fn sort<T: Ord>(items: &mut [T]) {
+    sort_dyn(items, &T::cmp);
+}
+
 fn sort_dyn<T>(items: &mut [T], compare: &dyn Fn(&T, &T) -> Ordering) {
     if items.len() < 2 {
         return;

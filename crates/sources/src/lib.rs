@@ -197,7 +197,7 @@ pub(crate) fn json<'a, T: serde::Deserialize<'a>>(body: &'a [u8], expected: &str
 /// Sorted, de-duplicated, without empty names.
 pub(crate) fn names(mut list: Vec<String>) -> Outcome {
     list.retain(|s| !s.is_empty());
-    list.sort();
+    strand_model::order::sort(&mut list);
     list.dedup();
     Outcome::Names(list)
 }

@@ -351,7 +351,7 @@ pub fn tooltip(strings: &Interner, trace: &Trace, self_ns: &[i64], rect: &FlameR
 /// The services of the trace with their hues, by name: the legend under the graph.
 pub fn service_legend(strings: &Interner, trace: &Trace) -> Vec<(String, u32)> {
     let mut services: Vec<&str> = trace.resources.iter().map(|r| strings.get(r.service)).collect();
-    services.sort_unstable();
+    strand_model::order::sort(&mut services);
     services.dedup();
     services
         .into_iter()

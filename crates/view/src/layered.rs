@@ -110,7 +110,7 @@ pub struct Layout {
 pub fn layered_layout(node_count: usize, edges: &[(usize, usize)], s: &Spacing) -> Layout {
     let n = node_count;
     let mut unique: Vec<(usize, usize)> = edges.iter().copied().filter(|&(a, b)| a != b && a < n && b < n).collect();
-    unique.sort_unstable();
+    strand_model::order::sort(&mut unique);
     unique.dedup();
 
     // Weakly connected components, by an iterative flood fill.
@@ -146,7 +146,7 @@ pub fn layered_layout(node_count: usize, edges: &[(usize, usize)], s: &Spacing) 
                 }
             }
         }
-        list.sort_unstable();
+        strand_model::order::sort(&mut list);
         members.push(list);
     }
     drop(undirected);

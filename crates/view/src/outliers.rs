@@ -101,7 +101,7 @@ pub fn select_spans(data: &Dataset, selector: &SpanSelector) -> Selected {
                             theirs.peek() == Some(&s)
                         });
                         so_far.fixed.extend(next.fixed);
-                        so_far.fixed.sort();
+                        strand_model::order::sort(&mut so_far.fixed);
                         so_far.fixed.dedup();
                         if !next.description.is_empty() {
                             so_far.description = format!("{}, {}", so_far.description, next.description);

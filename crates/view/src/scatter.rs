@@ -217,7 +217,7 @@ impl Scatter {
             .filter(|d| d.cx >= left && d.cx <= right && d.cy >= top && d.cy <= bottom)
             .map(|d| d.index)
             .collect();
-        traces.sort_unstable();
+        strand_model::order::sort(&mut traces);
         let held: Vec<&TraceSummary> = rows.iter().filter(|r| traces.binary_search(&r.index).is_ok()).collect();
         let start_from_ns = held.iter().map(|r| r.start_ns).min()?;
         let start_to_ns = held.iter().map(|r| r.start_ns).max()?;

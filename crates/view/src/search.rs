@@ -116,7 +116,7 @@ pub fn fixed_keys(query: &str) -> Vec<String> {
             _ => None,
         })
         .collect();
-    keys.sort();
+    strand_model::order::sort(&mut keys);
     keys.dedup();
     keys
 }

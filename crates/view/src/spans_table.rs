@@ -147,13 +147,13 @@ pub fn span_order(
 /// A rank per interned string among `ids`: alphabetical, ignoring case, then exact.
 fn string_ranks(strings: &Interner, ids: impl Iterator<Item = StrId>) -> Vec<(StrId, i64)> {
     let mut distinct: Vec<StrId> = ids.collect();
-    distinct.sort_unstable();
+    distinct.sort_unstable(); // one id per span: the standard sort
     distinct.dedup();
     let mut named: Vec<(String, &str, StrId)> =
         distinct.into_iter().map(|id| (strings.get(id).to_lowercase(), strings.get(id), id)).collect();
-    named.sort();
+    strand_model::order::sort(&mut named);
     let mut ranks: Vec<(StrId, i64)> = named.into_iter().enumerate().map(|(r, (_, _, id))| (id, r as i64)).collect();
-    ranks.sort_unstable();
+    strand_model::order::sort(&mut ranks);
     ranks
 }
 
@@ -260,7 +260,7 @@ pub fn group_choices(strings: &Interner, trace: &Trace) -> Vec<GroupChoice> {
     }
     let mut names: Vec<(&str, StrId)> =
         keys.into_iter().map(|k| (strings.get(k), k)).filter(|(n, _)| !n.is_empty()).collect();
-    names.sort();
+    strand_model::order::sort(&mut names);
     let mut out = vec![
         GroupChoice { value: "service".into(), label: "Service".into(), group_by: GroupBy::Service },
         GroupChoice { value: "operation".into(), label: "Operation".into(), group_by: GroupBy::Operation },

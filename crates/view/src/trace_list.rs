@@ -48,7 +48,7 @@ pub fn summarize(strings: &Interner, index: usize, trace: &Trace) -> TraceSummar
     if no_resource {
         services.push(StrId::EMPTY);
     }
-    services.sort_unstable();
+    strand_model::order::sort(&mut services);
     services.dedup();
     TraceSummary {
         index,

@@ -22,7 +22,12 @@ pub struct TraceAnalysis {
 }
 
 pub fn analyze(trace: &Trace) -> TraceAnalysis {
-    let tree = SpanTree::build(trace);
+    analyze_with(trace, SpanTree::build(trace))
+}
+
+/// [`analyze`] with the trace's tree built already (a large trace's page builds it on a task of
+/// its own, then the rest on the next).
+pub fn analyze_with(trace: &Trace, tree: SpanTree) -> TraceAnalysis {
     let self_ns = self_times(trace, &tree);
     let critical = critical_path(trace, &tree);
     let critical_ns = critical_time_per_span(&critical, trace.spans.len());

@@ -57,6 +57,7 @@ fn describe(action: &Action) -> String {
         Action::ImportProgress { job, phase, done, total } => format!("progress job {job} {phase:?} {done}/{total}"),
         Action::Imported { job, skew, .. } => format!("worker done job {job} (skew {skew})"),
         Action::DecodeMore { job } => format!("decode more of job {job}"),
+        Action::RestoreMore => "restore more".into(),
         Action::ImportHere { job, bytes } => format!("import here job {job} ({} bytes)", bytes.len()),
         Action::ImportFailed { job, error } => format!("failed job {job}: {error}"),
         Action::ImportCrashed { job, detail } => format!("crashed job {job}: {detail}"),

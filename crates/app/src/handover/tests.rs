@@ -27,7 +27,7 @@ fn samples() -> Vec<(String, Vec<u8>)> {
 /// the job starts. Returns the dataset's dump, the notices and how many steps were asked for.
 fn load_all(docs: &[(String, Vec<u8>)], step: usize) -> (String, Vec<String>, usize) {
     let (mut app, _) = App::open(Route::parse("?page-import=0"), env_keeping_nothing());
-    app.decode_step = step;
+    app.step_bytes = step;
     let mut pending = Vec::new();
     for (name, doc) in docs {
         pending.extend(app.apply(Action::LoadBytes { name: name.clone(), bytes: doc.clone() }));
@@ -72,7 +72,7 @@ fn decoding_in_slices_gives_what_one_step_gives() {
 fn the_next_file_starts_while_a_large_one_is_decoded_and_lands_after_it() {
     let docs = samples();
     let (mut app, _) = App::open(Route::parse("?page-import=0"), env_keeping_nothing());
-    app.decode_step = 4096;
+    app.step_bytes = 4096;
     let first = app.apply(Action::LoadBytes { name: "hotrod".into(), bytes: docs[0].1.clone() });
     assert!(matches!(first.as_slice(), [Effect::Import { job: 1, .. }]), "{first:?}");
     assert!(app.apply(Action::LoadBytes { name: "b".into(), bytes: TRACE_B.as_bytes().to_vec() }).is_empty());
@@ -105,7 +105,7 @@ fn cancel_or_clear_all_while_decoding_drops_the_half_decoded_file() {
     let docs = samples();
     for stop in [Action::CancelLoading, Action::ClearAll] {
         let (mut app, _) = App::open(Route::parse("?page-import=0"), env_keeping_nothing());
-        app.decode_step = 4096;
+        app.step_bytes = 4096;
         app.apply(Action::LoadBytes { name: "hotrod".into(), bytes: docs[0].1.clone() });
         let effects = app.apply(worker_result(1, &docs[0].1, true));
         assert!(matches!(effects.as_slice(), [Effect::ContinueImport { job: 1 }]), "{effects:?}");

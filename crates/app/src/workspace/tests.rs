@@ -5,6 +5,7 @@ use crate::app::{Action, App, Env};
 use crate::notice::NoticeAction;
 use crate::persist::KeptMeta;
 use crate::settings::{Settings, TimeZone};
+use crate::workspace::KeepStep;
 use expect_test::expect;
 use strand_view::route::{Page, Route};
 
@@ -14,13 +15,7 @@ fn keeping() -> Env {
 
 /// What the browser would read back: the snapshot of an app that loaded `docs`.
 fn kept_copy(docs: &[&str]) -> Action {
-    let (mut app, _) = App::open(Route::default(), keeping());
-    app.apply(Action::NothingRestored { error: None });
-    for (i, doc) in docs.iter().enumerate() {
-        app.apply(Action::LoadBytes { name: format!("f{i}"), bytes: doc.as_bytes().to_vec() });
-        app.apply(worker_result(i as u32 + 1, doc.as_bytes(), true));
-    }
-    let snapshot = app.snapshot();
+    let snapshot = app_with(docs).snapshot();
     Action::Restored { payload: Box::new(Encoded(snapshot.bytes, 0)), meta: snapshot.meta }
 }
 
@@ -164,4 +159,111 @@ fn settings_are_saved_and_a_new_zone_recomputes_views() {
         App::open(Route::default(), Env { saved_settings: Some(off.serialize()), ..Env::default() });
     assert_eq!(reopened.settings, off);
     assert!(effects.is_empty(), "nothing kept, nothing to restore");
+}
+
+/// Steps `keeping` to its end with `budget` bytes a step, collecting the pieces as the
+/// browser does; `between` runs after each unfinished step.
+fn keep_in_steps(app: &mut App, budget: u64, between: &mut dyn FnMut(&mut App, usize)) -> (Vec<u8>, KeepStep, usize) {
+    app.step_bytes = usize::try_from(budget).unwrap_or(usize::MAX);
+    let mut keeping = app.start_keeping();
+    let pieces = std::cell::RefCell::new(Vec::<u8>::new());
+    let mut steps = 0;
+    loop {
+        let step = app.keep_step(&mut keeping, &mut |p| pieces.borrow_mut().extend_from_slice(p), &mut || {
+            pieces.borrow_mut().clear()
+        });
+        steps += 1;
+        if step != KeepStep::More {
+            return (pieces.into_inner(), step, steps);
+        }
+        between(app, steps);
+    }
+}
+
+/// An app (keeping on, nothing restored) that loaded `docs`, one worker answer each.
+fn app_with(docs: &[&str]) -> App {
+    let (mut app, _) = App::open(Route::default(), keeping());
+    app.apply(Action::NothingRestored { error: None });
+    for (i, doc) in docs.iter().enumerate() {
+        app.apply(Action::LoadBytes { name: format!("f{i}"), bytes: doc.as_bytes().to_vec() });
+        app.apply(worker_result(i as u32 + 1, doc.as_bytes(), true));
+    }
+    app
+}
+
+#[test]
+fn keeping_in_steps_writes_the_snapshot_and_starts_over_when_the_data_changes() {
+    let demo = std::str::from_utf8(strand_formats::demo::DEMO_TRACE_JSON).unwrap_or_default();
+    let mut app = app_with(&[TRACE_A, demo, TRACE_B]);
+    let whole = app.snapshot();
+    for budget in [1, 7, 100, 4096, u64::MAX] {
+        let (bytes, step, steps) = keep_in_steps(&mut app, budget, &mut |_, _| {});
+        assert_eq!(step, KeepStep::Done(whole.meta.clone()), "budget {budget}");
+        assert_eq!(bytes, whole.bytes, "budget {budget}");
+        assert_eq!(steps > 1, budget < whole.bytes.len() as u64, "budget {budget}: {steps} steps");
+    }
+
+    // A file lands half-way: the pieces so far are dropped and the new data is written whole.
+    let mut app = app_with(&[TRACE_A, demo]);
+    let (bytes, step, _) = keep_in_steps(&mut app, 100, &mut |app, step| {
+        if step == 3 {
+            // (decoded in one step: this test steps the keeping only)
+            app.step_bytes = usize::MAX;
+            app.apply(Action::LoadBytes { name: "b".into(), bytes: TRACE_B.as_bytes().to_vec() });
+            app.apply(worker_result(3, TRACE_B.as_bytes(), true));
+            app.step_bytes = 100;
+        }
+    });
+    let now = app.snapshot();
+    assert_eq!(now.meta.traces, 3);
+    assert_eq!((bytes, step), (now.bytes, KeepStep::Done(now.meta)));
+
+    // Cleared, or keeping turned off, half-way: nothing is written.
+    let mut app = app_with(&[TRACE_A, demo]);
+    let (_, step, _) = keep_in_steps(&mut app, 100, &mut |app, _| {
+        app.apply(Action::ClearAll);
+    });
+    assert_eq!(step, KeepStep::Dropped);
+    let mut app = app_with(&[TRACE_A, demo]);
+    let (_, step, _) = keep_in_steps(&mut app, 100, &mut |app, _| {
+        let settings = Settings { keep_data: false, ..app.settings.clone() };
+        app.apply(Action::SetSettings(settings));
+    });
+    assert_eq!(step, KeepStep::Dropped);
+}
+
+#[test]
+fn a_kept_workspace_is_restored_a_slice_per_task_as_in_one() {
+    let demo = std::str::from_utf8(strand_formats::demo::DEMO_TRACE_JSON).unwrap_or_default();
+    let docs = [TRACE_A, demo, TRACE_B];
+    let restore = |step: usize| {
+        let (mut app, _) = App::open(Route::default(), keeping());
+        app.step_bytes = step;
+        let mut effects = app.apply(kept_copy(&docs));
+        let mut steps = 1;
+        while effects == vec![crate::app::Effect::ContinueRestore] {
+            // Nothing is kept or opened while the restore goes on.
+            assert!(app.keep.restoring && app.data().traces.is_empty());
+            effects = app.apply(Action::RestoreMore);
+            steps += 1;
+        }
+        (strand_model::dump::dump_dataset(app.data()), crate::app::tests::render_state(&app), effects, steps)
+    };
+    let whole = restore(usize::MAX);
+    assert_eq!(whole.3, 1);
+    assert_eq!(whole.0.matches("trace ").count(), 3, "{}", whole.0);
+    for step in [1, 50, 1000] {
+        let stepped = restore(step);
+        assert!(stepped.3 > 2, "step {step}: {} steps", stepped.3);
+        assert_eq!((&stepped.0, &stepped.1, &stepped.2), (&whole.0, &whole.1, &whole.2), "step {step}");
+    }
+
+    // Clear all half-way drops the rest: nothing lands, and a late step does nothing.
+    let (mut app, _) = App::open(Route::default(), keeping());
+    app.step_bytes = 50;
+    assert_eq!(app.apply(kept_copy(&docs)), vec![crate::app::Effect::ContinueRestore]);
+    app.apply(Action::ClearAll);
+    assert!(!app.keep.restoring);
+    assert!(app.apply(Action::RestoreMore).is_empty());
+    assert!(app.data().traces.is_empty());
 }

@@ -7,8 +7,8 @@ use super::MAGIC;
 use crate::ids::{SpanId, TraceId};
 use crate::logs::LogRecord;
 use crate::strings::{Interner, StrId};
-use crate::trace::{DependencyLink, LinkKind, ParentRelation, Range32, Span, StatusCode, Trace, Value};
-use crate::warnings::Detail;
+use crate::trace::{DependencyLink, Link, LinkKind, ParentRelation, Range32, Scope, Span, StatusCode, Trace, Value};
+use crate::warnings::{Detail, Warning};
 
 /// Encodes traces, dependency links and notes whose string ids belong to `strings`.
 pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLink], notes: &[String]) -> Vec<u8> {
@@ -84,33 +84,240 @@ fn encode_refs(
             64 + strings.heap_bytes() + spans * 140 + logs * 100
         }
     };
-    let mut w = Writer { out: Vec::with_capacity(capacity), sink };
-    w.out.extend_from_slice(MAGIC);
-    w.len(strings.len());
-    for i in 0..strings.len() {
-        w.str(strings.get(StrId(u32::try_from(i).unwrap_or(u32::MAX))));
-        w.hand_over(false);
-    }
-    w.len(notes.len());
-    for note in notes {
-        w.str(note);
-    }
-    w.len(dependencies.len());
-    for d in dependencies {
-        w.u32(d.parent.0);
-        w.u32(d.child.0);
-        w.u64(d.call_count);
-        w.u64(d.error_count);
-    }
-    w.len(extra.len());
-    w.out.extend_from_slice(extra);
-    w.len(traces.len());
-    for t in traces {
-        w.trace(t);
-        w.hand_over(false);
-    }
-    w.hand_over(true);
+    let mut w = Writer { out: Vec::with_capacity(capacity), sink, handed: 0 };
+    let what = What { strings, traces, dependencies, notes, extra };
+    Encoder::default().write(&mut w, &what, u64::MAX);
     w.out
+}
+
+/// A chunked encoding written a slice at a time (keeping a large workspace writes it over
+/// several short tasks): each [`Encoder::step`] writes about `budget` bytes (at least one item)
+/// and keeps its place, down to an item of a trace's list. The pieces of all steps joined are
+/// exactly what [`encode_selected`] returns for the same data; every step must be given the
+/// same data (the caller starts over when it changed).
+#[derive(Debug, Default)]
+pub struct Encoder {
+    at: At,
+    /// The part of the header or of the trace being written.
+    part: u8,
+    /// The next item of the list being written; 0 when its length is not written yet.
+    item: usize,
+    /// Bytes handed to the sink so far.
+    total: u64,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum At {
+    #[default]
+    Header,
+    Trace(usize),
+    Done,
+}
+
+/// What one encoding holds.
+struct What<'a> {
+    strings: &'a Interner,
+    traces: &'a [&'a Trace],
+    dependencies: &'a [DependencyLink],
+    notes: &'a [String],
+    extra: &'a [u8],
+}
+
+/// The parts of a trace, in the order they are written.
+const TRACE_PARTS: u8 = 16;
+
+impl Encoder {
+    /// Writes about `budget` more bytes of the encoding of `traces` (with `strings` and
+    /// `dependencies`, as [`encode_selected`]) and hands them to `sink` in pieces of about
+    /// [`SINK_CHUNK`] bytes; everything written is handed over before it returns. Returns
+    /// whether the encoding is complete (a finished encoder writes nothing more).
+    pub fn step(
+        &mut self,
+        strings: &Interner,
+        traces: &[&Trace],
+        dependencies: &[DependencyLink],
+        budget: u64,
+        sink: &mut dyn FnMut(&[u8]),
+    ) -> bool {
+        self.step_chunked(strings, traces, dependencies, budget, SINK_CHUNK, sink)
+    }
+
+    /// [`Encoder::step`] with pieces of at least `chunk` bytes (tests use tiny ones).
+    pub(crate) fn step_chunked(
+        &mut self,
+        strings: &Interner,
+        traces: &[&Trace],
+        dependencies: &[DependencyLink],
+        budget: u64,
+        chunk: usize,
+        sink: &mut dyn FnMut(&[u8]),
+    ) -> bool {
+        if self.at == At::Done {
+            return true;
+        }
+        let capacity =
+            chunk.saturating_add(chunk / 4).min(budget.try_into().unwrap_or(usize::MAX).saturating_add(4096));
+        let mut w = Writer { out: Vec::with_capacity(capacity), sink: Some(Sink { to: sink, chunk }), handed: 0 };
+        let what = What { strings, traces, dependencies, notes: &[], extra: &[] };
+        let done = self.write(&mut w, &what, budget);
+        w.hand_over(true);
+        self.total += w.handed;
+        done
+    }
+
+    /// Bytes handed over by all steps so far.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Writes on from where the last call stopped until `budget` more bytes are written (at
+    /// least one item) or the encoding is complete; returns whether it is.
+    fn write(&mut self, w: &mut Writer<'_>, what: &What<'_>, budget: u64) -> bool {
+        let stop = w.position().saturating_add(budget);
+        loop {
+            let finished_part = match self.at {
+                At::Done => return true,
+                At::Header => self.header(w, what, stop),
+                At::Trace(t) => match what.traces.get(t) {
+                    Some(trace) => self.trace(w, trace, stop),
+                    None => {
+                        self.at = At::Done;
+                        w.hand_over(true);
+                        return true;
+                    }
+                },
+            };
+            if !finished_part {
+                return false;
+            }
+            self.part += 1;
+            let last = match self.at {
+                At::Header => 3,
+                _ => TRACE_PARTS - 1,
+            };
+            if self.part > last {
+                self.part = 0;
+                self.at = match self.at {
+                    At::Header => At::Trace(0),
+                    At::Trace(t) => At::Trace(t + 1),
+                    At::Done => At::Done,
+                };
+            }
+            if w.position() >= stop {
+                return false;
+            }
+        }
+    }
+
+    /// Writes a list of `len` items from `self.item` on (its length first), stopping once the
+    /// position reaches `stop` with items left; returns whether the list is complete.
+    fn list(
+        &mut self,
+        w: &mut Writer<'_>,
+        len: usize,
+        stop: u64,
+        mut item: impl FnMut(&mut Writer<'_>, usize),
+    ) -> bool {
+        if self.item == 0 {
+            w.len(len);
+        }
+        while self.item < len {
+            item(w, self.item);
+            self.item += 1;
+            w.hand_over(false);
+            if self.item < len && w.position() >= stop {
+                return false;
+            }
+        }
+        self.item = 0;
+        true
+    }
+
+    /// The header's parts: the magic and the strings; the notes; the dependency links; the
+    /// extra bytes and the count of traces.
+    fn header(&mut self, w: &mut Writer<'_>, what: &What<'_>, stop: u64) -> bool {
+        match self.part {
+            0 => {
+                if self.item == 0 {
+                    w.out.extend_from_slice(MAGIC);
+                }
+                let strings = what.strings;
+                self.list(w, strings.len(), stop, |w, i| {
+                    w.str(strings.get(StrId(u32::try_from(i).unwrap_or(u32::MAX))))
+                })
+            }
+            1 => self.list(w, what.notes.len(), stop, |w, i| w.str(what.notes.get(i).map_or("", String::as_str))),
+            2 => self.list(w, what.dependencies.len(), stop, |w, i| {
+                if let Some(d) = what.dependencies.get(i) {
+                    w.dependency(d);
+                }
+            }),
+            _ => {
+                w.len(what.extra.len());
+                w.out.extend_from_slice(what.extra);
+                w.len(what.traces.len());
+                true
+            }
+        }
+    }
+
+    /// One part of a trace: its ids and times, then each of its lists.
+    fn trace(&mut self, w: &mut Writer<'_>, t: &Trace, stop: u64) -> bool {
+        fn each<T>(items: &[T], i: usize, w: &mut Writer<'_>, write: impl FnOnce(&mut Writer<'_>, &T)) {
+            if let Some(x) = items.get(i) {
+                write(w, x);
+            }
+        }
+        match self.part {
+            0 => {
+                w.trace_id(t.trace_id);
+                w.i64(t.start_ns);
+                w.i64(t.end_ns);
+                true
+            }
+            1 => self.list(w, t.spans.len(), stop, |w, i| each(&t.spans, i, w, |w, s| w.span(s))),
+            2 => self.list(w, t.resources.len(), stop, |w, i| {
+                each(&t.resources, i, w, |w, r| {
+                    w.u32(r.service.0);
+                    w.range(r.attrs);
+                })
+            }),
+            3 => self.list(w, t.scopes.len(), stop, |w, i| each(&t.scopes, i, w, |w, s| w.scope(s))),
+            4 => self.list(w, t.attrs.len(), stop, |w, i| {
+                each(&t.attrs, i, w, |w, kv| {
+                    w.u32(kv.key.0);
+                    w.value(kv.value);
+                })
+            }),
+            5 => self.list(w, t.values.len(), stop, |w, i| each(&t.values, i, w, |w, &v| w.value(v))),
+            6 => {
+                w.len(t.bytes.len());
+                w.out.extend_from_slice(&t.bytes);
+                w.hand_over(false);
+                true
+            }
+            7 => self.list(w, t.events.len(), stop, |w, i| {
+                each(&t.events, i, w, |w, e| {
+                    w.i64(e.time_ns);
+                    w.u32(e.name.0);
+                    w.range(e.attrs);
+                })
+            }),
+            8 => self.list(w, t.links.len(), stop, |w, i| each(&t.links, i, w, |w, l| w.link(l))),
+            9 => self.list(w, t.warnings.len(), stop, |w, i| each(&t.warnings, i, w, |w, x| w.warning(x))),
+            10 => self.list(w, t.sources.len(), stop, |w, i| each(&t.sources, i, w, |w, s| w.u32(s.0))),
+            11 => self.list(w, t.order.len(), stop, |w, i| each(&t.order, i, w, |w, &x| w.u32(x))),
+            12 => self.list(w, t.depth.len(), stop, |w, i| each(&t.depth, i, w, |w, &x| w.u32(x))),
+            13 => self.list(w, t.logs.len(), stop, |w, i| each(&t.logs, i, w, |w, l| w.log(l))),
+            14 => self.list(w, t.log_resources.len(), stop, |w, i| {
+                each(&t.log_resources, i, w, |w, r| {
+                    w.u32(r.service.0);
+                    w.range(r.attrs);
+                })
+            }),
+            _ => self.list(w, t.log_scopes.len(), stop, |w, i| each(&t.log_scopes, i, w, |w, s| w.scope(s))),
+        }
+    }
 }
 
 /// Where a chunked encoding goes, and the size of its pieces.
@@ -122,6 +329,8 @@ struct Sink<'s> {
 struct Writer<'s> {
     out: Vec<u8>,
     sink: Option<Sink<'s>>,
+    /// Bytes handed to the sink so far.
+    handed: u64,
 }
 
 impl Writer<'_> {
@@ -132,9 +341,14 @@ impl Writer<'_> {
             let min = if end { 1 } else { sink.chunk.max(1) };
             if self.out.len() >= min {
                 (sink.to)(&self.out);
+                self.handed += self.out.len() as u64;
                 self.out.clear();
             }
         }
+    }
+    /// How many bytes are written so far, handed over or not.
+    fn position(&self) -> u64 {
+        self.handed + self.out.len() as u64
     }
     fn u8(&mut self, v: u8) {
         self.out.push(v);
@@ -250,113 +464,50 @@ impl Writer<'_> {
         self.range(s.links);
         self.u8(u8::from(s.shared));
     }
-    fn trace(&mut self, t: &Trace) {
-        self.trace_id(t.trace_id);
-        self.i64(t.start_ns);
-        self.i64(t.end_ns);
-        self.len(t.spans.len());
-        for s in &t.spans {
-            self.span(s);
-            self.hand_over(false);
-        }
-        self.len(t.resources.len());
-        for r in &t.resources {
-            self.u32(r.service.0);
-            self.range(r.attrs);
-        }
-        self.len(t.scopes.len());
-        for s in &t.scopes {
-            self.u32(s.name.0);
-            self.u32(s.version.0);
-            self.range(s.attrs);
-        }
-        self.len(t.attrs.len());
-        for kv in &t.attrs {
-            self.u32(kv.key.0);
-            self.value(kv.value);
-            self.hand_over(false);
-        }
-        self.len(t.values.len());
-        for &v in &t.values {
-            self.value(v);
-            self.hand_over(false);
-        }
-        self.len(t.bytes.len());
-        self.out.extend_from_slice(&t.bytes);
-        self.hand_over(false);
-        self.len(t.events.len());
-        for e in &t.events {
-            self.i64(e.time_ns);
-            self.u32(e.name.0);
-            self.range(e.attrs);
-            self.hand_over(false);
-        }
-        self.len(t.links.len());
-        for l in &t.links {
-            self.trace_id(l.trace_id);
-            self.span_id(l.span_id);
-            self.u8(match l.kind {
-                LinkKind::Link => 0,
-                LinkKind::ChildOf => 1,
-                LinkKind::FollowsFrom => 2,
-            });
-            self.range(l.attrs);
-        }
-        self.len(t.warnings.len());
-        for w in &t.warnings {
-            match w.span {
-                None => self.u8(0),
-                Some(i) => {
-                    self.u8(1);
-                    self.u32(i);
-                }
-            }
-            self.u8(warning_code(w.kind));
-            match &w.detail {
-                Detail::Text(text) => {
-                    self.u8(0);
-                    self.str(text);
-                }
-                Detail::Shifted { by_ns } => {
-                    self.u8(1);
-                    self.i64(*by_ns);
-                }
-                Detail::OutsideParent { before_ns, after_ns } => {
-                    self.u8(2);
-                    self.i64(*before_ns);
-                    self.i64(*after_ns);
-                }
+    fn dependency(&mut self, d: &DependencyLink) {
+        self.u32(d.parent.0);
+        self.u32(d.child.0);
+        self.u64(d.call_count);
+        self.u64(d.error_count);
+    }
+    fn scope(&mut self, s: &Scope) {
+        self.u32(s.name.0);
+        self.u32(s.version.0);
+        self.range(s.attrs);
+    }
+    fn link(&mut self, l: &Link) {
+        self.trace_id(l.trace_id);
+        self.span_id(l.span_id);
+        self.u8(match l.kind {
+            LinkKind::Link => 0,
+            LinkKind::ChildOf => 1,
+            LinkKind::FollowsFrom => 2,
+        });
+        self.range(l.attrs);
+    }
+    fn warning(&mut self, w: &Warning) {
+        match w.span {
+            None => self.u8(0),
+            Some(i) => {
+                self.u8(1);
+                self.u32(i);
             }
         }
-        self.len(t.sources.len());
-        for s in &t.sources {
-            self.u32(s.0);
-        }
-        self.len(t.order.len());
-        for &i in &t.order {
-            self.u32(i);
-        }
-        self.hand_over(false);
-        self.len(t.depth.len());
-        for &d in &t.depth {
-            self.u32(d);
-        }
-        self.hand_over(false);
-        self.len(t.logs.len());
-        for l in &t.logs {
-            self.log(l);
-            self.hand_over(false);
-        }
-        self.len(t.log_resources.len());
-        for r in &t.log_resources {
-            self.u32(r.service.0);
-            self.range(r.attrs);
-        }
-        self.len(t.log_scopes.len());
-        for s in &t.log_scopes {
-            self.u32(s.name.0);
-            self.u32(s.version.0);
-            self.range(s.attrs);
+        self.u8(warning_code(w.kind));
+        match &w.detail {
+            Detail::Text(text) => {
+                self.u8(0);
+                self.str(text);
+            }
+            Detail::Shifted { by_ns } => {
+                self.u8(1);
+                self.i64(*by_ns);
+            }
+            Detail::OutsideParent { before_ns, after_ns } => {
+                self.u8(2);
+                self.i64(*before_ns);
+                self.i64(*after_ns);
+            }
         }
     }
     fn log(&mut self, l: &LogRecord) {

@@ -112,8 +112,8 @@ fn round_trips_into_another_interner() {
     assert!(dump_trace(&page, &decoded.traces[0]).contains("log +150ns db: error(\"ERROR\") span=span-2 [true]"));
 }
 
-#[test]
-fn pieces_for_a_sink_join_to_the_whole_encoding() {
+/// Two traces (the sample twice, under two ids) and a dependency link, in one interner.
+fn two_traces() -> (Interner, Trace, Trace, Vec<DependencyLink>) {
     let mut strings = Interner::new();
     let first = sample(&mut strings);
     let mut second = sample(&mut strings);
@@ -121,9 +121,15 @@ fn pieces_for_a_sink_join_to_the_whole_encoding() {
     let deps = vec![DependencyLink {
         parent: strings.intern("api"),
         child: strings.intern("db"),
-        call_count: 1,
-        error_count: 0,
+        call_count: 3,
+        error_count: 1,
     }];
+    (strings, first, second, deps)
+}
+
+#[test]
+fn pieces_for_a_sink_join_to_the_whole_encoding() {
+    let (strings, first, second, deps) = two_traces();
     let traces = [&first, &second];
     let whole = encode_selected(&strings, &traces, &deps);
     for chunk in [1, 16, 200, SINK_CHUNK] {
@@ -145,6 +151,45 @@ fn pieces_for_a_sink_join_to_the_whole_encoding() {
     let mut pieces: Vec<Vec<u8>> = Vec::new();
     encode_selected_to(&strings, &[], &deps, &mut |p| pieces.push(p.to_vec()));
     assert_eq!(pieces, vec![encode_selected(&strings, &[], &deps)]);
+}
+
+#[test]
+fn encoding_in_steps_gives_the_whole_encoding_at_every_budget() {
+    let (strings, first, second, deps) = two_traces();
+    let traces = [&first, &second];
+    let whole = encode_selected(&strings, &traces, &deps);
+    for budget in (1..=whole.len() as u64 + 1).chain([u64::MAX]) {
+        for chunk in [1, 64, SINK_CHUNK] {
+            let mut encoder = Encoder::default();
+            let mut out: Vec<u8> = Vec::new();
+            let mut steps = 0;
+            loop {
+                let before = out.len() as u64;
+                let done =
+                    encoder.step_chunked(&strings, &traces, &deps, budget, chunk, &mut |p| out.extend_from_slice(p));
+                steps += 1;
+                // A step writes at least one item and stops soon after its budget: no item of
+                // this encoding is longer than a span with its ids.
+                let wrote = out.len() as u64 - before;
+                assert!(done || wrote > 0, "budget {budget}: an unfinished step wrote nothing");
+                assert!(wrote <= budget.saturating_add(200), "budget {budget}: a step wrote {wrote}");
+                if done {
+                    break;
+                }
+                assert!(steps <= whole.len() + 2, "budget {budget}: no end");
+            }
+            assert_eq!(out, whole, "budget {budget}, chunk {chunk}");
+            assert_eq!(encoder.total(), whole.len() as u64);
+            // A finished encoder writes nothing more.
+            assert!(encoder.step(&strings, &traces, &deps, budget, &mut |_| panic!("wrote after the end")));
+            if budget == u64::MAX {
+                assert_eq!(steps, 1);
+            }
+            if budget == 1 {
+                assert!(steps > first.spans.len() + second.spans.len() + strings.len());
+            }
+        }
+    }
 }
 
 #[test]

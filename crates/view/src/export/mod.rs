@@ -220,7 +220,7 @@ impl Ctx<'_> {
             }
             _ => return None,
         };
-        rules.sort_unstable();
+        strand_model::order::sort(&mut rules);
         rules.dedup();
         (!rules.is_empty()).then_some(Masked { text, rules })
     }

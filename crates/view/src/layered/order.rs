@@ -131,7 +131,7 @@ pub(super) fn count_crossings(ranks: &[Vec<usize>], pos: &[usize], down: &[Vec<u
                 segments.push((pv, pos.get(w).copied().unwrap_or(0)));
             }
         }
-        segments.sort_unstable();
+        strand_model::order::sort(&mut segments);
         let mut tree = vec![0u64; below.len() + 1];
         for (inserted, &(_, b)) in (0u64..).zip(&segments) {
             // Count earlier segments whose lower end is strictly right of b.

@@ -70,7 +70,7 @@ pub fn log_order(strings: &Interner, trace: &Trace, filter: &LogFilter) -> LogOr
     let mut levels = [0usize; 7];
     let mut services = Vec::new();
     tally(strings, trace, &mut levels, &mut services);
-    services.sort();
+    strand_model::order::sort(&mut services);
     LogOrder { lines, total: trace.logs.len(), by_level: levels_with_lines(levels), services }
 }
 
@@ -130,7 +130,7 @@ pub fn unmatched_order(data: &Dataset, filter: &LogFilter) -> UnmatchedOrder {
     strand_model::order::sort_by_key(&mut keyed, |&(t, _, _)| t);
     order.lines = keyed.into_iter().map(|(_, g, i)| (g, i)).collect();
     order.by_level = levels_with_lines(levels);
-    order.services.sort();
+    strand_model::order::sort(&mut order.services);
     order
 }
 
