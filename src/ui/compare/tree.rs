@@ -6,6 +6,10 @@ use std::rc::Rc;
 use strand_view::compare::CompareRow;
 use yew::prelude::*;
 
+/// Indentation stops growing here (168 px), so the numbers of a deep tree stay in view; deeper
+/// rows show their depth as a number, as the waterfall's do.
+const MAX_INDENT_LEVELS: u32 = 12;
+
 /// More rows than this are not drawn (collapse subtrees to see the rest).
 const MAX_ROWS: usize = 2000;
 
@@ -61,7 +65,10 @@ pub(super) fn compare_tree(props: &TreeProps) -> Html {
                 {onclick} {onkeydown}>
                 <td class="compare-name-cell">
                     <div class="compare-name">
-                    <span class="compare-indent" style={format!("width: {}px", r.depth.min(40) * 14)}></span>
+                    <span class="compare-indent" style={format!("width: {}px", r.depth.min(MAX_INDENT_LEVELS) * 14)}></span>
+                    if r.depth > MAX_INDENT_LEVELS {
+                        <span class="depth-badge" title={format!("depth {}", r.depth)}>{ r.depth }</span>
+                    }
                     if r.has_children {
                         <button class="compare-toggle" tabindex="-1" onclick={toggle}
                                 aria-label={if r.collapsed { format!("Expand ({} hidden)", r.hidden) } else { "Collapse".to_string() }}>

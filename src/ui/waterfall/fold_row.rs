@@ -54,7 +54,7 @@ pub(super) fn render_fold_row(view: &FoldRowView, flags: &RowFlags) -> Html {
             <div class="wf-name" role="gridcell">
                 <span class="wf-indent" style={format!("width: {:.0}px", f64::from(levels) * INDENT_PX)}></span>
                 if view.depth > levels {
-                    <span class="wf-deep" title={format!("depth {}", view.depth)}>{ view.depth }</span>
+                    <span class="depth-badge" title={format!("depth {}", view.depth)}>{ view.depth }</span>
                 }
                 <button class="wf-fold-toggle" tabindex="-1" data-group={view.group.to_string()}
                         aria-label={format!("Unfold {} repeated spans", format_thousands(u64::from(view.count)))}

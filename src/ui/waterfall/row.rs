@@ -91,7 +91,7 @@ pub(super) fn render_row(view: &RowView, flags: &RowFlags) -> Html {
             <div class="wf-name" role="gridcell">
                 <span class="wf-indent" style={indent_style}></span>
                 if view.depth > levels {
-                    <span class="wf-deep" title={format!("depth {}", view.depth)}>{ view.depth }</span>
+                    <span class="depth-badge" title={format!("depth {}", view.depth)}>{ view.depth }</span>
                 }
                 { toggle }
                 <span class="wf-swatch" style={format!("background: {color}")}></span>

@@ -243,7 +243,8 @@ pub fn totals_text(totals: &GroupTotals) -> String {
 }
 
 /// How many differences of each class the tree has, for the summary line: `3 slower · 1 only in
-/// B` (classes without nodes left out; `no difference` when all are the same).
+/// B` (classes without nodes left out; when all are the same, that no path differs by the
+/// amount that counts, so a row's few percent do not contradict it).
 pub fn differences_text(diff: &PathDiff) -> String {
     let mut parts = Vec::new();
     for (class, _, label, _) in legend() {
@@ -253,7 +254,11 @@ pub fn differences_text(diff: &PathDiff) -> String {
         }
     }
     if parts.is_empty() {
-        "no difference".to_string()
+        format!(
+            "no path's mean moved by over {} % and {}",
+            strand_analysis::compare::CHANGED_RELATIVE_PERCENT,
+            format_duration(strand_analysis::compare::CHANGED_ABSOLUTE_NS)
+        )
     } else {
         parts.join(" · ")
     }

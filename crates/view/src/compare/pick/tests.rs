@@ -79,6 +79,10 @@ fn totals_and_differences_read_as_sentences() {
     assert_eq!(totals_text(&diff.totals_b), "2 traces · 5 spans · mean 42.5ms · p90 45.0ms");
     assert_eq!(totals_text(&GroupTotals::default()), "no trace");
     assert_eq!(differences_text(&diff), "1 only in B · 2 slower in B");
+    // Nothing over the thresholds: said with them, as a row can show a few percent.
+    let mut same = diff;
+    same.nodes.retain(|n| n.class == DiffClass::Same);
+    assert_eq!(differences_text(&same), "no path's mean moved by over 10 % and 1.00ms");
 }
 
 #[test]
