@@ -9,7 +9,7 @@ use crate::route::{CompareSplit, Page, Route};
 use strand_analysis::compare::{DiffClass, GroupTotals, PathDiff};
 use strand_analysis::selection::root_operation;
 use strand_model::format::{counted, thousands as format_thousands};
-use strand_model::time::{format_duration, format_timestamp_utc};
+use strand_model::time::{display_zone_label, format_duration, format_timestamp};
 use strand_model::{Dataset, StrId, Trace};
 
 /// A trace as the pickers offer it.
@@ -196,15 +196,15 @@ pub fn mode_route(route: &Route, mode: CompareMode) -> Route {
     }
 }
 
-/// A time window for people: `2023-11-14 22:13:20.000 – 22:13:22.500 UTC (2.50s)` (the date
-/// once when both ends are on the same day).
+/// A time window for people, in the display zone: `2023-11-14 22:13:20.000 – 22:13:22.500 UTC
+/// (2.50s)` (the date once when both ends are on the same day).
 pub fn window_label((from_ns, to_ns): (i64, i64)) -> String {
-    let (from, to) = (format_timestamp_utc(from_ns), format_timestamp_utc(to_ns));
+    let (from, to) = (format_timestamp(from_ns), format_timestamp(to_ns));
     let to_shown = match (from.get(..10), to.get(..10), to.get(11..)) {
         (Some(a), Some(b), Some(time)) if a == b => time.to_string(),
         _ => to.clone(),
     };
-    format!("{from} – {to_shown} UTC ({})", format_duration(to_ns.saturating_sub(from_ns)))
+    format!("{from} – {to_shown} {} ({})", display_zone_label(), format_duration(to_ns.saturating_sub(from_ns)))
 }
 
 /// The colours of the tree, for the legend: class, CSS class name, label and what it means.

@@ -5,7 +5,7 @@
 use super::mask::Mask;
 use super::{Ctx, ExportFormat};
 use strand_model::dump::value_text;
-use strand_model::time::format_timestamp_utc;
+use strand_model::time::format_timestamp_zoned;
 use strand_model::{Interner, KeyValue, Trace, Value};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -26,7 +26,8 @@ pub struct RuleHits {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MaskSample {
-    /// `span cart: GET /cart`, `resource of cart`, `log line 2024-05-01 12:00:00.005`, …
+    /// `span cart: GET /cart`, `resource of cart`, `log line 2024-05-01 12:00:00.005 UTC` (in the
+    /// display zone, named), …
     pub place: String,
     pub key: String,
     pub before: String,
@@ -141,7 +142,7 @@ impl Walk<'_, '_> {
             self.attrs(trace, trace.attrs_of(r.attrs), || format!("log resource of {}", strings.get(r.service)));
         }
         for log in &trace.logs {
-            let place = || format!("log line {}", format_timestamp_utc(log.time_ns));
+            let place = || format!("log line {}", format_timestamp_zoned(log.time_ns));
             self.value(trace, "body", log.body, place);
             self.attrs(trace, trace.attrs_of(log.attrs), place);
         }

@@ -68,6 +68,12 @@ fn each_mode_has_its_route_and_keeps_what_still_applies() {
         window_label((t, t + 86_400 * second)),
         "2023-11-14 22:13:20.000 – 2023-11-15 22:13:20.000 UTC (24h 00m 00s)"
     );
+    // In the zone the settings chose, as every absolute time shown.
+    use strand_model::time::{set_display_zone, DisplayZone, ZoneOffset};
+    set_display_zone(DisplayZone { label: "Asia/Kolkata".to_string(), offset: ZoneOffset::Fixed(5 * 3600 + 1800) });
+    let label = window_label((t, t + 5 * second / 2));
+    set_display_zone(DisplayZone::utc());
+    assert_eq!(label, "2023-11-15 03:43:20.000 – 03:43:22.500 Asia/Kolkata (2.50s)");
 }
 
 #[test]
