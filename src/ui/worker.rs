@@ -189,12 +189,10 @@ async fn read_input(job: &JsValue, id: f64) -> Result<Vec<u8>, String> {
         }
         let buffer = pending.await.map_err(|e| describe(&e))?;
         let buffer: ArrayBuffer = buffer.dyn_into().map_err(|_| "the browser returned no data".to_string())?;
-        let chunk = Uint8Array::new(&buffer);
-        let start = out.len();
-        out.resize(start + chunk.length() as usize, 0);
-        if let Some(dest) = out.get_mut(start..) {
-            chunk.copy_to(dest);
-        }
+        // Copied in without zero-filling the room first: `Vec::resize` in this size-optimised
+        // crate wrote the zeros a byte at a time (500 ms of a 1M-span file's read in a profile);
+        // `to_vec` copies straight into a new vector, then one bulk copy appends it.
+        out.extend_from_slice(&Uint8Array::new(&buffer).to_vec());
         progress(id, "read", end, size);
     }
     Ok(out)
