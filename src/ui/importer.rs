@@ -493,11 +493,9 @@ impl transfer::Source for JsSource {
         if n == 0 {
             return 0;
         }
-        let start = out.len();
-        out.resize(start + n as usize, 0);
-        if let Some(dest) = out.get_mut(start..) {
-            self.array.subarray(self.offset, self.offset + n).copy_to(dest);
-        }
+        // No zero-filling first: `Vec::resize` in this size-optimised crate writes zeros a byte
+        // at a time (see `worker::read_input`); `to_vec` copies straight in, then one bulk append.
+        out.extend_from_slice(&self.array.subarray(self.offset, self.offset + n).to_vec());
         self.offset += n;
         n as usize
     }
