@@ -326,6 +326,16 @@ impl App {
 
     /// Applies `action` and returns what the browser side must do.
     pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.apply_in_order(action);
+        // A newer write or a forget of the kept workspace makes a write still going stale.
+        if effects.iter().any(|e| matches!(e, Effect::KeepData | Effect::ForgetKept)) {
+            self.keep.writes += 1;
+        }
+        effects
+    }
+
+    /// [`App::apply`], with answers of load jobs merged in submission order.
+    fn apply_in_order(&mut self, action: Action) -> Vec<Effect> {
         let Some(job) = action.ends_job() else { return self.apply_now(action) };
         if self.loads.running(job).is_some() && !self.loads.is_oldest(job) {
             self.parked.push((job, action));
@@ -503,8 +513,10 @@ impl App {
         // A file still loading would otherwise land in the emptied workspace.
         let mut effects = self.cancel_loading(false);
         // So would the rest of a kept workspace being restored; its strings are in the old data.
+        // (Nothing the page was opened with is opened then: the user cleared the workspace.)
         if self.keep.decoding.take().is_some() {
             self.keep.restoring = false;
+            self.keep.deferred_open = false;
         }
         let data = std::mem::take(&mut self.data);
         let route = self.route.clone();

@@ -84,7 +84,7 @@ pub fn snapshot_to(
     sink: &mut dyn FnMut(&[u8]),
     restart: &mut dyn FnMut(),
 ) -> KeptMeta {
-    let mut keeping = Keeping::new(skew, limit, 0);
+    let mut keeping = Keeping::new(skew, limit, 0, 0);
     loop {
         if let Some(meta) = keeping.step(data, u64::MAX, sink, restart) {
             return meta;
@@ -108,11 +108,13 @@ pub struct Keeping {
     limit: u64,
     /// The app's generation the steps were started on.
     pub(crate) generation: u64,
+    /// The app's count of write and forget requests when this write started.
+    pub(crate) writes: u64,
 }
 
 impl Keeping {
-    pub(crate) fn new(skew: bool, limit: u64, generation: u64) -> Keeping {
-        Keeping { encoder: transfer::Encoder::default(), kept: None, skew, limit, generation }
+    pub(crate) fn new(skew: bool, limit: u64, generation: u64, writes: u64) -> Keeping {
+        Keeping { encoder: transfer::Encoder::default(), kept: None, skew, limit, generation, writes }
     }
 
     /// Writes about `budget` more bytes; returns what the snapshot holds once it is complete.

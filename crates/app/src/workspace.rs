@@ -41,6 +41,9 @@ pub(crate) struct KeepState {
     pub(crate) cleared: Option<Box<(Dataset, Route)>>,
     /// The kept workspace being decoded, a slice per [`crate::Action::RestoreMore`].
     pub(crate) decoding: Option<Box<(Decoder<'static>, KeptMeta)>>,
+    /// Counts the actions that asked to write or forget the kept copy: a write that started
+    /// before the latest of them is stale ([`App::keep_step`] drops it).
+    pub(crate) writes: u64,
 }
 
 impl App {
@@ -92,17 +95,24 @@ impl App {
     /// browser does: [`App::keep_step`] on task after task, so a large workspace is never one
     /// long task, nor its whole encoding in memory at once).
     pub fn start_keeping(&self) -> Keeping {
-        Keeping::new(self.options.adjust_clock_skew, self.settings.keep_limit_bytes(), self.generation())
+        Keeping::new(
+            self.options.adjust_clock_skew,
+            self.settings.keep_limit_bytes(),
+            self.generation(),
+            self.keep.writes,
+        )
     }
 
     /// Writes one step's bytes ([`crate::STEP_BYTES`]) more of the snapshot `keeping` writes, to `sink`; `restart`
     /// means "drop the pieces so far" (the data changed since the last step, or the limit left
     /// traces out). Every step writes the data as it is now: when its generation moved, the
     /// snapshot starts over. Nothing is left to write when keeping was turned off or the data
-    /// cleared meanwhile (the core said so with [`Effect::ForgetKept`] or says nothing).
+    /// cleared meanwhile, or when a newer write or a forget was asked for since it started (a
+    /// new limit, Forget, Clear all).
     pub fn keep_step(&self, keeping: &mut Keeping, sink: &mut dyn FnMut(&[u8]), restart: &mut dyn FnMut()) -> KeepStep {
         let data = self.data();
-        if !self.settings.keep_data || (data.traces.is_empty() && data.dependencies.is_empty()) {
+        let stale = keeping.writes != self.keep.writes;
+        if stale || !self.settings.keep_data || (data.traces.is_empty() && data.dependencies.is_empty()) {
             return KeepStep::Dropped;
         }
         if keeping.generation != self.generation() {
@@ -269,6 +279,11 @@ impl App {
         self.notices.withdraw(NoticeAction::UndoClear);
         let Some(cleared) = self.keep.cleared.take() else { return Vec::new() };
         let (data, route) = *cleared;
+        // A restore that began after Clear all decodes into the emptied workspace's strings: it
+        // cannot go on in the data brought back.
+        if self.keep.decoding.take().is_some() {
+            self.keep.restoring = false;
+        }
         *self.data_mut() = data;
         self.route = route;
         self.push_history = true;

@@ -203,20 +203,36 @@ fn keeping_in_steps_writes_the_snapshot_and_starts_over_when_the_data_changes() 
         assert_eq!(steps > 1, budget < whole.bytes.len() as u64, "budget {budget}: {steps} steps");
     }
 
-    // A file lands half-way: the pieces so far are dropped and the new data is written whole.
+    // A file lands half-way while another still loads (no new write is asked for yet): the
+    // pieces so far are dropped and the data as it is now is written whole.
     let mut app = app_with(&[TRACE_A, demo]);
     let (bytes, step, _) = keep_in_steps(&mut app, 100, &mut |app, step| {
         if step == 3 {
             // (decoded in one step: this test steps the keeping only)
             app.step_bytes = usize::MAX;
             app.apply(Action::LoadBytes { name: "b".into(), bytes: TRACE_B.as_bytes().to_vec() });
-            app.apply(worker_result(3, TRACE_B.as_bytes(), true));
+            app.apply(Action::LoadBytes { name: "c".into(), bytes: TRACE_B.as_bytes().to_vec() });
+            let effects = app.apply(worker_result(3, TRACE_B.as_bytes(), true));
+            assert!(!effects.contains(&crate::app::Effect::KeepData), "{effects:?}");
             app.step_bytes = 100;
         }
     });
     let now = app.snapshot();
     assert_eq!(now.meta.traces, 3);
     assert_eq!((bytes, step), (now.bytes, KeepStep::Done(now.meta)));
+
+    // A newer write asked for half-way (the load settled, a new limit): this one is stale.
+    let mut app = app_with(&[TRACE_A, demo]);
+    let (_, step, _) = keep_in_steps(&mut app, 100, &mut |app, step| {
+        if step == 3 {
+            app.step_bytes = usize::MAX;
+            app.apply(Action::LoadBytes { name: "b".into(), bytes: TRACE_B.as_bytes().to_vec() });
+            let effects = app.apply(worker_result(3, TRACE_B.as_bytes(), true));
+            assert!(effects.contains(&crate::app::Effect::KeepData), "{effects:?}");
+            app.step_bytes = 100;
+        }
+    });
+    assert_eq!(step, KeepStep::Dropped);
 
     // Cleared, or keeping turned off, half-way: nothing is written.
     let mut app = app_with(&[TRACE_A, demo]);
@@ -266,4 +282,24 @@ fn a_kept_workspace_is_restored_a_slice_per_task_as_in_one() {
     assert!(!app.keep.restoring);
     assert!(app.apply(Action::RestoreMore).is_empty());
     assert!(app.data().traces.is_empty());
+}
+
+#[test]
+fn undo_of_clear_all_during_a_restore_drops_the_restore() {
+    // A file loaded while the kept copy is still being read, then Clear all, then the kept copy
+    // arrives and is decoded in steps, then Undo: the restore cannot go on in the data brought
+    // back (its strings were interned into the emptied workspace).
+    let (mut app, _) = App::open(Route::default(), keeping());
+    app.apply(Action::LoadBytes { name: "a".into(), bytes: TRACE_A.as_bytes().to_vec() });
+    app.apply(worker_result(1, TRACE_A.as_bytes(), true));
+    let before = strand_model::dump::dump_dataset(app.data());
+    assert!(before.contains("GET /cart"), "{before}");
+    app.apply(Action::ClearAll);
+    app.step_bytes = 50;
+    let demo = std::str::from_utf8(strand_formats::demo::DEMO_TRACE_JSON).unwrap_or_default();
+    assert_eq!(app.apply(kept_copy(&[demo])), vec![crate::app::Effect::ContinueRestore]);
+    app.apply(Action::NoticeAction(NoticeAction::UndoClear));
+    assert!(!app.keep.restoring);
+    assert!(app.apply(Action::RestoreMore).is_empty());
+    assert_eq!(strand_model::dump::dump_dataset(app.data()), before);
 }

@@ -102,6 +102,8 @@ pub struct Encoder {
     part: u8,
     /// The next item of the list being written; 0 when its length is not written yet.
     item: usize,
+    /// The length written for the list being written.
+    len: usize,
     /// Bytes handed to the sink so far.
     total: u64,
 }
@@ -210,7 +212,10 @@ impl Encoder {
     }
 
     /// Writes a list of `len` items from `self.item` on (its length first), stopping once the
-    /// position reaches `stop` with items left; returns whether the list is complete.
+    /// position reaches `stop` with items left; returns whether the list is complete. A list
+    /// resumed on a later step keeps the length it was written with: the interner can gain
+    /// strings between steps (a file being decoded meanwhile), which the written traces never
+    /// refer to.
     fn list(
         &mut self,
         w: &mut Writer<'_>,
@@ -219,8 +224,10 @@ impl Encoder {
         mut item: impl FnMut(&mut Writer<'_>, usize),
     ) -> bool {
         if self.item == 0 {
+            self.len = len;
             w.len(len);
         }
+        let len = self.len;
         while self.item < len {
             item(w, self.item);
             self.item += 1;

@@ -154,6 +154,25 @@ fn pieces_for_a_sink_join_to_the_whole_encoding() {
 }
 
 #[test]
+fn strings_interned_between_steps_are_not_written() {
+    // A file decoded while the workspace is kept interns into the same interner; the strings
+    // list keeps the count it was written with (the traces never refer to the new strings).
+    let (mut strings, first, second, deps) = two_traces();
+    let traces = [&first, &second];
+    let whole = encode_selected(&strings, &traces, &deps);
+    let mut encoder = Encoder::default();
+    let mut out: Vec<u8> = Vec::new();
+    let mut added = 0;
+    while !encoder.step_chunked(&strings, &traces, &deps, 3, 1, &mut |p| out.extend_from_slice(p)) {
+        strings.intern(&format!("interned meanwhile {added}"));
+        added += 1;
+        assert!(added < 10_000, "the strings list never ends");
+    }
+    assert!(added > 10);
+    assert_eq!(out, whole);
+}
+
+#[test]
 fn encoding_in_steps_gives_the_whole_encoding_at_every_budget() {
     let (strings, first, second, deps) = two_traces();
     let traces = [&first, &second];
