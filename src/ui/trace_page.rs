@@ -44,7 +44,7 @@ pub fn trace_page(props: &TracePageProps) -> Html {
         let data = props.data.clone();
         move |&(_, index)| {
             super::perf::mark("strand:analysis:start");
-            data.borrow().traces.get(index).map(SpanTree::build)
+            data.borrow().traces.get(index).map(|t| Rc::new(SpanTree::build(t)))
         }
     });
     let tree_ready = tree.as_ref().is_some_and(|t| t.is_some());

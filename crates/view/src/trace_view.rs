@@ -10,7 +10,8 @@ use strand_model::Trace;
 /// `Eq` matters: `Rc<TraceAnalysis>` props then compare by pointer first, not element by element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraceAnalysis {
-    pub tree: SpanTree,
+    /// Shared: a large trace's page builds the tree on a task of its own and keeps it there too.
+    pub tree: std::rc::Rc<SpanTree>,
     /// Self time per span index.
     pub self_ns: Vec<i64>,
     /// The critical path, segments ordered by start.
@@ -22,12 +23,12 @@ pub struct TraceAnalysis {
 }
 
 pub fn analyze(trace: &Trace) -> TraceAnalysis {
-    analyze_with(trace, SpanTree::build(trace))
+    analyze_with(trace, std::rc::Rc::new(SpanTree::build(trace)))
 }
 
 /// [`analyze`] with the trace's tree built already (a large trace's page builds it on a task of
 /// its own, then the rest on the next).
-pub fn analyze_with(trace: &Trace, tree: SpanTree) -> TraceAnalysis {
+pub fn analyze_with(trace: &Trace, tree: std::rc::Rc<SpanTree>) -> TraceAnalysis {
     let self_ns = self_times(trace, &tree);
     let critical = critical_path(trace, &tree);
     let critical_ns = critical_time_per_span(&critical, trace.spans.len());
