@@ -50,7 +50,8 @@ fn main() {
             .map(|_| {
                 let mut total = 0usize;
                 let t0 = Instant::now();
-                transfer::encode_selected_to(&worker, &refs, &imported.dependencies, &mut |p| total += p.len());
+                transfer::Encoder::default()
+                    .step(&worker, &refs, &imported.dependencies, u64::MAX, &mut |p| total += p.len());
                 let t = t0.elapsed().as_secs_f64();
                 std::hint::black_box(total);
                 t

@@ -529,6 +529,11 @@ impl Dataset {
         Dataset::default()
     }
 
+    /// No trace and no dependency link (log lines live in traces): nothing to show or keep.
+    pub fn is_empty(&self) -> bool {
+        self.traces.is_empty() && self.dependencies.is_empty()
+    }
+
     pub fn span_count(&self) -> usize {
         self.traces.iter().map(|t| t.spans.len()).sum()
     }

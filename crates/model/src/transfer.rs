@@ -20,7 +20,7 @@ mod decode;
 mod encode;
 mod source;
 pub use decode::{decode, decode_slice, Decoder};
-pub use encode::{encode, encode_selected, encode_selected_to, encode_with, Encoder, SINK_CHUNK};
+pub use encode::{encode, encode_selected, encode_with, Encoder, SINK_CHUNK};
 pub use source::{OwnedSource, SliceSource, Source};
 
 /// How many bytes a decoder asks its source for at a time.

@@ -1,6 +1,6 @@
 //! Encoding: the writer behind [`super::encode`] and its variants. Everything is written
-//! into one growing buffer, or, for [`encode_selected_to`], handed to a sink a chunk at a time
-//! so that the whole encoding never sits in memory at once.
+//! into one growing buffer, or, by an [`Encoder`], handed to a sink a chunk at a time and a
+//! slice per step, so that the whole encoding never sits in memory at once.
 
 use super::codes::{kind_code, warning_code};
 use super::MAGIC;
@@ -18,41 +18,12 @@ pub fn encode(strings: &Interner, traces: &[Trace], dependencies: &[DependencyLi
 /// Encodes some of a dataset's traces (those kept across reloads) with its dependency links;
 /// decoded like any other encoding.
 pub fn encode_selected(strings: &Interner, traces: &[&Trace], dependencies: &[DependencyLink]) -> Vec<u8> {
-    encode_refs(strings, traces, dependencies, &[], &[], None)
+    encode_refs(strings, traces, dependencies, &[], &[])
 }
 
-/// How many bytes [`encode_selected_to`] collects before handing them to its sink.
+/// How many bytes an [`Encoder`] collects before handing them to its sink (a piece can be
+/// longer when one string or span is).
 pub const SINK_CHUNK: usize = 1 << 20;
-
-/// [`encode_selected`], handed to `sink` in pieces of about [`SINK_CHUNK`] bytes (a piece can
-/// be longer when one string or span is; a trace of a million spans is many pieces) instead of returned whole, so that keeping a large
-/// workspace needs about a chunk of memory beyond the dataset rather than its whole encoding.
-/// The pieces joined are exactly what [`encode_selected`] returns. Returns their total length.
-pub fn encode_selected_to(
-    strings: &Interner,
-    traces: &[&Trace],
-    dependencies: &[DependencyLink],
-    sink: &mut dyn FnMut(&[u8]),
-) -> u64 {
-    encode_selected_chunked(strings, traces, dependencies, SINK_CHUNK, sink)
-}
-
-/// [`encode_selected_to`] with pieces of at least `chunk` bytes (tests use tiny ones).
-pub(crate) fn encode_selected_chunked(
-    strings: &Interner,
-    traces: &[&Trace],
-    dependencies: &[DependencyLink],
-    chunk: usize,
-    sink: &mut dyn FnMut(&[u8]),
-) -> u64 {
-    let mut total = 0u64;
-    let mut counting = |piece: &[u8]| {
-        total += piece.len() as u64;
-        sink(piece);
-    };
-    encode_refs(strings, traces, dependencies, &[], &[], Some(Sink { to: &mut counting, chunk }));
-    total
-}
 
 /// [`encode`], plus `extra` bytes this module does not read (a split document's join facts),
 /// handed back as [`super::Decoded::extra`].
@@ -64,27 +35,21 @@ pub fn encode_with(
     extra: &[u8],
 ) -> Vec<u8> {
     let traces: Vec<&Trace> = traces.iter().collect();
-    encode_refs(strings, &traces, dependencies, notes, extra, None)
+    encode_refs(strings, &traces, dependencies, notes, extra)
 }
 
-/// Writes the encoding; with a `sink`, hands it out in chunks and returns an empty vector.
+/// Writes the whole encoding into one vector.
 fn encode_refs(
     strings: &Interner,
     traces: &[&Trace],
     dependencies: &[DependencyLink],
     notes: &[String],
     extra: &[u8],
-    sink: Option<Sink<'_>>,
 ) -> Vec<u8> {
-    let capacity = match &sink {
-        Some(sink) => sink.chunk + sink.chunk / 4,
-        None => {
-            let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
-            let logs: usize = traces.iter().map(|t| t.logs.len()).sum();
-            64 + strings.heap_bytes() + spans * 140 + logs * 100
-        }
-    };
-    let mut w = Writer { out: Vec::with_capacity(capacity), sink, handed: 0 };
+    let spans: usize = traces.iter().map(|t| t.spans.len()).sum();
+    let logs: usize = traces.iter().map(|t| t.logs.len()).sum();
+    let capacity = 64 + strings.heap_bytes() + spans * 140 + logs * 100;
+    let mut w = Writer { out: Vec::with_capacity(capacity), sink: None, handed: 0 };
     let what = What { strings, traces, dependencies, notes, extra };
     Encoder::default().write(&mut w, &what, u64::MAX);
     w.out

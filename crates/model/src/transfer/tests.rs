@@ -134,9 +134,10 @@ fn pieces_for_a_sink_join_to_the_whole_encoding() {
     let whole = encode_selected(&strings, &traces, &deps);
     for chunk in [1, 16, 200, SINK_CHUNK] {
         let mut pieces: Vec<Vec<u8>> = Vec::new();
-        let total = encode::encode_selected_chunked(&strings, &traces, &deps, chunk, &mut |p| pieces.push(p.to_vec()));
+        let mut encoder = Encoder::default();
+        assert!(encoder.step_chunked(&strings, &traces, &deps, u64::MAX, chunk, &mut |p| pieces.push(p.to_vec())));
         assert_eq!(pieces.concat(), whole, "chunk {chunk}");
-        assert_eq!(total, whole.len() as u64);
+        assert_eq!(encoder.total(), whole.len() as u64);
         assert!(pieces.iter().all(|p| !p.is_empty()));
         // Small chunks: at least a piece per string and per span (a big trace is never one
         // piece); one megabyte: this small encoding in one.
@@ -149,7 +150,7 @@ fn pieces_for_a_sink_join_to_the_whole_encoding() {
     }
     // No traces: the strings and the counts still arrive, in the one piece.
     let mut pieces: Vec<Vec<u8>> = Vec::new();
-    encode_selected_to(&strings, &[], &deps, &mut |p| pieces.push(p.to_vec()));
+    Encoder::default().step(&strings, &[], &deps, u64::MAX, &mut |p| pieces.push(p.to_vec()));
     assert_eq!(pieces, vec![encode_selected(&strings, &[], &deps)]);
 }
 
