@@ -1,7 +1,9 @@
 // Browser benchmark (not a test): serves a release build (dist/, or STRAND_DIST), and for each size
 // and format measures, in a fresh headless Chromium per run, what a user waits for:
 //
-//   file → rows   from the file input's `change` event to the first waterfall rows painted: a
+//   file → rows   from the file input's `change` event to the first waterfall rows painted (a
+//                 large file's preview's, when it has one: `preview` says so; `all in` is the
+//                 whole file's time): a
 //                 MutationObserver in the page sees the first `.wf-row` arrive, and the time is
 //                 taken after the next frame's paint (a message posted from that frame's
 //                 requestAnimationFrame runs once the frame is painted). Nothing polls the page
@@ -153,6 +155,7 @@ async function measureOnce(url, file, fileUrl) {
       return {
         read: m('strand:read'), import: m('strand:import'), importWall: m('strand:import-wall'), encode: m('strand:encode'),
         merge: m('strand:merge'), analysis: m('strand:analysis'), parts: performance.getEntriesByName('strand:encode', 'measure').length,
+        preview: performance.getEntriesByName('strand:preview', 'measure').length,
       };
     });
     const change = await page.evaluate(() => window.__change);
@@ -218,7 +221,7 @@ const server = await serveStatic(distDir);
 const files = await serveStatic(outDir, { 'access-control-allow-origin': '*' });
 const results = [];
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '-');
-const header = ['spans', 'format', 'file MB', 'file → rows ms', 'rows in DOM ms', 'all in ms', 'read ms', 'import wall ms', 'JSON.parse ms',
+const header = ['spans', 'format', 'file MB', 'preview', 'file → rows ms', 'rows in DOM ms', 'all in ms', 'read ms', 'import wall ms', 'JSON.parse ms',
   'import / parse', 'encode ms', 'merge ms', 'floor ms', 'longest task ms', 'scroll ms/frame (p95)', 'zoom ms/frame (p95)',
   'WASM MB', 'WASM / file', 'warm-up page / worker ms', 'load avg'];
 console.log(`| ${header.join(' | ')} |`);
@@ -242,7 +245,7 @@ try {
       row.samples = samples;
       results.push(row);
       console.log(`| ${[
-        n.toLocaleString('en'), format, fmt(bytes / 1e6, 1), fmt(row.firstPaint), fmt(row.rowsInDom), fmt(row.allLoaded), fmt(row.read), fmt(row.importWall || row.import),
+        n.toLocaleString('en'), format, fmt(bytes / 1e6, 1), row.preview > 0 ? 'yes' : 'no', fmt(row.firstPaint), fmt(row.rowsInDom), fmt(row.allLoaded), fmt(row.read), fmt(row.importWall || row.import),
         fmt(row.jsonParse), fmt(row.importWithoutRead / row.jsonParse, 2), fmt(row.encode), fmt(row.merge), fmt(row.floor),
         `${fmt(row.longestTask)}${row.longTasksOver200 ? ` (${row.longTasksOver200} > 200)` : ''}`,
         `${fmt(row.scrollMean, 1)} (${fmt(row.scrollP95, 1)})`, `${fmt(row.zoomMean, 1)} (${fmt(row.zoomP95, 1)})`,

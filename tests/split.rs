@@ -171,3 +171,77 @@ fn every_split_of_every_sample_imports_as_the_whole() {
     }
     assert!(split_files >= 12, "documents split: {split_files}");
 }
+
+/// A scalar value as text; lists and maps by their size (their ranges differ between imports).
+fn value_text(value: strand_model::Value, s: &Interner) -> String {
+    use strand_model::Value;
+    match value {
+        Value::Str(id) => s.get(id).to_string(),
+        Value::Bytes(r) | Value::Array(r) | Value::Map(r) => format!("[{}]", r.len),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Each span as text: its trace, id, name, service, times and attributes (resolved strings).
+fn span_lines(data: &Dataset) -> Vec<String> {
+    let s = &data.strings;
+    let mut out = Vec::new();
+    for trace in &data.traces {
+        for span in &trace.spans {
+            let service = trace.resources.get(span.resource as usize).map_or("", |r| s.get(r.service));
+            let attrs: Vec<String> = trace
+                .attrs_of(span.attrs)
+                .iter()
+                .map(|a| format!("{}={}", s.get(a.key), value_text(a.value, s)))
+                .collect();
+            out.push(format!(
+                "{} {} {} {service} {} {} {}",
+                trace.trace_id.display(s),
+                span.span_id.display(s),
+                s.get(span.name),
+                span.start_ns,
+                span.duration_ns,
+                attrs.join(",")
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A preview (the first bytes' complete elements, shown while a large file loads) of every
+/// sample cut after every eighth of it: it imports, and each of its spans is one of the whole
+/// import's, as it is there. Zipkin samples have no preview.
+#[test]
+fn a_preview_of_every_sample_holds_spans_of_the_whole_import() {
+    let mut previews = 0;
+    for (name, doc) in files() {
+        let mut whole = Dataset::new();
+        let Ok((format, _)) = formats::load(&mut whole, &doc, &name, None, &AssembleOptions::default()) else {
+            continue;
+        };
+        let all = span_lines(&whole);
+        let total = doc.len() as u64;
+        let last_offset = total.saturating_sub(formats::preview::TAIL_BYTES);
+        for eighth in 1..8 {
+            let cut = doc.len() * eighth / 8;
+            let Some(preview) =
+                formats::preview::document(&doc[..cut], &doc[last_offset as usize..], last_offset, total)
+            else {
+                continue;
+            };
+            assert!(preview.covered <= cut as u64, "{name}: covers {} of {cut}", preview.covered);
+            assert_ne!(format, Format::Zipkin, "{name}: Zipkin has no preview");
+            let mut shown = Dataset::new();
+            formats::load(&mut shown, &preview.document, &name, None, &AssembleOptions::default())
+                .unwrap_or_else(|e| panic!("{name} cut at {cut}: the preview does not import: {e}"));
+            let shown = span_lines(&shown);
+            assert!(!shown.is_empty() || whole.traces.is_empty(), "{name} cut at {cut}: an empty preview");
+            for line in &shown {
+                assert!(all.binary_search(line).is_ok(), "{name} cut at {cut}: {line} is not in the whole import");
+            }
+            previews += 1;
+        }
+    }
+    assert!(previews >= 40, "previews checked: {previews}");
+}

@@ -196,12 +196,18 @@ pub fn app() -> Html {
                 }
             </header>
             <SourcesPanel store={store.clone()} collector={collector} url={route.url.clone()} />
-            <super::load_ui::LoadProgressBar progress={progress} store={store.clone()} />
+            <super::load_ui::LoadProgressBar progress={progress.clone()} store={store.clone()} />
+            // Here rather than in the bar: the bar's own render lagged one App render behind
+            // (Yew did not re-render it for the render that merged the preview).
+            if let Some(text) = progress.as_ref().and_then(|p| p.preview_text()) {
+                <p class="load-preview" role="status">{ text }</p>
+            }
             <super::notices::NoticeArea store={store.clone()} groups={workspace.notices.clone()} />
             if has_traces {
                 { match route.page {
                     Page::Traces => html! {
                         <TracesView store={store.clone()} data={data_handle.clone()} selected={selected} route={route.clone()}
+                                    first_look={progress.as_ref().and_then(|p| p.preview_short())}
                                     settings={workspace.settings.clone()} missing={workspace.missing.clone()}
                                     on_select={on_select_trace} on_navigate={on_navigate.clone()}
                                     on_open_files={open_picker.clone()} />

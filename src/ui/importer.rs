@@ -25,6 +25,15 @@ const PAINT_MERGING_FROM_BYTES: u32 = 4 << 20;
 /// After a file this large (bytes), the worker is replaced to give its memory back.
 const RECYCLE_AFTER_BYTES: u64 = 64 * 1024 * 1024;
 
+/// How the core wants a job run (`Effect::Import`): with clock-skew adjustment, on the page
+/// (`here`), with a preview sent ahead.
+#[derive(Clone, Copy)]
+pub struct How {
+    pub skew: bool,
+    pub here: bool,
+    pub preview: bool,
+}
+
 /// A job sent to the worker, or waiting for it to be ready.
 struct Pending {
     job: JobId,
@@ -33,6 +42,7 @@ struct Pending {
     /// The browser file, for `Input::File`.
     file: Option<web_sys::File>,
     skew: bool,
+    preview: bool,
 }
 
 #[derive(Default)]
@@ -66,10 +76,10 @@ impl Pool {
 
     /// Runs `job` on the page (`here`, a small file) or in a free worker (the core never starts
     /// more jobs than there are workers).
-    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool, here: bool) {
+    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, how: How) {
         let lane = self.lanes.iter().find(|lane| lane.is_free()).or_else(|| self.lanes.first());
         if let Some(lane) = lane {
-            lane.import(store, job, name, input, skew, here);
+            lane.import(store, job, name, input, how);
         }
     }
 
@@ -114,7 +124,8 @@ impl Importer {
 
     /// Runs `job`: here when the core says so (`here`, a small file) or when no worker can
     /// run, else in the worker.
-    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, skew: bool, here: bool) {
+    pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, how: How) {
+        let How { skew, here, preview } = how;
         let size = input.size();
         let file = match &input {
             // The worker (or the page, for a small file) reads the file itself.
@@ -127,7 +138,7 @@ impl Importer {
             },
             Input::Bytes(_) => None,
         };
-        let pending = Pending { job, name, input, file, skew };
+        let pending = Pending { job, name, input, file, skew, preview };
         if here || self.state.borrow().unavailable {
             self.import_here(pending);
             return;
@@ -269,6 +280,7 @@ impl Importer {
         set(&msg, "id", f64::from(pending.job));
         set(&msg, "name", pending.name.as_str());
         set(&msg, "skew", pending.skew);
+        set(&msg, "preview", pending.preview);
         let sent = match (&pending.input, &pending.file) {
             (Input::File { .. }, Some(file)) => {
                 set(&msg, "file", file);
@@ -331,6 +343,7 @@ impl Importer {
                     (get(data, "done").as_f64().unwrap_or(0.0), get(data, "total").as_f64().unwrap_or(0.0));
                 self.dispatch(Action::ImportProgress { job, phase, done, total });
             }
+            Some("preview") => self.preview(job, skew, data),
             Some("done") => self.done(job, skew, data),
             Some("error") => {
                 let error =
@@ -376,6 +389,20 @@ impl Importer {
             super::yield_to_browser().await;
             this.merge(job, skew, format, payload);
         });
+    }
+
+    /// The worker's preview of a large file (`Effect::Import::preview`): the core shows it, if
+    /// nothing else is loaded, until the file itself lands.
+    fn preview(&self, job: JobId, skew: bool, data: &JsValue) {
+        let Ok(buffer) = get(data, "payload").dyn_into::<js_sys::ArrayBuffer>() else {
+            return;
+        };
+        let covered = get(data, "covered").as_f64().unwrap_or(0.0) as u64;
+        super::memory::make_room(buffer.byte_length() as usize);
+        let payload = Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 });
+        super::perf::mark("strand:preview:start");
+        self.dispatch(Action::Previewed { job, payload, covered, skew });
+        super::perf::measure_since("strand:preview", "strand:preview:start");
     }
 
     /// Hands the worker's encoding to the core, which decodes and merges it: at once, or a

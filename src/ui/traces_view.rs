@@ -25,6 +25,9 @@ pub struct TracesViewProps {
     pub on_select: Callback<usize>,
     pub on_navigate: Callback<(Route, bool)>,
     pub on_open_files: Callback<MouseEvent>,
+    /// While a large file's first look is shown: what it is (`Progress::preview_short`).
+    #[prop_or_default]
+    pub first_look: Option<String>,
 }
 
 #[function_component(TracesView)]
@@ -118,6 +121,13 @@ pub fn traces_view(props: &TracesViewProps) -> Html {
                 <span class="list-where">{ where_text }</span>
                 <button class="btn small" onclick={prev} disabled={prev_target.is_none()} title="The trace that starts before this one">{ "◂ Previous" }</button>
                 <button class="btn small" onclick={next} disabled={next_target.is_none()} title="The trace that starts after this one">{ "Next ▸" }</button>
+                if let Some(note) = props.first_look.as_ref() {
+                    // In the bar that stays in view while the trace takes the screen.
+                    <span class="list-first-look" role="status"
+                          title="The traces of the file's first part, shown while the rest loads; they may still gain spans">
+                        { note }
+                    </span>
+                }
                 <span class="list-hint"><kbd>{ "L" }</kbd>{ " shows or hides the list" }</span>
             </div>
             if !collapsed {

@@ -3,8 +3,10 @@
 //! given), imports and assembles it into a fresh interner, encodes the result with
 //! `model::transfer` and posts it back as a transferable buffer, with progress on the way.
 //!
-//! Messages in: `{id, name, file?: File, bytes?: ArrayBuffer, skew: bool}`. Messages out:
-//! `{type: "progress", id, phase: "read"|"parse"|"encode", done, total}`,
+//! Messages in: `{id, name, file?: File, bytes?: ArrayBuffer, skew: bool, preview: bool}`.
+//! Messages out: `{type: "progress", id, phase: "read"|"parse"|"encode", done, total}`,
+//! `{type: "preview", id, covered, payload: ArrayBuffer}` (a large file's first part, see
+//! `formats::preview`, sent while the rest is read when the job asks for it),
 //! `{type: "done", id, format, payload: ArrayBuffer, timings: {read, import, encode}}`,
 //! `{type: "error", id, error}` (the file could not be used; the worker is fine).
 
@@ -115,9 +117,10 @@ pub async fn run_job(job: JsValue) {
     let id = get(&job, "id").as_f64().unwrap_or(-1.0);
     let name = get(&job, "name").as_string().unwrap_or_else(|| "file".to_string());
     let options = AssembleOptions { adjust_clock_skew: get(&job, "skew").as_bool().unwrap_or(true) };
+    let preview = get(&job, "preview").as_bool().unwrap_or(false).then_some(Preview { name: &name, options: &options });
 
     let t0 = now();
-    let bytes = match read_input(&job, id).await {
+    let bytes = match read_input(&job, id, preview).await {
         Ok(bytes) => bytes,
         Err(error) => {
             let msg = message("error", id);
@@ -163,9 +166,51 @@ pub async fn run_job(job: JsValue) {
     post(&msg, Some(&buffer));
 }
 
+/// What a job that asks for a preview needs to make one.
+#[derive(Clone, Copy)]
+struct Preview<'a> {
+    name: &'a str,
+    options: &'a AssembleOptions,
+}
+
+impl Preview<'_> {
+    /// Imports what the file's `first` bytes hold (with its `last` bytes, from `last_offset`,
+    /// for the end of the document) and posts it: the page shows it while the rest comes.
+    /// Nothing is posted when the file has no preview (`formats::preview::document`).
+    fn post(self, id: f64, first: &[u8], last: &[u8], last_offset: u64, total: u64) {
+        let Some(shown) = formats::preview::document(first, last, last_offset, total) else { return };
+        let mut strings = Interner::new();
+        let Ok((_, imported)) = formats::import_assembled(&shown.document, self.name, None, &mut strings, self.options)
+        else {
+            return;
+        };
+        let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
+        let payload = Uint8Array::new_with_length(u32::try_from(encoded.len()).unwrap_or(u32::MAX));
+        payload.copy_from(&encoded);
+        let msg = message("preview", id);
+        set(&msg, "covered", shown.covered as f64);
+        let buffer: JsValue = payload.buffer().into();
+        set(&msg, "payload", buffer.clone());
+        post(&msg, Some(&buffer));
+    }
+}
+
+/// Starts reading `[from, to)` of `file` (the browser reads it while this module goes on).
+fn start_read(file: &web_sys::File, from: f64, to: f64) -> Result<JsFuture, String> {
+    let piece = file.slice_with_f64_and_f64(from, to).map_err(|e| describe(&e))?;
+    Ok(JsFuture::from(piece.array_buffer()))
+}
+
+/// The bytes of a read [`start_read`] started.
+async fn finish_read(read: JsFuture) -> Result<ArrayBuffer, String> {
+    let buffer = read.await.map_err(|e| describe(&e))?;
+    buffer.dyn_into().map_err(|_| "the browser returned no data".to_string())
+}
+
 /// The job's bytes in this module's memory: a `File` read in chunks (with progress), or the
-/// transferred `ArrayBuffer` copied in once.
-async fn read_input(job: &JsValue, id: f64) -> Result<Vec<u8>, String> {
+/// transferred `ArrayBuffer` copied in once. With `preview`, the first chunk (at most half the
+/// file) is previewed while the next one is read.
+async fn read_input(job: &JsValue, id: f64, preview: Option<Preview<'_>>) -> Result<Vec<u8>, String> {
     let bytes = get(job, "bytes");
     if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
         return Ok(Uint8Array::new(buffer).to_vec());
@@ -175,25 +220,36 @@ async fn read_input(job: &JsValue, id: f64) -> Result<Vec<u8>, String> {
     let mut out: Vec<u8> = Vec::new();
     out.try_reserve_exact(size as usize).map_err(|_| "there is not enough memory in this tab for it".to_string())?;
     progress(id, "read", 0.0, size);
+    let first_chunk = if preview.is_some() { READ_CHUNK.min((size / 2.0).floor()).max(1.0) } else { READ_CHUNK };
+    // The document's end, for the preview (read while the first chunk is).
+    let last_offset = (size - formats::preview::TAIL_BYTES as f64).max(0.0);
+    let mut last = match preview {
+        Some(_) => Some(start_read(&file, last_offset, size)?),
+        None => None,
+    };
     // The browser reads the next chunk while this one is copied into the module's memory (one
     // read ahead): the reads' waits and the copies overlap instead of taking turns.
     let read = |from: f64| -> Result<(JsFuture, f64), String> {
-        let end = (from + READ_CHUNK).min(size);
-        let piece = file.slice_with_f64_and_f64(from, end).map_err(|e| describe(&e))?;
-        Ok((JsFuture::from(piece.array_buffer()), end))
+        let end = (from + if from == 0.0 { first_chunk } else { READ_CHUNK }).min(size);
+        Ok((start_read(&file, from, end)?, end))
     };
     let mut next = if size > 0.0 { Some(read(0.0)?) } else { None };
     while let Some((pending, end)) = next.take() {
         if end < size {
             next = Some(read(end)?);
         }
-        let buffer = pending.await.map_err(|e| describe(&e))?;
-        let buffer: ArrayBuffer = buffer.dyn_into().map_err(|_| "the browser returned no data".to_string())?;
+        let buffer = finish_read(pending).await?;
         // Copied in without zero-filling the room first: `Vec::resize` in this size-optimised
         // crate wrote the zeros a byte at a time (500 ms of a 1M-span file's read in a profile);
         // `to_vec` copies straight into a new vector, then one bulk copy appends it.
         out.extend_from_slice(&Uint8Array::new(&buffer).to_vec());
         progress(id, "read", end, size);
+        if let (Some(preview), Some(tail)) = (preview, last.take()) {
+            // A preview that cannot be made is no error: the file itself still loads.
+            if let Ok(tail) = finish_read(tail).await {
+                preview.post(id, &out, &Uint8Array::new(&tail).to_vec(), last_offset as u64, size as u64);
+            }
+        }
     }
     Ok(out)
 }

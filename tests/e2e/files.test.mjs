@@ -250,3 +250,78 @@ test('a worker that dies on a file: that file gets a clear error, a new worker l
   assert.equal(served, 2, 'the crashed worker was replaced once');
   assert.deepEqual(page.problems, []);
 });
+
+/** A Jaeger file of `count` copies of a sample trace, each with its own trace id (~10 kB each). */
+function manyTraces(count) {
+  const file = path.join(artifactsDir, 'inputs', `many-traces-${count}.json`);
+  if (!fs.existsSync(file)) {
+    const trace = JSON.parse(fs.readFileSync(sample('jaeger-ui_petclinic-short-ids.json'), 'utf8'));
+    const text = JSON.stringify(trace);
+    const id = trace.traceID;
+    const copies = Array.from({ length: count }, (_, i) => text.replaceAll(id, id.slice(0, -5) + i.toString(16).padStart(5, '0')));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `{"data":[${copies.join(',')}],"total":0,"limit":0,"offset":0,"errors":null}`);
+  }
+  return file;
+}
+
+/** Loads `file` into a page opened with `query`, noting what the page showed while its preview
+ * was up; with `cancel`, clicks Cancel the moment the preview is drawn. */
+async function loadWatchingPreview(query, file, cancel = false) {
+  const page = await open(query);
+  await page.evaluate((cancel) => {
+    window.__seen = [];
+    new MutationObserver(() => {
+      const preview = document.querySelector('.load-preview');
+      if (!preview) return;
+      window.__seen.push({
+        text: preview.textContent, totals: document.querySelector('.totals')?.textContent ?? '',
+        look: document.querySelector('.list-first-look')?.textContent ?? '',
+        rows: document.querySelectorAll('.wf-row').length,
+      });
+      if (cancel && window.__seen.some((s) => s.rows > 0)) document.querySelector('.load-cancel')?.click();
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, cancel);
+  await page.setInputFiles('input[type=file]', file);
+  await page.waitForSelector(cancel ? '.notice-error' : '.notice-ok', { timeout: 60_000 });
+  await page.waitForSelector('.load-progress', { state: 'detached' });
+  return {
+    page,
+    seen: await page.evaluate(() => window.__seen),
+    totals: await page.textContent('.totals').catch(() => ''),
+    notices: await noticeTexts(page),
+    rows: await page.locator('.wf-row').count(),
+    header: await page.locator('.trace-header').first().textContent().catch(() => ''),
+  };
+}
+
+test('a large file shows the traces of its first part while the rest loads, then exactly what loading it without that gives', async () => {
+  const file = manyTraces(1200);
+  const plain = await loadWatchingPreview('?preview-kb=0', file);
+  assert.deepEqual(plain.seen, [], 'no preview when it is off');
+  assert.match(plain.totals, /1,200 traces/);
+  const previewed = await loadWatchingPreview('?preview-kb=1024', file);
+  const drawn = previewed.seen.find((s) => s.rows > 0);
+  assert.ok(drawn, `the preview's first trace was drawn: ${JSON.stringify(previewed.seen.slice(0, 3))}`);
+  assert.match(drawn.text, /Showing the traces in its first \d+(\.\d)? MB while the rest loads/);
+  // The trace list's bar (in view while the trace takes the screen) says it too.
+  assert.match(drawn.look, /^first \d+(\.\d)? MB of 9\.5 MB, loading…$/);
+  const shown = Number(drawn.totals.match(/([\d,]+) traces?/)?.[1].replace(/,/g, ''));
+  assert.ok(shown > 0 && shown < 1200, `the preview holds part of the file: ${drawn.totals}`);
+  // The preview went and the file's own import is what is loaded.
+  assert.deepEqual(
+    [previewed.totals, previewed.notices, previewed.rows, previewed.header],
+    [plain.totals, plain.notices, plain.rows, plain.header],
+  );
+  assert.equal(await previewed.page.locator('.load-preview, .list-first-look').count(), 0);
+  await screenshot(previewed.page, 'files-after-preview');
+  assert.deepEqual([...plain.page.problems, ...previewed.page.problems], []);
+
+  // Cancel while the preview is up: nothing of the file stays.
+  const cancelled = await loadWatchingPreview('?preview-kb=1024', file, true);
+  assert.ok(cancelled.seen.some((s) => s.rows > 0), 'the preview was drawn before the cancel');
+  assert.match(cancelled.notices.at(-1), /Loading many-traces-1200\.json was cancelled/);
+  assert.equal(cancelled.rows, 0);
+  assert.doesNotMatch(cancelled.totals, /trace/);
+  assert.deepEqual(cancelled.page.problems, []);
+});

@@ -108,6 +108,14 @@ pub enum Action {
         size: u64,
         skew: bool,
     },
+    /// The import worker's preview of `job`'s large file: the encoding of what the file's
+    /// first `covered` bytes hold (`preview`), shown until the file itself lands.
+    Previewed {
+        job: JobId,
+        payload: Box<dyn transfer::Source>,
+        covered: u64,
+        skew: bool,
+    },
     /// Decode the next slice of `job`'s encoding (asked for by [`Effect::ContinueImport`]).
     DecodeMore {
         job: JobId,
@@ -174,8 +182,9 @@ pub enum Effect {
     /// Import a job in the import worker (or, if no worker can start, read it and answer
     /// with [`Action::ImportHere`]).
     /// `here`: import it on the page (a small file, see [`PAGE_IMPORT_KB`]): read it and answer
-    /// with [`Action::ImportHere`] without a worker.
-    Import { job: JobId, name: String, input: Input, skew: bool, here: bool },
+    /// with [`Action::ImportHere`] without a worker. `preview`: a large file; the worker sends
+    /// the traces of its first part ahead ([`Action::Previewed`], see `preview`).
+    Import { job: JobId, name: String, input: Input, skew: bool, here: bool, preview: bool },
     /// Let the browser render and handle input, then answer with [`Action::DecodeMore`]: `job`'s
     /// encoding is decoded a slice per task (`handover`).
     ContinueImport { job: JobId },
@@ -231,6 +240,8 @@ pub struct App {
     pub mask: crate::mask_settings::MaskSetting,
     /// The worker's encoding being decoded, a slice per action (`handover`).
     pub(crate) decoding: Option<crate::handover::Decoding>,
+    /// The preview of a large file on show while it loads (`preview`).
+    pub(crate) preview: Option<crate::preview::Shown>,
     /// Bytes decoded or encoded per step ([`crate::STEP_BYTES`], or `step-kb=` from the
     /// address; tests take smaller steps).
     pub(crate) step_bytes: usize,
@@ -264,6 +275,7 @@ impl App {
             settings,
             keep: Default::default(),
             decoding: None,
+            preview: None,
             step_bytes,
         };
         if app.settings.keep_data {
@@ -407,6 +419,7 @@ impl App {
             Action::Imported { job, format, payload, size, skew } => {
                 self.merge_encoded(job, format, payload, size, skew)
             }
+            Action::Previewed { job, payload, covered, skew } => self.previewed(job, payload, covered, skew),
             Action::DecodeMore { job } => self.decode_more(job),
             Action::ImportHere { job, bytes } => self.import_here(job, &bytes),
             Action::ImportFailed { job, error } => self.job_failed(job, error),
@@ -464,7 +477,8 @@ impl App {
             .into_iter()
             .map(|(running, input)| {
                 let here = input.size() <= here_up_to;
-                Effect::Import { job: running.id, name: running.name, input, skew: running.skew, here }
+                let preview = !here && self.wants_preview(input.size());
+                Effect::Import { job: running.id, name: running.name, input, skew: running.skew, here, preview }
             })
             .collect()
     }
@@ -484,6 +498,7 @@ impl App {
         let cancelled = self.loads.cancel_all();
         self.parked.clear();
         self.decoding = None;
+        self.drop_preview(None);
         let mut effects = Vec::new();
         for job in &cancelled.waiting {
             if let Input::File { key, .. } = job.input {
@@ -535,6 +550,11 @@ impl App {
             return effects;
         }
         let name = self.end_job(job, &mut effects).unwrap_or_default();
+        if self.previewing(job) {
+            // The file itself replaces its preview (the workspace was empty before it).
+            self.preview = None;
+            *self.data_mut() = Dataset::new();
+        }
         let result = strand_formats::load(&mut self.data, bytes, &name, None, &self.options).map_err(|e| e.to_string());
         self.report(&name, result);
         effects.extend(self.keep_if_settled());
@@ -543,6 +563,7 @@ impl App {
 
     fn job_failed(&mut self, job: JobId, error: String) -> Vec<Effect> {
         let mut effects = Vec::new();
+        self.drop_preview(Some(job));
         if self.end_job(job, &mut effects).is_some() {
             self.notices.error(error, vec![crate::notice::NOTHING_LOST.to_string()]);
         }

@@ -8,6 +8,7 @@
 use crate::app::{App, Effect};
 use crate::load::{JobId, Phase};
 use strand_model::transfer::{self, Decoder};
+use strand_model::Dataset;
 
 /// How many bytes of an encoding one step decodes (a worker's file, the kept workspace) or
 /// encodes (keeping the workspace): about 40–50 ms in Chromium on the machine of README's
@@ -27,6 +28,9 @@ pub(crate) struct Decoding {
     skew: bool,
     size: u64,
     decoder: Decoder<'static>,
+    /// The dataset it decodes into when the file's preview is on show (it stays on show until
+    /// the file is merged, then this replaces it): else the workspace's own.
+    fresh: Option<Dataset>,
 }
 
 impl App {
@@ -41,7 +45,8 @@ impl App {
         skew: bool,
     ) -> Vec<Effect> {
         // A cancelled job's decoding is dropped by the first step.
-        self.decoding = Some(Decoding { job, format, skew, size, decoder: Decoder::new(payload) });
+        let fresh = self.previewing(job).then(Dataset::new);
+        self.decoding = Some(Decoding { job, format, skew, size, decoder: Decoder::new(payload), fresh });
         let mut effects = self.decode_more(job);
         if self.decoding.is_some() {
             // The worker is done with this file: the next one starts there while the page decodes.
@@ -62,7 +67,11 @@ impl App {
             return effects;
         }
         let budget = self.step_bytes;
-        let Some(decoded) = decoding.decoder.step(&mut self.data_mut().strings, budget).transpose() else {
+        let strings = match decoding.fresh.as_mut() {
+            Some(fresh) => &mut fresh.strings,
+            None => &mut self.data_mut().strings,
+        };
+        let Some(decoded) = decoding.decoder.step(strings, budget).transpose() else {
             let done = decoding.decoder.consumed() as f64;
             self.loads.progress(job, Phase::Merging, done, decoding.size as f64);
             self.decoding = Some(decoding);
@@ -71,11 +80,19 @@ impl App {
         let name = self.end_job(job, &mut effects).unwrap_or_default();
         let result = match decoded {
             Ok(decoded) => {
+                if let Some(fresh) = decoding.fresh.take() {
+                    // The file replaces its preview; the user's place stays.
+                    self.preview = None;
+                    *self.data_mut() = fresh;
+                }
                 let summary = self.merge_decoded(decoded, decoding.skew);
                 let format = strand_formats::Format::parse(&decoding.format).unwrap_or(strand_formats::Format::Otlp);
                 Ok((format, summary))
             }
-            Err(err) => Err(format!("{name}: {err}. This is a bug in Strand; please report it.")),
+            Err(err) => {
+                self.drop_preview(Some(job));
+                Err(format!("{name}: {err}. This is a bug in Strand; please report it."))
+            }
         };
         self.report(&name, result);
         effects.extend(self.keep_if_settled());

@@ -17,6 +17,7 @@ pub mod mask_settings;
 pub mod notice;
 pub mod persist;
 pub mod plan;
+mod preview;
 pub mod settings;
 mod workspace;
 
@@ -26,5 +27,6 @@ pub use handover::STEP_BYTES;
 pub use load::{FileKey, Input, JobId, Phase, Progress};
 pub use notice::{Notice, NoticeAction, NoticeGroup, NoticeKind};
 pub use persist::{Keeping, KeptMeta};
+pub use preview::PREVIEW_FROM_KB;
 pub use settings::{Settings, Theme, TimeZone};
 pub use workspace::KeepStep;

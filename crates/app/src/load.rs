@@ -69,6 +69,8 @@ pub struct Progress {
     /// This job's position in the batch (1-based) and the batch size.
     pub position: usize,
     pub count: usize,
+    /// The bytes of the file whose traces are shown meanwhile (its preview), if any.
+    pub preview: Option<f64>,
 }
 
 impl Progress {
@@ -87,6 +89,29 @@ impl Progress {
             Phase::Merging => "Adding to what is loaded".to_string(),
         };
         format!("{phase}…{of_batch}")
+    }
+
+    /// What is shown while the file loads, when its preview is: `Showing the traces in its
+    /// first 8.0 MB while the rest loads (they may still gain spans)`.
+    pub fn preview_text(&self) -> Option<String> {
+        self.preview.map(|bytes| {
+            format!(
+                "Showing the traces in its first {} while the rest loads (they may still gain spans)",
+                strand_model::format::bytes(bytes)
+            )
+        })
+    }
+
+    /// The same in a few words, for the header's counts (which stay in view while the trace
+    /// takes the screen): `first 8.4 MB of 348.2 MB, loading…`.
+    pub fn preview_short(&self) -> Option<String> {
+        self.preview.map(|bytes| {
+            format!(
+                "first {} of {}, loading…",
+                strand_model::format::bytes(bytes),
+                strand_model::format::bytes(self.total)
+            )
+        })
     }
 
     /// The fraction done, when the phase has one.
@@ -183,6 +208,7 @@ impl LoadQueue {
                     total: job.input.size() as f64,
                     position: self.position,
                     count: self.count,
+                    preview: None,
                 },
                 answered: false,
             };
@@ -232,6 +258,13 @@ impl LoadQueue {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Notes that the traces of `id`'s first `covered` bytes are shown while it loads.
+    pub fn previewed(&mut self, id: JobId, covered: u64) {
+        if let Some(r) = self.running.iter_mut().find(|r| r.id == id) {
+            r.progress.preview = Some(covered as f64);
         }
     }
 

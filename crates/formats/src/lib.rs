@@ -21,6 +21,7 @@ pub mod loki;
 pub mod mesh;
 pub mod otlp;
 pub mod otlp_logs;
+pub mod preview;
 pub mod split;
 pub mod synth;
 mod utf8;

@@ -188,6 +188,11 @@ impl Splitter {
         self.format
     }
 
+    /// The array it splits at.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
     /// The bytes every part starts with: `[0, head_end)`.
     pub fn head_end(&self) -> u64 {
         self.head_end

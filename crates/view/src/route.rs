@@ -119,6 +119,9 @@ pub struct Route {
     /// `step-kb=`: how many kB of a large encoding the page decodes or writes per task (the
     /// default is the app core's, 16 MB; tests use small ones).
     pub step_kb: Option<u32>,
+    /// `preview-kb=`: files of this many kB or more show the traces of their first part while
+    /// the rest loads (0: never; the default is the app core's, 64 MB; tests use small ones).
+    pub preview_kb: Option<u32>,
     /// Trace list filter on a resource attribute (`resource=k8s.namespace.name=shop`).
     pub resource: Option<AttrMatch>,
     /// How the service map groups its services (`group=namespace`).
@@ -165,6 +168,7 @@ impl Route {
                 "page-import" => route.page_import_kb = value.parse().ok(),
                 "defer-spans" => route.defer_spans = value.parse().ok(),
                 "step-kb" => route.step_kb = value.parse().ok().filter(|&n| n > 0),
+                "preview-kb" => route.preview_kb = value.parse().ok(),
                 "resource" if AttrMatch::parse(&value).is_some() => route.resource = AttrMatch::parse(&value),
                 "group" if MapGrouping::parse(&value).is_some() => route.group = MapGrouping::parse(&value),
                 "a" if !value.is_empty() => route.a = Some(value),
@@ -190,6 +194,7 @@ impl Route {
             page_import_kb: self.page_import_kb,
             defer_spans: self.defer_spans,
             step_kb: self.step_kb,
+            preview_kb: self.preview_kb,
             other: self.other.clone(),
             ..Route::default()
         }
@@ -223,6 +228,9 @@ impl Route {
         }
         if let Some(kb) = self.step_kb {
             parts.push(format!("step-kb={kb}"));
+        }
+        if let Some(kb) = self.preview_kb {
+            parts.push(format!("preview-kb={kb}"));
         }
         parts.extend(self.other.iter().map(|(k, v)| {
             if v.is_empty() {
@@ -339,7 +347,7 @@ mod tests {
     #[test]
     fn session_parameters_are_typed_and_survive_page_jumps() {
         let route = Route::parse(
-            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3&page-import=0&defer-spans=10&step-kb=64&page=map&service=a",
+            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3&page-import=0&defer-spans=10&step-kb=64&preview-kb=0&page=map&service=a",
         );
         assert_eq!(route.url.as_deref(), Some("https://x/t.json"));
         assert_eq!((route.source.as_deref(), route.base.as_deref()), (Some("zipkin"), Some("http://z:9411")));
@@ -349,11 +357,12 @@ mod tests {
         assert_eq!((route.page_import_kb, Route::parse("?page-import=x").page_import_kb), (Some(0), None));
         assert_eq!((route.defer_spans, Route::parse("?defer-spans=-1").defer_spans), (Some(10), None));
         assert_eq!((route.step_kb, Route::parse("?step-kb=0").step_kb), (Some(64), None));
+        assert_eq!((route.preview_kb, Route::parse("?preview-kb=x").preview_kb), (Some(0), None));
         assert!(route.other.is_empty());
         let jump = route.session();
         assert_eq!(
             jump.to_query(),
-            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3&page-import=0&defer-spans=10&step-kb=64"
+            "?url=https%3A%2F%2Fx%2Ft.json&source=zipkin&base=http%3A%2F%2Fz%3A9411&timeout=500&max-file-mb=2&workers=3&page-import=0&defer-spans=10&step-kb=64&preview-kb=0"
         );
         assert_eq!(Route::parse(&route.to_query()), route);
         assert_eq!(Route::parse("?timeout=0&max-file-mb=x").timeout_ms, None);

@@ -56,6 +56,7 @@ fn describe(action: &Action) -> String {
         Action::SetMask(m) => format!("mask {m:?}"),
         Action::ImportProgress { job, phase, done, total } => format!("progress job {job} {phase:?} {done}/{total}"),
         Action::Imported { job, skew, .. } => format!("worker done job {job} (skew {skew})"),
+        Action::Previewed { job, covered, .. } => format!("preview of job {job} ({covered} bytes)"),
         Action::DecodeMore { job } => format!("decode more of job {job}"),
         Action::RestoreMore => "restore more".into(),
         Action::ImportHere { job, bytes } => format!("import here job {job} ({} bytes)", bytes.len()),
@@ -67,13 +68,14 @@ fn describe(action: &Action) -> String {
 
 fn render_effect(effect: &Effect) -> String {
     match effect {
-        Effect::Import { job, name, input, skew, here } => {
+        Effect::Import { job, name, input, skew, here, preview } => {
             let input = match input {
                 Input::File { key, size } => format!("file #{key} ({size} bytes)"),
                 Input::Bytes(b) => format!("{} bytes", b.len()),
             };
             let place = if *here { " on the page" } else { "" };
-            format!("import job {job} {name} from {input}{place} (skew {skew})")
+            let preview = if *preview { ", a preview first" } else { "" };
+            format!("import job {job} {name} from {input}{place} (skew {skew}{preview})")
         }
         other => format!("{other:?}"),
     }

@@ -1,0 +1,97 @@
+//! A first look at a large file: while the import worker reads the rest, it imports the
+//! complete elements of the file's first part on their own (`formats::preview`) and sends them
+//! ahead ([`crate::Action::Previewed`]). The app shows them (the trace list, the first trace)
+//! until the file lands, and then replaces them with the file's own import: the preview is never
+//! merged with anything, so what is loaded at the end is exactly what loading without a preview
+//! gives. The user's place (the page, the selected trace and span) is kept across the swap.
+//!
+//! A preview is shown only into an empty workspace, for the oldest job loading, and with no
+//! kept workspace being restored: then replacing it means starting from empty again. Cancel,
+//! Clear all, or the file failing take the preview away (nothing from the file is loaded).
+
+use crate::app::{App, Effect};
+use crate::load::JobId;
+use strand_model::{transfer, Dataset};
+
+/// Files of this size or larger get a preview unless the address says `preview-kb=` (0:
+/// never). Smaller ones (up to ~130k Jaeger spans) load whole in well under a second here
+/// (README, Performance): a first look would be replaced a moment after it is drawn.
+pub const PREVIEW_FROM_KB: u32 = 64 * 1024;
+
+/// The preview on show: which job's, and how many bytes of its file it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shown {
+    pub(crate) job: JobId,
+    pub(crate) covered: u64,
+}
+
+impl App {
+    /// Whether the worker should send a preview of a file of `size` bytes.
+    pub(crate) fn wants_preview(&self, size: u64) -> bool {
+        let from_kb = self.route.preview_kb.unwrap_or(PREVIEW_FROM_KB);
+        from_kb > 0 && size >= u64::from(from_kb) * 1024
+    }
+
+    /// The preview the worker sent for `job` (its encoding, of the file's first `covered`
+    /// bytes): shown when nothing else is loaded or on its way in before it.
+    pub(crate) fn previewed(
+        &mut self,
+        job: JobId,
+        mut payload: Box<dyn transfer::Source>,
+        covered: u64,
+        skew: bool,
+    ) -> Vec<Effect> {
+        let quiet = self.loads.is_oldest(job)
+            && self.preview.is_none()
+            && self.decoding.is_none()
+            && self.keep.decoding.is_none()
+            && !self.keep.restoring
+            && self.data().is_empty();
+        if !quiet {
+            return Vec::new();
+        }
+        let mut decoder = transfer::Decoder::new(&mut *payload);
+        // A preview is a few MB: one step.
+        let Ok(Some(decoded)) = decoder.step(&mut self.data_mut().strings, usize::MAX) else {
+            // Not shown; the file itself still comes. (Its strings stay, as after a failed decode.)
+            return Vec::new();
+        };
+        self.merge_decoded(decoded, skew);
+        if self.data().is_empty() {
+            return Vec::new();
+        }
+        self.preview = Some(Shown { job, covered });
+        self.loads.previewed(job, covered);
+        self.bump();
+        self.land();
+        Vec::new()
+    }
+
+    /// Takes the preview away, if `job`'s (any job's for `None`) is on show: the workspace is
+    /// empty again, as before the file; the selection it made goes too.
+    pub(crate) fn drop_preview(&mut self, job: Option<JobId>) {
+        let on_show = self.preview.is_some_and(|p| job.is_none_or(|j| j == p.job));
+        if !on_show {
+            return;
+        }
+        self.preview = None;
+        *self.data_mut() = Dataset::new();
+        self.route.trace = None;
+        self.route.span = None;
+        self.bump();
+    }
+
+    /// The bytes of the loading file that the preview on show holds, if one is.
+    pub fn preview_covers(&self) -> Option<u64> {
+        self.preview.map(|p| p.covered)
+    }
+
+    /// Whether the final import of `job` must decode into a fresh dataset (its preview is on
+    /// show and stays until the file is merged).
+    pub(crate) fn previewing(&self, job: JobId) -> bool {
+        self.preview.is_some_and(|p| p.job == job)
+    }
+}
+
+#[cfg(test)]
+mod tests;
