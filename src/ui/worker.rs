@@ -223,8 +223,9 @@ async fn read_input(job: &JsValue, id: f64, preview: Option<Preview<'_>>) -> Res
     let first_chunk = if preview.is_some() { READ_CHUNK.min((size / 2.0).floor()).max(1.0) } else { READ_CHUNK };
     // The document's end, for the preview (read while the first chunk is).
     let last_offset = (size - formats::preview::TAIL_BYTES as f64).max(0.0);
+    // (A preview that cannot be made is no error: the file itself still loads.)
     let mut last = match preview {
-        Some(_) => Some(start_read(&file, last_offset, size)?),
+        Some(_) => start_read(&file, last_offset, size).ok(),
         None => None,
     };
     // The browser reads the next chunk while this one is copied into the module's memory (one

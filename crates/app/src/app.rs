@@ -477,7 +477,7 @@ impl App {
             .into_iter()
             .map(|(running, input)| {
                 let here = input.size() <= here_up_to;
-                let preview = !here && self.wants_preview(input.size());
+                let preview = !here && self.wants_preview(&input);
                 Effect::Import { job: running.id, name: running.name, input, skew: running.skew, here, preview }
             })
             .collect()
@@ -550,11 +550,8 @@ impl App {
             return effects;
         }
         let name = self.end_job(job, &mut effects).unwrap_or_default();
-        if self.previewing(job) {
-            // The file itself replaces its preview (the workspace was empty before it).
-            self.preview = None;
-            *self.data_mut() = Dataset::new();
-        }
+        // The file itself replaces its preview (the workspace was empty before it).
+        self.replace_preview(job);
         let result = strand_formats::load(&mut self.data, bytes, &name, None, &self.options).map_err(|e| e.to_string());
         self.report(&name, result);
         effects.extend(self.keep_if_settled());

@@ -82,7 +82,7 @@ impl App {
             Ok(decoded) => {
                 if let Some(fresh) = decoding.fresh.take() {
                     // The file replaces its preview; the user's place stays.
-                    self.preview = None;
+                    self.replace_preview(job);
                     *self.data_mut() = fresh;
                 }
                 let summary = self.merge_decoded(decoded, decoding.skew);

@@ -92,7 +92,7 @@ impl Progress {
     }
 
     /// What is shown while the file loads, when its preview is: `Showing the traces in its
-    /// first 8.0 MB while the rest loads (they may still gain spans)`.
+    /// first 8.4 MB while the rest loads (they may still gain spans)`.
     pub fn preview_text(&self) -> Option<String> {
         self.preview.map(|bytes| {
             format!(

@@ -5,31 +5,48 @@
 //! merged with anything, so what is loaded at the end is exactly what loading without a preview
 //! gives. The user's place (the page, the selected trace and span) is kept across the swap.
 //!
-//! A preview is shown only into an empty workspace, for the oldest job loading, and with no
-//! kept workspace being restored: then replacing it means starting from empty again. Cancel,
-//! Clear all, or the file failing take the preview away (nothing from the file is loaded).
+//! A preview is shown only into a workspace that holds nothing (no trace, link or log line),
+//! for the oldest job loading, and with no kept workspace being restored: then replacing it
+//! means starting from empty again, with the route as before it unless the user has moved.
+//! Cancel, Clear all, or the file failing take the preview away (nothing from the file is
+//! loaded; the trace and span selected before it are selected again).
 
 use crate::app::{App, Effect};
-use crate::load::JobId;
+use crate::load::{Input, JobId};
 use strand_model::{transfer, Dataset};
+use strand_view::route::Route;
 
 /// Files of this size or larger get a preview unless the address says `preview-kb=` (0:
 /// never). Smaller ones (up to ~130k Jaeger spans) load whole in well under a second here
 /// (README, Performance): a first look would be replaced a moment after it is drawn.
 pub const PREVIEW_FROM_KB: u32 = 64 * 1024;
 
-/// The preview on show: which job's, and how many bytes of its file it holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The preview on show: which job's, how many bytes of its file it holds, and the route before
+/// it landed and right after (to tell whether the user has moved since).
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Shown {
     pub(crate) job: JobId,
     pub(crate) covered: u64,
+    before: Box<Route>,
+    after: Box<Route>,
 }
 
 impl App {
-    /// Whether the worker should send a preview of a file of `size` bytes.
-    pub(crate) fn wants_preview(&self, size: u64) -> bool {
+    /// Whether the worker should send a preview of `input` (a browser file of that size; the
+    /// worker previews only files), into what is loaded now.
+    pub(crate) fn wants_preview(&self, input: &Input) -> bool {
         let from_kb = self.route.preview_kb.unwrap_or(PREVIEW_FROM_KB);
-        from_kb > 0 && size >= u64::from(from_kb) * 1024
+        let large = matches!(input, Input::File { size, .. } if from_kb > 0 && *size >= u64::from(from_kb) * 1024);
+        large && self.quiet()
+    }
+
+    /// Nothing is loaded nor being added: a preview would mix with nothing.
+    fn quiet(&self) -> bool {
+        self.preview.is_none()
+            && self.decoding.is_none()
+            && self.keep.decoding.is_none()
+            && !self.keep.restoring
+            && self.data().holds_nothing()
     }
 
     /// The preview the worker sent for `job` (its encoding, of the file's first `covered`
@@ -41,13 +58,7 @@ impl App {
         covered: u64,
         skew: bool,
     ) -> Vec<Effect> {
-        let quiet = self.loads.is_oldest(job)
-            && self.preview.is_none()
-            && self.decoding.is_none()
-            && self.keep.decoding.is_none()
-            && !self.keep.restoring
-            && self.data().is_empty();
-        if !quiet {
+        if !self.loads.is_oldest(job) || !self.quiet() {
             return Vec::new();
         }
         let mut decoder = transfer::Decoder::new(&mut *payload);
@@ -60,36 +71,50 @@ impl App {
         if self.data().is_empty() {
             return Vec::new();
         }
-        self.preview = Some(Shown { job, covered });
+        let before = Box::new(self.route.clone());
+        self.land();
+        self.preview = Some(Shown { job, covered, before, after: Box::new(self.route.clone()) });
         self.loads.previewed(job, covered);
         self.bump();
-        self.land();
         Vec::new()
     }
 
-    /// Takes the preview away, if `job`'s (any job's for `None`) is on show: the workspace is
-    /// empty again, as before the file; the selection it made goes too.
-    pub(crate) fn drop_preview(&mut self, job: Option<JobId>) {
-        let on_show = self.preview.is_some_and(|p| job.is_none_or(|j| j == p.job));
-        if !on_show {
-            return;
-        }
-        self.preview = None;
+    /// `job`'s file lands: its preview (if on show) goes, the workspace is as before it (empty),
+    /// and so is the route if the user has not moved since it landed, so the file lands as it
+    /// would have without it. Returns whether a preview went.
+    pub(crate) fn replace_preview(&mut self, job: JobId) -> bool {
+        let Some(shown) = self.preview.take_if(|p| p.job == job) else { return false };
         *self.data_mut() = Dataset::new();
-        self.route.trace = None;
-        self.route.span = None;
+        if self.route == *shown.after {
+            self.route = *shown.before;
+        }
+        self.bump();
+        true
+    }
+
+    /// Takes the preview away, if `job`'s (any job's for `None`) is on show: the workspace is
+    /// empty again, as before the file, and the trace and span selected are those before it.
+    pub(crate) fn drop_preview(&mut self, job: Option<JobId>) {
+        let Some(shown) = self.preview.take_if(|p| job.is_none_or(|j| j == p.job)) else { return };
+        *self.data_mut() = Dataset::new();
+        if self.route == *shown.after {
+            self.route = *shown.before;
+        } else {
+            self.route.trace = shown.before.trace;
+            self.route.span = shown.before.span;
+        }
         self.bump();
     }
 
     /// The bytes of the loading file that the preview on show holds, if one is.
     pub fn preview_covers(&self) -> Option<u64> {
-        self.preview.map(|p| p.covered)
+        self.preview.as_ref().map(|p| p.covered)
     }
 
     /// Whether the final import of `job` must decode into a fresh dataset (its preview is on
     /// show and stays until the file is merged).
     pub(crate) fn previewing(&self, job: JobId) -> bool {
-        self.preview.is_some_and(|p| p.job == job)
+        self.preview.as_ref().is_some_and(|p| p.job == job)
     }
 }
 

@@ -37,10 +37,11 @@ pub fn document(first: &[u8], last: &[u8], last_offset: u64, total: u64) -> Opti
 
 /// [`document`] split at candidate `level` (JSON lines have one).
 fn at_level(first: &[u8], last: &[u8], last_offset: u64, total: u64, level: usize) -> Option<Preview> {
-    let mut splitter = Splitter::start(first, total, 1, Some(level))?;
+    // Parts close at the first element boundary a 64th of the window into them: the last one
+    // ends at most that (and one element) before the window's end, and there are few of them.
+    let target = (first.len() as u64 / 64).max(1);
+    let mut splitter = Splitter::start(first, total, target, Some(level))?;
     let tail = splitter.guess_tail(last, last_offset)?;
-    // A target of one byte closes a part after every element: the last cut ends after the last
-    // complete element of the window.
     let cuts = splitter.feed(0, first).ok()?;
     let end = cuts.last()?.body.end;
     if end > tail {
@@ -48,27 +49,58 @@ fn at_level(first: &[u8], last: &[u8], last_offset: u64, total: u64, level: usiz
     }
     let body = first.get(..usize::try_from(end).ok()?)?;
     let tail_at = usize::try_from(tail.checked_sub(last_offset)?).ok()?;
-    if splitter.level() == (Level::Jaeger { enclosing_trace: true }) {
-        // The spans of one trace, whose `processes` (the tail) come from the file's end: they are
-        // this trace's only if no other trace follows it. Every Jaeger span names its trace: the
-        // last span before the tail must be of the trace the file starts with.
-        let first_id = trace_id(first, false)?;
-        if trace_id(last.get(..tail_at)?, true)? != first_id {
+    let tail_bytes = last.get(tail_at..)?;
+    match splitter.level() {
+        Level::Jaeger { enclosing_trace: true } => {
+            // The spans of one trace, whose `processes` (the tail) come from the file's end: they
+            // are this trace's only if no other trace follows it. Every Jaeger span names its
+            // trace: every trace id in the last bytes before the tail must be the one the file
+            // starts with (a span's own, a reference's, the trace's).
+            let first_id = trace_id(first)?;
+            let before_tail = last.get(..tail_at)?;
+            if !trace_ids(before_tail).all(|id| id == first_id) || trace_id(before_tail).is_none() {
+                return None;
+            }
+        }
+        // The spans or scopes of the first resource (and scope), under the head's resource: the
+        // tail must not bring another one's (`"resource": {…}` written after `scopeSpans`).
+        Level::Otlp { shared_resources, shared_scopes }
+            if shared_resources + shared_scopes > 0 && !closes_plainly(tail_bytes) =>
+        {
             return None;
         }
+        _ => {}
     }
-    let tail = last.get(tail_at..)?;
-    let mut document = Vec::with_capacity(body.len() + tail.len());
+    let mut document = Vec::with_capacity(body.len() + tail_bytes.len());
     document.extend_from_slice(body);
-    document.extend_from_slice(tail);
+    document.extend_from_slice(tail_bytes);
     Some(Preview { document, covered: end })
 }
 
-/// The value of the first (or `last`) `"traceID": "…"` in `bytes`. An unescaped `"traceID"`
-/// followed by a colon is a key (inside a JSON string its quotes would be escaped).
-fn trace_id(bytes: &[u8], last: bool) -> Option<&[u8]> {
+/// Whether a tail (from the split array's `]`) holds no object or array: only closing brackets
+/// and scalar fields.
+fn closes_plainly(tail: &[u8]) -> bool {
+    let mut in_string = false;
+    let mut escape = false;
+    for &b in tail.get(1..).unwrap_or(&[]) {
+        match (in_string, escape, b) {
+            (true, true, _) => escape = false,
+            (true, false, b'\\') => escape = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'{' | b'[') => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The values of every `"traceID": "…"` in `bytes`. An unescaped `"traceID"` followed by a
+/// colon is a key (inside a JSON string its quotes would be escaped).
+fn trace_ids(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     const KEY: &[u8] = b"\"traceID\"";
-    let value_at = |at: usize| -> Option<&[u8]> {
+    let value_at = move |at: usize| -> Option<&[u8]> {
         let rest = bytes.get(at + KEY.len()..)?;
         let rest = rest.get(rest.iter().position(|b| !b.is_ascii_whitespace())?..)?;
         let rest = rest.strip_prefix(b":")?;
@@ -77,12 +109,12 @@ fn trace_id(bytes: &[u8], last: bool) -> Option<&[u8]> {
         let len = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
         (rest.get(len) == Some(&b'"')).then(|| rest.get(..len)).flatten()
     };
-    let mut found = bytes.windows(KEY.len()).enumerate().filter(|(_, w)| *w == KEY).map(|(i, _)| i);
-    if last {
-        found.rev().find_map(value_at)
-    } else {
-        found.find_map(value_at)
-    }
+    bytes.windows(KEY.len()).enumerate().filter(|(_, w)| *w == KEY).filter_map(move |(i, _)| value_at(i))
+}
+
+/// The first trace id in `bytes` ([`trace_ids`]).
+fn trace_id(bytes: &[u8]) -> Option<&[u8]> {
+    trace_ids(bytes).next()
 }
 
 #[cfg(test)]
@@ -145,6 +177,43 @@ mod tests {
         // Another trace after it: the processes at the end are that trace's, not this one's.
         let two = r#"{"data":[{"traceID":"a","spans":[{"traceID":"a","spanID":"1"},{"traceID":"a","spanID":"2"},{"traceID":"a","spanID":"3"}],"processes":{"p":{"serviceName":"s"}}},{"traceID":"b","spans":[{"traceID":"b","spanID":"4"}],"processes":{"p":{"serviceName":"t"}}}]}"#;
         check(two, third, "-");
+    }
+
+    #[test]
+    fn a_reference_to_the_first_trace_in_a_later_one_is_not_the_same_trace() {
+        // The last trace's span refers to the first trace: still another trace, with its own
+        // processes at the end.
+        let doc = r#"{"data":[{"traceID":"a","spans":[{"traceID":"a","spanID":"1"},{"traceID":"a","spanID":"2"},{"traceID":"a","spanID":"3"}],"processes":{"p":{"serviceName":"s"}}},{"traceID":"b","spans":[{"traceID":"b","spanID":"4","references":[{"traceID":"a","spanID":"3"}]}],"processes":{"p":{"serviceName":"t"}}}]}"#;
+        let third = doc.find(r#"{"traceID":"a","spanID":"3""#).unwrap();
+        check(doc, third, "-");
+    }
+
+    #[test]
+    fn the_spans_of_a_resource_preview_only_under_their_own_resource() {
+        let doc = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"r1"}}]},"scopeSpans":[{"spans":[{"spanId":"1"},{"spanId":"2"},{"spanId":"3"}]}]},{"scopeSpans":[{"spans":[{"spanId":"4"}]}],"schemaUrl":"x"}]}"#;
+        let third = doc.find(r#"{"spanId":"3""#).unwrap();
+        check(
+            doc,
+            third,
+            r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"r1"}}]},"scopeSpans":[{"spans":[{"spanId":"1"},{"spanId":"2"}]}],"schemaUrl":"x"}]}"#,
+        );
+        // The last resource written after its spans: its attributes must not come with the tail.
+        let after = doc.replace(r#""schemaUrl":"x""#, r#""resource":{"attributes":[]}"#);
+        check(&after, third, "-");
+    }
+
+    #[test]
+    fn a_crafted_end_does_not_make_the_tail_guess_read_it_over_and_over() {
+        // Every `]` here starts a try that reads to the end (up to 1 MB): unbounded, that is hours.
+        let mut doc = String::from(
+            r#"{"data":[{"traceID":"a","spans":[{"traceID":"a","spanID":"1"},{"traceID":"a","spanID":"2"},"#,
+        );
+        doc.push(']');
+        for _ in 0..250_000 {
+            doc.push_str(r#","a":[]"#);
+        }
+        doc.push('x');
+        check(&doc, 60, "-");
     }
 
     #[test]

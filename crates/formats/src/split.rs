@@ -66,6 +66,9 @@ pub struct NoSplit;
 /// The tail is read whole to check it; a longer one means no split.
 const MAX_TAIL: u64 = 4 << 20;
 
+/// How many bytes [`Splitter::guess_tail`]'s tries may read in all before it gives up.
+const MAX_GUESS_WORK: usize = 16 << 20;
+
 /// A container around the split array, outermost first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Frame {
@@ -343,16 +346,16 @@ impl Splitter {
         if self.level == Level::Lines {
             return Some(self.total);
         }
-        // Each try fails within a few bytes but for the right one; bound them all the same.
-        let mut tries = 0;
+        // Each try fails within a few bytes but for the right one; bound them all the same, by
+        // the bytes they read: a crafted end (`],"a":[],"a":[]…x`) makes every try read to it.
+        let mut work = 0usize;
         let mut from = 0;
         while let Some(i) = end.get(from..)?.iter().position(|&b| b == b']').map(|i| from + i) {
             let start = end_offset + i as u64;
-            if start >= self.head_end && tail_closes(end.get(i..)?, &self.frames) {
+            if start >= self.head_end && tail_closes_counting(end.get(i..)?, &self.frames, &mut work) {
                 return Some(start);
             }
-            tries += 1;
-            if tries > 100_000 {
+            if work > MAX_GUESS_WORK {
                 return None;
             }
             from = i + 1;
@@ -370,7 +373,18 @@ fn has_content(len: u64) -> bool {
 /// Does `tail` (starting at the split array's `]`) close exactly the containers `frames`, with
 /// only allowed keys in their objects and no more elements in their arrays?
 fn tail_closes(tail: &[u8], frames: &[Frame]) -> bool {
+    tail_closes_counting(tail, frames, &mut 0)
+}
+
+/// [`tail_closes`], adding the bytes it read to `work`.
+fn tail_closes_counting(tail: &[u8], frames: &[Frame], work: &mut usize) -> bool {
     let mut c = Cursor { bytes: tail, pos: 0 };
+    let closes = tail_closes_with(&mut c, frames);
+    *work = work.saturating_add(c.pos.max(1));
+    closes
+}
+
+fn tail_closes_with(c: &mut Cursor<'_>, frames: &[Frame]) -> bool {
     if c.peek() != Some(b']') {
         return false;
     }

@@ -529,9 +529,16 @@ impl Dataset {
         Dataset::default()
     }
 
-    /// No trace and no dependency link (log lines live in traces): nothing to show or keep.
+    /// No trace and no dependency link: nothing to show or keep. (Log lines of loaded traces
+    /// live in them; lines whose trace is not loaded are in `unmatched_logs`, which the kept
+    /// workspace does not hold: see [`Dataset::holds_nothing`].)
     pub fn is_empty(&self) -> bool {
         self.traces.is_empty() && self.dependencies.is_empty()
+    }
+
+    /// Nothing at all: no trace, no dependency link, no log line.
+    pub fn holds_nothing(&self) -> bool {
+        self.is_empty() && self.unmatched_logs.is_empty()
     }
 
     pub fn span_count(&self) -> usize {

@@ -2,7 +2,7 @@
 //! is the file's own import, the user's place kept), and taken away when the file does not land.
 
 use crate::app::tests::{env_keeping_nothing, worker_result, Encoded, TRACE_A};
-use crate::{Action, App, Effect, Input};
+use crate::{Action, App, Effect, Env, Input};
 use strand_formats::preview;
 use strand_formats::AssembleOptions;
 use strand_model::dump::dump_dataset;
@@ -40,6 +40,36 @@ fn open(query: &str) -> App {
     app
 }
 
+/// A browser file `doc` named `name` (the worker previews files, not bytes).
+fn file(key: u32, name: &str, doc: &[u8]) -> Action {
+    Action::LoadFile { key, name: name.to_string(), size: doc.len() as u64 }
+}
+
+/// The state a load ends with: dump, route, notices.
+fn ended(app: &App) -> (String, Option<String>, Option<String>, Vec<String>) {
+    let notices = app.notices.list.iter().map(|n| n.text.clone()).collect();
+    (dump_dataset(app.data()), app.route.trace.clone(), app.route.span.clone(), notices)
+}
+
+/// `doc` loaded as a file into a page opened with `query`, without a preview.
+fn plain_load(query: &str, name: &str, doc: &[u8]) -> App {
+    let mut plain = open(&format!("{query}&preview-kb=0"));
+    let effects = plain.apply(file(1, name, doc));
+    assert!(matches!(effects.as_slice(), [Effect::Import { preview: false, .. }]), "{effects:?}");
+    land(&mut plain, 1, doc);
+    plain
+}
+
+/// Three small Jaeger traces starting at 200, 300 and 100 µs, in that order in the file.
+fn three_traces() -> Vec<u8> {
+    let trace = |id: u32, start: u64| {
+        format!(
+            r#"{{"traceID":"{id:032x}","spans":[{{"traceID":"{id:032x}","spanID":"{id:016x}","operationName":"op{id}","references":[],"startTime":{start},"duration":10,"processID":"p"}}],"processes":{{"p":{{"serviceName":"s{id}"}}}}}}"#
+        )
+    };
+    format!(r#"{{"data":[{},{},{}]}}"#, trace(1, 200), trace(2, 300), trace(3, 100)).into_bytes()
+}
+
 /// Answers the final encoding of `job` and every step after it; returns the dumps seen after
 /// each step but the last.
 fn land(app: &mut App, job: u32, doc: &[u8]) -> Vec<String> {
@@ -57,15 +87,11 @@ fn a_preview_is_shown_until_the_file_replaces_it_and_the_users_place_stays() {
     let docs = samples();
     assert!(docs.len() >= 2, "../shared/samples exists beside the repository");
     for (name, doc) in &docs {
-        // Without a preview.
-        let mut plain = open("?page-import=0&preview-kb=0");
-        let effects = plain.apply(Action::LoadBytes { name: name.clone(), bytes: doc.clone() });
-        assert!(matches!(effects.as_slice(), [Effect::Import { preview: false, .. }]), "{effects:?}");
-        land(&mut plain, 1, doc);
+        let plain = plain_load("?page-import=0", name, doc);
         let want = dump_dataset(plain.data());
 
         let mut app = open("?page-import=0&preview-kb=1");
-        let effects = app.apply(Action::LoadBytes { name: name.clone(), bytes: doc.clone() });
+        let effects = app.apply(file(1, name, doc));
         assert!(matches!(effects.as_slice(), [Effect::Import { job: 1, preview: true, .. }]), "{effects:?}");
         // Nothing is kept or started by a preview.
         assert!(app.apply(preview_of(1, doc, doc.len() / 2)).is_empty(), "{name}");
@@ -93,10 +119,30 @@ fn a_preview_is_shown_until_the_file_replaces_it_and_the_users_place_stays() {
         assert_eq!(dump_dataset(app.data()), want, "{name}: the file's own import, nothing of the preview");
         assert_eq!((app.route.trace.as_deref(), app.route.span.as_deref()), (Some(&*trace_id), Some(&*span_id)));
         assert_eq!(app.preview_covers(), None);
-        let texts = |a: &App| a.notices.list.iter().map(|n| n.text.clone()).collect::<Vec<_>>();
-        assert_eq!(texts(&app), texts(&plain));
+        assert_eq!(ended(&app).3, ended(&plain).3);
         assert!(app.progress().is_none());
     }
+}
+
+#[test]
+fn a_preview_the_user_did_not_move_from_lands_as_loading_without_it() {
+    // The preview holds the first two traces; the file's earliest trace is the third.
+    let doc = three_traces();
+    let third = String::from_utf8_lossy(&doc).find(&format!("{{\"traceID\":\"{:032x}\"", 3)).expect("third trace");
+    for query in ["?page-import=0", "?page-import=0&trace=0abc"] {
+        let plain = plain_load(query, "three.json", &doc);
+        let mut app = open(&format!("{query}&preview-kb=1"));
+        app.apply(file(1, "three.json", &doc));
+        app.apply(preview_of(1, &doc, third));
+        assert_eq!(app.data().traces.len(), 2, "{query}");
+        land(&mut app, 1, &doc);
+        assert_eq!(ended(&app), ended(&plain), "{query}");
+    }
+    assert_eq!(
+        plain_load("?page-import=0", "three.json", &doc).route.trace,
+        Some(format!("{:016x}", 3)),
+        "the earliest trace is selected"
+    );
 }
 
 #[test]
@@ -108,17 +154,32 @@ fn cancel_clear_all_or_a_failure_take_the_preview_away() {
             Action::ClearAll,
             Action::ImportFailed { job: 1, error: "x: broken".into() },
             Action::ImportCrashed { job: 1, detail: "unreachable".into() },
+            // The file's own encoding turns out unreadable.
+            Action::Imported {
+                job: 1,
+                format: "otlp".into(),
+                payload: Box::new(Encoded(b"not an encoding".to_vec(), 0)),
+                size: 15,
+                skew: true,
+            },
         ]
     };
     for stop in stops() {
         let what = format!("{:?}", std::mem::discriminant(&stop));
-        let mut app = open("?page-import=0&preview-kb=1");
-        app.apply(Action::LoadBytes { name: name.clone(), bytes: doc.clone() });
+        let clears = matches!(stop, Action::ClearAll);
+        // The address names a trace that is not loaded (a link): it stays named, but for Clear all.
+        let mut app = open("?page-import=0&preview-kb=1&trace=0abc");
+        app.apply(file(1, &name, &doc));
         app.apply(preview_of(1, &doc, doc.len() / 2));
         assert!(!app.data().traces.is_empty());
+        // The user moves within the preview.
+        let mut route = app.route.clone();
+        route.trace = app.data().traces.last().map(|t| t.trace_id.display(&app.data().strings));
+        app.apply(Action::Navigate { route: Box::new(route), push: true });
         let effects = app.apply(stop);
         assert!(app.data().is_empty() && app.preview_covers().is_none(), "{what}");
-        assert_eq!((app.route.trace.clone(), app.route.span.clone()), (None, None), "{what}");
+        let want = if clears { None } else { Some("0abc".to_string()) };
+        assert_eq!((app.route.trace.clone(), app.route.span.clone()), (want, None), "{what}");
         assert!(!effects.iter().any(|e| matches!(e, Effect::KeepData)), "{what}: {effects:?}");
         // Nothing to bring back: the preview was never loaded.
         assert!(!app.notices.list.iter().any(|n| n.text.starts_with("Cleared")), "{what}");
@@ -132,9 +193,9 @@ fn cancel_clear_all_or_a_failure_take_the_preview_away() {
         land(&mut app, job, TRACE_A.as_bytes());
         assert_eq!(app.data().traces.len(), 1, "{what}");
     }
-    // A failure while the file itself is being decoded (stopped mid-way by a cancel).
+    // A cancel while the file itself is being decoded.
     let mut app = open("?page-import=0&preview-kb=1");
-    app.apply(Action::LoadBytes { name: name.clone(), bytes: doc.clone() });
+    app.apply(file(1, &name, &doc));
     app.apply(preview_of(1, &doc, doc.len() / 2));
     let effects = app.apply(worker_result(1, &doc, true));
     assert!(effects.iter().any(|e| matches!(e, Effect::ContinueImport { job: 1 })), "{effects:?}");
@@ -145,27 +206,54 @@ fn cancel_clear_all_or_a_failure_take_the_preview_away() {
 #[test]
 fn a_preview_is_not_shown_over_loaded_data_nor_for_a_file_that_waits_for_another() {
     let (name, doc) = samples().remove(0);
-    // Something is loaded: the preview would mix with it.
-    let mut app = open("?page-import=0&preview-kb=1");
-    let effects = app.apply(Action::LoadBytes { name: "a".into(), bytes: TRACE_A.as_bytes().to_vec() });
-    assert!(matches!(effects.as_slice(), [Effect::Import { job: 1, preview: false, .. }]), "{effects:?}");
-    land(&mut app, 1, TRACE_A.as_bytes());
-    let before = dump_dataset(app.data());
-    assert!(!app.is_decoding() && !app.data().is_empty());
-    app.apply(Action::LoadBytes { name: name.clone(), bytes: doc.clone() });
-    app.apply(preview_of(2, &doc, doc.len() / 2));
-    assert_eq!((dump_dataset(app.data()), app.preview_covers()), (before, None));
-    assert_eq!(app.progress().and_then(|p| p.preview), None);
+    // Traces are loaded, or only log lines (they join the traces loaded later): the preview
+    // would mix with them, and taking it away would take them too.
+    let logs = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/logs/hotrod.json-logs.jsonl"),
+    )
+    .expect("the log fixture");
+    for (first, first_doc) in [("a", TRACE_A.as_bytes()), ("logs.jsonl", logs.as_slice())] {
+        let mut app = open("?page-import=0&preview-kb=1");
+        app.apply(Action::LoadBytes { name: first.into(), bytes: first_doc.to_vec() });
+        land(&mut app, 1, first_doc);
+        assert!(!app.data().holds_nothing(), "{first}");
+        let before = dump_dataset(app.data());
+        let effects = app.apply(file(2, &name, &doc));
+        assert!(matches!(effects.as_slice(), [Effect::Import { preview: false, .. }]), "{first}: {effects:?}");
+        app.apply(preview_of(2, &doc, doc.len() / 2));
+        assert_eq!((dump_dataset(app.data()), app.preview_covers()), (before, None), "{first}");
+        assert_eq!(app.progress().and_then(|p| p.preview), None);
+    }
 
-    // Two files side by side: the second one's preview waits for nothing, it is not shown.
+    // Two files side by side: the second one's preview is not shown (it waits for the first).
     let mut app = open("?page-import=0&preview-kb=1&workers=2");
-    app.apply(Action::LoadBytes { name: "first".into(), bytes: doc.clone() });
-    app.apply(Action::LoadBytes { name: "second".into(), bytes: doc.clone() });
+    app.apply(file(1, "first", &doc));
+    app.apply(file(2, "second", &doc));
     app.apply(preview_of(2, &doc, doc.len() / 2));
     assert!(app.data().is_empty() && app.preview_covers().is_none());
     // The oldest one's is.
     app.apply(preview_of(1, &doc, doc.len() / 2));
     assert!(!app.data().is_empty());
+}
+
+#[test]
+fn nothing_of_a_preview_is_kept_in_the_browser() {
+    let (name, doc) = samples().remove(0);
+    let (mut app, opened) = App::open(Route::parse("?page-import=0&preview-kb=1"), Env::default());
+    assert!(app.settings.keep_data && opened.contains(&Effect::RestoreKept), "{opened:?}");
+    app.apply(Action::NothingRestored { error: None });
+    app.apply(file(1, &name, &doc));
+    let effects = app.apply(preview_of(1, &doc, doc.len() / 2));
+    assert!(effects.is_empty() && app.preview_covers().is_some(), "{effects:?}");
+    // The file lands: that is kept, from the file's own import.
+    let mut effects = app.apply(worker_result(1, &doc, true));
+    while effects.contains(&Effect::ContinueImport { job: 1 }) {
+        assert!(!effects.contains(&Effect::KeepData));
+        effects = app.apply(Action::DecodeMore { job: 1 });
+    }
+    assert!(effects.contains(&Effect::KeepData), "{effects:?}");
+    let plain = plain_load("?page-import=0", &name, &doc);
+    assert_eq!(app.snapshot().meta.describe(), plain.snapshot().meta.describe());
 }
 
 #[test]
@@ -178,11 +266,15 @@ fn large_files_from_a_worker_ask_for_a_preview() {
             other => panic!("{other:?}"),
         }
     };
-    // The default: from 64 MB.
+    // The default: from 64 MiB.
     assert!(import_preview("", 64 << 20));
     assert!(!import_preview("", (64 << 20) - 1));
     // `preview-kb=`; 0 never; small files imported on the page never.
     assert!(import_preview("?preview-kb=100&page-import=0", 100 * 1024));
     assert!(!import_preview("?preview-kb=0", 900 << 20));
     assert!(!import_preview("?preview-kb=1", 1 << 20));
+    // Bytes (pasted, fetched) are not read by the worker in parts: no preview.
+    let mut app = open("?preview-kb=1&page-import=0");
+    let effects = app.apply(Action::LoadBytes { name: "fetched.json".into(), bytes: vec![b' '; 4096] });
+    assert!(matches!(effects.as_slice(), [Effect::Import { preview: false, .. }]), "{effects:?}");
 }
