@@ -21,29 +21,41 @@ pub struct Preview {
 /// trace's `processes` when it is the one trace whose spans the preview holds).
 pub const TAIL_BYTES: u64 = 1 << 20;
 
+/// The window is scanned this many bytes at a time.
+const FEED_BYTES: usize = 256 << 10;
+
 /// The preview of a document of `total` bytes from its `first` bytes and its `last` bytes
 /// (which start at `last_offset`; at most [`TAIL_BYTES`] are needed). `None` when the
 /// document does not split, when `first` holds no complete element, when its end does not read
-/// as the end of the containers, or when `first` is the whole document.
+/// as the end of the containers, when what it holds is less than an eighth of `first`, or when
+/// `first` is the whole document.
 pub fn document(first: &[u8], last: &[u8], last_offset: u64, total: u64) -> Option<Preview> {
     if first.len() as u64 >= total || last_offset.saturating_add(last.len() as u64) != total {
         return None;
     }
-    // The outermost array with a complete element in `first`: whole traces or resources when the
-    // first one fits, else the spans of the first one.
+    // The outermost array whose complete elements fill an eighth of `first` or more: whole
+    // traces or resources when the first ones fit, else the spans of the first one. (A first
+    // resource of a few spans followed by one of millions would show next to nothing.)
     let (_, candidates) = split::candidates(first);
-    (0..candidates.len().max(1)).find_map(|level| at_level(first, last, last_offset, total, level))
+    let enough = first.len() as u64 / 8;
+    (0..candidates.len().max(1))
+        .find_map(|level| at_level(first, last, last_offset, total, level).filter(|p| p.covered >= enough))
 }
 
 /// [`document`] split at candidate `level` (JSON lines have one).
 fn at_level(first: &[u8], last: &[u8], last_offset: u64, total: u64, level: usize) -> Option<Preview> {
-    // Parts close at the first element boundary a 64th of the window into them: the last one
-    // ends at most that (and one element) before the window's end, and there are few of them.
-    let target = (first.len() as u64 / 64).max(1);
-    let mut splitter = Splitter::start(first, total, target, Some(level))?;
+    // A target of one byte closes a part after every element; the window is fed a slice at a
+    // time, so only one slice's cuts are held: the last one ends after the window's last
+    // complete element.
+    let mut splitter = Splitter::start(first, total, 1, Some(level))?;
     let tail = splitter.guess_tail(last, last_offset)?;
-    let cuts = splitter.feed(0, first).ok()?;
-    let end = cuts.last()?.body.end;
+    let mut end = None;
+    for (i, slice) in first.chunks(FEED_BYTES).enumerate() {
+        if let Some(cut) = splitter.feed((i * FEED_BYTES) as u64, slice).ok()?.pop() {
+            end = Some(cut.body.end);
+        }
+    }
+    let end = end?;
     if end > tail {
         return None;
     }
@@ -200,6 +212,17 @@ mod tests {
         // The last resource written after its spans: its attributes must not come with the tail.
         let after = doc.replace(r#""schemaUrl":"x""#, r#""resource":{"attributes":[]}"#);
         check(&after, third, "-");
+    }
+
+    #[test]
+    fn a_first_look_at_next_to_nothing_is_none() {
+        // A first resource of one span, then one too large for the window: what the window's
+        // complete elements hold is under an eighth of it.
+        let big: String = (0..200).map(|i| format!(r#"{{"spanId":"{i:04}"}},"#)).collect();
+        let doc = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"spanId":"1"}}]}}]}},{{"scopeSpans":[{{"spans":[{big}{{"spanId":"x"}}]}}]}}]}}"#
+        );
+        check(&doc, 1000, "-");
     }
 
     #[test]
