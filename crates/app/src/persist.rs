@@ -25,23 +25,34 @@ pub struct KeptMeta {
     pub evicted: u64,
     /// Whether the traces were assembled with clock-skew adjustment.
     pub skew: bool,
+    /// Log lines in the kept copy (in its traces, and those whose trace is not loaded).
+    pub logs: u64,
 }
 
 impl KeptMeta {
-    /// The stored form: `traces spans bytes evicted skew`, numbers separated by spaces.
+    /// The stored form: `traces spans bytes evicted skew logs`, numbers separated by spaces (a
+    /// copy kept before log lines were counted has no `logs`).
     pub fn serialize(&self) -> String {
-        format!("{} {} {} {} {}", self.traces, self.spans, self.bytes, self.evicted, u8::from(self.skew))
+        let skew = u8::from(self.skew);
+        format!("{} {} {} {} {skew} {}", self.traces, self.spans, self.bytes, self.evicted, self.logs)
     }
 
     pub fn parse(text: &str) -> Option<KeptMeta> {
         let mut parts = text.split_ascii_whitespace().map(|p| p.parse::<u64>().ok());
         let mut next = || parts.next().flatten();
-        Some(KeptMeta { traces: next()?, spans: next()?, bytes: next()?, evicted: next()?, skew: next()? == 1 })
+        let (traces, spans, bytes, evicted, skew) = (next()?, next()?, next()?, next()?, next()? == 1);
+        Some(KeptMeta { traces, spans, bytes, evicted, skew, logs: next().unwrap_or(0) })
     }
 
-    /// `33 traces, 12,040 spans (4.1 MB)`.
+    /// `33 traces, 12,040 spans (4.1 MB)`; `…, 120 log lines (4.1 MB)` with log lines.
     pub fn describe(&self) -> String {
-        format!("{}, {} ({})", counted(self.traces, "trace"), counted(self.spans, "span"), bytes(self.bytes as f64))
+        format!("{}{} ({})", counted(self.traces, "trace"), self.spans_and_logs(), bytes(self.bytes as f64))
+    }
+
+    /// `, 12,040 spans` and `, 120 log lines` when there are any.
+    fn spans_and_logs(&self) -> String {
+        let logs = if self.logs > 0 { format!(", {}", counted(self.logs, "log line")) } else { String::new() };
+        format!(", {}{logs}", counted(self.spans, "span"))
     }
 }
 
@@ -125,10 +136,14 @@ impl Keeping {
         sink: &mut dyn FnMut(&[u8]),
         restart: &mut dyn FnMut(),
     ) -> Option<KeptMeta> {
-        let traces: Vec<&Trace> = match &self.kept {
+        let mut traces: Vec<&Trace> = match &self.kept {
             None => data.traces.iter().collect(),
             Some(kept) => kept.iter().filter_map(|&i| data.traces.get(i)).collect(),
         };
+        let with_spans = traces.len();
+        // Log lines whose trace is not loaded are kept too (groups without spans: a restore
+        // merges them back where they were). The limit leaves out traces only.
+        traces.extend(data.unmatched_logs.iter());
         let done = self.encoder.step(&data.strings, &traces, &data.dependencies, budget, sink);
         let total = self.encoder.total();
         if done && self.kept.is_none() && total > self.limit {
@@ -141,18 +156,21 @@ impl Keeping {
             return None;
         }
         done.then(|| KeptMeta {
-            traces: traces.len() as u64,
+            traces: with_spans as u64,
             spans: traces.iter().map(|t| t.spans.len() as u64).sum(),
             bytes: total,
-            evicted: (data.traces.len() - traces.len()) as u64,
+            evicted: data.traces.len().saturating_sub(with_spans) as u64,
             skew: self.skew,
+            logs: traces.iter().map(|t| t.logs.len() as u64).sum(),
         })
     }
 }
 
-/// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`.
+/// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`, `… 33
+/// traces and 120 log lines …` with log lines.
 pub fn restored_text(meta: &KeptMeta) -> String {
-    format!("Restored {} from your last session ({}).", counted(meta.traces, "trace"), bytes(meta.bytes as f64))
+    let logs = if meta.logs > 0 { format!(" and {}", counted(meta.logs, "log line")) } else { String::new() };
+    format!("Restored {}{logs} from your last session ({}).", counted(meta.traces, "trace"), bytes(meta.bytes as f64))
 }
 
 /// Said when the limit left traces out of the kept copy.
@@ -226,11 +244,17 @@ mod tests {
 
     #[test]
     fn meta_round_trips_and_reads_as_words() {
-        let meta = KeptMeta { traces: 33, spans: 12_040, bytes: 4_100_000, evicted: 2, skew: true };
+        let meta = KeptMeta { traces: 33, spans: 12_040, bytes: 4_100_000, evicted: 2, skew: true, logs: 0 };
         assert_eq!(KeptMeta::parse(&meta.serialize()), Some(meta.clone()));
         assert_eq!(KeptMeta::parse("1 2 x"), None);
         assert_eq!(meta.describe(), "33 traces, 12,040 spans (4.1 MB)");
         assert_eq!(restored_text(&meta), "Restored 33 traces from your last session (4.1 MB).");
+        // With log lines; a copy kept before they were counted reads as none.
+        let logs = KeptMeta { logs: 120, ..meta.clone() };
+        assert_eq!(KeptMeta::parse(&logs.serialize()), Some(logs.clone()));
+        assert_eq!(KeptMeta::parse("33 12040 4100000 2 1"), Some(meta.clone()));
+        assert_eq!(logs.describe(), "33 traces, 12,040 spans, 120 log lines (4.1 MB)");
+        assert_eq!(restored_text(&logs), "Restored 33 traces and 120 log lines from your last session (4.1 MB).");
         assert_eq!(
             evicted_text(&meta, 200),
             "Only the newest 33 traces are kept in this browser: the 2 oldest do not fit in the limit of 200 MB (Settings)."

@@ -112,7 +112,7 @@ impl App {
     pub fn keep_step(&self, keeping: &mut Keeping, sink: &mut dyn FnMut(&[u8]), restart: &mut dyn FnMut()) -> KeepStep {
         let data = self.data();
         let stale = keeping.writes != self.keep.writes;
-        if stale || !self.settings.keep_data || data.is_empty() {
+        if stale || !self.settings.keep_data || data.holds_nothing() {
             return KeepStep::Dropped;
         }
         if keeping.generation != self.generation() {
@@ -145,7 +145,7 @@ impl App {
             return Vec::new();
         }
         self.keep.dirty = false;
-        if self.data().is_empty() {
+        if self.data().holds_nothing() {
             self.keep.kept = None;
             return vec![Effect::ForgetKept];
         }
@@ -258,13 +258,15 @@ impl App {
     /// Clear all: the data and route are held for Undo; the kept copy is deleted.
     pub(crate) fn offer_undo(&mut self, data: Dataset, route: Route) -> Vec<Effect> {
         let had_kept = self.keep.kept.take().is_some();
-        if data.is_empty() {
+        if data.holds_nothing() {
             return Vec::new();
         }
-        let what = if data.traces.is_empty() {
+        let what = if !data.traces.is_empty() {
+            counted(data.traces.len() as u64, "trace")
+        } else if !data.dependencies.is_empty() {
             counted(data.dependencies.len() as u64, "dependency link")
         } else {
-            counted(data.traces.len() as u64, "trace")
+            counted(data.log_count() as u64, "log line")
         };
         self.notices.workspace(format!("Cleared {what}."), Vec::new(), Some(NoticeAction::UndoClear));
         self.keep.cleared = Some(Box::new((data, route)));
@@ -319,7 +321,7 @@ impl App {
             effects.push(Effect::ForgetKept);
         } else if self.settings.keep_data
             && (!before.keep_data || before.keep_limit_mb != self.settings.keep_limit_mb)
-            && !self.data().is_empty()
+            && !self.data().holds_nothing()
         {
             self.keep.dirty = true;
             effects.extend(self.keep_if_settled());

@@ -47,7 +47,7 @@ fn nothing_kept_opens_the_demo_and_keeps_it_once_the_load_settled() {
         vec![
             Action::NothingRestored { error: None },
             worker_result(1, TRACE_A.as_bytes(), true),
-            Action::Kept(KeptMeta { traces: 1, spans: 1, bytes: 600, evicted: 0, skew: true }),
+            Action::Kept(KeptMeta { traces: 1, spans: 1, bytes: 600, evicted: 0, skew: true, logs: 0 }),
         ],
         expect![[r#"
               -> RestoreKept
@@ -302,4 +302,36 @@ fn undo_of_clear_all_during_a_restore_drops_the_restore() {
     assert!(!app.keep.restoring);
     assert!(app.apply(Action::RestoreMore).is_empty());
     assert_eq!(strand_model::dump::dump_dataset(app.data()), before);
+}
+
+/// Log lines whose trace is not loaded were not kept (nor offered back after Clear all): a
+/// workspace of log lines only was forgotten at the next page open.
+#[test]
+fn log_lines_whose_trace_is_not_loaded_are_kept_and_restored() {
+    let logs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/logs/hotrod.json-logs.jsonl"),
+    )
+    .expect("the log fixture");
+    for docs in [vec![logs.as_str()], vec![logs.as_str(), TRACE_A]] {
+        let mut app = app_with(&docs);
+        let counts = app.data().log_counts();
+        assert!(counts.none > 0, "{counts:?}");
+        assert!(app.keep_if_settled().is_empty(), "the load kept it already");
+        let snapshot = app.snapshot();
+        assert_eq!(snapshot.meta.logs, counts.total() as u64);
+        let (mut reopened, _) = App::open(Route::default(), keeping());
+        reopened.apply(Action::Restored { payload: Box::new(Encoded(snapshot.bytes, 0)), meta: snapshot.meta });
+        assert_eq!(
+            strand_model::dump::dump_dataset(reopened.data()),
+            strand_model::dump::dump_dataset(app.data()),
+            "{} docs",
+            docs.len()
+        );
+        assert!(reopened.notices.list.iter().any(|n| n.text.contains("log lines from your last session")));
+        // Clear all offers them back.
+        reopened.apply(Action::ClearAll);
+        assert!(reopened.notices.list.iter().any(|n| n.text.starts_with("Cleared ")), "{:?}", reopened.notices.list);
+        reopened.apply(Action::NoticeAction(NoticeAction::UndoClear));
+        assert_eq!(reopened.data().log_counts(), app.data().log_counts());
+    }
 }
