@@ -404,3 +404,28 @@ for (const colorScheme of ['light', 'dark']) {
     await context.close();
   });
 }
+
+test('log lines whose trace is not loaded are kept and come back after a reload', async () => {
+  const { context, page } = await freshPage();
+  await open(page);
+  await page.setInputFiles('input[type=file]', path.join(repoRoot, 'tests', 'fixtures', 'logs', 'hotrod.json-logs.jsonl'));
+  await page.waitForSelector('.unmatched-link');
+  const before = await page.textContent('.unmatched-link');
+  await waitKept(page);
+  await page.click('button.settings-button');
+  assert.match(await page.textContent(".settings-kept"), /Kept now: 0 traces, 0 spans, 5 log lines \(\d+ bytes\)/);
+  await page.click('.settings-panel button:has-text("Close")');
+
+  await page.reload();
+  await page.waitForSelector('.notice-workspace');
+  assert.match(await page.locator('.notice-workspace').innerText(), /Restored 0 traces and 5 log lines from your last session/);
+  await page.waitForSelector('.unmatched-link');
+  assert.equal(await page.textContent('.unmatched-link'), before);
+  // Their trace loaded later: four lines join it, as they would have before the reload.
+  await loadFiles(page, [HOTROD]);
+  await page.waitForFunction(() => !document.querySelector('.load-progress'));
+  assert.equal(before, '5 log lines match no loaded trace');
+  assert.equal(await page.textContent('.unmatched-link'), '1 log line matches no loaded trace');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
