@@ -5,7 +5,8 @@
 //! preview is never merged with the file's own import, so the result is the whole file's as
 //! before. What a preview can lack: spans of its traces that come later in the file (a trace's
 //! spans may be spread over the whole of an OTLP or JSON lines file), and everything after its
-//! bytes. Only documents that split have a preview (Jaeger and OTLP; not Zipkin, not log lines).
+//! bytes. Documents that split have a preview (Jaeger and OTLP), and Zipkin's list of traces
+//! (`[[…], […]]`: whole traces); a flat Zipkin list of spans and log lines have none.
 
 use crate::split::{self, Level, Splitter};
 
@@ -33,11 +34,14 @@ pub fn document(first: &[u8], last: &[u8], last_offset: u64, total: u64) -> Opti
     if first.len() as u64 >= total || last_offset.saturating_add(last.len() as u64) != total {
         return None;
     }
+    let enough = first.len() as u64 / 8;
+    if let Some(preview) = zipkin_traces(first) {
+        return (preview.covered >= enough).then_some(preview);
+    }
     // The outermost array whose complete elements fill an eighth of `first` or more: whole
     // traces or resources when the first ones fit, else the spans of the first one. (A first
     // resource of a few spans followed by one of millions would show next to nothing.)
     let (_, candidates) = split::candidates(first);
-    let enough = first.len() as u64 / 8;
     (0..candidates.len().max(1))
         .find_map(|level| at_level(first, last, last_offset, total, level).filter(|p| p.covered >= enough))
 }
@@ -87,6 +91,22 @@ fn at_level(first: &[u8], last: &[u8], last_offset: u64, total: u64, level: usiz
     document.extend_from_slice(body);
     document.extend_from_slice(tail_bytes);
     Some(Preview { document, covered: end })
+}
+
+/// A Zipkin list of traces (`[[span…], […]]`, the API's search answer): its complete traces.
+/// Each is a trace as the collector grouped it; a span's other half in a later one (rare) shows
+/// once the file has loaded.
+fn zipkin_traces(first: &[u8]) -> Option<Preview> {
+    let start = first.iter().position(|b| !b.is_ascii_whitespace())?;
+    let after = first.get(start + 1..)?;
+    let inner = after.iter().position(|b| !b.is_ascii_whitespace())?;
+    if after.get(inner) != Some(&b'[') {
+        return None;
+    }
+    let end = split::last_complete_element(first)?;
+    let mut document = first.get(..end)?.to_vec();
+    document.push(b']');
+    Some(Preview { document, covered: end as u64 })
 }
 
 /// Whether a tail (from the split array's `]`) holds no object or array: only closing brackets
@@ -168,8 +188,20 @@ mod tests {
     }
 
     #[test]
+    fn a_zipkin_list_of_traces_previews_whole_traces() {
+        let doc = r#"[[{"traceId":"a","id":"1"}],[{"traceId":"b","id":"2"},{"traceId":"b","id":"3"}],[{"traceId":"c","id":"4"}]]"#;
+        check(doc, 45, r#"[[{"traceId":"a","id":"1"}]]"#);
+        let third = doc.find(r#"[{"traceId":"c""#).unwrap();
+        check(doc, third, r#"[[{"traceId":"a","id":"1"}],[{"traceId":"b","id":"2"},{"traceId":"b","id":"3"}]]"#);
+        // A string holding brackets and commas is not a boundary; a broken end is no preview.
+        let tricky = r#"[[{"traceId":"a","id":"1","name":"],[x"}],[{"traceId":"b","id":"2"}]]"#;
+        check(tricky, 50, r#"[[{"traceId":"a","id":"1","name":"],[x"}]]"#);
+        check(r#"[[{"id":"1"}]]]],[{"id":"2"}],"#, 28, "-");
+    }
+
+    #[test]
     fn documents_that_do_not_split_have_no_preview() {
-        // Zipkin: a span's fragments may be anywhere in the file.
+        // A flat Zipkin list of spans: a span's fragments may be anywhere in the file.
         let zipkin = r#"[{"traceId":"a","id":"1","name":"x"},{"traceId":"a","id":"2","name":"y"}]"#;
         check(zipkin, 40, "-");
         // Not JSON at all.

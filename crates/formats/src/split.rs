@@ -364,6 +364,29 @@ impl Splitter {
     }
 }
 
+/// Where the last complete element of the top-level array that `bytes` start (after
+/// whitespace) ends: the offset of the comma after it. `None` when no element is complete yet
+/// or the bytes are not an array. (A Zipkin list of traces, `[[…], […]]`, is not split: a span's
+/// fragments may sit in two of its traces; its first look takes whole elements.)
+pub(crate) fn last_complete_element(bytes: &[u8]) -> Option<usize> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes.get(start) != Some(&b'[') {
+        return None;
+    }
+    let mut scan = Scan::default();
+    let mut last = None;
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        if b == b',' && scan.depth == 1 && !scan.in_string {
+            last = Some(i);
+        }
+        if !scan.step(b) || scan.depth == 0 && i > start {
+            // A closing bracket with nothing open, or the array closed: the whole document.
+            return None;
+        }
+    }
+    last
+}
+
 /// Whether a run of bytes between element boundaries holds an element (a JSON value is never
 /// empty; whitespace-only runs come from trailing commas, which the importer rejects anyway).
 fn has_content(len: u64) -> bool {
