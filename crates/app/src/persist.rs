@@ -44,15 +44,16 @@ impl KeptMeta {
         Some(KeptMeta { traces, spans, bytes, evicted, skew, logs: next().unwrap_or(0) })
     }
 
-    /// `33 traces, 12,040 spans (4.1 MB)`; `…, 120 log lines (4.1 MB)` with log lines.
+    /// `33 traces, 12,040 spans (4.1 MB)`; `…, 120 log lines (4.1 MB)` with log lines, and
+    /// `120 log lines (20 kB)` with nothing else.
     pub fn describe(&self) -> String {
-        format!("{}{} ({})", counted(self.traces, "trace"), self.spans_and_logs(), bytes(self.bytes as f64))
-    }
-
-    /// `, 12,040 spans` and `, 120 log lines` when there are any.
-    fn spans_and_logs(&self) -> String {
-        let logs = if self.logs > 0 { format!(", {}", counted(self.logs, "log line")) } else { String::new() };
-        format!(", {}{logs}", counted(self.spans, "span"))
+        let size = bytes(self.bytes as f64);
+        let logs = counted(self.logs, "log line");
+        match (self.traces, self.logs) {
+            (0, 1..) => format!("{logs} ({size})"),
+            (_, 0) => format!("{}, {} ({size})", counted(self.traces, "trace"), counted(self.spans, "span")),
+            _ => format!("{}, {}, {logs} ({size})", counted(self.traces, "trace"), counted(self.spans, "span")),
+        }
     }
 }
 
@@ -103,6 +104,10 @@ pub fn snapshot_to(
     }
 }
 
+/// How many times a snapshot over the limit is started over with fewer traces before what it
+/// holds is kept as it is.
+const MAX_RESTARTS: u32 = 4;
+
 /// A snapshot being written a slice at a time (`transfer::Encoder`), so keeping a large
 /// workspace is several short tasks: each [`Keeping::step`] hands about `budget` bytes to its
 /// sink. Everything is written once; only when that turns out larger than the limit does
@@ -115,6 +120,13 @@ pub struct Keeping {
     encoder: transfer::Encoder,
     /// The traces being written: `None` all of them, else the kept ones' indices.
     kept: Option<Vec<usize>>,
+    /// Whether the log lines whose trace is not loaded are written (they are unless they alone
+    /// do not fit in the limit).
+    unmatched: bool,
+    /// The bytes the kept traces may take (estimated), and how many times the snapshot was
+    /// started over to fit the limit.
+    room: u64,
+    restarts: u32,
     skew: bool,
     limit: u64,
     /// The app's generation the steps were started on.
@@ -125,7 +137,17 @@ pub struct Keeping {
 
 impl Keeping {
     pub(crate) fn new(skew: bool, limit: u64, generation: u64, writes: u64) -> Keeping {
-        Keeping { encoder: transfer::Encoder::default(), kept: None, skew, limit, generation, writes }
+        Keeping {
+            encoder: transfer::Encoder::default(),
+            kept: None,
+            unmatched: true,
+            room: limit,
+            restarts: 0,
+            skew,
+            limit,
+            generation,
+            writes,
+        }
     }
 
     /// Writes about `budget` more bytes; returns what the snapshot holds once it is complete.
@@ -142,16 +164,38 @@ impl Keeping {
         };
         let with_spans = traces.len();
         // Log lines whose trace is not loaded are kept too (groups without spans: a restore
-        // merges them back where they were). The limit leaves out traces only.
-        traces.extend(data.unmatched_logs.iter());
+        // merges them back where they were).
+        if self.unmatched {
+            traces.extend(data.unmatched_logs.iter());
+        }
         let done = self.encoder.step(&data.strings, &traces, &data.dependencies, budget, sink);
         let total = self.encoder.total();
-        if done && self.kept.is_none() && total > self.limit {
+        if done && total > self.limit && self.restarts < MAX_RESTARTS {
             restart();
-            let per_span = total.max(1) as f64 / data.span_count().max(1) as f64;
+            self.restarts += 1;
+            // Each item's share of the encoding: a span or a log line alike, plus a little per
+            // trace. The unmatched lines come first (the newest traces that fit the rest are
+            // kept), unless they alone do not fit.
+            let items = |t: &Trace| (t.spans.len() + t.logs.len()) as f64;
+            if self.kept.is_none() {
+                let unmatched: f64 = data.unmatched_logs.iter().map(items).sum();
+                let per_item = total as f64 / (data.traces.iter().map(items).sum::<f64>() + unmatched).max(1.0);
+                let unmatched_bytes = (unmatched * per_item) as u64 + 64 * data.unmatched_logs.len() as u64;
+                self.unmatched = unmatched_bytes <= self.limit;
+                self.room = if self.unmatched { self.limit - unmatched_bytes } else { self.limit };
+            } else if self.room == 0 {
+                // The unmatched lines alone were over the limit after all.
+                self.unmatched = false;
+                self.room = self.limit;
+            } else {
+                // Still over (the estimate was low): shrink the traces' room by the overshoot.
+                self.room = (self.room as f64 * self.limit as f64 / total as f64 * 0.95) as u64;
+            }
+            let per_item =
+                total as f64 / data.traces.iter().chain(&data.unmatched_logs).map(items).sum::<f64>().max(1.0);
             let weights: Vec<(i64, u64)> =
-                data.traces.iter().map(|t| (t.start_ns, (t.spans.len() as f64 * per_span) as u64 + 64)).collect();
-            self.kept = Some(choose_kept(&weights, self.limit));
+                data.traces.iter().map(|t| (t.start_ns, (items(t) * per_item) as u64 + 64)).collect();
+            self.kept = Some(choose_kept(&weights, self.room));
             self.encoder = transfer::Encoder::default();
             return None;
         }
@@ -169,8 +213,12 @@ impl Keeping {
 /// The notice after a restore: `Restored 33 traces from your last session (4.1 MB)`, `… 33
 /// traces and 120 log lines …` with log lines.
 pub fn restored_text(meta: &KeptMeta) -> String {
-    let logs = if meta.logs > 0 { format!(" and {}", counted(meta.logs, "log line")) } else { String::new() };
-    format!("Restored {}{logs} from your last session ({}).", counted(meta.traces, "trace"), bytes(meta.bytes as f64))
+    let what = match (meta.traces, meta.logs) {
+        (0, 1..) => counted(meta.logs, "log line"),
+        (_, 0) => counted(meta.traces, "trace"),
+        _ => format!("{} and {}", counted(meta.traces, "trace"), counted(meta.logs, "log line")),
+    };
+    format!("Restored {what} from your last session ({}).", bytes(meta.bytes as f64))
 }
 
 /// Said when the limit left traces out of the kept copy.
@@ -185,6 +233,40 @@ pub fn evicted_text(meta: &KeptMeta, limit_mb: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Traces and log lines whose trace is not loaded, over the limit: the lines are kept and the
+    /// newest traces that fit beside them, within the limit; lines alone over it are left out.
+    #[test]
+    fn over_the_limit_unmatched_log_lines_come_first_and_the_copy_fits() {
+        use strand_formats::synth::{synthesize, synthesize_ecs_logs, SynthFormat};
+        let mut data = Dataset::default();
+        for seed in 1..=4 {
+            let doc = synthesize(SynthFormat::Otlp, 40, seed);
+            strand_formats::load(&mut data, doc.as_bytes(), "synth.json", None, &Default::default()).expect("loads");
+        }
+        let logs = synthesize_ecs_logs(300, 99);
+        strand_formats::load(&mut data, logs.as_bytes(), "logs.jsonl", None, &Default::default()).expect("loads");
+        let unmatched: u64 = data.unmatched_logs.iter().map(|t| t.logs.len() as u64).sum();
+        assert!(unmatched > 100, "{unmatched} unmatched lines");
+        let whole = snapshot(&data, true, u64::MAX);
+        assert_eq!(whole.meta.logs, unmatched);
+        // Room for the lines and about half the traces.
+        let lines_only = {
+            let mut only = Dataset { strings: data.strings.clone(), ..Dataset::default() };
+            only.unmatched_logs = data.unmatched_logs.clone();
+            snapshot(&only, true, u64::MAX).meta.bytes
+        };
+        let limit = lines_only + (whole.meta.bytes - lines_only) / 2;
+        let kept = snapshot(&data, true, limit);
+        assert!(kept.meta.bytes <= limit, "{:?} over {limit}", kept.meta);
+        assert_eq!(kept.meta.logs, unmatched, "every unmatched line is kept: {:?}", kept.meta);
+        assert!(kept.meta.evicted >= 1 && kept.meta.traces >= 1, "{:?}", kept.meta);
+        // Lines alone over the limit: left out, and the snapshot ends (within a few restarts).
+        // (It can stay over the limit: the strings table is written whole, the lines' included.)
+        let mut restarts = 0;
+        let small = snapshot_to(&data, true, lines_only / 2, &mut |_| {}, &mut || restarts += 1);
+        assert!(small.logs == 0 && small.bytes < whole.meta.bytes && restarts <= 4, "{small:?} {restarts}");
+    }
 
     #[test]
     fn the_newest_traces_that_fit_are_kept() {
@@ -255,6 +337,9 @@ mod tests {
         assert_eq!(KeptMeta::parse("33 12040 4100000 2 1"), Some(meta.clone()));
         assert_eq!(logs.describe(), "33 traces, 12,040 spans, 120 log lines (4.1 MB)");
         assert_eq!(restored_text(&logs), "Restored 33 traces and 120 log lines from your last session (4.1 MB).");
+        let only = KeptMeta { traces: 0, spans: 0, evicted: 0, ..logs };
+        assert_eq!(only.describe(), "120 log lines (4.1 MB)");
+        assert_eq!(restored_text(&only), "Restored 120 log lines from your last session (4.1 MB).");
         assert_eq!(
             evicted_text(&meta, 200),
             "Only the newest 33 traces are kept in this browser: the 2 oldest do not fit in the limit of 200 MB (Settings)."

@@ -69,6 +69,8 @@ impl App {
         };
         self.merge_decoded(decoded, skew);
         if self.data().is_empty() {
+            // No trace in it (log lines only): nothing to show; the workspace held nothing.
+            *self.data_mut() = Dataset::new();
             return Vec::new();
         }
         let before = Box::new(self.route.clone());

@@ -9,6 +9,7 @@
 //! (`[[…], […]]`: whole traces); a flat Zipkin list of spans and log lines have none.
 
 use crate::split::{self, Level, Splitter};
+use crate::Format;
 
 /// A preview's document and how much of the file it covers.
 #[derive(Debug, PartialEq, Eq)]
@@ -97,13 +98,18 @@ fn at_level(first: &[u8], last: &[u8], last_offset: u64, total: u64, level: usiz
 /// Each is a trace as the collector grouped it; a span's other half in a later one (rare) shows
 /// once the file has loaded.
 fn zipkin_traces(first: &[u8]) -> Option<Preview> {
-    let start = first.iter().position(|b| !b.is_ascii_whitespace())?;
-    let after = first.get(start + 1..)?;
+    // Without a byte-order mark (the importer skips one too); `[[` can also start a list of
+    // Fluent events, which detection tells apart.
+    let bom = first.len() - crate::detect::strip_bom(first).len();
+    let text = first.get(bom..)?;
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let after = text.get(start + 1..)?;
     let inner = after.iter().position(|b| !b.is_ascii_whitespace())?;
-    if after.get(inner) != Some(&b'[') {
+    let zipkin = matches!(crate::detect::detect(text), crate::detect::Detected::Found(Format::Zipkin));
+    if after.get(inner) != Some(&b'[') || !zipkin {
         return None;
     }
-    let end = split::last_complete_element(first)?;
+    let end = bom + split::last_complete_element(text)?;
     let mut document = first.get(..end)?.to_vec();
     document.push(b']');
     Some(Preview { document, covered: end as u64 })
@@ -197,6 +203,13 @@ mod tests {
         let tricky = r#"[[{"traceId":"a","id":"1","name":"],[x"}],[{"traceId":"b","id":"2"}]]"#;
         check(tricky, 50, r#"[[{"traceId":"a","id":"1","name":"],[x"}]]"#);
         check(r#"[[{"id":"1"}]]]],[{"id":"2"}],"#, 28, "-");
+        // With a byte-order mark.
+        let bom = format!("\u{feff}{doc}");
+        check(&bom, 48, "\u{feff}[[{\"traceId\":\"a\",\"id\":\"1\"}]]");
+        // A list of Fluent events is log lines, not traces: none.
+        let fluent =
+            r#"[[1714564800.5,{"log":"a","trace_id":"x"}],[1714564801.5,{"log":"b"}],[1714564802.5,{"log":"c"}]]"#;
+        check(fluent, 60, "-");
     }
 
     #[test]

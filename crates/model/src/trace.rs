@@ -529,9 +529,9 @@ impl Dataset {
         Dataset::default()
     }
 
-    /// No trace and no dependency link: nothing to show or keep. (Log lines of loaded traces
-    /// live in them; lines whose trace is not loaded are in `unmatched_logs`, which the kept
-    /// workspace does not hold: see [`Dataset::holds_nothing`].)
+    /// No trace and no dependency link: nothing to show as traces or a map. (Log lines of
+    /// loaded traces live in them; lines whose trace is not loaded are in `unmatched_logs`: see
+    /// [`Dataset::holds_nothing`], which decides what is kept and cleared.)
     pub fn is_empty(&self) -> bool {
         self.traces.is_empty() && self.dependencies.is_empty()
     }

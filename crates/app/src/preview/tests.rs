@@ -278,3 +278,20 @@ fn large_files_from_a_worker_ask_for_a_preview() {
     let effects = app.apply(Action::LoadBytes { name: "fetched.json".into(), bytes: vec![b' '; 4096] });
     assert!(matches!(effects.as_slice(), [Effect::Import { preview: false, .. }]), "{effects:?}");
 }
+
+/// A "preview" of log lines only (no trace to show) leaves the workspace as it was: empty.
+#[test]
+fn a_first_look_without_traces_leaves_nothing_behind() {
+    let logs = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/logs/hotrod.json-logs.jsonl"),
+    )
+    .expect("the log fixture");
+    let mut strings = Interner::new();
+    let (_, imported) = strand_formats::import_assembled(&logs, "f", None, &mut strings, &AssembleOptions::default())
+        .expect("log lines import");
+    let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
+    let mut app = open("?page-import=0&preview-kb=1");
+    app.apply(file(1, "big.json", &logs));
+    app.apply(Action::Previewed { job: 1, payload: Box::new(Encoded(encoded, 0)), covered: 100, skew: true });
+    assert!(app.data().holds_nothing() && app.preview_covers().is_none());
+}
