@@ -234,17 +234,23 @@ pub fn evicted_text(meta: &KeptMeta, limit_mb: u32) -> String {
 mod tests {
     use super::*;
 
-    /// Traces and log lines whose trace is not loaded, over the limit: the lines are kept and the
-    /// newest traces that fit beside them, within the limit; lines alone over it are left out.
-    #[test]
-    fn over_the_limit_unmatched_log_lines_come_first_and_the_copy_fits() {
-        use strand_formats::synth::{synthesize, synthesize_ecs_logs, SynthFormat};
+    /// Four synthetic OTLP traces of 40 spans.
+    fn four_traces() -> Dataset {
+        use strand_formats::synth::{synthesize, SynthFormat};
         let mut data = Dataset::default();
         for seed in 1..=4 {
             let doc = synthesize(SynthFormat::Otlp, 40, seed);
             strand_formats::load(&mut data, doc.as_bytes(), "synth.json", None, &Default::default()).expect("loads");
         }
-        let logs = synthesize_ecs_logs(300, 99);
+        data
+    }
+
+    /// Traces and log lines whose trace is not loaded, over the limit: the lines are kept and the
+    /// newest traces that fit beside them, within the limit; lines alone over it are left out.
+    #[test]
+    fn over_the_limit_unmatched_log_lines_come_first_and_the_copy_fits() {
+        let mut data = four_traces();
+        let logs = strand_formats::synth::synthesize_ecs_logs(300, 99);
         strand_formats::load(&mut data, logs.as_bytes(), "logs.jsonl", None, &Default::default()).expect("loads");
         let unmatched: u64 = data.unmatched_logs.iter().map(|t| t.logs.len() as u64).sum();
         assert!(unmatched > 100, "{unmatched} unmatched lines");
@@ -285,12 +291,7 @@ mod tests {
 
     #[test]
     fn over_the_limit_the_sink_restarts_once_and_gets_the_newest_traces() {
-        use strand_formats::synth::{synthesize, SynthFormat};
-        let mut data = Dataset::default();
-        for seed in 1..=4 {
-            let doc = synthesize(SynthFormat::Otlp, 40, seed);
-            strand_formats::load(&mut data, doc.as_bytes(), "synth.json", None, &Default::default()).expect("loads");
-        }
+        let data = four_traces();
         let whole = snapshot(&data, true, u64::MAX);
         assert_eq!(whole.meta.evicted, 0);
         assert_eq!(whole.meta.bytes, whole.bytes.len() as u64);
