@@ -161,9 +161,21 @@ pub async fn run_job(job: JsValue) {
     let msg = message("done", id);
     set(&msg, "format", format.name());
     set(&msg, "timings", timings);
+    post_payload(&msg, &payload);
+}
+
+/// Posts `msg` with `encoded` copied out of the module as its transferred `payload`.
+fn post_with_payload(msg: &Object, encoded: &[u8]) {
+    let payload = Uint8Array::new_with_length(u32::try_from(encoded.len()).unwrap_or(u32::MAX));
+    payload.copy_from(encoded);
+    post_payload(msg, &payload);
+}
+
+/// Posts `msg` with `payload`'s buffer as its `payload`, transferred (not copied).
+fn post_payload(msg: &Object, payload: &Uint8Array) {
     let buffer: JsValue = payload.buffer().into();
-    set(&msg, "payload", buffer.clone());
-    post(&msg, Some(&buffer));
+    set(msg, "payload", buffer.clone());
+    post(msg, Some(&buffer));
 }
 
 /// What a job that asks for a preview needs to make one.
@@ -185,13 +197,9 @@ impl Preview<'_> {
             return;
         };
         let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
-        let payload = Uint8Array::new_with_length(u32::try_from(encoded.len()).unwrap_or(u32::MAX));
-        payload.copy_from(&encoded);
         let msg = message("preview", id);
         set(&msg, "covered", shown.covered as f64);
-        let buffer: JsValue = payload.buffer().into();
-        set(&msg, "payload", buffer.clone());
-        post(&msg, Some(&buffer));
+        post_with_payload(&msg, &encoded);
     }
 }
 
@@ -223,7 +231,6 @@ async fn read_input(job: &JsValue, id: f64, preview: Option<Preview<'_>>) -> Res
     let first_chunk = if preview.is_some() { READ_CHUNK.min((size / 2.0).floor()).max(1.0) } else { READ_CHUNK };
     // The document's end, for the preview (read while the first chunk is).
     let last_offset = (size - formats::preview::TAIL_BYTES as f64).max(0.0);
-    // (A preview that cannot be made is no error: the file itself still loads.)
     let mut last = match preview {
         Some(_) => start_read(&file, last_offset, size).ok(),
         None => None,

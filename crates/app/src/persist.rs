@@ -177,9 +177,10 @@ impl Keeping {
             // trace. The unmatched lines come first (the newest traces that fit the rest are
             // kept), unless they alone do not fit.
             let items = |t: &Trace| (t.spans.len() + t.logs.len()) as f64;
+            let per_item =
+                total as f64 / data.traces.iter().chain(&data.unmatched_logs).map(items).sum::<f64>().max(1.0);
             if self.kept.is_none() {
                 let unmatched: f64 = data.unmatched_logs.iter().map(items).sum();
-                let per_item = total as f64 / (data.traces.iter().map(items).sum::<f64>() + unmatched).max(1.0);
                 let unmatched_bytes = (unmatched * per_item) as u64 + 64 * data.unmatched_logs.len() as u64;
                 self.unmatched = unmatched_bytes <= self.limit;
                 self.room = if self.unmatched { self.limit - unmatched_bytes } else { self.limit };
@@ -191,8 +192,6 @@ impl Keeping {
                 // Still over (the estimate was low): shrink the traces' room by the overshoot.
                 self.room = (self.room as f64 * self.limit as f64 / total as f64 * 0.95) as u64;
             }
-            let per_item =
-                total as f64 / data.traces.iter().chain(&data.unmatched_logs).map(items).sum::<f64>().max(1.0);
             let weights: Vec<(i64, u64)> =
                 data.traces.iter().map(|t| (t.start_ns, (items(t) * per_item) as u64 + 64)).collect();
             self.kept = Some(choose_kept(&weights, self.room));

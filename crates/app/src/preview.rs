@@ -83,29 +83,31 @@ impl App {
 
     /// `job`'s file lands: its preview (if on show) goes, the workspace is as before it (empty),
     /// and so is the route if the user has not moved since it landed, so the file lands as it
-    /// would have without it. Returns whether a preview went.
-    pub(crate) fn replace_preview(&mut self, job: JobId) -> bool {
-        let Some(shown) = self.preview.take_if(|p| p.job == job) else { return false };
-        *self.data_mut() = Dataset::new();
-        if self.route == *shown.after {
-            self.route = *shown.before;
-        }
-        self.bump();
-        true
+    /// would have without it.
+    pub(crate) fn replace_preview(&mut self, job: JobId) {
+        self.take_preview(Some(job));
     }
 
-    /// Takes the preview away, if `job`'s (any job's for `None`) is on show: the workspace is
-    /// empty again, as before the file, and the trace and span selected are those before it.
+    /// Takes the preview away, if `job`'s (any job's for `None`) is on show, as
+    /// [`App::replace_preview`] does; the trace and span selected are those before it, even if
+    /// the user moved (what they moved to is gone).
     pub(crate) fn drop_preview(&mut self, job: Option<JobId>) {
-        let Some(shown) = self.preview.take_if(|p| job.is_none_or(|j| j == p.job)) else { return };
-        *self.data_mut() = Dataset::new();
-        if self.route == *shown.after {
-            self.route = *shown.before;
-        } else {
+        if let Some(shown) = self.take_preview(job) {
             self.route.trace = shown.before.trace;
             self.route.span = shown.before.span;
         }
+    }
+
+    /// Ends the preview on show (`job`'s, or any for `None`): the workspace empty again, the
+    /// route as before it unless the user moved.
+    fn take_preview(&mut self, job: Option<JobId>) -> Option<Shown> {
+        let shown = self.preview.take_if(|p| job.is_none_or(|j| j == p.job))?;
+        *self.data_mut() = Dataset::new();
+        if self.route == *shown.after {
+            self.route = (*shown.before).clone();
+        }
         self.bump();
+        Some(shown)
     }
 
     /// The bytes of the loading file that the preview on show holds, if one is.

@@ -82,7 +82,7 @@ fn at_level(first: &[u8], last: &[u8], last_offset: u64, total: u64, level: usiz
         // The spans or scopes of the first resource (and scope), under the head's resource: the
         // tail must not bring another one's (`"resource": {…}` written after `scopeSpans`).
         Level::Otlp { shared_resources, shared_scopes }
-            if shared_resources + shared_scopes > 0 && !closes_plainly(tail_bytes) =>
+            if shared_resources + shared_scopes > 0 && !split::opens_no_container(tail_bytes) =>
         {
             return None;
         }
@@ -113,25 +113,6 @@ fn zipkin_traces(first: &[u8]) -> Option<Preview> {
     let mut document = first.get(..end)?.to_vec();
     document.push(b']');
     Some(Preview { document, covered: end as u64 })
-}
-
-/// Whether a tail (from the split array's `]`) holds no object or array: only closing brackets
-/// and scalar fields.
-fn closes_plainly(tail: &[u8]) -> bool {
-    let mut in_string = false;
-    let mut escape = false;
-    for &b in tail.get(1..).unwrap_or(&[]) {
-        match (in_string, escape, b) {
-            (true, true, _) => escape = false,
-            (true, false, b'\\') => escape = true,
-            (true, false, b'"') => in_string = false,
-            (true, false, _) => {}
-            (false, _, b'"') => in_string = true,
-            (false, _, b'{' | b'[') => return false,
-            _ => {}
-        }
-    }
-    true
 }
 
 /// The values of every `"traceID": "…"` in `bytes`. An unescaped `"traceID"` followed by a

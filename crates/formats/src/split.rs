@@ -387,6 +387,16 @@ pub(crate) fn last_complete_element(bytes: &[u8]) -> Option<usize> {
     last
 }
 
+/// Whether `bytes` open no object or array outside strings (closing brackets and scalars only).
+pub(crate) fn opens_no_container(bytes: &[u8]) -> bool {
+    let mut scan = Scan::default();
+    // A closing bracket with nothing open is refused by `step` and leaves the state as it was.
+    bytes.iter().all(|&b| {
+        scan.step(b);
+        scan.depth == 0
+    })
+}
+
 /// Whether a run of bytes between element boundaries holds an element (a JSON value is never
 /// empty; whitespace-only runs come from trailing commas, which the importer rejects anyway).
 fn has_content(len: u64) -> bool {
