@@ -289,6 +289,9 @@ test('the time zone changes every absolute time shown, and its name is shown wit
   await page.waitForSelector('.settings-error', { timeout: 5000 });
   assert.equal(await page.inputValue('input.zone-name'), 'Mars/Olympus');
   assert.equal((await shownTimes(page)).row, '2026-08-19 05:40:04.504');
+  // The workspace must be written before the reload can restore it (on a busy machine the
+  // write can still be going).
+  await waitKept(page);
   await page.reload();
   await page.waitForSelector('.span-details');
   assert.match((await shownTimes(page)).header, /^Start \(America\/New_York\)/, 'the setting is kept');
