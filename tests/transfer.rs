@@ -82,6 +82,7 @@ fn log_lines_round_trip_whether_they_come_before_or_after_their_traces() {
         }
         assert_eq!(dump_dataset(&transferred), dump_dataset(&direct));
         let counts = direct.log_counts();
-        assert!(counts.span >= 20 && counts.trace_only >= 1 && counts.none >= 2, "{counts:?}");
+        // 19 at spans: the Elasticsearch answer holds one of the ECS file's lines, added once.
+        assert!(counts.span >= 19 && counts.trace_only >= 1 && counts.none >= 2, "{counts:?}");
     }
 }

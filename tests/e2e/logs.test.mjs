@@ -137,6 +137,32 @@ async function logTool() {
   };
 }
 
+test('a log file loaded again adds no line twice, and the notice says so', async () => {
+  const page = await openWithLogs({ width: 1366, height: 768 });
+  const unmatchedLink = page.locator('.unmatched-link');
+  await unmatchedLink.waitFor();
+  const unmatched = await unmatchedLink.innerText();
+  await navigate(page, `?trace=${TRACE}&span=${SPAN}`);
+  const lines = page.locator('aside.span-details .details-logs .span-log-line');
+  await lines.first().waitFor();
+  const before = await lines.allInnerTexts();
+
+  await page.setInputFiles('input[type=file]', [fixture('shop.ecs.jsonl')]);
+  await page.waitForFunction(() => [...document.querySelectorAll('.notice')]
+    .some((n) => /already loaded \(not added again\)/.test(n.textContent)), null, { timeout: 30_000 });
+  const notices = await page.$$eval('.notice', (ns) => ns.map((n) => n.textContent));
+  assert.ok(notices.some((n) => /shop\.ecs\.jsonl: .* — 0 log lines, 51 log lines already loaded \(not added again\)/.test(n)),
+    notices.join('\n'));
+  await page.waitForSelector('.load-progress', { state: 'detached' });
+  await navigate(page, `?trace=${TRACE}&span=${SPAN}`);
+  await lines.first().waitFor();
+  assert.deepEqual(await lines.allInnerTexts(), before);
+  await navigate(page, '?');
+  await unmatchedLink.waitFor();
+  assert.equal(await unmatchedLink.innerText(), unmatched);
+  assert.deepEqual(page.problems, []);
+});
+
 test('a link-out template becomes a link from the span to the log tool, and following it opens the tool', async () => {
   const tool = await logTool();
   try {

@@ -172,8 +172,9 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
     if summary.spans_added == 0 && summary.dependencies_added > 0 {
         return format!("{file}: {}", counted(summary.dependencies_added as u64, "dependency link"));
     }
-    if summary.spans_added == 0 && (summary.logs_added > 0 || format.is_logs()) {
-        return format!("{file}: {} — {}", format.label(), counted(summary.logs_added as u64, "log line"));
+    if summary.spans_added == 0 && (summary.logs_added > 0 || summary.logs_repeated > 0 || format.is_logs()) {
+        let added = counted(summary.logs_added as u64, "log line");
+        return format!("{file}: {} — {added}{}", format.label(), repeated_logs(summary));
     }
     let mut text = format!(
         "{file}: {} — {} in {} new {}",
@@ -191,7 +192,16 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
     if summary.logs_added > 0 {
         text.push_str(&format!(", {}", counted(summary.logs_added as u64, "log line")));
     }
+    text.push_str(&repeated_logs(summary));
     text
+}
+
+/// `, 51 log lines already loaded (not added again)`, or nothing.
+fn repeated_logs(summary: &LoadSummary) -> String {
+    match summary.logs_repeated {
+        0 => String::new(),
+        n => format!(", {} already loaded (not added again)", counted(n as u64, "log line")),
+    }
 }
 
 #[cfg(test)]
@@ -258,5 +268,10 @@ mod tests {
         assert_eq!(loaded_text("d.json", Format::Dependencies, &links), "d.json: 1 dependency link");
         let logs = LoadSummary { logs_added: 51, ..LoadSummary::default() };
         assert_eq!(loaded_text("l.jsonl", Format::Ecs, &logs), "l.jsonl: ECS JSON logs — 51 log lines");
+        let again = LoadSummary { logs_added: 2, logs_repeated: 49, ..LoadSummary::default() };
+        assert_eq!(
+            loaded_text("l.jsonl", Format::Ecs, &again),
+            "l.jsonl: ECS JSON logs — 2 log lines, 49 log lines already loaded (not added again)"
+        );
     }
 }

@@ -182,6 +182,10 @@ pub fn run(args: &[String], read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> O
                 for note in summary.notes {
                     let _ = writeln!(stderr, "strand-cli: {file}: {note}");
                 }
+                if summary.logs_repeated > 0 {
+                    let lines = strand_model::format::counted(summary.logs_repeated as u64, "log line");
+                    let _ = writeln!(stderr, "strand-cli: {file}: {lines} already loaded (not added again)");
+                }
             }
             Err(e) => {
                 let _ = writeln!(stderr, "strand-cli: {e}");

@@ -142,6 +142,20 @@ fn logs_counts_lines_per_trace_and_unmatched() {
 }
 
 #[test]
+fn a_log_file_given_twice_counts_its_lines_once() {
+    let (trace, ecs) = (sample("otlp_hotrod-full-trace.json"), log_fixture("hotrod.ecs.jsonl"));
+    let once = cli(&["logs", &trace, &ecs]);
+    let twice = cli(&["logs", &trace, &ecs, &ecs]);
+    assert_eq!(twice.code, 0, "{}", twice.stderr);
+    assert_eq!(twice.stdout, once.stdout);
+    assert!(
+        twice.stderr.contains("hotrod.ecs.jsonl: 4 log lines already loaded (not added again)"),
+        "{}",
+        twice.stderr
+    );
+}
+
+#[test]
 fn export_writes_every_format_that_loads_back() {
     let hotrod = sample("otlp_hotrod-full-trace.json");
     for to in ["chrome", "zipkin", "jaeger", "otlp", "otlp-logs"] {

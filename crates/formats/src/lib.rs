@@ -325,9 +325,12 @@ pub struct LoadSummary {
     pub traces_merged: usize,
     pub spans_added: usize,
     pub dependencies_added: usize,
-    /// Log lines in the import (each is now at a span, in a trace only, or unmatched: see
+    /// Log lines the import added (each is now at a span, in a trace only, or unmatched: see
     /// [`Dataset::log_counts`]).
     pub logs_added: usize,
+    /// Log lines of the import that were loaded already (the same file loaded again), so not
+    /// added a second time.
+    pub logs_repeated: usize,
 }
 
 /// Merges an import into the dataset: traces with a known id are appended to the loaded trace,
@@ -383,6 +386,9 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
         match index.get(&trace.trace_id).copied() {
             Some(i) => {
                 if let Some(existing) = data.traces.get_mut(i) {
+                    let mut trace = trace;
+                    // A kept workspace's trace carries its log lines.
+                    summary.logs_repeated += logs::drop_known(&data.strings, existing, &mut trace);
                     existing.append(trace);
                     summary.traces_merged += 1;
                     changed.push(i);
@@ -398,7 +404,8 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
             }
         }
     }
-    logs::attach(data, &index, log_groups, &mut changed);
+    summary.logs_repeated += logs::attach(data, &index, log_groups, &mut changed);
+    summary.logs_added -= summary.logs_repeated.min(summary.logs_added);
     changed.sort_unstable();
     changed.dedup();
     for i in changed {

@@ -114,6 +114,35 @@ fn write_log(out: &mut String, strings: &Interner, trace: &Trace, log: &LogRecor
     out.push('\n');
 }
 
+/// A log line's content as text, into `out` (cleared first): its times, level, ids, body,
+/// fields, resource and logger; not the file it came from nor the span it was resolved to.
+/// Two lines with the same identity are copies of one line (the same file loaded twice), which
+/// merging adds once (`formats::logs`).
+pub fn log_identity(out: &mut String, strings: &Interner, trace: &Trace, log: &LogRecord) {
+    out.clear();
+    let span = log.span_id.map(|id| id.display(strings)).unwrap_or_default();
+    let _ = write!(
+        out,
+        "{} {} {} {:?} {span:?} {} ",
+        log.time_ns,
+        log.observed_ns,
+        log.severity,
+        strings.get(log.severity_text),
+        log.flags
+    );
+    write_value(out, strings, trace, log.body, 0);
+    out.push(' ');
+    write_attrs(out, strings, trace, trace.attrs_of(log.attrs), 0);
+    if let Some(resource) = trace.log_resources.get(log.resource as usize) {
+        let _ = write!(out, " {:?} ", strings.get(resource.service));
+        write_attrs(out, strings, trace, trace.attrs_of(resource.attrs), 0);
+    }
+    if let Some(scope) = trace.log_scopes.get(log.scope as usize) {
+        let _ = write!(out, " {:?} {:?} ", strings.get(scope.name), strings.get(scope.version));
+        write_attrs(out, strings, trace, trace.attrs_of(scope.attrs), 0);
+    }
+}
+
 fn sign_of(ns: i64) -> &'static str {
     if ns >= 0 {
         "+"

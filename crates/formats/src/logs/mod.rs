@@ -18,24 +18,28 @@ pub mod roles;
 pub(crate) mod scan;
 
 use hashbrown::HashMap;
-use strand_model::{Dataset, Trace, TraceId};
+use std::hash::BuildHasher;
+use strand_model::dump::log_identity;
+use strand_model::{Dataset, Interner, Trace, TraceId};
 
 /// Moves waiting lines whose trace is now loaded into it, then places `incoming` log groups:
 /// into their loaded trace (whose index goes to `changed`: it must be assembled again, which
 /// resolves the lines' spans) or into the unmatched groups. `index` maps loaded trace ids to
-/// their positions in `data.traces`.
+/// their positions in `data.traces`. Lines already loaded are not added again
+/// ([`drop_known`]); returns how many were left out.
 pub(crate) fn attach(
     data: &mut Dataset,
     index: &HashMap<TraceId, usize>,
     incoming: Vec<Trace>,
     changed: &mut Vec<usize>,
-) {
+) -> usize {
+    let mut repeated = 0;
     let mut finder = TraceFinder { index, low64: None };
     let waiting = std::mem::take(&mut data.unmatched_logs);
     let mut unmatched: Vec<Trace> = Vec::with_capacity(waiting.len());
     for group in waiting {
         match finder.find(&data.traces, group.trace_id) {
-            Some(i) => move_into(data, i, group, changed),
+            Some(i) => repeated += move_into(data, i, group, changed),
             None => unmatched.push(group),
         }
     }
@@ -43,12 +47,14 @@ pub(crate) fn attach(
     let mut touched: Vec<usize> = Vec::new();
     for group in incoming {
         if let Some(i) = finder.find(&data.traces, group.trace_id) {
-            move_into(data, i, group, changed);
+            repeated += move_into(data, i, group, changed);
             continue;
         }
         let pos = match by_id.get(&group.trace_id) {
             Some(&pos) => {
                 if let Some(existing) = unmatched.get_mut(pos) {
+                    let mut group = group;
+                    repeated += drop_known(&data.strings, existing, &mut group);
                     existing.append(group);
                 }
                 pos
@@ -68,12 +74,125 @@ pub(crate) fn attach(
     }
     unmatched.sort_by_key(|t| t.trace_id);
     data.unmatched_logs = unmatched;
+    repeated
 }
 
-fn move_into(data: &mut Dataset, i: usize, group: Trace, changed: &mut Vec<usize>) {
-    if let Some(trace) = data.traces.get_mut(i) {
-        trace.append(group);
-        changed.push(i);
+/// Appends `group` to loaded trace `i`, less the lines it already holds; returns how many.
+fn move_into(data: &mut Dataset, i: usize, mut group: Trace, changed: &mut Vec<usize>) -> usize {
+    let Dataset { traces, strings, .. } = data;
+    let Some(trace) = traces.get_mut(i) else { return 0 };
+    let repeated = drop_known(strings, trace, &mut group);
+    trace.append(group);
+    changed.push(i);
+    repeated
+}
+
+/// Leaves out of `incoming` the log lines `target` already holds: the same file, or the same
+/// lines in another file, loaded again (spans have the same rule: an identical copy is dropped
+/// in assembly). A line is the same when everything but its file is
+/// ([`strand_model::dump::log_identity`]). Each line of `target` stands for one copy, so a line
+/// a file repeats (the same text in the same millisecond) stays as often as the file has it.
+/// Returns how many lines were left out; their pool entries stay, unused.
+pub(crate) fn drop_known(strings: &Interner, target: &Trace, incoming: &mut Trace) -> usize {
+    if target.logs.is_empty() || incoming.logs.is_empty() {
+        return 0;
+    }
+    // Only lines whose time the other side has too can be copies: most merges (another file,
+    // other times) end here without writing a line's identity.
+    let times = |trace: &Trace| {
+        let mut times: Vec<i64> = trace.logs.iter().map(|l| l.time_ns).collect();
+        times.sort_unstable();
+        times
+    };
+    let (target_times, incoming_times) = (times(target), times(incoming));
+    let in_both = |times: &[i64], t: i64| times.binary_search(&t).is_ok();
+    let hasher = hashbrown::DefaultHashBuilder::default();
+    let mut text = String::new();
+    let mut known: Vec<(u64, u32)> = Vec::new();
+    for (i, log) in target.logs.iter().enumerate() {
+        if in_both(&incoming_times, log.time_ns) {
+            log_identity(&mut text, strings, target, log);
+            known.push((hasher.hash_one(text.as_str()), u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+    }
+    if known.is_empty() {
+        return 0;
+    }
+    known.sort_unstable();
+    let mut used = vec![false; known.len()];
+    let mut other = String::new();
+    let before = incoming.logs.len();
+    let logs = std::mem::take(&mut incoming.logs);
+    incoming.logs = logs
+        .into_iter()
+        .filter(|log| {
+            if !in_both(&target_times, log.time_ns) {
+                return true;
+            }
+            log_identity(&mut text, strings, incoming, log);
+            let hash = hasher.hash_one(text.as_str());
+            let from = known.partition_point(|&(h, _)| h < hash);
+            for (slot, &(h, i)) in known.iter().enumerate().skip(from) {
+                if h != hash {
+                    break;
+                }
+                let Some(copy) = target.logs.get(i as usize) else { continue };
+                if used.get(slot) == Some(&false) {
+                    log_identity(&mut other, strings, target, copy);
+                    if other == text {
+                        if let Some(u) = used.get_mut(slot) {
+                            *u = true;
+                        }
+                        return false;
+                    }
+                }
+            }
+            true
+        })
+        .collect();
+    let dropped = before - incoming.logs.len();
+    if dropped > 0 {
+        keep_used_log_pools(incoming);
+    }
+    dropped
+}
+
+/// Drops the log resources and loggers no line of `trace` refers to any more (their attributes
+/// stay in the pool, unused), so that a merge leaves no trace of the lines it left out.
+fn keep_used_log_pools(trace: &mut Trace) {
+    let mut resources = vec![u32::MAX; trace.log_resources.len()];
+    let mut scopes = vec![u32::MAX; trace.log_scopes.len()];
+    for log in &trace.logs {
+        if let Some(slot) = resources.get_mut(log.resource as usize) {
+            *slot = 0;
+        }
+        if let Some(slot) = scopes.get_mut(log.scope as usize) {
+            *slot = 0;
+        }
+    }
+    // Each used entry's new position, in order.
+    let renumber = |slots: &mut [u32]| {
+        for (next, slot) in slots.iter_mut().filter(|s| **s == 0).enumerate() {
+            *slot = u32::try_from(next).unwrap_or(u32::MAX);
+        }
+    };
+    renumber(&mut resources);
+    renumber(&mut scopes);
+    let mut i = 0;
+    trace.log_resources.retain(|_| {
+        i += 1;
+        resources.get(i - 1).is_some_and(|&n| n != u32::MAX)
+    });
+    let mut i = 0;
+    trace.log_scopes.retain(|_| {
+        i += 1;
+        scopes.get(i - 1).is_some_and(|&n| n != u32::MAX)
+    });
+    for log in &mut trace.logs {
+        log.resource = resources.get(log.resource as usize).copied().unwrap_or(0);
+        if log.scope != u32::MAX {
+            log.scope = scopes.get(log.scope as usize).copied().unwrap_or(u32::MAX);
+        }
     }
 }
 
@@ -110,6 +229,9 @@ impl TraceFinder<'_> {
         low64.get(&short).copied().flatten()
     }
 }
+
+#[cfg(test)]
+mod repeat_tests;
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -1,0 +1,130 @@
+//! The same log lines loaded again are not added twice (`logs::drop_known`).
+
+use super::tests::TRACE;
+use crate::{load, merge, AssembleOptions, Imported};
+use expect_test::{expect, Expect};
+use strand_model::dump::dump_dataset;
+use strand_model::Dataset;
+
+/// Two lines at the trace's spans, one in another trace, one without a trace id, and a line
+/// the file repeats (same text, same millisecond).
+const LINES: &str = r#"{"@timestamp":"2024-05-01T12:00:00.015Z","log.level":"info","message":"cart loaded","service.name":"cart","span.id":"eee19b7ec3c1b174","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.030Z","log.level":"info","message":"elsewhere","service.name":"cart","trace.id":"0000000000000000000000000000abcd"}
+{"@timestamp":"2024-05-01T12:00:00.040Z","log.level":"info","message":"no trace","service.name":"cart"}
+"#;
+
+/// Loads `files` (name, text) in turn; the dump, then what each load added and left out.
+fn check(files: &[(&str, &str)], expect: Expect) {
+    let mut data = Dataset::new();
+    let mut out = String::new();
+    for (name, text) in files {
+        match load(&mut data, text.as_bytes(), name, None, &AssembleOptions::default()) {
+            Ok((_, s)) => out.push_str(&format!(
+                "{name}: spans {} lines {} repeated {}\n",
+                s.spans_added, s.logs_added, s.logs_repeated
+            )),
+            Err(e) => out.push_str(&format!("{name}: error {e}\n")),
+        }
+    }
+    let counts = data.log_counts();
+    out.push_str(&format!("at a span {}, trace only {}, unmatched {}\n", counts.span, counts.trace_only, counts.none));
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn a_log_file_loaded_again_adds_nothing_and_keeps_the_lines_it_repeats() {
+    // Lines first, twice (the second copy meets the first among the unmatched lines), then
+    // their trace: every line once, the repeated "retry" twice as in the file.
+    check(
+        &[("a.log", LINES), ("a.log", LINES), ("trace.json", TRACE)],
+        expect![[r#"
+            a.log: spans 0 lines 5 repeated 0
+            a.log: spans 0 lines 0 repeated 5
+            trace.json: spans 2 lines 0 repeated 0
+            at a span 3, trace only 0, unmatched 2
+        "#]],
+    );
+    // The trace first: the second copy meets the first in the loaded trace. A renamed copy of
+    // the file is the same lines.
+    check(
+        &[("trace.json", TRACE), ("a.log", LINES), ("a (1).log", LINES)],
+        expect![[r#"
+            trace.json: spans 2 lines 0 repeated 0
+            a.log: spans 0 lines 5 repeated 0
+            a (1).log: spans 0 lines 0 repeated 5
+            at a span 3, trace only 0, unmatched 2
+        "#]],
+    );
+}
+
+#[test]
+fn only_identical_lines_are_left_out_each_at_most_as_often_as_loaded() {
+    let three = r#"{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+"#;
+    // Same time and text, but another level, span, field, service or time: new lines.
+    let others = r#"{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"error","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"eee19b7ec3c1b174","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c","attempt":2}
+{"@timestamp":"2024-05-01T12:00:00.025Z","log.level":"warn","message":"retry","service.name":"shop","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.026Z","log.level":"warn","message":"retry","service.name":"cart","span.id":"00000000000000c1","trace.id":"5b8efff798038103d269b633813fc60c"}
+"#;
+    check(
+        &[
+            ("trace.json", TRACE),
+            ("a.log", LINES),
+            ("three.log", three),
+            ("others.log", others),
+            ("others.log", others),
+        ],
+        expect![[r#"
+            trace.json: spans 2 lines 0 repeated 0
+            a.log: spans 0 lines 5 repeated 0
+            three.log: spans 0 lines 1 repeated 2
+            others.log: spans 0 lines 5 repeated 0
+            others.log: spans 0 lines 0 repeated 5
+            at a span 9, trace only 0, unmatched 2
+        "#]],
+    );
+}
+
+#[test]
+fn a_trace_merged_with_its_own_log_lines_keeps_one_copy() {
+    // A kept workspace restored over the same trace and lines: its traces carry their lines.
+    let options = AssembleOptions::default();
+    let mut data = Dataset::new();
+    for (name, text) in [("trace.json", TRACE), ("a.log", LINES)] {
+        load(&mut data, text.as_bytes(), name, None, &options).unwrap();
+    }
+    let before = dump_dataset(&data);
+    let copy = Imported { traces: data.traces.clone(), dependencies: Vec::new(), notes: Vec::new() };
+    let summary = merge(&mut data, copy, &options);
+    assert_eq!((summary.logs_added, summary.logs_repeated), (0, 3));
+    let after = dump_dataset(&data);
+    let lines = |dump: &str| dump.lines().filter(|l| l.trim_start().starts_with("log ")).count();
+    assert_eq!(lines(&after), lines(&before), "{after}");
+}
+
+#[test]
+fn a_dataset_with_a_file_loaded_twice_dumps_as_with_it_loaded_once() {
+    let dump = |files: &[(&str, &str)]| {
+        let mut data = Dataset::new();
+        for (name, text) in files {
+            load(&mut data, text.as_bytes(), name, None, &AssembleOptions::default()).unwrap();
+        }
+        dump_dataset(&data)
+    };
+    let hotrod = |name: &str| {
+        let path = format!("{}/../../tests/fixtures/logs/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    };
+    let (ecs, otlp) = (hotrod("hotrod.ecs.jsonl"), hotrod("hotrod.otlp-logs.jsonl"));
+    for lines in [LINES, ecs.as_str(), otlp.as_str()] {
+        let once = dump(&[("trace.json", TRACE), ("a.log", lines)]);
+        assert_eq!(dump(&[("trace.json", TRACE), ("a.log", lines), ("a.log", lines)]), once);
+        assert_eq!(dump(&[("a.log", lines), ("a.log", lines), ("trace.json", TRACE)]), once);
+    }
+}
