@@ -244,3 +244,27 @@ fn markup_in_log_lines_is_kept_as_text() {
     );
     assert!(dump.contains("javascript:alert(1)"));
 }
+
+/// `n` copies of one line, and one line of its own, all without a trace id.
+fn one_line_repeated(n: usize) -> String {
+    let line = r#"{"ts":1714564800000,"msg":"retry","level":"warn"}"#;
+    let mut text = format!("{line}\n").repeat(n);
+    text.push_str(r#"{"ts":1714564800000,"msg":"other","level":"warn"}"#);
+    text
+}
+
+#[test]
+fn a_file_of_one_line_repeated_loaded_again_adds_nothing_in_linear_time() {
+    let load_twice = |text: &str| {
+        let mut data = Dataset::new();
+        let options = AssembleOptions::default();
+        let (_, first) = formats::load(&mut data, text.as_bytes(), "a.jsonl", None, &options).unwrap();
+        let (_, second) = formats::load(&mut data, text.as_bytes(), "a.jsonl", None, &options).unwrap();
+        (data.log_count(), first.logs_added, second.logs_added, second.logs_repeated)
+    };
+    assert_eq!(load_twice(&one_line_repeated(20_000)), (20_001, 20_001, 0, 20_001));
+    strand_testkit::assert_linear("a file of one line repeated n times, loaded twice", 10_000, |n| {
+        let text = one_line_repeated(n);
+        move || assert_eq!(load_twice(&text).0, n + 1)
+    });
+}

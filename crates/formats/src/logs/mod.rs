@@ -120,6 +120,9 @@ pub(crate) fn drop_known(strings: &Interner, target: &Trace, incoming: &mut Trac
     }
     known.sort_unstable();
     let mut used = vec![false; known.len()];
+    // Per run of equal hashes (at its first slot): where its unused slots may start. Copies of
+    // one line use their run's slots from the front, so n copies cost n steps, not n².
+    let mut first_free: Vec<usize> = (0..known.len()).collect();
     let mut other = String::new();
     let before = incoming.logs.len();
     let logs = std::mem::take(&mut incoming.logs);
@@ -131,8 +134,12 @@ pub(crate) fn drop_known(strings: &Interner, target: &Trace, incoming: &mut Trac
             }
             log_identity(&mut text, strings, incoming, log);
             let hash = hasher.hash_one(text.as_str());
-            let from = known.partition_point(|&(h, _)| h < hash);
-            for (slot, &(h, i)) in known.iter().enumerate().skip(from) {
+            let run = known.partition_point(|&(h, _)| h < hash);
+            let Some(start) = first_free.get_mut(run) else { return true };
+            while known.get(*start).is_some_and(|&(h, _)| h == hash) && used.get(*start) == Some(&true) {
+                *start += 1;
+            }
+            for (slot, &(h, i)) in known.iter().enumerate().skip(*start) {
                 if h != hash {
                     break;
                 }
