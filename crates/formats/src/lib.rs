@@ -28,6 +28,9 @@ mod utf8;
 pub mod zipkin;
 
 pub use assemble::AssembleOptions;
+
+#[cfg(test)]
+mod test_support;
 use strand_model::{Dataset, DependencyLink, Interner, Trace};
 
 /// The formats Strand reads.

@@ -1,22 +1,11 @@
+use crate::test_support::check_load;
 use crate::{AssembleOptions, Format};
 use expect_test::{expect, Expect};
 use strand_model::Dataset;
 
 /// Loads `json` as Jaeger and compares the dump (plus the load's notes, or the error).
 fn check(json: &str, expect: Expect) {
-    let mut data = Dataset::new();
-    let got = match crate::load(&mut data, json.as_bytes(), "t.json", Some(Format::Jaeger), &AssembleOptions::default())
-    {
-        Ok((_, summary)) => {
-            let mut out = strand_model::dump::dump_dataset(&data);
-            for note in &summary.notes {
-                out.push_str(&format!("note: {note}\n"));
-            }
-            out
-        }
-        Err(e) => format!("error: {e:?}\n"),
-    };
-    expect.assert_eq(&got);
+    check_load(json, Some(Format::Jaeger), None, expect);
 }
 
 #[test]
@@ -388,20 +377,20 @@ fn unusable_documents_are_errors() {
     check(
         r#"{"data":[{"traceID":"1","spans":[{"spanID":"#,
         expect![[r#"
-            error: Truncated { file: "t.json", line: 1, column: 43 }
+            error: t.json: the file ends early at line 1, column 43; it looks truncated (was the download or export cut off?)
         "#]],
     );
     check(
         r#"{"data": 5}"#,
         expect![[r#"
-            error: Shape { file: "t.json", format: "Jaeger JSON", line: 1, column: 10, message: "invalid type: integer `5`, expected a sequence" }
+            error: t.json: read as Jaeger JSON, but at line 1, column 10: invalid type: integer `5`, expected a sequence
         "#]],
     );
     check(
         r#"[1, 2]"#,
         expect![[r#"
-                error: Shape { file: "t.json", format: "Jaeger JSON", line: 1, column: 2, message: "invalid type: integer `1`, expected a Jaeger trace or span object" }
-            "#]],
+            error: t.json: read as Jaeger JSON, but at line 1, column 2: invalid type: integer `1`, expected a Jaeger trace or span object
+        "#]],
     );
 }
 

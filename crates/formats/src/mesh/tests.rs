@@ -1,23 +1,11 @@
 //! The mesh naming rule (`super`), one case per test: a small Zipkin or OTLP document and what it
 //! loads to, with the load's notes.
 
-use crate::AssembleOptions;
+use crate::test_support::check_load;
 use expect_test::{expect, Expect};
-use strand_model::Dataset;
 
 fn check(json: &str, expect: Expect) {
-    let mut data = Dataset::new();
-    let got = match crate::load(&mut data, json.as_bytes(), "t.json", None, &AssembleOptions::default()) {
-        Ok((_, summary)) => {
-            let mut out = strand_model::dump::dump_dataset(&data);
-            for note in &summary.notes {
-                out.push_str(&format!("note: {note}\n"));
-            }
-            out
-        }
-        Err(e) => format!("error: {e}\n"),
-    };
-    expect.assert_eq(&got);
+    check_load(json, None, None, expect);
 }
 
 #[test]

@@ -1,28 +1,16 @@
 //! OTLP JSON quirks, each as a small document and the canonical dump it loads to (plus the
 //! load's notes, or the error).
 
-use crate::{AssembleOptions, Format};
+use crate::test_support::check_load;
+use crate::Format;
 use expect_test::{expect, Expect};
-use strand_model::Dataset;
 
-fn check_as(format: Format, json: &str, expect: Expect) {
-    let mut data = Dataset::new();
-    let got = match crate::load(&mut data, json.as_bytes(), "t.json", None, &AssembleOptions::default()) {
-        Ok((found, summary)) => {
-            assert_eq!(found, format, "detected format");
-            let mut out = strand_model::dump::dump_dataset(&data);
-            for note in &summary.notes {
-                out.push_str(&format!("note: {note}\n"));
-            }
-            out
-        }
-        Err(e) => format!("error: {e}\n"),
-    };
-    expect.assert_eq(&got);
+fn check_load_as(format: Format, json: &str, expect: Expect) {
+    check_load(json, None, Some(format), expect);
 }
 
 fn check(json: &str, expect: Expect) {
-    check_as(Format::Otlp, json, expect);
+    check_load(json, None, Some(Format::Otlp), expect);
 }
 
 #[test]
@@ -160,7 +148,7 @@ fn missing_times_are_warned_not_rejected() {
 
 #[test]
 fn json_lines_keep_good_lines_and_name_the_broken_one() {
-    check_as(
+    check_load_as(
         Format::OtlpLines,
         "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"01\",\"spanId\":\"02\",\"name\":\"a\",\"startTimeUnixNano\":\"1000\",\"endTimeUnixNano\":\"2000\"}]}]}]}\n\
          {\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"01\",\n\

@@ -1,28 +1,12 @@
 //! Zipkin files found in the wild that bend the API's shapes, each as a small document and what
 //! it loads to (the canonical dump plus the load's notes, or the error).
 
-use crate::{AssembleOptions, Format};
+use crate::test_support::check_load;
+use crate::Format;
 use expect_test::{expect, Expect};
-use strand_model::Dataset;
-
-fn check_as(format: Format, json: &str, expect: Expect) {
-    let mut data = Dataset::new();
-    let got = match crate::load(&mut data, json.as_bytes(), "t.json", None, &AssembleOptions::default()) {
-        Ok((found, summary)) => {
-            assert_eq!(found, format, "detected format");
-            let mut out = strand_model::dump::dump_dataset(&data);
-            for note in &summary.notes {
-                out.push_str(&format!("note: {note}\n"));
-            }
-            out
-        }
-        Err(e) => format!("error: {e}\n"),
-    };
-    expect.assert_eq(&got);
-}
 
 fn check(json: &str, expect: Expect) {
-    check_as(Format::Zipkin, json, expect);
+    check_load(json, None, Some(Format::Zipkin), expect);
 }
 
 #[test]

@@ -2,28 +2,13 @@
 //! plus the load's notes, or the error). The rules were checked against a real Zipkin server:
 //! `tests/zipkin_v1.rs` and `tests/fixtures/zipkin-v1/`.
 
+use crate::test_support::check_load;
 use crate::{AssembleOptions, Format};
 use expect_test::{expect, Expect};
 use strand_model::Dataset;
 
-fn check_as(format: Format, json: &str, expect: Expect) {
-    let mut data = Dataset::new();
-    let got = match crate::load(&mut data, json.as_bytes(), "t.json", None, &AssembleOptions::default()) {
-        Ok((found, summary)) => {
-            assert_eq!(found, format, "detected format");
-            let mut out = strand_model::dump::dump_dataset(&data);
-            for note in &summary.notes {
-                out.push_str(&format!("note: {note}\n"));
-            }
-            out
-        }
-        Err(e) => format!("error: {e}\n"),
-    };
-    expect.assert_eq(&got);
-}
-
 fn check(json: &str, expect: Expect) {
-    check_as(Format::ZipkinV1, json, expect);
+    check_load(json, None, Some(Format::ZipkinV1), expect);
 }
 
 #[test]
