@@ -14,6 +14,74 @@ fn local_x(node: &NodeRef, e: &MouseEvent) -> Option<f64> {
     Some(f64::from(e.client_x()) - el.get_bounding_client_rect().left())
 }
 
+/// What the pointer does on a chart: hovering names a bucket, pressing and dragging across the
+/// plot brushes from where it was pressed. Both charts share it; they differ in how an x picks a
+/// bucket and what a release selects.
+struct ChartPointer {
+    svg: NodeRef,
+    /// The bucket under the pointer.
+    hover: UseStateHandle<Option<usize>>,
+    /// Where a drag started and where the pointer is now.
+    drag: UseStateHandle<Option<(f64, f64)>>,
+    onmousedown: Callback<MouseEvent>,
+    onmousemove: Callback<MouseEvent>,
+    onmouseup: Callback<MouseEvent>,
+    onmouseleave: Callback<MouseEvent>,
+}
+
+/// `bucket_at` names the bucket at an x (`None`: no tooltip there); `release` gets the drag's
+/// start and end x when the button is let go over the chart. Without `brushable` nothing drags.
+#[hook]
+fn use_chart_pointer(
+    brushable: bool,
+    bucket_at: Callback<f64, Option<usize>>,
+    release: Callback<(f64, f64)>,
+) -> ChartPointer {
+    let svg = use_node_ref();
+    let hover = use_state_eq(|| None::<usize>);
+    let drag = use_state_eq(|| None::<(f64, f64)>);
+    let onmousedown = {
+        let (svg, drag) = (svg.clone(), drag.clone());
+        Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 || !brushable {
+                return;
+            }
+            e.prevent_default();
+            if let Some(x) = local_x(&svg, &e) {
+                drag.set(Some((x, x)));
+            }
+        })
+    };
+    let onmousemove = {
+        let (svg, hover, drag) = (svg.clone(), hover.clone(), drag.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(x) = local_x(&svg, &e) else { return };
+            hover.set(bucket_at.emit(x));
+            if let Some((start, _)) = *drag {
+                drag.set(Some((start, x)));
+            }
+        })
+    };
+    let onmouseup = {
+        let (svg, drag) = (svg.clone(), drag.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some((start, _)) = *drag else { return };
+            drag.set(None);
+            if let Some(x) = local_x(&svg, &e) {
+                release.emit((start, x));
+            }
+        })
+    };
+    let onmouseleave = {
+        let (hover, drag) = (hover.clone(), drag.clone());
+        Callback::from(move |_: MouseEvent| {
+            hover.set(None);
+            drag.set(None);
+        })
+    };
+    ChartPointer { svg, hover, drag, onmousedown, onmousemove, onmouseup, onmouseleave }
+}
+
 fn f1(v: f64) -> String {
     format!("{v:.1}")
 }
@@ -68,61 +136,21 @@ pub struct HistogramProps {
 pub fn histogram_svg(props: &HistogramProps) -> Html {
     let chart = &props.chart;
     let frame = chart.frame;
-    let svg = use_node_ref();
-    let hover = use_state_eq(|| None::<usize>);
-    // Drag start and current x while brushing.
-    let drag = use_state_eq(|| None::<(f64, f64)>);
-    let onmousedown = {
-        let svg = svg.clone();
-        let drag = drag.clone();
-        let brushable = props.on_brush.is_some();
-        Callback::from(move |e: MouseEvent| {
-            if e.button() != 0 || !brushable {
-                return;
-            }
-            e.prevent_default();
-            if let Some(x) = local_x(&svg, &e) {
-                drag.set(Some((x, x)));
-            }
-        })
-    };
-    let onmousemove = {
-        let svg = svg.clone();
-        let hover = hover.clone();
-        let drag = drag.clone();
+    let bucket_at = {
         let chart = chart.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some(x) = local_x(&svg, &e) else { return };
-            let bucket = chart.bar_at(x).filter(|b| b.count > 0).map(|b| b.bucket);
-            hover.set(bucket);
-            if let Some((start, _)) = *drag {
-                drag.set(Some((start, x)));
-            }
-        })
+        Callback::from(move |x: f64| chart.bar_at(x).filter(|b| b.count > 0).map(|b| b.bucket))
     };
-    let onmouseup = {
-        let svg = svg.clone();
-        let drag = drag.clone();
-        let chart = chart.clone();
-        let on_brush = props.on_brush.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some((start, _)) = *drag else { return };
-            drag.set(None);
-            let (Some(x), Some(on_brush)) = (local_x(&svg, &e), on_brush.as_ref()) else { return };
-            // A click selects the bucket under it.
-            if let Some(buckets) = chart.buckets_between(start, x) {
+    let release = {
+        let (chart, on_brush) = (chart.clone(), props.on_brush.clone());
+        // A click selects the bucket under it.
+        Callback::from(move |(start, x): (f64, f64)| {
+            if let (Some(on_brush), Some(buckets)) = (on_brush.as_ref(), chart.buckets_between(start, x)) {
                 on_brush.emit(buckets);
             }
         })
     };
-    let onmouseleave = {
-        let hover = hover.clone();
-        let drag = drag.clone();
-        Callback::from(move |_: MouseEvent| {
-            hover.set(None);
-            drag.set(None);
-        })
-    };
+    let ChartPointer { svg, hover, drag, onmousedown, onmousemove, onmouseup, onmouseleave } =
+        use_chart_pointer(props.on_brush.is_some(), bucket_at, release);
     let dragged = drag.and_then(|(a, b)| chart.buckets_between(a, b));
     let lit = dragged.or(props.brushed);
     let bars = chart.bars.iter().map(|b| {
@@ -197,45 +225,13 @@ pub struct SeriesProps {
 pub fn series_svg(props: &SeriesProps) -> Html {
     let chart = &props.chart;
     let frame = chart.frame;
-    let svg = use_node_ref();
-    let hover = use_state_eq(|| None::<usize>);
-    // Drag start and current x while brushing.
-    let drag = use_state_eq(|| None::<(f64, f64)>);
-    let onmousedown = {
-        let svg = svg.clone();
-        let drag = drag.clone();
-        Callback::from(move |e: MouseEvent| {
-            if e.button() != 0 {
-                return;
-            }
-            e.prevent_default();
-            if let Some(x) = local_x(&svg, &e) {
-                drag.set(Some((x, x)));
-            }
-        })
-    };
-    let onmousemove = {
-        let svg = svg.clone();
-        let hover = hover.clone();
-        let drag = drag.clone();
+    let bucket_at = {
         let chart = chart.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some(x) = local_x(&svg, &e) else { return };
-            hover.set(chart.bucket_at(x));
-            if let Some((start, _)) = *drag {
-                drag.set(Some((start, x)));
-            }
-        })
+        Callback::from(move |x: f64| chart.bucket_at(x))
     };
-    let onmouseup = {
-        let svg = svg.clone();
-        let drag = drag.clone();
-        let chart = chart.clone();
-        let on_brush = props.on_brush.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some((start, _)) = *drag else { return };
-            drag.set(None);
-            let Some(x) = local_x(&svg, &e) else { return };
+    let release = {
+        let (chart, on_brush) = (chart.clone(), props.on_brush.clone());
+        Callback::from(move |(start, x): (f64, f64)| {
             // A click is not a selection.
             if (x - start).abs() < 4.0 {
                 return;
@@ -245,14 +241,8 @@ pub fn series_svg(props: &SeriesProps) -> Html {
             }
         })
     };
-    let onmouseleave = {
-        let hover = hover.clone();
-        let drag = drag.clone();
-        Callback::from(move |_: MouseEvent| {
-            hover.set(None);
-            drag.set(None);
-        })
-    };
+    let ChartPointer { svg, hover, drag, onmousedown, onmousemove, onmouseup, onmouseleave } =
+        use_chart_pointer(true, bucket_at, release);
     let series = chart.series.iter().map(|s| {
         let class = classes!(
             "series",
