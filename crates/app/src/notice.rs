@@ -173,7 +173,10 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
         return format!("{file}: {}", counted(summary.dependencies_added as u64, "dependency link"));
     }
     if summary.spans_added == 0 && (summary.logs_added > 0 || summary.logs_repeated > 0 || format.is_logs()) {
-        let added = counted(summary.logs_added as u64, "log line");
+        let added = match (summary.logs_added, summary.logs_repeated) {
+            (0, 1..) => "nothing new".to_string(),
+            (n, _) => counted(n as u64, "log line"),
+        };
         return format!("{file}: {} — {added}{}", format.label(), repeated_logs(summary));
     }
     let mut text = format!(
@@ -196,11 +199,11 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
     text
 }
 
-/// `, 51 log lines already loaded (not added again)`, or nothing.
+/// `; 51 log lines already loaded (not added again)`, or nothing.
 fn repeated_logs(summary: &LoadSummary) -> String {
     match summary.logs_repeated {
         0 => String::new(),
-        n => format!(", {} already loaded (not added again)", counted(n as u64, "log line")),
+        n => format!("; {} already loaded (not added again)", counted(n as u64, "log line")),
     }
 }
 
@@ -271,7 +274,12 @@ mod tests {
         let again = LoadSummary { logs_added: 2, logs_repeated: 49, ..LoadSummary::default() };
         assert_eq!(
             loaded_text("l.jsonl", Format::Ecs, &again),
-            "l.jsonl: ECS JSON logs — 2 log lines, 49 log lines already loaded (not added again)"
+            "l.jsonl: ECS JSON logs — 2 log lines; 49 log lines already loaded (not added again)"
+        );
+        let same = LoadSummary { logs_repeated: 1, ..LoadSummary::default() };
+        assert_eq!(
+            loaded_text("l.jsonl", Format::Ecs, &same),
+            "l.jsonl: ECS JSON logs — nothing new; 1 log line already loaded (not added again)"
         );
     }
 }
