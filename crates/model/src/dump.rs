@@ -4,6 +4,7 @@
 
 use super::logs::LogRecord;
 use super::strings::Interner;
+use super::strings::StrId;
 use super::time::{format_duration, format_timestamp_utc};
 use super::trace::{Dataset, KeyValue, Trace, Value};
 use std::fmt::Write;
@@ -130,16 +131,83 @@ pub fn log_identity(out: &mut String, strings: &Interner, trace: &Trace, log: &L
         strings.get(log.severity_text),
         log.flags
     );
-    write_value(out, strings, trace, log.body, 0);
-    out.push(' ');
-    write_attrs(out, strings, trace, trace.attrs_of(log.attrs), 0);
+    let mut values = vec![(log.body, 0)];
+    identity_values(out, strings, trace, &mut values);
+    identity_attrs(out, strings, trace, trace.attrs_of(log.attrs));
     if let Some(resource) = trace.log_resources.get(log.resource as usize) {
         let _ = write!(out, " {:?} ", strings.get(resource.service));
-        write_attrs(out, strings, trace, trace.attrs_of(resource.attrs), 0);
+        identity_attrs(out, strings, trace, trace.attrs_of(resource.attrs));
     }
     if let Some(scope) = trace.log_scopes.get(log.scope as usize) {
         let _ = write!(out, " {:?} {:?} ", strings.get(scope.name), strings.get(scope.version));
-        write_attrs(out, strings, trace, trace.attrs_of(scope.attrs), 0);
+        identity_attrs(out, strings, trace, trace.attrs_of(scope.attrs));
+    }
+}
+
+/// Values nested deeper than this end an identity with `…`: more than the importers can build
+/// (serde_json stops at 128), so two lines never look alike by being cut.
+const MAX_IDENTITY_DEPTH: usize = 256;
+
+/// `{"key"=value, …}` for [`log_identity`]: keys quoted (a key may hold `=` or `, `).
+fn identity_attrs(out: &mut String, strings: &Interner, trace: &Trace, attrs: &[KeyValue]) {
+    out.push(' ');
+    let mut values: Vec<(Value, usize)> = Vec::new();
+    out.push('{');
+    for kv in attrs {
+        let _ = write!(out, "{:?}=", strings.get(kv.key));
+        values.push((kv.value, 1));
+        identity_values(out, strings, trace, &mut values);
+        out.push_str(", ");
+    }
+    out.push('}');
+}
+
+/// Writes the values on `stack` (each with its depth) and everything inside them, in order,
+/// with an explicit stack: arrays as `[v, …]`, maps as `{"key"=v, …}`.
+fn identity_values(out: &mut String, strings: &Interner, trace: &Trace, stack: &mut Vec<(Value, usize)>) {
+    /// What is left to write: a value, or text closing a container.
+    enum Step {
+        Value(Value, usize),
+        Text(&'static str),
+        Key(StrId),
+    }
+    let mut steps: Vec<Step> = stack.drain(..).rev().map(|(v, d)| Step::Value(v, d)).collect();
+    while let Some(step) = steps.pop() {
+        let (value, depth) = match step {
+            Step::Text(text) => {
+                out.push_str(text);
+                continue;
+            }
+            Step::Key(key) => {
+                let _ = write!(out, "{:?}=", strings.get(key));
+                continue;
+            }
+            Step::Value(value, depth) => (value, depth),
+        };
+        if depth > MAX_IDENTITY_DEPTH {
+            out.push('…');
+            continue;
+        }
+        match value {
+            Value::Array(r) => {
+                out.push('[');
+                steps.push(Step::Text("]"));
+                for v in trace.values_of(r).iter().rev() {
+                    steps.push(Step::Text(", "));
+                    steps.push(Step::Value(*v, depth + 1));
+                }
+            }
+            Value::Map(r) => {
+                out.push('{');
+                steps.push(Step::Text("}"));
+                for kv in trace.attrs_of(r).iter().rev() {
+                    steps.push(Step::Text(", "));
+                    steps.push(Step::Value(kv.value, depth + 1));
+                    steps.push(Step::Key(kv.key));
+                }
+            }
+            scalar => write_value(out, strings, trace, scalar, 0),
+        }
     }
 }
 

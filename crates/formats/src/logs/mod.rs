@@ -26,7 +26,8 @@ use strand_model::{Dataset, Interner, Trace, TraceId};
 /// into their loaded trace (whose index goes to `changed`: it must be assembled again, which
 /// resolves the lines' spans) or into the unmatched groups. `index` maps loaded trace ids to
 /// their positions in `data.traces`. Lines already loaded are not added again
-/// ([`drop_known`]); returns how many were left out.
+/// ([`drop_known`]); returns how many of `incoming`'s were left out (a waiting line the trace
+/// already holds is left out too, uncounted: it was not this import's).
 pub(crate) fn attach(
     data: &mut Dataset,
     index: &HashMap<TraceId, usize>,
@@ -39,7 +40,9 @@ pub(crate) fn attach(
     let mut unmatched: Vec<Trace> = Vec::with_capacity(waiting.len());
     for group in waiting {
         match finder.find(&data.traces, group.trace_id) {
-            Some(i) => repeated += move_into(data, i, group, changed),
+            Some(i) => {
+                move_into(data, i, group, changed);
+            }
             None => unmatched.push(group),
         }
     }
@@ -196,10 +199,9 @@ fn keep_used_log_pools(trace: &mut Trace) {
         scopes.get(i - 1).is_some_and(|&n| n != u32::MAX)
     });
     for log in &mut trace.logs {
-        log.resource = resources.get(log.resource as usize).copied().unwrap_or(0);
-        if log.scope != u32::MAX {
-            log.scope = scopes.get(log.scope as usize).copied().unwrap_or(u32::MAX);
-        }
+        // (An index out of range stays out of range: the lists only shrink.)
+        log.resource = resources.get(log.resource as usize).copied().unwrap_or(log.resource);
+        log.scope = scopes.get(log.scope as usize).copied().unwrap_or(log.scope);
     }
 }
 

@@ -128,3 +128,50 @@ fn a_dataset_with_a_file_loaded_twice_dumps_as_with_it_loaded_once() {
         assert_eq!(dump(&[("a.log", lines), ("a.log", lines), ("trace.json", TRACE)]), once);
     }
 }
+
+#[test]
+fn lines_that_differ_only_in_how_their_fields_would_print_are_both_kept() {
+    // A key holding `=` and `, ` (one field) against two fields; a difference 40 levels deep
+    // (deeper than the dump writes).
+    let line = |fields: &str| {
+        format!(
+            r#"{{"@timestamp":"2024-05-01T12:00:00.015Z","log.level":"info","message":"m","service.name":"cart","trace.id":"5b8efff798038103d269b633813fc60c",{fields}}}"#
+        )
+    };
+    let deep = |leaf: &str| format!("{}{leaf}{}", "[".repeat(40), "]".repeat(40));
+    check(
+        &[
+            ("trace.json", TRACE),
+            ("two.log", &line(r#""a":"x","b":1"#)),
+            ("one.log", &line(r#""a=\"x\", b":1"#)),
+            ("deep1.log", &line(&format!(r#""v":{}"#, deep("1")))),
+            ("deep2.log", &line(&format!(r#""v":{}"#, deep("2")))),
+        ],
+        expect![[r#"
+            trace.json: spans 2 lines 0 repeated 0
+            two.log: spans 0 lines 1 repeated 0
+            one.log: spans 0 lines 1 repeated 0
+            deep1.log: spans 0 lines 1 repeated 0
+            deep2.log: spans 0 lines 1 repeated 0
+            at a span 0, trace only 4, unmatched 0
+        "#]],
+    );
+}
+
+#[test]
+fn a_trace_file_does_not_count_waiting_lines_it_takes_in_as_its_own() {
+    // The same line under the trace's 128-bit id and under its low 64 bits: one trace, so one
+    // line (the identity is the line's within its trace). Loaded before the trace, the copy
+    // is left out when both groups join it, and the trace's load adds and repeats no line.
+    let lines = r#"{"@timestamp":"2024-05-01T12:00:00.015Z","log.level":"info","message":"m","service.name":"cart","trace.id":"5b8efff798038103d269b633813fc60c"}
+{"@timestamp":"2024-05-01T12:00:00.015Z","log.level":"info","message":"m","service.name":"cart","trace.id":"d269b633813fc60c"}
+"#;
+    check(
+        &[("a.log", lines), ("trace.json", TRACE)],
+        expect![[r#"
+            a.log: spans 0 lines 2 repeated 0
+            trace.json: spans 2 lines 0 repeated 0
+            at a span 0, trace only 1, unmatched 0
+        "#]],
+    );
+}
