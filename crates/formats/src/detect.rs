@@ -4,6 +4,7 @@
 //! Depends on nothing outside `formats`.
 
 use super::Format;
+use crate::json_scan::Cursor;
 
 /// What detection saw, for error messages when no format matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,12 +38,12 @@ pub fn detect(bytes: &[u8]) -> Detected {
 /// Detection that stops skipping a value once the cursor passes `limit`.
 fn detect_within(bytes: &[u8], limit: usize) -> Detected {
     let bytes = strip_bom(bytes);
-    let mut sc = Scanner { bytes, pos: 0, limit };
+    let mut sc = Cursor { bytes, pos: 0, limit };
     sc.skip_ws();
     match sc.peek() {
         None => Detected::Unknown(Shape { top: "empty", keys: vec![] }),
         Some(b'{') => {
-            let keys = sc.object_keys_with_envelopes();
+            let keys = object_keys_with_envelopes(&mut sc);
             classify_object(&keys, is_json_lines(bytes))
         }
         Some(b'[') => {
@@ -50,7 +51,7 @@ fn detect_within(bytes: &[u8], limit: usize) -> Detected {
             sc.skip_ws();
             match sc.peek() {
                 Some(b'{') => {
-                    let keys = sc.object_keys();
+                    let keys = object_keys(&mut sc);
                     classify_array(&keys, "array")
                 }
                 Some(b'[') => {
@@ -58,7 +59,7 @@ fn detect_within(bytes: &[u8], limit: usize) -> Detected {
                     sc.skip_ws();
                     match sc.peek() {
                         Some(b'{') => {
-                            let keys = sc.object_keys();
+                            let keys = object_keys(&mut sc);
                             classify_array(&keys, "array of arrays")
                         }
                         // Fluent Bit's `[[time, {metadata}], {record}]`.
@@ -194,8 +195,8 @@ fn classify_array(keys: &[String], top: &'static str) -> Detected {
 }
 
 /// Fluent's event `[time, {record}]`: a scalar, a comma, an object (the cursor is after `[`).
-fn is_fluent_event(sc: &mut Scanner) -> bool {
-    sc.skip_value() && {
+fn is_fluent_event(sc: &mut Cursor) -> bool {
+    sc.skip_value_to_end() && {
         sc.skip_ws();
         sc.peek() == Some(b',') && {
             sc.pos += 1;
@@ -232,9 +233,9 @@ fn is_lines_of(bytes: &[u8], next_starts: &[u8]) -> bool {
     if !rest.get(next).is_some_and(|b| next_starts.contains(b)) {
         return false;
     }
-    let mut first = Scanner { bytes: bytes.get(..newline).unwrap_or(&[]), pos: 0, limit: usize::MAX };
+    let mut first = Cursor::new(bytes.get(..newline).unwrap_or(&[]), 0);
     first.skip_ws();
-    first.skip_value() && {
+    first.skip_value_to_end() && {
         first.skip_ws();
         first.peek().is_none()
     }
@@ -316,188 +317,63 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)
 }
 
-struct Scanner<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    /// `skip_value` gives up past this position.
-    limit: usize,
+/// Keys of the object at the cursor, stopping at the scan limit.
+fn object_keys(sc: &mut Cursor) -> Vec<String> {
+    let mut keys = Vec::new();
+    if sc.peek() != Some(b'{') {
+        return keys;
+    }
+    sc.pos += 1;
+    while let Some(key) = sc.next_key() {
+        keys.push(String::from_utf8_lossy(key.raw).into_owned());
+        if sc.pos > SCAN_LIMIT || !sc.skip_value_to_end() {
+            break;
+        }
+    }
+    keys
 }
 
-impl Scanner<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
+/// Keys of the object at the cursor; for the envelopes `data`, `result` and `trace`, the keys
+/// of what they wrap are added too (the first element, for an array).
+fn object_keys_with_envelopes(sc: &mut Cursor) -> Vec<String> {
+    let mut keys = Vec::new();
+    let start = sc.pos;
+    let top = object_keys(sc);
+    for envelope in ["data", "result", "trace"] {
+        if !top.iter().any(|k| k == envelope) {
+            continue;
+        }
+        sc.pos = start;
+        if let Some(inner) = find_value_of(sc, envelope) {
+            keys.extend(inner);
         }
     }
+    keys.extend(top);
+    keys
+}
 
-    /// Reads a string at the cursor (which must be on `"`), returning its raw content.
-    fn string(&mut self) -> Option<String> {
-        if self.peek() != Some(b'"') {
+/// Positions after `"key":` at the top level of the object at the cursor and returns the keys
+/// of the object found there (or of the first object in the array found there).
+fn find_value_of(sc: &mut Cursor, wanted: &str) -> Option<Vec<String>> {
+    if sc.peek() != Some(b'{') {
+        return None;
+    }
+    sc.pos += 1;
+    loop {
+        let key = sc.next_key()?;
+        if key.raw == wanted.as_bytes() {
+            return match sc.peek()? {
+                b'{' => Some(object_keys(sc)),
+                b'[' => {
+                    sc.pos += 1;
+                    sc.skip_ws();
+                    Some(object_keys(sc))
+                }
+                _ => None,
+            };
+        }
+        if sc.pos > SCAN_LIMIT || !sc.skip_value_to_end() {
             return None;
-        }
-        self.pos += 1;
-        let start = self.pos;
-        loop {
-            match self.peek()? {
-                b'\\' => self.pos += 2,
-                b'"' => {
-                    let raw = self.bytes.get(start..self.pos)?;
-                    self.pos += 1;
-                    return Some(String::from_utf8_lossy(raw).into_owned());
-                }
-                _ => self.pos += 1,
-            }
-        }
-    }
-
-    /// Steps over the string at the cursor (on `"`) without building it; false if it never ends.
-    fn skip_string(&mut self) -> bool {
-        let mut pos = self.pos + 1;
-        loop {
-            let rest = self.bytes.get(pos..).unwrap_or(&[]);
-            match rest.iter().position(|&b| b == b'"' || b == b'\\') {
-                Some(i) if rest.get(i) == Some(&b'"') => {
-                    self.pos = pos + i + 1;
-                    return true;
-                }
-                Some(i) => pos += i + 2,
-                None => {
-                    self.pos = self.bytes.len();
-                    return false;
-                }
-            }
-        }
-    }
-
-    /// Skips one JSON value iteratively (strings, nesting); false if the input ends first.
-    fn skip_value(&mut self) -> bool {
-        let mut depth: usize = 0;
-        loop {
-            self.skip_ws();
-            let Some(b) = self.peek() else { return false };
-            if self.pos > self.limit {
-                return false;
-            }
-            match b {
-                b'"' => {
-                    if !self.skip_string() {
-                        return false;
-                    }
-                }
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.pos += 1;
-                }
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    self.pos += 1;
-                }
-                _ => self.pos += 1,
-            }
-            if depth == 0 {
-                // A scalar ends at a delimiter; step over the rest of it.
-                while let Some(b) = self.peek() {
-                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t' | b'{' | b'[' | b'"') {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-                return true;
-            }
-        }
-    }
-
-    /// Keys of the object at the cursor, stopping at the scan limit.
-    fn object_keys(&mut self) -> Vec<String> {
-        let mut keys = Vec::new();
-        if self.peek() != Some(b'{') {
-            return keys;
-        }
-        self.pos += 1;
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                Some(b'"') => {}
-                Some(b',') => {
-                    self.pos += 1;
-                    continue;
-                }
-                _ => return keys,
-            }
-            let Some(key) = self.string() else { return keys };
-            keys.push(key);
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return keys;
-            }
-            self.pos += 1;
-            if self.pos > SCAN_LIMIT || !self.skip_value() {
-                return keys;
-            }
-        }
-    }
-
-    /// Keys of the object at the cursor; for the envelopes `data`, `result` and `trace`, the keys
-    /// of what they wrap are added too (the first element, for an array).
-    fn object_keys_with_envelopes(&mut self) -> Vec<String> {
-        let mut keys = Vec::new();
-        let start = self.pos;
-        let top = self.object_keys();
-        for envelope in ["data", "result", "trace"] {
-            if !top.iter().any(|k| k == envelope) {
-                continue;
-            }
-            self.pos = start;
-            if let Some(inner) = self.find_value_of(envelope) {
-                keys.extend(inner);
-            }
-        }
-        keys.extend(top);
-        keys
-    }
-
-    /// Positions after `"key":` at the top level of the object at the cursor and returns the keys
-    /// of the object found there (or of the first object in the array found there).
-    fn find_value_of(&mut self, wanted: &str) -> Option<Vec<String>> {
-        if self.peek() != Some(b'{') {
-            return None;
-        }
-        self.pos += 1;
-        loop {
-            self.skip_ws();
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    continue;
-                }
-                b'"' => {}
-                _ => return None,
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            if self.peek()? != b':' {
-                return None;
-            }
-            self.pos += 1;
-            self.skip_ws();
-            if key == wanted {
-                return match self.peek()? {
-                    b'{' => Some(self.object_keys()),
-                    b'[' => {
-                        self.pos += 1;
-                        self.skip_ws();
-                        Some(self.object_keys())
-                    }
-                    _ => None,
-                };
-            }
-            if self.pos > SCAN_LIMIT || !self.skip_value() {
-                return None;
-            }
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod ecs;
 pub mod jaeger;
 pub mod join;
 pub mod json_logs;
+pub(crate) mod json_scan;
 pub mod logs;
 pub mod loki;
 pub mod mesh;

@@ -21,8 +21,8 @@ use super::Format;
 use std::ops::Range;
 
 mod candidates;
+use crate::json_scan::Cursor;
 use candidates::Count;
-use candidates::Cursor;
 pub use candidates::{candidates, choose, Candidate};
 
 /// Which array a document splits at, and what its parts share.
@@ -411,7 +411,7 @@ fn tail_closes(tail: &[u8], frames: &[Frame]) -> bool {
 
 /// [`tail_closes`], adding the bytes it read to `work`.
 fn tail_closes_counting(tail: &[u8], frames: &[Frame], work: &mut usize) -> bool {
-    let mut c = Cursor { bytes: tail, pos: 0 };
+    let mut c = Cursor::new(tail, 0);
     let closes = tail_closes_with(&mut c, frames);
     *work = work.saturating_add(c.pos.max(1));
     closes
@@ -423,7 +423,7 @@ fn tail_closes_with(c: &mut Cursor<'_>, frames: &[Frame]) -> bool {
     }
     c.pos += 1;
     for frame in frames.iter().rev() {
-        c.ws();
+        c.skip_ws();
         match frame {
             Frame::Array => {
                 if c.peek() != Some(b']') {
@@ -432,7 +432,7 @@ fn tail_closes_with(c: &mut Cursor<'_>, frames: &[Frame]) -> bool {
                 c.pos += 1;
             }
             Frame::Object(deny) => loop {
-                c.ws();
+                c.skip_ws();
                 match c.peek() {
                     Some(b'}') => {
                         c.pos += 1;
@@ -440,12 +440,12 @@ fn tail_closes_with(c: &mut Cursor<'_>, frames: &[Frame]) -> bool {
                     }
                     Some(b',') => {
                         c.pos += 1;
-                        c.ws();
-                        match c.key() {
+                        c.skip_ws();
+                        match candidates::plain_key(c) {
                             Some(key) if !deny.contains(&key) => {}
                             _ => return false,
                         }
-                        if !c.skip_value() {
+                        if !candidates::skip_whole(c) {
                             return false;
                         }
                     }
@@ -454,7 +454,7 @@ fn tail_closes_with(c: &mut Cursor<'_>, frames: &[Frame]) -> bool {
             },
         }
     }
-    c.ws();
+    c.skip_ws();
     c.peek().is_none()
 }
 

@@ -2,7 +2,8 @@
 //! and skips values, the candidate arrays per format (outermost first), and the choice among them.
 //! Depends on `detect` and the scan of [`super`].
 
-use super::{Format, Frame, Level, Scan};
+use super::{Format, Frame, Level};
+use crate::json_scan::{Cursor, Skipped};
 
 /// Keys of the containers around a split array that carry spans of their own (besides the
 /// array): a document where one of them sits in the head or tail is not split.
@@ -41,7 +42,7 @@ pub fn candidates(window: &[u8]) -> (Option<Format>, Vec<Candidate>) {
         crate::detect::Detected::Unknown(_) => return (None, Vec::new()),
     };
     let bom = window.len() - crate::detect::strip_bom(window).len();
-    let mut c = Cursor { bytes: window, pos: bom };
+    let mut c = Cursor::new(window, bom);
     let found = match format {
         Format::Jaeger => jaeger_candidates(&mut c),
         Format::Otlp => otlp_candidates(&mut c, Vec::new(), 0),
@@ -51,30 +52,30 @@ pub fn candidates(window: &[u8]) -> (Option<Format>, Vec<Candidate>) {
 }
 
 fn jaeger_candidates(c: &mut Cursor) -> Option<Vec<Candidate>> {
-    c.ws();
+    c.skip_ws();
     let mut out = Vec::new();
     match c.peek()? {
         b'{' => {
             c.pos += 1;
-            let key = c.find_key(&["data", "spans"], JAEGER_TOP)?;
+            let key = find_key(c, &["data", "spans"], JAEGER_TOP)?;
             let frames = vec![Frame::Object(JAEGER_TOP)];
-            let outer = c.array(frames.clone(), Level::Jaeger { enclosing_trace: key == "spans" })?;
+            let outer = array(c, frames.clone(), Level::Jaeger { enclosing_trace: key == "spans" })?;
             let inner = key == "data";
             out.push(outer.clone());
-            if inner && c.enter_first_object(&outer) {
-                let key = c.find_key(&["spans"], JAEGER_TRACE);
+            if inner && enter_first_object(c, &outer) {
+                let key = find_key(c, &["spans"], JAEGER_TRACE);
                 if key.is_some() {
                     let frames = vec![Frame::Object(JAEGER_TOP), Frame::Array, Frame::Object(JAEGER_TRACE)];
-                    out.extend(c.array(frames, Level::Jaeger { enclosing_trace: true }));
+                    out.extend(array(c, frames, Level::Jaeger { enclosing_trace: true }));
                 }
             }
         }
         b'[' => {
-            let outer = c.array(Vec::new(), Level::Jaeger { enclosing_trace: false })?;
+            let outer = array(c, Vec::new(), Level::Jaeger { enclosing_trace: false })?;
             out.push(outer.clone());
-            if c.enter_first_object(&outer) && c.find_key(&["spans"], JAEGER_TRACE).is_some() {
+            if enter_first_object(c, &outer) && find_key(c, &["spans"], JAEGER_TRACE).is_some() {
                 let frames = vec![Frame::Array, Frame::Object(JAEGER_TRACE)];
-                out.extend(c.array(frames, Level::Jaeger { enclosing_trace: true }));
+                out.extend(array(c, frames, Level::Jaeger { enclosing_trace: true }));
             }
         }
         _ => return None,
@@ -85,35 +86,35 @@ fn jaeger_candidates(c: &mut Cursor) -> Option<Vec<Candidate>> {
 /// OTLP: `resourceSpans` (or `batches`) of the document or of its `result`/`trace` envelope, the
 /// first resource's `scopeSpans`, the first scope's `spans`.
 fn otlp_candidates(c: &mut Cursor, mut frames: Vec<Frame>, depth: usize) -> Option<Vec<Candidate>> {
-    c.ws();
+    c.skip_ws();
     if c.peek()? != b'{' || depth > 4 {
         return None;
     }
     c.pos += 1;
     frames.push(Frame::Object(OTLP_DOC));
-    let key = c.find_key(&["resourceSpans", "resource_spans", "batches", "result", "trace"], OTLP_DOC)?;
+    let key = find_key(c, &["resourceSpans", "resource_spans", "batches", "result", "trace"], OTLP_DOC)?;
     if key == "result" || key == "trace" {
         return otlp_candidates(c, frames, depth + 1);
     }
     let mut out = Vec::new();
-    let resources = c.array(frames.clone(), Level::Otlp { shared_resources: 0, shared_scopes: 0 })?;
+    let resources = array(c, frames.clone(), Level::Otlp { shared_resources: 0, shared_scopes: 0 })?;
     out.push(resources.clone());
-    if !c.enter_first_object(&resources) {
+    if !enter_first_object(c, &resources) {
         return Some(out);
     }
     frames.extend([Frame::Array, Frame::Object(OTLP_RESOURCE)]);
     let keys = ["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
-    if c.find_key(&keys, OTLP_RESOURCE).is_none() {
+    if find_key(c, &keys, OTLP_RESOURCE).is_none() {
         return Some(out);
     }
-    let scopes = c.array(frames.clone(), Level::Otlp { shared_resources: 1, shared_scopes: 0 })?;
+    let scopes = array(c, frames.clone(), Level::Otlp { shared_resources: 1, shared_scopes: 0 })?;
     out.push(scopes.clone());
-    if !c.enter_first_object(&scopes) {
+    if !enter_first_object(c, &scopes) {
         return Some(out);
     }
     frames.extend([Frame::Array, Frame::Object(OTLP_SCOPE)]);
-    if c.find_key(&["spans"], OTLP_SCOPE).is_some() {
-        out.extend(c.array(frames, Level::Otlp { shared_resources: 1, shared_scopes: 1 }));
+    if find_key(c, &["spans"], OTLP_SCOPE).is_some() {
+        out.extend(array(c, frames, Level::Otlp { shared_resources: 1, shared_scopes: 1 }));
     }
     Some(out)
 }
@@ -136,134 +137,74 @@ pub fn choose(format: Format, candidates: &[Candidate]) -> Option<usize> {
     None
 }
 
-/// A cursor over the first bytes of a document, for finding the arrays it could split at.
-pub(super) struct Cursor<'a> {
-    pub(super) bytes: &'a [u8],
-    pub(super) pos: usize,
+/// The raw text of the key at the cursor, past its `:`; `None` for a key with an escape (the
+/// importer would read it decoded) or when the bytes end.
+pub(super) fn plain_key<'a>(c: &mut Cursor<'a>) -> Option<&'a str> {
+    let key = c.key()?;
+    if key.escaped {
+        return None;
+    }
+    std::str::from_utf8(key.raw).ok()
 }
 
-impl Cursor<'_> {
-    pub(super) fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
+/// Skips one value; false when the bytes end first (a scalar at their very end counts as
+/// unfinished: more digits could follow).
+pub(super) fn skip_whole(c: &mut Cursor) -> bool {
+    c.skip_value() == Skipped::Value
+}
 
-    pub(super) fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    /// The raw text of the key at the cursor and moves past its `:`; `None` for a key with an
-    /// escape (the importer would read it decoded) or when the bytes end.
-    pub(super) fn key(&mut self) -> Option<&str> {
-        if self.peek()? != b'"' {
+/// In an object (just past its `{` or a value), finds the first key of `wanted` and stops at its
+/// value; `None` if a key of `deny` comes first, or the object or the bytes end.
+fn find_key(c: &mut Cursor, wanted: &[&str], deny: &[&str]) -> Option<String> {
+    loop {
+        let key = c.next_key()?;
+        if key.escaped {
             return None;
         }
-        let start = self.pos + 1;
-        let len = self.bytes.get(start..)?.iter().position(|&b| b == b'"' || b == b'\\')?;
-        let key = self.bytes.get(start..start + len)?;
-        if self.bytes.get(start + len) != Some(&b'"') {
+        let key = std::str::from_utf8(key.raw).ok()?;
+        if wanted.contains(&key) {
+            return Some(key.to_string());
+        }
+        if deny.contains(&key) || !skip_whole(c) {
             return None;
         }
-        self.pos = start + len + 1;
-        self.ws();
-        if self.peek()? != b':' {
-            return None;
-        }
-        self.pos += 1;
-        self.ws();
-        std::str::from_utf8(key).ok()
     }
+}
 
-    /// In an object (just past its `{` or a value), finds the first key of `wanted` and stops at
-    /// its value; `None` if a key of `deny` comes first, or the object or the bytes end.
-    pub(super) fn find_key(&mut self, wanted: &[&str], deny: &[&str]) -> Option<String> {
-        loop {
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    continue;
-                }
-                b'"' => {}
-                _ => return None,
-            }
-            let key = self.key()?.to_string();
-            if wanted.contains(&key.as_str()) {
-                return Some(key);
-            }
-            if deny.contains(&key.as_str()) || !self.skip_value() {
-                return None;
-            }
-        }
+/// The array at the cursor as a candidate, counting its elements as far as the bytes go; leaves
+/// the cursor on its first element.
+fn array(c: &mut Cursor, frames: Vec<Frame>, level: Level) -> Option<Candidate> {
+    c.skip_ws();
+    if c.peek()? != b'[' {
+        return None;
     }
+    let open = c.pos;
+    c.pos += 1;
+    c.skip_ws();
+    let first = c.pos;
+    let elements = if c.peek() == Some(b']') {
+        Count::Empty
+    } else if skip_whole(c) {
+        c.skip_ws();
+        match c.peek() {
+            Some(b',') => Count::Many,
+            Some(b']') => Count::One,
+            _ => Count::Unknown,
+        }
+    } else {
+        Count::Unknown
+    };
+    c.pos = first;
+    Some(Candidate { open, frames, level, elements })
+}
 
-    /// The array at the cursor as a candidate, counting its elements as far as the bytes go;
-    /// leaves the cursor on its first element.
-    pub(super) fn array(&mut self, frames: Vec<Frame>, level: Level) -> Option<Candidate> {
-        self.ws();
-        if self.peek()? != b'[' {
-            return None;
-        }
-        let open = self.pos;
-        self.pos += 1;
-        self.ws();
-        let first = self.pos;
-        let elements = if self.peek() == Some(b']') {
-            Count::Empty
-        } else if self.skip_value() {
-            self.ws();
-            match self.peek() {
-                Some(b',') => Count::Many,
-                Some(b']') => Count::One,
-                _ => Count::Unknown,
-            }
-        } else {
-            Count::Unknown
-        };
-        self.pos = first;
-        Some(Candidate { open, frames, level, elements })
+/// Enters the first element of `array` if it is an object.
+fn enter_first_object(c: &mut Cursor, array: &Candidate) -> bool {
+    c.pos = array.open + 1;
+    c.skip_ws();
+    if array.elements == Count::Empty || c.peek() != Some(b'{') {
+        return false;
     }
-
-    /// Enters the first element of `array` if it is an object.
-    pub(super) fn enter_first_object(&mut self, array: &Candidate) -> bool {
-        self.pos = array.open + 1;
-        self.ws();
-        if array.elements == Count::Empty || self.peek() != Some(b'{') {
-            return false;
-        }
-        self.pos += 1;
-        true
-    }
-
-    /// Skips one value; false when the bytes end first (a scalar at their very end counts as
-    /// unfinished: more digits could follow).
-    pub(super) fn skip_value(&mut self) -> bool {
-        self.ws();
-        match self.peek() {
-            None => false,
-            Some(b'{' | b'[' | b'"') => {
-                let mut scan = Scan::default();
-                while let Some(&b) = self.bytes.get(self.pos) {
-                    if !scan.step(b) {
-                        return false;
-                    }
-                    self.pos += 1;
-                    if scan.depth == 0 && !scan.in_string {
-                        return true;
-                    }
-                }
-                false
-            }
-            Some(_) => {
-                while let Some(&b) = self.bytes.get(self.pos) {
-                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                        return true;
-                    }
-                    self.pos += 1;
-                }
-                false
-            }
-        }
-    }
+    c.pos += 1;
+    true
 }
