@@ -172,12 +172,16 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
     if summary.spans_added == 0 && summary.dependencies_added > 0 {
         return format!("{file}: {}", counted(summary.dependencies_added as u64, "dependency link"));
     }
-    if summary.spans_added == 0 && (summary.logs_added > 0 || summary.logs_repeated > 0 || format.is_logs()) {
-        let added = match (summary.logs_added, summary.logs_repeated) {
-            (0, 1..) => "nothing new".to_string(),
-            (n, _) => counted(n as u64, "log line"),
-        };
-        return format!("{file}: {} — {added}{}", format.label(), repeated_logs(summary));
+    let nothing_new = summary.spans_added == 0
+        && summary.logs_added == 0
+        && summary.traces_added == 0
+        && summary.spans_repeated + summary.logs_repeated > 0;
+    if nothing_new {
+        return format!("{file}: {} — nothing new{}", format.label(), repeated(summary));
+    }
+    if summary.spans_added == 0 && (summary.logs_added > 0 || format.is_logs()) {
+        let added = counted(summary.logs_added as u64, "log line");
+        return format!("{file}: {} — {added}{}", format.label(), repeated(summary));
     }
     let mut text = format!(
         "{file}: {} — {} in {} new {}",
@@ -195,16 +199,21 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
     if summary.logs_added > 0 {
         text.push_str(&format!(", {}", counted(summary.logs_added as u64, "log line")));
     }
-    text.push_str(&repeated_logs(summary));
+    text.push_str(&repeated(summary));
     text
 }
 
-/// `; 51 log lines already loaded (not added again)`, or nothing.
-fn repeated_logs(summary: &LoadSummary) -> String {
-    match summary.logs_repeated {
-        0 => String::new(),
-        n => format!("; {} already loaded (not added again)", counted(n as u64, "log line")),
+/// `; 40 spans and 51 log lines already loaded (not added again)`, or nothing.
+fn repeated(summary: &LoadSummary) -> String {
+    let parts: Vec<String> = [(summary.spans_repeated, "span"), (summary.logs_repeated, "log line")]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, noun)| counted(n as u64, noun))
+        .collect();
+    if parts.is_empty() {
+        return String::new();
     }
+    format!("; {} already loaded (not added again)", parts.join(" and "))
 }
 
 #[cfg(test)]
@@ -275,6 +284,16 @@ mod tests {
         assert_eq!(
             loaded_text("l.jsonl", Format::Ecs, &again),
             "l.jsonl: ECS JSON logs — 2 log lines; 49 log lines already loaded (not added again)"
+        );
+        let spans = LoadSummary { spans_repeated: 40, traces_merged: 1, ..LoadSummary::default() };
+        assert_eq!(
+            loaded_text("a.json", Format::Otlp, &spans),
+            "a.json: OTLP JSON — nothing new; 40 spans already loaded (not added again)"
+        );
+        let some = LoadSummary { spans_added: 2, spans_repeated: 38, traces_merged: 1, ..LoadSummary::default() };
+        assert_eq!(
+            loaded_text("a.json", Format::Otlp, &some),
+            "a.json: OTLP JSON — 2 spans in 0 new traces, 1 merged into loaded traces; 38 spans already loaded (not added again)"
         );
         let same = LoadSummary { logs_repeated: 1, ..LoadSummary::default() };
         assert_eq!(

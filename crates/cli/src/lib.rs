@@ -182,9 +182,17 @@ pub fn run(args: &[String], read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> O
                 for note in summary.notes {
                     let _ = writeln!(stderr, "strand-cli: {file}: {note}");
                 }
-                if summary.logs_repeated > 0 {
-                    let lines = strand_model::format::counted(summary.logs_repeated as u64, "log line");
-                    let _ = writeln!(stderr, "strand-cli: {file}: {lines} already loaded (not added again)");
+                let repeated: Vec<String> = [(summary.spans_repeated, "span"), (summary.logs_repeated, "log line")]
+                    .into_iter()
+                    .filter(|&(n, _)| n > 0)
+                    .map(|(n, noun)| strand_model::format::counted(n as u64, noun))
+                    .collect();
+                if !repeated.is_empty() {
+                    let _ = writeln!(
+                        stderr,
+                        "strand-cli: {file}: {} already loaded (not added again)",
+                        repeated.join(" and ")
+                    );
                 }
             }
             Err(e) => {

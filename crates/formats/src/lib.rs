@@ -335,6 +335,9 @@ pub struct LoadSummary {
     /// Log lines of the import that were loaded already (the same file loaded again), so not
     /// added a second time.
     pub logs_repeated: usize,
+    /// Spans of the import dropped as identical copies of spans in the trace they merged into
+    /// (loaded already, or repeated in the import), not counted in `spans_added`.
+    pub spans_repeated: usize,
 }
 
 /// Merges an import into the dataset: traces with a known id are appended to the loaded trace,
@@ -376,6 +379,8 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
     let mut index: hashbrown::HashMap<strand_model::TraceId, usize> =
         data.traces.iter().enumerate().map(|(i, t)| (t.trace_id, i)).collect();
     let mut changed: Vec<usize> = Vec::new();
+    // Loaded traces this import's spans merged into.
+    let mut merged: Vec<usize> = Vec::new();
     let mut log_groups: Vec<Trace> = Vec::new();
     for trace in imported.traces {
         summary.logs_added += trace.logs.len();
@@ -389,6 +394,7 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
         summary.spans_added += trace.spans.len();
         match index.get(&trace.trace_id).copied() {
             Some(i) => {
+                merged.push(i);
                 if let Some(existing) = data.traces.get_mut(i) {
                     let mut trace = trace;
                     // A kept workspace's trace carries its log lines.
@@ -412,11 +418,19 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
     summary.logs_added -= summary.logs_repeated.min(summary.logs_added);
     changed.sort_unstable();
     changed.dedup();
+    merged.sort_unstable();
     for i in changed {
         if let Some(trace) = data.traces.get_mut(i) {
+            let before = trace.spans.len();
             assemble::assemble(trace, &data.strings, options);
+            // Assembly drops identical copies of a span: in a trace this import merged into,
+            // they are spans loaded already (the same file again).
+            if merged.binary_search(&i).is_ok() {
+                summary.spans_repeated += before.saturating_sub(trace.spans.len());
+            }
         }
     }
+    summary.spans_added -= summary.spans_repeated.min(summary.spans_added);
     data.traces.sort_by_key(|t| (t.start_ns, t.trace_id));
     summary
 }

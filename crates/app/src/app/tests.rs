@@ -227,7 +227,7 @@ fn files_load_side_by_side_and_land_in_the_order_they_were_given() {
               notice Loaded: pasted JSON: OTLP JSON — 1 span in 1 new trace
               notice Error: broken: not JSON
                 Nothing from this file was loaded; what was loaded before is still here.
-              notice Loaded: fourth: OTLP JSON — 1 span in 0 new traces, 1 merged into loaded traces
+              notice Loaded: fourth: OTLP JSON — nothing new; 1 span already loaded (not added again)
               loaded: 2 traces, 2 spans (generation 3)
               route: ?workers=3&page-import=0&trace=000000000000000a
         "#]],

@@ -1,4 +1,5 @@
-//! The same log lines loaded again are not added twice (`logs::drop_known`).
+//! The same log lines loaded again are not added twice (`logs::drop_known`), and spans loaded
+//! again are counted apart.
 
 use super::tests::TRACE;
 use crate::{load, merge, AssembleOptions, Imported};
@@ -174,4 +175,23 @@ fn a_trace_file_does_not_count_waiting_lines_it_takes_in_as_its_own() {
             at a span 0, trace only 1, unmatched 0
         "#]],
     );
+}
+
+#[test]
+fn spans_loaded_again_are_counted_apart_from_new_ones() {
+    let options = AssembleOptions::default();
+    let mut data = Dataset::new();
+    let first = load(&mut data, TRACE.as_bytes(), "trace.json", None, &options).unwrap().1;
+    assert_eq!((first.spans_added, first.spans_repeated, first.traces_added), (2, 0, 1));
+    let again = load(&mut data, TRACE.as_bytes(), "trace.json", None, &options).unwrap().1;
+    assert_eq!((again.spans_added, again.spans_repeated, again.traces_merged), (0, 2, 1));
+    // The same trace with one more span: one new, two loaded already.
+    let more = TRACE.replace(
+        r#"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000c1""#,
+        r#"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000c2","parentSpanId":"eee19b7ec3c1b174","name":"GET","kind":3,"startTimeUnixNano":"1714564800040000000","endTimeUnixNano":"1714564800050000000"},
+        {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000c1""#,
+    );
+    let grown = load(&mut data, more.as_bytes(), "more.json", None, &options).unwrap().1;
+    assert_eq!((grown.spans_added, grown.spans_repeated), (1, 2));
+    assert_eq!(data.traces.first().map(|t| t.spans.len()), Some(3));
 }
