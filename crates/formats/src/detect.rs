@@ -326,7 +326,7 @@ fn object_keys(sc: &mut Cursor) -> Vec<String> {
     sc.pos += 1;
     while let Some(key) = sc.next_key() {
         keys.push(String::from_utf8_lossy(key.raw).into_owned());
-        if sc.pos > SCAN_LIMIT || !sc.skip_value_to_end() {
+        if !sc.colon() || sc.pos > SCAN_LIMIT || !sc.skip_value_to_end() {
             break;
         }
     }
@@ -361,6 +361,10 @@ fn find_value_of(sc: &mut Cursor, wanted: &str) -> Option<Vec<String>> {
     sc.pos += 1;
     loop {
         let key = sc.next_key()?;
+        if !sc.colon() {
+            return None;
+        }
+        sc.skip_ws();
         if key.raw == wanted.as_bytes() {
             return match sc.peek()? {
                 b'{' => Some(object_keys(sc)),
@@ -439,6 +443,12 @@ mod tests {
 
     #[test]
     fn detects_by_structure() {
+        // First bytes that end right after a decisive key (a large file's first look).
+        check(r#"[{"traceID""#, "jaeger");
+        check(r#"{"resourceSpans""#, "otlp");
+        // The scan limit is measured at the colon, whatever whitespace follows it.
+        let padded = format!(r#"{{"a":"{}","b":{}1,"traceID":"x","spans":[]}}"#, "x".repeat(65_524), " ".repeat(8));
+        assert!(matches!(detect(padded.as_bytes()), Detected::Found(Format::Jaeger)), "padded past the scan limit");
         check(r#"{"data":[{"traceID":"1","spans":[]}],"total":0}"#, "jaeger");
         check(r#"{"traceID":"1","spans":[],"processes":{}}"#, "jaeger");
         check(r#"[{"traceID":"1","spanID":"2","process":{}}]"#, "jaeger");

@@ -111,7 +111,7 @@ impl<'a> Cursor<'a> {
         self.skip_value() != Skipped::Unfinished
     }
 
-    /// The key at the cursor (on `"`), and moves past its `:` and the whitespace after it.
+    /// The key at the cursor (on `"`), and moves past its closing quote (see [`Cursor::colon`]).
     pub fn key(&mut self) -> Option<Key<'a>> {
         if self.peek()? != b'"' {
             return None;
@@ -131,13 +131,17 @@ impl<'a> Cursor<'a> {
         }
         let raw = self.bytes.get(start..end)?;
         self.pos = end + 1;
+        Some(Key { raw, escaped })
+    }
+
+    /// Moves past the `:` after a key (and the whitespace before it); false if there is none.
+    pub fn colon(&mut self) -> bool {
         self.skip_ws();
-        if self.peek()? != b':' {
-            return None;
+        if self.peek() != Some(b':') {
+            return false;
         }
         self.pos += 1;
-        self.skip_ws();
-        Some(Key { raw, escaped })
+        true
     }
 
     /// In an object, just past its `{` or one of its values: the next key (see [`Cursor::key`]),
@@ -182,11 +186,15 @@ mod tests {
         let mut c = Cursor::new(text, 1);
         let key = c.next_key().unwrap();
         assert_eq!((key.raw, key.escaped), (&b"a"[..], false));
+        assert!(c.colon());
         assert_eq!(c.skip_value(), Skipped::Value);
         let key = c.next_key().unwrap();
         assert_eq!((key.raw, key.escaped), (&br#"b\"c"#[..], true));
+        assert!(c.colon());
         assert_eq!(c.skip_value(), Skipped::Value);
-        assert!(c.next_key().is_none(), "a key without its colon");
+        let key = c.next_key().unwrap();
+        assert_eq!(key.raw, b"d");
+        assert!(!c.colon(), "a key without its colon");
         let mut end = Cursor::new(br#"{"a":1}"#, 6);
         assert!(end.next_key().is_none());
     }

@@ -141,7 +141,7 @@ pub fn choose(format: Format, candidates: &[Candidate]) -> Option<usize> {
 /// importer would read it decoded) or when the bytes end.
 pub(super) fn plain_key<'a>(c: &mut Cursor<'a>) -> Option<&'a str> {
     let key = c.key()?;
-    if key.escaped {
+    if key.escaped || !c.colon() {
         return None;
     }
     std::str::from_utf8(key.raw).ok()
@@ -158,7 +158,7 @@ pub(super) fn skip_whole(c: &mut Cursor) -> bool {
 fn find_key(c: &mut Cursor, wanted: &[&str], deny: &[&str]) -> Option<String> {
     loop {
         let key = c.next_key()?;
-        if key.escaped {
+        if key.escaped || !c.colon() {
             return None;
         }
         let key = std::str::from_utf8(key.raw).ok()?;
