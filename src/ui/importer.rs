@@ -41,8 +41,7 @@ struct Pending {
     input: Input,
     /// The browser file, for `Input::File`.
     file: Option<web_sys::File>,
-    skew: bool,
-    preview: bool,
+    how: How,
 }
 
 #[derive(Default)]
@@ -125,7 +124,6 @@ impl Importer {
     /// Runs `job`: here when the core says so (`here`, a small file) or when no worker can
     /// run, else in the worker.
     pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, how: How) {
-        let How { skew, here, preview } = how;
         let size = input.size();
         let file = match &input {
             // The worker (or the page, for a small file) reads the file itself.
@@ -138,8 +136,8 @@ impl Importer {
             },
             Input::Bytes(_) => None,
         };
-        let pending = Pending { job, name, input, file, skew, preview };
-        if here || self.state.borrow().unavailable {
+        let pending = Pending { job, name, input, file, how };
+        if how.here || self.state.borrow().unavailable {
             self.import_here(pending);
             return;
         }
@@ -147,7 +145,7 @@ impl Importer {
             self.spawn();
         }
         let mut state = self.state.borrow_mut();
-        state.current = Some((job, size, skew));
+        state.current = Some((job, size, how.skew));
         if state.ready {
             drop(state);
             self.send(pending);
@@ -279,8 +277,8 @@ impl Importer {
         let msg = Object::new();
         set(&msg, "id", f64::from(pending.job));
         set(&msg, "name", pending.name.as_str());
-        set(&msg, "skew", pending.skew);
-        set(&msg, "preview", pending.preview);
+        set(&msg, "skew", pending.how.skew);
+        set(&msg, "preview", pending.how.preview);
         let sent = match (&pending.input, &pending.file) {
             (Input::File { .. }, Some(file)) => {
                 set(&msg, "file", file);
