@@ -106,6 +106,6 @@ fn cli_prints_the_ranking_as_json() {
     let first = &json["pairs"][0];
     let mut fields: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["baseline_share", "key", "selection_share", "value"]);
+    assert_eq!(fields, ["baseline_share", "key", "selection_share", "unique", "value"]);
     assert_eq!((first["key"].as_str(), first["value"].as_str()), (Some("shop.warehouse"), Some("eu-west")));
 }

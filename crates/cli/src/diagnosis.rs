@@ -132,6 +132,8 @@ pub(super) fn outliers(data: &Dataset, options: &Options) -> Result<String, Stri
             value: &'a str,
             selection_share: f64,
             baseline_share: f64,
+            /// One span's own value of an id-like key (ranked last).
+            unique: bool,
         }
         #[derive(Serialize)]
         struct Out<'a> {
@@ -147,6 +149,7 @@ pub(super) fn outliers(data: &Dataset, options: &Options) -> Result<String, Stri
                 value: &p.value,
                 selection_share: p.selection_share,
                 baseline_share: p.baseline_share,
+                unique: p.unique,
             })
             .collect();
         return Ok(json(&Out { selection: r.selection, baseline: r.baseline, pairs }));
@@ -159,12 +162,13 @@ pub(super) fn outliers(data: &Dataset, options: &Options) -> Result<String, Stri
     for p in &r.pairs {
         let _ = writeln!(
             out,
-            "{:>+7.1}% {:>9.1}% {:>9.1}%  {} = {}",
+            "{:>+7.1}% {:>9.1}% {:>9.1}%  {} = {}{}",
             p.difference() * 100.0,
             p.selection_share * 100.0,
             p.baseline_share * 100.0,
             p.key,
-            p.value
+            p.value,
+            if p.unique { strand_view::outliers::UNIQUE_NOTE } else { "" }
         );
     }
     if r.pairs.is_empty() {

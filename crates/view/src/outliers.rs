@@ -200,6 +200,8 @@ pub struct OutlierRow {
     /// The search term that selects the pair, to add to the query (see [`add_term`]).
     pub filter_term: String,
     pub title: String,
+    /// One span's own value of an id-like key (ranked last, shown dimmed).
+    pub unique: bool,
 }
 
 /// The panel: both sides' sizes and the rows.
@@ -219,6 +221,10 @@ pub struct OutliersView {
     pub note: Option<String>,
 }
 
+/// Said of a pair that is one span's own value of an id-like key.
+pub const UNIQUE_NOTE: &str =
+    " (one span's own value, of a key whose values mostly are: likely an id, which sets any span apart)";
+
 pub fn outliers_view(result: &Outliers) -> OutliersView {
     let r = &result.ranking;
     let rows: Vec<OutlierRow> = r
@@ -235,9 +241,16 @@ pub fn outliers_view(result: &Outliers) -> OutliersView {
             difference: format!("{:+.0} pts", p.difference() * 100.0),
             filter_term: filter_term(&p.filter),
             title: format!(
-                "{}={}: {} of {} selected, {} of {} in the baseline",
-                p.key, p.value, p.selection_count, r.selection, p.baseline_count, r.baseline
+                "{}={}: {} of {} selected, {} of {} in the baseline{}",
+                p.key,
+                p.value,
+                p.selection_count,
+                r.selection,
+                p.baseline_count,
+                r.baseline,
+                if p.unique { UNIQUE_NOTE } else { "" }
             ),
+            unique: p.unique,
         })
         .collect();
     let note = if r.selection == 0 {

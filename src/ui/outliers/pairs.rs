@@ -37,7 +37,7 @@ pub(super) fn pair_list(props: &PairProps) -> Html {
         };
         html! {
             <li>
-                <button type="button" class="outlier-pair" {onclick} data-rank={(rank + 1).to_string()} data-term={r.filter_term.clone()}
+                <button type="button" class={classes!("outlier-pair", r.unique.then_some("pair-unique"))} {onclick} data-rank={(rank + 1).to_string()} data-term={r.filter_term.clone()}
                         title={format!("{}\nClick to narrow the selection to {}", r.title, r.filter_term)}>
                     <span class="pair-key">{ &r.key }</span>
                     <span class="pair-value">{ &r.value }</span>

@@ -1,6 +1,7 @@
 use super::*;
 use crate::selection::{same_operation_baseline, spans_where};
 use expect_test::{expect, Expect};
+use strand_model::{KeyValue, Span, Trace, Value};
 use strand_testkit::dataset;
 
 /// Ranks the spans `select` picks against the default baseline (the other spans of the same
@@ -244,4 +245,34 @@ fn buckets_follow_one_two_five() {
         -1000 [-1000, -500)
         0 [0, 0)"#]]
     .assert_eq(&cases.join("\n"));
+}
+
+#[test]
+fn one_span_values_of_an_id_like_key_rank_last() {
+    // 25 look-ups, each with its own request id; the slow one reads replica b, as two fast ones
+    // do. Its request id sets it apart more (1.00 against 0.00) but says nothing.
+    let mut text = String::from("checkout web 0..1000 server\n");
+    for i in 1..=25 {
+        let (end, replica) = match i {
+            7 => (90, "b"),
+            3 | 19 => (20, "b"),
+            _ => (20, "a"),
+        };
+        text.push_str(&format!("  get db 0..{end} client rid=r{i:02} replica={replica}\n"));
+    }
+    let data = dataset(&[&text]);
+    let exclude = ["service", "operation", "kind", "status"].map(|k| PairKey::parse(&data.strings, k).unwrap());
+    let options = RankOptions { exclude: exclude.to_vec(), ..RankOptions::default() };
+    check(
+        &data,
+        slower_than(50),
+        options,
+        3,
+        expect![[r#"
+            selection 1, baseline 24
+            +0.92 replica=b  1.00 (1) vs 0.08 (2)  Equals { key: "replica", value: "b" }
+            -0.92 replica=a  0.00 (0) vs 0.92 (22)  Equals { key: "replica", value: "a" }
+            +1.00 rid=r07  1.00 (1) vs 0.00 (0)  Equals { key: "rid", value: "r07" }
+        "#]],
+    );
 }
