@@ -23,10 +23,11 @@
 //!   `[-2000, -1000)`); zero stays `0`. Its other values stay as they are.
 //! - **Order.** By `selection_share - baseline_share`, largest first; then by selection share,
 //!   largest first; then by key and value (keys by text, values numbers first by value, then
-//!   text), so equal input gives equal output. Except: the values of one span only of an
-//!   *id-like* key (more than [`BUCKET_MIN_DISTINCT`] distinct values, most of them of one span
-//!   only: request ids, timestamps, statements with literals) come after every other pair, as
-//!   every small selection has its own and they tell nothing about it.
+//!   text), so equal input gives equal output. Except: the values of one or two spans of an
+//!   *id-like* key (more than [`BUCKET_MIN_DISTINCT`] distinct values, and most of its spans,
+//!   over three in four, carry such a value: request ids on a span or a client/server pair,
+//!   timestamps as text, statements with literals) come after every other pair more common in
+//!   the selection, as every small selection has its own and they tell nothing about it.
 //!
 //! Cost: one pass over the spans of both sets with one hash lookup per (span, attribute), on
 //! interned ids without building any string per span (resource and scope attributes are looked
@@ -132,8 +133,9 @@ pub struct AttributePair {
     pub baseline_share: f64,
     /// Whether `value` is a bucket of numbers.
     pub bucket: bool,
-    /// Whether this is the value of one span only, of a key whose values are mostly such (an
-    /// id, a timestamp, a statement with literals): ranked after every other pair.
+    /// Whether this is the value of one or two spans, of a key whose values mostly are (an id,
+    /// a timestamp, a statement with literals): ranked after the other pairs more common in the
+    /// selection.
     pub unique: bool,
     pub filter: PairFilter,
 }
@@ -193,12 +195,19 @@ pub fn rank_attributes(
     let strings = &data.strings;
     let texts = &counter.texts;
     let id_like = id_like_keys(&pairs);
-    let unique = |p: &PairCount| p.counts[0] + p.counts[1] == 1 && id_like.binary_search(&p.key).is_ok();
+    let unique = |p: &PairCount| p.counts[0] + p.counts[1] <= ID_SPANS && id_like.binary_search(&p.key).is_ok();
+    // The pairs more common in the selection, then the id-like ones among them, then the rest:
+    // what a panel lists (the first group, then the second) stays a prefix of the ranking.
+    let group = |p: &PairCount, s: f64, b: f64| match (s - b > 0.0, unique(p)) {
+        (true, false) => 0,
+        (true, true) => 1,
+        (false, _) => 2,
+    };
     pairs.sort_by(|x, y| {
         let (sx, bx) = (share(x.counts[0], n_selection), share(x.counts[1], n_baseline));
         let (sy, by) = (share(y.counts[0], n_selection), share(y.counts[1], n_baseline));
-        unique(x)
-            .cmp(&unique(y))
+        group(x, sx, bx)
+            .cmp(&group(y, sy, by))
             .then((sy - by).total_cmp(&(sx - bx)))
             .then(sy.total_cmp(&sx))
             .then_with(|| x.key.text(strings).cmp(y.key.text(strings)))
@@ -226,26 +235,33 @@ pub fn rank_attributes(
 }
 
 /// Keys whose values are mostly ids: more than [`BUCKET_MIN_DISTINCT`] distinct values (after
-/// bucketing), most of them carried by one span only. Their one-span values set any small
-/// selection apart (every span has its own) and say nothing about it, so they rank last.
-/// Sorted.
+/// bucketing), and more than three in four of the spans that carry the key carry a value of
+/// [`ID_SPANS`] spans or fewer (a request id on one span, or on a client span and its server
+/// span). Such few-span values set any small selection apart (every span has its own) and say
+/// nothing about it. Sorted.
 fn id_like_keys(pairs: &[PairCount]) -> Vec<PairKey> {
-    let mut per_key: HashMap<PairKey, (usize, usize)> = HashMap::new();
+    // Per key: distinct values, spans, spans with a few-span value.
+    let mut per_key: HashMap<PairKey, (u64, u64, u64)> = HashMap::new();
     for p in pairs {
-        let (distinct, single) = per_key.entry(p.key).or_default();
+        let (distinct, spans, few) = per_key.entry(p.key).or_default();
+        let n = p.counts[0] + p.counts[1];
         *distinct += 1;
-        if p.counts[0] + p.counts[1] == 1 {
-            *single += 1;
+        *spans += n;
+        if n <= ID_SPANS {
+            *few += n;
         }
     }
     let mut keys: Vec<PairKey> = per_key
         .into_iter()
-        .filter(|&(_, (distinct, single))| distinct > BUCKET_MIN_DISTINCT && 2 * single > distinct)
+        .filter(|&(_, (distinct, spans, few))| distinct > BUCKET_MIN_DISTINCT as u64 && 4 * few > 3 * spans)
         .map(|(key, _)| key)
         .collect();
     keys.sort_unstable();
     keys
 }
+
+/// A value of this many spans or fewer can be an id (see [`id_like_keys`]).
+const ID_SPANS: u64 = 2;
 
 /// A string that is the canonical text of a number, as that number.
 fn canonical(strings: &Interner, value: Code) -> Code {

@@ -235,6 +235,9 @@ pub struct Span {
     /// Marks the SERVER half of a Zipkin RPC that shares its span id with the CLIENT half:
     /// its parent is that CLIENT span, and children of the id attach to it.
     pub shared: bool,
+    /// The file gave no start (0) and assembly placed one (its parent's, or the trace's
+    /// earliest); undone before the next assembly, like the clock-skew shift.
+    pub start_placed: bool,
 }
 
 impl Span {
@@ -268,6 +271,7 @@ impl Span {
             events: Range32::EMPTY,
             links: Range32::EMPTY,
             shared: false,
+            start_placed: false,
         }
     }
 }

@@ -223,7 +223,7 @@ pub struct OutliersView {
 
 /// Said of a pair that is one span's own value of an id-like key.
 pub const UNIQUE_NOTE: &str =
-    " (one span's own value, of a key whose values mostly are: likely an id, which sets any span apart)";
+    " (a value of one or two spans, of a key whose spans mostly have their own: likely an id, which sets any span apart)";
 
 pub fn outliers_view(result: &Outliers) -> OutliersView {
     let r = &result.ranking;

@@ -13,7 +13,7 @@ fn check(data: &Dataset, select: impl Fn(&Trace, &Span) -> bool, options: RankOp
     let mut out = format!("selection {}, baseline {}\n", ranking.selection, ranking.baseline);
     for p in ranking.pairs.iter().take(top) {
         out.push_str(&format!(
-            "{:+.2} {}={}  {:.2} ({}) vs {:.2} ({})  {:?}\n",
+            "{:+.2} {}={}  {:.2} ({}) vs {:.2} ({})  {:?}{}\n",
             p.difference(),
             p.key,
             p.value,
@@ -21,7 +21,8 @@ fn check(data: &Dataset, select: impl Fn(&Trace, &Span) -> bool, options: RankOp
             p.selection_count,
             p.baseline_share,
             p.baseline_count,
-            p.filter
+            p.filter,
+            if p.unique { "  unique" } else { "" }
         ));
     }
     expect.assert_eq(&out);
@@ -248,9 +249,11 @@ fn buckets_follow_one_two_five() {
 }
 
 #[test]
-fn one_span_values_of_an_id_like_key_rank_last() {
-    // 25 look-ups, each with its own request id; the slow one reads replica b, as two fast ones
-    // do. Its request id sets it apart more (1.00 against 0.00) but says nothing.
+fn few_span_values_of_an_id_like_key_rank_after_the_real_difference() {
+    // 25 look-ups, each with its own request id (on the client span and its server span); the
+    // slow one reads replica b, as two fast ones do. Its request id sets it apart more (1.00
+    // against 0.00) but says nothing. Routes: four common ones and 21 one-offs, one of them the
+    // slow request's: a key of mostly shared values, so its one-off value is a real difference.
     let mut text = String::from("checkout web 0..1000 server\n");
     for i in 1..=25 {
         let (end, replica) = match i {
@@ -258,7 +261,19 @@ fn one_span_values_of_an_id_like_key_rank_last() {
             3 | 19 => (20, "b"),
             _ => (20, "a"),
         };
-        text.push_str(&format!("  get db 0..{end} client rid=r{i:02} replica={replica}\n"));
+        text.push_str(&format!("  get web 0..{end} client rid=r{i:02} replica={replica}\n"));
+        text.push_str(&format!("    get db 0..{end} server rid=r{i:02} replica={replica}\n"));
+    }
+    for i in 0..44 {
+        let route = if i == 7 {
+            "/admin/dump".to_string()
+        } else if i < 23 {
+            format!("/r{}", i % 4)
+        } else {
+            format!("/once{i}")
+        };
+        let end = if i == 7 { 95 } else { 30 };
+        text.push_str(&format!("  serve api 0..{end} server route={route}\n"));
     }
     let data = dataset(&[&text]);
     let exclude = ["service", "operation", "kind", "status"].map(|k| PairKey::parse(&data.strings, k).unwrap());
@@ -266,13 +281,31 @@ fn one_span_values_of_an_id_like_key_rank_last() {
     check(
         &data,
         slower_than(50),
-        options,
-        3,
+        options.clone(),
+        6,
         expect![[r#"
-            selection 1, baseline 24
-            +0.92 replica=b  1.00 (1) vs 0.08 (2)  Equals { key: "replica", value: "b" }
-            -0.92 replica=a  0.00 (0) vs 0.92 (22)  Equals { key: "replica", value: "a" }
-            +1.00 rid=r07  1.00 (1) vs 0.00 (0)  Equals { key: "rid", value: "r07" }
+            selection 3, baseline 91
+            +0.62 replica=b  0.67 (2) vs 0.04 (4)  Equals { key: "replica", value: "b" }
+            +0.33 route=/admin/dump  0.33 (1) vs 0.00 (0)  Equals { key: "route", value: "/admin/dump" }
+            +0.67 rid=r07  0.67 (2) vs 0.00 (0)  Equals { key: "rid", value: "r07" }  unique
+            -0.01 route=/once23  0.00 (0) vs 0.01 (1)  Equals { key: "route", value: "/once23" }
+            -0.01 route=/once24  0.00 (0) vs 0.01 (1)  Equals { key: "route", value: "/once24" }
+            -0.01 route=/once25  0.00 (0) vs 0.01 (1)  Equals { key: "route", value: "/once25" }
         "#]],
+    );
+    // A cut ranking keeps the id-like pairs right after the real differences.
+    let limited = RankOptions { limit: Some(4), ..options };
+    check(
+        &data,
+        slower_than(50),
+        limited,
+        4,
+        expect![[r#"
+        selection 3, baseline 91
+        +0.62 replica=b  0.67 (2) vs 0.04 (4)  Equals { key: "replica", value: "b" }
+        +0.33 route=/admin/dump  0.33 (1) vs 0.00 (0)  Equals { key: "route", value: "/admin/dump" }
+        +0.67 rid=r07  0.67 (2) vs 0.00 (0)  Equals { key: "rid", value: "r07" }  unique
+        -0.01 route=/once23  0.00 (0) vs 0.01 (1)  Equals { key: "route", value: "/once23" }
+    "#]],
     );
 }

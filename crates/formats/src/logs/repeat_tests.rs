@@ -195,3 +195,21 @@ fn spans_loaded_again_are_counted_apart_from_new_ones() {
     assert_eq!((grown.spans_added, grown.spans_repeated), (1, 2));
     assert_eq!(data.traces.first().map(|t| t.spans.len()), Some(3));
 }
+
+#[test]
+fn a_span_without_a_start_loaded_again_is_a_copy_and_assembly_stays_idempotent() {
+    // Assembly places a missing start (the parent's); it undoes that before assembling again,
+    // so the copy loaded later is identical and a third file's new span is counted as new.
+    let options = AssembleOptions::default();
+    let no_start = TRACE
+        .replace(r#""startTimeUnixNano":"1714564800010000000""#, r#""startTimeUnixNano":"0""#)
+        .replace(r#""endTimeUnixNano":"1714564800030000000""#, r#""endTimeUnixNano":"20000000""#);
+    let more = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},
+      "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000c9","parentSpanId":"eee19b7ec3c1b174",
+        "name":"GET","kind":3,"startTimeUnixNano":"1714564800040000000","endTimeUnixNano":"1714564800050000000"}]}]}]}"#;
+    let mut data = Dataset::new();
+    let counts = |s: crate::LoadSummary| (s.spans_added, s.spans_repeated);
+    assert_eq!(counts(load(&mut data, no_start.as_bytes(), "a.json", None, &options).unwrap().1), (2, 0));
+    assert_eq!(counts(load(&mut data, no_start.as_bytes(), "a.json", None, &options).unwrap().1), (0, 2));
+    assert_eq!(counts(load(&mut data, more.as_bytes(), "more.json", None, &options).unwrap().1), (1, 0));
+}

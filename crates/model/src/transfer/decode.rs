@@ -416,7 +416,7 @@ impl Cursor<'_> {
     fn span(&mut self) -> Result<Span> {
         let span_id = self.span_id()?;
         let parent_id = self.optional_span_id()?;
-        Ok(Span {
+        let mut span = Span {
             span_id,
             parent_id,
             parent: self.u32()?,
@@ -440,8 +440,14 @@ impl Cursor<'_> {
             attrs: self.range()?,
             events: self.range()?,
             links: self.range()?,
-            shared: self.u8()? != 0,
-        })
+            shared: false,
+            start_placed: false,
+        };
+        // Bit 0: shared; bit 1: start placed by assembly (see the encoder).
+        let bits = self.u8()?;
+        span.shared = bits & 1 != 0;
+        span.start_placed = bits & 2 != 0;
+        Ok(span)
     }
     fn log(&mut self) -> Result<LogRecord> {
         let time_ns = self.i64()?;

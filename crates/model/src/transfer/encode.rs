@@ -434,7 +434,8 @@ impl Writer<'_> {
         self.range(s.attrs);
         self.range(s.events);
         self.range(s.links);
-        self.u8(u8::from(s.shared));
+        // Bit 0: shared; bit 1: start placed by assembly (older encodings have only bit 0).
+        self.u8(u8::from(s.shared) | u8::from(s.start_placed) << 1);
     }
     fn dependency(&mut self, d: &DependencyLink) {
         self.u32(d.parent.0);
