@@ -132,7 +132,8 @@ pub(super) fn outliers(data: &Dataset, options: &Options) -> Result<String, Stri
             value: &'a str,
             selection_share: f64,
             baseline_share: f64,
-            /// One span's own value of an id-like key (ranked last).
+            /// A value of one or two spans of an id-like key (ranked after the other pairs more
+            /// common in the selection).
             unique: bool,
         }
         #[derive(Serialize)]

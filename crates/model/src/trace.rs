@@ -245,6 +245,16 @@ impl Span {
         self.start_ns.saturating_add(self.duration_ns)
     }
 
+    /// The start as the file gave it: before the clock-skew shift, and 0 when the file gave
+    /// none (assembly placed one). What exports write, so that loading one back repairs alike.
+    pub fn file_start_ns(&self) -> i64 {
+        if self.start_placed {
+            0
+        } else {
+            self.start_ns.saturating_sub(self.skew_ns)
+        }
+    }
+
     pub fn has_parent(&self) -> bool {
         self.parent != NO_PARENT
     }

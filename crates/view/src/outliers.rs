@@ -200,7 +200,8 @@ pub struct OutlierRow {
     /// The search term that selects the pair, to add to the query (see [`add_term`]).
     pub filter_term: String,
     pub title: String,
-    /// One span's own value of an id-like key (ranked last, shown dimmed).
+    /// A value of one or two spans of an id-like key (ranked after the other pairs more common in
+    /// the selection, shown dimmed).
     pub unique: bool,
 }
 
@@ -221,7 +222,7 @@ pub struct OutliersView {
     pub note: Option<String>,
 }
 
-/// Said of a pair that is one span's own value of an id-like key.
+/// Said of a pair that is a value of one or two spans of an id-like key.
 pub const UNIQUE_NOTE: &str =
     " (a value of one or two spans, of a key whose spans mostly have their own: likely an id, which sets any span apart)";
 

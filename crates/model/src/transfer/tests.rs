@@ -26,6 +26,8 @@ fn sample(strings: &mut Interner) -> Trace {
     child.duration_ns = 100;
     child.links = Range32 { start: 0, len: 1 };
     child.scope = 0;
+    // The file gave no start: assembly placed it (and undoes that on the page's next assembly).
+    child.start_placed = true;
     t.spans = vec![root, child];
     t.resources = vec![Resource { service: strings.intern("api"), attrs: Range32::EMPTY }];
     t.scopes = vec![Scope { name: strings.intern("lib"), version: strings.intern("1.0"), attrs: Range32::EMPTY }];
@@ -107,6 +109,9 @@ fn round_trips_into_another_interner() {
     assert_eq!(page.get(decoded.dependencies[0].child), "db");
     assert_eq!(decoded.traces[0].spans[1].span_id, SpanId::Text(page.lookup("span-2").expect("interned")));
     assert_eq!(decoded.traces[0].warnings, trace.warnings);
+    // The shared flag and the placed start share one byte.
+    let flags = |t: &Trace| t.spans.iter().map(|s| (s.shared, s.start_placed)).collect::<Vec<_>>();
+    assert_eq!(flags(&decoded.traces[0]), [(false, false), (false, true)]);
     assert_eq!(decoded.traces[0].logs.len(), 2);
     assert_eq!(page.get(decoded.traces[0].logs[1].source), "a.log");
     assert!(dump_trace(&page, &decoded.traces[0]).contains("log +150ns db: error(\"ERROR\") span=span-2 [true]"));

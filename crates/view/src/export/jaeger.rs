@@ -139,7 +139,7 @@ fn write_span(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, index: usize, span: 
         w.key("flags");
         w.raw(&span.flags.to_string());
     }
-    let start_ns = span.start_ns.saturating_sub(span.skew_ns);
+    let start_ns = span.file_start_ns();
     w.key("startTime");
     w.raw(&micros(start_ns).to_string());
     w.key("duration");

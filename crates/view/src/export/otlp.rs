@@ -271,8 +271,9 @@ fn write_span(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, span: &Span, ref_typ
     w.string(strings.get(span.name));
     w.key("kind");
     w.raw(kind_number(span.kind));
-    // The file's times: assembly's clock-skew shift is taken out (it is redone on import).
-    let start_ns = span.start_ns.saturating_sub(span.skew_ns);
+    // The file's times: assembly's clock-skew shift is taken out and a start it placed is 0
+    // again (both are redone on import).
+    let start_ns = span.file_start_ns();
     w.key("startTimeUnixNano");
     w.string(&start_ns.to_string());
     w.key("endTimeUnixNano");

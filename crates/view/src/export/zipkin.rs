@@ -124,7 +124,7 @@ fn write_span(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, span: &Span) {
     }
     w.key("name");
     w.string(strings.get(span.name));
-    let start_ns = span.start_ns.saturating_sub(span.skew_ns);
+    let start_ns = span.file_start_ns();
     w.key("timestamp");
     w.raw(&micros(start_ns).to_string());
     w.key("duration");
