@@ -36,6 +36,19 @@ async function openWaterfall(load) {
 
 const rowCount = (page) => page.locator('.wf-scroll').getAttribute('aria-rowcount').then(Number);
 
+/** The box of `locator` once it stops moving (the page may still scroll the trace into view
+ * or lay out deferred parts after a load): the same box in two frames in a row. */
+async function settledBox(page, locator) {
+  let last = null;
+  for (let i = 0; i < 100; i++) {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const box = await locator.boundingBox();
+    if (box && last && ['x', 'y', 'width', 'height'].every((k) => box[k] === last[k])) return box;
+    last = box;
+  }
+  return last;
+}
+
 test('the demo trace shows as a tree grid with a ruler and an overview', async () => {
   const page = await openWaterfall('demo');
   const grid = page.locator('.wf-scroll');
@@ -114,7 +127,7 @@ test('dragging across the ruler zooms in, and Reset zoom goes back', async () =>
   const page = await openWaterfall('demo');
   const reset = page.getByRole('button', { name: 'Reset zoom' });
   assert.equal(await reset.isDisabled(), true);
-  const ruler = await page.locator('.wf-ruler').boundingBox();
+  const ruler = await settledBox(page, page.locator('.wf-ruler'));
   await page.mouse.move(ruler.x + ruler.width * 0.1, ruler.y + 10);
   await page.mouse.down();
   await page.mouse.move(ruler.x + ruler.width * 0.3, ruler.y + 10, { steps: 5 });
