@@ -205,15 +205,7 @@ pub fn loaded_text(file: &str, format: Format, summary: &LoadSummary) -> String 
 
 /// `; 40 spans and 51 log lines already loaded (not added again)`, or nothing.
 fn repeated(summary: &LoadSummary) -> String {
-    let parts: Vec<String> = [(summary.spans_repeated, "span"), (summary.logs_repeated, "log line")]
-        .into_iter()
-        .filter(|&(n, _)| n > 0)
-        .map(|(n, noun)| counted(n as u64, noun))
-        .collect();
-    if parts.is_empty() {
-        return String::new();
-    }
-    format!("; {} already loaded (not added again)", parts.join(" and "))
+    summary.repeated_text().map(|text| format!("; {text}")).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -179,20 +179,11 @@ pub fn run(args: &[String], read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> O
         });
         match loaded {
             Ok((_, summary)) => {
-                for note in summary.notes {
+                for note in &summary.notes {
                     let _ = writeln!(stderr, "strand-cli: {file}: {note}");
                 }
-                let repeated: Vec<String> = [(summary.spans_repeated, "span"), (summary.logs_repeated, "log line")]
-                    .into_iter()
-                    .filter(|&(n, _)| n > 0)
-                    .map(|(n, noun)| strand_model::format::counted(n as u64, noun))
-                    .collect();
-                if !repeated.is_empty() {
-                    let _ = writeln!(
-                        stderr,
-                        "strand-cli: {file}: {} already loaded (not added again)",
-                        repeated.join(" and ")
-                    );
+                if let Some(repeated) = summary.repeated_text() {
+                    let _ = writeln!(stderr, "strand-cli: {file}: {repeated}");
                 }
             }
             Err(e) => {

@@ -340,6 +340,19 @@ pub struct LoadSummary {
     pub spans_repeated: usize,
 }
 
+impl LoadSummary {
+    /// `40 spans and 51 log lines already loaded (not added again)`, when the import repeated
+    /// anything loaded before.
+    pub fn repeated_text(&self) -> Option<String> {
+        let parts: Vec<String> = [(self.spans_repeated, "span"), (self.logs_repeated, "log line")]
+            .into_iter()
+            .filter(|&(n, _)| n > 0)
+            .map(|(n, noun)| strand_model::format::counted(n as u64, noun))
+            .collect();
+        (!parts.is_empty()).then(|| format!("{} already loaded (not added again)", parts.join(" and ")))
+    }
+}
+
 /// Merges an import into the dataset: traces with a known id are appended to the loaded trace,
 /// and every trace that changed is assembled again. Traces stay sorted by start time.
 pub fn merge(data: &mut Dataset, imported: Imported, options: &AssembleOptions) -> LoadSummary {

@@ -131,8 +131,7 @@ pub fn log_identity(out: &mut String, strings: &Interner, trace: &Trace, log: &L
         strings.get(log.severity_text),
         log.flags
     );
-    let mut values = vec![(log.body, 0)];
-    identity_values(out, strings, trace, &mut values);
+    identity_value(out, strings, trace, log.body);
     identity_attrs(out, strings, trace, trace.attrs_of(log.attrs));
     if let Some(resource) = trace.log_resources.get(log.resource as usize) {
         let _ = write!(out, " {:?} ", strings.get(resource.service));
@@ -150,28 +149,25 @@ const MAX_IDENTITY_DEPTH: usize = 256;
 
 /// `{"key"=value, …}` for [`log_identity`]: keys quoted (a key may hold `=` or `, `).
 fn identity_attrs(out: &mut String, strings: &Interner, trace: &Trace, attrs: &[KeyValue]) {
-    out.push(' ');
-    let mut values: Vec<(Value, usize)> = Vec::new();
-    out.push('{');
+    out.push_str(" {");
     for kv in attrs {
         let _ = write!(out, "{:?}=", strings.get(kv.key));
-        values.push((kv.value, 1));
-        identity_values(out, strings, trace, &mut values);
+        identity_value(out, strings, trace, kv.value);
         out.push_str(", ");
     }
     out.push('}');
 }
 
-/// Writes the values on `stack` (each with its depth) and everything inside them, in order,
-/// with an explicit stack: arrays as `[v, …]`, maps as `{"key"=v, …}`.
-fn identity_values(out: &mut String, strings: &Interner, trace: &Trace, stack: &mut Vec<(Value, usize)>) {
+/// Writes `value` and everything inside it, with an explicit stack: arrays as `[v, …]`, maps as
+/// `{"key"=v, …}`.
+fn identity_value(out: &mut String, strings: &Interner, trace: &Trace, value: Value) {
     /// What is left to write: a value, or text closing a container.
     enum Step {
         Value(Value, usize),
         Text(&'static str),
         Key(StrId),
     }
-    let mut steps: Vec<Step> = stack.drain(..).rev().map(|(v, d)| Step::Value(v, d)).collect();
+    let mut steps = vec![Step::Value(value, 0)];
     while let Some(step) = steps.pop() {
         let (value, depth) = match step {
             Step::Text(text) => {
