@@ -1,7 +1,7 @@
 // End-to-end: the search bar and the span details panel of the waterfall view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchBrowser, newPage, screenshot, tempFile } from './harness.mjs';
+import { serveStatic, launchBrowser, newPage, screenshot, tempFile, navigate } from './harness.mjs';
 
 const DEMO_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PAYMENT_CALL = '5a17c0de0003c863'; // the payment provider call that timed out
@@ -24,14 +24,6 @@ async function openApp(query = '') {
   await page.goto(server.url + query);
   await page.waitForSelector('.topbar .brand');
   return page;
-}
-
-/** Goes to `query` as back/forward would (the app reads the address on popstate). */
-async function navigate(page, query) {
-  await page.evaluate((q) => {
-    history.pushState(null, '', q);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, query);
 }
 
 const param = (page, name) => new URL(page.url()).searchParams.get(name);

@@ -71,6 +71,19 @@ export async function newPage(browser, viewport = { width: 1400, height: 900 }) 
   return page;
 }
 
+/** Goes to `query` as back/forward would (the app reads the address on popstate). */
+export async function navigate(page, query) {
+  await page.evaluate((q) => {
+    history.pushState(null, '', q);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, query);
+}
+
+/** Waits for the page to render two more frames. */
+export async function frames(page) {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(artifactsDir, { recursive: true });
   const file = path.join(artifactsDir, `${name}.png`);

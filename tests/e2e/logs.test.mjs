@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { serveStatic, launchBrowser, newPage, screenshot, repoRoot } from './harness.mjs';
+import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, navigate } from './harness.mjs';
 
 const fixture = (name) => path.join(repoRoot, 'tests', 'fixtures', 'shop-logs', name);
 const TRACE = 'd0e089e0eac823ae8e8b233a0d43f524'; // checkout 0: the payment failed once
@@ -25,14 +25,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Goes to `query` as back/forward would (the app reads the address on popstate). */
-async function navigate(page, query) {
-  await page.evaluate((q) => {
-    history.pushState(null, '', q);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, query);
-}
 
 /** The app with the shop's traces and both of its log files loaded. */
 async function openWithLogs(viewport) {

@@ -5,7 +5,7 @@
 // The same trace is also opened without the policy: then an injection would simply execute.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchBrowser, newPage, screenshot, tempFile, distDir } from './harness.mjs';
+import { serveStatic, launchBrowser, newPage, screenshot, tempFile, distDir, navigate } from './harness.mjs';
 
 // Keep in sync with README ("Security and hosting").
 export const CSP =
@@ -81,13 +81,6 @@ async function watchedPage() {
     });
   });
   return page;
-}
-
-async function navigate(page, query) {
-  await page.evaluate((q) => {
-    history.pushState(null, '', q);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, query);
 }
 
 /** Nothing ran and nothing from the trace became markup or a script link. */

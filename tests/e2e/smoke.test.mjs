@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveStatic, launchBrowser, newPage, samplesDir, repoRoot } from './harness.mjs';
+import { serveStatic, launchBrowser, newPage, navigate, frames, samplesDir, repoRoot } from './harness.mjs';
 
 const TABS = ['waterfall', 'flame', 'statistics', 'spans', 'logs', 'map', 'json'];
 /** How many traces of a file are shown in every tab. */
@@ -33,11 +33,8 @@ after(async () => {
 
 /** Goes to `query` as back/forward would, and lets the page render (deferred work included). */
 async function visit(page, query) {
-  await page.evaluate((q) => {
-    history.pushState(null, '', q);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, query);
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await navigate(page, query);
+  await frames(page);
   await page.waitForTimeout(60);
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, artifactsDir, sample } from './harness.mjs';
+import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, artifactsDir, sample, frames } from './harness.mjs';
 
 let server;
 let browser;
@@ -41,7 +41,7 @@ const rowCount = (page) => page.locator('.wf-scroll').getAttribute('aria-rowcoun
 async function settledBox(page, locator) {
   let last = null;
   for (let i = 0; i < 100; i++) {
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await frames(page);
     const box = await locator.boundingBox();
     if (box && last && ['x', 'y', 'width', 'height'].every((k) => box[k] === last[k])) return box;
     last = box;
