@@ -299,20 +299,6 @@ pub(crate) fn has_escape_or_control(bytes: &[u8]) -> bool {
     found != 0 || chunks.remainder().iter().any(|&b| b < 0x20 || b == b'\\')
 }
 
-/// Whether `a` and `b` hold the same bytes: the log importers compare a few short texts per
-/// field of every line (a field's path with the one at its position in the line before, a
-/// service name).
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    if (&mut x).zip(&mut y).any(|(p, q)| word(p) != word(q)) {
-        return false;
-    }
-    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
-}
-
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)
 }
@@ -415,29 +401,6 @@ mod tests {
         {
             let expect = line.iter().any(|&b| b < 0x20 || b == b'\\');
             assert_eq!(has_escape_or_control(&line), expect, "{line:x?}");
-        }
-    }
-
-    #[test]
-    fn same_bytes_is_slice_equality() {
-        let texts = [
-            "",
-            "a",
-            "b",
-            "ab",
-            "abcdefg",
-            "abcdefgh",
-            "abcdefgi",
-            "abcdefghi",
-            "abcdefghj",
-            "bbcdefghi",
-            "service.name",
-            "service.namf",
-        ];
-        for a in texts {
-            for b in texts {
-                assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b, "{a:?} {b:?}");
-            }
         }
     }
 

@@ -10,10 +10,10 @@
 use super::json::{Json, JsonVisitor};
 use super::roles::{role_of, Role};
 use crate::builder::Key;
-use crate::detect::same_bytes;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
+use strand_model::strings::same_bytes;
 use strand_model::{Interner, StrId};
 
 /// One field of a record, flattened: its value (borrowed from a tree, or owned when it was read

@@ -14,11 +14,11 @@ use super::roles::ROLES;
 pub use super::roles::{role_of, Role};
 use super::scan::plain_line;
 use crate::builder::{push_attrs, push_values, TraceSet};
-use crate::detect::same_bytes;
 use crate::Imported;
 use hashbrown::HashMap;
 use serde::de::DeserializeSeed;
 use std::borrow::Cow;
+use strand_model::strings::{same_bytes, RepeatCache};
 use strand_model::{Interner, KeyValue, LogRecord, Range32, Resource, Scope, SpanId, StrId, Trace, TraceId, Value};
 
 /// Counts of what was repaired, for the load's notes.
@@ -86,6 +86,8 @@ pub struct LogSink<'s> {
     /// Service names met first, interned.
     services: Vec<(String, StrId)>,
     sizes: Sizes,
+    /// Message texts: stored apart from the interner's table (see [`RepeatCache`]).
+    bodies: RepeatCache,
     /// Level texts met first, with how they are read: (text, numbering, severity, interned text).
     levels: Vec<(String, LevelNumbers, u8, StrId)>,
 }
@@ -154,6 +156,7 @@ impl<'s> LogSink<'s> {
             services: Vec::new(),
             levels: Vec::new(),
             sizes: Sizes::default(),
+            bodies: RepeatCache::default(),
         }
     }
 
@@ -340,7 +343,10 @@ impl<'s> LogSink<'s> {
         let traces = self.traces.list.len();
         let Some(trace) = self.traces.list.get_mut(trace_pos) else { return };
         if let Some((_, _, v)) = get(Role::Message) {
-            record.body = json_value(v, trace, self.strings);
+            record.body = match v {
+                Json::Str(text) => Value::Str(self.bodies.add(self.strings, text)),
+                other => json_value(other, trace, self.strings),
+            };
         }
         // Everything else, in the record's order.
         let mut attrs = std::mem::take(&mut self.kv_scratch);

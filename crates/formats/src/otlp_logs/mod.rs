@@ -15,6 +15,7 @@ use crate::otlp::{
 use crate::{Format, ImportError, Imported};
 use hashbrown::HashMap;
 use serde::Deserialize;
+use strand_model::strings::RepeatCache;
 use strand_model::{Interner, KeyValue, LogRecord, Resource, Scope, SpanId, StrId, TraceId, Value};
 
 #[derive(Deserialize, Default)]
@@ -102,6 +103,8 @@ struct Decoder<'s> {
     no_time: usize,
     bare_values: usize,
     kv_scratch: Vec<KeyValue>,
+    /// Body texts: stored apart from the interner's table (see [`RepeatCache`]).
+    bodies: RepeatCache,
 }
 
 impl<'s> Decoder<'s> {
@@ -118,6 +121,7 @@ impl<'s> Decoder<'s> {
             no_time: 0,
             bare_values: 0,
             kv_scratch: Vec::new(),
+            bodies: RepeatCache::default(),
         }
     }
 
@@ -202,7 +206,11 @@ impl<'s> Decoder<'s> {
         let Some(trace) = self.traces.list.get_mut(trace_pos) else { return };
         let strings = &mut *self.strings;
         self.bare_values += count_bare(&dto.attributes);
-        record.body = dto.body.as_ref().map_or(Value::Empty, |b| convert_value(b, trace, strings));
+        record.body = match dto.body.as_ref() {
+            Some(AnyValueDto::Str(text)) => Value::Str(self.bodies.add(strings, text.as_str())),
+            Some(other) => convert_value(other, trace, strings),
+            None => Value::Empty,
+        };
         let mut attrs = std::mem::take(&mut self.kv_scratch);
         for kv in &dto.attributes {
             let value = kv.value.as_ref().map_or(Value::Empty, |v| convert_value(v, trace, strings));

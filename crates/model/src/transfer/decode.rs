@@ -5,7 +5,7 @@
 //! budget on a small encoding).
 
 use super::codes::{KINDS, WARNINGS};
-use super::{bad, Decoded, Result, SliceSource, Source, CHUNK, MAGIC};
+use super::{bad, Decoded, Result, SliceSource, Source, CHUNK, DISTINCT, MAGIC};
 use crate::ids::{SpanId, TraceId};
 use crate::logs::LogRecord;
 use crate::strings::{Interner, StrId};
@@ -105,8 +105,12 @@ impl<'s> Decoder<'s> {
                     // The id map is out of the reader while it grows (strings are not mapped).
                     let mut map = std::mem::take(&mut self.r.map);
                     let read = |r: &mut Reader<'_>| {
-                        let s = std::str::from_utf8(r.bytes_field()?).map_err(|_| bad("a string is not UTF-8"))?;
-                        Ok(strings.intern(s))
+                        // A length with the top bit set: a text the encoder's interner held
+                        // apart (`Interner::add_distinct`); older encodings never set it.
+                        let len = r.u32()?;
+                        let bytes = r.take((len & !DISTINCT) as usize)?;
+                        let s = std::str::from_utf8(bytes).map_err(|_| bad("a string is not UTF-8"))?;
+                        Ok(if len & DISTINCT != 0 { strings.add_distinct(s) } else { strings.intern(s) })
                     };
                     let complete = self.r.part(&mut map, &mut self.left, stop, read);
                     self.r.map = map;

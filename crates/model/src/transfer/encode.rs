@@ -3,7 +3,7 @@
 //! slice per step, so that the whole encoding never sits in memory at once.
 
 use super::codes::{kind_code, warning_code};
-use super::MAGIC;
+use super::{DISTINCT, MAGIC};
 use crate::ids::{SpanId, TraceId};
 use crate::logs::LogRecord;
 use crate::strings::{Interner, StrId};
@@ -215,7 +215,12 @@ impl Encoder {
                 }
                 let strings = what.strings;
                 self.list(w, strings.len(), stop, |w, i| {
-                    w.str(strings.get(StrId(u32::try_from(i).unwrap_or(u32::MAX))))
+                    let id = StrId(u32::try_from(i).unwrap_or(u32::MAX));
+                    let s = strings.get(id);
+                    // The top bit of the length marks a text added apart (see the decoder).
+                    let flag = if strings.is_distinct(id) { DISTINCT } else { 0 };
+                    w.u32(u32::try_from(s.len()).unwrap_or(u32::MAX).min(DISTINCT - 1) | flag);
+                    w.out.extend_from_slice(s.as_bytes());
                 })
             }
             1 => self.list(w, what.notes.len(), stop, |w, i| w.str(what.notes.get(i).map_or("", String::as_str))),

@@ -300,3 +300,32 @@ fn a_decoder_stepped_over_a_truncated_encoding_fails_and_stays_failed() {
     assert!(decoder.step(&mut page, usize::MAX).expect("decodes").is_some());
     assert!(decoder.step(&mut page, usize::MAX).is_err());
 }
+
+#[test]
+fn texts_added_apart_are_decoded_apart() {
+    // A log line's message added with `add_distinct` (twice the same text, as a log file can
+    // repeat it) beside an interned one with the same text.
+    let mut worker = Interner::new();
+    let mut trace = sample(&mut worker);
+    let shared = worker.intern("payment declined");
+    let apart = [worker.add_distinct("payment declined"), worker.add_distinct("payment declined")];
+    for (i, body) in [shared, apart[0], apart[1]].into_iter().enumerate() {
+        let mut line = crate::LogRecord::empty(StrId::EMPTY);
+        line.time_ns = 1_000 + i as i64;
+        line.body = Value::Str(body);
+        trace.logs.push(line);
+    }
+    let bytes = encode(&worker, std::slice::from_ref(&trace), &[], &[]);
+    let mut page = Interner::new();
+    page.intern("payment declined");
+    let decoded = decode_slice(&bytes, &mut page).unwrap();
+    let got = decoded.traces.first().unwrap();
+    // The sample's own two lines come first.
+    let bodies: Vec<StrId> =
+        got.logs.iter().skip(2).map(|l| if let Value::Str(s) = l.body { s } else { StrId::EMPTY }).collect();
+    assert_eq!(bodies.len(), 3);
+    assert!(!page.is_distinct(bodies[0]) && page.is_distinct(bodies[1]) && page.is_distinct(bodies[2]));
+    assert_eq!(page.lookup("payment declined"), Some(bodies[0]));
+    assert!(bodies[1] != bodies[0] && bodies[2] != bodies[1]);
+    assert_eq!(dump_trace(&page, got), dump_trace(&worker, &trace));
+}
