@@ -588,13 +588,9 @@ fn span_fields_from_tags(
             }
             "otel.status_code" => {
                 let text = value.text();
-                let t = text.trim();
-                if t.eq_ignore_ascii_case("ERROR") {
-                    otel_status = Some(StatusCode::Error);
-                } else if t.eq_ignore_ascii_case("OK") {
-                    otel_status = Some(StatusCode::Ok);
-                } else if !t.is_empty() && !t.eq_ignore_ascii_case("UNSET") {
-                    warn(WarningKind::UnknownValue, format!("unknown otel.status_code {text:?}"));
+                match crate::builder::otel_status_code(&text) {
+                    Ok(code) => otel_status = code.or(otel_status),
+                    Err(()) => warn(WarningKind::UnknownValue, format!("unknown otel.status_code {text:?}")),
                 }
             }
             "otel.status_description" => span.status_message = strings.intern(&value.text()),

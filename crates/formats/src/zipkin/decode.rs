@@ -38,6 +38,8 @@ pub(super) struct Keys {
     pub(super) peer_port: StrId,
     pub(super) debug: StrId,
     pub(super) error: StrId,
+    pub(super) otel_status_code: StrId,
+    pub(super) otel_status_description: StrId,
 }
 
 /// (trace position, service, ipv4, ipv6, port or 0): what makes a Zipkin local endpoint a resource.
@@ -70,6 +72,8 @@ impl<'s> Decoder<'s> {
             peer_port: strings.intern("network.peer.port"),
             debug: strings.intern("zipkin.debug"),
             error: strings.intern("error"),
+            otel_status_code: strings.intern("otel.status_code"),
+            otel_status_description: strings.intern("otel.status_description"),
         };
         Decoder {
             strings,
@@ -181,10 +185,12 @@ impl<'s> Decoder<'s> {
         // Span attributes: the remote endpoint, then tags by key, then the debug flag.
         let scratch = &mut self.kv_scratch;
         scratch.clear();
+        let tags = tags.get(r.tags.as_range()).unwrap_or(&[]);
         if let Some(remote) = r.remote {
-            push_remote(remote, keys, scratch, warnings);
+            push_remote(remote, tags, keys, scratch, warnings);
         }
-        for &(key, value) in tags.get(r.tags.as_range()).unwrap_or(&[]) {
+        let mut status = TagStatus::default();
+        for &(key, value) in tags {
             let value = match value {
                 TagVal::Str(text) => Value::Str(text),
                 TagVal::Composite(what) => {
@@ -195,15 +201,10 @@ impl<'s> Decoder<'s> {
                     Value::Empty
                 }
             };
-            if key == keys.error {
-                // Zipkin's error tag holds a message or an HTTP status, not a boolean.
-                span.status = StatusCode::Error;
-                if let Value::Str(message) = value {
-                    span.status_message = message;
-                }
-            }
+            status.read(key, value, keys, strings, warnings);
             scratch.push(KeyValue { key, value });
         }
+        (span.status, span.status_message) = status.finish();
         if r.debug {
             scratch.push(KeyValue { key: keys.debug, value: Value::Bool(true) });
         }
@@ -266,24 +267,86 @@ fn span_times(span: &mut Span, r: &Record, warnings: &mut Vec<(WarningKind, Stri
     }
 }
 
-/// The remote endpoint as OpenTelemetry peer attributes (`peer.service`, `network.peer.*`).
-fn push_remote(remote: Endpoint, keys: &Keys, scratch: &mut Vec<KeyValue>, warnings: &mut Vec<(WarningKind, String)>) {
+/// The span status from its tags: Zipkin's `error` tag, and the `otel.status_code` and
+/// `otel.status_description` tags of OpenTelemetry's Zipkin exporters (which write `error` only
+/// when the status has a description). Read as the Jaeger importer reads them: an `error` tag wins
+/// over `otel.status_code`, whose ERROR and OK set the status; the tags stay attributes too.
+#[derive(Default)]
+struct TagStatus {
+    /// The `error` tag's text, when the span has one.
+    error: Option<StrId>,
+    otel_code: Option<StatusCode>,
+    otel_description: Option<StrId>,
+}
+
+impl TagStatus {
+    fn read(
+        &mut self,
+        key: StrId,
+        value: Value,
+        keys: &Keys,
+        strings: &Interner,
+        warnings: &mut Vec<(WarningKind, String)>,
+    ) {
+        let text = match value {
+            Value::Str(text) => text,
+            _ => StrId::EMPTY,
+        };
+        if key == keys.error {
+            // Zipkin's error tag holds a message or an HTTP status, not a boolean.
+            self.error = Some(text);
+        } else if key == keys.otel_status_code {
+            let code = strings.get(text);
+            match crate::builder::otel_status_code(code) {
+                Ok(found) => self.otel_code = found.or(self.otel_code),
+                Err(()) => warnings.push((WarningKind::UnknownValue, format!("unknown otel.status_code {code:?}"))),
+            }
+        } else if key == keys.otel_status_description {
+            self.otel_description = Some(text);
+        }
+    }
+
+    /// The status and its message: the `error` tag's text, else `otel.status_description`.
+    fn finish(self) -> (StatusCode, StrId) {
+        let code = if self.error.is_some() { StatusCode::Error } else { self.otel_code.unwrap_or(StatusCode::Unset) };
+        let message = self.error.filter(|&m| m != StrId::EMPTY).or(self.otel_description).unwrap_or(StrId::EMPTY);
+        (code, message)
+    }
+}
+
+/// The remote endpoint as OpenTelemetry peer attributes (`peer.service`, `network.peer.*`), each
+/// only where no tag of the span has its key: OpenTelemetry's Zipkin exporters write both the
+/// remote endpoint and the `peer.service` tag it came from, and a key must be there once (the
+/// tag's value wins, as in OpenTelemetry's Zipkin-to-OTLP mapping).
+fn push_remote(
+    remote: Endpoint,
+    tags: &[(StrId, TagVal)],
+    keys: &Keys,
+    scratch: &mut Vec<KeyValue>,
+    warnings: &mut Vec<(WarningKind, String)>,
+) {
+    let tagged = |key: StrId| tags.iter().any(|&(k, _)| k == key);
+    let mut push = |key: StrId, value: Value| {
+        if !tagged(key) {
+            scratch.push(KeyValue { key, value });
+        }
+    };
     if remote.service != StrId::EMPTY {
-        scratch.push(KeyValue { key: keys.peer_service, value: Value::Str(remote.service) });
+        push(keys.peer_service, Value::Str(remote.service));
     }
     if remote.ipv4 != StrId::EMPTY {
-        scratch.push(KeyValue { key: keys.peer_address, value: Value::Str(remote.ipv4) });
+        push(keys.peer_address, Value::Str(remote.ipv4));
     }
     if remote.ipv6 != StrId::EMPTY {
         // One address per key: with both given, ipv4 is the peer address.
         let key = if remote.ipv4 == StrId::EMPTY { keys.peer_address } else { keys.peer_ipv6 };
-        scratch.push(KeyValue { key, value: Value::Str(remote.ipv6) });
+        push(key, Value::Str(remote.ipv6));
     }
     match remote.port {
         Num::Absent | Num::Null => {}
         port => match port.as_int() {
             Some(0) => {}
-            Some(p) => scratch.push(KeyValue { key: keys.peer_port, value: Value::Int(p) }),
+            Some(p) => push(keys.peer_port, Value::Int(p)),
             None => warnings
                 .push((WarningKind::InvalidValue, "the remoteEndpoint port is not a number; it was ignored".into())),
         },

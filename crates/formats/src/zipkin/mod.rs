@@ -3,9 +3,10 @@
 //!
 //! Times are epoch microseconds (numbers, or numbers sent as strings) and become integer
 //! nanoseconds. The local endpoint is the span's resource (deduplicated per trace by service name,
-//! ipv4, ipv6 and port); the remote endpoint becomes OpenTelemetry peer attributes; tags become
-//! string attributes sorted by key; the `error` tag sets the error status; annotations become
-//! events.
+//! ipv4, ipv6 and port); the remote endpoint becomes OpenTelemetry peer attributes, except those a
+//! tag already holds (OpenTelemetry's exporters write `peer.service` both ways); tags become
+//! string attributes sorted by key; the `error` tag sets the error status, else OpenTelemetry's
+//! `otel.status_code` (ERROR or OK) does, as in the Jaeger importer; annotations become events.
 //!
 //! Three steps: each span is deserialized into a borrowed DTO and at once interned into a compact
 //! `Record` (while its bytes are in cache); records are merged; records become model spans.

@@ -138,6 +138,50 @@ fn error_tag_sets_status() {
 }
 
 #[test]
+fn otel_status_code_tag_sets_status() {
+    // OpenTelemetry's Zipkin exporters write the status as `otel.status_code`, and `error` only
+    // when the status has a description (the JS exporter's 5xx server span has none).
+    check(
+        r#"[
+  {"traceId":"a","id":"1","kind":"SERVER","name":"GET /cart","timestamp":1000,"duration":10,"localEndpoint":{"serviceName":"s"},
+   "tags":{"http.status_code":"500","otel.status_code":"ERROR"}},
+  {"traceId":"a","parentId":"1","id":"2","name":"described","timestamp":1001,"duration":5,"localEndpoint":{"serviceName":"s"},
+   "tags":{"otel.status_code":"ERROR","error":"ECONNRESET"}},
+  {"traceId":"a","parentId":"1","id":"3","name":"ok","timestamp":1002,"duration":5,"localEndpoint":{"serviceName":"s"},
+   "tags":{"otel.status_code":"OK"}},
+  {"traceId":"a","parentId":"1","id":"4","name":"error tag wins","timestamp":1003,"duration":5,"localEndpoint":{"serviceName":"s"},
+   "tags":{"otel.status_code":"OK","error":""}},
+  {"traceId":"a","parentId":"1","id":"5","name":"description","timestamp":1004,"duration":5,"localEndpoint":{"serviceName":"s"},
+   "tags":{"otel.status_code":"error","otel.status_description":"deadline exceeded"}},
+  {"traceId":"a","parentId":"1","id":"6","name":"unset","timestamp":1005,"duration":5,"localEndpoint":{"serviceName":"s"},
+   "tags":{"otel.status_code":"UNSET"}},
+  {"traceId":"a","parentId":"1","id":"7","name":"odd","timestamp":1006,"duration":4,"localEndpoint":{"serviceName":"s"},
+   "tags":{"otel.status_code":"FAILED"}}
+]"#,
+        expect![[r#"
+            trace 000000000000000a spans=7 services=1 duration=10.0µs errors=4
+              s: GET /cart [server] +0ns 10.0µs id=0000000000000001 status=error
+                attrs {http.status_code="500", otel.status_code="ERROR"}
+                s: described [unspecified] +1.00µs 5.00µs id=0000000000000002 status=error("ECONNRESET")
+                  attrs {error="ECONNRESET", otel.status_code="ERROR"}
+                s: ok [unspecified] +2.00µs 5.00µs id=0000000000000003 status=ok
+                  attrs {otel.status_code="OK"}
+                s: error tag wins [unspecified] +3.00µs 5.00µs id=0000000000000004 status=error
+                  attrs {error="", otel.status_code="OK"}
+                s: description [unspecified] +4.00µs 5.00µs id=0000000000000005 status=error("deadline exceeded")
+                  attrs {otel.status_code="error", otel.status_description="deadline exceeded"}
+                s: unset [unspecified] +5.00µs 5.00µs id=0000000000000006
+                  attrs {otel.status_code="UNSET"}
+                s: odd [unspecified] +6.00µs 4.00µs id=0000000000000007
+                  attrs {otel.status_code="FAILED"}
+                  ! unknown-value: unknown otel.status_code "FAILED"
+              resource#0 service="s" {}
+
+        "#]],
+    );
+}
+
+#[test]
 fn annotations_become_events() {
     check(
         r#"[{"traceId":"a","id":"1","name":"get","timestamp":1000,"duration":100,"localEndpoint":{"serviceName":"s"},
@@ -230,6 +274,29 @@ fn remote_endpoint_becomes_peer_attributes() {
                   resource#0 service="s" {}
 
             "#]],
+    );
+}
+
+#[test]
+fn peer_tags_win_over_the_remote_endpoint() {
+    // OpenTelemetry's Zipkin exporters write the remote endpoint and the `peer.service` tag it
+    // came from: the span gets each key once, with the tag's value.
+    check(
+        r#"[{"traceId":"a","id":"1","kind":"CLIENT","name":"post backend","timestamp":1000,"duration":10,
+  "localEndpoint":{"serviceName":"frontend"},"remoteEndpoint":{"serviceName":"backend","ipv4":"10.0.0.2","port":9000},
+  "tags":{"peer.service":"backend","network.peer.port":"9000","otel.status_code":"OK"}},
+ {"traceId":"a","parentId":"1","id":"2","kind":"CLIENT","name":"differs","timestamp":1001,"duration":5,
+  "localEndpoint":{"serviceName":"frontend"},"remoteEndpoint":{"serviceName":"backend-endpoint"},
+  "tags":{"peer.service":"backend-tag"}}]"#,
+        expect![[r#"
+            trace 000000000000000a spans=2 services=1 duration=10.0µs errors=0
+              frontend: post backend [client] +0ns 10.0µs id=0000000000000001 status=ok
+                attrs {network.peer.address="10.0.0.2", network.peer.port="9000", otel.status_code="OK", peer.service="backend"}
+                frontend: differs [client] +1.00µs 5.00µs id=0000000000000002
+                  attrs {peer.service="backend-tag"}
+              resource#0 service="frontend" {}
+
+        "#]],
     );
 }
 
