@@ -5,6 +5,7 @@
 
 use super::Format;
 use crate::json_scan::Cursor;
+use crate::logs::roles::{role_of, Role};
 
 /// What detection saw, for error messages when no format matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +138,16 @@ fn classify_logs(keys: &[String], top_level: bool) -> Option<Format> {
     (has_any(keys, &LOG_KEYS) && !has_any(keys, &SPAN_KEYS)).then_some(Format::JsonLogs)
 }
 
+/// Whether `keys` are those of a log line by what their names mean (`logs::roles`, any case,
+/// the names of any producer the log importers read): a trace id or `traceparent`, a message,
+/// or a time and a level. Asked after every trace format, whose keys a log line may share.
+fn names_a_log_line(keys: &[String]) -> bool {
+    let roles = || keys.iter().filter_map(|k| role_of(k)).map(|(role, _)| role);
+    let has_role = |wanted: fn(&Role) -> bool| roles().any(|r| wanted(&r));
+    has_role(|r| matches!(r, Role::TraceId(_) | Role::TraceParent | Role::Message))
+        || has_role(|r| *r == Role::Time) && has_role(|r| matches!(r, Role::Level(_)))
+}
+
 fn classify_object(keys: &[String], lines: bool) -> Detected {
     if let Some(format) = classify_logs(keys, !lines) {
         return Detected::Found(format);
@@ -160,7 +171,7 @@ fn classify_object(keys: &[String], lines: bool) -> Detected {
     if has(keys, "traceId") && (has(keys, "id") || has(keys, "localEndpoint")) {
         return Detected::Found(Format::Zipkin);
     }
-    if has_any(keys, &TRACE_ID_KEYS) {
+    if has_any(keys, &TRACE_ID_KEYS) || names_a_log_line(keys) {
         return Detected::Found(Format::JsonLogs);
     }
     let top = if lines { "JSON lines" } else { "object" };
@@ -188,7 +199,7 @@ fn classify_array(keys: &[String], top: &'static str) -> Detected {
     if has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches") {
         return Detected::Found(Format::Otlp);
     }
-    if has_any(keys, &TRACE_ID_KEYS) {
+    if has_any(keys, &TRACE_ID_KEYS) || names_a_log_line(keys) {
         return Detected::Found(Format::JsonLogs);
     }
     Detected::Unknown(Shape { top, keys: keys.to_vec() })
@@ -402,6 +413,19 @@ mod tests {
             let expect = line.iter().any(|&b| b < 0x20 || b == b'\\');
             assert_eq!(has_escape_or_control(&line), expect, "{line:x?}");
         }
+    }
+
+    #[test]
+    fn log_lines_are_told_by_what_their_keys_mean_in_any_case() {
+        // structlog without a level, zap's development keys, OpenTelemetry Go's stdout exporter.
+        check("{\"event\": \"started\", \"timestamp\": \"2026-12-04T22:57:49Z\"}\n{\"event\": \"b\"}\n", "json-logs");
+        check("{\"L\":\"INFO\",\"T\":\"2026-12-04T17:55:19.677-0500\",\"M\":\"x\"}\n", "json-logs");
+        check("{\"Timestamp\":\"2026-12-04T17:55:19Z\",\"SeverityText\":\"INFO\",\"TraceID\":\"ab\"}\n", "json-logs");
+        // A time and a level are enough; a time alone, or unknown keys, are not.
+        check("{\"time\":1,\"severity\":\"info\"}\n", "json-logs");
+        check("{\"time\":1,\"count\":2}\n", "unknown object [\"time\", \"count\"]");
+        // Trace formats first: a Zipkin span's `timestamp` and `name` do not make it a log line.
+        check(r#"[{"traceId":"a","id":"b","name":"get","timestamp":1}]"#, "zipkin");
     }
 
     #[test]

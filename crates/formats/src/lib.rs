@@ -289,12 +289,13 @@ fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError
     if let Some(Err(err)) = values.find(Result::is_err) {
         return ImportError::from_json(file, Format::Otlp, &err, 0);
     }
+    let what = if shape.top == "JSON lines" { "JSON lines".to_string() } else { format!("a JSON {}", shape.top) };
     let found = if shape.keys.is_empty() {
-        format!("a JSON {} with no recognisable keys", shape.top)
+        format!("{what} with no recognisable keys")
     } else {
         let mut keys: Vec<String> = shape.keys.iter().take(12).map(|k| format!("\"{k}\"")).collect();
         keys.dedup();
-        format!("a JSON {} with keys {}", shape.top, keys.join(", "))
+        format!("{what} with keys {}", keys.join(", "))
     };
     ImportError::UnknownFormat { file: file.to_string(), found }
 }

@@ -115,4 +115,6 @@ fn scalar_owned(value: &Json) -> Json<'static> {
 }
 
 #[cfg(test)]
+mod producer_tests;
+#[cfg(test)]
 mod tests;

@@ -205,7 +205,7 @@ fn repairs_are_noted_and_broken_lines_skipped() {
               log-resource#0 service="" {}
 
             note: a.log: skipped a line that could not be read: a.log: the file ends early at line 5, column 45; it looks truncated (was the download or export cut off?)
-            note: a.log: 1 record had no time; placed at the time of the record before
+            note: a.log: 1 record had no time; placed at the time of the record before (the first ones: of the first record with a time)
             note: a.log: 1 record had a time that could not be read (kept as an attribute); placed at the time of the record before
             note: a.log: 1 record had a time without a time zone; read as UTC
             lines at a span: 0, in a trace only: 0, unmatched: 5

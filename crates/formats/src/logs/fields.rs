@@ -7,7 +7,7 @@ use strand_model::{Interner, SpanId, TraceId};
 /// Nanoseconds per unit of an epoch number whose unit is told by its size: below 1e11
 /// seconds, below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds (1e11 s is the
 /// year 5138; 1e11 ms is 1973).
-fn unit_ns(magnitude: u128) -> i128 {
+pub(crate) fn unit_ns(magnitude: u128) -> i128 {
     if magnitude < 100_000_000_000 {
         1_000_000_000
     } else if magnitude < 100_000_000_000_000 {
@@ -202,9 +202,11 @@ pub fn severity_from_text(text: &str) -> u8 {
         _ => (lower, 0),
     };
     let base = match name {
-        b"trace" | b"trc" | b"finest" | b"finer" => 1,
+        // winston's npm levels: `silly` below debug, `http` between debug and info.
+        b"trace" | b"trc" | b"finest" | b"finer" | b"silly" => 1,
         b"debug" | b"dbg" | b"fine" | b"config" | b"verbose" | b"d" => 5,
         b"info" | b"information" | b"informational" | b"inf" | b"i" => 9,
+        b"http" => 7,
         b"notice" => 10,
         b"warn" | b"warning" | b"wrn" | b"w" => 13,
         b"error" | b"err" | b"eror" | b"e" | b"severe" => 17,

@@ -12,6 +12,7 @@
 pub mod fields;
 pub(crate) mod flat;
 pub mod json;
+pub(crate) mod line_time;
 pub mod read;
 pub mod record;
 pub mod roles;

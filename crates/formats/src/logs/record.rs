@@ -4,14 +4,12 @@
 //! rest become attributes. Records are grouped into traces by trace id ([`LogSink`]).
 //! Depends on `model` and the other `logs` modules.
 
-use super::fields::{
-    epoch_float_ns, epoch_int_ns, log_span_id, log_trace_id, parse_time_text, severity_from_number, severity_from_text,
-    traceparent, LevelNumbers, TimeRead,
-};
+use super::fields::{log_span_id, log_trace_id, severity_from_number, severity_from_text, traceparent, LevelNumbers};
 use super::flat::{Field, Flat, LineSeed, Paths};
 use super::json::Json;
-use super::roles::ROLES;
+use super::line_time::{LineTimes, TimeFields};
 pub use super::roles::{role_of, Role};
+use super::roles::{GELF_MESSAGE, ROLES};
 use super::scan::plain_line;
 use crate::builder::{push_attrs, push_values, TraceSet};
 use crate::Imported;
@@ -28,13 +26,20 @@ pub struct Repairs {
     pub unreadable_time: usize,
     pub unzoned_time: usize,
     pub embedded_json: usize,
+    /// Whether any line had a time (lines without one are placed at another line's).
+    pub timed: bool,
 }
 
 impl Repairs {
     pub fn notes(&self, what: &str, notes: &mut Vec<String>) {
         let n = |count: usize| if count == 1 { format!("1 {what}") } else { format!("{count} {what}s") };
-        if self.no_time > 0 {
-            notes.push(format!("{} had no time; placed at the time of the {what} before", n(self.no_time)));
+        if self.no_time > 0 && !self.timed {
+            notes.push(format!("no {what} had a time: shown at 1970-01-01 00:00 UTC, the epoch"));
+        } else if self.no_time > 0 {
+            notes.push(format!(
+                "{} had no time; placed at the time of the {what} before (the first ones: of the first {what} with a time)",
+                n(self.no_time)
+            ));
         }
         if self.unreadable_time > 0 {
             notes.push(format!(
@@ -72,8 +77,8 @@ pub struct LogSink<'s> {
     resources: HashMap<(u32, usize), u32>,
     /// (logger name, trace position) -> index in that trace's `log_scopes`.
     scopes: HashMap<(StrId, usize), u32>,
-    /// The time of the last record, for records without a readable one.
-    last_time_ns: i64,
+    /// The time of the last record, for records without a readable one (`line_time`).
+    times: LineTimes,
     pub repairs: Repairs,
     kv_scratch: Vec<KeyValue>,
     paths: Paths,
@@ -146,7 +151,7 @@ impl<'s> LogSink<'s> {
             trace_resources: Vec::new(),
             resources: HashMap::new(),
             scopes: HashMap::new(),
-            last_time_ns: 0,
+            times: LineTimes::default(),
             repairs: Repairs::default(),
             kv_scratch: Vec::new(),
             paths: Paths::default(),
@@ -260,41 +265,24 @@ impl<'s> LogSink<'s> {
             flat.get(i).map(|field| (i, role, &*field.value))
         };
         let mut record = LogRecord::empty(self.source);
-        let mut keep_time_attr = None;
 
-        // Time: an epoch number in any unit or a date-time text.
-        let time = get(Role::Time).map(|(i, _, v)| (i, read_time(v)));
-        match time {
-            Some((_, Some(TimeRead::Ok { ns, zoned }))) => {
-                record.time_ns = ns;
-                if !zoned {
-                    self.repairs.unzoned_time += 1;
-                }
-            }
-            Some((i, _)) => {
-                self.repairs.unreadable_time += 1;
-                keep_time_attr = Some(i);
-                record.time_ns = self.last_time_ns;
-            }
-            None => {
-                self.repairs.no_time += 1;
-                record.time_ns = self.last_time_ns;
-            }
-        }
-        if let Some((_, _, v)) = get(Role::Observed) {
-            if let Some(TimeRead::Ok { ns, .. }) = read_time(v) {
-                record.observed_ns = ns;
-                if time.is_none() {
-                    record.time_ns = ns;
-                    self.repairs.no_time = self.repairs.no_time.saturating_sub(1);
-                }
-            }
-        }
-        self.last_time_ns = record.time_ns;
+        // Time: an epoch number in any unit or a date-time text (see `line_time`).
+        let time_field = get(Role::Time);
+        let fields = TimeFields {
+            time: time_field.map(|(_, _, v)| v),
+            fraction: get(Role::TimeFraction).map(|(_, _, v)| v),
+            observed: get(Role::Observed).map(|(_, _, v)| v),
+        };
+        let time = self.times.read(&mut record, fields, &mut self.repairs);
+        let keep_time_attr = time.unreadable.then(|| time_field.map(|(i, _, _)| i)).flatten();
 
         if let Some((_, Role::Level(numbers), v)) = get(Role::Level(LevelNumbers::Guess)) {
             match v {
                 Json::Int(n) => {
+                    // GELF's `level` is a syslog priority.
+                    let gelf = chosen.get(Role::Message.slot()).copied().flatten().and_then(|(i, _)| flat.get(i));
+                    let gelf = gelf.is_some_and(|f| f.role == Some((Role::Message, GELF_MESSAGE)));
+                    let numbers = if gelf && numbers == LevelNumbers::Guess { LevelNumbers::Syslog } else { numbers };
                     record.severity = severity_from_number(*n, numbers);
                     record.severity_text = self.strings.intern(&n.to_string());
                 }
@@ -373,6 +361,11 @@ impl<'s> LogSink<'s> {
         record.attrs = push_attrs(trace, &mut attrs);
         self.kv_scratch = attrs;
         trace.logs.push(record);
+        if time.waits {
+            self.times.wait(trace_pos, trace.logs.len() - 1);
+        } else {
+            self.times.place(&mut self.traces.list);
+        }
     }
 
     /// The severity and interned text of a level written as text (the few of a file are
@@ -551,22 +544,6 @@ fn pick(flat: &Flat) -> Chosen {
         }
     }
     chosen
-}
-
-fn read_time(value: &Json) -> Option<TimeRead> {
-    let ns = match value {
-        Json::Int(i) => epoch_int_ns(i128::from(*i)),
-        Json::UInt(u) => epoch_int_ns(i128::from(*u)),
-        Json::Float(f) => epoch_float_ns(*f),
-        Json::Str(s) => return Some(parse_time_text(s)),
-        // Fluent's EventTime as `[seconds, nanoseconds]`.
-        Json::Array(parts) => match parts.as_slice() {
-            [Json::Int(s), Json::Int(n)] => s.checked_mul(1_000_000_000).and_then(|s| s.checked_add(*n)),
-            _ => None,
-        },
-        _ => None,
-    };
-    Some(ns.map_or(TimeRead::Unreadable, |ns| TimeRead::Ok { ns, zoned: true }))
 }
 
 fn is_number(value: &Json) -> bool {

@@ -22,9 +22,25 @@ pub enum Role {
     /// Another resource attribute (`service.version`, `host.name`, …), kept under this key.
     ResourceAttr,
     Logger,
+    /// The nanoseconds within the second of a time given in whole seconds or milliseconds
+    /// (log4j's `instant.nanoOfSecond`, Google's `timestampNanos`, logback's `nanoseconds`).
+    TimeFraction,
 }
 
-pub(crate) const ROLES: usize = 12;
+pub(crate) const ROLES: usize = 13;
+
+/// The rank of GELF's `short_message` among the message names: a line with it is GELF, whose
+/// numeric `level` is a syslog priority.
+pub(crate) const GELF_MESSAGE: u8 = 5;
+
+/// Added to the rank of a name found under a container or prefix (`mdc.trace_id`), so a field
+/// of the line itself with the same meaning wins.
+const NESTED: u8 = 20;
+
+/// Containers and prefixes that logging layouts put the fields of a line under: logback and
+/// log4j's MDC (`mdc`, `contextMap`), Logstash's old event layout (`@fields`), Google Cloud
+/// Logging's labels and GELF's additional fields (`_trace_id`).
+const PREFIXES: [&[u8]; 5] = [b"mdc.", b"contextmap.", b"@fields.", b"logging.googleapis.com/labels.", b"_"];
 
 impl Role {
     pub(crate) fn slot(self) -> usize {
@@ -41,15 +57,25 @@ impl Role {
             Role::Logger => 9,
             Role::ResourceAttr => 10,
             Role::SeverityNumber => 11,
+            Role::TimeFraction => 12,
         }
     }
 }
 
 /// The role of a (flattened, dotted) key and its rank, by name in any case. The names are those
 /// of OpenTelemetry, Elastic Common Schema, Fluent Bit / Docker, Serilog (CLEF), Google Cloud
-/// Logging, Datadog, pino/bunyan, Python's logging and logfmt loggers.
+/// Logging, Datadog, pino/bunyan, Python's logging, structlog, log4j and logback layouts, GELF,
+/// zap and logfmt loggers. Keys longer than 64 bytes have no role.
 pub fn role_of(key: &str) -> Option<(Role, u8)> {
-    let mut buf = [0u8; 40];
+    // zap's development encoder writes single capitals.
+    match key {
+        "T" => return Some((Role::Time, 15)),
+        "L" => return Some((Role::Level(LevelNumbers::Guess), 10)),
+        "M" => return Some((Role::Message, 11)),
+        "N" => return Some((Role::Logger, 4)),
+        _ => {}
+    }
+    let mut buf = [0u8; 64];
     let bytes = key.as_bytes();
     let lower = buf.get_mut(..bytes.len())?;
     lower.copy_from_slice(bytes);
@@ -66,7 +92,16 @@ pub fn role_of(key: &str) -> Option<(Role, u8)> {
             _ => Some((Role::ResourceAttr, 0)),
         };
     }
-    Some(match &*lower {
+    if let Some(found) = named(lower) {
+        return Some(found);
+    }
+    let rest = PREFIXES.iter().find_map(|prefix| lower.strip_prefix(*prefix))?;
+    named(rest).map(|(role, rank)| (role, rank.saturating_add(NESTED)))
+}
+
+/// The role of a lowercased name.
+fn named(lower: &[u8]) -> Option<(Role, u8)> {
+    Some(match lower {
         b"@timestamp" => (Role::Time, 0),
         b"timestamp" => (Role::Time, 1),
         b"time" => (Role::Time, 2),
@@ -77,6 +112,12 @@ pub fn role_of(key: &str) -> Option<(Role, u8)> {
         b"asctime" => (Role::Time, 7),
         b"eventtime" | b"event_time" => (Role::Time, 8),
         b"timeunixnano" | b"time_unix_nano" => (Role::Time, 9),
+        b"instant.epochsecond" => (Role::Time, 10),
+        b"timestampseconds" | b"timestamp.seconds" => (Role::Time, 11),
+        b"timemillis" => (Role::Time, 12),
+        // Python's `LogRecord.created` (epoch seconds), as JSON formatters can write it.
+        b"created" => (Role::Time, 14),
+        b"instant.nanoofsecond" | b"timestampnanos" | b"timestamp.nanos" | b"nanoseconds" => (Role::TimeFraction, 0),
         b"observedtimestamp" | b"observed_timestamp" => (Role::Observed, 0),
         b"observedtimeunixnano" | b"observed_time_unix_nano" => (Role::Observed, 1),
         b"event.ingested" => (Role::Observed, 2),
@@ -96,23 +137,29 @@ pub fn role_of(key: &str) -> Option<(Role, u8)> {
         b"@m" => (Role::Message, 2),
         b"body" => (Role::Message, 3),
         b"log" => (Role::Message, 4),
-        b"short_message" => (Role::Message, 5),
+        b"short_message" => (Role::Message, GELF_MESSAGE),
         b"text" => (Role::Message, 6),
         b"line" => (Role::Message, 7),
         b"@mt" => (Role::Message, 8),
         b"event" => (Role::Message, 9),
+        b"@message" => (Role::Message, 10),
+        // The OpenTelemetry Go stdout exporter's `{"Type": "STRING", "Value": …}`.
+        b"body.value" => (Role::Message, 12),
         b"trace.id" => (Role::TraceId(false), 0),
         b"trace_id" | b"traceid" => (Role::TraceId(false), 1),
         b"oteltraceid" | b"otel.trace_id" => (Role::TraceId(false), 2),
         b"logging.googleapis.com/trace" => (Role::TraceId(false), 3),
         b"x-b3-traceid" => (Role::TraceId(false), 4),
         b"dd.trace_id" => (Role::TraceId(true), 5),
+        // structlog recipes that group the span's ids.
+        b"span.trace_id" => (Role::TraceId(false), 6),
         b"span.id" => (Role::SpanId(false), 0),
         b"span_id" | b"spanid" => (Role::SpanId(false), 1),
         b"otelspanid" | b"otel.span_id" => (Role::SpanId(false), 2),
         b"logging.googleapis.com/spanid" => (Role::SpanId(false), 3),
         b"x-b3-spanid" => (Role::SpanId(false), 4),
         b"dd.span_id" => (Role::SpanId(true), 5),
+        b"span.span_id" => (Role::SpanId(false), 6),
         b"traceparent" => (Role::TraceParent, 0),
         b"trace_flags" | b"traceflags" | b"trace.flags" => (Role::Flags, 0),
         b"service.name" => (Role::Service, 0),
@@ -131,6 +178,7 @@ pub fn role_of(key: &str) -> Option<(Role, u8)> {
         b"log.logger" => (Role::Logger, 0),
         b"logger" | b"logger_name" | b"loggername" => (Role::Logger, 1),
         b"otel.scope.name" => (Role::Logger, 2),
+        b"scope.name" => (Role::Logger, 3),
         _ => return None,
     })
 }

@@ -1,0 +1,127 @@
+//! A log line's time: read from its time field (any epoch unit, a date-time text, seconds with
+//! a separate nanoseconds field), else its observed time, else the time of the line before.
+//! Lines before the first line with a time wait for it and get its time. Depends on
+//! `logs::fields` (the readers) and `logs::json`.
+
+use super::fields::{epoch_float_ns, epoch_int_ns, parse_time_text, unit_ns, TimeRead};
+use super::json::Json;
+use super::record::Repairs;
+use strand_model::{LogRecord, Trace};
+
+/// The fields of a line that can give its time.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct TimeFields<'v, 'a> {
+    pub time: Option<&'v Json<'a>>,
+    /// Nanoseconds within the second of a `time` in whole seconds.
+    pub fraction: Option<&'v Json<'a>>,
+    pub observed: Option<&'v Json<'a>>,
+}
+
+/// What the time of the lines of one document is placed from.
+#[derive(Default)]
+pub(crate) struct LineTimes {
+    last_ns: i64,
+    /// Whether a line with a time was read yet.
+    seen: bool,
+    /// Lines read before the first one with a time: (trace position, index in its lines).
+    waiting: Vec<(usize, usize)>,
+}
+
+/// What [`LineTimes::read`] found.
+pub(crate) struct Read {
+    /// The time field could not be read: it stays an attribute.
+    pub unreadable: bool,
+    /// The line has no time of its own: it waits for the first line with one
+    /// ([`LineTimes::place`]).
+    pub waits: bool,
+}
+
+impl LineTimes {
+    /// Sets `record`'s time and observed time from `fields`, counting repairs.
+    pub(crate) fn read(&mut self, record: &mut LogRecord, fields: TimeFields, repairs: &mut Repairs) -> Read {
+        let mut read = Read { unreadable: false, waits: false };
+        let own = match fields.time.map(|v| (v, read_time(v))) {
+            Some((v, Some(TimeRead::Ok { ns, zoned }))) => {
+                if !zoned {
+                    repairs.unzoned_time += 1;
+                }
+                Some(with_fraction(v, ns, fields.fraction))
+            }
+            Some(_) => {
+                repairs.unreadable_time += 1;
+                read.unreadable = true;
+                None
+            }
+            None => None,
+        };
+        let observed = match fields.observed.and_then(read_time) {
+            Some(TimeRead::Ok { ns, .. }) => Some(ns),
+            _ => None,
+        };
+        record.observed_ns = observed.unwrap_or(0);
+        match own.or(if fields.time.is_none() { observed } else { None }) {
+            Some(ns) => {
+                record.time_ns = ns;
+                self.last_ns = ns;
+                self.seen = true;
+                repairs.timed = true;
+            }
+            None => {
+                if fields.time.is_none() {
+                    repairs.no_time += 1;
+                }
+                record.time_ns = self.last_ns;
+                read.waits = !self.seen;
+            }
+        }
+        read
+    }
+
+    /// Notes that the line at `index` of the trace at `trace_pos` waits for a time.
+    pub(crate) fn wait(&mut self, trace_pos: usize, index: usize) {
+        self.waiting.push((trace_pos, index));
+    }
+
+    /// Gives the waiting lines the first time read, once there is one.
+    pub(crate) fn place(&mut self, traces: &mut [Trace]) {
+        if !self.seen || self.waiting.is_empty() {
+            return;
+        }
+        for (pos, index) in self.waiting.drain(..) {
+            if let Some(line) = traces.get_mut(pos).and_then(|t| t.logs.get_mut(index)) {
+                line.time_ns = self.last_ns;
+            }
+        }
+    }
+}
+
+/// `ns` with its sub-second part from a nanoseconds field, when the time was an epoch integer
+/// whose unit (told by its size, `unit_ns`) leaves room for it and the field
+/// agrees with what the time already says (`timestamp` 1796425015090 ms with `nanoseconds`
+/// 90345820).
+fn with_fraction(time: &Json, ns: i64, fraction: Option<&Json>) -> i64 {
+    let (Json::Int(v), Some(Json::Int(frac))) = (time, fraction) else { return ns };
+    let unit = i64::try_from(unit_ns(u128::from(v.unsigned_abs()))).unwrap_or(1);
+    let sub = ns.rem_euclid(1_000_000_000);
+    if (0..1_000_000_000).contains(frac) && *frac >= sub && *frac < sub.saturating_add(unit) {
+        ns - sub + frac
+    } else {
+        ns
+    }
+}
+
+pub(crate) fn read_time(value: &Json) -> Option<TimeRead> {
+    let ns = match value {
+        Json::Int(i) => epoch_int_ns(i128::from(*i)),
+        Json::UInt(u) => epoch_int_ns(i128::from(*u)),
+        Json::Float(f) => epoch_float_ns(*f),
+        Json::Str(s) => return Some(parse_time_text(s)),
+        // Fluent's EventTime as `[seconds, nanoseconds]`.
+        Json::Array(parts) => match parts.as_slice() {
+            [Json::Int(s), Json::Int(n)] => s.checked_mul(1_000_000_000).and_then(|s| s.checked_add(*n)),
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(ns.map_or(TimeRead::Unreadable, |ns| TimeRead::Ok { ns, zoned: true }))
+}
