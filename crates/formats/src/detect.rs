@@ -152,7 +152,9 @@ fn classify_object(keys: &[String], lines: bool) -> Detected {
     if let Some(format) = classify_logs(keys, !lines) {
         return Detected::Found(format);
     }
-    let otlp = has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches");
+    // A bare `ResourceSpans` per line: Java's `logging-otlp` exporter.
+    let bare = has(keys, "scopeSpans") || has(keys, "scope_spans") || has(keys, "instrumentationLibrarySpans");
+    let otlp = has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches") || bare;
     if otlp {
         return Detected::Found(if lines { Format::OtlpLines } else { Format::Otlp });
     }

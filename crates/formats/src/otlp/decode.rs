@@ -34,6 +34,8 @@ pub(super) struct Decoder<'s> {
     pub(super) restart: bool,
     /// Attribute values that were bare JSON scalars instead of `AnyValue` objects.
     pub(super) bare_values: usize,
+    /// Documents (or lines) with none of the keys spans are read from.
+    pub(super) unknown_documents: usize,
     /// Whether the document's keys are protobuf field names (`resource_spans`, …).
     pub(super) proto_names: bool,
     /// Part mode: the document is one part of a split one.
@@ -62,6 +64,7 @@ impl<'s> Decoder<'s> {
             guess,
             restart: false,
             bare_values: 0,
+            unknown_documents: 0,
             proto_names: false,
             part: None,
         }
@@ -85,6 +88,15 @@ impl<'s> Decoder<'s> {
                 JoinFacts::default()
             }
         };
+        if self.unknown_documents > 0 {
+            notes.push(match self.unknown_documents {
+                1 => "the document has no resourceSpans (nor batches or scopeSpans): it holds no spans Strand knows"
+                    .to_string(),
+                n => format!(
+                    "{n} lines have no resourceSpans (nor batches or scopeSpans): they hold no spans Strand knows"
+                ),
+            });
+        }
         (Imported { traces: self.traces.list, dependencies: Vec::new(), notes }, facts)
     }
 
@@ -115,9 +127,29 @@ impl<'s> Decoder<'s> {
         // Envelopes nest at most a few levels; walk them without recursion.
         let mut pending = vec![doc];
         while let Some(doc) = pending.pop() {
-            let TracesData { resource_spans, batches, result, trace } = doc;
+            let TracesData {
+                resource_spans,
+                batches,
+                result,
+                trace,
+                resource,
+                scope_spans,
+                instrumentation_library_spans,
+            } = doc;
+            let known = resource_spans.is_some()
+                || batches.is_some()
+                || result.is_some()
+                || trace.is_some()
+                || scope_spans.is_some()
+                || instrumentation_library_spans.is_some();
+            if !known {
+                self.unknown_documents += 1;
+            }
             for rs in resource_spans.into_iter().flatten().chain(batches.into_iter().flatten()) {
                 self.resource_spans(rs);
+            }
+            if scope_spans.is_some() || instrumentation_library_spans.is_some() {
+                self.resource_spans(ResourceSpans { resource, scope_spans, instrumentation_library_spans });
             }
             pending.extend(result.map(|b| *b));
             pending.extend(trace.map(|b| *b));

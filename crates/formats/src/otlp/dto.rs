@@ -15,6 +15,14 @@ pub(super) struct TracesData<'a> {
     /// Tempo API v2 envelope.
     #[serde(borrow, default)]
     pub(super) trace: Option<Box<TracesData<'a>>>,
+    /// A bare `ResourceSpans` instead of a `TracesData`, as the Java SDK's `logging-otlp`
+    /// exporter writes one per line.
+    #[serde(borrow, default)]
+    pub(super) resource: Option<ResourceDto<'a>>,
+    #[serde(borrow, default, alias = "scope_spans")]
+    pub(super) scope_spans: Option<Vec<ScopeSpans<'a>>>,
+    #[serde(borrow, default, alias = "instrumentation_library_spans")]
+    pub(super) instrumentation_library_spans: Option<Vec<ScopeSpans<'a>>>,
 }
 
 #[derive(Deserialize)]

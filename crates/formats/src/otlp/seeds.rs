@@ -110,9 +110,20 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
         let mut seen = [false; 4];
         let mut converted = [false; 4];
         let mut parked: [Option<Parked<'de>>; 4] = [None, None, None, None];
+        // A bare `ResourceSpans` (see `TracesData`), converted when the document ends.
+        let mut bare = ResourceSpans { resource: None, scope_spans: None, instrumentation_library_spans: None };
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let Some(part) = DocPart::from_key(&key.0) else {
-                map.next_value::<IgnoredAny>()?;
+                match &*key.0 {
+                    "resource" => bare.resource = map.next_value()?,
+                    "scopeSpans" | "scope_spans" => bare.scope_spans = map.next_value()?,
+                    "instrumentationLibrarySpans" | "instrumentation_library_spans" => {
+                        bare.instrumentation_library_spans = map.next_value()?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
                 continue;
             };
             let rank = part as usize;
@@ -161,6 +172,11 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
         }
         for p in parked.into_iter().flatten() {
             decoder.parked(p);
+        }
+        if bare.scope_spans.is_some() || bare.instrumentation_library_spans.is_some() {
+            decoder.resource_spans(bare);
+        } else if !seen.iter().any(|s| *s) {
+            decoder.unknown_documents += 1;
         }
         Ok(())
     }

@@ -201,3 +201,55 @@ fn pasted_text_is_checked_with_its_place() {
         .unwrap_err()
         .contains("not a trace or log format Strand knows"));
 }
+
+#[test]
+fn bare_resource_spans_per_line_as_the_java_logging_exporter_writes_them() {
+    // The Java SDK's `logging-otlp` span exporter: one `ResourceSpans` per line, no wrapper.
+    let line = |span: &str, name: &str| {
+        format!(
+            r#"{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"frontend"}}}}]}},"scopeSpans":[{{"scope":{{"name":"shop","version":"1"}},"spans":[{{"traceId":"390420a9d353acf79517a432a31fb165","spanId":"{span}","name":"{name}","kind":2,"startTimeUnixNano":"1796424989027000000","endTimeUnixNano":"1796424989047000000","status":{{}}}}]}}]}}"#
+        )
+    };
+    let lines = format!("{}\n{}\n", line("e4d5ab5c0a8c6d11", "GET /cart"), line("a4d5ab5c0a8c6d12", "GET /other"));
+    let wrapped = |doc: &str| format!("{{\"resourceSpans\":[{doc}]}}");
+    let mut as_wrapped = String::new();
+    for l in lines.lines() {
+        as_wrapped.push_str(&wrapped(l));
+        as_wrapped.push('\n');
+    }
+    let dump = |text: &str| {
+        let mut data = strand_model::Dataset::new();
+        let (found, _) = crate::load(&mut data, text.as_bytes(), "t.json", None, &crate::AssembleOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        (found, strand_model::dump::dump_dataset(&data))
+    };
+    let (found, bare) = dump(&lines);
+    assert_eq!(found, Format::OtlpLines);
+    assert_eq!(bare, dump(&as_wrapped).1);
+    assert!(bare.contains("GET /cart") && bare.contains("GET /other"), "{bare}");
+    // One such object as a whole document.
+    let (found, one) = dump(&line("e4d5ab5c0a8c6d11", "GET /cart"));
+    assert_eq!(found, Format::Otlp);
+    assert!(one.contains("frontend: GET /cart"), "{one}");
+}
+
+#[test]
+fn a_document_without_spans_keys_says_so() {
+    // Read as OTLP on request (`--format otlp`): nothing to read is said, not silent.
+    check_load(
+        r#"{"name":"not otlp"}"#,
+        Some(Format::Otlp),
+        None,
+        expect![[r#"
+        note: the document has no resourceSpans (nor batches or scopeSpans): it holds no spans Strand knows
+    "#]],
+    );
+    check_load(
+        "{\"a\":1}\n{\"resourceSpans\":[]}\n{\"b\":2}\n",
+        Some(Format::OtlpLines),
+        None,
+        expect![[r#"
+        note: 2 lines have no resourceSpans (nor batches or scopeSpans): they hold no spans Strand knows
+    "#]],
+    );
+}
