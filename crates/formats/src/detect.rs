@@ -5,6 +5,7 @@
 
 use super::Format;
 use crate::json_scan::Cursor;
+use crate::logs::logfmt::logfmt;
 use crate::logs::roles::{role_of, Role};
 
 /// What detection saw, for error messages when no format matched.
@@ -75,7 +76,7 @@ fn detect_within(bytes: &[u8], limit: usize) -> Detected {
                 _ => Detected::Unknown(Shape { top: "array", keys: vec![] }),
             }
         }
-        Some(_) if is_fluentd_line(bytes) => Detected::Found(Format::JsonLogs),
+        Some(_) if is_fluentd_line(bytes) || is_logfmt_log_line(bytes) => Detected::Found(Format::JsonLogs),
         Some(_) => Detected::Unknown(Shape { top: "not JSON", keys: vec![] }),
     }
 }
@@ -225,6 +226,16 @@ fn is_fluentd_line(bytes: &[u8]) -> bool {
     let mut fields = line.splitn(3, |&b| b == b'\t');
     let (Some(time), Some(_tag), Some(record)) = (fields.next(), fields.next(), fields.next()) else { return false };
     !time.is_empty() && record.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// A logfmt log line first (`time=… level=INFO msg="…" trace_id=…`): pairs whose names say a log
+/// line (`names_a_log_line`), within the first 64 KiB.
+fn is_logfmt_log_line(bytes: &[u8]) -> bool {
+    let end = find_newline(bytes).unwrap_or(bytes.len()).min(SCAN_LIMIT);
+    let Some(line) = bytes.get(..end).and_then(|b| std::str::from_utf8(b).ok()) else { return false };
+    let Some(fields) = logfmt(line) else { return false };
+    let keys: Vec<String> = fields.into_iter().map(|(key, _)| key.into_owned()).collect();
+    names_a_log_line(&keys)
 }
 
 /// JSON lines: the first line holds one whole object and another object follows. Only the first
@@ -426,6 +437,9 @@ mod tests {
         // A time and a level are enough; a time alone, or unknown keys, are not.
         check("{\"time\":1,\"severity\":\"info\"}\n", "json-logs");
         check("{\"time\":1,\"count\":2}\n", "unknown object [\"time\", \"count\"]");
+        // logfmt lines whose keys say a log line; other `key=value` text is not one.
+        check("time=2026-12-04T17:57:40.140-05:00 level=INFO msg=\"handling request\" trace_id=ab\n", "json-logs");
+        check("a=1 b=2\n", "unknown not JSON []");
         // Trace formats first: a Zipkin span's `timestamp` and `name` do not make it a log line.
         check(r#"[{"traceId":"a","id":"b","name":"get","timestamp":1}]"#, "zipkin");
     }

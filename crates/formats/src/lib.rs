@@ -105,7 +105,7 @@ impl Format {
             Format::Dependencies => "dependency links",
             Format::OtlpLogs => "OTLP logs JSON",
             Format::Ecs => "ECS JSON logs",
-            Format::JsonLogs => "JSON log lines",
+            Format::JsonLogs => "JSON or logfmt log lines",
             Format::Loki => "a Loki query answer",
         }
     }

@@ -4,7 +4,8 @@
 //! a time in any common form (RFC 3339, epoch seconds/milliseconds/microseconds/nanoseconds,
 //! Fluent's `[seconds, nanoseconds]`), a level, a message.
 //!
-//! Layouts: JSON lines; Fluentd's `out_file` lines `TIME<TAB>TAG<TAB>{record}`; Fluent's event
+//! Layouts: JSON lines; logfmt lines (`time=… level=info msg="…" trace_id=…`, Go's `log/slog`
+//! text handler, logrus); Fluentd's `out_file` lines `TIME<TAB>TAG<TAB>{record}`; Fluent's event
 //! arrays `[time, {record}]` and Fluent Bit's `[[time, {metadata}], {record}]` (per line or in a
 //! top-level array); a top-level array of records (Fluent Bit's `format json`); objects written
 //! back to back (pretty-printed, as OpenTelemetry's console exporter does). A Docker/Kubernetes
@@ -12,6 +13,7 @@
 //! Depends on `model` and `formats::logs`.
 
 use crate::logs::json::Json;
+use crate::logs::logfmt::logfmt;
 use crate::logs::read::{read_lines, read_values};
 use crate::logs::record::LogSink;
 use crate::{Format, ImportError, Imported};
@@ -21,13 +23,23 @@ use strand_model::{Interner, StrId};
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
     let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
     let mut stray = 0usize;
-    let mut notes = if crate::detect::is_value_lines(bytes) || fluentd_line(first_line(bytes)).is_some() {
+    let first = first_line(bytes);
+    let lines = crate::detect::is_value_lines(bytes) || fluentd_line(first).is_some() || logfmt(first).is_some();
+    let mut notes = if lines {
         read_lines(bytes, file, Format::JsonLogs, &mut |line| {
             if let Some((time, tag, record)) = fluentd_line(line) {
                 let record: Json = serde_json::from_str(record)?;
                 let (time, tag) = (Json::Str(Cow::Borrowed(time)), Json::Str(Cow::Borrowed(tag)));
                 sink.record(&record, &[&[("time", &time), ("fluentd.tag", &tag)]]);
                 return Ok(());
+            }
+            // A logfmt line (a file of them, or one among JSON lines).
+            let trimmed = line.trim_start();
+            if !trimmed.starts_with(['{', '[', '"']) {
+                if let Some(fields) = logfmt(trimmed) {
+                    sink.record(&Json::Object(fields), &[]);
+                    return Ok(());
+                }
             }
             // An object is converted as it is read; any other value is returned whole.
             if let Some(value) = sink.record_line(line, &[])? {

@@ -185,3 +185,26 @@ fn lines_before_the_first_time_take_it_and_lines_without_any_say_so() {
         "#]],
     );
 }
+
+#[test]
+fn logfmt_lines_as_go_slog_text_handler_writes_them() {
+    // Go 1.2x `log/slog` TextHandler with the trace context added as attributes.
+    check(
+        r#"time=2026-12-04T17:57:40.140-05:00 level=INFO msg="before any span"
+time=2026-12-04T17:57:40.140-05:00 level=INFO msg="handling request" trace_id=18a06528b3bec686c67aa21adff5f894 span_id=968cd929ec21c7ca order_id=42
+time=2026-12-04T17:57:40.141-05:00 level=ERROR msg="query failed" err="boom \"db\"" trace_id=18a06528b3bec686c67aa21adff5f894 span_id=722b637cdfc7cd16
+"#,
+        expect![[r#"
+            unmatched logs trace=18a06528b3bec686c67aa21adff5f894 lines=2 from 2026-12-04 22:57:40.140
+              log +0ns info("INFO") span=968cd929ec21c7ca "handling request" {order_id="42"}
+              log +1.00ms error("ERROR") span=722b637cdfc7cd16 "query failed" {err="boom \"db\""}
+              log-resource#0 service="" {}
+
+            unmatched logs trace=(none) lines=1 from 2026-12-04 22:57:40.140
+              log +0ns info("INFO") "before any span"
+              log-resource#0 service="" {}
+
+            lines at a span: 0, in a trace only: 0, unmatched: 3
+        "#]],
+    );
+}

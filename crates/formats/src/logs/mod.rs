@@ -13,6 +13,7 @@ pub mod fields;
 pub(crate) mod flat;
 pub mod json;
 pub(crate) mod line_time;
+pub mod logfmt;
 pub mod read;
 pub mod record;
 pub mod roles;

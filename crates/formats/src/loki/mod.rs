@@ -10,6 +10,7 @@
 //! Depends on `model` and `formats::logs`.
 
 use crate::logs::json::Json;
+use crate::logs::logfmt::logfmt;
 use crate::logs::read::read_values;
 use crate::logs::record::LogSink;
 use crate::{Format, ImportError, Imported};
@@ -133,54 +134,6 @@ fn parse_line(line: &str) -> Json<'_> {
         Some(fields) => Json::Object(fields),
         None => Json::Str(Cow::Borrowed(line)),
     }
-}
-
-/// logfmt: `key=value key="quoted \"value\"" bare`; `None` unless it starts with a pair.
-pub fn logfmt(line: &str) -> Option<Vec<(Cow<'_, str>, Json<'_>)>> {
-    let mut fields = Vec::new();
-    let mut rest = line.trim_start();
-    while !rest.is_empty() {
-        let key_end = rest.find([' ', '=', '"', '\t']).unwrap_or(rest.len());
-        let (key, after) = rest.split_at(key_end);
-        if key.is_empty() {
-            return None;
-        }
-        if let Some(value_text) = after.strip_prefix('=') {
-            let (value, remaining) = logfmt_value(value_text)?;
-            fields.push((Cow::Borrowed(key), Json::Str(value)));
-            rest = remaining.trim_start();
-        } else {
-            if fields.is_empty() || after.starts_with('"') {
-                return None;
-            }
-            fields.push((Cow::Borrowed(key), Json::Bool(true)));
-            rest = after.trim_start();
-        }
-    }
-    (!fields.is_empty()).then_some(fields)
-}
-
-fn logfmt_value(text: &str) -> Option<(Cow<'_, str>, &str)> {
-    let Some(quoted) = text.strip_prefix('"') else {
-        let end = text.find([' ', '\t']).unwrap_or(text.len());
-        let (value, rest) = text.split_at(end);
-        return Some((Cow::Borrowed(value), rest));
-    };
-    let mut value = String::new();
-    let mut chars = quoted.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((Cow::Owned(value), quoted.get(i + 1..).unwrap_or(""))),
-            '\\' => match chars.next() {
-                Some((_, 'n')) => value.push('\n'),
-                Some((_, 't')) => value.push('\t'),
-                Some((_, other)) => value.push(other),
-                None => return None,
-            },
-            other => value.push(other),
-        }
-    }
-    None
 }
 
 /// `{app="cart", level="info"}` (Loki's old label text).
