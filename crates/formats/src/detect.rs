@@ -77,6 +77,7 @@ fn detect_within(bytes: &[u8], limit: usize) -> Detected {
             }
         }
         Some(_) if is_fluentd_line(bytes) || is_logfmt_log_line(bytes) => Detected::Found(Format::JsonLogs),
+        Some(_) if is_text_log_line(bytes) => Detected::Found(Format::TextLogs),
         Some(_) => Detected::Unknown(Shape { top: "not JSON", keys: vec![] }),
     }
 }
@@ -236,6 +237,13 @@ fn is_logfmt_log_line(bytes: &[u8]) -> bool {
     let Some(fields) = logfmt(line) else { return false };
     let keys: Vec<String> = fields.into_iter().map(|(key, _)| key.into_owned()).collect();
     names_a_log_line(&keys)
+}
+
+/// A text log line (a date-time, then a level word, `text_logs`) among the first 8 lines (a
+/// banner may come before), within the first 64 KiB.
+fn is_text_log_line(bytes: &[u8]) -> bool {
+    let head = bytes.get(..bytes.len().min(SCAN_LIMIT)).unwrap_or(bytes);
+    head.split(|&b| b == b'\n').take(8).any(|line| std::str::from_utf8(line).is_ok_and(crate::text_logs::is_log_line))
 }
 
 /// JSON lines: the first line holds one whole object and another object follows. Only the first

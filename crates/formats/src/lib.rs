@@ -25,6 +25,7 @@ pub mod otlp_logs;
 pub mod preview;
 pub mod split;
 pub mod synth;
+pub mod text_logs;
 mod utf8;
 pub mod zipkin;
 
@@ -58,10 +59,12 @@ pub enum Format {
     JsonLogs,
     /// A Grafana Loki query answer (`query_range`).
     Loki,
+    /// Text log lines of pattern layouts (a date-time, a level, `trace_id=…` pairs).
+    TextLogs,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Jaeger,
         Format::Zipkin,
         Format::ZipkinV1,
@@ -72,11 +75,12 @@ impl Format {
         Format::Ecs,
         Format::JsonLogs,
         Format::Loki,
+        Format::TextLogs,
     ];
 
     /// Whether the format holds log lines rather than spans.
     pub fn is_logs(self) -> bool {
-        matches!(self, Format::OtlpLogs | Format::Ecs | Format::JsonLogs | Format::Loki)
+        matches!(self, Format::OtlpLogs | Format::Ecs | Format::JsonLogs | Format::Loki | Format::TextLogs)
     }
 
     /// The name used on the command line, in the UI and in URLs.
@@ -92,6 +96,7 @@ impl Format {
             Format::Ecs => "ecs",
             Format::JsonLogs => "json-logs",
             Format::Loki => "loki",
+            Format::TextLogs => "text-logs",
         }
     }
 
@@ -107,6 +112,7 @@ impl Format {
             Format::Ecs => "ECS JSON logs",
             Format::JsonLogs => "JSON or logfmt log lines",
             Format::Loki => "a Loki query answer",
+            Format::TextLogs => "text log lines",
         }
     }
 
@@ -124,7 +130,7 @@ pub enum ImportError {
     Syntax { file: String, line: usize, column: usize, message: String },
     #[error("{file}: the file ends early at line {line}, column {column}; it looks truncated (was the download or export cut off?)")]
     Truncated { file: String, line: usize, column: usize },
-    #[error("{file}: not a trace or log format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches), dependency links (parent/child), OTLP logs (resourceLogs), ECS logs (@timestamp), JSON log lines (a trace id, or a time and a message) and Loki answers (data.result); found {found}")]
+    #[error("{file}: not a trace or log format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches), dependency links (parent/child), OTLP logs (resourceLogs), ECS logs (@timestamp), JSON or logfmt log lines (a message, a trace id, or a time and a level), text log lines (a date-time and a level) and Loki answers (data.result); found {found}")]
     UnknownFormat { file: String, found: String },
     #[error("{file}: read as {format}, but at line {line}, column {column}: {message}")]
     Shape { file: String, format: &'static str, line: usize, column: usize, message: String },
@@ -232,6 +238,7 @@ fn import_with_importer(
         Format::Ecs => (format, ecs::import(bytes, file, source, strings)?),
         Format::JsonLogs => (format, json_logs::import(bytes, file, source, strings)?),
         Format::Loki => (format, loki::import(bytes, file, source, strings)?),
+        Format::TextLogs => (format, text_logs::import(bytes, file, source, strings)?),
     })
 }
 

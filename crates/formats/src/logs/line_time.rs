@@ -23,29 +23,30 @@ pub(crate) struct LineTimes {
     last_ns: i64,
     /// Whether a line with a time was read yet.
     seen: bool,
-    /// Lines read before the first one with a time: (trace position, index in its lines).
-    waiting: Vec<(usize, usize)>,
+    /// How many lines were read before the first one with a time (all the lines before it).
+    waiting: usize,
 }
 
 /// What [`LineTimes::read`] found.
 pub(crate) struct Read {
     /// The time field could not be read: it stays an attribute.
     pub unreadable: bool,
-    /// The line has no time of its own: it waits for the first line with one
-    /// ([`LineTimes::place`]).
-    pub waits: bool,
+    /// The nanoseconds field was added to the time (else it stays an attribute).
+    pub fraction_used: bool,
 }
 
 impl LineTimes {
     /// Sets `record`'s time and observed time from `fields`, counting repairs.
     pub(crate) fn read(&mut self, record: &mut LogRecord, fields: TimeFields, repairs: &mut Repairs) -> Read {
-        let mut read = Read { unreadable: false, waits: false };
+        let mut read = Read { unreadable: false, fraction_used: false };
         let own = match fields.time.map(|v| (v, read_time(v))) {
             Some((v, Some(TimeRead::Ok { ns, zoned }))) => {
                 if !zoned {
                     repairs.unzoned_time += 1;
                 }
-                Some(with_fraction(v, ns, fields.fraction))
+                let (ns, used) = with_fraction(v, ns, fields.fraction);
+                read.fraction_used = used;
+                Some(ns)
             }
             Some(_) => {
                 repairs.unreadable_time += 1;
@@ -71,42 +72,46 @@ impl LineTimes {
                     repairs.no_time += 1;
                 }
                 record.time_ns = self.last_ns;
-                read.waits = !self.seen;
+                if !self.seen {
+                    self.waiting += 1;
+                }
             }
         }
         read
     }
 
-    /// Notes that the line at `index` of the trace at `trace_pos` waits for a time.
-    pub(crate) fn wait(&mut self, trace_pos: usize, index: usize) {
-        self.waiting.push((trace_pos, index));
-    }
-
-    /// Gives the waiting lines the first time read, once there is one.
-    pub(crate) fn place(&mut self, traces: &mut [Trace]) {
-        if !self.seen || self.waiting.is_empty() {
+    /// Called after each line is added (`last`: its trace position and index): once the first
+    /// line with a time has been read, the lines before it, which are all the lines added
+    /// before it, get its time.
+    pub(crate) fn place(&mut self, traces: &mut [Trace], last: (usize, usize)) {
+        if !self.seen || self.waiting == 0 {
             return;
         }
-        for (pos, index) in self.waiting.drain(..) {
-            if let Some(line) = traces.get_mut(pos).and_then(|t| t.logs.get_mut(index)) {
-                line.time_ns = self.last_ns;
+        for (pos, trace) in traces.iter_mut().enumerate() {
+            for (i, line) in trace.logs.iter_mut().enumerate() {
+                if (pos, i) != last {
+                    line.time_ns = self.last_ns;
+                }
             }
         }
+        self.waiting = 0;
     }
 }
 
 /// `ns` with its sub-second part from a nanoseconds field, when the time was an epoch integer
-/// whose unit (told by its size, `unit_ns`) leaves room for it and the field
-/// agrees with what the time already says (`timestamp` 1796425015090 ms with `nanoseconds`
-/// 90345820).
-fn with_fraction(time: &Json, ns: i64, fraction: Option<&Json>) -> i64 {
-    let (Json::Int(v), Some(Json::Int(frac))) = (time, fraction) else { return ns };
+/// whose unit (told by its size, `unit_ns`) leaves room for it and the field agrees with what
+/// the time already says (`timestamp` 1796425015090 ms with `nanoseconds` 90345820); whether
+/// the field was used.
+fn with_fraction(time: &Json, ns: i64, fraction: Option<&Json>) -> (i64, bool) {
+    let (Json::Int(v), Some(Json::Int(frac))) = (time, fraction) else { return (ns, false) };
     let unit = i64::try_from(unit_ns(u128::from(v.unsigned_abs()))).unwrap_or(1);
     let sub = ns.rem_euclid(1_000_000_000);
-    if (0..1_000_000_000).contains(frac) && *frac >= sub && *frac < sub.saturating_add(unit) {
-        ns - sub + frac
-    } else {
-        ns
+    if !(0..1_000_000_000).contains(frac) || *frac < sub || *frac >= sub.saturating_add(unit) {
+        return (ns, false);
+    }
+    match ns.checked_sub(sub).and_then(|whole| whole.checked_add(*frac)) {
+        Some(exact) => (exact, true),
+        None => (ns, false),
     }
 }
 

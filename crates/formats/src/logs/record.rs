@@ -137,12 +137,12 @@ impl<'s> LogSink<'s> {
         LogSink::with_size_hint(source, strings, 0)
     }
 
-    /// A sink for a document of `bytes` bytes: makes room in the interner for about one new
-    /// string (the message) per line of ~192 bytes (short ECS lines are ~200 bytes). Room for
-    /// too few strings costs a rehash of every string interned so far when the table grows (at
-    /// 1M lines of 217 bytes, room for bytes / 256 grew it once); a bucket is 5 bytes.
+    /// A sink for a document of `bytes` bytes: makes room in the interner's buffer for the
+    /// messages (added apart from its table, `Interner::add_distinct`: ~1/8 of an ECS line) and
+    /// in its table for about one distinct field value per ~1 KiB (request ids, URLs), so that
+    /// a large import does not grow and re-hash the table from small many times.
     pub fn with_size_hint(source: StrId, strings: &'s mut Interner, bytes: usize) -> LogSink<'s> {
-        strings.reserve(bytes / 192, bytes / 8);
+        strings.reserve(bytes / 1024, bytes / 8);
         LogSink {
             strings,
             traces: TraceSet::new(source),
@@ -274,14 +274,18 @@ impl<'s> LogSink<'s> {
             observed: get(Role::Observed).map(|(_, _, v)| v),
         };
         let time = self.times.read(&mut record, fields, &mut self.repairs);
-        let keep_time_attr = time.unreadable.then(|| time_field.map(|(i, _, _)| i)).flatten();
+        // A time that could not be read, and a nanoseconds field that was not added to the
+        // time, stay attributes.
+        let keep = [
+            time.unreadable.then(|| time_field.map(|(i, _, _)| i)).flatten(),
+            (!time.fraction_used).then(|| get(Role::TimeFraction).map(|(i, _, _)| i)).flatten(),
+        ];
 
         if let Some((_, Role::Level(numbers), v)) = get(Role::Level(LevelNumbers::Guess)) {
             match v {
                 Json::Int(n) => {
                     // GELF's `level` is a syslog priority.
-                    let gelf = chosen.get(Role::Message.slot()).copied().flatten().and_then(|(i, _)| flat.get(i));
-                    let gelf = gelf.is_some_and(|f| f.role == Some((Role::Message, GELF_MESSAGE)));
+                    let gelf = flat.iter().any(|f| f.role == Some((Role::Message, GELF_MESSAGE)));
                     let numbers = if gelf && numbers == LevelNumbers::Guess { LevelNumbers::Syslog } else { numbers };
                     record.severity = severity_from_number(*n, numbers);
                     record.severity_text = self.strings.intern(&n.to_string());
@@ -343,7 +347,7 @@ impl<'s> LogSink<'s> {
         for (i, field) in flat.iter().enumerate() {
             let used = if i < 64 { used_bits >> i & 1 == 1 } else { chosen.iter().flatten().any(|&(j, _)| j == i) };
             let is_resource = matches!(field.role, Some((Role::ResourceAttr, _)));
-            if (used && keep_time_attr != Some(i)) || is_resource || skip == Some(i) {
+            if (used && !keep.contains(&Some(i))) || is_resource || skip == Some(i) {
                 continue;
             }
             let value = match &*field.value {
@@ -361,11 +365,8 @@ impl<'s> LogSink<'s> {
         record.attrs = push_attrs(trace, &mut attrs);
         self.kv_scratch = attrs;
         trace.logs.push(record);
-        if time.waits {
-            self.times.wait(trace_pos, trace.logs.len() - 1);
-        } else {
-            self.times.place(&mut self.traces.list);
-        }
+        let last = (trace_pos, trace.logs.len() - 1);
+        self.times.place(&mut self.traces.list, last);
     }
 
     /// The severity and interned text of a level written as text (the few of a file are

@@ -109,14 +109,14 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"@t" => (Role::Time, 4),
         b"date" => (Role::Time, 5),
         b"datetime" => (Role::Time, 6),
-        b"asctime" => (Role::Time, 7),
+        // Python's `LogRecord.created` (epoch seconds) before its `asctime` (local time, no zone).
+        b"created" => (Role::Time, 7),
+        b"asctime" => (Role::Time, 8),
         b"eventtime" | b"event_time" => (Role::Time, 8),
         b"timeunixnano" | b"time_unix_nano" => (Role::Time, 9),
         b"instant.epochsecond" => (Role::Time, 10),
         b"timestampseconds" | b"timestamp.seconds" => (Role::Time, 11),
         b"timemillis" => (Role::Time, 12),
-        // Python's `LogRecord.created` (epoch seconds), as JSON formatters can write it.
-        b"created" => (Role::Time, 14),
         b"instant.nanoofsecond" | b"timestampnanos" | b"timestamp.nanos" | b"nanoseconds" => (Role::TimeFraction, 0),
         b"observedtimestamp" | b"observed_timestamp" => (Role::Observed, 0),
         b"observedtimeunixnano" | b"observed_time_unix_nano" => (Role::Observed, 1),

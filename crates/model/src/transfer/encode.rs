@@ -71,6 +71,9 @@ pub struct Encoder {
     len: usize,
     /// Bytes handed to the sink so far.
     total: u64,
+    /// By string id, a bit for each text added apart that a log line of the encoding refers
+    /// to (see [`used_distinct`]); set when the string table starts.
+    used: Vec<u64>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -214,14 +217,21 @@ impl Encoder {
                     w.out.extend_from_slice(MAGIC);
                 }
                 let strings = what.strings;
-                self.list(w, strings.len(), stop, |w, i| {
+                if self.item == 0 {
+                    self.used = used_distinct(strings, what.traces);
+                }
+                let used = std::mem::take(&mut self.used);
+                let done = self.list(w, strings.len(), stop, |w, i| {
                     let id = StrId(u32::try_from(i).unwrap_or(u32::MAX));
-                    let s = strings.get(id);
+                    let distinct = strings.is_distinct(id);
+                    let s = if distinct && !bit(&used, i) { "" } else { strings.get(id) };
                     // The top bit of the length marks a text added apart (see the decoder).
-                    let flag = if strings.is_distinct(id) { DISTINCT } else { 0 };
+                    let flag = if distinct { DISTINCT } else { 0 };
                     w.u32(u32::try_from(s.len()).unwrap_or(u32::MAX).min(DISTINCT - 1) | flag);
                     w.out.extend_from_slice(s.as_bytes());
-                })
+                });
+                self.used = used;
+                done
             }
             1 => self.list(w, what.notes.len(), stop, |w, i| w.str(what.notes.get(i).map_or("", String::as_str))),
             2 => self.list(w, what.dependencies.len(), stop, |w, i| {
@@ -508,4 +518,26 @@ impl Writer<'_> {
         self.u32(l.flags);
         self.u32(l.source.0);
     }
+}
+
+/// The texts added apart (`Interner::add_distinct`: log messages) that a log line of `traces`
+/// refers to, as bits by string id. The others belong to lines left out as copies of lines
+/// already loaded (`formats::logs::drop_known`); they are written empty, so that a kept workspace
+/// does not grow each time the same log file is loaded again.
+fn used_distinct(strings: &Interner, traces: &[&Trace]) -> Vec<u64> {
+    let mut used = vec![0u64; strings.len().div_ceil(64)];
+    for trace in traces {
+        for line in &trace.logs {
+            if let Value::Str(id) = line.body {
+                if let Some(word) = used.get_mut(id.0 as usize / 64) {
+                    *word |= 1 << (id.0 % 64);
+                }
+            }
+        }
+    }
+    used
+}
+
+fn bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|word| word >> (i % 64) & 1 == 1)
 }

@@ -283,13 +283,13 @@ fn lists_that_are_neither_v1_nor_v2_stay_errors() {
     check(
         r#"[{"id":"1","name":"x","annotations":[{"timestamp":1,"value":"cs","endpoint":{"serviceName":"s"}}]}]"#,
         expect![[r#"
-            error: t.json: not a trace or log format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches), dependency links (parent/child), OTLP logs (resourceLogs), ECS logs (@timestamp), JSON log lines (a trace id, or a time and a message) and Loki answers (data.result); found a JSON array with keys "id", "name", "annotations"
+            error: t.json: not a trace or log format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches), dependency links (parent/child), OTLP logs (resourceLogs), ECS logs (@timestamp), JSON or logfmt log lines (a message, a trace id, or a time and a level), text log lines (a date-time and a level) and Loki answers (data.result); found a JSON array with keys "id", "name", "annotations"
         "#]],
     );
     check(
         r#"[{"trace":"a","span":"b"}]"#,
         expect![[r#"
-            error: t.json: not a trace or log format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches), dependency links (parent/child), OTLP logs (resourceLogs), ECS logs (@timestamp), JSON log lines (a trace id, or a time and a message) and Loki answers (data.result); found a JSON array with keys "trace", "span"
+            error: t.json: not a trace or log format Strand knows. Tried Jaeger (needs traceID/spans or spanID), Zipkin v1 or v2 (a list of spans with traceId and id), OTLP (resourceSpans or batches), dependency links (parent/child), OTLP logs (resourceLogs), ECS logs (@timestamp), JSON or logfmt log lines (a message, a trace id, or a time and a level), text log lines (a date-time and a level) and Loki answers (data.result); found a JSON array with keys "trace", "span"
         "#]],
     );
     // Cut off inside a v1 annotation: truncated, located.

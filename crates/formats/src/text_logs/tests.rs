@@ -1,0 +1,86 @@
+//! Text log lines of pattern layouts, each as a small file and the canonical dump it loads to
+//! (lines taken from runs of each library with an OpenTelemetry SDK).
+
+use crate::logs::tests::load_logs;
+use crate::Format;
+use expect_test::{expect, Expect};
+
+fn check(text: &str, expect: Expect) {
+    expect.assert_eq(&load_logs(Format::TextLogs, &[text]));
+}
+
+#[test]
+fn python_logging_with_the_opentelemetry_instrumentation_format() {
+    // opentelemetry-instrumentation-logging 0.66b2's default format; a traceback continues
+    // the line before.
+    check(
+        "2026-12-04 22:52:42,773 INFO [app.orders] [pjl_otel.py:27] [trace_id=0 span_id=0 resource.service.name=pjl-svc trace_sampled=False] - before any span
+2026-12-04 22:52:42,773 INFO [app.orders] [pjl_otel.py:29] [trace_id=dbf4744ad79fdd8a498819d20b8c601b span_id=9930a7dde71ecca0 resource.service.name=pjl-svc trace_sampled=True] - handling request
+2026-12-04 22:52:42,794 ERROR [app.orders] [pjl_otel.py:35] [trace_id=dbf4744ad79fdd8a498819d20b8c601b span_id=1f2a7dde71ecca01 resource.service.name=pjl-svc trace_sampled=True] - query failed
+Traceback (most recent call last):
+  File \"pjl_otel.py\", line 33, in <module>
+ZeroDivisionError: division by zero
+",
+        expect![[r#"
+            unmatched logs trace=dbf4744ad79fdd8a498819d20b8c601b lines=2 from 2026-12-04 22:52:42.773
+              log +0ns pjl-svc: info("INFO") span=9930a7dde71ecca0 "handling request"
+              log +21.0ms pjl-svc: error("ERROR") span=1f2a7dde71ecca01 "query failed\nTraceback (most recent call last):\n  File \"pjl_otel.py\", line 33, in <module>\nZeroDivisionError: division by zero"
+              log-resource#0 service="pjl-svc" {}
+
+            unmatched logs trace=(none) lines=1 from 2026-12-04 22:52:42.773
+              log +0ns pjl-svc: info("INFO") "before any span"
+              log-resource#0 service="pjl-svc" {}
+
+            note: a.log: 3 lines had a time without a time zone; read as UTC
+            lines at a span: 0, in a trace only: 0, unmatched: 3
+        "#]],
+    );
+}
+
+#[test]
+fn logback_and_log4j_patterns_with_the_mdc() {
+    // `%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger - trace_id=%mdc{trace_id}
+    // span_id=%mdc{span_id} trace_flags=%mdc{trace_flags} %msg%n`, as OpenTelemetry's docs
+    // suggest; outside a span the MDC is empty.
+    check(
+        "2026-12-04 22:56:55.090 INFO  [main] app.orders - trace_id= span_id= trace_flags= before any span
+2026-12-04 22:56:55.136 INFO  [main] app.orders - trace_id=94db7f7f2b96d74519cb222af74fd799 span_id=66b72c335b0cd5cd trace_flags=03 handling request order_id=42
+[2026-12-04T22:56:55.138Z] [WARN] slow query trace_id=94db7f7f2b96d74519cb222af74fd799 span_id=d2cb0b99844d9a40
+",
+        expect![[r#"
+            unmatched logs trace=94db7f7f2b96d74519cb222af74fd799 lines=2 from 2026-12-04 22:56:55.136
+              log +0ns info("INFO") span=66b72c335b0cd5cd "handling request order_id=42" flags=3
+              log +2.00ms warn("WARN") span=d2cb0b99844d9a40 "slow query"
+              log-resource#0 service="" {}
+
+            unmatched logs trace=(none) lines=1 from 2026-12-04 22:56:55.090
+              log +0ns info("INFO") "before any span"
+              log-resource#0 service="" {}
+
+            note: a.log: 2 lines had a time without a time zone; read as UTC
+            lines at a span: 0, in a trace only: 0, unmatched: 3
+        "#]],
+    );
+}
+
+#[test]
+fn lines_before_the_first_dated_line_are_counted_and_plain_text_is_no_log() {
+    check(
+        "starting up
+2026-12-04T22:56:55Z DEBUG ready trace_id=94db7f7f2b96d74519cb222af74fd799
+",
+        expect![[r#"
+            unmatched logs trace=94db7f7f2b96d74519cb222af74fd799 lines=1 from 2026-12-04 22:56:55.000
+              log +0ns debug("DEBUG") "ready"
+              log-resource#0 service="" {}
+
+            note: a.log: skipped 1 line before the first line that starts with a date-time
+            lines at a span: 0, in a trace only: 0, unmatched: 1
+        "#]],
+    );
+    assert!(matches!(crate::detect::detect(b"hello world\nnot a log either\n"), crate::detect::Detected::Unknown(_)));
+    assert!(matches!(
+        crate::detect::detect(b"2026-12-04 22:56:55 something else\n"),
+        crate::detect::Detected::Unknown(_)
+    ));
+}
