@@ -311,6 +311,11 @@ fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError
 /// says what is wrong, where, in words for the paste dialog (which keeps the text to fix).
 pub fn check_pasted(bytes: &[u8]) -> Result<(), String> {
     let bytes = detect::strip_bom(bytes);
+    // Log lines that are not JSON (logfmt, text of a pattern layout) have nothing to check.
+    let json = bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| matches!(b, b'{' | b'[' | b'"'));
+    if !json && matches!(detect::detect(bytes), detect::Detected::Found(_)) {
+        return Ok(());
+    }
     // Pasted text comes from a JavaScript string: it is UTF-8.
     let text = String::from_utf8_lossy(bytes);
     let mut values = serde_json::Deserializer::from_str(&text).into_iter::<serde::de::IgnoredAny>();
