@@ -240,3 +240,30 @@ test('the Export dialog previews the masking and downloads each format', async (
   await screenshot(page, 'logs-export-dialog');
   assert.deepEqual(page.problems, []);
 });
+
+test('text and logfmt log files (pattern layouts, slog) join their trace: a stack trace stays with its line', async () => {
+  const page = await newPage(browser, { width: 1600, height: 1000 });
+  await page.goto(server.url);
+  await page.waitForSelector('.topbar .brand');
+  const logs = (name) => path.join(repoRoot, 'tests', 'fixtures', 'logs', name);
+  await page.setInputFiles('input[type=file]', [
+    path.join(repoRoot, '..', 'shared', 'samples', 'otlp_hotrod-full-trace.json'),
+    logs('hotrod.text.log'),
+    logs('hotrod.logfmt.log'),
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('.notice').length >= 3, null, { timeout: 30_000 });
+  const notices = await page.$$eval('.notice', (ns) => ns.map((n) => n.textContent));
+  assert.ok(notices.some((n) => /hotrod\.text\.log: text log lines — 3 log lines/.test(n)), notices.join('\n'));
+  assert.ok(notices.some((n) => /hotrod\.logfmt\.log: JSON or logfmt log lines — 3 log lines/.test(n)), notices.join('\n'));
+
+  await navigate(page, '?trace=1a4e4a7b270e9f2a0f716e3ee115218a&view=logs');
+  await page.waitForSelector('.logs-tab .log-row');
+  const messages = await page.locator('.logs-tab .log-row .log-message').allInnerTexts();
+  assert.ok(messages.some((m) => /computing route failed[\s\S]*ValueError: no route/.test(m)), messages.join('\n'));
+  assert.ok(messages.some((m) => m.trim() === 'request /dispatch'), messages.join('\n'));
+  assert.ok(messages.some((m) => m.trim() === 'computing route'), messages.join('\n'));
+  const failed = page.locator('.logs-tab .log-row', { hasText: 'computing route failed' }).first();
+  assert.match(await failed.innerText(), /error/);
+  await screenshot(page, 'logs-tab-text-lines');
+  assert.deepEqual(page.problems, []);
+});
