@@ -41,7 +41,7 @@ commands:
 options:
   --json                 print JSON instead of text
   --format NAME          read every file as NAME (jaeger, zipkin, zipkin-v1, otlp, otlp-lines,
-                         dependencies, otlp-logs, ecs, json-logs, loki)
+                         dependencies, otlp-logs, ecs, json-logs, loki, text-logs)
   --no-clock-skew        keep the files' timestamps (no clock-skew adjustment)
   --trace ID             only the trace with this id (or id prefix)
   --group-by KEY         trace-stats grouping: service, operation, or an attribute key

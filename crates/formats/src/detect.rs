@@ -48,6 +48,8 @@ fn detect_within(bytes: &[u8], limit: usize) -> Detected {
             let keys = object_keys_with_envelopes(&mut sc);
             classify_object(&keys, is_json_lines(bytes))
         }
+        // A text log line whose date-time is in brackets (`[2026-12-04 10:00:00,001] INFO …`).
+        Some(b'[') if is_text_log_line(bytes) => Detected::Found(Format::TextLogs),
         Some(b'[') => {
             sc.pos += 1;
             sc.skip_ws();
@@ -233,17 +235,25 @@ fn is_fluentd_line(bytes: &[u8]) -> bool {
 /// line (`names_a_log_line`), within the first 64 KiB.
 fn is_logfmt_log_line(bytes: &[u8]) -> bool {
     let end = find_newline(bytes).unwrap_or(bytes.len()).min(SCAN_LIMIT);
-    let Some(line) = bytes.get(..end).and_then(|b| std::str::from_utf8(b).ok()) else { return false };
+    let line = valid_prefix(bytes.get(..end).unwrap_or(&[]));
     let Some(fields) = logfmt(line) else { return false };
     let keys: Vec<String> = fields.into_iter().map(|(key, _)| key.into_owned()).collect();
     names_a_log_line(&keys)
 }
 
-/// A text log line (a date-time, then a level word, `text_logs`) among the first 8 lines (a
-/// banner may come before), within the first 64 KiB.
+/// A text log line (a date-time, then a level word, `text_logs`) among the first 12 lines that
+/// are not blank (a banner may come before, as Spring Boot's), within the first 64 KiB.
 fn is_text_log_line(bytes: &[u8]) -> bool {
-    let head = bytes.get(..bytes.len().min(SCAN_LIMIT)).unwrap_or(bytes);
-    head.split(|&b| b == b'\n').take(8).any(|line| std::str::from_utf8(line).is_ok_and(crate::text_logs::is_log_line))
+    let head = valid_prefix(bytes.get(..bytes.len().min(SCAN_LIMIT)).unwrap_or(bytes));
+    head.lines().filter(|line| !line.trim().is_empty()).take(12).any(crate::text_logs::is_log_line)
+}
+
+/// The longest prefix of `bytes` that is UTF-8 (a scan window can end inside a character).
+fn valid_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => bytes.get(..e.valid_up_to()).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
+    }
 }
 
 /// JSON lines: the first line holds one whole object and another object follows. Only the first
@@ -448,6 +458,14 @@ mod tests {
         // logfmt lines whose keys say a log line; other `key=value` text is not one.
         check("time=2026-12-04T17:57:40.140-05:00 level=INFO msg=\"handling request\" trace_id=ab\n", "json-logs");
         check("a=1 b=2\n", "unknown not JSON []");
+        // Text lines: a bracketed date-time, a banner first (Spring Boot's), a first line longer
+        // than the scan window cut inside a character.
+        check("[2026-12-04 22:56:55,136] INFO app - hello\n", "text-logs");
+        let banner = "  .   ____          _            __ _ _\n\n :: Spring Boot ::   (v3.2.0)\n\n".repeat(3);
+        check(&format!("{banner}2026-12-04T22:56:55.136+01:00  INFO 1 --- [main] c.e.App : Started\n"), "text-logs");
+        check(&format!("2026-12-04 22:56:55,136 INFO app - {}\n", "é".repeat(40_000)), "text-logs");
+        // Fluent's `[time, {record}]` is still JSON.
+        check("[1714564800, {\"message\": \"x\"}]", "json-logs");
         // Trace formats first: a Zipkin span's `timestamp` and `name` do not make it a log line.
         check(r#"[{"traceId":"a","id":"b","name":"get","timestamp":1}]"#, "zipkin");
     }

@@ -69,7 +69,7 @@ impl Role {
 pub fn role_of(key: &str) -> Option<(Role, u8)> {
     // zap's development encoder writes single capitals.
     match key {
-        "T" => return Some((Role::Time, 15)),
+        "T" => return Some((Role::Time, 14)),
         "L" => return Some((Role::Level(LevelNumbers::Guess), 10)),
         "M" => return Some((Role::Message, 11)),
         "N" => return Some((Role::Logger, 4)),
@@ -112,11 +112,11 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         // Python's `LogRecord.created` (epoch seconds) before its `asctime` (local time, no zone).
         b"created" => (Role::Time, 7),
         b"asctime" => (Role::Time, 8),
-        b"eventtime" | b"event_time" => (Role::Time, 8),
-        b"timeunixnano" | b"time_unix_nano" => (Role::Time, 9),
-        b"instant.epochsecond" => (Role::Time, 10),
-        b"timestampseconds" | b"timestamp.seconds" => (Role::Time, 11),
-        b"timemillis" => (Role::Time, 12),
+        b"eventtime" | b"event_time" => (Role::Time, 9),
+        b"timeunixnano" | b"time_unix_nano" => (Role::Time, 10),
+        b"instant.epochsecond" => (Role::Time, 11),
+        b"timestampseconds" | b"timestamp.seconds" => (Role::Time, 12),
+        b"timemillis" => (Role::Time, 13),
         b"instant.nanoofsecond" | b"timestampnanos" | b"timestamp.nanos" | b"nanoseconds" => (Role::TimeFraction, 0),
         b"observedtimestamp" | b"observed_timestamp" => (Role::Observed, 0),
         b"observedtimeunixnano" | b"observed_time_unix_nano" => (Role::Observed, 1),

@@ -149,7 +149,7 @@ impl<'s> Decoder<'s> {
                 self.resource_spans(rs);
             }
             if scope_spans.is_some() || instrumentation_library_spans.is_some() {
-                self.resource_spans(ResourceSpans { resource, scope_spans, instrumentation_library_spans });
+                self.resource_spans(ResourceSpans { resource: resource.0, scope_spans, instrumentation_library_spans });
             }
             pending.extend(result.map(|b| *b));
             pending.extend(trace.map(|b| *b));

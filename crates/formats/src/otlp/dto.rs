@@ -18,7 +18,7 @@ pub(super) struct TracesData<'a> {
     /// A bare `ResourceSpans` instead of a `TracesData`, as the Java SDK's `logging-otlp`
     /// exporter writes one per line.
     #[serde(borrow, default)]
-    pub(super) resource: Option<ResourceDto<'a>>,
+    pub(super) resource: BareResource<'a>,
     #[serde(borrow, default, alias = "scope_spans")]
     pub(super) scope_spans: Option<Vec<ScopeSpans<'a>>>,
     #[serde(borrow, default, alias = "instrumentation_library_spans")]
@@ -298,4 +298,48 @@ pub(super) struct ValuesDto<'a> {
 pub(super) struct KvListDto<'a> {
     #[serde(borrow, default)]
     pub(super) values: Vec<KeyValueDto<'a>>,
+}
+
+/// The `resource` of a bare `ResourceSpans` at the top of a document: a resource object, or
+/// anything else a document may hold under that name, ignored (such a document loaded before
+/// bare `ResourceSpans` were read).
+#[derive(Default)]
+pub(super) struct BareResource<'a>(pub(super) Option<ResourceDto<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BareResource<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BareResource<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resource")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                ResourceDto::deserialize(de::value::MapAccessDeserializer::new(map)).map(|r| BareResource(Some(r)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(BareResource(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(BareResource(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(BareResource(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(BareResource(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(BareResource(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(BareResource(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(BareResource(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

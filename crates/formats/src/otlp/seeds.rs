@@ -115,7 +115,7 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let Some(part) = DocPart::from_key(&key.0) else {
                 match &*key.0 {
-                    "resource" => bare.resource = map.next_value()?,
+                    "resource" => bare.resource = map.next_value::<BareResource>()?.0,
                     "scopeSpans" | "scope_spans" => bare.scope_spans = map.next_value()?,
                     "instrumentationLibrarySpans" | "instrumentation_library_spans" => {
                         bare.instrumentation_library_spans = map.next_value()?;

@@ -235,6 +235,14 @@ fn bare_resource_spans_per_line_as_the_java_logging_exporter_writes_them() {
     let (found, one) = dump(&line("e4d5ab5c0a8c6d11", "GET /cart"));
     assert_eq!(found, Format::Otlp);
     assert!(one.contains("frontend: GET /cart"), "{one}");
+    // A top-level `resource` that is no resource, beside `resourceSpans`, is ignored as before.
+    let doc = wrapped(&line("e4d5ab5c0a8c6d11", "GET /cart"));
+    for other in [r#""projects/p1""#, "[1,2]", "null", "7"] {
+        let with = format!("{},\"resource\":{other}}}", doc.trim_end_matches('}'));
+        assert_eq!(dump(&with).1, dump(&doc).1, "{with}");
+        let lines = format!("{with}\n{with}\n");
+        assert_eq!(dump(&lines).1, dump(&format!("{doc}\n{doc}\n")).1, "{lines}");
+    }
 }
 
 #[test]

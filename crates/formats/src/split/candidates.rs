@@ -9,7 +9,20 @@ use crate::json_scan::{Cursor, Skipped};
 /// array): a document where one of them sits in the head or tail is not split.
 const JAEGER_TOP: &[&str] = &["data", "spans"];
 const JAEGER_TRACE: &[&str] = &["spans"];
-const OTLP_DOC: &[&str] = &["resourceSpans", "resource_spans", "batches", "result", "trace"];
+/// Keys of an OTLP document that hold spans: a part repeats the document's head and tail, so a
+/// document with more than its split array among them (a bare `ResourceSpans` beside
+/// `resourceSpans`) is not split.
+const OTLP_DOC: &[&str] = &[
+    "resourceSpans",
+    "resource_spans",
+    "batches",
+    "result",
+    "trace",
+    "scopeSpans",
+    "scope_spans",
+    "instrumentationLibrarySpans",
+    "instrumentation_library_spans",
+];
 const OTLP_RESOURCE: &[&str] =
     &["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
 const OTLP_SCOPE: &[&str] = &["spans"];

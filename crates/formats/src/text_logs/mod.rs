@@ -89,29 +89,42 @@ impl<'a> Line<'a> {
     /// The parts of a line that starts with a date-time; `None` for any other line.
     fn read(raw: &'a str) -> Option<Line<'a>> {
         let (time, rest) = leading_time(raw)?;
-        let mut words = words(rest);
-        let level = words.by_ref().take(LEVEL_WITHIN).find(|(w, _)| w.len() >= 3 && severity_from_text(w) != 0);
+        let level = words(rest).take(LEVEL_WITHIN).find(|(w, _)| w.len() >= 3 && severity_from_text(w) != 0);
         let (level, after_level) = match level {
             Some((word, end)) => (word, rest.get(end..).unwrap_or("")),
             None => ("", rest),
         };
-        let body = after_level.split_once(" - ").map_or(after_level, |(_, message)| message);
+        let (header, body) = split_header(after_level);
         let mut pairs = Vec::new();
-        for (word, _) in self::words(rest) {
-            let Some((key, value)) = word.split_once('=') else { continue };
-            if let Some(key) = known_key(key) {
-                if !value.is_empty() {
-                    pairs.push((key, value));
+        for (word, _) in words(header) {
+            add_pairs(&mut pairs, word);
+            spring_correlation(&mut pairs, word);
+        }
+        // Pairs a pattern puts first in the message (`- trace_id=%mdc{trace_id} … %msg`); those
+        // inside the message are its text.
+        let mut body = body.trim();
+        while let Some(word) = body.split_whitespace().next() {
+            if !add_pairs(&mut pairs, word) {
+                break;
+            }
+            body = body.get(word.len()..).unwrap_or("").trim_start();
+        }
+        // Without a trace id so far, pairs the pattern puts last (`%msg trace_id=%X{trace_id}`).
+        if !pairs.iter().any(|(k, _)| role_of(k).is_some_and(|(r, _)| matches!(r, Role::TraceId(_)))) {
+            while let Some(word) = body.split_whitespace().next_back() {
+                let mut found = Vec::new();
+                if !add_pairs(&mut found, word) || found.is_empty() {
+                    break;
                 }
+                for pair in found {
+                    if !pairs.iter().any(|(k, _)| *k == pair.0) {
+                        pairs.push(pair);
+                    }
+                }
+                body = body.get(..body.len() - word.len()).unwrap_or("").trim_end();
             }
         }
-        // The message without the pairs that were read (ids in the pattern before it).
-        let read = |w: &str| {
-            let pair = w.trim_matches(|c| c == '[' || c == ']' || c == ',').split_once('=');
-            pair.is_some_and(|(k, _)| known_key(k).is_some())
-        };
-        let message: Vec<&str> = body.split_whitespace().filter(|w| !read(w)).collect();
-        Some(Line { time, level, message: message.join(" "), pairs })
+        Some(Line { time, level, message: body.to_string(), pairs })
     }
 
     fn record(self, sink: &mut LogSink) {
@@ -141,14 +154,84 @@ fn known_key(key: &str) -> Option<&str> {
     }
 }
 
-/// Words of `text` with brackets and a trailing comma or colon taken off, each with the byte
-/// offset just past it in `text`.
+/// Words of `text` with brackets and braces and a trailing comma or colon taken off, each with
+/// the byte offset just past it in `text`.
 fn words(text: &str) -> impl Iterator<Item = (&str, usize)> {
     let base = text.as_ptr() as usize;
     text.split_whitespace().map(move |w| {
-        let end = w.as_ptr() as usize - base + w.len();
-        (w.trim_matches(|c| c == '[' || c == ']' || c == '(' || c == ')').trim_end_matches([',', ':']), end)
+        let end = (w.as_ptr() as usize).saturating_sub(base).saturating_add(w.len());
+        (w.trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '{' | '}')).trim_end_matches([',', ':']), end)
     })
+}
+
+/// How many words may come between the level and the ` - ` (or ` : `) that ends a pattern's
+/// header (a thread, a logger, a pid, Python's bracketed trace context).
+const HEADER_WORDS: usize = 10;
+
+/// The header of the text after the level (up to a lone `-` or `:` within [`HEADER_WORDS`]
+/// words) and the message after it; without such a separator, no header.
+fn split_header(text: &str) -> (&str, &str) {
+    let base = text.as_ptr() as usize;
+    for word in text.split_whitespace().take(HEADER_WORDS + 1) {
+        if word == "-" || word == ":" {
+            let at = (word.as_ptr() as usize).saturating_sub(base);
+            return (text.get(..at).unwrap_or(""), text.get(at + 1..).unwrap_or(""));
+        }
+    }
+    ("", text)
+}
+
+/// Reads the trace-context pairs of `word` (`trace_id=…`, also several joined by commas as
+/// `%X` writes a map: `{span_id=…, trace_id=…}`) into `pairs`, the first of each name kept;
+/// whether the word was made of such pairs.
+fn add_pairs<'a>(pairs: &mut Vec<(&'a str, &'a str)>, word: &'a str) -> bool {
+    let mut all = true;
+    for piece in word.split(',') {
+        let piece = piece.trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '{' | '}'));
+        if piece.is_empty() {
+            continue;
+        }
+        let Some((key, value)) = piece.split_once('=') else {
+            all = false;
+            continue;
+        };
+        let Some(key) = known_key(key) else {
+            all = false;
+            continue;
+        };
+        if !value.is_empty() && !pairs.iter().any(|(k, _)| *k == key) {
+            pairs.push((key, value));
+        }
+    }
+    all
+}
+
+/// Spring Boot's correlation of the trace context: `[traceId-spanId]` (3.2 and later) or
+/// `[application,traceId,spanId]` (Sleuth and Spring Boot 3.0–3.1).
+fn spring_correlation<'a>(pairs: &mut Vec<(&'a str, &'a str)>, word: &'a str) {
+    let hex = |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut add = |key: &'a str, value: &'a str| {
+        if !pairs.iter().any(|(k, _)| *k == key) {
+            pairs.push((key, value));
+        }
+    };
+    if let Some((trace, span)) = word.split_once('-') {
+        if hex(trace, &[16, 32]) && hex(span, &[16]) {
+            add("trace_id", trace);
+            add("span_id", span);
+        }
+        return;
+    }
+    let parts: Vec<&str> = word.split(',').collect();
+    if let [app, trace, span] = parts.as_slice() {
+        if hex(trace, &[16, 32]) && hex(span, &[16]) {
+            add("trace_id", trace);
+            add("span_id", span);
+            if !app.is_empty() {
+                add("service.name", app);
+            }
+        }
+    }
 }
 
 /// The date-time a line starts with (`2026-12-04 22:52:42,773`, `2026-12-04T22:52:42.773Z`,
@@ -160,10 +243,12 @@ fn leading_time(line: &str) -> Option<(&str, &str)> {
         return None;
     }
     // Candidates, longest first: date and time with a zone word, date and time, one word.
-    let mut ends: Vec<usize> = start.match_indices(char::is_whitespace).map(|(i, _)| i).take(3).collect();
-    if ends.is_empty() {
+    let mut ends: Vec<usize> = start.match_indices(char::is_whitespace).map(|(i, _)| i).take(4).collect();
+    // The line may be nothing but a date, time and zone.
+    if ends.len() < 4 {
         ends.push(start.len());
     }
+    ends.truncate(4);
     for &end in ends.iter().rev() {
         let text = start.get(..end)?.trim_end_matches(']');
         if text.len() < 10 || text.as_bytes().get(4).is_none_or(|&b| b != b'-') {

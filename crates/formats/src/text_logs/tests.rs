@@ -84,3 +84,33 @@ fn lines_before_the_first_dated_line_are_counted_and_plain_text_is_no_log() {
         crate::detect::Detected::Unknown(_)
     ));
 }
+
+#[test]
+fn spring_boot_patterns_and_pairs_inside_the_message() {
+    // Spring Boot 3.2's default console pattern with Micrometer tracing, 3.0's, a log4j `%X`
+    // map; a `trace_id=` inside the message is the message's text, not the line's context.
+    check(
+        "2026-12-04T22:56:55.136+01:00  INFO 12345 --- [myapp] [nio-8080-exec-1] [94db7f7f2b96d74519cb222af74fd799-66b72c335b0cd5cd] c.e.DemoController       : Started App - ok in 1.2s
+2026-12-04T22:56:55.140+01:00  WARN [myapp,94db7f7f2b96d74519cb222af74fd799,d2cb0b99844d9a40] 12345 --- [main] c.e.Repo : slow query
+2026-12-04 21:56:55,150 ERROR [main] app {span_id=d2cb0b99844d9a40, trace_id=94db7f7f2b96d74519cb222af74fd799} - retry for trace_id=11111111111111111111111111111111 failed
+2026-12-04 21:56:55,160 INFO app - trace_id=94db7f7f2b96d74519cb222af74fd799 span_id=66b72c335b0cd5cd routing to service=billing
+2026-12-04 21:56:55
+",
+        expect![[r#"
+            unmatched logs trace=94db7f7f2b96d74519cb222af74fd799 lines=4 from 2026-12-04 21:56:55.136
+              log +0ns info("INFO") span=66b72c335b0cd5cd "Started App - ok in 1.2s"
+              log +4.00ms myapp: warn("WARN") span=d2cb0b99844d9a40 "slow query"
+              log +14.0ms error("ERROR") span=d2cb0b99844d9a40 "retry for trace_id=11111111111111111111111111111111 failed"
+              log +24.0ms info("INFO") span=66b72c335b0cd5cd "routing to service=billing"
+              log-resource#0 service="" {}
+              log-resource#1 service="myapp" {}
+
+            unmatched logs trace=(none) lines=1 from 2026-12-04 21:56:55.000
+              log +0ns unspecified ""
+              log-resource#0 service="" {}
+
+            note: a.log: 3 lines had a time without a time zone; read as UTC
+            lines at a span: 0, in a trace only: 0, unmatched: 5
+        "#]],
+    );
+}
