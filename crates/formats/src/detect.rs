@@ -129,7 +129,9 @@ const TRACE_ID_KEYS: [&str; 10] = [
 
 /// The log formats, recognised before the trace formats (whose keys a log line may share).
 fn classify_logs(keys: &[String], top_level: bool) -> Option<Format> {
-    if has(keys, "resourceLogs") || has(keys, "resource_logs") {
+    // Also a bare `ResourceLogs` (Java's `logging-otlp` log exporter).
+    let bare = has(keys, "scopeLogs") || has(keys, "scope_logs") || has(keys, "instrumentationLibraryLogs");
+    if has(keys, "resourceLogs") || has(keys, "resource_logs") || bare {
         return Some(Format::OtlpLogs);
     }
     if top_level && (has(keys, "resultType") || has(keys, "streams") && !has(keys, "spans")) {

@@ -37,6 +37,12 @@ fn logfmt_value(text: &str) -> Option<(Cow<'_, str>, &str)> {
         let (value, rest) = text.split_at(end);
         return Some((Cow::Borrowed(value), rest));
     };
+    // Most quoted values have no escape: borrowed, not copied.
+    if let Some(end) = quoted.find(['"', '\\']) {
+        if quoted.as_bytes().get(end) == Some(&b'"') {
+            return Some((Cow::Borrowed(quoted.get(..end)?), quoted.get(end + 1..).unwrap_or("")));
+        }
+    }
     let mut value = String::new();
     let mut chars = quoted.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -45,6 +51,7 @@ fn logfmt_value(text: &str) -> Option<(Cow<'_, str>, &str)> {
             '\\' => match chars.next() {
                 Some((_, 'n')) => value.push('\n'),
                 Some((_, 't')) => value.push('\t'),
+                Some((_, 'r')) => value.push('\r'),
                 Some((_, other)) => value.push(other),
                 None => return None,
             },

@@ -304,7 +304,7 @@ pub(super) struct KvListDto<'a> {
 /// anything else a document may hold under that name, ignored (such a document loaded before
 /// bare `ResourceSpans` were read).
 #[derive(Default)]
-pub(super) struct BareResource<'a>(pub(super) Option<ResourceDto<'a>>);
+pub(crate) struct BareResource<'a>(pub(crate) Option<ResourceDto<'a>>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for BareResource<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

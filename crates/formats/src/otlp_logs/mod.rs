@@ -10,7 +10,7 @@ use crate::logs::fields::severity_from_text;
 use crate::logs::read::read_lines;
 use crate::otlp::{
     convert_attrs, convert_value, count_bare, intern, parse_span_id, parse_trace_id, scalar_i64, AnyValueDto,
-    KeyValueDto, ResourceDto, ScopeDto,
+    BareResource, KeyValueDto, ResourceDto, ScopeDto,
 };
 use crate::{Format, ImportError, Imported};
 use hashbrown::HashMap;
@@ -23,6 +23,14 @@ use strand_model::{Interner, KeyValue, LogRecord, Resource, Scope, SpanId, StrId
 struct LogsData<'a> {
     #[serde(borrow, default, alias = "resource_logs")]
     resource_logs: Option<Vec<ResourceLogs<'a>>>,
+    /// A bare `ResourceLogs` instead of a `LogsData`, as the Java SDK's `logging-otlp` log
+    /// exporter writes one per line.
+    #[serde(borrow, default)]
+    resource: BareResource<'a>,
+    #[serde(borrow, default, alias = "scope_logs")]
+    scope_logs: Option<Vec<ScopeLogs<'a>>>,
+    #[serde(borrow, default, alias = "instrumentation_library_logs")]
+    instrumentation_library_logs: Option<Vec<ScopeLogs<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -144,7 +152,13 @@ impl<'s> Decoder<'s> {
     }
 
     fn document(&mut self, doc: LogsData) {
-        for rl in doc.resource_logs.into_iter().flatten() {
+        let LogsData { resource_logs, resource, scope_logs, instrumentation_library_logs } = doc;
+        let bare = (scope_logs.is_some() || instrumentation_library_logs.is_some()).then_some(ResourceLogs {
+            resource: resource.0,
+            scope_logs,
+            instrumentation_library_logs,
+        });
+        for rl in resource_logs.into_iter().flatten().chain(bare) {
             let resource_no = self.resource_counter;
             self.resource_counter += 1;
             let resource = rl.resource.unwrap_or_default();

@@ -66,3 +66,29 @@ fn json_lines_with_protobuf_names_base64_ids_and_missing_times() {
         "#]],
     );
 }
+
+#[test]
+fn bare_resource_logs_per_line_as_the_java_logging_exporter_writes_them() {
+    // The Java SDK's `logging-otlp` log exporter: one `ResourceLogs` per line, no wrapper.
+    check(
+        r#"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},"scopeLogs":[{"scope":{"name":"shop.cart"},"logRecords":[{"timeUnixNano":"1714564800015000000","severityNumber":9,"severityText":"INFO","body":{"stringValue":"cart loaded"},"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"}]}]}
+{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},"scopeLogs":[{"scope":{"name":"shop.cart"},"logRecords":[{"timeUnixNano":"1714564800025000000","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"query failed"},"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000c1"}]}]}
+"#,
+        expect![[r#"
+            trace 5b8efff798038103d269b633813fc60c spans=2 services=1 duration=100ms errors=0
+              cart: GET /cart [server] +0ns 100ms id=eee19b7ec3c1b174
+                cart: SELECT [client] +10.0ms 20.0ms id=00000000000000c1
+              resource#0 service="cart" {service.name="cart"}
+              scope#0 "" "" {}
+              logs lines=2 at-span=2 trace-only=0
+              log +15.0ms cart: info("INFO") span=eee19b7ec3c1b174 "cart loaded" scope="shop.cart"
+              log +25.0ms cart: error("ERROR") span=00000000000000c1 "query failed" scope="shop.cart"
+              log-resource#0 service="cart" {service.name="cart"}
+              log-resource#1 service="cart" {service.name="cart"}
+              log-scope#0 "shop.cart" "" {}
+              log-scope#1 "shop.cart" "" {}
+
+            lines at a span: 2, in a trace only: 0, unmatched: 0
+        "#]],
+    );
+}
