@@ -17,7 +17,8 @@ pub const NO_SPAN: SpanIdx = u32::MAX;
 /// One log line. Times are integer nanoseconds since the Unix epoch.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub struct LogRecord {
-    /// When the event happened; the observed time when the file gave no event time.
+    /// When the event happened; the observed time when the file gave no event time; 0 when
+    /// neither the line nor any line of its file had a time (shown at its span's start).
     pub time_ns: i64,
     /// When a collector or agent saw it (0 when not given).
     pub observed_ns: i64,

@@ -179,10 +179,15 @@ pub fn log_summary(trace: &Trace) -> LogSummary {
     s
 }
 
-/// The time a line is shown at: the file's, moved with its span's clock-skew shift.
+/// The time a line is shown at: the file's, moved with its span's clock-skew shift. A line
+/// without any time (0: its file had none, as winston's plain `json()` format writes them) is
+/// shown at its span's start, else its trace's.
 pub fn display_time_ns(trace: &Trace, log: &LogRecord) -> i64 {
-    let skew = trace.span(log.span).map_or(0, |s| s.skew_ns);
-    log.time_ns.saturating_add(skew)
+    let span = trace.span(log.span);
+    if log.time_ns == 0 {
+        return span.map_or(if trace.spans.is_empty() { 0 } else { trace.start_ns }, |s| s.start_ns);
+    }
+    log.time_ns.saturating_add(span.map_or(0, |s| s.skew_ns))
 }
 
 /// The message of a line as text: a string as it is, any other body as values are shown.

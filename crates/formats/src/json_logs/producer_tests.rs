@@ -180,7 +180,7 @@ fn lines_before_the_first_time_take_it_and_lines_without_any_say_so() {
               log +0ns winston-svc: info("info") span=f20dd48e475da638 "handling request"
               log-resource#0 service="winston-svc" {}
 
-            note: a.log: no record had a time: shown at 1970-01-01 00:00 UTC, the epoch
+            note: a.log: no record had a time: each is shown at the start of its span (or trace)
             lines at a span: 0, in a trace only: 0, unmatched: 1
         "#]],
     );

@@ -34,7 +34,7 @@ impl Repairs {
     pub fn notes(&self, what: &str, notes: &mut Vec<String>) {
         let n = |count: usize| if count == 1 { format!("1 {what}") } else { format!("{count} {what}s") };
         if self.no_time > 0 && !self.timed {
-            notes.push(format!("no {what} had a time: shown at 1970-01-01 00:00 UTC, the epoch"));
+            notes.push(format!("no {what} had a time: each is shown at the start of its span (or trace)"));
         } else if self.no_time > 0 {
             notes.push(format!(
                 "{} had no time; placed at the time of the {what} before (the first ones: of the first {what} with a time)",

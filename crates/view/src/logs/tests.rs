@@ -215,3 +215,23 @@ fn the_span_index_lists_each_spans_lines_in_time_order() {
     assert_eq!(index.len(), 3, "the line without a span id is at no span");
     assert!(SpanLogIndex::build(&strand_model::Trace::new(trace.trace_id)).is_empty());
 }
+
+#[test]
+fn lines_of_a_file_without_any_time_show_at_their_span_start() {
+    // winston's plain `json()` format: no time on any line.
+    let mut data = Dataset::new();
+    load(&mut data, TRACE.as_bytes(), "t.json", None, &AssembleOptions::default()).expect("trace");
+    let untimed = r#"{"level":"error","message":"query failed","trace_id":"5b8efff798038103d269b633813fc60c","span_id":"00000000000000c1"}
+{"level":"info","message":"in the trace only","trace_id":"5b8efff798038103d269b633813fc60c"}
+"#;
+    load(&mut data, untimed.as_bytes(), "winston.log", None, &AssembleOptions::default()).expect("logs");
+    let trace = &data.traces[0];
+    let at_span = span_logs(&data.strings, trace, 1);
+    assert_eq!(at_span.iter().map(render).collect::<Vec<_>>(), [
+        "+0ns 2024-05-01 12:00:00.010 error[error] : \"query failed\" span=Some(\"00000000000000c1\") logger=\"\" {} (winston.log)"
+    ]);
+    let rows = trace_log_rows(&data.strings, trace, &LogFilter::default());
+    // In file order (no line has a time to order by), each at its span's or the trace's start.
+    let offsets: Vec<&str> = rows.rows.iter().map(|r| r.line.offset.as_str()).collect();
+    assert_eq!(offsets, ["+10.0ms", "+0ns"]);
+}
