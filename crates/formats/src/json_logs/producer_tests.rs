@@ -227,3 +227,23 @@ fn a_nanoseconds_field_that_does_not_fit_the_time_stays_a_field() {
         "#]],
     );
 }
+
+#[test]
+fn dotnet_serilog_and_console_formatter_lines() {
+    // Serilog 4's compact JSON (CLEF) with `@tr`/`@sp`; its JSON formatter with the ids among
+    // `Properties`.
+    check(
+        r#"{"@t":"2026-12-04T22:56:55.1360000Z","@mt":"Handled {Path}","@l":"Warning","Path":"/cart","@tr":"94db7f7f2b96d74519cb222af74fd799","@sp":"66b72c335b0cd5cd"}
+{"Timestamp":"2026-12-04T22:56:55.1400000+00:00","Level":"Error","MessageTemplate":"Query failed","Properties":{"TraceId":"94db7f7f2b96d74519cb222af74fd799","SpanId":"d2cb0b99844d9a40","SourceContext":"Shop.Repo"}}
+"#,
+        expect![[r#"
+            unmatched logs trace=94db7f7f2b96d74519cb222af74fd799 lines=2 from 2026-12-04 22:56:55.136
+              log +0ns warn("Warning") span=66b72c335b0cd5cd "Handled {Path}" {Path="/cart"}
+              log +4.00ms error("Error") span=d2cb0b99844d9a40 "Query failed" scope="Shop.Repo"
+              log-resource#0 service="" {}
+              log-scope#0 "Shop.Repo" "" {}
+
+            lines at a span: 0, in a trace only: 0, unmatched: 2
+        "#]],
+    );
+}

@@ -38,9 +38,11 @@ pub(crate) const GELF_MESSAGE: u8 = 5;
 const NESTED: u8 = 20;
 
 /// Containers and prefixes that logging layouts put the fields of a line under: logback and
-/// log4j's MDC (`mdc`, `contextMap`), Logstash's old event layout (`@fields`), Google Cloud
-/// Logging's labels and GELF's additional fields (`_trace_id`).
-const PREFIXES: [&[u8]; 5] = [b"mdc.", b"contextmap.", b"@fields.", b"logging.googleapis.com/labels.", b"_"];
+/// log4j's MDC (`mdc`, `contextMap`), Logstash's old event layout (`@fields`), Serilog's JSON
+/// formatter (`Properties`), Google Cloud Logging's labels and GELF's additional fields
+/// (`_trace_id`).
+const PREFIXES: [&[u8]; 6] =
+    [b"mdc.", b"contextmap.", b"@fields.", b"properties.", b"logging.googleapis.com/labels.", b"_"];
 
 impl Role {
     pub(crate) fn slot(self) -> usize {
@@ -145,6 +147,9 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"@message" => (Role::Message, 10),
         // The OpenTelemetry Go stdout exporter's `{"Type": "STRING", "Value": …}`.
         b"body.value" => (Role::Message, 12),
+        // Serilog's JSON formatter.
+        b"renderedmessage" => (Role::Message, 13),
+        b"messagetemplate" => (Role::Message, 14),
         b"trace.id" => (Role::TraceId(false), 0),
         b"trace_id" | b"traceid" => (Role::TraceId(false), 1),
         b"oteltraceid" | b"otel.trace_id" => (Role::TraceId(false), 2),
@@ -153,6 +158,8 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"dd.trace_id" => (Role::TraceId(true), 5),
         // structlog recipes that group the span's ids.
         b"span.trace_id" => (Role::TraceId(false), 6),
+        // Serilog's compact format (CLEF).
+        b"@tr" => (Role::TraceId(false), 7),
         b"span.id" => (Role::SpanId(false), 0),
         b"span_id" | b"spanid" => (Role::SpanId(false), 1),
         b"otelspanid" | b"otel.span_id" => (Role::SpanId(false), 2),
@@ -160,6 +167,7 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"x-b3-spanid" => (Role::SpanId(false), 4),
         b"dd.span_id" => (Role::SpanId(true), 5),
         b"span.span_id" => (Role::SpanId(false), 6),
+        b"@sp" => (Role::SpanId(false), 7),
         b"traceparent" => (Role::TraceParent, 0),
         b"trace_flags" | b"traceflags" | b"trace.flags" => (Role::Flags, 0),
         b"service.name" => (Role::Service, 0),
@@ -179,6 +187,9 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"logger" | b"logger_name" | b"loggername" => (Role::Logger, 1),
         b"otel.scope.name" => (Role::Logger, 2),
         b"scope.name" => (Role::Logger, 3),
+        // .NET's JSON console formatter.
+        b"category" => (Role::Logger, 5),
+        b"sourcecontext" => (Role::Logger, 6),
         _ => return None,
     })
 }
