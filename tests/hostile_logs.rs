@@ -268,3 +268,39 @@ fn a_file_of_one_line_repeated_loaded_again_adds_nothing_in_linear_time() {
         move || assert_eq!(load_twice(&text).0, n + 1)
     });
 }
+
+/// One text log line of `n` differently spelt trace-id pairs (any case, any prefix the names
+/// allow), before and after its message.
+fn text_line_of_many_pairs(n: usize) -> String {
+    let spell = |i: usize| {
+        let key: String = "trace_id"
+            .chars()
+            .enumerate()
+            .map(|(j, c)| if i >> (j % 8) & 1 == 1 { c.to_ascii_uppercase() } else { c })
+            .collect();
+        let prefix = ["", "_", "mdc.", "contextMap."][i % 4];
+        format!("{prefix}{key}={i:032x}")
+    };
+    let pairs: Vec<String> = (0..n).map(spell).collect();
+    format!("2026-12-04 10:00:00,001 INFO app - {} hello {}\n", pairs.join(" "), pairs.join(" "))
+}
+
+/// One logfmt line of `n` fields, most of them trace-id spellings.
+fn logfmt_line_of_many_pairs(n: usize) -> String {
+    let fields: Vec<String> = (0..n).map(|i| format!("{}trace_ID=\"{i:032x}\"", ["", "_", "mdc."][i % 3])).collect();
+    format!("time=2026-12-04T10:00:00Z level=info msg=\"x\" {}\n", fields.join(" "))
+}
+
+#[test]
+fn text_and_logfmt_lines_of_many_pairs_load_in_linear_time() {
+    let (data, _) = loads("many.log", &text_line_of_many_pairs(2_000));
+    assert_eq!(data.unmatched_logs.len(), 1);
+    strand_testkit::assert_linear("a text line of n trace-id pairs", 20_000, |n| {
+        let text = text_line_of_many_pairs(n);
+        move || assert_eq!(loads("many.log", &text).0.unmatched_logs.len(), 1)
+    });
+    strand_testkit::assert_linear("a logfmt line of n trace-id pairs", 20_000, |n| {
+        let text = logfmt_line_of_many_pairs(n);
+        move || assert_eq!(loads("many.log", &text).0.unmatched_logs.len(), 1)
+    });
+}

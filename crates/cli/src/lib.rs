@@ -16,8 +16,8 @@ pub const USAGE: &str = "\
 usage: strand-cli [options] <command> <file>...
 
 Loads trace and log files (Jaeger JSON, Zipkin v1 or v2 JSON, OTLP JSON or JSON lines, dependency
-links; OTLP logs, ECS / Elasticsearch, JSON or logfmt log lines / Fluentd / Fluent Bit, Loki answers; the
-format is detected) and prints, for all of them together:
+links; OTLP logs, ECS / Elasticsearch, JSON or logfmt log lines / Fluentd / Fluent Bit, text log
+lines, Loki answers; the format is detected) and prints, for all of them together:
 
 commands:
   traces          one line per trace: root, start, duration, spans, services, errors, warnings

@@ -138,7 +138,7 @@ pub(super) fn logs(data: &Dataset, options: &Options) -> String {
                     let _ = writeln!(
                         out,
                         "  {} {:<7} {}",
-                        format_timestamp_utc(log.time_ns),
+                        if log.has_time() { format_timestamp_utc(log.time_ns) } else { "(no time)".to_string() },
                         log.level().as_str(),
                         message_text(strings, group, log)
                     );

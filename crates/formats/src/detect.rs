@@ -237,8 +237,8 @@ fn is_fluentd_line(bytes: &[u8]) -> bool {
 /// line (`names_a_log_line`), within the first 64 KiB.
 fn is_logfmt_log_line(bytes: &[u8]) -> bool {
     let end = find_newline(bytes).unwrap_or(bytes.len()).min(SCAN_LIMIT);
-    let line = valid_prefix(bytes.get(..end).unwrap_or(&[]));
-    let Some(fields) = logfmt(line) else { return false };
+    let line = String::from_utf8_lossy(bytes.get(..end).unwrap_or(&[]));
+    let Some(fields) = logfmt(&line) else { return false };
     let keys: Vec<String> = fields.into_iter().map(|(key, _)| key.into_owned()).collect();
     names_a_log_line(&keys)
 }
@@ -246,16 +246,9 @@ fn is_logfmt_log_line(bytes: &[u8]) -> bool {
 /// A text log line (a date-time, then a level word, `text_logs`) among the first 12 lines that
 /// are not blank (a banner may come before, as Spring Boot's), within the first 64 KiB.
 fn is_text_log_line(bytes: &[u8]) -> bool {
-    let head = valid_prefix(bytes.get(..bytes.len().min(SCAN_LIMIT)).unwrap_or(bytes));
+    // Bad bytes (a character cut by the scan window, a file not in UTF-8) read as U+FFFD.
+    let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(SCAN_LIMIT)).unwrap_or(bytes));
     head.lines().filter(|line| !line.trim().is_empty()).take(12).any(crate::text_logs::is_log_line)
-}
-
-/// The longest prefix of `bytes` that is UTF-8 (a scan window can end inside a character).
-fn valid_prefix(bytes: &[u8]) -> &str {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => bytes.get(..e.valid_up_to()).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
-    }
 }
 
 /// JSON lines: the first line holds one whole object and another object follows. Only the first

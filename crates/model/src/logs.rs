@@ -46,6 +46,11 @@ pub struct LogRecord {
 }
 
 impl LogRecord {
+    /// Whether the line has a time: 0 means its file gave none at all (see `time_ns`).
+    pub fn has_time(&self) -> bool {
+        self.time_ns != 0
+    }
+
     /// A record with every field at its "absent" value; importers fill in what they find.
     pub fn empty(source: StrId) -> LogRecord {
         LogRecord {

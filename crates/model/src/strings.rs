@@ -186,7 +186,7 @@ impl RepeatCache {
 
 /// Set in a range's length for a string added with [`Interner::add_distinct`] (lengths stay
 /// below 2 GiB: files over 1 GB are refused before they are read).
-const DISTINCT: u32 = 1 << 31;
+pub(crate) const DISTINCT: u32 = 1 << 31;
 
 /// Appends `s` to the buffer and its range (with `flag` in the length); returns its id. The
 /// buffer is addressed with u32 offsets: past 4 GiB (never reached in a browser, whose wasm32

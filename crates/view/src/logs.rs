@@ -179,12 +179,15 @@ pub fn log_summary(trace: &Trace) -> LogSummary {
     s
 }
 
+/// Shown for the time and offset of a line without any time and without a span or trace.
+pub const NO_TIME: &str = "no time";
+
 /// The time a line is shown at: the file's, moved with its span's clock-skew shift. A line
 /// without any time (0: its file had none, as winston's plain `json()` format writes them) is
 /// shown at its span's start, else its trace's.
 pub fn display_time_ns(trace: &Trace, log: &LogRecord) -> i64 {
     let span = trace.span(log.span);
-    if log.time_ns == 0 {
+    if !log.has_time() {
         return span.map_or(if trace.spans.is_empty() { 0 } else { trace.start_ns }, |s| s.start_ns);
     }
     log.time_ns.saturating_add(span.map_or(0, |s| s.skew_ns))
@@ -200,13 +203,15 @@ pub fn message_text(strings: &Interner, trace: &Trace, log: &LogRecord) -> Strin
 
 fn log_line(strings: &Interner, trace: &Trace, index: usize, log: &LogRecord, reference_ns: i64) -> LogLine {
     let time_ns = display_time_ns(trace, log);
-    let offset_ns = time_ns.saturating_sub(reference_ns);
+    // A line without a time that has no span or trace to be shown at (unmatched) says so.
+    let timeless = !log.has_time() && time_ns == 0;
+    let offset_ns = if timeless { 0 } else { time_ns.saturating_sub(reference_ns) };
     LogLine {
         index: u32::try_from(index).unwrap_or(u32::MAX),
         time_ns,
-        offset: signed_duration(offset_ns),
+        offset: if timeless { NO_TIME.to_string() } else { signed_duration(offset_ns) },
         offset_ns,
-        time: format_timestamp(time_ns),
+        time: if timeless { NO_TIME.to_string() } else { format_timestamp(time_ns) },
         level: log.level(),
         severity_text: strings.get(log.severity_text).to_string(),
         message: message_text(strings, trace, log),

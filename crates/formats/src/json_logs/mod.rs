@@ -24,7 +24,7 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
     let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
     let mut stray = 0usize;
     let first = first_line(bytes);
-    let lines = crate::detect::is_value_lines(bytes) || fluentd_line(first).is_some() || logfmt(first).is_some();
+    let lines = crate::detect::is_value_lines(bytes) || fluentd_line(&first).is_some() || logfmt(&first).is_some();
     let mut notes = if lines {
         read_lines(bytes, file, Format::JsonLogs, &mut |line| {
             if let Some((time, tag, record)) = fluentd_line(line) {
@@ -110,10 +110,12 @@ fn fluentd_line(line: &str) -> Option<(&str, &str, &str)> {
     ))
 }
 
-fn first_line(bytes: &[u8]) -> &str {
+/// The first line as text, a byte that is not UTF-8 read as U+FFFD (the lines themselves are
+/// checked as they are read, with a located note).
+fn first_line(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = crate::detect::strip_bom(bytes);
     let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
-    std::str::from_utf8(bytes.get(..end).unwrap_or(&[])).unwrap_or("")
+    String::from_utf8_lossy(bytes.get(..end).unwrap_or(&[]))
 }
 
 fn scalar_owned(value: &Json) -> Json<'static> {

@@ -213,17 +213,19 @@ time=2026-12-04T17:57:40.141-05:00 level=ERROR msg="query failed" err="boom \"db
 fn a_nanoseconds_field_that_does_not_fit_the_time_stays_a_field() {
     check(
         r#"{"time":"2024-05-01T12:00:00Z","msg":"query done","nanoseconds":52000}
+{"time":1714564800,"msg":"whole seconds","nanoseconds":523000}
 {"timestamp":9223372036,"nanoseconds":999999999,"msg":"at the end of time"}
 {"timestamp":-9223372036854,"nanoseconds":146500000,"msg":"before its start"}
 "#,
         expect![[r#"
-            unmatched logs trace=(none) lines=3 from 1677-09-21 00:12:43.146
+            unmatched logs trace=(none) lines=4 from 1677-09-21 00:12:43.146
               log +0ns unspecified "before its start" {nanoseconds=146500000}
               log +2562047h 47m 16s unspecified "query done" {nanoseconds=52000}
+              log +2562047h 47m 16s unspecified "whole seconds" {nanoseconds=523000}
               log +2562047h 47m 16s unspecified "at the end of time" {nanoseconds=999999999}
               log-resource#0 service="" {}
 
-            lines at a span: 0, in a trace only: 0, unmatched: 3
+            lines at a span: 0, in a trace only: 0, unmatched: 4
         "#]],
     );
 }

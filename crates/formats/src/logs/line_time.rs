@@ -12,8 +12,10 @@ use strand_model::{LogRecord, Trace};
 #[derive(Clone, Copy, Default)]
 pub(crate) struct TimeFields<'v, 'a> {
     pub time: Option<&'v Json<'a>>,
-    /// Nanoseconds within the second of a `time` in whole seconds.
+    /// Nanoseconds within the second of a `time` in whole seconds or milliseconds.
     pub fraction: Option<&'v Json<'a>>,
+    /// The fraction only completes a time in milliseconds (`roles::MS_FRACTION`).
+    pub fraction_ms_only: bool,
     pub observed: Option<&'v Json<'a>>,
 }
 
@@ -44,7 +46,7 @@ impl LineTimes {
                 if !zoned {
                     repairs.unzoned_time += 1;
                 }
-                let (ns, used) = with_fraction(v, ns, fields.fraction);
+                let (ns, used) = with_fraction(v, ns, fields.fraction, fields.fraction_ms_only);
                 read.fraction_used = used;
                 Some(ns)
             }
@@ -102,9 +104,12 @@ impl LineTimes {
 /// whose unit (told by its size, `unit_ns`) leaves room for it and the field agrees with what
 /// the time already says (`timestamp` 1796425015090 ms with `nanoseconds` 90345820); whether
 /// the field was used.
-fn with_fraction(time: &Json, ns: i64, fraction: Option<&Json>) -> (i64, bool) {
+fn with_fraction(time: &Json, ns: i64, fraction: Option<&Json>, ms_only: bool) -> (i64, bool) {
     let (Json::Int(v), Some(Json::Int(frac))) = (time, fraction) else { return (ns, false) };
     let unit = i64::try_from(unit_ns(u128::from(v.unsigned_abs()))).unwrap_or(1);
+    if ms_only && unit != 1_000_000 {
+        return (ns, false);
+    }
     let sub = ns.rem_euclid(1_000_000_000);
     if !(0..1_000_000_000).contains(frac) || *frac < sub || *frac >= sub.saturating_add(unit) {
         return (ns, false);

@@ -9,7 +9,7 @@ use super::flat::{Field, Flat, LineSeed, Paths};
 use super::json::Json;
 use super::line_time::{LineTimes, TimeFields};
 pub use super::roles::{role_of, Role};
-use super::roles::{GELF_MESSAGE, ROLES};
+use super::roles::{GELF_MESSAGE, MS_FRACTION, ROLES};
 use super::scan::plain_line;
 use crate::builder::{push_attrs, push_values, TraceSet};
 use crate::Imported;
@@ -271,6 +271,9 @@ impl<'s> LogSink<'s> {
         let fields = TimeFields {
             time: time_field.map(|(_, _, v)| v),
             fraction: get(Role::TimeFraction).map(|(_, _, v)| v),
+            fraction_ms_only: get(Role::TimeFraction)
+                .and_then(|(i, _, _)| flat.get(i))
+                .is_some_and(|f| f.role == Some((Role::TimeFraction, MS_FRACTION))),
             observed: get(Role::Observed).map(|(_, _, v)| v),
         };
         let time = self.times.read(&mut record, fields, &mut self.repairs);

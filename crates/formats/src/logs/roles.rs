@@ -33,6 +33,10 @@ pub(crate) const ROLES: usize = 13;
 /// numeric `level` is a syslog priority.
 pub(crate) const GELF_MESSAGE: u8 = 5;
 
+/// The rank of a nanoseconds field that only completes a time in milliseconds (logback's
+/// `nanoseconds`).
+pub(crate) const MS_FRACTION: u8 = 1;
+
 /// Added to the rank of a name found under a container or prefix (`mdc.trace_id`), so a field
 /// of the line itself with the same meaning wins.
 const NESTED: u8 = 20;
@@ -119,7 +123,9 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"instant.epochsecond" => (Role::Time, 11),
         b"timestampseconds" | b"timestamp.seconds" => (Role::Time, 12),
         b"timemillis" => (Role::Time, 13),
-        b"instant.nanoofsecond" | b"timestampnanos" | b"timestamp.nanos" | b"nanoseconds" => (Role::TimeFraction, 0),
+        b"instant.nanoofsecond" | b"timestampnanos" | b"timestamp.nanos" => (Role::TimeFraction, 0),
+        // logback's, beside a time in milliseconds only (a generic name otherwise).
+        b"nanoseconds" => (Role::TimeFraction, MS_FRACTION),
         b"observedtimestamp" | b"observed_timestamp" => (Role::Observed, 0),
         b"observedtimeunixnano" | b"observed_time_unix_nano" => (Role::Observed, 1),
         b"event.ingested" => (Role::Observed, 2),
@@ -175,6 +181,8 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"service_name" | b"servicename" => (Role::Service, 2),
         b"dd.service" => (Role::Service, 3),
         b"otelservicename" => (Role::Service, 4),
+        // Python's logging instrumentation writes it in its text format.
+        b"resource.service.name" => (Role::Service, 4),
         b"app" | b"application" | b"app_name" | b"appname" => (Role::Service, 5),
         b"service.version"
         | b"service.namespace"

@@ -17,6 +17,7 @@ use crate::logs::record::LogSink;
 use crate::logs::roles::{role_of, Role};
 use crate::{Format, ImportError, Imported};
 use std::borrow::Cow;
+use strand_model::ids::{parse_hex_u128, parse_hex_u64};
 use strand_model::{Interner, StrId};
 
 /// How many words after the time the level may come (a thread, a logger, a pid before it).
@@ -82,7 +83,7 @@ struct Line<'a> {
     time: &'a str,
     level: &'a str,
     message: String,
-    pairs: Vec<(&'a str, &'a str)>,
+    pairs: Pairs<'a>,
 }
 
 impl<'a> Line<'a> {
@@ -95,33 +96,28 @@ impl<'a> Line<'a> {
             None => ("", rest),
         };
         let (header, body) = split_header(after_level);
-        let mut pairs = Vec::new();
+        let mut pairs = Pairs::default();
         for (word, _) in words(header) {
-            add_pairs(&mut pairs, word);
-            spring_correlation(&mut pairs, word);
+            if !pairs.add_word(word) {
+                spring_correlation(&mut pairs, word);
+            }
         }
         // Pairs a pattern puts first in the message (`- trace_id=%mdc{trace_id} … %msg`); those
         // inside the message are its text.
         let mut body = body.trim();
         while let Some(word) = body.split_whitespace().next() {
-            if !add_pairs(&mut pairs, word) {
+            if !pairs.add_word(word) {
                 break;
             }
             body = body.get(word.len()..).unwrap_or("").trim_start();
         }
         // Without a trace id so far, pairs the pattern puts last (`%msg trace_id=%X{trace_id}`).
-        if !pairs.iter().any(|(k, _)| role_of(k).is_some_and(|(r, _)| matches!(r, Role::TraceId(_)))) {
+        if !pairs.has_trace_id() {
             while let Some(word) = body.split_whitespace().next_back() {
-                let mut found = Vec::new();
-                if !add_pairs(&mut found, word) || found.is_empty() {
+                if !pairs.add_word(word) {
                     break;
                 }
-                for pair in found {
-                    if !pairs.iter().any(|(k, _)| *k == pair.0) {
-                        pairs.push(pair);
-                    }
-                }
-                body = body.get(..body.len() - word.len()).unwrap_or("").trim_end();
+                body = body.get(..body.len().saturating_sub(word.len())).unwrap_or("").trim_end();
             }
         }
         Some(Line { time, level, message: body.to_string(), pairs })
@@ -135,23 +131,79 @@ impl<'a> Line<'a> {
         if !self.level.is_empty() {
             fields.push((Cow::Borrowed("level"), Json::Str(Cow::Borrowed(self.level))));
         }
-        for (key, value) in self.pairs {
+        for (_, key, value) in self.pairs.list {
             fields.push((Cow::Borrowed(key), Json::Str(Cow::Borrowed(value))));
         }
         sink.record(&Json::Object(fields), &[]);
     }
 }
 
-/// The name a pair is read under when it carries the trace context or the service (Python's
-/// logging instrumentation writes `resource.service.name`), else `None`.
-fn known_key(key: &str) -> Option<&str> {
-    if key == "resource.service.name" {
-        return Some("service.name");
+/// The trace-context pairs of a line: at most one per meaning, the first kept (so a hostile
+/// line of many spellings of `trace_id=` costs no more than a plain one).
+#[derive(Default)]
+struct Pairs<'a> {
+    list: Vec<(Role, &'a str, &'a str)>,
+}
+
+impl<'a> Pairs<'a> {
+    /// Reads `word` when it is made of trace-context pairs only (`trace_id=…`, also several
+    /// joined by commas as `%X` writes a map: `{span_id=…, trace_id=…}`); whether it was.
+    fn add_word(&mut self, word: &'a str) -> bool {
+        let pieces = || word.split(',').map(unbracket).filter(|p| !p.is_empty());
+        let known = |piece: &str| piece.split_once('=').and_then(|(key, _)| context_role(key)).is_some();
+        if pieces().next().is_none() || !pieces().all(known) {
+            return false;
+        }
+        for (key, value) in pieces().filter_map(|p| p.split_once('=')) {
+            if let Some(role) = context_role(key) {
+                self.add(role, key, value);
+            }
+        }
+        true
     }
+
+    fn add(&mut self, role: Role, key: &'a str, value: &'a str) {
+        if !value.is_empty() && !self.list.iter().any(|(r, _, _)| r.slot() == role.slot()) {
+            self.list.push((role, key, value));
+        }
+    }
+
+    fn has_trace_id(&self) -> bool {
+        self.list.iter().any(|(r, _, _)| matches!(r, Role::TraceId(_)))
+    }
+}
+
+/// The meaning of a pair's name when it carries the trace context or the service.
+fn context_role(key: &str) -> Option<Role> {
     match role_of(key)?.0 {
-        Role::TraceId(_) | Role::SpanId(_) | Role::TraceParent | Role::Flags | Role::Service => Some(key),
+        role @ (Role::TraceId(_) | Role::SpanId(_) | Role::TraceParent | Role::Flags | Role::Service) => Some(role),
         _ => None,
     }
+}
+
+/// Spring Boot's correlation of the trace context: `[application,traceId,spanId]` (Sleuth and
+/// Spring Boot 3.0–3.1; Sleuth 2 adds a fourth part) or `[traceId-spanId]` (3.2 and later).
+fn spring_correlation<'a>(pairs: &mut Pairs<'a>, word: &'a str) {
+    let trace_id = |s: &str| matches!(s.len(), 16 | 32) && parse_hex_u128(s).is_some();
+    let span_id = |s: &str| s.len() == 16 && parse_hex_u64(s).is_some();
+    let parts: Vec<&str> = word.split(',').collect();
+    if let [app, trace, span, ..] = parts.as_slice() {
+        if trace_id(trace) && span_id(span) {
+            pairs.add(Role::TraceId(false), "trace_id", trace);
+            pairs.add(Role::SpanId(false), "span_id", span);
+            pairs.add(Role::Service, "service.name", app);
+        }
+    } else if let Some((trace, span)) = word.split_once('-') {
+        if trace_id(trace) && span_id(span) {
+            pairs.add(Role::TraceId(false), "trace_id", trace);
+            pairs.add(Role::SpanId(false), "span_id", span);
+        }
+    }
+}
+
+/// `text` without the brackets, braces and parentheses around it.
+fn unbracket(text: &str) -> &str {
+    text.trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '{' | '}'))
 }
 
 /// Words of `text` with brackets and braces and a trailing comma or colon taken off, each with
@@ -160,7 +212,7 @@ fn words(text: &str) -> impl Iterator<Item = (&str, usize)> {
     let base = text.as_ptr() as usize;
     text.split_whitespace().map(move |w| {
         let end = (w.as_ptr() as usize).saturating_sub(base).saturating_add(w.len());
-        (w.trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '{' | '}')).trim_end_matches([',', ':']), end)
+        (unbracket(w).trim_end_matches([',', ':']), end)
     })
 }
 
@@ -179,59 +231,6 @@ fn split_header(text: &str) -> (&str, &str) {
         }
     }
     ("", text)
-}
-
-/// Reads the trace-context pairs of `word` (`trace_id=…`, also several joined by commas as
-/// `%X` writes a map: `{span_id=…, trace_id=…}`) into `pairs`, the first of each name kept;
-/// whether the word was made of such pairs.
-fn add_pairs<'a>(pairs: &mut Vec<(&'a str, &'a str)>, word: &'a str) -> bool {
-    let mut all = true;
-    for piece in word.split(',') {
-        let piece = piece.trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '{' | '}'));
-        if piece.is_empty() {
-            continue;
-        }
-        let Some((key, value)) = piece.split_once('=') else {
-            all = false;
-            continue;
-        };
-        let Some(key) = known_key(key) else {
-            all = false;
-            continue;
-        };
-        if !value.is_empty() && !pairs.iter().any(|(k, _)| *k == key) {
-            pairs.push((key, value));
-        }
-    }
-    all
-}
-
-/// Spring Boot's correlation of the trace context: `[traceId-spanId]` (3.2 and later) or
-/// `[application,traceId,spanId]` (Sleuth and Spring Boot 3.0–3.1).
-fn spring_correlation<'a>(pairs: &mut Vec<(&'a str, &'a str)>, word: &'a str) {
-    let hex = |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit());
-    let mut add = |key: &'a str, value: &'a str| {
-        if !pairs.iter().any(|(k, _)| *k == key) {
-            pairs.push((key, value));
-        }
-    };
-    if let Some((trace, span)) = word.split_once('-') {
-        if hex(trace, &[16, 32]) && hex(span, &[16]) {
-            add("trace_id", trace);
-            add("span_id", span);
-        }
-        return;
-    }
-    let parts: Vec<&str> = word.split(',').collect();
-    if let [app, trace, span] = parts.as_slice() {
-        if hex(trace, &[16, 32]) && hex(span, &[16]) {
-            add("trace_id", trace);
-            add("span_id", span);
-            if !app.is_empty() {
-                add("service.name", app);
-            }
-        }
-    }
 }
 
 /// The date-time a line starts with (`2026-12-04 22:52:42,773`, `2026-12-04T22:52:42.773Z`,

@@ -64,9 +64,15 @@ fn levels_with_lines(levels: [usize; 7]) -> Vec<(Level, usize)> {
 /// The lines of `trace` that pass `filter`.
 pub fn log_order(strings: &Interner, trace: &Trace, filter: &LogFilter) -> LogOrder {
     let needle = filter.text.to_lowercase();
-    let lines = (0..trace.logs.len() as u32)
+    let mut lines: Vec<u32> = (0..trace.logs.len() as u32)
         .filter(|&i| trace.logs.get(i as usize).is_some_and(|log| filter.keeps_record(strings, trace, log, &needle)))
         .collect();
+    // Lines are in time order, those without a time first (0): they are shown at their span's
+    // start, so they take their place there (the lines are sorted, so the first one tells).
+    if trace.logs.first().is_some_and(|l| !l.has_time()) {
+        let at = |i: &u32| trace.logs.get(*i as usize).map_or(0, |l| super::display_time_ns(trace, l));
+        strand_model::order::sort_by_key(&mut lines, at);
+    }
     let mut levels = [0usize; 7];
     let mut services = Vec::new();
     tally(strings, trace, &mut levels, &mut services);
@@ -106,7 +112,12 @@ pub fn unmatched_order(data: &Dataset, filter: &LogFilter) -> UnmatchedOrder {
     let strings = &data.strings;
     let needle = filter.text.to_lowercase();
     let mut order = UnmatchedOrder {
-        first_ns: data.unmatched_logs.iter().flat_map(|g| g.logs.iter().map(|l| l.time_ns)).min().unwrap_or(0),
+        first_ns: data
+            .unmatched_logs
+            .iter()
+            .flat_map(|g| g.logs.iter().filter(|l| l.has_time()).map(|l| l.time_ns))
+            .min()
+            .unwrap_or(0),
         ..UnmatchedOrder::default()
     };
     let mut levels = [0usize; 7];

@@ -231,7 +231,22 @@ fn lines_of_a_file_without_any_time_show_at_their_span_start() {
         "+0ns 2024-05-01 12:00:00.010 error[error] : \"query failed\" span=Some(\"00000000000000c1\") logger=\"\" {} (winston.log)"
     ]);
     let rows = trace_log_rows(&data.strings, trace, &LogFilter::default());
-    // In file order (no line has a time to order by), each at its span's or the trace's start.
+    // Each at its span's or the trace's start, and in that order.
     let offsets: Vec<&str> = rows.rows.iter().map(|r| r.line.offset.as_str()).collect();
-    assert_eq!(offsets, ["+10.0ms", "+0ns"]);
+    assert_eq!(offsets, ["+0ns", "+10.0ms"]);
+    // Unmatched: a line without any time says so, the timed ones count from the first timed.
+    let mut data = Dataset::new();
+    let other = r#"{"time":"2024-05-01T12:00:00.005Z","level":"info","message":"timed","trace_id":"0000000000000000000000000000abcd"}"#;
+    load(&mut data, other.as_bytes(), "timed.log", None, &AssembleOptions::default()).expect("logs");
+    load(&mut data, untimed.as_bytes(), "winston.log", None, &AssembleOptions::default()).expect("logs");
+    let rows = unmatched_logs(&data, &LogFilter::default());
+    let shown: Vec<(String, String)> = rows.iter().map(|r| (r.line.offset.clone(), r.line.message.clone())).collect();
+    assert_eq!(
+        shown,
+        [
+            ("no time".to_string(), "query failed".to_string()),
+            ("no time".to_string(), "in the trace only".to_string()),
+            ("+0ns".to_string(), "timed".to_string()),
+        ]
+    );
 }
