@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the cargo-fuzz targets in fuzz/ one after another, each for a set time, single process.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]     (default: 600 seconds, every target)
-# Targets: detect jaeger zipkin otlp otlp_lines dependencies otlp_logs ecs json_logs loki load.
+# Targets: detect jaeger zipkin otlp otlp_lines dependencies otlp_logs ecs json_logs text_logs loki load.
 # Corpora are seeded at run time from ../shared/samples and tests/fixtures/fuzz-regressions.
 # Crashes land in fuzz/artifacts/<target>/; keep each one as a regression test (see README).
 # Not part of the test command. Needs cargo-fuzz (`cargo install cargo-fuzz`) and a C++ compiler.
@@ -13,7 +13,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 ROOT=$PWD
 SECONDS_PER_TARGET=${1:-600}
 shift || true
-ALL=(detect jaeger zipkin otlp otlp_lines dependencies otlp_logs ecs json_logs loki load)
+ALL=(detect jaeger zipkin otlp otlp_lines dependencies otlp_logs ecs json_logs text_logs loki load)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 SANITIZER=${FUZZ_SANITIZER:-address}
