@@ -7,6 +7,7 @@ use super::Format;
 use crate::json_scan::Cursor;
 use crate::logs::logfmt::logfmt;
 use crate::logs::roles::{role_of, Role};
+use strand_model::ids::le_word;
 
 /// What detection saw, for error messages when no format matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -292,13 +293,6 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every byte of a word.
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// An eight-byte chunk as a word, first byte lowest.
-fn word(chunk: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(chunk);
-    u64::from_le_bytes(word)
-}
-
 /// The high bit set in each byte of `x` below `n` (at most 0x80), and possibly in bytes after
 /// such a byte (a borrow carries only past a byte below `n`): zero exactly when no byte is below
 /// `n`, and its lowest set bit marks the first such byte.
@@ -313,7 +307,7 @@ pub(crate) fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     let mut offset = 0;
     for chunk in &mut chunks {
         // A zero byte of `word ^ pattern` is `byte` in the chunk.
-        let found = bytes_below(word(chunk) ^ pattern, 1);
+        let found = bytes_below(le_word(chunk) ^ pattern, 1);
         if found != 0 {
             return Some(offset + found.trailing_zeros() as usize / 8);
         }
@@ -330,7 +324,7 @@ pub(crate) fn has_escape_or_control(bytes: &[u8]) -> bool {
     let mut found = 0u64;
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        let x = word(chunk);
+        let x = le_word(chunk);
         found |= bytes_below(x, 0x20) | bytes_below(x ^ backslashes, 1);
     }
     found != 0 || chunks.remainder().iter().any(|&b| b < 0x20 || b == b'\\')

@@ -34,14 +34,24 @@ impl IdHasher {
     }
 }
 
+/// Up to eight bytes as one little-endian word, zero-padded: the unit of the byte scans and
+/// compares done eight bytes at a time (WebAssembly has no vector instructions here).
+pub fn le_word(chunk: &[u8]) -> u64 {
+    // The scans pass whole chunks of eight (`chunks_exact`): one load.
+    if let Ok(whole) = <[u8; 8]>::try_from(chunk) {
+        return u64::from_le_bytes(whole);
+    }
+    let mut word = [0u8; 8];
+    if let Some(dest) = word.get_mut(..chunk.len()) {
+        dest.copy_from_slice(chunk);
+    }
+    u64::from_le_bytes(word)
+}
+
 impl std::hash::Hasher for IdHasher {
     fn write(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            if let Some(dest) = word.get_mut(..chunk.len()) {
-                dest.copy_from_slice(chunk);
-            }
-            self.add(u64::from_le_bytes(word));
+            self.add(le_word(chunk));
         }
     }
     fn write_u8(&mut self, n: u8) {

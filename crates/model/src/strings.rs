@@ -1,9 +1,10 @@
 //! String interning for the model: every name, key and string value is stored once and
 //! referred to by a 4-byte [`StrId`]. Owns no knowledge of traces; depends on nothing.
 
+use crate::ids::{le_word, IdHasher};
 use hashbrown::hash_table::Entry;
 use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, BuildHasherDefault};
 
 /// Index of an interned string in an [`Interner`]. `StrId::EMPTY` is always the empty string.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
@@ -133,18 +134,10 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    if (&mut x).zip(&mut y).any(|(p, q)| word(p) != word(q)) {
+    if (&mut x).zip(&mut y).any(|(p, q)| le_word(p) != le_word(q)) {
         return false;
     }
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
-}
-
-fn word(chunk: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    if let Some(dest) = word.get_mut(..chunk.len()) {
-        dest.copy_from_slice(chunk);
-    }
-    u64::from_le_bytes(word)
 }
 
 /// Slots of a [`RepeatCache`] (a power of two).
@@ -170,11 +163,8 @@ impl RepeatCache {
         if s.is_empty() {
             return StrId::EMPTY;
         }
-        let mut hash: u64 = s.len() as u64;
-        for chunk in s.as_bytes().chunks(8) {
-            hash = (hash.rotate_left(5) ^ word(chunk)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        let slot = (hash >> 40) as usize % REPEAT_SLOTS;
+        // A collision only stores the text again: the ids' one-multiply-per-word hash will do.
+        let slot = BuildHasherDefault::<IdHasher>::default().hash_one(s) as usize % REPEAT_SLOTS;
         let Some(known) = self.slots.get_mut(slot) else { return strings.add_distinct(s) };
         if *known != StrId::EMPTY && same_bytes(strings.get(*known).as_bytes(), s.as_bytes()) {
             return *known;
