@@ -138,7 +138,11 @@ pub(super) fn logs(data: &Dataset, options: &Options) -> String {
                     let _ = writeln!(
                         out,
                         "  {} {:<7} {}",
-                        if log.has_time() { format_timestamp_utc(log.time_ns) } else { "(no time)".to_string() },
+                        if log.has_time() {
+                            format_timestamp_utc(log.time_ns)
+                        } else {
+                            strand_view::logs::NO_TIME.to_string()
+                        },
                         log.level().as_str(),
                         message_text(strings, group, log)
                     );

@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
-use strand_model::{Interner, KeyValue, Range32, StatusCode, StrId, Trace, TraceId, Value};
+use strand_model::{Interner, KeyValue, Range32, StrId, Trace, TraceId, Value};
 
 /// Traces found in one document, in order of first appearance, keyed by trace id. Remembers the
 /// last trace looked up: the spans of one trace nearly always come together.
@@ -82,23 +82,6 @@ pub fn push_bytes(trace: &mut Trace, bytes: &[u8]) -> Value {
     let start = trace.bytes.len();
     trace.bytes.extend_from_slice(bytes);
     Value::Bytes(Range32::from_bounds(start, trace.bytes.len()))
-}
-
-/// What an `otel.status_code` tag says (OpenTelemetry's Jaeger and Zipkin exporters write the
-/// span status as one): `Ok(Some)` for ERROR and OK (any case), `Ok(None)` for UNSET or nothing,
-/// `Err(())` for anything else (the importers warn).
-#[allow(clippy::result_unit_err)]
-pub fn otel_status_code(text: &str) -> Result<Option<StatusCode>, ()> {
-    let t = text.trim();
-    if t.eq_ignore_ascii_case("ERROR") {
-        Ok(Some(StatusCode::Error))
-    } else if t.eq_ignore_ascii_case("OK") {
-        Ok(Some(StatusCode::Ok))
-    } else if t.is_empty() || t.eq_ignore_ascii_case("UNSET") {
-        Ok(None)
-    } else {
-        Err(())
-    }
 }
 
 pub fn str_kv(strings: &mut Interner, key: &str, value: &str) -> KeyValue {

@@ -148,11 +148,17 @@ fn classify_logs(keys: &[String], top_level: bool) -> Option<Format> {
 /// Whether `keys` are those of a log line by what their names mean (`logs::roles`, any case,
 /// the names of any producer the log importers read): a trace id or `traceparent`, a message,
 /// or a time and a level. Asked after every trace format, whose keys a log line may share.
-fn names_a_log_line(keys: &[String]) -> bool {
-    let roles = || keys.iter().filter_map(|k| role_of(k)).map(|(role, _)| role);
-    let has_role = |wanted: fn(&Role) -> bool| roles().any(|r| wanted(&r));
-    has_role(|r| matches!(r, Role::TraceId(_) | Role::TraceParent | Role::Message))
-        || has_role(|r| *r == Role::Time) && has_role(|r| matches!(r, Role::Level(_)))
+fn names_a_log_line<'k>(keys: impl IntoIterator<Item = &'k str>) -> bool {
+    let (mut time, mut level) = (false, false);
+    for (role, _) in keys.into_iter().filter_map(role_of) {
+        match role {
+            Role::TraceId(_) | Role::TraceParent | Role::Message => return true,
+            Role::Time => time = true,
+            Role::Level(_) => level = true,
+            _ => {}
+        }
+    }
+    time && level
 }
 
 fn classify_object(keys: &[String], lines: bool) -> Detected {
@@ -180,7 +186,7 @@ fn classify_object(keys: &[String], lines: bool) -> Detected {
     if has(keys, "traceId") && (has(keys, "id") || has(keys, "localEndpoint")) {
         return Detected::Found(Format::Zipkin);
     }
-    if has_any(keys, &TRACE_ID_KEYS) || names_a_log_line(keys) {
+    if has_any(keys, &TRACE_ID_KEYS) || names_a_log_line(keys.iter().map(String::as_str)) {
         return Detected::Found(Format::JsonLogs);
     }
     let top = if lines { "JSON lines" } else { "object" };
@@ -208,7 +214,7 @@ fn classify_array(keys: &[String], top: &'static str) -> Detected {
     if has(keys, "resourceSpans") || has(keys, "resource_spans") || has(keys, "batches") {
         return Detected::Found(Format::Otlp);
     }
-    if has_any(keys, &TRACE_ID_KEYS) || names_a_log_line(keys) {
+    if has_any(keys, &TRACE_ID_KEYS) || names_a_log_line(keys.iter().map(String::as_str)) {
         return Detected::Found(Format::JsonLogs);
     }
     Detected::Unknown(Shape { top, keys: keys.to_vec() })
@@ -234,14 +240,17 @@ fn is_fluentd_line(bytes: &[u8]) -> bool {
     !time.is_empty() && record.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
+/// Whether `text` starts (after whitespace) as a JSON document or line does: `{`, `[` or `"`.
+pub(crate) fn starts_like_json(text: &[u8]) -> bool {
+    text.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| matches!(b, b'{' | b'[' | b'"'))
+}
+
 /// A logfmt log line first (`time=… level=INFO msg="…" trace_id=…`): pairs whose names say a log
 /// line (`names_a_log_line`), within the first 64 KiB.
 fn is_logfmt_log_line(bytes: &[u8]) -> bool {
     let end = find_newline(bytes).unwrap_or(bytes.len()).min(SCAN_LIMIT);
     let line = String::from_utf8_lossy(bytes.get(..end).unwrap_or(&[]));
-    let Some(fields) = logfmt(&line) else { return false };
-    let keys: Vec<String> = fields.into_iter().map(|(key, _)| key.into_owned()).collect();
-    names_a_log_line(&keys)
+    logfmt(&line).is_some_and(|fields| names_a_log_line(fields.iter().map(|(key, _)| &**key)))
 }
 
 /// A text log line (a date-time, then a level word, `text_logs`) among the first 12 lines that

@@ -311,10 +311,13 @@ fn unknown_format(file: &str, bytes: &[u8], shape: detect::Shape) -> ImportError
 /// says what is wrong, where, in words for the paste dialog (which keeps the text to fix).
 pub fn check_pasted(bytes: &[u8]) -> Result<(), String> {
     let bytes = detect::strip_bom(bytes);
-    // Log lines that are not JSON (logfmt, text of a pattern layout) have nothing to check.
-    let json = bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| matches!(b, b'{' | b'[' | b'"'));
-    if !json && matches!(detect::detect(bytes), detect::Detected::Found(_)) {
-        return Ok(());
+    let detected = detect::detect(bytes);
+    // Log lines that are not JSON (logfmt, text of a pattern layout, also one that starts with
+    // a bracketed time) have no JSON to check.
+    match detected {
+        detect::Detected::Found(Format::TextLogs) => return Ok(()),
+        detect::Detected::Found(_) if !detect::starts_like_json(bytes) => return Ok(()),
+        _ => {}
     }
     // Pasted text comes from a JavaScript string: it is UTF-8.
     let text = String::from_utf8_lossy(bytes);
@@ -328,7 +331,7 @@ pub fn check_pasted(bytes: &[u8]) -> Result<(), String> {
             _ => format!("The text is not valid JSON at line {line}, column {column}: {}.", explain(strip_position(&e.to_string()))),
         });
     }
-    match detect::detect(bytes) {
+    match detected {
         detect::Detected::Found(_) => Ok(()),
         detect::Detected::Unknown(shape) => Err(unknown_format("the pasted text", bytes, shape).to_string()),
     }

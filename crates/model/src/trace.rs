@@ -129,6 +129,23 @@ pub enum StatusCode {
 }
 
 impl StatusCode {
+    /// A status written as text: `ERROR`, `OK`, `UNSET` in any case, with or without OTLP's
+    /// `STATUS_CODE_` prefix (`otel.status_code` tags, OTLP's enum names); empty is unset.
+    /// `None` for any other text.
+    pub fn parse(text: &str) -> Option<StatusCode> {
+        let t = text.trim();
+        let t = t.strip_prefix("STATUS_CODE_").unwrap_or(t);
+        if t.eq_ignore_ascii_case("ERROR") {
+            Some(StatusCode::Error)
+        } else if t.eq_ignore_ascii_case("OK") {
+            Some(StatusCode::Ok)
+        } else if t.is_empty() || t.eq_ignore_ascii_case("UNSET") {
+            Some(StatusCode::Unset)
+        } else {
+            None
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             StatusCode::Unset => "unset",
@@ -245,13 +262,18 @@ impl Span {
         self.start_ns.saturating_add(self.duration_ns)
     }
 
+    /// A time of this span (an event's) as the file gave it: the clock-skew shift taken out.
+    pub fn file_time_ns(&self, time_ns: i64) -> i64 {
+        time_ns.saturating_sub(self.skew_ns)
+    }
+
     /// The start as the file gave it: before the clock-skew shift, and 0 when the file gave
     /// none (assembly placed one). What exports write, so that loading one back repairs alike.
     pub fn file_start_ns(&self) -> i64 {
         if self.start_placed {
             0
         } else {
-            self.start_ns.saturating_sub(self.skew_ns)
+            self.file_time_ns(self.start_ns)
         }
     }
 

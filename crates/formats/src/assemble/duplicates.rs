@@ -11,8 +11,7 @@ const MAX_DUPLICATE_CHECKS: usize = 64;
 
 pub(super) fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner, index: &IdGroups) -> bool {
     let mut drop = vec![false; trace.spans.len()];
-    let mut any = false;
-    let mut notes: Vec<(SpanIdx, SpanIdx)> = Vec::new();
+    let mut notes: Vec<SpanIdx> = Vec::new();
     for (i, span) in trace.spans.iter().enumerate() {
         let Some((_, group)) = index.of_span(i).filter(|(_, g)| g.len > 1) else { continue };
         // Bounded, so that thousands of different spans sharing one id stay linear (exact
@@ -29,13 +28,12 @@ pub(super) fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner, index
                 if let Some(d) = drop.get_mut(i) {
                     *d = true;
                 }
-                any = true;
-                notes.push((earlier, i as SpanIdx));
+                notes.push(earlier);
                 break;
             }
         }
     }
-    if !any {
+    if notes.is_empty() {
         return false;
     }
     // Compact the spans and renumber warnings; pool entries of dropped spans stay unused.
@@ -63,7 +61,7 @@ pub(super) fn drop_exact_duplicates(trace: &mut Trace, strings: &Interner, index
             _ => false,
         },
     });
-    for (kept_idx, _) in notes {
+    for kept_idx in notes {
         let Some(&n) = new_index.get(kept_idx as usize) else { continue };
         let id = trace.spans.get(n as usize).map(|s| s.span_id.display(strings)).unwrap_or_default();
         trace.warnings.push(Warning::span(

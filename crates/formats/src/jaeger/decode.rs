@@ -588,9 +588,10 @@ fn span_fields_from_tags(
             }
             "otel.status_code" => {
                 let text = value.text();
-                match crate::builder::otel_status_code(&text) {
-                    Ok(code) => otel_status = code.or(otel_status),
-                    Err(()) => warn(WarningKind::UnknownValue, format!("unknown otel.status_code {text:?}")),
+                match StatusCode::parse(&text) {
+                    Some(StatusCode::Unset) => {}
+                    Some(code) => otel_status = Some(code),
+                    None => warn(WarningKind::UnknownValue, format!("unknown otel.status_code {text:?}")),
                 }
             }
             "otel.status_description" => span.status_message = strings.intern(&value.text()),

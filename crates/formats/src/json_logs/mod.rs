@@ -34,9 +34,8 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
                 return Ok(());
             }
             // A logfmt line (a file of them, or one among JSON lines).
-            let trimmed = line.trim_start();
-            if !trimmed.starts_with(['{', '[', '"']) {
-                if let Some(fields) = logfmt(trimmed) {
+            if !crate::detect::starts_like_json(line.as_bytes()) {
+                if let Some(fields) = logfmt(line) {
                     sink.record(&Json::Object(fields), &[]);
                     return Ok(());
                 }

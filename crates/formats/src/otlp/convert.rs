@@ -16,11 +16,7 @@ pub(super) fn parse_status(code: &Scalar) -> StatusCode {
         Some(1) => StatusCode::Ok,
         Some(2) => StatusCode::Error,
         Some(_) => StatusCode::Unset,
-        None => match code.to_text().trim_start_matches("STATUS_CODE_").to_ascii_uppercase().as_str() {
-            "OK" => StatusCode::Ok,
-            "ERROR" => StatusCode::Error,
-            _ => StatusCode::Unset,
-        },
+        None => StatusCode::parse(&code.to_text()).unwrap_or(StatusCode::Unset),
     }
 }
 

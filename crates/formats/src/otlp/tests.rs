@@ -203,6 +203,7 @@ fn pasted_text_is_checked_with_its_place() {
     // Log lines that are not JSON: logfmt and text lines are taken, other text is not.
     assert_eq!(crate::check_pasted(b"time=2026-12-04T10:00:00Z level=info msg=\"hi\" trace_id=ab\n"), Ok(()));
     assert_eq!(crate::check_pasted(b"2026-12-04 10:00:00,001 INFO [app] - hi\n"), Ok(()));
+    assert_eq!(crate::check_pasted(b"[2026-12-04 10:00:00,001] INFO [app] - hi\n"), Ok(()));
     assert!(crate::check_pasted(b"hello there").unwrap_err().contains("not valid JSON"));
 }
 

@@ -297,9 +297,10 @@ impl TagStatus {
             self.error = Some(text);
         } else if key == keys.otel_status_code {
             let code = strings.get(text);
-            match crate::builder::otel_status_code(code) {
-                Ok(found) => self.otel_code = found.or(self.otel_code),
-                Err(()) => warnings.push((WarningKind::UnknownValue, format!("unknown otel.status_code {code:?}"))),
+            match StatusCode::parse(code) {
+                Some(StatusCode::Unset) => {}
+                Some(found) => self.otel_code = Some(found),
+                None => warnings.push((WarningKind::UnknownValue, format!("unknown otel.status_code {code:?}"))),
             }
         } else if key == keys.otel_status_description {
             self.otel_description = Some(text);

@@ -158,7 +158,7 @@ fn write_span(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, index: usize, span: 
     for e in trace.events_of(span) {
         w.begin_object();
         w.key("timestamp");
-        w.raw(&micros(e.time_ns.saturating_sub(span.skew_ns)).to_string());
+        w.raw(&micros(span.file_time_ns(e.time_ns)).to_string());
         w.key("fields");
         w.begin_array();
         let fields = trace.attrs_of(e.attrs);

@@ -287,7 +287,7 @@ fn write_span(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, span: &Span, ref_typ
         for event in events {
             w.begin_object();
             w.key("timeUnixNano");
-            w.string(&event.time_ns.saturating_sub(span.skew_ns).to_string());
+            w.string(&span.file_time_ns(event.time_ns).to_string());
             w.key("name");
             w.string(strings.get(event.name));
             write_attrs(w, ctx, trace, trace.attrs_of(event.attrs));

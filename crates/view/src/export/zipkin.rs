@@ -142,7 +142,7 @@ fn write_span(w: &mut JsonWriter, ctx: &Ctx, trace: &Trace, span: &Span) {
         for e in events {
             w.begin_object();
             w.key("timestamp");
-            w.raw(&micros(e.time_ns.saturating_sub(span.skew_ns)).to_string());
+            w.raw(&micros(span.file_time_ns(e.time_ns)).to_string());
             w.key("value");
             w.string(strings.get(e.name));
             w.end_object();

@@ -527,13 +527,10 @@ fn a_span_whose_start_was_placed_exports_without_one_and_loads_back_as_a_copy() 
         {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000c1","parentSpanId":"eee19b7ec3c1b174",
          "name":"SELECT","kind":3,"startTimeUnixNano":"0","endTimeUnixNano":"20000000"}]}]}]}"#;
     let options = AssembleOptions::default();
-    {
-        let format = ExportFormat::Otlp;
-        let mut data = Dataset::new();
-        load(&mut data, doc.as_bytes(), "a.json", None, &options).expect("loads");
-        let traces: Vec<&Trace> = data.traces.iter().collect();
-        let text = export(format, &data.strings, &traces, &ExportOptions::default());
-        let (_, again) = load(&mut data, text.as_bytes(), "export.json", None, &options).expect("the export loads");
-        assert_eq!((again.spans_added, again.spans_repeated), (0, 2), "{format:?}: {text}");
-    }
+    let mut data = Dataset::new();
+    load(&mut data, doc.as_bytes(), "a.json", None, &options).expect("loads");
+    let traces: Vec<&Trace> = data.traces.iter().collect();
+    let text = export(ExportFormat::Otlp, &data.strings, &traces, &ExportOptions::default());
+    let (_, again) = load(&mut data, text.as_bytes(), "export.json", None, &options).expect("the export loads");
+    assert_eq!((again.spans_added, again.spans_repeated), (0, 2), "{text}");
 }
