@@ -23,9 +23,9 @@ pub use decode::{decode, decode_slice, Decoder};
 pub use encode::{encode, encode_selected, encode_with, Encoder, SINK_CHUNK};
 pub use source::{OwnedSource, SliceSource, Source};
 
-/// Set in a string's length in the string table (the interner's own mark): the text was added
-/// with `Interner::add_distinct` and is decoded the same way. Older encodings never set it
-/// (their strings are shorter than 2 GiB), so they decode as before.
+// The top bit of a string's length in the string table (the interner's own mark): the text was
+// added with `Interner::add_distinct` and is decoded the same way. Older encodings never set it
+// (their strings are shorter than 2 GiB), so they decode as before.
 use crate::strings::DISTINCT;
 
 /// How many bytes a decoder asks its source for at a time.

@@ -12,21 +12,19 @@ use strand_model::{LogRecord, Trace};
 #[derive(Clone, Copy, Default)]
 pub(crate) struct TimeFields<'v, 'a> {
     pub time: Option<&'v Json<'a>>,
-    /// Nanoseconds within the second of a `time` in whole seconds or milliseconds.
-    pub fraction: Option<&'v Json<'a>>,
-    /// The fraction only completes a time in milliseconds (`roles::MS_FRACTION`).
-    pub fraction_ms_only: bool,
+    /// Nanoseconds within the second of a `time` in whole seconds or milliseconds; `true` when
+    /// it only completes one in milliseconds (`Role::TimeFraction`).
+    pub fraction: Option<(&'v Json<'a>, bool)>,
     pub observed: Option<&'v Json<'a>>,
 }
 
-/// What the time of the lines of one document is placed from.
+/// What the time of the lines of one document is placed from. Whether a line with a time was
+/// read yet is `Repairs::timed`.
 #[derive(Default)]
 pub(crate) struct LineTimes {
     last_ns: i64,
-    /// Whether a line with a time was read yet.
-    seen: bool,
-    /// How many lines were read before the first one with a time (all the lines before it).
-    waiting: usize,
+    /// Lines were read before the first one with a time.
+    waiting: bool,
 }
 
 /// What [`LineTimes::read`] found.
@@ -35,18 +33,21 @@ pub(crate) struct Read {
     pub unreadable: bool,
     /// The nanoseconds field was added to the time (else it stays an attribute).
     pub fraction_used: bool,
+    /// The first line with a time, after lines without one: once it is added, they get its time
+    /// ([`LineTimes::place`]).
+    pub place_waiting: bool,
 }
 
 impl LineTimes {
     /// Sets `record`'s time and observed time from `fields`, counting repairs.
     pub(crate) fn read(&mut self, record: &mut LogRecord, fields: TimeFields, repairs: &mut Repairs) -> Read {
-        let mut read = Read { unreadable: false, fraction_used: false };
+        let mut read = Read { unreadable: false, fraction_used: false, place_waiting: false };
         let own = match fields.time.map(|v| (v, read_time(v))) {
             Some((v, Some(TimeRead::Ok { ns, zoned }))) => {
                 if !zoned {
                     repairs.unzoned_time += 1;
                 }
-                let (ns, used) = with_fraction(v, ns, fields.fraction, fields.fraction_ms_only);
+                let (ns, used) = with_fraction(v, ns, fields.fraction);
                 read.fraction_used = used;
                 Some(ns)
             }
@@ -66,7 +67,7 @@ impl LineTimes {
             Some(ns) => {
                 record.time_ns = ns;
                 self.last_ns = ns;
-                self.seen = true;
+                read.place_waiting = !repairs.timed && self.waiting;
                 repairs.timed = true;
             }
             None => {
@@ -74,21 +75,15 @@ impl LineTimes {
                     repairs.no_time += 1;
                 }
                 record.time_ns = self.last_ns;
-                if !self.seen {
-                    self.waiting += 1;
-                }
+                self.waiting |= !repairs.timed;
             }
         }
         read
     }
 
-    /// Called after each line is added (`last`: its trace position and index): once the first
-    /// line with a time has been read, the lines before it, which are all the lines added
-    /// before it, get its time.
-    pub(crate) fn place(&mut self, traces: &mut [Trace], last: (usize, usize)) {
-        if !self.seen || self.waiting == 0 {
-            return;
-        }
+    /// Gives every line of `traces` but the one at `last` (trace position, index: the first
+    /// line with a time, just added) that line's time: they are the lines read before it.
+    pub(crate) fn place(&self, traces: &mut [Trace], last: (usize, usize)) {
         for (pos, trace) in traces.iter_mut().enumerate() {
             for (i, line) in trace.logs.iter_mut().enumerate() {
                 if (pos, i) != last {
@@ -96,7 +91,6 @@ impl LineTimes {
                 }
             }
         }
-        self.waiting = 0;
     }
 }
 
@@ -104,8 +98,8 @@ impl LineTimes {
 /// whose unit (told by its size, `unit_ns`) leaves room for it and the field agrees with what
 /// the time already says (`timestamp` 1796425015090 ms with `nanoseconds` 90345820); whether
 /// the field was used.
-fn with_fraction(time: &Json, ns: i64, fraction: Option<&Json>, ms_only: bool) -> (i64, bool) {
-    let (Json::Int(v), Some(Json::Int(frac))) = (time, fraction) else { return (ns, false) };
+fn with_fraction(time: &Json, ns: i64, fraction: Option<(&Json, bool)>) -> (i64, bool) {
+    let (Json::Int(v), Some((Json::Int(frac), ms_only))) = (time, fraction) else { return (ns, false) };
     let unit = i64::try_from(unit_ns(u128::from(v.unsigned_abs()))).unwrap_or(1);
     if ms_only && unit != 1_000_000 {
         return (ns, false);

@@ -9,7 +9,7 @@ use super::flat::{Field, Flat, LineSeed, Paths};
 use super::json::Json;
 use super::line_time::{LineTimes, TimeFields};
 pub use super::roles::{role_of, Role};
-use super::roles::{GELF_MESSAGE, MS_FRACTION, ROLES};
+use super::roles::{GELF_MESSAGE, ROLES};
 use super::scan::plain_line;
 use crate::builder::{push_attrs, push_values, TraceSet};
 use crate::Imported;
@@ -268,12 +268,10 @@ impl<'s> LogSink<'s> {
 
         // Time: an epoch number in any unit or a date-time text (see `line_time`).
         let time_field = get(Role::Time);
+        let fraction = get(Role::TimeFraction(false));
         let fields = TimeFields {
             time: time_field.map(|(_, _, v)| v),
-            fraction: get(Role::TimeFraction).map(|(_, _, v)| v),
-            fraction_ms_only: get(Role::TimeFraction)
-                .and_then(|(i, _, _)| flat.get(i))
-                .is_some_and(|f| f.role == Some((Role::TimeFraction, MS_FRACTION))),
+            fraction: fraction.map(|(_, role, v)| (v, role == Role::TimeFraction(true))),
             observed: get(Role::Observed).map(|(_, _, v)| v),
         };
         let time = self.times.read(&mut record, fields, &mut self.repairs);
@@ -281,7 +279,7 @@ impl<'s> LogSink<'s> {
         // time, stay attributes.
         let keep = [
             time.unreadable.then(|| time_field.map(|(i, _, _)| i)).flatten(),
-            (!time.fraction_used).then(|| get(Role::TimeFraction).map(|(i, _, _)| i)).flatten(),
+            (!time.fraction_used).then(|| fraction.map(|(i, _, _)| i)).flatten(),
         ];
 
         if let Some((_, Role::Level(numbers), v)) = get(Role::Level(LevelNumbers::Guess)) {
@@ -368,8 +366,10 @@ impl<'s> LogSink<'s> {
         record.attrs = push_attrs(trace, &mut attrs);
         self.kv_scratch = attrs;
         trace.logs.push(record);
-        let last = (trace_pos, trace.logs.len() - 1);
-        self.times.place(&mut self.traces.list, last);
+        if time.place_waiting {
+            let last = (trace_pos, trace.logs.len() - 1);
+            self.times.place(&mut self.traces.list, last);
+        }
     }
 
     /// The severity and interned text of a level written as text (the few of a file are

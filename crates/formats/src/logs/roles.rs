@@ -23,8 +23,9 @@ pub enum Role {
     ResourceAttr,
     Logger,
     /// The nanoseconds within the second of a time given in whole seconds or milliseconds
-    /// (log4j's `instant.nanoOfSecond`, Google's `timestampNanos`, logback's `nanoseconds`).
-    TimeFraction,
+    /// (log4j's `instant.nanoOfSecond`, Google's `timestampNanos`); `true` when it only completes
+    /// a time in milliseconds (logback's `nanoseconds`, a generic name otherwise).
+    TimeFraction(bool),
 }
 
 pub(crate) const ROLES: usize = 13;
@@ -32,10 +33,6 @@ pub(crate) const ROLES: usize = 13;
 /// The rank of GELF's `short_message` among the message names: a line with it is GELF, whose
 /// numeric `level` is a syslog priority.
 pub(crate) const GELF_MESSAGE: u8 = 5;
-
-/// The rank of a nanoseconds field that only completes a time in milliseconds (logback's
-/// `nanoseconds`).
-pub(crate) const MS_FRACTION: u8 = 1;
 
 /// Added to the rank of a name found under a container or prefix (`mdc.trace_id`), so a field
 /// of the line itself with the same meaning wins.
@@ -63,7 +60,7 @@ impl Role {
             Role::Logger => 9,
             Role::ResourceAttr => 10,
             Role::SeverityNumber => 11,
-            Role::TimeFraction => 12,
+            Role::TimeFraction(_) => 12,
         }
     }
 }
@@ -123,9 +120,8 @@ fn named(lower: &[u8]) -> Option<(Role, u8)> {
         b"instant.epochsecond" => (Role::Time, 11),
         b"timestampseconds" | b"timestamp.seconds" => (Role::Time, 12),
         b"timemillis" => (Role::Time, 13),
-        b"instant.nanoofsecond" | b"timestampnanos" | b"timestamp.nanos" => (Role::TimeFraction, 0),
-        // logback's, beside a time in milliseconds only (a generic name otherwise).
-        b"nanoseconds" => (Role::TimeFraction, MS_FRACTION),
+        b"instant.nanoofsecond" | b"timestampnanos" | b"timestamp.nanos" => (Role::TimeFraction(false), 0),
+        b"nanoseconds" => (Role::TimeFraction(true), 1),
         b"observedtimestamp" | b"observed_timestamp" => (Role::Observed, 0),
         b"observedtimeunixnano" | b"observed_time_unix_nano" => (Role::Observed, 1),
         b"event.ingested" => (Role::Observed, 2),

@@ -186,8 +186,8 @@ fn context_role(key: &str) -> Option<Role> {
 fn spring_correlation<'a>(pairs: &mut Pairs<'a>, word: &'a str) {
     let trace_id = |s: &str| matches!(s.len(), 16 | 32) && parse_hex_u128(s).is_some();
     let span_id = |s: &str| s.len() == 16 && parse_hex_u64(s).is_some();
-    let parts: Vec<&str> = word.split(',').collect();
-    if let [app, trace, span, ..] = parts.as_slice() {
+    let mut parts = word.split(',');
+    if let (Some(app), Some(trace), Some(span)) = (parts.next(), parts.next(), parts.next()) {
         if trace_id(trace) && span_id(span) {
             pairs.add(Role::TraceId(false), "trace_id", trace);
             pairs.add(Role::SpanId(false), "span_id", span);
@@ -234,21 +234,40 @@ fn split_header(text: &str) -> (&str, &str) {
 }
 
 /// The date-time a line starts with (`2026-12-04 22:52:42,773`, `2026-12-04T22:52:42.773Z`,
-/// with a zone word after it or not, in brackets or not) and the text after it.
+/// with a zone word after it or not, in brackets or not) and the text after it. The words that
+/// make it are chosen by their shape, so a line is parsed once (again only when a word that
+/// looks like a zone, or the time, turns out not to be one).
 fn leading_time(line: &str) -> Option<(&str, &str)> {
     let start = line.trim_start();
     let start = start.strip_prefix('[').unwrap_or(start);
     if !start.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    // Candidates, longest first: date and time with a zone word, date and time, one word.
-    let mut ends: Vec<usize> = start.match_indices(char::is_whitespace).map(|(i, _)| i).take(4).collect();
-    // The line may be nothing but a date, time and zone.
-    if ends.len() < 4 {
-        ends.push(start.len());
+    // The first three words and where each ends.
+    let base = start.as_ptr() as usize;
+    let ends: Vec<(&str, usize)> = start
+        .split_whitespace()
+        .take(3)
+        .map(|w| (w, (w.as_ptr() as usize).saturating_sub(base).saturating_add(w.len())))
+        .collect();
+    let word = |i: usize| ends.get(i).map_or("", |(w, _)| w.trim_end_matches(']'));
+    let end = |i: usize| ends.get(i).map_or(start.len(), |(_, e)| *e);
+    // A date and a time in two words, or one word (`…T…`, or a date alone).
+    let time_word = !word(0).contains(['T', ':']) && word(1).as_bytes().first().is_some_and(u8::is_ascii_digit);
+    let last = usize::from(time_word);
+    let zone = |w: &str| {
+        w.starts_with(['+', '-']) && w.as_bytes().get(1).is_some_and(u8::is_ascii_digit)
+            || matches!(w, "Z" | "UTC" | "GMT")
+    };
+    // With a zone word first; a date whose time word is not one (`2026-12-04 09:`) last.
+    let mut candidates = vec![end(last)];
+    if zone(word(last + 1)) {
+        candidates.insert(0, end(last + 1));
     }
-    ends.truncate(4);
-    for &end in ends.iter().rev() {
+    if time_word {
+        candidates.push(end(0));
+    }
+    for end in candidates {
         let text = start.get(..end)?.trim_end_matches(']');
         if text.len() < 10 || text.as_bytes().get(4).is_none_or(|&b| b != b'-') {
             continue;

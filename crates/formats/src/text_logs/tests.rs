@@ -95,6 +95,7 @@ fn spring_boot_patterns_and_pairs_inside_the_message() {
 2026-12-04 21:56:55,150 ERROR [main] app {span_id=d2cb0b99844d9a40, trace_id=94db7f7f2b96d74519cb222af74fd799} - retry for trace_id=11111111111111111111111111111111 failed
 2026-12-04 21:56:55,160 INFO app - trace_id=94db7f7f2b96d74519cb222af74fd799 span_id=66b72c335b0cd5cd routing to service=billing
 2026-12-04 21:56:55
+2026-12-04 22:56:56 +0100 INFO app - a zone word after the time
 ",
         expect![[r#"
             unmatched logs trace=94db7f7f2b96d74519cb222af74fd799 lines=4 from 2026-12-04 21:56:55.136
@@ -105,12 +106,13 @@ fn spring_boot_patterns_and_pairs_inside_the_message() {
               log-resource#0 service="" {}
               log-resource#1 service="myapp" {}
 
-            unmatched logs trace=(none) lines=1 from 2026-12-04 21:56:55.000
+            unmatched logs trace=(none) lines=2 from 2026-12-04 21:56:55.000
               log +0ns unspecified ""
+              log +1.00s info("INFO") "a zone word after the time"
               log-resource#0 service="" {}
 
             note: a.log: 3 lines had a time without a time zone; read as UTC
-            lines at a span: 0, in a trace only: 0, unmatched: 5
+            lines at a span: 0, in a trace only: 0, unmatched: 6
         "#]],
     );
 }

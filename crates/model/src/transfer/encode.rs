@@ -225,10 +225,7 @@ impl Encoder {
                     let id = StrId(u32::try_from(i).unwrap_or(u32::MAX));
                     let distinct = strings.is_distinct(id);
                     let s = if distinct && !bit(&used, i) { "" } else { strings.get(id) };
-                    // The top bit of the length marks a text added apart (see the decoder).
-                    let flag = if distinct { DISTINCT } else { 0 };
-                    w.u32(u32::try_from(s.len()).unwrap_or(u32::MAX).min(DISTINCT - 1) | flag);
-                    w.out.extend_from_slice(s.as_bytes());
+                    w.string(s, distinct);
                 });
                 self.used = used;
                 done
@@ -353,7 +350,13 @@ impl Writer<'_> {
         self.u32(u32::try_from(n).unwrap_or(u32::MAX));
     }
     fn str(&mut self, s: &str) {
-        self.len(s.len());
+        self.string(s, false);
+    }
+    /// A string, its length's top bit marking a text added apart (`Interner::add_distinct`;
+    /// see the decoder).
+    fn string(&mut self, s: &str, distinct: bool) {
+        let len = u32::try_from(s.len()).unwrap_or(u32::MAX).min(DISTINCT - 1);
+        self.u32(if distinct { len | DISTINCT } else { len });
         self.out.extend_from_slice(s.as_bytes());
     }
     fn range(&mut self, r: Range32) {
