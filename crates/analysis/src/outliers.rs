@@ -35,7 +35,6 @@
 //! returned.
 
 use crate::selection::SpanRef;
-use hashbrown::HashMap;
 use serde::Serialize;
 use std::cmp::Ordering;
 use strand_model::{Dataset, Interner, SpanKind, StatusCode, StrId};
@@ -194,11 +193,9 @@ pub fn rank_attributes(
     let share = |count: u64, of: u64| if of > 0 { count as f64 / of as f64 } else { 0.0 };
     let strings = &data.strings;
     let texts = &counter.texts;
-    let id_like = id_like_keys(&pairs);
-    let unique = |p: &PairCount| p.counts[0] + p.counts[1] <= ID_SPANS && id_like.binary_search(&p.key).is_ok();
     // The pairs more common in the selection, then the id-like ones among them, then the rest:
     // what a panel lists (the first group, then the second) stays a prefix of the ranking.
-    let group = |p: &PairCount, s: f64, b: f64| match (s - b > 0.0, unique(p)) {
+    let group = |p: &PairCount, s: f64, b: f64| match (s - b > 0.0, p.unique) {
         (true, false) => 0,
         (true, true) => 1,
         (false, _) => 2,
@@ -226,42 +223,13 @@ pub fn rank_attributes(
                 selection_share: share(p.counts[0], n_selection),
                 baseline_share: share(p.counts[1], n_baseline),
                 bucket: matches!(p.value, Code::Bucket(lo, hi) if lo != hi),
-                unique: unique(p),
+                unique: p.unique,
                 filter,
             }
         })
         .collect();
     AttributeRanking { selection: n_selection, baseline: n_baseline, distinct_pairs: distinct, pairs }
 }
-
-/// Keys whose values are mostly ids: more than [`BUCKET_MIN_DISTINCT`] distinct values (after
-/// bucketing), and more than three in four of the spans that carry the key carry a value of
-/// [`ID_SPANS`] spans or fewer (a request id on one span, or on a client span and its server
-/// span). Such few-span values set any small selection apart (every span has its own) and say
-/// nothing about it. Sorted.
-fn id_like_keys(pairs: &[PairCount]) -> Vec<PairKey> {
-    // Per key: distinct values, spans, spans with a few-span value.
-    let mut per_key: HashMap<PairKey, (u64, u64, u64)> = HashMap::new();
-    for p in pairs {
-        let (distinct, spans, few) = per_key.entry(p.key).or_default();
-        let n = p.counts[0] + p.counts[1];
-        *distinct += 1;
-        *spans += n;
-        if n <= ID_SPANS {
-            *few += n;
-        }
-    }
-    let mut keys: Vec<PairKey> = per_key
-        .into_iter()
-        .filter(|&(_, (distinct, spans, few))| distinct > BUCKET_MIN_DISTINCT as u64 && 4 * few > 3 * spans)
-        .map(|(key, _)| key)
-        .collect();
-    keys.sort_unstable();
-    keys
-}
-
-/// A value of this many spans or fewer can be an id (see [`id_like_keys`]).
-const ID_SPANS: u64 = 2;
 
 /// A string that is the canonical text of a number, as that number.
 fn canonical(strings: &Interner, value: Code) -> Code {

@@ -12,7 +12,12 @@ pub(super) struct PairCount {
     pub(super) key: PairKey,
     pub(super) value: Code,
     pub(super) counts: [u64; 2],
+    /// A value of [`ID_SPANS`] spans or fewer of an id-like key (see [`Counter::finish`]).
+    pub(super) unique: bool,
 }
+
+/// A value of this many spans or fewer can be an id.
+const ID_SPANS: u64 = 2;
 
 /// The counting pass: pair ids by (key, value), counts per side, and per trace the pair ids of
 /// each resource's and scope's attributes.
@@ -215,7 +220,7 @@ impl<'a> Counter<'a> {
             _ => *self.ids.entry((key, value)).or_insert(next),
         };
         if id == next {
-            self.counts.push(PairCount { key, value, counts: [0, 0] });
+            self.counts.push(PairCount { key, value, counts: [0, 0], unique: false });
             self.last_span.push(0);
         }
         Some(id)
@@ -231,25 +236,47 @@ impl<'a> Counter<'a> {
             .filter(|p| p.counts != [0, 0])
             .collect();
         merge_equal(&mut pairs);
-        // Pairs of one key are now neighbours: count each key's numeric values.
-        let mut start = 0;
-        while let Some(first) = pairs.get(start) {
-            let key = first.key;
-            let run = pairs.get(start..).map_or(0, |rest| rest.iter().take_while(|p| p.key == key).count()).max(1);
-            let numeric =
-                pairs.get(start..start + run).map_or(0, |ps| ps.iter().filter(|p| number(p.value).is_some()).count());
-            if numeric > BUCKET_MIN_DISTINCT {
-                for p in pairs.get_mut(start..start + run).unwrap_or(&mut []) {
+        // Pairs of one key are now neighbours: bucket the values of a key with many numbers.
+        for run in key_runs(&pairs) {
+            let Some(run) = pairs.get_mut(run) else { continue };
+            if run.iter().filter(|p| number(p.value).is_some()).count() > BUCKET_MIN_DISTINCT {
+                for p in run.iter_mut() {
                     if let Some(v) = number(p.value) {
                         p.value = bucket(v);
                     }
                 }
             }
-            start += run;
         }
         merge_equal(&mut pairs);
+        // Id-like keys: more than BUCKET_MIN_DISTINCT distinct values (after bucketing), and
+        // more than three in four of the spans that carry the key carry a value of ID_SPANS
+        // spans or fewer (a request id on one span, or on a client span and its server span).
+        // Such values set any small selection apart and say nothing about it.
+        for run in key_runs(&pairs) {
+            let Some(run) = pairs.get_mut(run) else { continue };
+            let spans = |p: &PairCount| p.counts[0] + p.counts[1];
+            let all: u64 = run.iter().map(spans).sum();
+            let few: u64 = run.iter().map(spans).filter(|&n| n <= ID_SPANS).sum();
+            if run.len() > BUCKET_MIN_DISTINCT && 4 * few > 3 * all {
+                for p in run.iter_mut() {
+                    p.unique = spans(p) <= ID_SPANS;
+                }
+            }
+        }
         pairs
     }
+}
+
+/// The ranges of `pairs` (sorted by key) that hold one key each.
+fn key_runs(pairs: &[PairCount]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while let Some(first) = pairs.get(start) {
+        let len = pairs.get(start..).map_or(0, |rest| rest.iter().take_while(|p| p.key == first.key).count()).max(1);
+        runs.push(start..start + len);
+        start += len;
+    }
+    runs
 }
 
 /// Sorts by (key, value) and adds up the counts of equal pairs.
