@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, navigate } from './harness.mjs';
+import { serveStatic, launchBrowser, newPage, screenshot, repoRoot, navigate, sample } from './harness.mjs';
 
 const fixture = (name) => path.join(repoRoot, 'tests', 'fixtures', 'shop-logs', name);
 const TRACE = 'd0e089e0eac823ae8e8b233a0d43f524'; // checkout 0: the payment failed once
@@ -26,17 +26,13 @@ after(async () => {
   await server?.close();
 });
 
-/** The app with the shop's traces and both of its log files loaded. */
-async function openWithLogs(viewport) {
+/** The app with `files` loaded (by default the shop's traces and both of its log files). */
+async function openWithLogs(viewport, files = [fixture('shop.ecs.jsonl'), fixture('shop.otlp.jsonl'), fixture('shop.otlp-logs.jsonl')]) {
   const page = await newPage(browser, viewport);
   await page.goto(server.url);
   await page.waitForSelector('.topbar .brand');
-  await page.setInputFiles('input[type=file]', [
-    fixture('shop.ecs.jsonl'),
-    fixture('shop.otlp.jsonl'),
-    fixture('shop.otlp-logs.jsonl'),
-  ]);
-  await page.waitForFunction(() => document.querySelectorAll('.notice').length >= 3, null, { timeout: 30_000 });
+  await page.setInputFiles('input[type=file]', files);
+  await page.waitForFunction((n) => document.querySelectorAll('.notice').length >= n, files.length, { timeout: 30_000 });
   await page.waitForSelector('.load-progress', { state: 'detached' });
   return page;
 }
@@ -242,16 +238,12 @@ test('the Export dialog previews the masking and downloads each format', async (
 });
 
 test('text and logfmt log files (pattern layouts, slog) join their trace: a stack trace stays with its line', async () => {
-  const page = await newPage(browser, { width: 1600, height: 1000 });
-  await page.goto(server.url);
-  await page.waitForSelector('.topbar .brand');
   const logs = (name) => path.join(repoRoot, 'tests', 'fixtures', 'logs', name);
-  await page.setInputFiles('input[type=file]', [
-    path.join(repoRoot, '..', 'shared', 'samples', 'otlp_hotrod-full-trace.json'),
+  const page = await openWithLogs({ width: 1600, height: 1000 }, [
+    sample('otlp_hotrod-full-trace.json'),
     logs('hotrod.text.log'),
     logs('hotrod.logfmt.log'),
   ]);
-  await page.waitForFunction(() => document.querySelectorAll('.notice').length >= 3, null, { timeout: 30_000 });
   const notices = await page.$$eval('.notice', (ns) => ns.map((n) => n.textContent));
   assert.ok(notices.some((n) => /hotrod\.text\.log: text log lines — 3 log lines/.test(n)), notices.join('\n'));
   assert.ok(notices.some((n) => /hotrod\.logfmt\.log: JSON or logfmt log lines — 3 log lines/.test(n)), notices.join('\n'));

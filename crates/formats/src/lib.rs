@@ -408,8 +408,8 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
     let mut index: hashbrown::HashMap<strand_model::TraceId, usize> =
         data.traces.iter().enumerate().map(|(i, t)| (t.trace_id, i)).collect();
     let mut changed: Vec<usize> = Vec::new();
-    // Loaded traces this import's spans merged into.
-    let mut merged: Vec<usize> = Vec::new();
+    // By loaded trace: whether this import's spans merged into it.
+    let mut merged = vec![false; data.traces.len()];
     let mut log_groups: Vec<Trace> = Vec::new();
     for trace in imported.traces {
         summary.logs_added += trace.logs.len();
@@ -423,7 +423,9 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
         summary.spans_added += trace.spans.len();
         match index.get(&trace.trace_id).copied() {
             Some(i) => {
-                merged.push(i);
+                if let Some(m) = merged.get_mut(i) {
+                    *m = true;
+                }
                 if let Some(existing) = data.traces.get_mut(i) {
                     let mut trace = trace;
                     // A kept workspace's trace carries its log lines.
@@ -447,14 +449,13 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
     summary.logs_added -= summary.logs_repeated.min(summary.logs_added);
     changed.sort_unstable();
     changed.dedup();
-    merged.sort_unstable();
     for i in changed {
         if let Some(trace) = data.traces.get_mut(i) {
             let before = trace.spans.len();
             assemble::assemble(trace, &data.strings, options);
             // Assembly drops identical copies of a span: in a trace this import merged into,
             // they are spans loaded already (the same file again).
-            if merged.binary_search(&i).is_ok() {
+            if merged.get(i).copied().unwrap_or(false) {
                 summary.spans_repeated += before.saturating_sub(trace.spans.len());
             }
         }
