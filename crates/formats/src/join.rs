@@ -398,15 +398,15 @@ impl JoinFacts {
     }
 }
 
-fn put(w: &mut Vec<u8>, v: u32) {
+pub(crate) fn put(w: &mut Vec<u8>, v: u32) {
     w.extend_from_slice(&v.to_le_bytes());
 }
 
-fn put_u32(w: &mut Vec<u8>, n: usize) {
+pub(crate) fn put_u32(w: &mut Vec<u8>, n: usize) {
     put(w, u32::try_from(n).unwrap_or(u32::MAX));
 }
 
-fn put_bytes(w: &mut Vec<u8>, b: &[u8]) {
+pub(crate) fn put_bytes(w: &mut Vec<u8>, b: &[u8]) {
     put_u32(w, b.len());
     w.extend_from_slice(b);
 }
@@ -439,34 +439,37 @@ fn put_made_lists(w: &mut Vec<u8>, lists: &[Vec<Made>]) {
     }
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl Reader<'_> {
+    pub(crate) fn new(bytes: &[u8]) -> Reader<'_> {
+        Reader { bytes, pos: 0 }
+    }
     fn take(&mut self, n: usize) -> Option<&[u8]> {
         let out = self.bytes.get(self.pos..self.pos.checked_add(n)?)?;
         self.pos += n;
         Some(out)
     }
-    fn u8(&mut self) -> Option<u8> {
+    pub(crate) fn u8(&mut self) -> Option<u8> {
         self.take(1)?.first().copied()
     }
-    fn u32(&mut self) -> Option<u32> {
+    pub(crate) fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
-    fn u64(&mut self) -> Option<u64> {
+    pub(crate) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     fn opt(&mut self) -> Option<Option<u32>> {
         self.u32().map(|v| (v != u32::MAX).then_some(v))
     }
-    fn bytes_field(&mut self) -> Option<Vec<u8>> {
+    pub(crate) fn bytes_field(&mut self) -> Option<Vec<u8>> {
         let n = self.u32()? as usize;
         self.take(n).map(<[u8]>::to_vec)
     }
-    fn string(&mut self) -> Option<String> {
+    pub(crate) fn string(&mut self) -> Option<String> {
         String::from_utf8(self.bytes_field()?).ok()
     }
     fn made_lists(&mut self) -> Option<Vec<Vec<Made>>> {

@@ -137,6 +137,23 @@ pub enum ImportError {
 }
 
 impl ImportError {
+    /// The same error `lines` lines further down (it was found in a later part of the file,
+    /// whose lines were counted from the part's start).
+    pub fn moved_down(self, lines: usize) -> ImportError {
+        match self {
+            ImportError::Syntax { file, line, column, message } => {
+                ImportError::Syntax { file, line: line.saturating_add(lines), column, message }
+            }
+            ImportError::Truncated { file, line, column } => {
+                ImportError::Truncated { file, line: line.saturating_add(lines), column }
+            }
+            ImportError::Shape { file, format, line, column, message } => {
+                ImportError::Shape { file, format, line: line.saturating_add(lines), column, message }
+            }
+            other => other,
+        }
+    }
+
     /// Builds the right error from a serde_json error in `file`, for `format`.
     /// `line_offset` is added to the line (JSON lines decode one line at a time).
     pub fn from_json(file: &str, format: Format, err: &serde_json::Error, line_offset: usize) -> ImportError {

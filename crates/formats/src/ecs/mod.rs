@@ -6,31 +6,51 @@
 //! (`logs::record`); ECS's names come first. Depends on `model` and `formats::logs`.
 
 use crate::logs::json::Json;
-use crate::logs::read::{read_lines, read_values};
-use crate::logs::record::LogSink;
+use crate::logs::read::{count_lines, read_lines, read_values, LinesRead};
+use crate::logs::record::{LogSink, Repairs};
 use crate::{Format, ImportError, Imported};
 use strand_model::{Interner, StrId};
 
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
     let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
     let mut empty_hits = 0usize;
-    let mut notes = if crate::detect::is_json_lines(bytes) {
-        read_lines(bytes, file, Format::Ecs, &mut |line| {
-            // A plain document is converted as it is read; a search hit or answer is read whole.
-            if let Some(value) = sink.record_line(line, &["hits", "_source", "_index"])? {
-                empty_hits += document(&mut sink, &value);
-            }
-            Ok(())
-        })?
+    let mut notes = if reads_lines(bytes) {
+        read_lines(bytes, file, Format::Ecs, &mut |text| line(&mut sink, text, &mut empty_hits))?
     } else {
         read_values(bytes, file, Format::Ecs, &mut |value| empty_hits += document(&mut sink, &value))?;
         Vec::new()
     };
-    sink.repairs.notes("document", &mut notes);
+    end_notes(&sink.repairs, empty_hits, &mut notes);
+    Ok(sink.finish(notes))
+}
+
+/// Whether a file of ECS documents is read a line at a time (decided on its first line).
+pub(crate) fn reads_lines(bytes: &[u8]) -> bool {
+    crate::detect::is_json_lines(bytes)
+}
+
+/// The lines of one part of a split file (`logs::parts`): what [`count_lines`] found and how many
+/// search hits had nothing to read.
+pub(crate) fn read_part(sink: &mut LogSink, bytes: &[u8], file: &str) -> (LinesRead, usize) {
+    let mut empty_hits = 0usize;
+    let read = count_lines(bytes, file, Format::Ecs, &mut |text| line(sink, text, &mut empty_hits));
+    (read, empty_hits)
+}
+
+/// One line: a plain document is converted as it is read; a search hit or answer is read whole.
+fn line(sink: &mut LogSink, text: &str, empty_hits: &mut usize) -> Result<(), serde_json::Error> {
+    if let Some(value) = sink.record_line(text, &["hits", "_source", "_index"])? {
+        *empty_hits += document(sink, &value);
+    }
+    Ok(())
+}
+
+/// The notes after those about unreadable lines.
+pub(crate) fn end_notes(repairs: &Repairs, empty_hits: usize, notes: &mut Vec<String>) {
+    repairs.notes("document", notes);
     if empty_hits > 0 {
         notes.push(format!("{empty_hits} search hits had neither _source nor fields; skipped"));
     }
-    Ok(sink.finish(notes))
 }
 
 /// One ECS document, a search hit, or a whole search answer; returns how many hits had nothing

@@ -14,8 +14,8 @@
 
 use crate::logs::json::Json;
 use crate::logs::logfmt::logfmt;
-use crate::logs::read::{read_lines, read_values};
-use crate::logs::record::LogSink;
+use crate::logs::read::{count_lines, read_lines, read_values, LinesRead};
+use crate::logs::record::{LogSink, Repairs};
 use crate::{Format, ImportError, Imported};
 use std::borrow::Cow;
 use strand_model::{Interner, StrId};
@@ -23,31 +23,8 @@ use strand_model::{Interner, StrId};
 pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -> Result<Imported, ImportError> {
     let mut sink = LogSink::with_size_hint(source, strings, bytes.len());
     let mut stray = 0usize;
-    let first = first_line(bytes);
-    let lines = crate::detect::is_value_lines(bytes) || fluentd_line(&first).is_some() || logfmt(&first).is_some();
-    let mut notes = if lines {
-        read_lines(bytes, file, Format::JsonLogs, &mut |line| {
-            if let Some((time, tag, record)) = fluentd_line(line) {
-                let record: Json = serde_json::from_str(record)?;
-                let (time, tag) = (Json::Str(Cow::Borrowed(time)), Json::Str(Cow::Borrowed(tag)));
-                sink.record(&record, &[&[("time", &time), ("fluentd.tag", &tag)]]);
-                return Ok(());
-            }
-            // A logfmt line (a file of them, or one among JSON lines).
-            if !crate::detect::starts_like_json(line.as_bytes()) {
-                if let Some(fields) = logfmt(line) {
-                    sink.record(&Json::Object(fields), &[]);
-                    return Ok(());
-                }
-            }
-            // An object is converted as it is read; any other value is returned whole.
-            if let Some(value) = sink.record_line(line, &[])? {
-                if !event(&mut sink, &value) {
-                    sink.record(&value, &[]);
-                }
-            }
-            Ok(())
-        })?
+    let mut notes = if reads_lines(bytes) {
+        read_lines(bytes, file, Format::JsonLogs, &mut |text| line(&mut sink, text))?
     } else {
         // A time waiting for its record: Fluent's `[time, {record}]` read as array elements.
         let mut pending: Option<Json<'static>> = None;
@@ -70,11 +47,52 @@ pub fn import(bytes: &[u8], file: &str, source: StrId, strings: &mut Interner) -
         stray += usize::from(pending.is_some());
         Vec::new()
     };
-    sink.repairs.notes("record", &mut notes);
+    end_notes(&sink.repairs, stray, &mut notes);
+    Ok(sink.finish(notes))
+}
+
+/// Whether a file is read a line at a time (JSON lines, Fluentd's `out_file` lines, logfmt),
+/// decided on its first line.
+pub(crate) fn reads_lines(bytes: &[u8]) -> bool {
+    let first = first_line(bytes);
+    crate::detect::is_value_lines(bytes) || fluentd_line(&first).is_some() || logfmt(&first).is_some()
+}
+
+/// The lines of one part of a split file (`logs::parts`).
+pub(crate) fn read_part(sink: &mut LogSink, bytes: &[u8], file: &str) -> LinesRead {
+    count_lines(bytes, file, Format::JsonLogs, &mut |text| line(sink, text))
+}
+
+/// One line: a Fluentd `out_file` line, a logfmt line (a file of them, or one among JSON lines),
+/// or a JSON value (an object is converted as it is read; any other value is read whole).
+fn line(sink: &mut LogSink, text: &str) -> Result<(), serde_json::Error> {
+    if let Some((time, tag, record)) = fluentd_line(text) {
+        let record: Json = serde_json::from_str(record)?;
+        let (time, tag) = (Json::Str(Cow::Borrowed(time)), Json::Str(Cow::Borrowed(tag)));
+        sink.record(&record, &[&[("time", &time), ("fluentd.tag", &tag)]]);
+        return Ok(());
+    }
+    if !crate::detect::starts_like_json(text.as_bytes()) {
+        if let Some(fields) = logfmt(text) {
+            sink.record(&Json::Object(fields), &[]);
+            return Ok(());
+        }
+    }
+    if let Some(value) = sink.record_line(text, &[])? {
+        if !event(sink, &value) {
+            sink.record(&value, &[]);
+        }
+    }
+    Ok(())
+}
+
+/// The notes after those about unreadable lines (`stray`: values of a document that is not
+/// lines that were neither records nor their times).
+pub(crate) fn end_notes(repairs: &Repairs, stray: usize, notes: &mut Vec<String>) {
+    repairs.notes("record", notes);
     if stray > 0 {
         notes.push(format!("skipped {stray} values that were neither records nor the time of one"));
     }
-    Ok(sink.finish(notes))
 }
 
 /// Fluent's `[time, {record}]` or `[[time, {metadata}], {record}]`: converted, `true`.

@@ -22,6 +22,8 @@ pub(crate) struct TimeFields<'v, 'a> {
 /// read yet is `Repairs::timed`.
 #[derive(Default)]
 pub(crate) struct LineTimes {
+    /// The time of the first line with one (and of the lines before it).
+    first_ns: i64,
     last_ns: i64,
     /// Lines were read before the first one with a time.
     waiting: bool,
@@ -66,6 +68,9 @@ impl LineTimes {
         match own.or(if fields.time.is_none() { observed } else { None }) {
             Some(ns) => {
                 record.time_ns = ns;
+                if !repairs.timed {
+                    self.first_ns = ns;
+                }
                 self.last_ns = ns;
                 read.place_waiting = !repairs.timed && self.waiting;
                 repairs.timed = true;
@@ -79,6 +84,11 @@ impl LineTimes {
             }
         }
         read
+    }
+
+    /// The time of the first and of the last line with one (0 when no line had a time).
+    pub(crate) fn first_and_last(&self) -> (i64, i64) {
+        (self.first_ns, self.last_ns)
     }
 
     /// Gives every line of `traces` but the one at `last` (trace position, index: the first

@@ -14,6 +14,7 @@ pub(crate) mod flat;
 pub mod json;
 pub(crate) mod line_time;
 pub mod logfmt;
+pub mod parts;
 pub mod read;
 pub mod record;
 pub mod roles;

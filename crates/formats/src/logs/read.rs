@@ -20,11 +20,62 @@ pub fn read_lines(
     format: Format,
     line: &mut dyn FnMut(&str) -> Result<(), serde_json::Error>,
 ) -> Result<Vec<String>, ImportError> {
-    let bytes = crate::detect::strip_bom(bytes);
-    let mut notes = Vec::new();
-    let mut first_error = None;
-    let (mut good, mut skipped) = (0usize, 0usize);
+    let read = count_lines(crate::detect::strip_bom(bytes), file, format, line);
+    read.into_notes()
+}
+
+/// What [`count_lines`] found: enough to write the notes of a file, or of a file whose parts
+/// were read apart and then joined (`logs::parts`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LinesRead {
+    /// How many `\n` the bytes hold (a later part's line numbers start after them).
+    pub newlines: u64,
+    pub good: u64,
+    pub skipped: u64,
+    /// The first [`MAX_LINE_NOTES`] lines' errors, in order.
+    pub errors: Vec<ImportError>,
+}
+
+impl LinesRead {
+    /// The notes about skipped lines, or the first error when no line could be used.
+    pub fn into_notes(self) -> Result<Vec<String>, ImportError> {
+        let mut errors = self.errors.into_iter();
+        if self.good == 0 {
+            if let Some(first) = errors.next() {
+                return Err(first);
+            }
+        }
+        let mut notes: Vec<String> =
+            errors.map(|err| format!("skipped a line that could not be read: {err}")).collect();
+        if self.skipped > MAX_LINE_NOTES as u64 {
+            notes.push(format!("skipped {} more lines that could not be read", self.skipped - MAX_LINE_NOTES as u64));
+        }
+        Ok(notes)
+    }
+
+    /// Adds what a later part of the same file read (its line numbers were counted from its own
+    /// start).
+    pub fn append(&mut self, later: LinesRead) {
+        let offset = usize::try_from(self.newlines).unwrap_or(usize::MAX);
+        let room = MAX_LINE_NOTES.saturating_sub(self.errors.len());
+        self.errors.extend(later.errors.into_iter().take(room).map(|err| err.moved_down(offset)));
+        self.newlines = self.newlines.saturating_add(later.newlines);
+        self.good = self.good.saturating_add(later.good);
+        self.skipped = self.skipped.saturating_add(later.skipped);
+    }
+}
+
+/// [`read_lines`] without its notes; `bytes` as they are (a part after the first has no BOM to
+/// strip).
+pub(crate) fn count_lines(
+    bytes: &[u8],
+    file: &str,
+    format: Format,
+    line: &mut dyn FnMut(&str) -> Result<(), serde_json::Error>,
+) -> LinesRead {
+    let mut read = LinesRead::default();
     for (line_no, raw) in lines(bytes).enumerate() {
+        read.newlines = line_no as u64;
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -32,23 +83,16 @@ pub fn read_lines(
             line(text.trim_end_matches('\r')).map_err(|e| ImportError::from_json(file, format, &e, line_no))
         });
         match result {
-            Ok(()) => good += 1,
+            Ok(()) => read.good += 1,
             Err(err) => {
-                skipped += 1;
-                if skipped <= MAX_LINE_NOTES {
-                    notes.push(format!("skipped a line that could not be read: {err}"));
-                    first_error.get_or_insert(err);
+                read.skipped += 1;
+                if read.errors.len() < MAX_LINE_NOTES {
+                    read.errors.push(err);
                 }
             }
         }
     }
-    if skipped > MAX_LINE_NOTES {
-        notes.push(format!("skipped {} more lines that could not be read", skipped - MAX_LINE_NOTES));
-    }
-    match first_error {
-        Some(err) if good == 0 => Err(err),
-        _ => Ok(notes),
-    }
+    read
 }
 
 /// The lines of `bytes` (split at `\n`, eight bytes at a time).

@@ -20,7 +20,7 @@ use strand_model::strings::{same_bytes, RepeatCache};
 use strand_model::{Interner, KeyValue, LogRecord, Range32, Resource, Scope, SpanId, StrId, Trace, TraceId, Value};
 
 /// Counts of what was repaired, for the load's notes.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
 pub struct Repairs {
     pub no_time: usize,
     pub unreadable_time: usize,
@@ -31,6 +31,15 @@ pub struct Repairs {
 }
 
 impl Repairs {
+    /// Adds the counts of a later part of the same file.
+    pub fn add(&mut self, other: &Repairs) {
+        self.no_time += other.no_time;
+        self.unreadable_time += other.unreadable_time;
+        self.unzoned_time += other.unzoned_time;
+        self.embedded_json += other.embedded_json;
+        self.timed |= other.timed;
+    }
+
     pub fn notes(&self, what: &str, notes: &mut Vec<String>) {
         let n = |count: usize| if count == 1 { format!("1 {what}") } else { format!("{count} {what}s") };
         if self.no_time > 0 && !self.timed {
@@ -95,6 +104,10 @@ pub struct LogSink<'s> {
     bodies: RepeatCache,
     /// Level texts met first, with how they are read: (text, numbering, severity, interned text).
     levels: Vec<(String, LevelNumbers, u8, StrId)>,
+    /// Per trace position, how many of its first lines were read before the first line with a
+    /// time (they took its time); set when that line comes. A part of a split file reports
+    /// them: the whole file gives them the time of the line before the part (`logs::parts`).
+    waited: Vec<u32>,
 }
 
 /// How many records, attributes and resources the traces of the document have so far: a new
@@ -162,7 +175,21 @@ impl<'s> LogSink<'s> {
             levels: Vec::new(),
             sizes: Sizes::default(),
             bodies: RepeatCache::default(),
+            waited: Vec::new(),
         }
+    }
+
+    /// What a part of a split file reports about its lines' times (`logs::parts`): the first
+    /// and last time read, and per trace position how many of its first lines came before the
+    /// first line with a time (all of them when no line had one).
+    pub(crate) fn times_read(&self) -> (i64, i64, Vec<u32>) {
+        let (first, last) = self.times.first_and_last();
+        let waited = if self.repairs.timed {
+            self.waited.clone()
+        } else {
+            self.traces.list.iter().map(|t| u32::try_from(t.logs.len()).unwrap_or(u32::MAX)).collect()
+        };
+        (first, last, waited)
     }
 
     /// The imported log groups (one trace without spans per trace id), with `notes`.
@@ -369,6 +396,9 @@ impl<'s> LogSink<'s> {
         if time.place_waiting {
             let last = (trace_pos, trace.logs.len() - 1);
             self.times.place(&mut self.traces.list, last);
+            let before = |(pos, t): (usize, &Trace)| if pos == last.0 { last.1 } else { t.logs.len() };
+            self.waited =
+                self.traces.list.iter().enumerate().map(|p| u32::try_from(before(p)).unwrap_or(u32::MAX)).collect();
         }
     }
 
