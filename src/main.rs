@@ -27,6 +27,13 @@ pub fn strand_worker_warm(step: u32) -> bool {
     strand::ui::warm_worker(step)
 }
 
+/// Starts the import worker's helper (see `strand::ui::worker_parts`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn strand_worker_helper() {
+    strand::ui::start_worker_helper();
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!("Strand runs in the browser: build and serve it with scripts/run.sh (see README.md).");

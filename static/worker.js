@@ -2,9 +2,12 @@
 // WebAssembly module as the page (src/ui/worker.rs), which the page sends already compiled in
 // the first message, so nothing is fetched or compiled again. A module script with a fixed
 // name, like boot.js, so that a strict Content-Security-Policy works (worker-src 'self').
-import init, { strand_worker_job, strand_worker_warm } from './strand.js';
+import init, { strand_worker_job, strand_worker_warm, strand_worker_helper } from './strand.js';
 
 let ready = null;
+// Whether this worker keeps a helper worker for large files of log lines (the page says so for
+// the import workers it starts; a helper has none).
+let helpers = 0;
 // Set when the first job arrives: the warm-up stops there (the job is what it prepares for).
 let busy = false;
 
@@ -20,11 +23,14 @@ async function warmUp() {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   self.postMessage({ type: 'warm', ms: performance.now() - t0, steps: step + 1, interrupted: busy });
+  // The helper starts (and warms up) after this worker's warm-up, not beside it.
+  if (helpers > 0) strand_worker_helper();
 }
 
 self.onmessage = async (event) => {
   const msg = event.data;
   if (msg && msg.type === 'init') {
+    helpers = msg.helpers || 0;
     ready = init({ module_or_path: msg.module });
     // Tell the page it can send files; if the module cannot start here, the page loads on
     // its main thread instead.

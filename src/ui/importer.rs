@@ -32,6 +32,8 @@ pub struct How {
     pub skew: bool,
     pub here: bool,
     pub preview: bool,
+    /// A large file: the worker imports it in two parts when it holds log lines.
+    pub split: bool,
 }
 
 /// A job sent to the worker, or waiting for it to be ready.
@@ -58,6 +60,8 @@ struct State {
     waiting: Option<Pending>,
     /// The job the worker is on: its id, size and clock-skew setting.
     current: Option<(JobId, u64, bool)>,
+    /// Whether its worker keeps a helper worker (told in the worker's `init`).
+    helper: bool,
 }
 
 /// The import workers, one per job the core lets run at once (`App::import_workers`: the cores
@@ -68,15 +72,24 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// Starts `lanes` workers right away (at least one).
+    /// Starts `lanes` workers right away (at least one). The first keeps a helper worker for the
+    /// second half of a large file of log lines, where the browser reports two cores or more
+    /// (one helper for the pool: a file is split only when it is the one large job).
     pub fn start(store: &Weak<Inner>, lanes: usize) -> Pool {
-        Pool { lanes: Rc::new((0..lanes.max(1)).map(|_| Importer::start(store.clone())).collect()) }
+        let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+        let lanes = (0..lanes.max(1)).map(|i| Importer::start(store.clone(), i == 0 && cores >= 2.0));
+        Pool { lanes: Rc::new(lanes.collect()) }
     }
 
     /// Runs `job` on the page (`here`, a small file) or in a free worker (the core never starts
     /// more jobs than there are workers).
     pub fn import(&self, store: &Store, job: JobId, name: String, input: Input, how: How) {
-        let lane = self.lanes.iter().find(|lane| lane.is_free()).or_else(|| self.lanes.first());
+        // A file that may be split goes to the lane with the helper when it is free.
+        let free = || self.lanes.iter().filter(|lane| lane.is_free());
+        let lane = free()
+            .find(|lane| how.split && lane.state.borrow().helper)
+            .or_else(|| free().next())
+            .or_else(|| self.lanes.first());
         if let Some(lane) = lane {
             lane.import(store, job, name, input, how);
         }
@@ -98,9 +111,10 @@ pub struct Importer {
 }
 
 impl Importer {
-    /// Starts a worker right away (warm start).
-    pub fn start(store: Weak<Inner>) -> Importer {
+    /// Starts a worker right away (warm start), with a helper worker of its own when `helper`.
+    pub fn start(store: Weak<Inner>, helper: bool) -> Importer {
         let importer = Importer { state: Rc::default(), store };
+        importer.state.borrow_mut().helper = helper;
         importer.spawn();
         importer
     }
@@ -214,6 +228,8 @@ impl Importer {
         let init = Object::new();
         set(&init, "type", "init");
         set(&init, "module", wasm_bindgen::module());
+        // A second worker of its own imports the later half of a large file of log lines.
+        set(&init, "helpers", u32::from(self.state.borrow().helper));
         if worker.post_message(&init).is_err() {
             worker.terminate();
             self.state.borrow_mut().unavailable = true;
@@ -279,6 +295,7 @@ impl Importer {
         set(&msg, "name", pending.name.as_str());
         set(&msg, "skew", pending.how.skew);
         set(&msg, "preview", pending.how.preview);
+        set(&msg, "split", pending.how.split);
         let sent = match (&pending.input, &pending.file) {
             (Input::File { .. }, Some(file)) => {
                 set(&msg, "file", file);
@@ -371,13 +388,22 @@ impl Importer {
             get(&timings, "encode").as_f64().unwrap_or(0.0),
         );
         let payload = get(data, "payload");
+        // A file of log lines imported in two parts: the later parts' encodings.
+        let parts: Vec<js_sys::ArrayBuffer> = match get(data, "parts").dyn_into::<js_sys::Array>() {
+            Ok(list) => list.iter().filter_map(|p| p.dyn_into::<js_sys::ArrayBuffer>().ok()).collect(),
+            Err(_) => Vec::new(),
+        };
+        if !parts.is_empty() {
+            // For tests and profiles: this file came in parts.
+            super::perf::mark("strand:import-parts");
+        }
         let format = get(data, "format").as_string().unwrap_or_default();
         self.job_ended();
-        let small =
-            payload.dyn_ref::<js_sys::ArrayBuffer>().is_some_and(|b| b.byte_length() < PAINT_MERGING_FROM_BYTES);
+        let small = parts.is_empty()
+            && payload.dyn_ref::<js_sys::ArrayBuffer>().is_some_and(|b| b.byte_length() < PAINT_MERGING_FROM_BYTES);
         if small {
             // Merged in a few milliseconds: no "merging" frame, no extra render and task.
-            self.merge(job, skew, format, payload);
+            self.merge(job, skew, format, payload, parts);
             return;
         }
         self.dispatch(Action::ImportProgress { job, phase: Phase::Merging, done: 0.0, total: 0.0 });
@@ -385,7 +411,7 @@ impl Importer {
         // Let the page paint "merging" before the core takes the main thread.
         wasm_bindgen_futures::spawn_local(async move {
             super::yield_to_browser().await;
-            this.merge(job, skew, format, payload);
+            this.merge(job, skew, format, payload, parts);
         });
     }
 
@@ -406,11 +432,15 @@ impl Importer {
     /// Hands the worker's encoding to the core, which decodes and merges it: at once, or a
     /// slice per task for a large one (`Effect::ContinueImport`, performed by the store, which
     /// ends the `strand:merge` measure when the last slice lands).
-    fn merge(&self, job: JobId, skew: bool, format: String, payload: JsValue) {
+    fn merge(&self, job: JobId, skew: bool, format: String, payload: JsValue, parts: Vec<js_sys::ArrayBuffer>) {
         super::perf::mark("strand:merge:start");
         let action = match payload.dyn_into::<js_sys::ArrayBuffer>() {
             Ok(buffer) => {
-                let size = buffer.byte_length();
+                let size = buffer.byte_length() + parts.iter().map(js_sys::ArrayBuffer::byte_length).sum::<u32>();
+                let parts = parts
+                    .iter()
+                    .map(|p| Box::new(JsSource { array: Uint8Array::new(p), offset: 0 }) as Box<dyn transfer::Source>)
+                    .collect();
                 // The decoded model takes at least as many bytes as its encoding; room for one
                 // step at a time (growing by hundreds of MB at once took ~90 ms in one task).
                 super::memory::make_room((size as usize).min(strand_app::STEP_BYTES));
@@ -418,6 +448,7 @@ impl Importer {
                     job,
                     format,
                     payload: Box::new(JsSource { array: Uint8Array::new(&buffer), offset: 0 }),
+                    parts,
                     size: u64::from(size),
                     skew,
                 }

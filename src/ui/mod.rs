@@ -9,6 +9,7 @@ mod load_ui;
 mod memory;
 mod panic;
 mod worker;
+mod worker_parts;
 
 pub use panic::report as report_panic;
 pub use panic::show_banner as show_error_banner;
@@ -70,6 +71,11 @@ pub async fn run_worker_job(job: wasm_bindgen::JsValue) {
 /// One step of the import worker's warm-up (exported by `main.rs`); false when done.
 pub fn warm_worker(step: u32) -> bool {
     worker::warm_up(step)
+}
+
+/// Starts the import worker's helper for files imported in two parts (see `ui::worker_parts`).
+pub fn start_worker_helper() {
+    worker_parts::start_helper();
 }
 
 /// Entry point of the app: installs the panic banner and mounts the root component.

@@ -184,11 +184,11 @@ impl Store {
     fn perform(&self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Import { job, name, input, skew, here, preview } => {
+                Effect::Import { job, name, input, skew, here, preview, split } => {
                     super::perf::mark("strand:read:start");
                     let importer = self.0.importer.borrow();
                     if let Some(importer) = importer.as_ref() {
-                        importer.import(self, job, name, input, super::importer::How { skew, here, preview });
+                        importer.import(self, job, name, input, super::importer::How { skew, here, preview, split });
                     }
                 }
                 Effect::ContinueImport { job } => {

@@ -117,7 +117,14 @@ fn warm_core() -> Option<(Store, Route)> {
     let job = started_job(app.apply(Action::LoadBytes { name: "warm-up".to_string(), bytes: Vec::new() }))?;
     let size = encoded.len() as u64;
     let payload = Box::new(transfer::OwnedSource::new(encoded));
-    app.apply(Action::Imported { job, format: format.name().to_string(), payload, size, skew: true });
+    app.apply(Action::Imported {
+        job,
+        format: format.name().to_string(),
+        payload,
+        parts: Vec::new(),
+        size,
+        skew: true,
+    });
     // Small files are imported on the page (`Effect::Import::here`): run that path once per
     // format too, so a first small file does not compile the importers on the main thread.
     // (A core of its own: the warm-up page shows the trace above.)

@@ -28,19 +28,19 @@ fn scope() -> web_sys::DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn now() -> f64 {
+pub(super) fn now() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
 }
 
-fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+pub(super) fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
+pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn post(msg: &Object, transfer: Option<&JsValue>) {
+pub(super) fn post(msg: &Object, transfer: Option<&JsValue>) {
     let result = match transfer {
         Some(buffer) => scope().post_message_with_transfer(msg, &Array::of1(buffer)),
         None => scope().post_message(msg),
@@ -50,14 +50,14 @@ fn post(msg: &Object, transfer: Option<&JsValue>) {
     }
 }
 
-fn message(kind: &str, id: f64) -> Object {
+pub(super) fn message(kind: &str, id: f64) -> Object {
     let msg = Object::new();
     set(&msg, "type", kind);
     set(&msg, "id", id);
     msg
 }
 
-fn progress(id: f64, phase: &str, done: f64, total: f64) {
+pub(super) fn progress(id: f64, phase: &str, done: f64, total: f64) {
     let msg = message("progress", id);
     set(&msg, "phase", phase);
     set(&msg, "done", done);
@@ -114,8 +114,20 @@ pub fn warm_up(step: u32) -> bool {
 /// Runs one job and posts its result. Never panics on bad input: import errors become `error`
 /// messages. (A crash of the module itself is caught by `worker.js`.)
 pub async fn run_job(job: JsValue) {
+    if get(&job, "part").as_bool() == Some(true) {
+        return super::worker_parts::run_part(job).await;
+    }
     let id = get(&job, "id").as_f64().unwrap_or(-1.0);
     let name = get(&job, "name").as_string().unwrap_or_else(|| "file".to_string());
+    // A large file of log lines: two workers import its halves (`worker_parts`); anything else,
+    // or a file none of whose lines could be read that way, is imported whole below.
+    if get(&job, "split").as_bool() == Some(true) && super::worker_parts::has_helper() {
+        if let Ok(file) = get(&job, "file").dyn_into::<web_sys::File>() {
+            if super::worker_parts::import_in_parts(&job, id, &name, &file).await.is_some() {
+                return;
+            }
+        }
+    }
     let options = AssembleOptions { adjust_clock_skew: get(&job, "skew").as_bool().unwrap_or(true) };
     let preview = get(&job, "preview").as_bool().unwrap_or(false).then_some(Preview { name: &name, options: &options });
 
@@ -171,6 +183,27 @@ fn post_with_payload(msg: &Object, encoded: &[u8]) {
     post_payload(msg, &payload);
 }
 
+/// Posts `msg` with `first`'s buffer as its `payload` and `later`'s as its `parts`, all
+/// transferred (not copied).
+pub(super) fn post_payloads(msg: &Object, first: &Uint8Array, later: &[Uint8Array]) {
+    let buffers = Array::new();
+    let first: JsValue = first.buffer().into();
+    set(msg, "payload", first.clone());
+    buffers.push(&first);
+    if !later.is_empty() {
+        let parts = Array::new();
+        for part in later {
+            let buffer: JsValue = part.buffer().into();
+            parts.push(&buffer);
+            buffers.push(&buffer);
+        }
+        set(msg, "parts", parts);
+    }
+    if let Err(e) = scope().post_message_with_transfer(msg, &buffers) {
+        web_sys::console::error_2(&JsValue::from_str("Strand import worker: could not post a message"), &e);
+    }
+}
+
 /// Posts `msg` with `payload`'s buffer as its `payload`, transferred (not copied).
 fn post_payload(msg: &Object, payload: &Uint8Array) {
     let buffer: JsValue = payload.buffer().into();
@@ -204,13 +237,13 @@ impl Preview<'_> {
 }
 
 /// Starts reading `[from, to)` of `file` (the browser reads it while this module goes on).
-fn start_read(file: &web_sys::File, from: f64, to: f64) -> Result<JsFuture, String> {
+pub(super) fn start_read(file: &web_sys::File, from: f64, to: f64) -> Result<JsFuture, String> {
     let piece = file.slice_with_f64_and_f64(from, to).map_err(|e| describe(&e))?;
     Ok(JsFuture::from(piece.array_buffer()))
 }
 
 /// The bytes of a read [`start_read`] started.
-async fn finish_read(read: JsFuture) -> Result<ArrayBuffer, String> {
+pub(super) async fn finish_read(read: JsFuture) -> Result<ArrayBuffer, String> {
     let buffer = read.await.map_err(|e| describe(&e))?;
     buffer.dyn_into().map_err(|_| "the browser returned no data".to_string())
 }

@@ -21,13 +21,20 @@ const types = {
   '.json': 'application/json',
 };
 
-/** Serves `root` on 127.0.0.1 with an ephemeral port; `headers` are added to every response. */
-export async function serveStatic(root = distDir, headers = {}) {
+/** Serves `root` on 127.0.0.1 with an ephemeral port; `headers` are added to every response.
+ * `answer(url)` may answer a request itself (`{ status, type, body }`; nothing: the file): for
+ * requests a page's routes do not see, such as a worker's own workers. */
+export async function serveStatic(root = distDir, headers = {}, answer = () => null) {
   if (root === distDir && !fs.existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html is missing: run "trunk build --release" first (scripts/test.sh does)`);
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
+    const own = answer(url);
+    if (own) {
+      res.writeHead(own.status ?? 200, { 'content-type': own.type ?? 'text/plain', ...headers }).end(own.body ?? '');
+      return;
+    }
     let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();

@@ -259,3 +259,57 @@ test('text and logfmt log files (pattern layouts, slog) join their trace: a stac
   await screenshot(page, 'logs-tab-text-lines');
   assert.deepEqual(page.problems, []);
 });
+
+test('a large log file imported by two workers at once lands as it does whole', async () => {
+  // The shop's ECS lines with lines that cannot be read near the start, the middle and the end
+  // (the notes number them in the whole file), cut in two by `split-kb=1`.
+  const lines = fs.readFileSync(fixture('shop.ecs.jsonl'), 'utf8').trimEnd().split('\n');
+  lines.splice(2, 0, '{"@timestamp": broken');
+  lines.splice(Math.floor(lines.length / 2), 0, '{also broken');
+  lines.push('{"log.level": "info", "message": cut off');
+  const dir = fs.mkdtempSync(path.join(repoRoot, 'target', 'e2e-split-'));
+  const file = path.join(dir, 'shop-large.ecs.jsonl');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  // `helper`: what the helper worker's script is answered with (by default the real one). The
+  // page's routes do not see a worker's own workers: a server of its own answers it.
+  const load = async (query, helper) => {
+    const page = await newPage(browser, { width: 1366, height: 768 });
+    const own = helper && await serveStatic(undefined, {}, (url) => (url.search === '?helper' ? helper : null));
+    await page.goto(`${(own ?? server).url}?${query}`);
+    await page.waitForSelector('.topbar .brand');
+    // The import worker starts its helper once its warm-up is done.
+    await page.waitForFunction(() => performance.getEntriesByName('strand:warm:worker').length > 0, null, { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await page.setInputFiles('input[type=file]', [fixture('shop.otlp.jsonl'), file]);
+    await page.waitForFunction(() => document.querySelectorAll('.notice').length >= 2, null, { timeout: 30_000 });
+    await page.waitForSelector('.load-progress', { state: 'detached' });
+    const parts = await page.evaluate(() => performance.getEntriesByName('strand:import-parts').length);
+    const notice = await page.$$eval('.notice', (ns) => ns.map((n) => n.textContent).filter((t) => /shop-large/.test(t)).join('\n'));
+    await navigate(page, `?${query}&trace=${TRACE}&span=${SPAN}`);
+    const spanLines = page.locator('aside.span-details .details-logs .span-log-line');
+    await spanLines.first().waitFor();
+    const span = await spanLines.allInnerTexts();
+    await navigate(page, `?${query}`);
+    const unmatched = await page.locator('.unmatched-link').innerText();
+    assert.deepEqual(page.problems, []);
+    await page.close();
+    await own?.close();
+    return { parts, notice, span, unmatched };
+  };
+  const split = await load('page-import=0&split-kb=1');
+  const whole = await load('page-import=0&split-kb=0');
+  // A helper that cannot start: the file is imported whole.
+  const none = await load('page-import=0&split-kb=1', { status: 404, body: 'not here' });
+  // A helper that fails on its part: the import worker reads and imports the rest itself.
+  const failing = await load('page-import=0&split-kb=1', {
+    type: 'text/javascript',
+    body: "self.onmessage = (e) => { if (e.data && e.data.part) self.postMessage({ type: 'crashed', id: e.data.id, error: 'test' }); };",
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.equal(split.parts, 1, 'the file came in two parts');
+  assert.equal(whole.parts, 0);
+  assert.equal(none.parts, 0, 'without a helper the file is imported whole');
+  assert.equal(failing.parts, 1, 'the import worker imported the second part itself');
+  assert.match(split.notice, /shop-large\.ecs\.jsonl: ECS JSON logs — 51 log lines/);
+  for (const other of [split, none, failing]) assert.deepEqual({ ...other, parts: 0 }, { ...whole, parts: 0 });
+});

@@ -99,12 +99,14 @@ pub enum Action {
         done: f64,
         total: f64,
     },
-    /// The import worker finished `job`: its encoding (`model::transfer`, `size` bytes) to
-    /// decode and merge, made with clock-skew adjustment `skew`, in the format named `format`.
+    /// The import worker finished `job`: its encoding (`model::transfer`, `size` bytes in all)
+    /// to decode and merge, made with clock-skew adjustment `skew`, in the format named
+    /// `format`; for a file of log lines imported in parts, the later parts' encodings.
     Imported {
         job: JobId,
         format: String,
         payload: Box<dyn transfer::Source>,
+        parts: Vec<Box<dyn transfer::Source>>,
         size: u64,
         skew: bool,
     },
@@ -183,8 +185,9 @@ pub enum Effect {
     /// with [`Action::ImportHere`]).
     /// `here`: import it on the page (a small file, see [`PAGE_IMPORT_KB`]): read it and answer
     /// with [`Action::ImportHere`] without a worker. `preview`: a large file; the worker sends
-    /// the traces of its first part ahead ([`Action::Previewed`], see `preview`).
-    Import { job: JobId, name: String, input: Input, skew: bool, here: bool, preview: bool },
+    /// the traces of its first part ahead ([`Action::Previewed`], see `preview`). `split`: a
+    /// large file; if it holds log lines, two workers import its halves (see `handover`).
+    Import { job: JobId, name: String, input: Input, skew: bool, here: bool, preview: bool, split: bool },
     /// Let the browser render and handle input, then answer with [`Action::DecodeMore`]: `job`'s
     /// encoding is decoded a slice per task (`handover`).
     ContinueImport { job: JobId },
@@ -416,8 +419,8 @@ impl App {
                 self.loads.progress(job, phase, done, total);
                 Vec::new()
             }
-            Action::Imported { job, format, payload, size, skew } => {
-                self.merge_encoded(job, format, payload, size, skew)
+            Action::Imported { job, format, payload, parts, size, skew } => {
+                self.merge_encoded(job, format, payload, parts, size, skew)
             }
             Action::Previewed { job, payload, covered, skew } => self.previewed(job, payload, covered, skew),
             Action::DecodeMore { job } => self.decode_more(job),
@@ -478,7 +481,9 @@ impl App {
             .map(|(running, input)| {
                 let here = input.size() <= here_up_to;
                 let preview = !here && self.wants_preview(&input);
-                Effect::Import { job: running.id, name: running.name, input, skew: running.skew, here, preview }
+                let split = !here && self.wants_split(&input);
+                let (job, name, skew) = (running.id, running.name, running.skew);
+                Effect::Import { job, name, input, skew, here, preview, split }
             })
             .collect()
     }

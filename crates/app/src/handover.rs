@@ -3,10 +3,15 @@
 //! [`crate::Action::DecodeMore`] that the browser side dispatches on a fresh task
 //! ([`Effect::ContinueImport`]), so a million-span file never holds the page for one long task;
 //! the decoded traces are merged once the encoding is complete. While a file's encoding is being
-//! decoded, its worker is free and the next file starts there.
+//! decoded, its worker is free and the next file starts there. A file of log lines imported in
+//! parts (two workers, `formats::logs::parts`) comes as one encoding per part: they are decoded
+//! in turn and joined into the file's import before the one merge.
 
 use crate::app::{App, Effect};
-use crate::load::{JobId, Phase};
+use crate::load::{Input, JobId, Phase};
+use std::collections::VecDeque;
+use strand_formats::logs::parts::{self, LogFacts};
+use strand_formats::{AssembleOptions, Format, Imported};
 use strand_model::transfer::{self, Decoder};
 use strand_model::Dataset;
 
@@ -28,25 +33,45 @@ pub(crate) struct Decoding {
     skew: bool,
     size: u64,
     decoder: Decoder<'static>,
+    /// The later parts' encodings, still to decode, and the parts decoded so far.
+    rest: VecDeque<Box<dyn transfer::Source>>,
+    done: Vec<transfer::Decoded>,
+    /// Bytes of the parts decoded before the current one.
+    consumed_before: u64,
     /// The dataset it decodes into when the file's preview is on show (it stays on show until
     /// the file is merged, then this replaces it): else the workspace's own.
     fresh: Option<Dataset>,
 }
 
+/// Files of this many kB or more may be imported in two parts (`split-kb=` changes it): below
+/// it a second worker's start-up and hand-over cost more than it saves.
+pub const SPLIT_FROM_KB: u32 = 32 * 1024;
+
 impl App {
-    /// Starts decoding what the import worker sent for `job` (`size` bytes), and goes on as far
-    /// as one step goes.
+    /// Whether the worker may import `input` (a browser file of that size) in two parts.
+    pub(crate) fn wants_split(&self, input: &Input) -> bool {
+        let from_kb = self.route.split_kb.unwrap_or(SPLIT_FROM_KB);
+        matches!(input, Input::File { size, .. } if from_kb > 0 && *size >= u64::from(from_kb) * 1024)
+    }
+
+    /// Starts decoding what the import worker sent for `job` (`size` bytes in all, with the
+    /// encodings of the file's later `parts` if it came in parts), and goes on as far as one
+    /// step goes.
     pub(crate) fn merge_encoded(
         &mut self,
         job: JobId,
         format: String,
         payload: Box<dyn transfer::Source>,
+        parts: Vec<Box<dyn transfer::Source>>,
         size: u64,
         skew: bool,
     ) -> Vec<Effect> {
         // A cancelled job's decoding is dropped by the first step.
         let fresh = self.previewing(job).then(Dataset::new);
-        self.decoding = Some(Decoding { job, format, skew, size, decoder: Decoder::new(payload), fresh });
+        let decoder = Decoder::new(payload);
+        let rest = parts.into();
+        self.decoding =
+            Some(Decoding { job, format, skew, size, decoder, rest, done: Vec::new(), consumed_before: 0, fresh });
         let mut effects = self.decode_more(job);
         if self.decoding.is_some() {
             // The worker is done with this file: the next one starts there while the page decodes.
@@ -71,13 +96,38 @@ impl App {
             Some(fresh) => &mut fresh.strings,
             None => &mut self.data_mut().strings,
         };
-        let Some(decoded) = decoding.decoder.step(strings, budget).transpose() else {
-            let done = decoding.decoder.consumed() as f64;
+        let step = decoding.decoder.step(strings, budget).transpose();
+        let step = match step {
+            // A part decoded and more to come: the next part's decoder goes on at the next step.
+            Some(Ok(decoded)) if !decoding.rest.is_empty() => {
+                decoding.consumed_before += decoding.decoder.consumed();
+                decoding.done.push(decoded);
+                if let Some(next) = decoding.rest.pop_front() {
+                    decoding.decoder = Decoder::new(next);
+                }
+                None
+            }
+            other => other,
+        };
+        let Some(decoded) = step else {
+            let done = (decoding.consumed_before + decoding.decoder.consumed()) as f64;
             self.loads.progress(job, Phase::Merging, done, decoding.size as f64);
             self.decoding = Some(decoding);
             return vec![Effect::ContinueImport { job }];
         };
         let name = self.end_job(job, &mut effects).unwrap_or_default();
+        let decoded = match decoded {
+            Ok(last) if !decoding.done.is_empty() => {
+                decoding.done.push(last);
+                let strings = match decoding.fresh.as_ref() {
+                    Some(fresh) => &fresh.strings,
+                    None => &self.data().strings,
+                };
+                join_parts(&decoding.format, &name, decoding.done, strings, decoding.skew)
+            }
+            Ok(last) => Ok(last),
+            Err(err) => Err(format!("{name}: {err}. This is a bug in Strand; please report it.")),
+        };
         let result = match decoded {
             Ok(decoded) => {
                 if let Some(fresh) = decoding.fresh.take() {
@@ -91,7 +141,7 @@ impl App {
             }
             Err(err) => {
                 self.drop_preview(Some(job));
-                Err(format!("{name}: {err}. This is a bug in Strand; please report it."))
+                Err(err)
             }
         };
         self.report(&name, result);
@@ -119,6 +169,35 @@ impl App {
     pub fn is_decoding(&self) -> bool {
         self.decoding.is_some()
     }
+}
+
+/// The parts of a file of log lines, decoded, joined into the file's import (assembled with the
+/// workers' clock-skew setting `skew`, as a worker assembles a whole file); an error says why
+/// the file cannot be used (no line of it could be read) or that the parts were not readable.
+fn join_parts(
+    format: &str,
+    name: &str,
+    decoded: Vec<transfer::Decoded>,
+    strings: &strand_model::Interner,
+    skew: bool,
+) -> Result<transfer::Decoded, String> {
+    let bug = |what: &str| format!("{name}: {what}. This is a bug in Strand; please report it.");
+    let format = Format::parse(format).ok_or_else(|| bug("the parts of the file name no format"))?;
+    let mut list = Vec::with_capacity(decoded.len());
+    for part in decoded {
+        let facts =
+            LogFacts::decode(&part.extra, name, format).ok_or_else(|| bug("a part of the file is unreadable"))?;
+        let imported = Imported { traces: part.traces, dependencies: part.dependencies, notes: part.notes };
+        list.push((imported, facts));
+    }
+    let options = AssembleOptions { adjust_clock_skew: skew };
+    let joined = parts::join(format, list, strings, &options).map_err(|e| e.to_string())?;
+    Ok(transfer::Decoded {
+        traces: joined.traces,
+        dependencies: joined.dependencies,
+        notes: joined.notes,
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

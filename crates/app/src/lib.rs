@@ -23,7 +23,7 @@ mod workspace;
 
 pub use app::{Action, App, Effect, Env, MAX_FILE_BYTES};
 pub use collect::{CollectorCommand, Status};
-pub use handover::STEP_BYTES;
+pub use handover::{SPLIT_FROM_KB, STEP_BYTES};
 pub use load::{FileKey, Input, JobId, Phase, Progress};
 pub use notice::{Notice, NoticeAction, NoticeGroup, NoticeKind};
 pub use persist::{Keeping, KeptMeta};

@@ -122,6 +122,9 @@ pub struct Route {
     /// `preview-kb=`: files of this many kB or more show the traces of their first part while
     /// the rest loads (0: never; the default is the app core's, 64 MB; tests use small ones).
     pub preview_kb: Option<u32>,
+    /// `split-kb=`: files of log lines of this many kB or more are imported in two parts by two
+    /// workers at once (0: never; the default is the app core's, 32 MB; tests use small ones).
+    pub split_kb: Option<u32>,
     /// Trace list filter on a resource attribute (`resource=k8s.namespace.name=shop`).
     pub resource: Option<AttrMatch>,
     /// How the service map groups its services (`group=namespace`).
@@ -169,6 +172,7 @@ impl Route {
                 "defer-spans" => route.defer_spans = value.parse().ok(),
                 "step-kb" => route.step_kb = value.parse().ok().filter(|&n| n > 0),
                 "preview-kb" => route.preview_kb = value.parse().ok(),
+                "split-kb" => route.split_kb = value.parse().ok(),
                 "resource" if AttrMatch::parse(&value).is_some() => route.resource = AttrMatch::parse(&value),
                 "group" if MapGrouping::parse(&value).is_some() => route.group = MapGrouping::parse(&value),
                 "a" if !value.is_empty() => route.a = Some(value),
@@ -195,6 +199,7 @@ impl Route {
             defer_spans: self.defer_spans,
             step_kb: self.step_kb,
             preview_kb: self.preview_kb,
+            split_kb: self.split_kb,
             other: self.other.clone(),
             ..Route::default()
         }
@@ -231,6 +236,9 @@ impl Route {
         }
         if let Some(kb) = self.preview_kb {
             parts.push(format!("preview-kb={kb}"));
+        }
+        if let Some(kb) = self.split_kb {
+            parts.push(format!("split-kb={kb}"));
         }
         parts.extend(self.other.iter().map(|(k, v)| {
             if v.is_empty() {

@@ -25,7 +25,14 @@ pub(crate) fn worker_result(job: JobId, bytes: &[u8], skew: bool) -> Action {
     let (format, imported) = strand_formats::import_assembled(bytes, "f", None, &mut strings, &options).unwrap();
     let encoded = transfer::encode(&strings, &imported.traces, &imported.dependencies, &imported.notes);
     let size = encoded.len() as u64;
-    Action::Imported { job, format: format.name().to_string(), payload: Box::new(Encoded(encoded, 0)), size, skew }
+    Action::Imported {
+        job,
+        format: format.name().to_string(),
+        payload: Box::new(Encoded(encoded, 0)),
+        parts: Vec::new(),
+        size,
+        skew,
+    }
 }
 
 pub(crate) const TRACE_A: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"cart"}}]},
@@ -68,7 +75,7 @@ fn describe(action: &Action) -> String {
 
 fn render_effect(effect: &Effect) -> String {
     match effect {
-        Effect::Import { job, name, input, skew, here, preview } => {
+        Effect::Import { job, name, input, skew, here, preview, .. } => {
             let input = match input {
                 Input::File { key, size } => format!("file #{key} ({size} bytes)"),
                 Input::Bytes(b) => format!("{} bytes", b.len()),

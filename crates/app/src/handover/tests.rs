@@ -121,3 +121,72 @@ fn cancel_or_clear_all_while_decoding_drops_the_half_decoded_file() {
         assert_eq!(app.data().traces.len(), 1);
     }
 }
+
+/// What two workers send for a file of log lines cut at `cut` (as `ui::worker` does): the first
+/// part's encoding, with the second's as the later part.
+fn split_result(job: u32, bytes: &[u8], cut: usize, skew: bool) -> Action {
+    use crate::app::tests::Encoded;
+    use strand_formats::logs::parts;
+    let options = strand_formats::AssembleOptions { adjust_clock_skew: skew };
+    let format = parts::split_format(bytes).expect("splits");
+    let mut encoded = [(0, cut), (cut, bytes.len())].map(|(from, to)| {
+        let mut strings = strand_model::Interner::new();
+        let (imported, facts) = parts::import_part(&bytes[from..to], "f", format, from == 0, &mut strings, &options);
+        let extra = facts.encode();
+        strand_model::transfer::encode_with(&strings, &imported.traces, &[], &imported.notes, &extra)
+    });
+    let size = (encoded[0].len() + encoded[1].len()) as u64;
+    let later = std::mem::take(&mut encoded[1]);
+    Action::Imported {
+        job,
+        format: format.name().to_string(),
+        payload: Box::new(Encoded(std::mem::take(&mut encoded[0]), 0)),
+        parts: vec![Box::new(Encoded(later, 0))],
+        size,
+        skew,
+    }
+}
+
+#[test]
+fn a_log_file_in_two_parts_lands_as_the_whole_file() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/shop-logs");
+    let trace = std::fs::read(dir.join("shop.otlp.jsonl")).expect("fixture");
+    let mut logs = std::fs::read(dir.join("shop.ecs.jsonl")).expect("fixture");
+    // Lines that cannot be read on both sides of the cuts: the notes count them once.
+    logs.extend_from_slice(b"{\"@timestamp\": broken\n");
+    let second = logs.iter().position(|&b| b == b'\n').expect("lines") + 1;
+    logs.splice(second..second, b"{not json\n".iter().copied());
+    let load = |step: usize, cut: Option<usize>| {
+        let (mut app, _) = App::open(Route::parse("?page-import=0"), env_keeping_nothing());
+        app.step_bytes = step;
+        let mut pending = app.apply(Action::LoadBytes { name: "trace".into(), bytes: trace.clone() });
+        pending.extend(app.apply(Action::LoadBytes { name: "f".into(), bytes: logs.clone() }));
+        while let Some(effect) = pending.pop() {
+            match effect {
+                Effect::Import { job: 1, .. } => pending.extend(app.apply(worker_result(1, &trace, true))),
+                Effect::Import { job, .. } => pending.extend(app.apply(match cut {
+                    Some(cut) => split_result(job, &logs, cut, true),
+                    None => worker_result(job, &logs, true),
+                })),
+                Effect::ContinueImport { job } => pending.extend(app.apply(Action::DecodeMore { job })),
+                _ => {}
+            }
+        }
+        assert!(!app.is_decoding() && app.progress().is_none(), "everything landed");
+        let notices: Vec<String> = app.notices.list.iter().map(|n| format!("{} {:?}", n.text, n.details)).collect();
+        (strand_model::dump::dump_dataset(app.data()), notices)
+    };
+    let whole = load(usize::MAX, None);
+    assert!(whole.1.iter().any(|n| n.contains("skipped a line")), "{:?}", whole.1);
+    let newlines: Vec<usize> = logs.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1).collect();
+    for cut in [newlines[0], newlines[newlines.len() / 2], newlines[newlines.len() - 2], logs.len()] {
+        for step in [usize::MAX, 512] {
+            let got = load(step, Some(cut));
+            if got != whole {
+                let diff: Vec<(&str, &str)> =
+                    got.0.lines().zip(whole.0.lines()).filter(|(a, b)| a != b).take(3).collect();
+                panic!("cut at {cut}, step {step}: {diff:#?}\n{:?}\n{:?}", got.1, whole.1);
+            }
+        }
+    }
+}

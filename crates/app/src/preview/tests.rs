@@ -159,6 +159,7 @@ fn cancel_clear_all_or_a_failure_take_the_preview_away() {
                 job: 1,
                 format: "otlp".into(),
                 payload: Box::new(Encoded(b"not an encoding".to_vec(), 0)),
+                parts: Vec::new(),
                 size: 15,
                 skew: true,
             },
