@@ -5,6 +5,10 @@
 //! order), with the model's real memory (counting allocator) against the file size. Worker: what
 //! the import worker and the page do: import and assemble on the side, encode
 //! (`model::transfer`), decode into the page's dataset and merge; the page keeps only the model.
+//! Split: what the browser does with a file of 32 MB or more (`formats::logs::parts`): the two
+//! halves (cut after the first `\n` past the middle) imported, assembled and encoded apart (here
+//! one after the other; in the browser by two workers at once, so the longer of the two counts),
+//! then decoded, joined and merged on the page; the join is timed apart.
 //!
 //! ```text
 //! cargo bench --bench logs                      # 10k, 100k, 1M lines
@@ -44,6 +48,9 @@ struct Row {
     encoded_bytes: usize,
     page_merge_s: f64,
     page_model_bytes: usize,
+    /// Split: the longer half's import + assembly + encode, and the page's join alone.
+    half_s: f64,
+    join_s: f64,
 }
 
 fn main() {
@@ -61,7 +68,7 @@ fn main() {
         } else {
             7
         };
-        let mut times: [Vec<f64>; 5] = Default::default();
+        let mut times: [Vec<f64>; 7] = Default::default();
         let mut row = Row {
             lines: n,
             file_mb: text.len() as f64 / 1e6,
@@ -74,6 +81,8 @@ fn main() {
             encoded_bytes: 0,
             page_merge_s: 0.0,
             page_model_bytes: 0,
+            half_s: 0.0,
+            join_s: 0.0,
         };
         for _ in 0..runs {
             // Direct: import and merge in one dataset.
@@ -120,14 +129,54 @@ fn main() {
             times[4].push((t3 - t2).as_secs_f64());
             row.page_model_bytes = CURRENT.load(Ordering::Relaxed).saturating_sub(before);
             drop(page);
+
+            let (half, join) = split(text.as_bytes(), n, &options);
+            times[5].push(half);
+            times[6].push(join);
         }
-        let [decode, merge, worker_import, encode, page_merge] = times.each_mut().map(|t| median(t));
+        let [decode, merge, worker_import, encode, page_merge, half, join] = times.each_mut().map(|t| median(t));
         (row.decode_s, row.merge_s, row.worker_import_s, row.encode_s, row.page_merge_s) =
             (decode, merge, worker_import, encode, page_merge);
+        (row.half_s, row.join_s) = (half, join);
         print_row(&row, rows.is_empty());
         rows.push(row);
     }
     write_json(&rows);
+}
+
+/// The split path: (the longer half's import, assembly and encode; the page's join), seconds.
+fn split(text: &[u8], n: usize, options: &AssembleOptions) -> (f64, f64) {
+    use formats::logs::parts;
+    let middle = text.len() / 2;
+    let cut = middle + parts::line_start(&text[middle..]).unwrap_or(text.len() - middle);
+    let format = parts::split_format(&text[..text.len().min(256 * 1024)]).expect("splits");
+    let halves = [(&text[..cut], true), (&text[cut..], false)];
+    let mut encoded = Vec::new();
+    let mut longest = 0f64;
+    for (bytes, first) in halves {
+        let t0 = Instant::now();
+        let mut strings = Interner::new();
+        let (imported, facts) = parts::import_part(bytes, "synth.ecs.jsonl", format, first, &mut strings, options);
+        let bytes =
+            transfer::encode_with(&strings, &imported.traces, &imported.dependencies, &imported.notes, &facts.encode());
+        longest = longest.max(t0.elapsed().as_secs_f64());
+        encoded.push(bytes);
+    }
+    let mut page = Dataset::new();
+    let mut list = Vec::new();
+    for bytes in &encoded {
+        let decoded = transfer::decode_slice(bytes, &mut page.strings).expect("decodes");
+        let facts = parts::LogFacts::decode(&decoded.extra, "synth.ecs.jsonl", format).expect("facts");
+        let imported =
+            formats::Imported { traces: decoded.traces, dependencies: decoded.dependencies, notes: decoded.notes };
+        list.push((imported, facts));
+    }
+    let t0 = Instant::now();
+    let joined = parts::join(format, list, &page.strings, options).expect("joins");
+    let join = t0.elapsed().as_secs_f64();
+    formats::merge_assembled(&mut page, joined, options);
+    assert_eq!(page.log_count(), n);
+    (longest, join)
 }
 
 fn median(times: &mut [f64]) -> f64 {
@@ -138,7 +187,7 @@ fn median(times: &mut [f64]) -> f64 {
 fn print_row(r: &Row, header: bool) {
     if header {
         println!(
-            "{:>9} {:>8} {:>9} {:>7} {:>8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>10}",
+            "{:>9} {:>8} {:>9} {:>7} {:>8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>10} {:>7} {:>7}",
             "lines",
             "file MB",
             "decode s",
@@ -150,12 +199,14 @@ fn print_row(r: &Row, header: bool) {
             "peak/file",
             "encode s",
             "page s",
-            "page/file"
+            "page/file",
+            "half s",
+            "join s"
         );
     }
     let file = r.file_mb * 1e6;
     println!(
-        "{:>9} {:>8.1} {:>9.3} {:>7.0} {:>8.3} {:>9.1} {:>9.0} {:>10.2} {:>9.2} {:>9.3} {:>9.3} {:>10.2}",
+        "{:>9} {:>8.1} {:>9.3} {:>7.0} {:>8.3} {:>9.1} {:>9.0} {:>10.2} {:>9.2} {:>9.3} {:>9.3} {:>10.2} {:>7.3} {:>7.3}",
         r.lines,
         r.file_mb,
         r.decode_s,
@@ -168,6 +219,8 @@ fn print_row(r: &Row, header: bool) {
         r.encode_s,
         r.page_merge_s,
         r.page_model_bytes as f64 / file,
+        r.half_s,
+        r.join_s,
     );
 }
 
@@ -176,7 +229,7 @@ fn write_json(rows: &[Row]) {
         .iter()
         .map(|r| {
             format!(
-                "{{\"lines\":{},\"file_mb\":{:.3},\"decode_s\":{:.4},\"decode_mb_per_s\":{:.1},\"merge_s\":{:.4},\"model_bytes\":{},\"peak_extra_bytes\":{},\"worker_import_s\":{:.4},\"encode_s\":{:.4},\"encoded_bytes\":{},\"page_merge_s\":{:.4},\"page_model_bytes\":{}}}",
+                "{{\"lines\":{},\"file_mb\":{:.3},\"decode_s\":{:.4},\"decode_mb_per_s\":{:.1},\"merge_s\":{:.4},\"model_bytes\":{},\"peak_extra_bytes\":{},\"worker_import_s\":{:.4},\"encode_s\":{:.4},\"encoded_bytes\":{},\"page_merge_s\":{:.4},\"page_model_bytes\":{},\"split_half_s\":{:.4},\"split_join_s\":{:.4}}}",
                 r.lines,
                 r.file_mb,
                 r.decode_s,
@@ -188,7 +241,9 @@ fn write_json(rows: &[Row]) {
                 r.encode_s,
                 r.encoded_bytes,
                 r.page_merge_s,
-                r.page_model_bytes
+                r.page_model_bytes,
+                r.half_s,
+                r.join_s
             )
         })
         .collect();

@@ -23,8 +23,9 @@ async function warmUp() {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   self.postMessage({ type: 'warm', ms: performance.now() - t0, steps: step + 1, interrupted: busy });
-  // The helper starts (and warms up) after this worker's warm-up, not beside it.
-  if (helpers > 0) strand_worker_helper();
+  // The helper starts (and warms up) after this worker's warm-up, not beside it, and not beside
+  // a job either: a job that cut the warm-up short starts it when it ends.
+  if (helpers > 0 && !busy) strand_worker_helper();
 }
 
 self.onmessage = async (event) => {
@@ -50,5 +51,8 @@ self.onmessage = async (event) => {
   } catch (error) {
     // The module trapped (a bug) or could not start: the page drops this worker.
     self.postMessage({ type: 'crashed', id: msg && msg.id, error: message(error) });
+    return;
   }
+  // Started once (later calls do nothing).
+  if (helpers > 0) strand_worker_helper();
 };

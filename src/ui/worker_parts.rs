@@ -1,6 +1,7 @@
 //! A large file of log lines imported by two workers at once (`formats::logs::parts`): the
-//! import worker (`ui::worker`) keeps a helper worker of its own (the same module, started when
-//! its warm-up ends, where the machine has a second core), and when a job's file is large and
+//! pool's first import worker (`ui::worker`, `ui::importer::Pool`) keeps a helper worker of its
+//! own where the machine has a second core (the same module, started when the import worker's
+//! warm-up ends, or its first job when that cut the warm-up short), and when a job's file is large and
 //! its first chunk shows lines that split, it asks the helper for the file's later half while
 //! it reads and imports the first. Both halves go to the page as one answer (`payload` and
 //! `parts`), which decodes them in turn and joins them before the one merge (`app::handover`).
@@ -39,11 +40,14 @@ struct Helper {
 
 thread_local! {
     static HELPER: RefCell<Option<Helper>> = const { RefCell::new(None) };
+    static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Starts the helper (once; `worker.js` calls this when the import worker's warm-up ends).
+/// Starts the helper, once: `worker.js` calls this when the import worker's warm-up ends, or
+/// when its first job ends if the job cut the warm-up short (the helper's start and warm-up
+/// would take a core from the job). A helper that failed is not started again.
 pub fn start_helper() {
-    if HELPER.with(|h| h.borrow().is_some()) {
+    if STARTED.replace(true) {
         return;
     }
     let options = web_sys::WorkerOptions::new();

@@ -5,7 +5,7 @@
 //! the decoded traces are merged once the encoding is complete. While a file's encoding is being
 //! decoded, its worker is free and the next file starts there. A file of log lines imported in
 //! parts (two workers, `formats::logs::parts`) comes as one encoding per part: they are decoded
-//! in turn and joined into the file's import before the one merge.
+//! in turn, then joined into the file's import on a task of its own, then merged once.
 
 use crate::app::{App, Effect};
 use crate::load::{Input, JobId, Phase};
@@ -38,6 +38,10 @@ pub(crate) struct Decoding {
     done: Vec<transfer::Decoded>,
     /// Bytes of the parts decoded before the current one.
     consumed_before: u64,
+    /// Every part decoded: the next step joins them.
+    all_in: bool,
+    /// The parts joined (or why they could not be): the next step merges it.
+    joined: Option<Result<transfer::Decoded, String>>,
     /// The dataset it decodes into when the file's preview is on show (it stays on show until
     /// the file is merged, then this replaces it): else the workspace's own.
     fresh: Option<Dataset>,
@@ -70,8 +74,19 @@ impl App {
         let fresh = self.previewing(job).then(Dataset::new);
         let decoder = Decoder::new(payload);
         let rest = parts.into();
-        self.decoding =
-            Some(Decoding { job, format, skew, size, decoder, rest, done: Vec::new(), consumed_before: 0, fresh });
+        self.decoding = Some(Decoding {
+            job,
+            format,
+            skew,
+            size,
+            decoder,
+            rest,
+            done: Vec::new(),
+            consumed_before: 0,
+            all_in: false,
+            joined: None,
+            fresh,
+        });
         let mut effects = self.decode_more(job);
         if self.decoding.is_some() {
             // The worker is done with this file: the next one starts there while the page decodes.
@@ -91,23 +106,21 @@ impl App {
         if self.loads.running(job).is_none() {
             return effects;
         }
-        let budget = self.step_bytes;
-        let strings = match decoding.fresh.as_mut() {
-            Some(fresh) => &mut fresh.strings,
-            None => &mut self.data_mut().strings,
-        };
-        let step = decoding.decoder.step(strings, budget).transpose();
-        let step = match step {
-            // A part decoded and more to come: the next part's decoder goes on at the next step.
-            Some(Ok(decoded)) if !decoding.rest.is_empty() => {
-                decoding.consumed_before += decoding.decoder.consumed();
-                decoding.done.push(decoded);
-                if let Some(next) = decoding.rest.pop_front() {
-                    decoding.decoder = Decoder::new(next);
-                }
+        let step = match decoding.joined.take() {
+            // Joined on the step before: merged on this one.
+            Some(joined) => Some(joined),
+            None if decoding.all_in => {
+                // Every part decoded on the steps before: joined on this one (a task of its own).
+                let name = self.loads.running(job).map(|r| r.name.clone()).unwrap_or_default();
+                let strings = match decoding.fresh.as_ref() {
+                    Some(fresh) => &fresh.strings,
+                    None => &self.data().strings,
+                };
+                let done = std::mem::take(&mut decoding.done);
+                decoding.joined = Some(join_parts(&decoding.format, &name, done, strings, decoding.skew));
                 None
             }
-            other => other,
+            None => self.decode_step(&mut decoding),
         };
         let Some(decoded) = step else {
             let done = (decoding.consumed_before + decoding.decoder.consumed()) as f64;
@@ -116,18 +129,6 @@ impl App {
             return vec![Effect::ContinueImport { job }];
         };
         let name = self.end_job(job, &mut effects).unwrap_or_default();
-        let decoded = match decoded {
-            Ok(last) if !decoding.done.is_empty() => {
-                decoding.done.push(last);
-                let strings = match decoding.fresh.as_ref() {
-                    Some(fresh) => &fresh.strings,
-                    None => &self.data().strings,
-                };
-                join_parts(&decoding.format, &name, decoding.done, strings, decoding.skew)
-            }
-            Ok(last) => Ok(last),
-            Err(err) => Err(format!("{name}: {err}. This is a bug in Strand; please report it.")),
-        };
         let result = match decoded {
             Ok(decoded) => {
                 if let Some(fresh) = decoding.fresh.take() {
@@ -147,6 +148,34 @@ impl App {
         self.report(&name, result);
         effects.extend(self.keep_if_settled());
         effects
+    }
+
+    /// One slice of the current part's encoding: the file's import when it came whole and is
+    /// complete, `None` while more is to come (the next part, or the join of all of them).
+    fn decode_step(&mut self, decoding: &mut Decoding) -> Option<Result<transfer::Decoded, String>> {
+        let budget = self.step_bytes;
+        let strings = match decoding.fresh.as_mut() {
+            Some(fresh) => &mut fresh.strings,
+            None => &mut self.data_mut().strings,
+        };
+        match decoding.decoder.step(strings, budget).transpose()? {
+            // A part decoded: the next part's decoder goes on at the next step, or, after the
+            // last, the join.
+            Ok(part) if !decoding.rest.is_empty() || !decoding.done.is_empty() => {
+                decoding.consumed_before += decoding.decoder.consumed();
+                decoding.done.push(part);
+                match decoding.rest.pop_front() {
+                    Some(next) => decoding.decoder = Decoder::new(next),
+                    None => decoding.all_in = true,
+                }
+                None
+            }
+            Ok(whole) => Some(Ok(whole)),
+            Err(err) => {
+                let name = self.loads.running(decoding.job).map(|r| r.name.clone()).unwrap_or_default();
+                Some(Err(format!("{name}: {err}. This is a bug in Strand; please report it.")))
+            }
+        }
     }
 
     /// Merges decoded traces (a worker's file, or the kept workspace) assembled with clock-skew

@@ -145,9 +145,11 @@ pub fn join(
     strings: &Interner,
     options: &AssembleOptions,
 ) -> Result<Imported, ImportError> {
-    let mut joined: Vec<Trace> = Vec::new();
-    let mut index: HashMap<TraceId, usize> = HashMap::new();
-    let mut touched: Vec<bool> = Vec::new();
+    // Room for every group at once: a list of 100k traces grown by doubling held both copies.
+    let groups: usize = parts.iter().map(|(imported, _)| imported.traces.len()).sum();
+    let mut joined: Vec<Trace> = Vec::with_capacity(groups);
+    let mut index: HashMap<TraceId, usize> = HashMap::with_capacity(groups);
+    let mut touched: Vec<bool> = Vec::with_capacity(groups);
     let mut lines: Option<LinesRead> = None;
     let mut repairs = Repairs::default();
     let mut empty_hits = 0u64;
