@@ -427,7 +427,11 @@ fn merge_with(data: &mut Dataset, imported: Imported, options: &AssembleOptions,
     let mut changed: Vec<usize> = Vec::new();
     // By loaded trace: whether this import's spans merged into it.
     let mut merged = vec![false; data.traces.len()];
-    let mut log_groups: Vec<Trace> = Vec::new();
+    // Room for the import's groups of log lines at once: 100k of them grown by doubling held
+    // two copies of the list (the page's memory never shrinks back).
+    let log_only = imported.traces.iter().filter(|t| t.spans.is_empty() && !t.logs.is_empty()).count();
+    let mut log_groups: Vec<Trace> = Vec::with_capacity(log_only);
+    data.traces.reserve(imported.traces.len().saturating_sub(log_only));
     for trace in imported.traces {
         summary.logs_added += trace.logs.len();
         if trace.spans.is_empty() {

@@ -40,7 +40,8 @@ pub(crate) fn attach(
     let mut repeated = 0;
     let mut finder = TraceFinder { index, low64: None };
     let waiting = std::mem::take(&mut data.unmatched_logs);
-    let mut unmatched: Vec<Trace> = Vec::with_capacity(waiting.len());
+    // Room for every group at once (the page's memory never shrinks back after doubling).
+    let mut unmatched: Vec<Trace> = Vec::with_capacity(waiting.len() + incoming.len());
     for group in waiting {
         match finder.find(&data.traces, group.trace_id) {
             Some(i) => {
@@ -49,8 +50,9 @@ pub(crate) fn attach(
             None => unmatched.push(group),
         }
     }
-    let mut by_id: HashMap<TraceId, usize> = unmatched.iter().enumerate().map(|(i, t)| (t.trace_id, i)).collect();
-    let mut touched: Vec<usize> = Vec::new();
+    let mut by_id: HashMap<TraceId, usize> = HashMap::with_capacity(unmatched.len() + incoming.len());
+    by_id.extend(unmatched.iter().enumerate().map(|(i, t)| (t.trace_id, i)));
+    let mut touched: Vec<usize> = Vec::with_capacity(incoming.len());
     for group in incoming {
         if let Some(i) = finder.find(&data.traces, group.trace_id) {
             repeated += move_into(data, i, group, changed);
