@@ -47,6 +47,9 @@ self.onmessage = async (event) => {
   busy = true;
   try {
     await ready;
+    // A file that may be split needs the helper now (a worker started again after a large
+    // file has none yet): it starts cold rather than not at all.
+    if (helpers > 0 && msg && msg.split) strand_worker_helper();
     await strand_worker_job(msg);
   } catch (error) {
     // The module trapped (a bug) or could not start: the page drops this worker.

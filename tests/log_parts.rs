@@ -232,3 +232,15 @@ fn the_cut_falls_after_the_first_newline_from_any_offset() {
     assert_eq!(parts::split_format(&fixture("logs/hotrod.es-search.json")), None, "one document");
     assert_eq!(parts::split_format(&fixture("logs/hotrod.otlp-logs.jsonl")), None);
 }
+
+/// Resource attributes that are whole numbers past `i64` are kept as floats: the whole file and
+/// the join key its resources alike (two such numbers that read the same are one resource).
+#[test]
+fn resources_keyed_by_the_values_they_keep() {
+    let doc = lines(&[
+        r#"{"@timestamp":"2026-12-05T10:00:00Z","message":"a","service.name":"api","resource.attributes.host.id":18446744073709551615,"trace.id":"0af7651916cd43dd8448eb211c80319c"}"#,
+        r#"{"@timestamp":"2026-12-05T10:00:01Z","message":"b","service.name":"api","resource.attributes.host.id":18446744073709551614,"trace.id":"0af7651916cd43dd8448eb211c80319c"}"#,
+        r#"{"@timestamp":"2026-12-05T10:00:02Z","message":"c","service.name":"api","resource.attributes.host.id":12,"trace.id":"0af7651916cd43dd8448eb211c80319c"}"#,
+    ]);
+    check("uint.ecs.jsonl", &doc, &Dataset::new());
+}

@@ -74,7 +74,8 @@ pub struct Pool {
 impl Pool {
     /// Starts `lanes` workers right away (at least one). The first keeps a helper worker for the
     /// second half of a large file of log lines, where the browser reports two cores or more
-    /// (one helper for the pool: a file is split only when it is the one large job).
+    /// (one helper for the pool: a file that may be split goes to the first worker when it is
+    /// free; in another worker it is imported whole).
     pub fn start(store: &Weak<Inner>, lanes: usize) -> Pool {
         let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
         let lanes = (0..lanes.max(1)).map(|i| Importer::start(store.clone(), i == 0 && cores >= 2.0));

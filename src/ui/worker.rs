@@ -185,7 +185,8 @@ fn post_with_payload(msg: &Object, encoded: &[u8]) {
 
 /// Posts `msg` with `first`'s buffer as its `payload` and `later`'s as its `parts`, all
 /// transferred (not copied).
-pub(super) fn post_payloads(msg: &Object, first: &Uint8Array, later: &[Uint8Array]) {
+/// Whether it could be posted.
+pub(super) fn post_payloads(msg: &Object, first: &Uint8Array, later: &[Uint8Array]) -> bool {
     let buffers = Array::new();
     let first: JsValue = first.buffer().into();
     set(msg, "payload", first.clone());
@@ -199,8 +200,12 @@ pub(super) fn post_payloads(msg: &Object, first: &Uint8Array, later: &[Uint8Arra
         }
         set(msg, "parts", parts);
     }
-    if let Err(e) = scope().post_message_with_transfer(msg, &buffers) {
-        web_sys::console::error_2(&JsValue::from_str("Strand import worker: could not post a message"), &e);
+    match scope().post_message_with_transfer(msg, &buffers) {
+        Ok(()) => true,
+        Err(e) => {
+            web_sys::console::error_2(&JsValue::from_str("Strand import worker: could not post a message"), &e);
+            false
+        }
     }
 }
 

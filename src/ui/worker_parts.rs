@@ -15,8 +15,10 @@
 //! whole again (its error, or its text with bad bytes replaced, is then the whole file's).
 //!
 //! Messages to the helper: `{id, part: true, name, file, from, format, skew}`; from it:
-//! `{type: "part", id, payload, good, busy, encode}` (milliseconds importing and encoding) or `{type: "part-error", id, error}` (and its start-up's
-//! `ready`/`warm`, and `crashed`, from `worker.js`).
+//! `{type: "part", id, payload, good, busy, encode}` (milliseconds importing and encoding) or
+//! `{type: "part-error", id, error}` (and its start-up's `ready`/`warm`, and `crashed`, from
+//! `worker.js`). One part at a time: a job that finds the helper still on an earlier job's part
+//! imports its file whole.
 
 use super::worker::{finish_read, get, message, now, post_payloads, progress, set, start_read};
 use js_sys::{Object, Promise, Uint8Array};
@@ -89,6 +91,8 @@ pub fn start_helper() {
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // A message that cannot be read (its part never comes): the same as a crash.
+    worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
     let init = Object::new();
     set(&init, "type", "init");
     set(&init, "module", wasm_bindgen::module());
@@ -189,6 +193,10 @@ fn ask_helper(job: &JsValue, file: &web_sys::File, format: Format, from: f64) ->
         let helper = h.borrow();
         let helper = helper.as_ref()?;
         let answer = helper.answer.clone();
+        // Still on an earlier job's part (that job gave up on it): this file is imported whole.
+        if answer.borrow().is_some() {
+            return None;
+        }
         let id = get(job, "id").as_f64().unwrap_or(-1.0);
         let promise = Promise::new(&mut |resolve, _reject| *answer.borrow_mut() = Some((id, resolve)));
         let msg = message("part", id);
@@ -226,7 +234,10 @@ pub async fn run_part(job: JsValue) {
             set(&msg, "good", good as f64);
             set(&msg, "busy", busy);
             set(&msg, "encode", encode);
-            post_payloads(&msg, &payload, &[]);
+            if !post_payloads(&msg, &payload, &[]) {
+                // The import worker waits for an answer: it gets one, and imports the part itself.
+                fail(id, "the part could not be handed over");
+            }
         }
         Err(error) => fail(id, &error),
     }

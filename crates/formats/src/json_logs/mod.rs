@@ -86,8 +86,8 @@ fn line(sink: &mut LogSink, text: &str) -> Result<(), serde_json::Error> {
     Ok(())
 }
 
-/// The notes after those about unreadable lines (`stray`: values of a document that is not
-/// lines that were neither records nor their times).
+/// The notes after those about unreadable lines (`stray`: values that were neither records nor
+/// the time of one, in a document that is not read as lines).
 pub(crate) fn end_notes(repairs: &Repairs, stray: usize, notes: &mut Vec<String>) {
     repairs.notes("record", notes);
     if stray > 0 {

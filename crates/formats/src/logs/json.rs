@@ -66,6 +66,16 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The text of a scalar as the model keeps it (`record::json_value`: a whole number past
+    /// `i64` becomes a float): what resources are keyed by, so that the join of a split file's
+    /// parts (`parts::resource_key`, from the values it holds) finds the same resources.
+    pub fn kept_text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Json::UInt(u) => Some(Cow::Owned((*u as f64).to_string())),
+            _ => self.scalar_text(),
+        }
+    }
+
     /// Numbers and strings as text (for ids and levels that arrive as either).
     pub fn scalar_text(&self) -> Option<Cow<'_, str>> {
         match self {

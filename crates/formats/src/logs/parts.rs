@@ -25,9 +25,11 @@ use crate::{assemble, AssembleOptions, Format, ImportError, Imported};
 use hashbrown::HashMap;
 use strand_model::{Interner, StrId, Trace, TraceId, Value};
 
-/// The format of a file whose first bytes (`first`: a few MB) show lines the importer reads one
-/// at a time and that may be split; `None` for anything else.
+/// The format of a file whose first bytes (`first`: the worker reads 256 KB) show lines the
+/// importer reads one at a time and that may be split; `None` for anything else, and when they
+/// hold no whole line (a first line cut short might read as another shape than it is).
 pub fn split_format(first: &[u8]) -> Option<Format> {
+    detect::find_newline(first)?;
     match detect::detect(first) {
         Detected::Found(Format::Ecs) if crate::ecs::reads_lines(first) => Some(Format::Ecs),
         Detected::Found(Format::JsonLogs) if crate::json_logs::reads_lines(first) => Some(Format::JsonLogs),

@@ -474,7 +474,7 @@ impl<'s> LogSink<'s> {
                 self.resource_key.push('\u{1}');
                 self.resource_key.push_str(key);
                 self.resource_key.push('=');
-                self.resource_key.push_str(&value.scalar_text().unwrap_or_default());
+                self.resource_key.push_str(&value.kept_text().unwrap_or_default());
                 extras.push((key, value));
             }
         }
