@@ -90,6 +90,8 @@ test('typing a query counts matches and writes q= to the URL; "/" focuses the se
 
   await input.fill('service:payment');
   await page.waitForFunction(() => document.querySelector('.search-count')?.textContent === '6 matches');
+  // The address follows the render (an effect after it): on a loaded machine a moment later.
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'service:payment', null, { timeout: 5_000 });
   assert.equal(param(page, 'q'), 'service:payment');
   await input.press('Enter');
   assert.equal(await count.innerText(), '1 of 6');
