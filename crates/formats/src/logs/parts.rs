@@ -20,7 +20,7 @@
 use super::read::LinesRead;
 use super::record::{LogSink, Repairs};
 use crate::detect::{self, Detected};
-use crate::join::{put, put_bytes, Reader};
+use crate::join::{put, put_bytes, put_u32, Reader};
 use crate::{assemble, AssembleOptions, Format, ImportError, Imported};
 use hashbrown::HashMap;
 use strand_model::{Interner, StrId, Trace, TraceId, Value};
@@ -312,7 +312,7 @@ impl LogFacts {
             w.extend_from_slice(&v.to_le_bytes());
         }
         w.push(u8::from(self.repairs.timed));
-        put(&mut w, u32::try_from(self.lines.errors.len()).unwrap_or(u32::MAX));
+        put_u32(&mut w, self.lines.errors.len());
         for err in &self.lines.errors {
             let (kind, line, column, message) = match err {
                 ImportError::Syntax { line, column, message, .. } => (0u8, *line, *column, message.as_str()),
@@ -321,11 +321,11 @@ impl LogFacts {
                 ImportError::Empty { .. } | ImportError::UnknownFormat { .. } => (3, 0, 0, ""),
             };
             w.push(kind);
-            put(&mut w, u32::try_from(line).unwrap_or(u32::MAX));
-            put(&mut w, u32::try_from(column).unwrap_or(u32::MAX));
+            put_u32(&mut w, line);
+            put_u32(&mut w, column);
             put_bytes(&mut w, message.as_bytes());
         }
-        put(&mut w, u32::try_from(self.waited.len()).unwrap_or(u32::MAX));
+        put_u32(&mut w, self.waited.len());
         for &n in &self.waited {
             put(&mut w, n);
         }
